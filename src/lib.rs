@@ -1,0 +1,4 @@
+//! embargo: a sanctions screening rules engine.
+#![deny(missing_docs)]
+
+pub mod rules;

@@ -1,0 +1,4 @@
+//! The rule language: source text -> syntax tree -> compiled ruleset.
+
+pub mod ast;
+pub mod span;
