@@ -1,0 +1,411 @@
+//! The compiled ruleset: validated, resolved, immutable.
+//!
+//! Everything the screening engine needs and nothing of the source text: references
+//! are resolved to indices, countries to ISO codes, HS codes to digit strings, money to
+//! US dollars. A [`Ruleset`] is cheap to clone (an `Arc` inside) and `Send + Sync`, so
+//! one compiled ruleset serves every thread.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use super::ast::{AliasRelation, Comparison, Decision, RouteLeg, Strength};
+
+/// What kind of party an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A natural person.
+    Person,
+    /// A company, bank, government body or other organization.
+    Organization,
+    /// A ship.
+    Vessel,
+    /// An aircraft.
+    Aircraft,
+    /// The list does not say.
+    #[default]
+    Unknown,
+}
+
+impl EntityKind {
+    /// Parses `person`, `organization` (or `organisation`, `entity`), `vessel`, `aircraft`.
+    pub fn parse(word: &str) -> Option<EntityKind> {
+        match word.to_ascii_lowercase().as_str() {
+            "person" | "individual" => Some(EntityKind::Person),
+            "organization" | "organisation" | "entity" | "company" => {
+                Some(EntityKind::Organization)
+            }
+            "vessel" | "ship" => Some(EntityKind::Vessel),
+            "aircraft" => Some(EntityKind::Aircraft),
+            "unknown" => Some(EntityKind::Unknown),
+            _ => None,
+        }
+    }
+
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Vessel => "vessel",
+            EntityKind::Aircraft => "aircraft",
+            EntityKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// A compiled ruleset. Clone it freely: clones share one immutable body.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    pub(crate) inner: Arc<RulesetData>,
+}
+
+/// The body of a ruleset.
+#[derive(Debug, Default)]
+pub struct RulesetData {
+    /// `sha256:` + hex digest of the canonical text of every item.
+    pub hash: String,
+    /// Source lists, by position.
+    pub lists: Vec<List>,
+    /// Watchlisted entities, by position; sorted by id.
+    pub entities: Vec<Entity>,
+    /// Goods categories, by position; sorted by id.
+    pub categories: Vec<Category>,
+    /// Screening rules, in source order.
+    pub rules: Vec<Rule>,
+    /// Allowances (reviewed false positives).
+    pub allows: Vec<Allow>,
+    /// Named sets of places (countries and place names), by name.
+    pub place_sets: BTreeMap<String, PlaceSet>,
+    /// Named sets of categories (indices into `categories`), by name.
+    pub category_sets: BTreeMap<String, Vec<usize>>,
+    /// US dollars per unit of currency (always contains `USD` = 1).
+    pub rates: BTreeMap<String, f64>,
+}
+
+impl std::ops::Deref for Ruleset {
+    type Target = RulesetData;
+    fn deref(&self) -> &RulesetData {
+        &self.inner
+    }
+}
+
+impl Ruleset {
+    /// Wraps compiled data.
+    pub fn from_data(data: RulesetData) -> Self {
+        Ruleset {
+            inner: Arc::new(data),
+        }
+    }
+
+    /// The content hash that identifies this ruleset (`sha256:...`).
+    pub fn hash(&self) -> &str {
+        &self.inner.hash
+    }
+
+    /// The entity with id `id` (`ofac-sdn:36`).
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.inner
+            .entities
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.inner.entities.get(i))
+    }
+
+    /// The category with id `id`.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.inner
+            .categories
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.inner.categories.get(i))
+    }
+
+    /// Converts `amount` in `currency` to US dollars, if the rate is known.
+    pub fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
+        let code = currency.trim().to_ascii_uppercase();
+        self.inner.rates.get(&code).map(|r| amount * r)
+    }
+}
+
+/// A source list.
+#[derive(Debug, Clone, Serialize)]
+pub struct List {
+    /// Its name (`ofac-sdn`), the prefix of its entity ids.
+    pub name: String,
+    /// Its title.
+    pub title: String,
+    /// Who publishes it.
+    pub authority: Option<String>,
+    /// Where it is published.
+    pub url: Option<String>,
+    /// The version date, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Where the data came from.
+    pub source: Option<String>,
+    /// Legal basis.
+    pub basis: Vec<String>,
+}
+
+/// A watchlisted party.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    /// `LIST:ID`.
+    pub id: String,
+    /// Index into [`RulesetData::lists`].
+    #[serde(skip)]
+    pub list: usize,
+    /// Its kind.
+    pub kind: EntityKind,
+    /// The primary name.
+    pub name: String,
+    /// Other names.
+    pub aliases: Vec<Alias>,
+    /// ISO codes of countries of location or registration.
+    pub countries: Vec<String>,
+    /// ISO codes of nationalities.
+    pub nationalities: Vec<String>,
+    /// Sanctions programs.
+    pub programs: Vec<String>,
+    /// Identifiers (IMO, SWIFT, passport ...).
+    pub identifiers: Vec<Identifier>,
+    /// Addresses.
+    pub addresses: Vec<String>,
+    /// Dates of birth as listed.
+    pub born: Vec<String>,
+    /// Places of birth.
+    pub birthplaces: Vec<String>,
+    /// Positions held.
+    pub positions: Vec<String>,
+    /// Designation date.
+    pub listed: Option<String>,
+    /// Remarks.
+    pub remarks: Vec<String>,
+}
+
+/// Another name of an entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alias {
+    /// The alias.
+    pub name: String,
+    /// a.k.a., f.k.a., n.k.a.
+    #[serde(serialize_with = "ser_relation")]
+    pub relation: AliasRelation,
+    /// Whether the list marks it as low quality.
+    #[serde(serialize_with = "ser_strength")]
+    pub strength: Strength,
+}
+
+/// An identifier of an entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Identifier {
+    /// `imo`, `swift`, `passport`, ...
+    pub scheme: String,
+    /// The value as listed.
+    pub value: String,
+    /// A note, when listed.
+    pub note: Option<String>,
+}
+
+/// A goods category.
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Tags (`luxury`, `export-ban`, ...).
+    pub tags: Vec<String>,
+    /// Legal citations.
+    pub basis: Vec<String>,
+    /// Terms and phrases.
+    pub terms: Vec<Term>,
+    /// HS code prefixes.
+    pub hs: Vec<HsPrefix>,
+    /// Terms that veto the category.
+    pub exclude_terms: Vec<String>,
+    /// HS code prefixes that veto the category.
+    pub exclude_hs: Vec<String>,
+    /// Minimum value of one item, in US dollars (exclusive).
+    pub threshold_usd: Option<f64>,
+    /// The threshold as written, for evidence (`USD 500`).
+    pub threshold_text: Option<String>,
+}
+
+/// A goods term.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    /// The term as written.
+    pub text: String,
+    /// Language tag, when given.
+    pub lang: Option<String>,
+    /// Strong or weak.
+    #[serde(serialize_with = "ser_strength")]
+    pub strength: Strength,
+}
+
+/// An HS code prefix of a category.
+#[derive(Debug, Clone, Serialize)]
+pub struct HsPrefix {
+    /// Digits only.
+    pub digits: String,
+    /// Strong or weak.
+    #[serde(serialize_with = "ser_strength")]
+    pub strength: Strength,
+}
+
+/// A set of places: ISO country codes and normalized place names.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlaceSet {
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Vec<String>,
+    /// Place names, as written.
+    pub places: Vec<String>,
+}
+
+/// A screening rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Legal citations.
+    pub basis: Vec<String>,
+    /// The condition.
+    pub when: Cond,
+    /// The decision when the condition holds.
+    pub decision: Decision,
+    /// The reason given with the decision.
+    pub reason: String,
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    /// All hold.
+    And(Vec<Cond>),
+    /// Any holds.
+    Or(Vec<Cond>),
+    /// Does not hold.
+    Not(Box<Cond>),
+    /// A party matches a watchlist entity.
+    PartyMatches {
+        /// Roles (lowercase); empty for any.
+        roles: Vec<String>,
+        /// Which entities count.
+        filter: EntityFilter,
+        /// Minimum score; `None` for the engine default.
+        min_score: Option<f64>,
+    },
+    /// A party's country or address is in a place set.
+    PartyIn {
+        /// Roles (lowercase); empty for any.
+        roles: Vec<String>,
+        /// The places.
+        places: PlaceSet,
+    },
+    /// The route's vessel matches a watchlist entity.
+    VesselMatches {
+        /// Which entities count.
+        filter: EntityFilter,
+        /// Minimum score; `None` for the engine default.
+        min_score: Option<f64>,
+    },
+    /// A goods line falls in one of the categories (indices into `categories`).
+    GoodsIn(Vec<usize>),
+    /// Part of the route is in a place set.
+    RouteIn {
+        /// Which part.
+        leg: RouteLeg,
+        /// The places.
+        places: PlaceSet,
+    },
+    /// The order's total value in USD compares so.
+    Value {
+        /// The comparison.
+        op: Comparison,
+        /// The amount in USD.
+        usd: f64,
+    },
+}
+
+/// Which entities a match test accepts; every non-empty facet must hold.
+#[derive(Debug, Clone, Default)]
+pub struct EntityFilter {
+    /// List indices.
+    pub lists: Vec<usize>,
+    /// Program names.
+    pub programs: Vec<String>,
+    /// ISO country codes.
+    pub countries: Vec<String>,
+    /// Kinds.
+    pub kinds: Vec<EntityKind>,
+    /// Entity ids.
+    pub entities: Vec<String>,
+}
+
+impl EntityFilter {
+    /// Whether `entity` passes every facet.
+    pub fn accepts(&self, entity: &Entity) -> bool {
+        (self.lists.is_empty() || self.lists.contains(&entity.list))
+            && (self.programs.is_empty()
+                || entity
+                    .programs
+                    .iter()
+                    .any(|p| self.programs.iter().any(|q| q.eq_ignore_ascii_case(p))))
+            && (self.countries.is_empty()
+                || entity
+                    .countries
+                    .iter()
+                    .chain(&entity.nationalities)
+                    .any(|c| self.countries.contains(c)))
+            && (self.kinds.is_empty() || self.kinds.contains(&entity.kind))
+            && (self.entities.is_empty() || self.entities.contains(&entity.id))
+    }
+}
+
+/// A reviewed false positive.
+#[derive(Debug, Clone, Serialize)]
+pub struct Allow {
+    /// Its id.
+    pub id: String,
+    /// The entity whose hit is suppressed (`None`: any entity).
+    pub entity: Option<String>,
+    /// The party name as screened.
+    pub party: Option<String>,
+    /// Only for a party in this country.
+    pub country: Option<String>,
+    /// Justification.
+    pub because: String,
+    /// Last day it applies, `YYYY-MM-DD`.
+    pub expires: Option<String>,
+}
+
+fn ser_strength<S: serde::Serializer>(s: &Strength, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(match s {
+        Strength::Strong => "strong",
+        Strength::Weak => "weak",
+    })
+}
+
+fn ser_relation<S: serde::Serializer>(r: &AliasRelation, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(match r {
+        AliasRelation::Aka => "aka",
+        AliasRelation::Fka => "fka",
+        AliasRelation::Nka => "nka",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ruleset_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Ruleset>();
+    }
+}
