@@ -1,0 +1,528 @@
+//! The goods classifier: which categories a goods line falls in, and why.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::Serialize;
+
+use super::hs::{self, HsCode};
+use super::normalize::{is_cjk, normalize, normalize_into, Normalized};
+use super::price;
+use crate::rules::ir::{Category, Ruleset, Strength};
+
+/// One goods line of an invoice or order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GoodsLine {
+    /// Free-text description as the trader wrote it.
+    pub description: String,
+    /// HS / CN / HTS / Schedule B code, with or without dots.
+    pub hs: Option<String>,
+    /// Declared value of the whole line.
+    pub value: Option<f64>,
+    /// ISO 4217 currency of `value` (USD when absent).
+    pub currency: Option<String>,
+    /// Number of items on the line.
+    pub quantity: Option<f64>,
+}
+
+impl GoodsLine {
+    /// A line with only a description.
+    pub fn new(description: impl Into<String>) -> Self {
+        GoodsLine {
+            description: description.into(),
+            ..GoodsLine::default()
+        }
+    }
+
+    /// Sets the tariff code.
+    pub fn with_hs(mut self, hs: impl Into<String>) -> Self {
+        self.hs = Some(hs.into());
+        self
+    }
+
+    /// Sets the declared value and its currency.
+    pub fn with_value(mut self, value: f64, currency: impl Into<String>) -> Self {
+        self.value = Some(value);
+        self.currency = Some(currency.into());
+        self
+    }
+
+    /// Sets the quantity.
+    pub fn with_quantity(mut self, quantity: f64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+}
+
+/// What a piece of evidence was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// A term of the category, found in the description.
+    Term,
+    /// A code prefix of the category, found in the HS code.
+    Hs,
+}
+
+/// A term or code that made a category match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Term or HS code.
+    pub kind: EvidenceKind,
+    /// The matched text exactly as written in the description (or the code).
+    pub text: String,
+    /// Character offset where it starts (in the description, or in the code for `hs`).
+    pub start: usize,
+    /// Character offset just after it.
+    pub end: usize,
+    /// Whether the term or code was strong or weak in the category.
+    #[serde(skip)]
+    pub strength: Strength,
+}
+
+/// A category the line falls in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryMatch {
+    /// Index into the categories the classifier was built from
+    /// (`ruleset.categories` for [`Classifier::new`]).
+    pub category: usize,
+    /// The terms and codes found, terms first, in order of position.
+    pub evidence: Vec<Evidence>,
+    /// The value of one item in US dollars, when the category has a threshold and the
+    /// value was known.
+    pub unit_value_usd: Option<f64>,
+}
+
+/// Finds goods categories in goods lines.
+///
+/// Built once from the categories of a ruleset, then shared: it is immutable, cheap to
+/// clone and `Send + Sync`. Per-call scratch space lives in a thread-local [`Scratch`]
+/// (or one the caller passes to [`Classifier::classify_with`]).
+///
+/// A category matches a line when it has one strong piece of evidence or two weak
+/// ones (a weak term and a weak code, or two different weak terms), no exclusion term
+/// or code, and, with a threshold, the value of one item above it or not stated.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::goods::{Classifier, GoodsLine};
+/// use embargo::rules::ir::{Category, HsPrefix, Strength, Term};
+///
+/// let term = |t: &str, strength| Term { text: t.into(), lang: None, strength };
+/// let watches = Category {
+///     id: "watches".into(),
+///     title: "Luxury watches".into(),
+///     tags: vec!["luxury".into()],
+///     basis: vec!["EU Reg. 2017/1509, Annex VIII".into()],
+///     terms: vec![term("rolex", Strength::Strong), term("watch", Strength::Weak)],
+///     hs: vec![HsPrefix { digits: "9101".into(), strength: Strength::Strong }],
+///     exclude_terms: vec!["toy".into()],
+///     exclude_hs: vec![],
+///     threshold_usd: None,
+///     threshold_text: None,
+/// };
+/// let classifier = Classifier::from_categories(&[watches], Default::default());
+///
+/// let hits = classifier.classify(&GoodsLine::new("2x ROLEX Submariner watches"));
+/// assert_eq!(hits.len(), 1);
+/// assert_eq!(hits[0].evidence[0].text, "ROLEX");
+/// assert_eq!((hits[0].evidence[0].start, hits[0].evidence[0].end), (3, 8));
+///
+/// // A weak term alone is not enough; an exclusion vetoes.
+/// assert!(classifier.classify(&GoodsLine::new("watch straps")).is_empty());
+/// assert!(classifier.classify(&GoodsLine::new("Rolex toy watch")).is_empty());
+/// // Codes match by prefix, with or without dots.
+/// assert_eq!(classifier.classify(&GoodsLine::new("see invoice").with_hs("9101.21")).len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    categories: Vec<Category>,
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+    hs: HashMap<u64, Vec<Use>>,
+    rates: BTreeMap<String, f64>,
+}
+
+/// A distinct normalized term and every category that uses it.
+#[derive(Debug)]
+struct Pattern {
+    /// Matches a word prefix (`автомобил*`): no boundary after it.
+    prefix: bool,
+    /// Starts / ends with a CJK character: no boundary needed there.
+    open_start: bool,
+    open_end: bool,
+    uses: Vec<Use>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Use {
+    category: u32,
+    /// Identifies the term within the category, so that two occurrences of one weak
+    /// term are not mistaken for two different weak terms.
+    term: u32,
+    role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Strong,
+    Weak,
+    Exclude,
+}
+
+impl From<Strength> for Role {
+    fn from(s: Strength) -> Role {
+        match s {
+            Strength::Strong => Role::Strong,
+            Strength::Weak => Role::Weak,
+        }
+    }
+}
+
+/// Reusable per-thread buffers for [`Classifier::classify_with`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    norm: Normalized,
+    hits: Vec<Hit>,
+    state: Vec<CatState>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to fit on first use.
+    pub fn new() -> Self {
+        Scratch::default()
+    }
+}
+
+/// One piece of evidence found for one category, before it is checked.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    category: u32,
+    term: u32,
+    strong: bool,
+    kind: EvidenceKind,
+    /// Byte range in the normalized text, or digit count of the code prefix.
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct CatState {
+    touched: bool,
+    excluded: bool,
+    strong: bool,
+    weak_term: Option<u32>,
+    two_weak_terms: bool,
+    weak_hs: bool,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+impl Classifier {
+    /// Builds a classifier for every category of a compiled ruleset, converting values
+    /// with the ruleset's rates.
+    pub fn new(ruleset: &Ruleset) -> Self {
+        Classifier::from_categories(&ruleset.categories, ruleset.rates.clone())
+    }
+
+    /// Builds a classifier for `categories`, converting values to US dollars with
+    /// `rates` (US dollars per unit of each currency; `USD` is always 1).
+    pub fn from_categories(categories: &[Category], rates: BTreeMap<String, f64>) -> Self {
+        let mut by_text: HashMap<(String, bool), usize> = HashMap::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut hs_map: HashMap<u64, Vec<Use>> = HashMap::new();
+
+        let mut add = |raw: &str, use_: Use| {
+            let (body, prefix) = match raw.trim().strip_suffix('*') {
+                Some(b) => (b, true),
+                None => (raw, false),
+            };
+            let norm = normalize(body).text.trim().to_string();
+            if norm.is_empty() {
+                return;
+            }
+            let id = *by_text.entry((norm.clone(), prefix)).or_insert_with(|| {
+                patterns.push(Pattern {
+                    prefix,
+                    open_start: norm.chars().next().is_some_and(is_cjk),
+                    open_end: norm.chars().next_back().is_some_and(is_cjk),
+                    uses: Vec::new(),
+                });
+                texts.push(norm);
+                patterns.len() - 1
+            });
+            if let Some(p) = patterns.get_mut(id) {
+                p.uses.push(use_);
+            }
+        };
+
+        for (ci, cat) in categories.iter().enumerate() {
+            let category = ci as u32;
+            for (ti, t) in cat.terms.iter().enumerate() {
+                let use_ = Use {
+                    category,
+                    term: ti as u32,
+                    role: t.strength.into(),
+                };
+                add(&t.text, use_);
+            }
+            for (xi, x) in cat.exclude_terms.iter().enumerate() {
+                let use_ = Use {
+                    category,
+                    term: (cat.terms.len() + xi) as u32,
+                    role: Role::Exclude,
+                };
+                add(x, use_);
+            }
+            let codes = cat
+                .hs
+                .iter()
+                .map(|h| (h.digits.as_str(), Role::from(h.strength)))
+                .chain(cat.exclude_hs.iter().map(|d| (d.as_str(), Role::Exclude)));
+            for (hi, (digits, role)) in codes.enumerate() {
+                let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+                if let Some(k) = hs::key(&digits) {
+                    hs_map.entry(k).or_default().push(Use {
+                        category,
+                        term: hi as u32,
+                        role,
+                    });
+                }
+            }
+        }
+
+        let automaton = if texts.is_empty() {
+            None
+        } else {
+            // A DFA is the fastest search; it is also the largest, so fall back to the
+            // automatic choice if a very large ruleset makes it too big to build.
+            let build = |kind| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .build(&texts)
+            };
+            build(Some(AhoCorasickKind::DFA))
+                .or_else(|_| build(None))
+                .ok()
+        };
+        let mut rates = rates;
+        rates.insert("USD".into(), 1.0);
+        Classifier {
+            inner: Arc::new(Inner {
+                categories: categories.to_vec(),
+                automaton,
+                patterns,
+                hs: hs_map,
+                rates,
+            }),
+        }
+    }
+
+    /// The categories this classifier was built from; [`CategoryMatch::category`]
+    /// indexes into them.
+    pub fn categories(&self) -> &[Category] {
+        &self.inner.categories
+    }
+
+    /// The categories `line` falls in, in category order.
+    pub fn classify(&self, line: &GoodsLine) -> Vec<CategoryMatch> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.classify_with(line, &mut scratch),
+            Err(_) => self.classify_with(line, &mut Scratch::new()),
+        })
+    }
+
+    /// [`Classifier::classify`] with caller-owned scratch buffers.
+    pub fn classify_with(&self, line: &GoodsLine, scratch: &mut Scratch) -> Vec<CategoryMatch> {
+        let inner = &*self.inner;
+        let Scratch {
+            norm,
+            hits,
+            state,
+            touched,
+        } = scratch;
+        hits.clear();
+        touched.clear();
+        if state.len() != inner.categories.len() {
+            state.clear();
+            state.resize(inner.categories.len(), CatState::default());
+        }
+
+        normalize_into(&line.description, norm);
+        if let Some(ac) = &inner.automaton {
+            let text = norm.text.as_bytes();
+            for m in ac.find_overlapping_iter(norm.text.as_str()) {
+                let Some(p) = inner.patterns.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                let left_ok = p.open_start || text.get(m.start().wrapping_sub(1)) == Some(&b' ');
+                let right_ok = p.prefix || p.open_end || text.get(m.end()) == Some(&b' ');
+                if !(left_ok && right_ok) {
+                    continue;
+                }
+                for u in &p.uses {
+                    record(state, touched, hits, *u, EvidenceKind::Term, m.start(), m.end());
+                }
+            }
+        }
+
+        let code = line.hs.as_deref().and_then(HsCode::parse);
+        if let Some(code) = &code {
+            for n in 2..=code.digits.len() {
+                let Some(uses) = code.digits.get(..n).and_then(hs::key).and_then(|k| inner.hs.get(&k))
+                else {
+                    continue;
+                };
+                for u in uses {
+                    record(state, touched, hits, *u, EvidenceKind::Hs, 0, n);
+                }
+            }
+        }
+
+        let mut out = Vec::new();
+        let mut unit_value: Option<Option<f64>> = None;
+        touched.sort_unstable();
+        for &ci in touched.iter() {
+            let Some(st) = state.get_mut(ci as usize) else {
+                continue;
+            };
+            // Taking the state also resets it for the next line.
+            let s = std::mem::take(st);
+            let matched = s.strong || s.two_weak_terms || (s.weak_term.is_some() && s.weak_hs);
+            if s.excluded || !matched {
+                continue;
+            }
+            let Some(cat) = inner.categories.get(ci as usize) else {
+                continue;
+            };
+            let mut unit_usd = None;
+            if let Some(threshold) = cat.threshold_usd {
+                let unit = *unit_value.get_or_insert_with(|| self.unit_value_usd(line));
+                if unit.is_some_and(|u| u <= threshold) {
+                    continue;
+                }
+                unit_usd = unit;
+            }
+            let mut evidence: Vec<Evidence> = Vec::new();
+            for h in hits.iter().filter(|h| h.category == ci) {
+                let found = match h.kind {
+                    EvidenceKind::Term => norm
+                        .original_span(h.start, h.end)
+                        .map(|(a, b)| (a, b, char_slice(&line.description, a, b))),
+                    EvidenceKind::Hs => code.as_ref().and_then(|c| {
+                        let (a, b) = c.span_of_prefix(h.end)?;
+                        Some((a, b, char_slice(line.hs.as_deref().unwrap_or(""), a, b)))
+                    }),
+                };
+                if let Some((start, end, text)) = found {
+                    evidence.push(Evidence {
+                        kind: h.kind,
+                        text,
+                        start,
+                        end,
+                        strength: if h.strong {
+                            Strength::Strong
+                        } else {
+                            Strength::Weak
+                        },
+                    });
+                }
+            }
+            evidence.sort_by_key(|e| (e.kind == EvidenceKind::Hs, e.start, e.end));
+            out.push(CategoryMatch {
+                category: ci as usize,
+                evidence,
+                unit_value_usd: unit_usd,
+            });
+        }
+        out
+    }
+
+    /// The value of one item of `line` in US dollars: a unit price written in the
+    /// description, else the line value divided by the quantity (the field, or a clear
+    /// count in the text), converted at the classifier's rates. `None` when there is no
+    /// value or its currency has no rate.
+    pub fn unit_value_usd(&self, line: &GoodsLine) -> Option<f64> {
+        if let Some(p) = price::unit_price(&line.description) {
+            let currency = p.currency.or(line.currency.as_deref()).unwrap_or("USD");
+            return self.to_usd(p.amount, currency);
+        }
+        let value = line.value.filter(|v| v.is_finite() && *v >= 0.0)?;
+        let quantity = line
+            .quantity
+            .filter(|q| q.is_finite() && *q > 0.0)
+            .or_else(|| price::item_count(&line.description))
+            .unwrap_or(1.0);
+        self.to_usd(value / quantity, line.currency.as_deref().unwrap_or("USD"))
+    }
+
+    fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
+        let code = currency.trim().to_ascii_uppercase();
+        let code = if code.is_empty() { "USD".into() } else { code };
+        self.inner.rates.get(&code).map(|r| amount * r)
+    }
+}
+
+fn record(
+    state: &mut [CatState],
+    touched: &mut Vec<u32>,
+    hits: &mut Vec<Hit>,
+    u: Use,
+    kind: EvidenceKind,
+    start: usize,
+    end: usize,
+) {
+    let Some(st) = state.get_mut(u.category as usize) else {
+        return;
+    };
+    if !st.touched {
+        st.touched = true;
+        touched.push(u.category);
+    }
+    match u.role {
+        Role::Exclude => {
+            st.excluded = true;
+            return;
+        }
+        Role::Strong => st.strong = true,
+        Role::Weak => match kind {
+            EvidenceKind::Hs => st.weak_hs = true,
+            EvidenceKind::Term => match st.weak_term {
+                None => st.weak_term = Some(u.term),
+                Some(t) if t != u.term => st.two_weak_terms = true,
+                Some(_) => {}
+            },
+        },
+    }
+    // One piece of evidence per term: the first place it was found.
+    let seen = hits
+        .iter()
+        .any(|h| h.category == u.category && h.kind == kind && h.term == u.term);
+    if !seen {
+        hits.push(Hit {
+            category: u.category,
+            term: u.term,
+            strong: u.role == Role::Strong,
+            kind,
+            start,
+            end,
+        });
+    }
+}
+
+fn char_slice(s: &str, start: usize, end: usize) -> String {
+    s.chars().skip(start).take(end.saturating_sub(start)).collect()
+}

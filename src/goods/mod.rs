@@ -1,0 +1,15 @@
+//! Goods screening: finds luxury-goods, export-ban and import-ban categories in
+//! free-text invoice descriptions and tariff codes.
+//!
+//! [`Classifier`] is built once from a ruleset's categories and answers, for each
+//! [`GoodsLine`], which categories it falls in with the evidence (terms and codes, with
+//! character spans into what the trader wrote). [`normalize`] and [`hs`] are the text
+//! and code normalization it uses; [`price`] reads unit prices and counts for value
+//! thresholds.
+
+pub mod classify;
+pub mod hs;
+pub mod normalize;
+pub mod price;
+
+pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Scratch};
