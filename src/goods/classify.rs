@@ -220,8 +220,7 @@ struct CatState {
     touched: bool,
     excluded: bool,
     strong: bool,
-    weak_term: Option<u32>,
-    two_weak_terms: bool,
+    weak_term: bool,
     weak_hs: bool,
 }
 
@@ -401,7 +400,9 @@ impl Classifier {
             };
             // Taking the state also resets it for the next line.
             let s = std::mem::take(st);
-            let matched = s.strong || s.two_weak_terms || (s.weak_term.is_some() && s.weak_hs);
+            let matched = s.strong
+                || (s.weak_term && s.weak_hs)
+                || (s.weak_term && two_weak_terms(hits, ci));
             if s.excluded || !matched {
                 continue;
             }
@@ -500,11 +501,7 @@ fn record(
         Role::Strong => st.strong = true,
         Role::Weak => match kind {
             EvidenceKind::Hs => st.weak_hs = true,
-            EvidenceKind::Term => match st.weak_term {
-                None => st.weak_term = Some(u.term),
-                Some(t) if t != u.term => st.two_weak_terms = true,
-                Some(_) => {}
-            },
+            EvidenceKind::Term => st.weak_term = true,
         },
     }
     // One piece of evidence per term: the first place it was found.
@@ -521,6 +518,20 @@ fn record(
             end,
         });
     }
+}
+
+/// Whether category `ci` has two different weak terms found at places that do not
+/// overlap: `watch case` holds `watch`, but is one piece of evidence, not two.
+fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
+    let weak = || {
+        hits.iter()
+            .filter(move |h| h.category == ci && h.kind == EvidenceKind::Term && !h.strong)
+    };
+    weak().enumerate().any(|(i, a)| {
+        weak()
+            .skip(i + 1)
+            .any(|b| a.term != b.term && (a.end <= b.start || b.end <= a.start))
+    })
 }
 
 fn char_slice(s: &str, start: usize, end: usize) -> String {
