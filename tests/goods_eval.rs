@@ -57,3 +57,51 @@ fn luxury_flag_on_dev_set() {
     let r = tp as f64 / (tp + fn_).max(1) as f64;
     println!("tp={tp} fp={fp} tn={tn} fn={fn_} precision={p:.3} recall={r:.3}");
 }
+
+/// Prints what the shipped rules find in `$GOODS_DEBUG` (with `$GOODS_DEBUG_HS`), for
+/// working on the rules: `GOODS_DEBUG='...' cargo test --test goods_eval debug -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn debug_one_line() {
+    let Ok(desc) = std::env::var("GOODS_DEBUG") else {
+        return;
+    };
+    let rules = goods_common::shipped();
+    let mut only_one = rules.categories.clone();
+    let classifier = Classifier::new(&rules);
+    let line = GoodsLine {
+        description: desc,
+        hs: std::env::var("GOODS_DEBUG_HS").ok(),
+        ..GoodsLine::default()
+    };
+    for h in classifier.classify(&line) {
+        println!("{} {:?}", rules.categories[h.category].id, h.evidence);
+    }
+    // Which exclusions fire: rebuild each category without exclusions and compare.
+    for c in only_one.iter_mut() {
+        let excl = std::mem::take(&mut c.exclude_terms);
+        let xhs = std::mem::take(&mut c.exclude_hs);
+        let single = Classifier::from_categories(std::slice::from_ref(c), rules.rates.clone());
+        if !single.classify(&line).is_empty() {
+            for x in excl {
+                let probe = embargo::rules::ir::Category {
+                    terms: vec![embargo::rules::ir::Term {
+                        text: x.clone(),
+                        lang: None,
+                        strength: embargo::rules::ir::Strength::Strong,
+                    }],
+                    hs: vec![],
+                    exclude_terms: vec![],
+                    exclude_hs: vec![],
+                    threshold_usd: None,
+                    ..c.clone()
+                };
+                let p = Classifier::from_categories(&[probe], Default::default());
+                if !p.classify(&line).is_empty() {
+                    println!("{}: excluded by {x:?}", c.id);
+                }
+            }
+            println!("{}: matches without exclusions (exclude hs {:?})", c.id, xhs);
+        }
+    }
+}
