@@ -1,4 +1,5 @@
 //! embargo: a sanctions screening rules engine.
 #![deny(missing_docs)]
 
+pub mod reference;
 pub mod rules;
