@@ -221,7 +221,12 @@ mod tests {
         ] {
             assert_eq!(country_code(s), Some("KP"), "{s}");
         }
-        for s in ["KR", "South Korea", "Korea (Republic of)", "Republic of Korea"] {
+        for s in [
+            "KR",
+            "South Korea",
+            "Korea (Republic of)",
+            "Republic of Korea",
+        ] {
             assert_eq!(country_code(s), Some("KR"), "{s}");
         }
         assert_eq!(country_code("Korea"), None);

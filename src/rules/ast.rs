@@ -14,6 +14,19 @@ use super::span::Span;
 pub struct File {
     /// Top-level items.
     pub items: Vec<Item>,
+    /// `#` comments, in source order. The printer puts each before the item that
+    /// follows it, or at the top of the item it stands inside, so that formatting a
+    /// file never loses an analyst's notes.
+    pub comments: Vec<Comment>,
+}
+
+/// A `#` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The text after `#`, up to the end of the line.
+    pub text: String,
+    /// Where it stands.
+    pub span: Span,
 }
 
 /// One top-level item.

@@ -20,20 +20,51 @@ use super::ast::*;
 /// ```
 pub fn print_file(file: &File) -> String {
     let mut out = String::new();
+    let mut comments = file.comments.iter().peekable();
     let mut previous: Option<&Item> = None;
     for item in &file.items {
+        let span = item.span();
+        let mut leading = Vec::new();
+        while let Some(c) = comments.next_if(|c| c.span.start <= span.start) {
+            leading.push(c);
+        }
+        let mut inner = Vec::new();
+        while let Some(c) = comments.next_if(|c| c.span.start < span.end) {
+            inner.push(c);
+        }
         // Blank lines between blocks; consecutive one-liners of the same kind stay together.
         if let Some(prev) = previous {
             let one_liners = matches!(
                 (prev, item),
                 (Item::Include(_), Item::Include(_)) | (Item::Set(_), Item::Set(_))
             );
-            if !one_liners {
+            if !one_liners || !leading.is_empty() {
                 out.push('\n');
             }
         }
-        print_item(&mut out, item);
+        for c in leading {
+            let _ = writeln!(out, "#{}", c.text);
+        }
+        let mut text = String::new();
+        print_item(&mut text, item);
+        match (inner.is_empty(), text.split_once('\n')) {
+            (false, Some((head, rest))) => {
+                let _ = writeln!(out, "{head}");
+                for c in inner {
+                    let _ = writeln!(out, "  #{}", c.text);
+                }
+                out.push_str(rest);
+            }
+            _ => out.push_str(&text),
+        }
         previous = Some(item);
+    }
+    let trailing: Vec<_> = comments.collect();
+    if !trailing.is_empty() && previous.is_some() {
+        out.push('\n');
+    }
+    for c in trailing {
+        let _ = writeln!(out, "#{}", c.text);
     }
     out
 }
@@ -175,7 +206,12 @@ fn print_entity(out: &mut String, e: &Entity) {
         let _ = writeln!(out, "  program {}", words(&e.programs));
     }
     for id in &e.identifiers {
-        let _ = write!(out, "  identifier {} {}", id.scheme.name, quote(&id.value.value));
+        let _ = write!(
+            out,
+            "  identifier {} {}",
+            id.scheme.name,
+            quote(&id.value.value)
+        );
         if let Some(note) = &id.note {
             let _ = write!(out, " {}", quote(&note.value));
         }
@@ -389,8 +425,16 @@ fn test(t: &Test) -> String {
             roles: r,
             filter: f,
             min_score,
-        } => format!("party{} matches {}{}", roles(r), filter(f), score(min_score)),
-        Test::PartyIn { roles: r, places: p } => format!("party{} in {}", roles(r), places(p)),
+        } => format!(
+            "party{} matches {}{}",
+            roles(r),
+            filter(f),
+            score(min_score)
+        ),
+        Test::PartyIn {
+            roles: r,
+            places: p,
+        } => format!("party{} in {}", roles(r), places(p)),
         Test::VesselMatches {
             filter: f,
             min_score,
