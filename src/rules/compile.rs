@@ -84,6 +84,7 @@ pub fn compile(
     let mut c = Compiler {
         diags: Vec::new(),
         options,
+        unknown_lists: HashSet::new(),
     };
     let data = c.run(files, hash);
     let ok = !c.diags.iter().any(Diagnostic::is_error);
@@ -93,6 +94,9 @@ pub fn compile(
 struct Compiler<'o> {
     diags: Vec<Diagnostic>,
     options: &'o CompileOptions,
+    /// Unknown list names already reported: a whole imported file under a misspelt or
+    /// broken `list` would otherwise give one error per entity.
+    unknown_lists: HashSet<String>,
 }
 
 /// Names declared anywhere, for references and duplicate checks.
@@ -547,10 +551,16 @@ impl Compiler<'_> {
         let list = match names.lists.get(list_name) {
             Some((i, _)) => *i,
             None => {
-                let hint = did_you_mean(list_name, names.lists.keys().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| Some(format!("declare it with `list {list_name} {{ ... }}`")));
-                self.error_hint(e.id.list.span, format!("unknown list `{list_name}`"), hint);
+                if self.unknown_lists.insert(list_name.to_string()) {
+                    let hint = did_you_mean(list_name, names.lists.keys().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("declare it with `list {list_name} {{ ... }}`")));
+                    self.error_hint(
+                        e.id.list.span,
+                        format!("unknown list `{list_name}` (reported once for all its entities)"),
+                        hint,
+                    );
+                }
                 return None;
             }
         };

@@ -14,6 +14,7 @@ pub mod parser;
 pub mod print;
 pub mod span;
 
+pub use ast::Decision;
 pub use compile::CompileOptions;
 pub use diagnostic::{Diagnostic, Severity};
 pub use ir::Ruleset;

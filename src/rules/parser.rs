@@ -52,6 +52,7 @@ type PResult<'a, T> = Result<(In<'a>, T), Fail>;
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut parser = Parser {
         diagnostics: Vec::new(),
+        block_failed: false,
     };
     let mut file_ast = parser.file(In::new_extra(text, file));
     file_ast.comments = comments(file, text);
@@ -102,6 +103,8 @@ fn comments(file: FileId, text: &str) -> Vec<Comment> {
 
 struct Parser {
     diagnostics: Vec<Diagnostic>,
+    /// Whether a property of the block just parsed failed.
+    block_failed: bool,
 }
 
 // ---------------------------------------------------------------------------------
@@ -116,9 +119,13 @@ fn span_of(file: FileId, start: usize, end: usize) -> Span {
     Span::new(file, start, end)
 }
 
+/// The span of the token at `i` (a word, or one character), for carets.
 fn here(i: &In) -> Span {
     let start = offset(i);
-    let len = i.fragment().chars().next().map_or(0, char::len_utf8);
+    let len = match raw_ident(*i) {
+        Ok((_, w)) => w.fragment().len(),
+        Err(_) => i.fragment().chars().next().map_or(0, char::len_utf8),
+    };
     Span::new(i.extra, start, start + len)
 }
 
@@ -366,6 +373,27 @@ fn number<'a>(i: In<'a>, what: &str) -> PResult<'a, Number> {
 fn hs_code<'a>(i: In<'a>) -> PResult<'a, HsCode> {
     let j = skip_ws(i);
     match raw_hs(j) {
+        Ok((rest, c))
+            if rest
+                .fragment()
+                .starts_with(|ch: char| ch.is_alphanumeric() || ch == '_') =>
+        {
+            let junk = rest
+                .fragment()
+                .chars()
+                .take_while(|ch| ch.is_alphanumeric() || *ch == '_' || *ch == '.')
+                .map(char::len_utf8)
+                .sum::<usize>();
+            let end = offset(&rest) + junk;
+            let token = j.fragment().get(..end - offset(&j)).unwrap_or("");
+            Err(Fail {
+                span: span_of(j.extra, offset(&c), end),
+                message: format!("`{token}` is not an HS code"),
+                hint: Some(
+                    "HS codes are digits with optional dots, e.g. `8703` or `8711.50`".to_string(),
+                ),
+            })
+        }
         Ok((rest, c)) => Ok((
             rest,
             HsCode {
@@ -481,7 +509,14 @@ impl Parser {
             }
             match self.item(i) {
                 Ok((rest, item)) => {
-                    items.push(item);
+                    // A rule with a failed property is incomplete and dropped (it is
+                    // already reported, and nothing refers to rules). Other items are
+                    // kept, so that references to them do not cascade into errors.
+                    let incomplete_rule = self.block_failed && matches!(item, Item::Rule(_));
+                    if !incomplete_rule && !is_placeholder(&item) {
+                        items.push(item);
+                    }
+                    self.block_failed = false;
                     i = rest;
                 }
                 Err(f) => {
@@ -620,6 +655,19 @@ impl Parser {
                 let rest = self.block(j, "rule", &mut draft, RULE_PROPS, rule_prop)?;
                 let span = span_of(file, start, offset(&rest));
                 let name_span = draft.name.span;
+                if self.block_failed {
+                    // Already reported; a placeholder keeps the shape, and is dropped.
+                    return Ok((
+                        rest,
+                        Item::Include(Include {
+                            path: Text {
+                                value: String::new(),
+                                span,
+                            },
+                            span,
+                        }),
+                    ));
+                }
                 let Some(when) = draft.when else {
                     return Err(Fail {
                         span: name_span,
@@ -700,6 +748,7 @@ impl Parser {
         prop: PropFn<'a, T>,
     ) -> Result<In<'a>, Fail> {
         let (mut i, open) = expect_punct(i, "{", &format!("to open the {what}"))?;
+        self.block_failed = false;
         loop {
             i = skip_ws(i);
             if let Some(rest) = punct(i, "}") {
@@ -747,11 +796,17 @@ impl Parser {
                 Err(f) => {
                     let at = f.span.start;
                     self.diagnostics.push(f.into_diagnostic());
+                    self.block_failed = true;
                     i = recover_line(i, at);
                 }
             }
         }
     }
+}
+
+/// The stand-in returned for an item that was reported and must not enter the tree.
+fn is_placeholder(item: &Item) -> bool {
+    matches!(item, Item::Include(inc) if inc.path.value.is_empty())
 }
 
 /// Whether only indentation stands before `i` on its line.
@@ -976,7 +1031,10 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
                 (i, AliasRelation::Aka)
             };
             let (i, strength) = strength(i);
-            let (i, name) = string(i, "the alias in quotes")?;
+            let (i, name) = string(i, "the alias in quotes").map_err(|mut f| {
+                f.hint = Some("write `alias [aka|fka|nka] [strong|weak] \"name\"`".to_string());
+                f
+            })?;
             let span = kwi.span.to(name.span);
             e.aliases.push(Alias {
                 relation,
