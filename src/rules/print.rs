@@ -93,7 +93,13 @@ pub fn print_item(out: &mut String, item: &Item) {
                 SetKind::Places => "places",
                 SetKind::Categories => "categories",
             };
-            let _ = writeln!(out, "set {kind} {} = {}", s.name.name, words(&s.items));
+            let head = format!("set {kind} {} = ", s.name.name);
+            // Place names read better quoted alike; codes and ids read better bare.
+            let items = match s.kind {
+                SetKind::Places => string_list(&s.items),
+                _ => word_list(&s.items),
+            };
+            wrapped(out, &head, &items, "  ");
         }
         Item::Rule(r) => {
             let _ = writeln!(out, "rule {} {{", r.name.name);
@@ -142,34 +148,27 @@ fn print_category(out: &mut String, c: &Category) {
     let _ = writeln!(out, "category {} {{", c.name.name);
     opt_str(out, "title", &c.title);
     if !c.tags.is_empty() {
-        let _ = writeln!(out, "  tags {}", words(&c.tags));
+        wrapped(out, "  tags ", &word_list(&c.tags), "    ");
     }
     many_str(out, "basis", &c.basis);
     for g in &c.terms {
-        out.push_str("  terms ");
+        let mut head = "  terms ".to_string();
         if g.strength == Strength::Weak {
-            out.push_str("weak ");
+            head.push_str("weak ");
         }
         if let Some(lang) = &g.lang {
-            let _ = write!(out, "{} ", lang.name);
+            let _ = write!(head, "{} ", lang.name);
         }
-        let _ = writeln!(out, "{}", strings(&g.terms));
+        wrapped(out, &head, &string_list(&g.terms), "    ");
     }
     for g in &c.hs {
-        out.push_str("  hs ");
-        if g.strength == Strength::Weak {
-            out.push_str("weak ");
-        }
-        let _ = writeln!(out, "{}", codes(&g.codes));
+        let head = if g.strength == Strength::Weak { "  hs weak " } else { "  hs " };
+        wrapped(out, head, &code_list(&g.codes), "    ");
     }
     for x in &c.exclusions {
         match x {
-            Exclusion::Terms { terms, .. } => {
-                let _ = writeln!(out, "  exclude {}", strings(terms));
-            }
-            Exclusion::Hs { codes: c, .. } => {
-                let _ = writeln!(out, "  exclude hs {}", codes(c));
-            }
+            Exclusion::Terms { terms, .. } => wrapped(out, "  exclude ", &string_list(terms), "    "),
+            Exclusion::Hs { codes: c, .. } => wrapped(out, "  exclude hs ", &code_list(c), "    "),
         }
     }
     if let Some(t) = &c.threshold {
@@ -197,13 +196,13 @@ fn print_entity(out: &mut String, e: &Entity) {
         let _ = writeln!(out, "{}", quote(&a.name.value));
     }
     if !e.countries.is_empty() {
-        let _ = writeln!(out, "  country {}", words(&e.countries));
+        wrapped(out, "  country ", &word_list(&e.countries), "    ");
     }
     if !e.nationalities.is_empty() {
-        let _ = writeln!(out, "  nationality {}", words(&e.nationalities));
+        wrapped(out, "  nationality ", &word_list(&e.nationalities), "    ");
     }
     if !e.programs.is_empty() {
-        let _ = writeln!(out, "  program {}", words(&e.programs));
+        wrapped(out, "  program ", &word_list(&e.programs), "    ");
     }
     for id in &e.identifiers {
         let _ = write!(
@@ -224,6 +223,42 @@ fn print_entity(out: &mut String, e: &Entity) {
     opt_str(out, "listed", &e.listed);
     many_str(out, "remark", &e.remarks);
     out.push_str("}\n");
+}
+
+/// Widest line the printer aims for; longer comma lists continue on the next line.
+const WIDTH: usize = 100;
+
+/// `head` followed by `items` joined with ", ", wrapped greedily after commas at
+/// [`WIDTH`] with continuation lines indented by `indent`. Ends with a line break.
+fn wrapped(out: &mut String, head: &str, items: &[String], indent: &str) {
+    let mut line = head.to_string();
+    for (k, item) in items.iter().enumerate() {
+        let sep = if k + 1 < items.len() { "," } else { "" };
+        let first_on_line = k == 0;
+        if !first_on_line && line.chars().count() + 1 + item.chars().count() + sep.len() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.to_string();
+        } else if !first_on_line {
+            line.push(' ');
+        }
+        line.push_str(item);
+        line.push_str(sep);
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+fn word_list(values: &[Text]) -> Vec<String> {
+    values.iter().map(|t| word(&t.value)).collect()
+}
+
+fn string_list(values: &[Text]) -> Vec<String> {
+    values.iter().map(|t| quote(&t.value)).collect()
+}
+
+fn code_list(values: &[HsCode]) -> Vec<String> {
+    values.iter().map(|c| hs_dotted(&c.digits)).collect()
 }
 
 fn opt_str(out: &mut String, key: &str, value: &Option<Text>) {
@@ -283,14 +318,6 @@ fn words(values: &[Text]) -> String {
         .join(", ")
 }
 
-fn strings(values: &[Text]) -> String {
-    values
-        .iter()
-        .map(|t| quote(&t.value))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn idents(values: &[Ident]) -> String {
     values
         .iter()
@@ -309,14 +336,6 @@ pub fn hs_dotted(digits: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn codes(values: &[HsCode]) -> String {
-    values
-        .iter()
-        .map(|c| hs_dotted(&c.digits))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn number(n: f64) -> String {
