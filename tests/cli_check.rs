@@ -23,13 +23,20 @@ fn check_prints_counts_and_hash_for_valid_rules() {
         stdout.contains("2 lists, 3 entities, 10 names, 3 categories, 4 rules"),
         "{stdout}"
     );
-    assert!(stdout.contains("list un as of 2026-02-27: 1 entities"), "{stdout}");
+    assert!(
+        stdout.contains("list un as of 2026-02-27: 1 entities"),
+        "{stdout}"
+    );
     assert!(stdout.contains("ruleset sha256:"), "{stdout}");
 }
 
 #[test]
 fn check_reports_every_error_with_location_and_exits_1() {
-    let out = embargo(&["check", "--rules", "tests/fixtures/rules/diagnostics/references.emb"]);
+    let out = embargo(&[
+        "check",
+        "--rules",
+        "tests/fixtures/rules/diagnostics/references.emb",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.contains(
@@ -60,7 +67,9 @@ fn check_on_several_paths_loads_exactly_those() {
 fn missing_rules_path_is_an_error_not_a_panic() {
     let out = embargo(&["check", "--rules", "tests/fixtures/rules/no-such-file.emb"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("cannot read rules from tests/fixtures/rules/no-such-file.emb"));
+    assert!(
+        text(&out.stderr).contains("cannot read rules from tests/fixtures/rules/no-such-file.emb")
+    );
 }
 
 #[test]
@@ -83,12 +92,19 @@ fn bad_settings_are_located() {
     let dir = std::env::temp_dir().join(format!("embargo-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let cfg = dir.join("embargo.toml");
-    std::fs::write(&cfg, "[matching]\nreview_threshold = 0.8\nblok_threshold = 0.9\n").expect("write");
+    std::fs::write(
+        &cfg,
+        "[matching]\nreview_threshold = 0.8\nblok_threshold = 0.9\n",
+    )
+    .expect("write");
     let cfg = cfg.to_string_lossy().into_owned();
     let out = embargo(&["--config", &cfg, "check"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains(&format!("{cfg}:3:1: unknown field `blok_threshold`")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{cfg}:3:1: unknown field `blok_threshold`")),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -106,7 +122,11 @@ fn fmt_prints_canonical_text_that_checks_the_same() {
     let again = embargo(&["fmt", "--check", &path]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     // The hand-written fixture is not in canonical form (its `when` spans two lines).
-    let check = embargo(&["fmt", "--check", "tests/fixtures/rules/valid/dprk-mini/rules.emb"]);
+    let check = embargo(&[
+        "fmt",
+        "--check",
+        "tests/fixtures/rules/valid/dprk-mini/rules.emb",
+    ]);
     assert_eq!(check.status.code(), Some(1));
 }
 

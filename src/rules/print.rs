@@ -162,12 +162,18 @@ fn print_category(out: &mut String, c: &Category) {
         wrapped(out, &head, &string_list(&g.terms), "    ");
     }
     for g in &c.hs {
-        let head = if g.strength == Strength::Weak { "  hs weak " } else { "  hs " };
+        let head = if g.strength == Strength::Weak {
+            "  hs weak "
+        } else {
+            "  hs "
+        };
         wrapped(out, head, &code_list(&g.codes), "    ");
     }
     for x in &c.exclusions {
         match x {
-            Exclusion::Terms { terms, .. } => wrapped(out, "  exclude ", &string_list(terms), "    "),
+            Exclusion::Terms { terms, .. } => {
+                wrapped(out, "  exclude ", &string_list(terms), "    ")
+            }
             Exclusion::Hs { codes: c, .. } => wrapped(out, "  exclude hs ", &code_list(c), "    "),
         }
     }
