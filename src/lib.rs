@@ -9,5 +9,6 @@
 pub mod config;
 pub mod io;
 pub mod order;
+pub mod places;
 pub mod reference;
 pub mod rules;
