@@ -7,6 +7,7 @@
 )]
 
 pub mod config;
+pub mod engine;
 pub mod io;
 pub mod order;
 pub mod places;
