@@ -6,6 +6,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod batch;
 pub mod config;
 pub mod engine;
 pub mod io;

@@ -344,8 +344,11 @@ pub struct SetDecl {
     pub span: Span,
 }
 
-/// The outcome of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The outcome of a rule, ordered by severity.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// Nothing to stop.
     Clear,
