@@ -537,3 +537,229 @@ fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
 fn char_slice(s: &str, start: usize, end: usize) -> String {
     s.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::ir::{HsPrefix, Term};
+
+    fn term(text: &str, strength: Strength) -> Term {
+        Term {
+            text: text.into(),
+            lang: None,
+            strength,
+        }
+    }
+
+    fn category(id: &str) -> Category {
+        Category {
+            id: id.into(),
+            title: id.into(),
+            tags: vec!["luxury".into()],
+            basis: vec!["test".into()],
+            terms: vec![],
+            hs: vec![],
+            exclude_terms: vec![],
+            exclude_hs: vec![],
+            threshold_usd: None,
+            threshold_text: None,
+        }
+    }
+
+    fn fixture() -> Classifier {
+        let mut jewellery = category("jewellery");
+        jewellery.terms = vec![
+            term("jewellery", Strength::Strong),
+            term("gold necklace", Strength::Strong),
+            term("jade", Strength::Weak),
+            term("gold", Strength::Weak),
+            term("necklace", Strength::Weak),
+            term("钻石戒指", Strength::Strong),
+            term("золот*", Strength::Weak),
+            term("серьг*", Strength::Weak),
+        ];
+        jewellery.hs = vec![HsPrefix {
+            digits: "7113".into(),
+            strength: Strength::Strong,
+        }];
+        jewellery.exclude_terms = vec!["imitation".into(), "gold plated".into()];
+
+        let mut drinks = category("drinks");
+        drinks.terms = vec![
+            term("cognac", Strength::Strong),
+            term("xo", Strength::Weak),
+            term("bottle", Strength::Weak),
+        ];
+        drinks.hs = vec![HsPrefix {
+            digits: "2208".into(),
+            strength: Strength::Weak,
+        }];
+        drinks.exclude_terms = vec!["xo sauce".into()];
+
+        let mut kits = category("luxury_kits");
+        kits.terms = vec![term("luxury", Strength::Weak), term("kit", Strength::Weak)];
+
+        let mut vehicles = category("vehicles");
+        vehicles.terms = vec![
+            term("rolls royce", Strength::Weak),
+            term("car", Strength::Weak),
+            term("maybach", Strength::Strong),
+        ];
+        vehicles.hs = vec![HsPrefix {
+            digits: "8703".into(),
+            strength: Strength::Strong,
+        }];
+        vehicles.exclude_terms = vec!["1:18 die-cast model".into(), "toy".into()];
+        vehicles.exclude_hs = vec!["870310".into()];
+
+        let mut rugs = category("rugs");
+        rugs.terms = vec![term("hand-knotted", Strength::Strong)];
+        rugs.threshold_usd = Some(500.0);
+
+        let mut rates = BTreeMap::new();
+        rates.insert("EUR".to_string(), 1.10);
+        Classifier::from_categories(&[jewellery, drinks, kits, vehicles, rugs], rates)
+    }
+
+    fn ids(c: &Classifier, line: &GoodsLine) -> Vec<String> {
+        c.classify(line)
+            .iter()
+            .map(|m| c.categories()[m.category].id.clone())
+            .collect()
+    }
+
+    fn desc(c: &Classifier, text: &str) -> Vec<String> {
+        ids(c, &GoodsLine::new(text))
+    }
+
+    #[test]
+    fn words_are_not_goods() {
+        let c = fixture();
+        assert!(desc(&c, "jade green tiles").is_empty());
+        assert!(desc(&c, "golden syrup 454g").is_empty());
+        assert!(desc(&c, "XO sauce, 6 bottles").is_empty());
+        assert!(desc(&c, "deluxe first aid kits").is_empty());
+        assert!(desc(&c, "goldsmith tools").is_empty());
+    }
+
+    #[test]
+    fn strong_or_two_weak() {
+        let c = fixture();
+        assert_eq!(desc(&c, "Hennessy COGNAC"), ["drinks"]);
+        assert_eq!(desc(&c, "jade necklace"), ["jewellery"]);
+        assert_eq!(desc(&c, "LUX KITS"), ["luxury_kits"]);
+        assert!(desc(&c, "gold gold gold").is_empty(), "one weak term repeated");
+        // `gold necklace` is strong by itself; the weak `gold` and `necklace` inside it
+        // are one place, not two pieces of evidence.
+        assert_eq!(desc(&c, "gold necklace"), ["jewellery"]);
+    }
+
+    #[test]
+    fn weak_term_and_weak_code() {
+        let c = fixture();
+        let line = GoodsLine::new("XO 0.7L x 6 btls").with_hs("2208.20");
+        assert_eq!(ids(&c, &line), ["drinks"]);
+        assert!(ids(&c, &GoodsLine::new("assorted").with_hs("220820")).is_empty());
+    }
+
+    #[test]
+    fn plurals_and_abbreviations() {
+        let c = fixture();
+        assert_eq!(desc(&c, "6 BTLS xo"), ["drinks"]);
+        assert_eq!(desc(&c, "Jewelry, assorted"), ["jewellery"]);
+        assert_eq!(desc(&c, "used Maybachs"), ["vehicles"]);
+    }
+
+    #[test]
+    fn cjk_and_cyrillic_terms() {
+        let c = fixture();
+        assert_eq!(desc(&c, "钻石戒指 铂金"), ["jewellery"]);
+        assert_eq!(desc(&c, "高级钻石戒指两枚"), ["jewellery"], "inside a CJK run");
+        assert_eq!(desc(&c, "Золотые серьги с бриллиантами"), ["jewellery"]);
+    }
+
+    #[test]
+    fn exclusions_veto() {
+        let c = fixture();
+        assert!(desc(&c, "imitation jewellery").is_empty());
+        assert!(desc(&c, "1:18 die-cast model Maybach").is_empty());
+        assert!(desc(&c, "Maybach toy car").is_empty());
+        let snow = GoodsLine::new("Maybach").with_hs("8703.10");
+        assert!(ids(&c, &snow).is_empty(), "excluded code");
+    }
+
+    #[test]
+    fn hs_prefix_any_level_with_or_without_dots() {
+        let c = fixture();
+        for code in ["8703", "870324", "8703.24", "8703.24.00.10", "HS 8703 24"] {
+            let line = GoodsLine::new("see attached invoice").with_hs(code);
+            assert_eq!(ids(&c, &line), ["vehicles"], "{code}");
+        }
+        assert!(ids(&c, &GoodsLine::new("as per P/I").with_hs("870410")).is_empty());
+        assert!(ids(&c, &GoodsLine::new("x").with_hs("87")).is_empty());
+    }
+
+    #[test]
+    fn evidence_spans_are_original_character_offsets() {
+        let c = fixture();
+        let text = "Notify: Zoë — 2× Hand-Knotted rugs, Rolls-Royce car";
+        let line = GoodsLine::new(text).with_hs("8703.23");
+        let hits = c.classify(&line);
+        for h in &hits {
+            for e in &h.evidence {
+                let source = match e.kind {
+                    EvidenceKind::Term => text,
+                    EvidenceKind::Hs => "8703.23",
+                };
+                let slice: String = source.chars().skip(e.start).take(e.end - e.start).collect();
+                assert_eq!(slice, e.text);
+            }
+        }
+        let rugs = hits.iter().find(|h| c.categories()[h.category].id == "rugs");
+        let ev = &rugs.expect("rugs found").evidence[0];
+        assert_eq!((ev.text.as_str(), ev.start, ev.end), ("Hand-Knotted", 17, 29));
+        let cars = hits.iter().find(|h| c.categories()[h.category].id == "vehicles");
+        let ev: Vec<&str> = cars.expect("vehicles").evidence.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(ev, ["Rolls-Royce", "car", "8703"]);
+    }
+
+    #[test]
+    fn thresholds_with_currency_and_unit_values() {
+        let c = fixture();
+        let rug = |text: &str| GoodsLine::new(text);
+        assert!(ids(&c, &rug("hand-knotted rug").with_value(499.0, "USD")).is_empty());
+        assert!(ids(&c, &rug("hand-knotted rug").with_value(500.0, "USD")).is_empty());
+        assert_eq!(ids(&c, &rug("hand-knotted rug").with_value(501.0, "USD")), ["rugs"]);
+        // 480 EUR is 528 USD at the fixture rate.
+        assert_eq!(ids(&c, &rug("hand-knotted rug").with_value(480.0, "eur")), ["rugs"]);
+        // A missing value, or one in a currency without a rate, does not veto.
+        assert_eq!(ids(&c, &rug("hand-knotted rug")), ["rugs"]);
+        assert_eq!(ids(&c, &rug("hand-knotted rug").with_value(10.0, "XAU")), ["rugs"]);
+        // Per unit: the quantity field, a unit price in the text, a count in the text.
+        let ten = rug("hand-knotted rugs").with_value(3000.0, "USD").with_quantity(10.0);
+        assert!(ids(&c, &ten).is_empty());
+        let priced = rug("hand-knotted rugs, 10 pcs @ USD 450").with_value(4500.0, "USD");
+        assert!(ids(&c, &priced).is_empty());
+        let per = rug("hand-knotted rugs EUR 900/pc").with_value(1800.0, "EUR");
+        assert_eq!(ids(&c, &per), ["rugs"]);
+        let counted = rug("hand-knotted rugs, 4 pcs").with_value(1600.0, "USD");
+        assert!(ids(&c, &counted).is_empty());
+        let hits = c.classify(&rug("hand-knotted rug, 1 pc").with_value(800.0, "USD"));
+        assert_eq!(hits.first().and_then(|h| h.unit_value_usd), Some(800.0));
+    }
+
+    #[test]
+    fn classifier_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Classifier>();
+    }
+
+    #[test]
+    fn empty_ruleset_and_empty_input() {
+        let c = Classifier::from_categories(&[], BTreeMap::new());
+        assert!(c.classify(&GoodsLine::new("Rolex")).is_empty());
+        let c = fixture();
+        assert!(c.classify(&GoodsLine::default()).is_empty());
+        assert!(c.classify(&GoodsLine::new("  ").with_hs("")).is_empty());
+    }
+}

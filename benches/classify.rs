@@ -1,0 +1,149 @@
+//! Goods classification throughput over a generated corpus of invoice descriptions,
+//! with the full default ruleset, against a naive baseline (every term searched with
+//! `str::contains` in the lowercased text). Building the classifier is measured apart.
+//!
+//! `cargo bench --bench classify` prints MB/s per core for both and their ratio, then
+//! runs the criterion groups (`classify/aho-corasick`, `classify/naive-contains`,
+//! `build`).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use embargo::goods::{Classifier, GoodsLine, Scratch};
+use embargo::rules::{load_embedded, CompileOptions, Ruleset};
+
+const GENERIC: &[&str] = &[
+    "steel", "pipes", "assorted", "cotton", "t-shirts", "frozen", "fillets", "spare",
+    "parts", "for", "machinery", "LED", "lamps", "plastic", "containers", "PE", "film",
+    "rolls", "25kg", "bags", "cartons", "office", "chairs", "printing", "paper", "A4",
+    "hydraulic", "hoses", "rubber", "gaskets", "ceramic", "tiles", "60x60", "glass",
+    "bottles", "fertilizer", "urea", "46%", "rice", "flour", "sugar", "canned",
+    "tomatoes", "shoes", "canvas", "wooden", "pallets", "cables", "copper", "PVC",
+    "100m", "pcs", "ctns", "x", "12", "500", "@", "USD", "2.50", "/pc", "new", "used",
+    "grade", "A", "export", "packing", "as", "per", "P/I", "No.", "2024-118",
+];
+
+const LUXURY: &[&str] = &[
+    "Rolex Submariner", "Hennessy XO", "Louis Vuitton handbag", "Lexus LX600",
+    "Rolls-Royce Cullinan", "Chanel No 5 EDP", "bone china dinner set", "Steinway piano",
+    "18k gold necklace", "Macallan 18", "cigarettes 200 ctns", "snowmobile",
+    "hand-knotted rug", "golf clubs", "iPhone 15 Pro", "Maybach S680",
+];
+
+const OTHER_SCRIPTS: &[&str] = &[
+    "钢管 50吨", "冷冻鱼片", "洋酒 威士忌", "钻石戒指 铂金", "Трубы стальные",
+    "Сигареты с фильтром", "Духи женские", "철강 코일", "양주 발렌타인", "Teppich handgeknüpft",
+    "Vêtements de travail", "Ersatzteile für Maschinen",
+];
+
+/// A deterministic corpus: mostly ordinary trade lines, some luxury, some in other
+/// scripts, 20 to 120 bytes each, like invoice descriptions.
+fn corpus(lines: usize) -> Vec<GoodsLine> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    (0..lines)
+        .map(|_| {
+            let mut words: Vec<&str> = Vec::new();
+            for _ in 0..3 + next(10) {
+                words.push(GENERIC[next(GENERIC.len())]);
+            }
+            match next(10) {
+                0 | 1 => words.insert(next(words.len()), LUXURY[next(LUXURY.len())]),
+                2 => words.insert(next(words.len()), OTHER_SCRIPTS[next(OTHER_SCRIPTS.len())]),
+                _ => {}
+            }
+            let mut line = GoodsLine::new(words.join(" "));
+            if next(2) == 0 {
+                line.hs = Some(format!("{:04}.{:02}", 1000 + next(8700), next(100)));
+            }
+            line
+        })
+        .collect()
+}
+
+/// Every term of every category, lowercased, for the naive baseline.
+fn naive_terms(rules: &Ruleset) -> Vec<(usize, String)> {
+    rules
+        .categories
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            c.terms
+                .iter()
+                .map(|t| t.text.to_lowercase())
+                .chain(c.exclude_terms.iter().map(|t| t.to_lowercase()))
+                .map(move |t| (i, t))
+        })
+        .collect()
+}
+
+fn naive(terms: &[(usize, String)], lines: &[GoodsLine]) -> usize {
+    let mut found = 0;
+    for l in lines {
+        let text = l.description.to_lowercase();
+        for (_, t) in terms {
+            if text.contains(t.as_str()) {
+                found += 1;
+            }
+        }
+    }
+    found
+}
+
+fn fast(c: &Classifier, scratch: &mut Scratch, lines: &[GoodsLine]) -> usize {
+    lines.iter().map(|l| c.classify_with(l, scratch).len()).sum()
+}
+
+fn mb_per_s(bytes: usize, mut f: impl FnMut() -> usize) -> f64 {
+    let _ = black_box(f());
+    let start = Instant::now();
+    let mut rounds = 0u32;
+    while start.elapsed() < Duration::from_secs(3) {
+        black_box(f());
+        rounds += 1;
+    }
+    bytes as f64 * f64::from(rounds) / start.elapsed().as_secs_f64() / 1e6
+}
+
+fn main() {
+    let checked = load_embedded(&CompileOptions::default());
+    let rules = checked.ruleset.expect("the default ruleset compiles");
+    let lines = corpus(20_000);
+    let bytes: usize = lines.iter().map(|l| l.description.len()).sum();
+    let classifier = Classifier::new(&rules);
+    let terms = naive_terms(&rules);
+    let mut scratch = Scratch::new();
+
+    let fast_mbs = mb_per_s(bytes, || fast(&classifier, &mut scratch, &lines));
+    let naive_mbs = mb_per_s(bytes, || naive(&terms, &lines));
+    println!(
+        "corpus: {} lines, {:.2} MB; ruleset: {} categories, {} terms",
+        lines.len(),
+        bytes as f64 / 1e6,
+        rules.categories.len(),
+        terms.len()
+    );
+    println!("classify (aho-corasick): {fast_mbs:.1} MB/s per core");
+    println!("naive (str::contains per term): {naive_mbs:.2} MB/s per core");
+    println!("ratio: {:.0}x", fast_mbs / naive_mbs);
+
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(20);
+    let mut group = c.benchmark_group("classify");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("aho-corasick", |b| {
+        b.iter(|| fast(&classifier, &mut scratch, &lines))
+    });
+    group.bench_function("naive-contains", |b| b.iter(|| naive(&terms, &lines)));
+    group.finish();
+    c.bench_function("build", |b| b.iter(|| Classifier::new(black_box(&rules))));
+    c.final_summary();
+}

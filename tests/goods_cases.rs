@@ -1,0 +1,40 @@
+//! Data-driven cases for the shipped goods rules: `tests/fixtures/goods-cases.jsonl`
+//! holds lines written apart from the dev set (brands, languages, look-alikes) with
+//! their luxury label under the rules of `eval/README.md` (shared data).
+
+mod goods_common;
+
+use embargo::goods::{Classifier, GoodsLine};
+
+#[test]
+fn shipped_rules_label_the_fixture_cases() {
+    let rules = goods_common::shipped();
+    let classifier = Classifier::new(&rules);
+    let text = include_str!("fixtures/goods-cases.jsonl");
+    let mut wrong = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
+        let g = GoodsLine {
+            description: v["description"].as_str().unwrap_or("").into(),
+            hs: v["hs"].as_str().map(Into::into),
+            value: v["value"].as_f64(),
+            currency: v["currency"].as_str().map(Into::into),
+            quantity: v["quantity"].as_f64(),
+        };
+        let hits = classifier.classify(&g);
+        let luxury = hits
+            .iter()
+            .any(|h| rules.categories[h.category].tags.iter().any(|t| t == "luxury"));
+        if Some(luxury) != v["luxury"].as_bool() {
+            let found: Vec<String> = hits
+                .iter()
+                .map(|h| {
+                    let ev: Vec<&str> = h.evidence.iter().map(|e| e.text.as_str()).collect();
+                    format!("{}[{}]", rules.categories[h.category].id, ev.join("|"))
+                })
+                .collect();
+            wrong.push(format!("line {}: {:?} expected luxury={} got {:?}", n + 1, g.description, !luxury, found));
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
