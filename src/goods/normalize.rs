@@ -36,12 +36,11 @@ pub struct Normalized {
     /// The normalized text.
     pub text: String,
     /// For each byte of `text`: the character offset in the original where the
-    /// character that produced it starts.
-    starts: Vec<u32>,
-    /// For each byte of `text`: the character offset in the original just after the
-    /// characters that produced it (for the last byte of a folded or expanded token, the
-    /// end of the whole original token, so that `bags` is reported, not `bag`).
-    ends: Vec<u32>,
+    /// character that produced it starts, and the offset just after the characters that
+    /// produced it (for the last byte of a folded or expanded token, the end of the
+    /// whole original token, so that `bags` is reported, not `bag`). One vector of pairs
+    /// rather than two: one push per byte on the hot path.
+    map: Vec<(u32, u32)>,
 }
 
 impl Normalized {
@@ -58,38 +57,39 @@ impl Normalized {
         if start >= end {
             return None;
         }
-        let s = *self.starts.get(start)?;
-        let e = *self.ends.get(end - 1)?;
+        let s = self.map.get(start)?.0;
+        let e = self.map.get(end - 1)?.1;
         Some((s as usize, e as usize))
     }
 
     fn clear(&mut self) {
         self.text.clear();
-        self.starts.clear();
-        self.ends.clear();
+        self.map.clear();
     }
 
     fn push_char(&mut self, c: char, start: u32, end: u32) {
+        if c.is_ascii() {
+            self.text.push(c);
+            self.map.push((start, end));
+            return;
+        }
         let before = self.text.len();
         self.text.push(c);
         for _ in before..self.text.len() {
-            self.starts.push(start);
-            self.ends.push(end);
+            self.map.push((start, end));
         }
     }
 
     fn push_str(&mut self, s: &str, start: u32, end: u32) {
         self.text.push_str(s);
         for _ in 0..s.len() {
-            self.starts.push(start);
-            self.ends.push(end);
+            self.map.push((start, end));
         }
     }
 
     fn truncate(&mut self, len: usize) {
         self.text.truncate(len);
-        self.starts.truncate(len);
-        self.ends.truncate(len);
+        self.map.truncate(len);
     }
 }
 
@@ -240,14 +240,14 @@ impl Writer<'_> {
         };
         let orig_end = self
             .out
-            .ends
+            .map
             .last()
-            .copied()
-            .unwrap_or(tok.orig_start)
+            .map_or(tok.orig_start, |m| m.1)
             .max(tok.orig_start);
         if tok.ascii_letters {
             let len = self.out.text.len() - tok.at;
-            if len <= 8 {
+            let first = self.out.text.as_bytes().get(tok.at).copied().unwrap_or(0);
+            if (2..=11).contains(&len) && may_abbreviate(first) {
                 let word = self.out.text.get(tok.at..).unwrap_or("");
                 if let Some(exp) = abbreviation(word) {
                     self.out.truncate(tok.at);
@@ -262,13 +262,13 @@ impl Writer<'_> {
                     Fold::Drop(n) => self.out.truncate(self.out.text.len() - n),
                     Fold::Replace(n, with) => {
                         let keep = self.out.text.len() - n;
-                        let s = self.out.starts.get(keep).copied().unwrap_or(tok.orig_start);
+                        let s = self.out.map.get(keep).map_or(tok.orig_start, |m| m.0);
                         self.out.truncate(keep);
                         self.out.push_str(with, s, orig_end);
                     }
                 }
-                if let Some(e) = self.out.ends.last_mut() {
-                    *e = orig_end;
+                if let Some(m) = self.out.map.last_mut() {
+                    m.1 = orig_end;
                 }
             }
         }
@@ -287,14 +287,15 @@ enum Fold {
 fn fold_plural(w: &str) -> Option<Fold> {
     let b = w.as_bytes();
     let n = b.len();
+    // Most tokens do not end in `s`; they leave here before any string comparison.
+    if n < 3 || b.last() != Some(&b's') {
+        return None;
+    }
     match w {
         "scarves" => return Some(Fold::Replace(3, "f")),
         "knives" | "wives" => return Some(Fold::Replace(3, "fe")),
         "shelves" | "halves" => return Some(Fold::Replace(3, "f")),
         _ => {}
-    }
-    if n < 3 || b.last() != Some(&b's') {
-        return None;
     }
     if n > 4 && w.ends_with("ies") {
         return Some(Fold::Replace(3, "y"));
@@ -317,35 +318,98 @@ fn fold_plural(w: &str) -> Option<Fold> {
     Some(Fold::Drop(1))
 }
 
-/// Invoice abbreviations, written in their folded (singular) form.
+/// Invoice abbreviations and spelling variants, with their folded (singular) form.
+/// Sorted by abbreviation: looked up by binary search for every short token, which a
+/// long `match` on strings would make the slowest step of normalization.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("accs", "accessory"),
+    ("accy", "accessory"),
+    ("assd", "assorted"),
+    ("assrtd", "assorted"),
+    ("asst", "assorted"),
+    ("asstd", "assorted"),
+    ("btl", "bottle"),
+    ("btls", "bottle"),
+    ("bttl", "bottle"),
+    ("bttls", "bottle"),
+    ("champ", "champagne"),
+    ("champers", "champagne"),
+    ("cig", "cigarette"),
+    ("cigs", "cigarette"),
+    ("ctn", "carton"),
+    ("ctns", "carton"),
+    ("doz", "dozen"),
+    ("dz", "dozen"),
+    ("edc", "eau de cologne"),
+    ("edp", "eau de parfum"),
+    ("edt", "eau de toilette"),
+    ("elec", "electric"),
+    ("hbag", "handbag"),
+    ("hbags", "handbag"),
+    ("jewelleries", "jewellery"),
+    ("jewellery", "jewellery"),
+    ("jewellry", "jewellery"),
+    ("jewelries", "jewellery"),
+    ("jewelry", "jewellery"),
+    ("jwlry", "jewellery"),
+    ("lthr", "leather"),
+    // Not `lx`: Lexus LX models are written that way.
+    ("lux", "luxury"),
+    ("luxe", "luxury"),
+    ("pc", "piece"),
+    ("pce", "piece"),
+    ("pces", "piece"),
+    ("pcs", "piece"),
+    ("pr", "pair"),
+    ("prs", "pair"),
+    ("stck", "stuck"),
+    ("stk", "stuck"),
+    ("whiskey", "whisky"),
+    ("whiskeys", "whisky"),
+    ("whiskies", "whisky"),
+    ("wtch", "watch"),
+    ("wtchs", "watch"),
+    ("yo", "year"),
+    ("yr", "year"),
+    ("yrs", "year"),
+];
+
+/// Whether some abbreviation starts with `first`: most tokens skip the lookup.
+fn may_abbreviate(first: u8) -> bool {
+    matches!(
+        first,
+        b'a' | b'b' | b'c' | b'd' | b'e' | b'h' | b'j' | b'l' | b'p' | b's' | b'w' | b'y'
+    )
+}
+
+/// A word of at most 8 bytes packed into an integer, so the lookup compares numbers
+/// instead of calling `memcmp` for every token.
+fn pack(w: &[u8]) -> Option<u64> {
+    if w.is_empty() || w.len() > 8 {
+        return None;
+    }
+    Some(w.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) | ((w.len() as u64) << 60))
+}
+
 fn abbreviation(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "btl" | "btls" | "bttl" | "bttls" => "bottle",
-        "pc" | "pcs" | "pce" | "pces" => "piece",
-        "ctn" | "ctns" => "carton",
-        // Not `lx`: Lexus LX models are written that way.
-        "lux" | "luxe" => "luxury",
-        "yr" | "yrs" | "yo" => "year",
-        "asst" | "asstd" | "assd" | "assrtd" => "assorted",
-        "edp" => "eau de parfum",
-        "edt" => "eau de toilette",
-        "edc" => "eau de cologne",
-        "jewelry" | "jewelries" | "jewellry" | "jwlry" | "jewellery" | "jewelleries" => {
-            "jewellery"
-        }
-        "lthr" => "leather",
-        "cigs" | "cig" => "cigarette",
-        "pr" | "prs" => "pair",
-        "doz" | "dz" => "dozen",
-        "stk" | "stck" => "stuck",
-        "whiskey" | "whiskeys" | "whiskies" => "whisky",
-        "champ" | "champers" => "champagne",
-        "wtch" | "wtchs" => "watch",
-        "hbag" | "hbags" => "handbag",
-        "accs" | "accy" => "accessory",
-        "elec" => "electric",
-        _ => return None,
-    })
+    static PACKED: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
+    let table = PACKED.get_or_init(|| {
+        let mut t: Vec<(u64, &'static str)> = ABBREVIATIONS
+            .iter()
+            .filter_map(|(k, v)| pack(k.as_bytes()).map(|p| (p, *v)))
+            .collect();
+        t.sort_unstable_by_key(|e| e.0);
+        t
+    });
+    match pack(w.as_bytes()) {
+        Some(key) => table
+            .binary_search_by_key(&key, |e| e.0)
+            .ok()
+            .and_then(|i| table.get(i))
+            .map(|e| e.1),
+        None if w.len() <= 11 => ABBREVIATIONS.iter().find(|(k, _)| *k == w).map(|e| e.1),
+        None => None,
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -431,6 +495,14 @@ mod tests {
             assert_eq!(n(p), n(s), "{p} vs {s}");
         }
         assert_eq!(n("bus gas chess"), " bus gas chess ");
+    }
+
+    #[test]
+    fn abbreviation_table_is_sorted() {
+        assert!(ABBREVIATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        for (k, _) in ABBREVIATIONS {
+            assert!(may_abbreviate(k.as_bytes()[0]), "{k}");
+        }
     }
 
     #[test]
