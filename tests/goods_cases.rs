@@ -12,7 +12,11 @@ fn shipped_rules_label_the_fixture_cases() {
     let classifier = Classifier::new(&rules);
     let text = include_str!("fixtures/goods-cases.jsonl");
     let mut wrong = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let v: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
         let g = GoodsLine {
             description: v["description"].as_str().unwrap_or("").into(),
@@ -22,9 +26,12 @@ fn shipped_rules_label_the_fixture_cases() {
             quantity: v["quantity"].as_f64(),
         };
         let hits = classifier.classify(&g);
-        let luxury = hits
-            .iter()
-            .any(|h| rules.categories[h.category].tags.iter().any(|t| t == "luxury"));
+        let luxury = hits.iter().any(|h| {
+            rules.categories[h.category]
+                .tags
+                .iter()
+                .any(|t| t == "luxury")
+        });
         if Some(luxury) != v["luxury"].as_bool() {
             let found: Vec<String> = hits
                 .iter()
@@ -33,8 +40,19 @@ fn shipped_rules_label_the_fixture_cases() {
                     format!("{}[{}]", rules.categories[h.category].id, ev.join("|"))
                 })
                 .collect();
-            wrong.push(format!("line {}: {:?} expected luxury={} got {:?}", n + 1, g.description, !luxury, found));
+            wrong.push(format!(
+                "line {}: {:?} expected luxury={} got {:?}",
+                n + 1,
+                g.description,
+                !luxury,
+                found
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

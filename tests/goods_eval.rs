@@ -36,20 +36,29 @@ fn luxury_flag_on_dev_set() {
                 format!("{}[{}]", c.id, ev.join("|"))
             })
             .collect();
-        let predicted = hits
-            .iter()
-            .any(|h| rules.categories[h.category].tags.iter().any(|t| t == "luxury"));
+        let predicted = hits.iter().any(|h| {
+            rules.categories[h.category]
+                .tags
+                .iter()
+                .any(|t| t == "luxury")
+        });
         let expected = v["luxury"].as_bool().unwrap_or(false);
         match (expected, predicted) {
             (true, true) => tp += 1,
             (false, false) => tn += 1,
             (false, true) => {
                 fp += 1;
-                println!("FP {} {:?} hs={:?} -> {:?}", v["id"], g.description, g.hs, names);
+                println!(
+                    "FP {} {:?} hs={:?} -> {:?}",
+                    v["id"], g.description, g.hs, names
+                );
             }
             (true, false) => {
                 fn_ += 1;
-                println!("FN {} {:?} hs={:?} -> {:?}", v["id"], g.description, g.hs, names);
+                println!(
+                    "FN {} {:?} hs={:?} -> {:?}",
+                    v["id"], g.description, g.hs, names
+                );
             }
         }
     }
@@ -101,7 +110,10 @@ fn debug_one_line() {
                     println!("{}: excluded by {x:?}", c.id);
                 }
             }
-            println!("{}: matches without exclusions (exclude hs {:?})", c.id, xhs);
+            println!(
+                "{}: matches without exclusions (exclude hs {:?})",
+                c.id, xhs
+            );
         }
     }
 }

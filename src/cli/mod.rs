@@ -13,6 +13,7 @@ use embargo::config::Settings;
 use embargo::rules::{self, CompileOptions, Ruleset};
 
 mod check;
+mod classify;
 mod fmt;
 
 /// What a subcommand reports back to `main`.
@@ -65,6 +66,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print rules files in canonical form.
     Fmt(fmt::FmtArgs),
+    /// Goods categories (luxury, export-ban, import-ban) of a description and HS code.
+    Classify(classify::ClassifyArgs),
 }
 
 /// `--rules PATH`, shared by every command that reads rules.
@@ -159,6 +162,7 @@ pub fn run() -> ExitCode {
         match &cli.command {
             Command::Check(a) => check::run(&ctx, a),
             Command::Fmt(a) => fmt::run(&ctx, a),
+            Command::Classify(a) => classify::run(&ctx, a),
         }
     });
     match result {

@@ -373,7 +373,15 @@ impl Classifier {
                     continue;
                 }
                 for u in &p.uses {
-                    record(state, touched, hits, *u, EvidenceKind::Term, m.start(), m.end());
+                    record(
+                        state,
+                        touched,
+                        hits,
+                        *u,
+                        EvidenceKind::Term,
+                        m.start(),
+                        m.end(),
+                    );
                 }
             }
         }
@@ -381,7 +389,11 @@ impl Classifier {
         let code = line.hs.as_deref().and_then(HsCode::parse);
         if let Some(code) = &code {
             for n in 2..=code.digits.len() {
-                let Some(uses) = code.digits.get(..n).and_then(hs::key).and_then(|k| inner.hs.get(&k))
+                let Some(uses) = code
+                    .digits
+                    .get(..n)
+                    .and_then(hs::key)
+                    .and_then(|k| inner.hs.get(&k))
                 else {
                     continue;
                 };
@@ -400,9 +412,8 @@ impl Classifier {
             };
             // Taking the state also resets it for the next line.
             let s = std::mem::take(st);
-            let matched = s.strong
-                || (s.weak_term && s.weak_hs)
-                || (s.weak_term && two_weak_terms(hits, ci));
+            let matched =
+                s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
             if s.excluded || !matched {
                 continue;
             }
@@ -443,6 +454,18 @@ impl Classifier {
                 }
             }
             evidence.sort_by_key(|e| (e.kind == EvidenceKind::Hs, e.start, e.end));
+            // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
+            let spans: Vec<(usize, usize)> = evidence
+                .iter()
+                .filter(|e| e.kind == EvidenceKind::Term)
+                .map(|e| (e.start, e.end))
+                .collect();
+            evidence.retain(|e| {
+                e.kind == EvidenceKind::Hs
+                    || !spans
+                        .iter()
+                        .any(|&(s, t)| s <= e.start && e.end <= t && (s, t) != (e.start, e.end))
+            });
             out.push(CategoryMatch {
                 category: ci as usize,
                 evidence,
@@ -535,7 +558,10 @@ fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
 }
 
 fn char_slice(s: &str, start: usize, end: usize) -> String {
-    s.chars().skip(start).take(end.saturating_sub(start)).collect()
+    s.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 #[cfg(test)]
@@ -648,7 +674,10 @@ mod tests {
         assert_eq!(desc(&c, "Hennessy COGNAC"), ["drinks"]);
         assert_eq!(desc(&c, "jade necklace"), ["jewellery"]);
         assert_eq!(desc(&c, "LUX KITS"), ["luxury_kits"]);
-        assert!(desc(&c, "gold gold gold").is_empty(), "one weak term repeated");
+        assert!(
+            desc(&c, "gold gold gold").is_empty(),
+            "one weak term repeated"
+        );
         // `gold necklace` is strong by itself; the weak `gold` and `necklace` inside it
         // are one place, not two pieces of evidence.
         assert_eq!(desc(&c, "gold necklace"), ["jewellery"]);
@@ -674,7 +703,11 @@ mod tests {
     fn cjk_and_cyrillic_terms() {
         let c = fixture();
         assert_eq!(desc(&c, "钻石戒指 铂金"), ["jewellery"]);
-        assert_eq!(desc(&c, "高级钻石戒指两枚"), ["jewellery"], "inside a CJK run");
+        assert_eq!(
+            desc(&c, "高级钻石戒指两枚"),
+            ["jewellery"],
+            "inside a CJK run"
+        );
         assert_eq!(desc(&c, "Золотые серьги с бриллиантами"), ["jewellery"]);
     }
 
@@ -715,11 +748,23 @@ mod tests {
                 assert_eq!(slice, e.text);
             }
         }
-        let rugs = hits.iter().find(|h| c.categories()[h.category].id == "rugs");
+        let rugs = hits
+            .iter()
+            .find(|h| c.categories()[h.category].id == "rugs");
         let ev = &rugs.expect("rugs found").evidence[0];
-        assert_eq!((ev.text.as_str(), ev.start, ev.end), ("Hand-Knotted", 17, 29));
-        let cars = hits.iter().find(|h| c.categories()[h.category].id == "vehicles");
-        let ev: Vec<&str> = cars.expect("vehicles").evidence.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            (ev.text.as_str(), ev.start, ev.end),
+            ("Hand-Knotted", 17, 29)
+        );
+        let cars = hits
+            .iter()
+            .find(|h| c.categories()[h.category].id == "vehicles");
+        let ev: Vec<&str> = cars
+            .expect("vehicles")
+            .evidence
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect();
         assert_eq!(ev, ["Rolls-Royce", "car", "8703"]);
     }
 
@@ -729,14 +774,25 @@ mod tests {
         let rug = |text: &str| GoodsLine::new(text);
         assert!(ids(&c, &rug("hand-knotted rug").with_value(499.0, "USD")).is_empty());
         assert!(ids(&c, &rug("hand-knotted rug").with_value(500.0, "USD")).is_empty());
-        assert_eq!(ids(&c, &rug("hand-knotted rug").with_value(501.0, "USD")), ["rugs"]);
+        assert_eq!(
+            ids(&c, &rug("hand-knotted rug").with_value(501.0, "USD")),
+            ["rugs"]
+        );
         // 480 EUR is 528 USD at the fixture rate.
-        assert_eq!(ids(&c, &rug("hand-knotted rug").with_value(480.0, "eur")), ["rugs"]);
+        assert_eq!(
+            ids(&c, &rug("hand-knotted rug").with_value(480.0, "eur")),
+            ["rugs"]
+        );
         // A missing value, or one in a currency without a rate, does not veto.
         assert_eq!(ids(&c, &rug("hand-knotted rug")), ["rugs"]);
-        assert_eq!(ids(&c, &rug("hand-knotted rug").with_value(10.0, "XAU")), ["rugs"]);
+        assert_eq!(
+            ids(&c, &rug("hand-knotted rug").with_value(10.0, "XAU")),
+            ["rugs"]
+        );
         // Per unit: the quantity field, a unit price in the text, a count in the text.
-        let ten = rug("hand-knotted rugs").with_value(3000.0, "USD").with_quantity(10.0);
+        let ten = rug("hand-knotted rugs")
+            .with_value(3000.0, "USD")
+            .with_quantity(10.0);
         assert!(ids(&c, &ten).is_empty());
         let priced = rug("hand-knotted rugs, 10 pcs @ USD 450").with_value(4500.0, "USD");
         assert!(ids(&c, &priced).is_empty());

@@ -92,14 +92,32 @@ mod tests {
 
     #[test]
     fn forms_of_one_code() {
-        for s in ["870324", "8703.24", "8703 24", " 8703.24 ", "HS: 8703.24", "hs8703-24"] {
-            assert_eq!(HsCode::parse(s).map(|c| c.digits), Some("870324".into()), "{s}");
+        for s in [
+            "870324",
+            "8703.24",
+            "8703 24",
+            " 8703.24 ",
+            "HS: 8703.24",
+            "hs8703-24",
+        ] {
+            assert_eq!(
+                HsCode::parse(s).map(|c| c.digits),
+                Some("870324".into()),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn rejects_non_codes() {
-        for s in ["", "87", "12345678901", "8703x", "see attached", "87.03.24a"] {
+        for s in [
+            "",
+            "87",
+            "12345678901",
+            "8703x",
+            "see attached",
+            "87.03.24a",
+        ] {
             assert!(HsCode::parse(s).is_none(), "{s}");
         }
     }

@@ -522,10 +522,16 @@ mod tests {
 
     #[test]
     fn spans_map_back_to_original_characters() {
-        assert_eq!(span_of("LUX HANDBAGS", "handbag").as_deref(), Some("HANDBAGS"));
+        assert_eq!(
+            span_of("LUX HANDBAGS", "handbag").as_deref(),
+            Some("HANDBAGS")
+        );
         assert_eq!(span_of("6 btls", "bottle").as_deref(), Some("btls"));
         assert_eq!(span_of("Hermès bags", "herme").as_deref(), Some("Hermès"));
-        assert_eq!(span_of("ACCESSORIES", "accessory").as_deref(), Some("ACCESSORIES"));
+        assert_eq!(
+            span_of("ACCESSORIES", "accessory").as_deref(),
+            Some("ACCESSORIES")
+        );
         assert_eq!(span_of("Духи Chanel", "chanel").as_deref(), Some("Chanel"));
         assert_eq!(span_of("钻石戒指 铂金", "铂金").as_deref(), Some("铂金"));
         assert_eq!(span_of("Straße 5", "strasse").as_deref(), Some("Straße"));

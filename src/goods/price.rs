@@ -91,7 +91,7 @@ fn thousands_group(chars: &[char], from: usize) -> bool {
     let group: Vec<&char> = chars.iter().skip(from).take(4).collect();
     group.len() >= 3
         && group.iter().take(3).all(|c| c.is_ascii_digit())
-        && group.get(3).map_or(true, |c| !c.is_ascii_digit())
+        && group.get(3).is_none_or(|c| !c.is_ascii_digit())
 }
 
 fn currency_word(w: &str) -> Option<&'static str> {
@@ -260,7 +260,10 @@ pub fn item_count(text: &str) -> Option<f64> {
         if *v <= 0.0 {
             continue;
         }
-        if matches!(toks.get(i.wrapping_sub(1)), Some(Tok::Cur(_)) | Some(Tok::At)) {
+        if matches!(
+            toks.get(i.wrapping_sub(1)),
+            Some(Tok::Cur(_)) | Some(Tok::At)
+        ) {
             continue;
         }
         match word_at(&toks, i + 1).and_then(item_unit) {
@@ -294,7 +297,10 @@ mod tests {
         assert_eq!(price("500 pcs @ 2.50 EUR"), Some((2.5, Some("EUR"))));
         assert_eq!(price("@2.5"), Some((2.5, None)));
         assert_eq!(price("USD 0.90/pc"), Some((0.9, Some("USD"))));
-        assert_eq!(price("digital watches, plastic, USD 4/pc"), Some((4.0, Some("USD"))));
+        assert_eq!(
+            price("digital watches, plastic, USD 4/pc"),
+            Some((4.0, Some("USD")))
+        );
         assert_eq!(price("US$ 2.10 per piece"), Some((2.1, Some("USD"))));
         assert_eq!(price("$2.10 each"), Some((2.1, Some("USD"))));
         assert_eq!(price("2.10 EUR/pair"), Some((2.1, Some("EUR"))));
@@ -305,7 +311,14 @@ mod tests {
 
     #[test]
     fn not_unit_prices() {
-        for s in ["USD 5000", "USD 5/kg", "700ml", "total USD 4,000", "1/24 scale", ""] {
+        for s in [
+            "USD 5000",
+            "USD 5/kg",
+            "700ml",
+            "total USD 4,000",
+            "1/24 scale",
+            "",
+        ] {
             assert_eq!(price(s), None, "{s}");
         }
     }
