@@ -1,0 +1,104 @@
+//! `embargo classify` end to end: the contract's output shape, input order, rejected
+//! lines with their line number and exit code 2.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn classify(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .arg("classify")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("embargo runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("embargo finishes");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn jsonl_in_order_with_rejected_lines() {
+    let input = concat!(
+        "{\"id\":\"a\",\"description\":\"LUX HANDBAGS ASSORTED\",\"hs\":\"4202.21\"}\n",
+        "{not json\n",
+        "{\"id\":\"c\",\"description\":\"frozen Alaska pollock fillets\",\"hs\":\"030475\"}\n",
+        "{\"id\":\"d\",\"description\":\"hand-knotted wool rug, 1 pc\",\"value\":300,\"currency\":\"USD\"}\n",
+    );
+    let (code, stdout, stderr) = classify(&["--jsonl"], input);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("line 2"), "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("output is JSON"))
+        .collect();
+    let ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["a", "c", "d"]);
+    let first = &lines[0]["categories"];
+    let lux = first
+        .as_array()
+        .expect("categories")
+        .iter()
+        .find(|c| {
+            c["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t == "luxury"))
+        })
+        .expect("a luxury category");
+    assert!(lux["basis"].as_array().is_some_and(|b| !b.is_empty()));
+    let ev = &lux["evidence"][0];
+    assert_eq!(ev["kind"], "term");
+    assert_eq!(ev["text"], "LUX HANDBAGS");
+    assert_eq!(
+        (ev["start"].as_u64(), ev["end"].as_u64()),
+        (Some(0), Some(12))
+    );
+    let seafood = lines[1]["categories"].as_array().expect("categories");
+    assert!(seafood.iter().any(|c| c["tags"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|t| t == "export-ban"))));
+    assert!(lines[2]["categories"]
+        .as_array()
+        .is_some_and(|c| c.iter().all(|c| c["id"] != "carpets_tapestries")));
+}
+
+#[test]
+fn single_description_with_flags() {
+    let (code, stdout, _) = classify(
+        &[
+            "--hs",
+            "9101.21",
+            "--value",
+            "86000",
+            "--currency",
+            "USD",
+            "see attached invoice",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON");
+    let cats = v["categories"].as_array().expect("categories");
+    assert!(cats.iter().any(|c| c["id"] == "luxury_watches"));
+    let hs = &cats
+        .iter()
+        .find(|c| c["id"] == "luxury_watches")
+        .expect("watches")["evidence"][0];
+    assert_eq!(
+        (hs["kind"].as_str(), hs["text"].as_str()),
+        (Some("hs"), Some("9101"))
+    );
+}
