@@ -1,5 +1,6 @@
 //! embargo: a sanctions screening rules engine.
 #![deny(missing_docs)]
 
+pub mod import;
 pub mod reference;
 pub mod rules;
