@@ -16,6 +16,8 @@ static HS2022_TXT: &str = include_str!("data/hs2022.txt");
 struct Countries {
     /// Every valid code, as listed.
     codes: Vec<&'static str>,
+    /// Code -> every name of it.
+    all_names: HashMap<&'static str, Vec<&'static str>>,
     /// Normalized name -> code.
     by_name: HashMap<String, &'static str>,
     /// Code -> its first (ISO short) name.
@@ -26,6 +28,7 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
     let mut codes = Vec::new();
     let mut by_name = HashMap::new();
     let mut names = HashMap::new();
+    let mut all_names: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
     for line in COUNTRIES_TSV.lines().filter(|l| !l.starts_with('#')) {
         let mut fields = line.split('\t');
         let Some(code) = fields.next().filter(|c| c.len() == 2) else {
@@ -37,10 +40,12 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
                 names.insert(code, name);
             }
             by_name.insert(name_key(name), code);
+            all_names.entry(code).or_default().push(name);
         }
     }
     Countries {
         codes,
+        all_names,
         by_name,
         names,
     }
@@ -106,6 +111,11 @@ pub fn country_code(text: &str) -> Option<&'static str> {
 /// The ISO short name of a country code (`KP` -> `Korea, Democratic People's Republic of`).
 pub fn country_name(code: &str) -> Option<&'static str> {
     COUNTRIES.names.get(code).copied()
+}
+
+/// Every name known for a country code (ISO names and list spellings).
+pub fn country_names(code: &str) -> &'static [&'static str] {
+    COUNTRIES.all_names.get(code).map_or(&[], Vec::as_slice)
 }
 
 /// Every ISO 3166-1 alpha-2 code known, for "did you mean" hints.
@@ -221,7 +231,12 @@ mod tests {
         ] {
             assert_eq!(country_code(s), Some("KP"), "{s}");
         }
-        for s in ["KR", "South Korea", "Korea (Republic of)", "Republic of Korea"] {
+        for s in [
+            "KR",
+            "South Korea",
+            "Korea (Republic of)",
+            "Republic of Korea",
+        ] {
             assert_eq!(country_code(s), Some("KR"), "{s}");
         }
         assert_eq!(country_code("Korea"), None);

@@ -14,6 +14,19 @@ use super::span::Span;
 pub struct File {
     /// Top-level items.
     pub items: Vec<Item>,
+    /// `#` comments, in source order. The printer puts each before the item that
+    /// follows it, or at the top of the item it stands inside, so that formatting a
+    /// file never loses an analyst's notes.
+    pub comments: Vec<Comment>,
+}
+
+/// A `#` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The text after `#`, up to the end of the line.
+    pub text: String,
+    /// Where it stands.
+    pub span: Span,
 }
 
 /// One top-level item.
@@ -331,8 +344,11 @@ pub struct SetDecl {
     pub span: Span,
 }
 
-/// The outcome of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The outcome of a rule, ordered by severity.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// Nothing to stop.
     Clear,

@@ -111,7 +111,10 @@ impl Diagnostic {
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
     for cand in candidates {
         let score = strsim::jaro_winkler(&word.to_lowercase(), &cand.to_lowercase());
@@ -143,7 +146,10 @@ mod tests {
     #[test]
     fn suggests_near_names_only() {
         let names = ["luxury_vehicles", "watches"];
-        assert_eq!(did_you_mean("luxury_vehicle", names), Some("luxury_vehicles"));
+        assert_eq!(
+            did_you_mean("luxury_vehicle", names),
+            Some("luxury_vehicles")
+        );
         assert_eq!(did_you_mean("coal", names), None);
     }
 }

@@ -52,13 +52,59 @@ type PResult<'a, T> = Result<(In<'a>, T), Fail>;
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut parser = Parser {
         diagnostics: Vec::new(),
+        block_failed: false,
     };
-    let file_ast = parser.file(In::new_extra(text, file));
+    let mut file_ast = parser.file(In::new_extra(text, file));
+    file_ast.comments = comments(file, text);
     (file_ast, parser.diagnostics)
+}
+
+/// Every `#` comment outside a string. Strings never span lines, so a line break
+/// always ends one.
+fn comments(file: FileId, text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.char_indices();
+    while let Some((pos, c)) = chars.next() {
+        match c {
+            '\n' => {
+                in_string = false;
+                escaped = false;
+            }
+            '\\' if in_string => escaped = !escaped,
+            '"' if !escaped => in_string = !in_string,
+            '#' if !in_string => {
+                let end = text
+                    .get(pos..)
+                    .and_then(|t| t.find('\n'))
+                    .map_or(text.len(), |n| pos + n);
+                let body = text.get(pos + 1..end).unwrap_or("");
+                out.push(Comment {
+                    text: body.trim_end_matches('\r').to_string(),
+                    span: span_of(file, pos, end),
+                });
+                // Resume at the line break so the state machine sees it.
+                while let Some((p, _)) = chars.clone().next() {
+                    if p >= end {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    out
 }
 
 struct Parser {
     diagnostics: Vec<Diagnostic>,
+    /// Whether a property of the block just parsed failed.
+    block_failed: bool,
 }
 
 // ---------------------------------------------------------------------------------
@@ -73,9 +119,13 @@ fn span_of(file: FileId, start: usize, end: usize) -> Span {
     Span::new(file, start, end)
 }
 
+/// The span of the token at `i` (a word, or one character), for carets.
 fn here(i: &In) -> Span {
     let start = offset(i);
-    let len = i.fragment().chars().next().map_or(0, char::len_utf8);
+    let len = match raw_ident(*i) {
+        Ok((_, w)) => w.fragment().len(),
+        Err(_) => i.fragment().chars().next().map_or(0, char::len_utf8),
+    };
     Span::new(i.extra, start, start + len)
 }
 
@@ -221,7 +271,10 @@ fn string<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
                     span: span_of(i.extra, start, start + 1),
                     message: "unterminated string: a string must close on the line it opens"
                         .to_string(),
-                    hint: Some("add the closing `\"`; write a line break inside a string as `\\n`".to_string()),
+                    hint: Some(
+                        "add the closing `\"`; write a line break inside a string as `\\n`"
+                            .to_string(),
+                    ),
                 })
             }
             '\\' => {
@@ -252,7 +305,10 @@ fn string<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
                                 return Err(Fail {
                                     span: span_of(i.extra, start + pos, start + epos + 1),
                                     message: "invalid unicode escape".to_string(),
-                                    hint: Some("write `\\u{AC00}`: hexadecimal digits in braces".to_string()),
+                                    hint: Some(
+                                        "write `\\u{AC00}`: hexadecimal digits in braces"
+                                            .to_string(),
+                                    ),
                                 })
                             }
                         }
@@ -317,6 +373,27 @@ fn number<'a>(i: In<'a>, what: &str) -> PResult<'a, Number> {
 fn hs_code<'a>(i: In<'a>) -> PResult<'a, HsCode> {
     let j = skip_ws(i);
     match raw_hs(j) {
+        Ok((rest, c))
+            if rest
+                .fragment()
+                .starts_with(|ch: char| ch.is_alphanumeric() || ch == '_') =>
+        {
+            let junk = rest
+                .fragment()
+                .chars()
+                .take_while(|ch| ch.is_alphanumeric() || *ch == '_' || *ch == '.')
+                .map(char::len_utf8)
+                .sum::<usize>();
+            let end = offset(&rest) + junk;
+            let token = j.fragment().get(..end - offset(&j)).unwrap_or("");
+            Err(Fail {
+                span: span_of(j.extra, offset(&c), end),
+                message: format!("`{token}` is not an HS code"),
+                hint: Some(
+                    "HS codes are digits with optional dots, e.g. `8703` or `8711.50`".to_string(),
+                ),
+            })
+        }
         Ok((rest, c)) => Ok((
             rest,
             HsCode {
@@ -432,7 +509,14 @@ impl Parser {
             }
             match self.item(i) {
                 Ok((rest, item)) => {
-                    items.push(item);
+                    // A rule with a failed property is incomplete and dropped (it is
+                    // already reported, and nothing refers to rules). Other items are
+                    // kept, so that references to them do not cascade into errors.
+                    let incomplete_rule = self.block_failed && matches!(item, Item::Rule(_));
+                    if !incomplete_rule && !is_placeholder(&item) {
+                        items.push(item);
+                    }
+                    self.block_failed = false;
                     i = rest;
                 }
                 Err(f) => {
@@ -441,17 +525,23 @@ impl Parser {
                 }
             }
         }
-        File { items }
+        File {
+            items,
+            comments: Vec::new(),
+        }
     }
 
     fn item<'a>(&mut self, i: In<'a>) -> PResult<'a, Item> {
         let start = offset(&skip_ws(i));
-        let (after_kw, kw) = ident(i, "an item: `list`, `category`, `entity`, `set`, `rule`, `allow`, `rates` or `include`")
-            .map_err(|mut f| {
-                // An item cannot start with punctuation; say what can.
-                f.hint = Some("each top-level item starts with a keyword".to_string());
-                f
-            })?;
+        let (after_kw, kw) = ident(
+            i,
+            "an item: `list`, `category`, `entity`, `set`, `rule`, `allow`, `rates` or `include`",
+        )
+        .map_err(|mut f| {
+            // An item cannot start with punctuation; say what can.
+            f.hint = Some("each top-level item starts with a keyword".to_string());
+            f
+        })?;
         let file = i.extra;
         let item = match kw.name.as_str() {
             "include" => {
@@ -516,7 +606,10 @@ impl Parser {
                 (rest, Item::Entity(ent))
             }
             "set" => {
-                let (j, kind_word) = ident(after_kw, "the set's kind: `countries`, `places` or `categories`")?;
+                let (j, kind_word) = ident(
+                    after_kw,
+                    "the set's kind: `countries`, `places` or `categories`",
+                )?;
                 let kind = match kind_word.name.as_str() {
                     "countries" => SetKind::Countries,
                     "places" => SetKind::Places,
@@ -525,9 +618,12 @@ impl Parser {
                         let mut f = Fail {
                             span: kind_word.span,
                             message: format!("unknown set kind `{other}`"),
-                            hint: Some("a set holds `countries`, `places` or `categories`".to_string()),
+                            hint: Some(
+                                "a set holds `countries`, `places` or `categories`".to_string(),
+                            ),
                         };
-                        if let Some(s) = did_you_mean(other, ["countries", "places", "categories"]) {
+                        if let Some(s) = did_you_mean(other, ["countries", "places", "categories"])
+                        {
                             f.hint = Some(format!("did you mean `{s}`?"));
                         }
                         return Err(f);
@@ -559,6 +655,19 @@ impl Parser {
                 let rest = self.block(j, "rule", &mut draft, RULE_PROPS, rule_prop)?;
                 let span = span_of(file, start, offset(&rest));
                 let name_span = draft.name.span;
+                if self.block_failed {
+                    // Already reported; a placeholder keeps the shape, and is dropped.
+                    return Ok((
+                        rest,
+                        Item::Include(Include {
+                            path: Text {
+                                value: String::new(),
+                                span,
+                            },
+                            span,
+                        }),
+                    ));
+                }
                 let Some(when) = draft.when else {
                     return Err(Fail {
                         span: name_span,
@@ -570,7 +679,9 @@ impl Parser {
                     return Err(Fail {
                         span: name_span,
                         message: format!("rule `{}` has no `then` decision", draft.name.name),
-                        hint: Some("add `then block \"reason\"` (or `review`, `clear`)".to_string()),
+                        hint: Some(
+                            "add `then block \"reason\"` (or `review`, `clear`)".to_string(),
+                        ),
                     });
                 };
                 (
@@ -637,6 +748,7 @@ impl Parser {
         prop: PropFn<'a, T>,
     ) -> Result<In<'a>, Fail> {
         let (mut i, open) = expect_punct(i, "{", &format!("to open the {what}"))?;
+        self.block_failed = false;
         loop {
             i = skip_ws(i);
             if let Some(rest) = punct(i, "}") {
@@ -650,7 +762,10 @@ impl Parser {
                 });
             }
             // A top-level keyword at the start of a line most likely means a missing `}`.
-            if starts_line(&i) && is_top_keyword_here(&i) && !props.contains(&peek_ident(i).unwrap_or("")) {
+            if starts_line(&i)
+                && is_top_keyword_here(&i)
+                && !props.contains(&peek_ident(i).unwrap_or(""))
+            {
                 return Err(Fail {
                     span: open,
                     message: format!("this `{{` of the {what} is never closed"),
@@ -681,11 +796,17 @@ impl Parser {
                 Err(f) => {
                     let at = f.span.start;
                     self.diagnostics.push(f.into_diagnostic());
+                    self.block_failed = true;
                     i = recover_line(i, at);
                 }
             }
         }
     }
+}
+
+/// The stand-in returned for an item that was reported and must not enter the tree.
+fn is_placeholder(item: &Item) -> bool {
+    matches!(item, Item::Include(inc) if inc.path.value.is_empty())
 }
 
 /// Whether only indentation stands before `i` on its line.
@@ -780,7 +901,13 @@ fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
 }
 
 const CATEGORY_PROPS: &[&str] = &[
-    "title", "tags", "basis", "terms", "hs", "exclude", "threshold",
+    "title",
+    "tags",
+    "basis",
+    "terms",
+    "hs",
+    "exclude",
+    "threshold",
 ];
 
 fn strength(i: In) -> (In, Strength) {
@@ -904,7 +1031,10 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
                 (i, AliasRelation::Aka)
             };
             let (i, strength) = strength(i);
-            let (i, name) = string(i, "the alias in quotes")?;
+            let (i, name) = string(i, "the alias in quotes").map_err(|mut f| {
+                f.hint = Some("write `alias [aka|fka|nka] [strong|weak] \"name\"`".to_string());
+                f
+            })?;
             let span = kwi.span.to(name.span);
             e.aliases.push(Alias {
                 relation,
@@ -995,10 +1125,10 @@ fn rule_prop<'a>(r: &mut RuleDraft, kw: &str, kwi: Ident, i: In<'a>) -> PResult<
                 "review" => Decision::Review,
                 "block" => Decision::Block,
                 other => {
-                    let hint = did_you_mean(other, ["clear", "review", "block"])
-                        .map_or("a decision is `clear`, `review` or `block`".to_string(), |s| {
-                            format!("did you mean `{s}`?")
-                        });
+                    let hint = did_you_mean(other, ["clear", "review", "block"]).map_or(
+                        "a decision is `clear`, `review` or `block`".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
                     return Err(Fail {
                         span: d.span,
                         message: format!("unknown decision `{other}`"),
@@ -1118,7 +1248,10 @@ fn collapse(mut parts: Vec<Expr>, make: fn(Vec<Expr>, Span) -> Expr) -> Expr {
 fn unary(i: In, depth: usize) -> PResult<Expr> {
     let j = skip_ws(i);
     if depth >= MAX_DEPTH {
-        return fail(&j, format!("condition nested more than {MAX_DEPTH} levels deep"));
+        return fail(
+            &j,
+            format!("condition nested more than {MAX_DEPTH} levels deep"),
+        );
     }
     if let Some(rest) = keyword(j, "not") {
         let (rest, inner) = unary(rest, depth + 1)?;
@@ -1317,10 +1450,7 @@ fn place_ref(i: In) -> PResult<PlaceRef> {
         let (r, (v, span)) = paren_list(r, "after `places`", |k| word(k, "a place name"))?;
         return Ok((r, PlaceRef::Places(v, span)));
     }
-    let (r, name) = ident(
-        i,
-        "a set name, `countries(...)` or `places(...)`",
-    )?;
+    let (r, name) = ident(i, "a set name, `countries(...)` or `places(...)`")?;
     Ok((r, PlaceRef::Set(name)))
 }
 

@@ -20,20 +20,51 @@ use super::ast::*;
 /// ```
 pub fn print_file(file: &File) -> String {
     let mut out = String::new();
+    let mut comments = file.comments.iter().peekable();
     let mut previous: Option<&Item> = None;
     for item in &file.items {
+        let span = item.span();
+        let mut leading = Vec::new();
+        while let Some(c) = comments.next_if(|c| c.span.start <= span.start) {
+            leading.push(c);
+        }
+        let mut inner = Vec::new();
+        while let Some(c) = comments.next_if(|c| c.span.start < span.end) {
+            inner.push(c);
+        }
         // Blank lines between blocks; consecutive one-liners of the same kind stay together.
         if let Some(prev) = previous {
             let one_liners = matches!(
                 (prev, item),
                 (Item::Include(_), Item::Include(_)) | (Item::Set(_), Item::Set(_))
             );
-            if !one_liners {
+            if !one_liners || !leading.is_empty() {
                 out.push('\n');
             }
         }
-        print_item(&mut out, item);
+        for c in leading {
+            let _ = writeln!(out, "#{}", c.text);
+        }
+        let mut text = String::new();
+        print_item(&mut text, item);
+        match (inner.is_empty(), text.split_once('\n')) {
+            (false, Some((head, rest))) => {
+                let _ = writeln!(out, "{head}");
+                for c in inner {
+                    let _ = writeln!(out, "  #{}", c.text);
+                }
+                out.push_str(rest);
+            }
+            _ => out.push_str(&text),
+        }
         previous = Some(item);
+    }
+    let trailing: Vec<_> = comments.collect();
+    if !trailing.is_empty() && previous.is_some() {
+        out.push('\n');
+    }
+    for c in trailing {
+        let _ = writeln!(out, "#{}", c.text);
     }
     out
 }
@@ -62,7 +93,13 @@ pub fn print_item(out: &mut String, item: &Item) {
                 SetKind::Places => "places",
                 SetKind::Categories => "categories",
             };
-            let _ = writeln!(out, "set {kind} {} = {}", s.name.name, words(&s.items));
+            let head = format!("set {kind} {} = ", s.name.name);
+            // Place names read better quoted alike; codes and ids read better bare.
+            let items = match s.kind {
+                SetKind::Places => string_list(&s.items),
+                _ => word_list(&s.items),
+            };
+            wrapped(out, &head, &items, "  ");
         }
         Item::Rule(r) => {
             let _ = writeln!(out, "rule {} {{", r.name.name);
@@ -111,34 +148,33 @@ fn print_category(out: &mut String, c: &Category) {
     let _ = writeln!(out, "category {} {{", c.name.name);
     opt_str(out, "title", &c.title);
     if !c.tags.is_empty() {
-        let _ = writeln!(out, "  tags {}", words(&c.tags));
+        wrapped(out, "  tags ", &word_list(&c.tags), "    ");
     }
     many_str(out, "basis", &c.basis);
     for g in &c.terms {
-        out.push_str("  terms ");
+        let mut head = "  terms ".to_string();
         if g.strength == Strength::Weak {
-            out.push_str("weak ");
+            head.push_str("weak ");
         }
         if let Some(lang) = &g.lang {
-            let _ = write!(out, "{} ", lang.name);
+            let _ = write!(head, "{} ", lang.name);
         }
-        let _ = writeln!(out, "{}", strings(&g.terms));
+        wrapped(out, &head, &string_list(&g.terms), "    ");
     }
     for g in &c.hs {
-        out.push_str("  hs ");
-        if g.strength == Strength::Weak {
-            out.push_str("weak ");
-        }
-        let _ = writeln!(out, "{}", codes(&g.codes));
+        let head = if g.strength == Strength::Weak {
+            "  hs weak "
+        } else {
+            "  hs "
+        };
+        wrapped(out, head, &code_list(&g.codes), "    ");
     }
     for x in &c.exclusions {
         match x {
             Exclusion::Terms { terms, .. } => {
-                let _ = writeln!(out, "  exclude {}", strings(terms));
+                wrapped(out, "  exclude ", &string_list(terms), "    ")
             }
-            Exclusion::Hs { codes: c, .. } => {
-                let _ = writeln!(out, "  exclude hs {}", codes(c));
-            }
+            Exclusion::Hs { codes: c, .. } => wrapped(out, "  exclude hs ", &code_list(c), "    "),
         }
     }
     if let Some(t) = &c.threshold {
@@ -166,16 +202,21 @@ fn print_entity(out: &mut String, e: &Entity) {
         let _ = writeln!(out, "{}", quote(&a.name.value));
     }
     if !e.countries.is_empty() {
-        let _ = writeln!(out, "  country {}", words(&e.countries));
+        wrapped(out, "  country ", &word_list(&e.countries), "    ");
     }
     if !e.nationalities.is_empty() {
-        let _ = writeln!(out, "  nationality {}", words(&e.nationalities));
+        wrapped(out, "  nationality ", &word_list(&e.nationalities), "    ");
     }
     if !e.programs.is_empty() {
-        let _ = writeln!(out, "  program {}", words(&e.programs));
+        wrapped(out, "  program ", &word_list(&e.programs), "    ");
     }
     for id in &e.identifiers {
-        let _ = write!(out, "  identifier {} {}", id.scheme.name, quote(&id.value.value));
+        let _ = write!(
+            out,
+            "  identifier {} {}",
+            id.scheme.name,
+            quote(&id.value.value)
+        );
         if let Some(note) = &id.note {
             let _ = write!(out, " {}", quote(&note.value));
         }
@@ -188,6 +229,42 @@ fn print_entity(out: &mut String, e: &Entity) {
     opt_str(out, "listed", &e.listed);
     many_str(out, "remark", &e.remarks);
     out.push_str("}\n");
+}
+
+/// Widest line the printer aims for; longer comma lists continue on the next line.
+const WIDTH: usize = 100;
+
+/// `head` followed by `items` joined with ", ", wrapped greedily after commas at
+/// [`WIDTH`] with continuation lines indented by `indent`. Ends with a line break.
+fn wrapped(out: &mut String, head: &str, items: &[String], indent: &str) {
+    let mut line = head.to_string();
+    for (k, item) in items.iter().enumerate() {
+        let sep = if k + 1 < items.len() { "," } else { "" };
+        let first_on_line = k == 0;
+        if !first_on_line && line.chars().count() + 1 + item.chars().count() + sep.len() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.to_string();
+        } else if !first_on_line {
+            line.push(' ');
+        }
+        line.push_str(item);
+        line.push_str(sep);
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+fn word_list(values: &[Text]) -> Vec<String> {
+    values.iter().map(|t| word(&t.value)).collect()
+}
+
+fn string_list(values: &[Text]) -> Vec<String> {
+    values.iter().map(|t| quote(&t.value)).collect()
+}
+
+fn code_list(values: &[HsCode]) -> Vec<String> {
+    values.iter().map(|c| hs_dotted(&c.digits)).collect()
 }
 
 fn opt_str(out: &mut String, key: &str, value: &Option<Text>) {
@@ -247,14 +324,6 @@ fn words(values: &[Text]) -> String {
         .join(", ")
 }
 
-fn strings(values: &[Text]) -> String {
-    values
-        .iter()
-        .map(|t| quote(&t.value))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn idents(values: &[Ident]) -> String {
     values
         .iter()
@@ -273,14 +342,6 @@ pub fn hs_dotted(digits: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn codes(values: &[HsCode]) -> String {
-    values
-        .iter()
-        .map(|c| hs_dotted(&c.digits))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn number(n: f64) -> String {
@@ -389,8 +450,16 @@ fn test(t: &Test) -> String {
             roles: r,
             filter: f,
             min_score,
-        } => format!("party{} matches {}{}", roles(r), filter(f), score(min_score)),
-        Test::PartyIn { roles: r, places: p } => format!("party{} in {}", roles(r), places(p)),
+        } => format!(
+            "party{} matches {}{}",
+            roles(r),
+            filter(f),
+            score(min_score)
+        ),
+        Test::PartyIn {
+            roles: r,
+            places: p,
+        } => format!("party{} in {}", roles(r), places(p)),
         Test::VesselMatches {
             filter: f,
             min_score,

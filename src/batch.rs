@@ -1,0 +1,203 @@
+//! Screening a stream of records with bounded memory, in parallel, in input order.
+//!
+//! Records are read in chunks; each chunk is screened across the rayon thread pool and
+//! written out in input order before the next chunk is read, so memory holds at most
+//! one chunk whatever the file's size. Every record ends up either written or
+//! rejected, and the [`Summary`] says how many of each.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::io::{Record, Rejected};
+use crate::order::Order;
+use crate::rules::Decision;
+
+/// Counts at the end of a batch.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Orders screened, by decision.
+    pub decisions: BTreeMap<String, u64>,
+    /// Orders screened.
+    pub screened: u64,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Orders per second.
+    pub fn throughput(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.screened as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let get = |d: &str| self.decisions.get(d).copied().unwrap_or(0);
+        write!(
+            f,
+            "screened {} orders ({} block, {} review, {} clear), rejected {} records, {:.1} s, {:.0} orders/s",
+            self.screened,
+            get("block"),
+            get("review"),
+            get("clear"),
+            self.rejected,
+            self.elapsed.as_secs_f64(),
+            self.throughput()
+        )
+    }
+}
+
+/// Where a batch writes.
+pub struct Sinks<'a> {
+    /// One JSON line per screened order.
+    pub out: &'a mut dyn Write,
+    /// One JSON line per rejected record (`{"line":..,"id":..,"error":..}`).
+    pub errors: Option<&'a mut dyn Write>,
+    /// Called after each chunk with the number of records done so far.
+    pub progress: Option<&'a dyn Fn(u64)>,
+}
+
+/// Screens every record of `records` with `screen`, which returns the decision and
+/// the JSON line to write for an order.
+///
+/// I/O errors of the input or output stop the batch (they are not a record's fault);
+/// rejected records are reported on `sinks.errors` and on stderr via `on_reject`.
+pub fn run<I, F>(
+    records: I,
+    chunk_size: usize,
+    screen: F,
+    sinks: Sinks<'_>,
+    on_reject: &dyn Fn(&Rejected),
+) -> std::io::Result<Summary>
+where
+    I: Iterator<Item = std::io::Result<Record>>,
+    F: Fn(&Order) -> (Decision, String) + Sync,
+{
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let Sinks {
+        out,
+        mut errors,
+        progress,
+    } = sinks;
+    let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size);
+    let mut records = records.peekable();
+    let mut done = 0u64;
+    while records.peek().is_some() {
+        chunk.clear();
+        while chunk.len() < chunk_size.max(1) {
+            match records.next() {
+                Some(r) => chunk.push(r?),
+                None => break,
+            }
+        }
+        let results: Vec<Result<(Decision, String), &Rejected>> = chunk
+            .par_iter()
+            .map(|r| match r {
+                Ok((_, order)) => Ok(screen(order)),
+                Err(rejected) => Err(rejected),
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok((decision, line)) => {
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                    summary.screened += 1;
+                    *summary
+                        .decisions
+                        .entry(decision.as_str().to_string())
+                        .or_default() += 1;
+                }
+                Err(rejected) => {
+                    summary.rejected += 1;
+                    on_reject(rejected);
+                    if let Some(e) = errors.as_mut() {
+                        let line =
+                            serde_json::to_string(rejected).map_err(std::io::Error::other)?;
+                        e.write_all(line.as_bytes())?;
+                        e.write_all(b"\n")?;
+                    }
+                }
+            }
+            done += 1;
+        }
+        if let Some(p) = progress {
+            p(done);
+        }
+    }
+    out.flush()?;
+    if let Some(e) = errors.as_mut() {
+        e.flush()?;
+    }
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::JsonlOrders;
+
+    #[test]
+    fn output_keeps_input_order_and_rejections_are_counted() {
+        let mut input = String::new();
+        for i in 0..1000 {
+            if i % 100 == 7 {
+                input.push_str("{broken\n");
+            } else {
+                input.push_str(&format!("{{\"id\": \"o{i}\"}}\n"));
+            }
+        }
+        let mut out = Vec::new();
+        let mut errs = Vec::new();
+        let summary = run(
+            JsonlOrders::new(input.as_bytes()),
+            64,
+            |o| {
+                let d = if o.id.ends_with('3') {
+                    Decision::Block
+                } else {
+                    Decision::Clear
+                };
+                (d, o.id.clone())
+            },
+            Sinks {
+                out: &mut out,
+                errors: Some(&mut errs),
+                progress: None,
+            },
+            &|_| {},
+        )
+        .expect("io");
+        assert_eq!(summary.screened, 990);
+        assert_eq!(summary.rejected, 10);
+        assert_eq!(summary.decisions.get("block"), Some(&100));
+        let ids: Vec<String> = String::from_utf8_lossy(&out)
+            .lines()
+            .map(String::from)
+            .collect();
+        let expected: Vec<String> = (0..1000)
+            .filter(|i| i % 100 != 7)
+            .map(|i| format!("o{i}"))
+            .collect();
+        assert_eq!(ids, expected);
+        let first_error = String::from_utf8_lossy(&errs)
+            .lines()
+            .next()
+            .map(String::from);
+        assert!(first_error.is_some_and(|l| l.starts_with("{\"line\":8,")));
+    }
+}

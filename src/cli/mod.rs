@@ -1,0 +1,171 @@
+//! Argument parsing, dispatch and exit codes.
+//!
+//! Exit codes mean one thing each (see `CONTRACT.md`): 0 every input record was
+//! processed, 1 the command could not run (usage, rules, I/O), 2 some input records
+//! were rejected while all others were processed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use embargo::config::Settings;
+use embargo::rules::{self, CompileOptions, Ruleset};
+
+mod check;
+mod fmt;
+
+/// What a subcommand reports back to `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every input record was processed.
+    Ok,
+    /// The command could not run.
+    Failure,
+    /// Some input records were rejected; the others were processed.
+    Rejected,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        match e {
+            Exit::Ok => ExitCode::SUCCESS,
+            Exit::Failure => ExitCode::from(1),
+            Exit::Rejected => ExitCode::from(2),
+        }
+    }
+}
+
+/// A failure that stops a command; printed once on stderr, exit code 1.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl<E: std::error::Error> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+/// embargo: sanctions screening of orders, names and goods against watchlists and
+/// luxury-goods rules.
+#[derive(Debug, Parser)]
+#[command(name = "embargo", version, about, long_about = None)]
+struct Cli {
+    /// Settings file (default: ./embargo.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate rules and print a summary; every error as FILE:LINE:COL.
+    Check(check::CheckArgs),
+    /// Print rules files in canonical form.
+    Fmt(fmt::FmtArgs),
+}
+
+/// `--rules PATH`, shared by every command that reads rules.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RulesArgs {
+    /// Rules file or folder (read recursively for *.emb); repeatable. Without it, the
+    /// default ruleset compiled into the binary is used.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// Everything a command needs besides its own arguments.
+pub struct Context {
+    /// Settings from embargo.toml (or defaults).
+    pub settings: Settings,
+}
+
+impl Context {
+    /// Compile options derived from the settings.
+    pub fn compile_options(&self) -> CompileOptions {
+        CompileOptions {
+            max_list_age_days: Some(self.settings.lists.max_age_days),
+            ..CompileOptions::default()
+        }
+    }
+
+    /// Loads and checks rules (the embedded default, or `--rules`).
+    pub fn check_rules(&self, args: &RulesArgs) -> Result<rules::Checked, Failure> {
+        let options = self.compile_options();
+        if args.rules.is_empty() {
+            Ok(rules::load_embedded(&options))
+        } else {
+            Ok(rules::load_paths(&args.rules, &options)?)
+        }
+    }
+
+    /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
+    /// printed and the command fails; warnings are not repeated outside `check`.
+    #[allow(dead_code, reason = "used by the commands that screen")]
+    pub fn ruleset(&self, args: &RulesArgs) -> Result<Ruleset, Failure> {
+        let checked = self.check_rules(args)?;
+        match checked.ruleset {
+            Some(r) if checked.error_count() == 0 => Ok(r),
+            _ => {
+                let errors: Vec<String> = checked
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| d.render(&checked.sources))
+                    .collect();
+                eprint!("{}", errors.join("\n"));
+                Err(Failure(format!(
+                    "the rules have {} error(s); run `embargo check` for details",
+                    errors.len()
+                )))
+            }
+        }
+    }
+}
+
+fn settings(path: Option<&PathBuf>) -> Result<Settings, Failure> {
+    match path {
+        Some(p) => Ok(Settings::from_file(p)?),
+        None => {
+            let default = PathBuf::from("embargo.toml");
+            if default.is_file() {
+                Ok(Settings::from_file(&default)?)
+            } else {
+                Ok(Settings::default())
+            }
+        }
+    }
+}
+
+/// Parses arguments, runs the command, and turns the outcome into an exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version are successful runs; every usage error exits 1.
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => Exit::Failure.into(),
+            };
+        }
+    };
+    let result = settings(cli.config.as_ref()).and_then(|settings| {
+        let ctx = Context { settings };
+        match &cli.command {
+            Command::Check(a) => check::run(&ctx, a),
+            Command::Fmt(a) => fmt::run(&ctx, a),
+        }
+    });
+    match result {
+        Ok(exit) => exit.into(),
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            Exit::Failure.into()
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The order model of `CONTRACT.md`: parties, goods lines and route, as order-entry
+//! systems send them.
+//!
+//! Deserialization is lenient where real systems differ harmlessly (an `id` or `hs`
+//! sent as a number, a value sent as `"1,250.00"`, `via` as one `;`-separated string)
+//! and strict where a field cannot mean anything (a value of `"ten"`, a negative
+//! quantity, an HS code with letters): such an order is rejected with the reason,
+//! never screened on a guess.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One order to screen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// The caller's identifier, echoed in the decision.
+    #[serde(deserialize_with = "de_text")]
+    pub id: String,
+    /// Buyer, seller, consignee, bank, carrier, ...
+    #[serde(default, deserialize_with = "de_null_default")]
+    pub parties: Vec<Party>,
+    /// Goods lines.
+    #[serde(default, deserialize_with = "de_null_default")]
+    pub goods: Vec<GoodsLine>,
+    /// Where the goods go.
+    #[serde(default, deserialize_with = "de_null_default")]
+    pub route: Route,
+}
+
+/// A party to the order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    /// Free text: `buyer`, `seller`, `consignee`, `notify`, `bank`, `end_user`, ...
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub role: Option<String>,
+    /// The name as written on the order.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub name: Option<String>,
+    /// ISO code or country name, as written.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub country: Option<String>,
+    /// Address, as written.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub address: Option<String>,
+}
+
+/// One goods line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GoodsLine {
+    /// Invoice or bill-of-lading text.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub description: Option<String>,
+    /// HS / CN / HTS / Schedule B code, with or without dots.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub hs: Option<String>,
+    /// Number of items.
+    #[serde(default, deserialize_with = "de_opt_number")]
+    pub quantity: Option<f64>,
+    /// Declared value of the whole line.
+    #[serde(default, deserialize_with = "de_opt_number")]
+    pub value: Option<f64>,
+    /// ISO 4217 currency of `value`.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub currency: Option<String>,
+}
+
+/// The route.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    /// Country (or place) of origin.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub origin: Option<String>,
+    /// Country (or place) of destination.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub destination: Option<String>,
+    /// Transit ports, places or countries.
+    #[serde(default, deserialize_with = "de_places")]
+    pub via: Vec<String>,
+    /// Vessel name.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub vessel: Option<String>,
+    /// Vessel IMO number, with or without the `IMO` prefix.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub imo: Option<String>,
+}
+
+impl Order {
+    /// Checks what deserialization cannot: a non-empty id, values and quantities that
+    /// are finite and not negative, HS codes of 4 to 10 digits.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.id.trim().is_empty() {
+            return Err("`id` is missing or empty".to_string());
+        }
+        for (k, g) in self.goods.iter().enumerate() {
+            for (field, v) in [("quantity", g.quantity), ("value", g.value)] {
+                if let Some(v) = v {
+                    if !v.is_finite() || v < 0.0 {
+                        return Err(format!(
+                            "goods[{k}].{field} must be a number of zero or more, got {v}"
+                        ));
+                    }
+                }
+            }
+            if let Some(hs) = &g.hs {
+                if !hs.trim().is_empty() && hs_digits(hs).is_none() {
+                    return Err(format!(
+                        "goods[{k}].hs `{hs}` is not an HS code (4 to 10 digits, dots and spaces allowed)"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The digits of an HS / CN / HTS code written with or without dots and spaces
+/// (`8703.24`, `8703 24 10`), when it has 4 to 10 digits.
+///
+/// # Examples
+/// ```
+/// assert_eq!(embargo::order::hs_digits("8703.24"), Some("870324".to_string()));
+/// assert_eq!(embargo::order::hs_digits("87"), None);
+/// assert_eq!(embargo::order::hs_digits("87O3"), None);
+/// ```
+pub fn hs_digits(code: &str) -> Option<String> {
+    let mut digits = String::with_capacity(code.len());
+    for c in code.trim().chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '.' | ' ' | '-' => {}
+            _ => return None,
+        }
+    }
+    (4..=10).contains(&digits.len()).then_some(digits)
+}
+
+/// Parses a number as order systems write it: `1250`, `1250.5`, `"1,250.50"`,
+/// `"USD 1,250"` is not accepted (the currency has its own field).
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+fn scalar_text(s: Scalar) -> String {
+    match s {
+        Scalar::Text(t) => t,
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => f.to_string(),
+        Scalar::Bool(b) => b.to_string(),
+    }
+}
+
+fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = Scalar::deserialize(d)?;
+    Ok(scalar_text(s))
+}
+
+fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s: Option<Scalar> = Option::deserialize(d)?;
+    Ok(s.map(scalar_text).filter(|t| !t.trim().is_empty()))
+}
+
+fn de_opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let s: Option<Scalar> = Option::deserialize(d)?;
+    match s {
+        None => Ok(None),
+        Some(Scalar::Int(i)) => Ok(Some(i as f64)),
+        Some(Scalar::Float(f)) => Ok(Some(f)),
+        Some(Scalar::Text(t)) if t.trim().is_empty() => Ok(None),
+        Some(Scalar::Text(t)) => parse_number(&t)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{t}` is not a number"))),
+        Some(Scalar::Bool(b)) => Err(serde::de::Error::custom(format!("`{b}` is not a number"))),
+    }
+}
+
+fn de_places<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Places {
+        One(String),
+        Many(Vec<Option<Scalar>>),
+    }
+    let places: Option<Places> = Option::deserialize(d)?;
+    Ok(match places {
+        None => Vec::new(),
+        Some(Places::One(s)) => split_list(&s),
+        Some(Places::Many(v)) => v
+            .into_iter()
+            .flatten()
+            .map(scalar_text)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    })
+}
+
+fn de_null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Splits a `;`-separated list, dropping empty members.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contract_example_reads() {
+        let line = r#"{"id": "PO-1",
+ "parties": [{"role": "buyer", "name": "Jiangsu Overseas Group Co", "country": "CN", "address": "Nanjing"}],
+ "goods":   [{"description": "Lexus LX570 SUV, 2020", "hs": "8703.24", "quantity": 10, "value": 1000000, "currency": "USD"}],
+ "route":   {"origin": "AE", "destination": "CN", "via": ["Ningbo"], "vessel": "", "imo": ""}}"#;
+        let o: Order = serde_json::from_str(line).expect("parses");
+        assert_eq!(o.id, "PO-1");
+        assert_eq!(o.goods[0].value, Some(1_000_000.0));
+        assert_eq!(o.route.via, ["Ningbo"]);
+        assert_eq!(o.route.vessel, None, "empty strings mean absent");
+        assert!(o.validate().is_ok());
+    }
+
+    #[test]
+    fn lenient_where_harmless() {
+        let o: Order = serde_json::from_str(
+            r#"{"id": 17, "goods": [{"hs": 870324, "value": "1,250.50", "quantity": null}], "route": {"via": "Dalian; Nampo"}}"#,
+        )
+        .expect("parses");
+        assert_eq!(o.id, "17");
+        assert_eq!(o.goods[0].hs.as_deref(), Some("870324"));
+        assert_eq!(o.goods[0].value, Some(1250.5));
+        assert_eq!(o.route.via, ["Dalian", "Nampo"]);
+    }
+
+    #[test]
+    fn strict_where_meaningless() {
+        assert!(
+            serde_json::from_str::<Order>(r#"{"id": "x", "goods": [{"value": "ten"}]}"#).is_err()
+        );
+        let neg: Order =
+            serde_json::from_str(r#"{"id": "x", "goods": [{"quantity": -1}]}"#).expect("parses");
+        assert!(neg.validate().is_err());
+        let hs: Order =
+            serde_json::from_str(r#"{"id": "x", "goods": [{"hs": "87O3"}]}"#).expect("parses");
+        assert!(hs.validate().unwrap_err().contains("goods[0].hs"));
+        let empty: Order = serde_json::from_str(r#"{"id": " "}"#).expect("parses");
+        assert!(empty.validate().is_err());
+        assert!(
+            serde_json::from_str::<Order>(r#"{"parties": []}"#).is_err(),
+            "id is required"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Places in orders: is a route field or an address in a set of countries and places?
+//!
+//! Route fields hold a country code, a country name or a place name; addresses are
+//! free text that may name a city or a country anywhere ("Central District, Pyongyang,
+//! DPRK"). Names are compared folded: case, accents and apostrophes do not matter
+//! (`P'yŏngyang` = `Pyongyang`), hyphens count as spaces. Latin names match whole words;
+//! names in scripts written without spaces (Chinese, Japanese; Korean names too,
+//! since Hangul addresses often run words together) match anywhere in the text.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::reference;
+use crate::rules::ir::PlaceSet;
+
+/// What a place test found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceHit {
+    /// The country code or place name of the set that matched.
+    pub place: String,
+    /// The matched text, as written in the order.
+    pub text: String,
+    /// Character offsets of the match in the order's text.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+}
+
+/// A compiled place set: its countries (with all their names) and places.
+#[derive(Debug, Clone)]
+pub struct PlaceMatcher {
+    countries: Vec<String>,
+    /// Folded names; `labels[i]` is what pattern `i` stands for.
+    searcher: Option<AhoCorasick>,
+    labels: Vec<String>,
+    /// Whether pattern `i` must sit on word boundaries.
+    word_bounded: Vec<bool>,
+}
+
+/// Folds text for comparison, keeping a map from each output byte to the character
+/// offset it came from.
+fn fold(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    for (ci, c) in text.chars().enumerate() {
+        for d in std::iter::once(c).nfkd() {
+            if unicode_normalization::char::is_combining_mark(d)
+                || matches!(d, '\'' | '’' | 'ʼ' | '`' | '.')
+            {
+                continue;
+            }
+            let d = if d.is_alphanumeric() { d } else { ' ' };
+            // One space between words, so "Korea,  North" reads as "korea north".
+            if d == ' ' && (out.is_empty() || out.ends_with(' ')) {
+                continue;
+            }
+            for l in d.to_lowercase() {
+                let before = out.len();
+                out.push(l);
+                map.extend(std::iter::repeat_n(ci, out.len() - before));
+            }
+        }
+    }
+    (out, map)
+}
+
+fn spaceless_script(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c as u32,
+            0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+    })
+}
+
+impl PlaceMatcher {
+    /// Compiles a place set.
+    pub fn new(set: &PlaceSet) -> PlaceMatcher {
+        let mut patterns = Vec::new();
+        let mut labels = Vec::new();
+        for code in &set.countries {
+            for name in reference::country_names(code) {
+                patterns.push(
+                    fold(name)
+                        .0
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+                labels.push(code.clone());
+            }
+        }
+        for place in &set.places {
+            patterns.push(
+                fold(place)
+                    .0
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            labels.push(place.clone());
+        }
+        let word_bounded = patterns.iter().map(|p| !spaceless_script(p)).collect();
+        let keep: Vec<bool> = patterns.iter().map(|p| !p.is_empty()).collect();
+        let searcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(
+                patterns
+                    .iter()
+                    .zip(&keep)
+                    .map(|(p, k)| if *k { p.as_str() } else { "\u{0}\u{0}" }),
+            )
+            .ok();
+        PlaceMatcher {
+            countries: set.countries.clone(),
+            searcher,
+            labels,
+            word_bounded,
+        }
+    }
+
+    /// Whether a route field (a code, a country name or a place name) is in the set.
+    pub fn matches_field(&self, text: &str) -> Option<PlaceHit> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        if let Some(code) = reference::country_code(trimmed) {
+            if self.countries.iter().any(|c| c == code) {
+                return Some(PlaceHit {
+                    place: code.to_string(),
+                    text: trimmed.to_string(),
+                    start: 0,
+                    end: trimmed.chars().count(),
+                });
+            }
+        }
+        // A field such as "Nampo, DPRK" or "Port of Nampo" still names the place.
+        self.find_in(text)
+    }
+
+    /// The first country name or place of the set named in free text (an address).
+    pub fn find_in(&self, text: &str) -> Option<PlaceHit> {
+        let searcher = self.searcher.as_ref()?;
+        let (folded, map) = fold(text);
+        for m in searcher.find_iter(&folded) {
+            let k = m.pattern().as_usize();
+            if self.word_bounded.get(k).copied().unwrap_or(true) {
+                let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());
+                let after = folded.get(m.end()..).and_then(|s| s.chars().next());
+                if before.is_some_and(char::is_alphanumeric)
+                    || after.is_some_and(char::is_alphanumeric)
+                {
+                    continue;
+                }
+            }
+            let start = map.get(m.start()).copied().unwrap_or(0);
+            let end = map.get(m.end().saturating_sub(1)).map_or(start, |e| e + 1);
+            let matched: String = text.chars().skip(start).take(end - start).collect();
+            return Some(PlaceHit {
+                place: self.labels.get(k).cloned().unwrap_or_default(),
+                text: matched,
+                start,
+                end,
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(countries: &[&str], places: &[&str]) -> PlaceMatcher {
+        PlaceMatcher::new(&PlaceSet {
+            countries: countries.iter().map(|s| s.to_string()).collect(),
+            places: places.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn route_fields_by_code_name_or_place() {
+        let dprk = set(&["KP"], &["Nampo", "Sinuiju"]);
+        for field in [
+            "KP",
+            "kp",
+            "North Korea",
+            "Korea, Democratic People's Republic of",
+            "DPRK",
+            "Nampho, Nampo",
+            "NAMPO",
+        ] {
+            assert!(dprk.matches_field(field).is_some(), "{field}");
+        }
+        for field in [
+            "KR",
+            "Korea (Republic of)",
+            "South Korea",
+            "Korea",
+            "Dalian",
+            "Nampoint",
+        ] {
+            assert!(dprk.matches_field(field).is_none(), "{field}");
+        }
+    }
+
+    #[test]
+    fn places_inside_addresses_with_offsets() {
+        let dprk = set(&["KP"], &["Pyongyang", "平壤", "평양"]);
+        let hit = dprk
+            .find_in("Jungson-dong, Central District, P'yŏngyang")
+            .expect("found");
+        assert_eq!(hit.place, "Pyongyang");
+        assert_eq!(hit.text, "P'yŏngyang");
+        assert_eq!((hit.start, hit.end), (32, 42));
+        assert_eq!(
+            dprk.find_in("朝鲜平壤市中区").map(|h| h.text),
+            Some("平壤".to_string())
+        );
+        assert_eq!(
+            dprk.find_in("평양시 중구역").map(|h| h.place),
+            Some("평양".to_string())
+        );
+        assert_eq!(
+            dprk.find_in("Kim Il Sung Square, Korea, North")
+                .map(|h| h.place),
+            Some("KP".to_string())
+        );
+        assert!(dprk.find_in("Seoul, Republic of Korea").is_none());
+        assert!(dprk.find_in("Pyongyangsan Road, Busan").is_none());
+    }
+}

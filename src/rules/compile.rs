@@ -1,0 +1,988 @@
+//! Syntax trees -> validated, immutable [`Ruleset`].
+//!
+//! Validation happens here and only here: unknown references, duplicates, invalid
+//! country, currency and HS codes, dates, scores and thresholds. Every problem becomes
+//! a [`Diagnostic`] pointing at the offending text; compilation carries on after an
+//! error so that one run reports them all. Only a ruleset without errors is built.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::ast::{self, CategoryRef, Exclusion, Expr, Item, PlaceRef, SetKind, Test, Text};
+use super::diagnostic::{did_you_mean, Diagnostic};
+use super::ir::{self, EntityKind, Ruleset, RulesetData};
+use super::span::Span;
+use crate::reference;
+
+/// Knobs of compilation that are not rules.
+#[derive(Debug, Clone)]
+pub struct CompileOptions {
+    /// Warn about lists whose `as_of` is older than this many days.
+    pub max_list_age_days: Option<u32>,
+    /// Today's date (`YYYY-MM-DD`), for list ages and allowance expiry.
+    pub today: Option<String>,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            max_list_age_days: Some(365),
+            today: Some(today_utc()),
+        }
+    }
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`.
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn days_from_civil(date: &str) -> Option<i64> {
+    if !reference::is_date(date) {
+        return None;
+    }
+    let y: i64 = date.get(0..4)?.parse().ok()?;
+    let m: i64 = date.get(5..7)?.parse().ok()?;
+    let d: i64 = date.get(8..10)?.parse().ok()?;
+    // Howard Hinnant's days-from-civil algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Compiles parsed files into a ruleset. `hash` identifies the sources.
+///
+/// Returns the ruleset when there is no error, and every diagnostic (errors and
+/// warnings) either way.
+pub fn compile(
+    files: &[&ast::File],
+    hash: String,
+    options: &CompileOptions,
+) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    let mut c = Compiler {
+        diags: Vec::new(),
+        options,
+        unknown_lists: HashSet::new(),
+    };
+    let data = c.run(files, hash);
+    let ok = !c.diags.iter().any(Diagnostic::is_error);
+    (ok.then(|| Ruleset::from_data(data)), c.diags)
+}
+
+struct Compiler<'o> {
+    diags: Vec<Diagnostic>,
+    options: &'o CompileOptions,
+    /// Unknown list names already reported: a whole imported file under a misspelt or
+    /// broken `list` would otherwise give one error per entity.
+    unknown_lists: HashSet<String>,
+}
+
+/// Names declared anywhere, for references and duplicate checks.
+#[derive(Default)]
+struct Names<'a> {
+    lists: HashMap<&'a str, (usize, Span)>,
+    categories: HashMap<&'a str, (&'a ast::Category, Span)>,
+    sets: HashMap<&'a str, &'a ast::SetDecl>,
+    entity_ids: HashSet<String>,
+    programs: HashSet<&'a str>,
+    tags: HashSet<&'a str>,
+    rates: BTreeMap<String, f64>,
+}
+
+impl Compiler<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.diags.push(Diagnostic::error(span, message));
+    }
+
+    fn error_hint(&mut self, span: Span, message: impl Into<String>, hint: Option<String>) {
+        let d = Diagnostic::error(span, message);
+        self.diags.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    fn duplicate(&mut self, what: &str, name: &str, span: Span, first: Span) {
+        let _ = first;
+        self.error_hint(
+            span,
+            format!("duplicate {what} `{name}`"),
+            Some(format!(
+                "{what} names must be unique across all loaded files; rename or remove one"
+            )),
+        );
+    }
+
+    fn run(&mut self, files: &[&ast::File], hash: String) -> RulesetData {
+        let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
+        let mut names = Names::default();
+        let mut data = RulesetData {
+            hash,
+            ..RulesetData::default()
+        };
+        data.rates.insert("USD".to_string(), 1.0);
+
+        // Pass 1: declarations, so that references may point forwards and across files.
+        let mut first_rates: Option<Span> = None;
+        for item in &items {
+            match item {
+                Item::List(l) => {
+                    if let Some((_, first)) = names.lists.get(l.name.name.as_str()) {
+                        let first = *first;
+                        self.duplicate("list", &l.name.name, l.name.span, first);
+                    } else {
+                        names
+                            .lists
+                            .insert(&l.name.name, (data.lists.len(), l.name.span));
+                        data.lists.push(self.list(l));
+                    }
+                }
+                Item::Category(cat) => {
+                    if names.categories.contains_key(cat.name.name.as_str())
+                        || names.sets.contains_key(cat.name.name.as_str())
+                    {
+                        self.duplicate("category", &cat.name.name, cat.name.span, cat.name.span);
+                    } else {
+                        names
+                            .categories
+                            .insert(&cat.name.name, (cat, cat.name.span));
+                        for t in &cat.tags {
+                            names.tags.insert(&t.value);
+                        }
+                    }
+                }
+                Item::Set(s) => {
+                    if names.sets.contains_key(s.name.name.as_str())
+                        || names.categories.contains_key(s.name.name.as_str())
+                    {
+                        self.duplicate("set", &s.name.name, s.name.span, s.name.span);
+                    } else {
+                        names.sets.insert(&s.name.name, s);
+                    }
+                }
+                Item::Entity(e) => {
+                    for p in &e.programs {
+                        names.programs.insert(&p.value);
+                    }
+                }
+                Item::Rates(r) => {
+                    if let Some(first) = first_rates {
+                        self.duplicate("rates", "rates", r.span, first);
+                        continue;
+                    }
+                    first_rates = Some(r.span);
+                    self.rates(r, &mut data.rates);
+                }
+                _ => {}
+            }
+        }
+        names.rates = data.rates.clone();
+
+        // Pass 2: everything that refers to declarations.
+        let mut rule_names: HashMap<&str, Span> = HashMap::new();
+        let mut allow_names: HashMap<&str, Span> = HashMap::new();
+        let mut categories: Vec<&ast::Category> =
+            names.categories.values().map(|(c, _)| *c).collect();
+        categories.sort_by(|a, b| a.name.name.cmp(&b.name.name));
+        for cat in &categories {
+            if let Some(compiled) = self.category(cat, &names) {
+                data.categories.push(compiled);
+            }
+        }
+        let category_index: HashMap<&str, usize> = data
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+
+        for item in &items {
+            match item {
+                Item::Entity(e) => {
+                    let id = e.id.to_string();
+                    if !names.entity_ids.insert(id.clone()) {
+                        self.error_hint(
+                            e.id.span,
+                            format!("duplicate entity `{id}`"),
+                            Some(
+                                "an entity id may be defined once; merge the two entries"
+                                    .to_string(),
+                            ),
+                        );
+                        continue;
+                    }
+                    if let Some(ent) = self.entity(e, &names) {
+                        data.entities.push(ent);
+                    }
+                }
+                Item::Set(s) => match s.kind {
+                    SetKind::Countries | SetKind::Places => {
+                        let set = self.place_set(s.kind, &s.items);
+                        data.place_sets.insert(s.name.name.clone(), set);
+                    }
+                    SetKind::Categories => {
+                        let mut members = Vec::new();
+                        for t in &s.items {
+                            match category_index.get(t.value.as_str()) {
+                                Some(i) => members.push(*i),
+                                None => self.unknown_category(t.span, &t.value, &names),
+                            }
+                        }
+                        data.category_sets.insert(s.name.name.clone(), members);
+                    }
+                },
+                Item::Include(_) | Item::List(_) | Item::Category(_) | Item::Rates(_) => {}
+                Item::Rule(_) | Item::Allow(_) => {}
+            }
+        }
+        data.entities.sort_by(|a, b| a.id.cmp(&b.id));
+
+        for item in &items {
+            match item {
+                Item::Rule(r) => {
+                    if let Some(first) = rule_names.get(r.name.name.as_str()) {
+                        let first = *first;
+                        self.duplicate("rule", &r.name.name, r.name.span, first);
+                        continue;
+                    }
+                    rule_names.insert(&r.name.name, r.name.span);
+                    if let Some(rule) = self.rule(r, &names, &data, &category_index) {
+                        data.rules.push(rule);
+                    }
+                }
+                Item::Allow(a) => {
+                    if let Some(first) = allow_names.get(a.name.name.as_str()) {
+                        let first = *first;
+                        self.duplicate("allowance", &a.name.name, a.name.span, first);
+                        continue;
+                    }
+                    allow_names.insert(&a.name.name, a.name.span);
+                    if let Some(allow) = self.allow(a, &names) {
+                        data.allows.push(allow);
+                    }
+                }
+                _ => {}
+            }
+        }
+        data
+    }
+
+    fn date(&mut self, t: &Text, what: &str) -> bool {
+        if reference::is_date(&t.value) {
+            true
+        } else {
+            self.error_hint(
+                t.span,
+                format!("`{}` is not a valid {what} date", t.value),
+                Some("write dates as \"YYYY-MM-DD\"".to_string()),
+            );
+            false
+        }
+    }
+
+    fn list(&mut self, l: &ast::ListDecl) -> ir::List {
+        if l.title.is_none() {
+            self.error_hint(
+                l.name.span,
+                format!("list `{}` has no `title`", l.name.name),
+                Some("add `title \"...\"`".to_string()),
+            );
+        }
+        let mut as_of = String::new();
+        match &l.as_of {
+            None => self.error_hint(
+                l.name.span,
+                format!("list `{}` has no `as_of` date", l.name.name),
+                Some(
+                    "every list states the date of its version: `as_of \"YYYY-MM-DD\"`".to_string(),
+                ),
+            ),
+            Some(t) => {
+                if self.date(t, "`as_of`") {
+                    as_of = t.value.clone();
+                    self.list_age(l, t);
+                }
+            }
+        }
+        ir::List {
+            name: l.name.name.clone(),
+            title: l
+                .title
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_default(),
+            authority: l.authority.as_ref().map(|t| t.value.clone()),
+            url: l.url.as_ref().map(|t| t.value.clone()),
+            as_of,
+            source: l.source.as_ref().map(|t| t.value.clone()),
+            basis: l.basis.iter().map(|t| t.value.clone()).collect(),
+        }
+    }
+
+    fn list_age(&mut self, l: &ast::ListDecl, as_of: &Text) {
+        let (Some(max), Some(today)) = (self.options.max_list_age_days, &self.options.today) else {
+            return;
+        };
+        let (Some(then), Some(now)) = (days_from_civil(&as_of.value), days_from_civil(today))
+        else {
+            return;
+        };
+        let age = now - then;
+        if age > i64::from(max) {
+            self.diags.push(
+                Diagnostic::warning(
+                    as_of.span,
+                    format!(
+                        "list `{}` is {age} days old (as of {}), older than the {max} days allowed",
+                        l.name.name, as_of.value
+                    ),
+                )
+                .with_hint("import a current version of the list, or raise `lists.max_age_days` in embargo.toml"),
+            );
+        }
+    }
+
+    fn rates(&mut self, r: &ast::Rates, out: &mut BTreeMap<String, f64>) {
+        if let Some(t) = &r.as_of {
+            self.date(t, "`as_of`");
+        }
+        for rate in &r.rates {
+            let code = rate.currency.name.as_str();
+            if !reference::is_currency(code) {
+                self.error(rate.currency.span, format!("unknown currency `{code}`"));
+                continue;
+            }
+            if rate.usd.value <= 0.0 {
+                self.error(rate.usd.span, "a rate must be greater than zero");
+                continue;
+            }
+            if out.insert(code.to_string(), rate.usd.value).is_some() && code != "USD" {
+                self.error(rate.currency.span, format!("rate for `{code}` given twice"));
+            }
+        }
+    }
+
+    fn money_usd(&mut self, m: &ast::Money, rates: &BTreeMap<String, f64>) -> Option<f64> {
+        let code = m.currency.name.as_str();
+        if !reference::is_currency(code) {
+            self.error_hint(
+                m.currency.span,
+                format!("unknown currency `{code}`"),
+                Some("use an ISO 4217 code such as USD, EUR, CNY".to_string()),
+            );
+            return None;
+        }
+        match rates.get(code) {
+            Some(rate) => Some(m.amount.value * rate),
+            None => {
+                self.error_hint(
+                    m.currency.span,
+                    format!("no exchange rate for `{code}`"),
+                    Some(
+                        "add `rate` lines to a `rates { ... }` item, or write the amount in USD"
+                            .to_string(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn country(&mut self, t: &Text) -> Option<String> {
+        match reference::country_code(&t.value) {
+            Some(code) => Some(code.to_string()),
+            None => {
+                let hint = if t.value.eq_ignore_ascii_case("korea") {
+                    Some(
+                        "`Korea` is ambiguous: write KP (North Korea) or KR (South Korea)"
+                            .to_string(),
+                    )
+                } else {
+                    did_you_mean(&t.value.to_ascii_uppercase(), reference::country_codes())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| {
+                            Some("use an ISO 3166-1 alpha-2 code such as KP, CN, RU".to_string())
+                        })
+                };
+                self.error_hint(t.span, format!("unknown country `{}`", t.value), hint);
+                None
+            }
+        }
+    }
+
+    fn hs_codes(&mut self, codes: &[ast::HsCode]) -> Vec<String> {
+        let mut out = Vec::new();
+        for code in codes {
+            match reference::check_hs(&code.digits) {
+                Ok(()) => out.push(code.digits.clone()),
+                Err(reference::HsProblem::Shape) => self.error_hint(
+                    code.span,
+                    format!("`{}` is not an HS code prefix", code.digits),
+                    Some("HS codes have 2, 4, 6, 8 or 10 digits".to_string()),
+                ),
+                Err(reference::HsProblem::Unknown(level)) => self.error_hint(
+                    code.span,
+                    format!(
+                        "HS code `{}` does not exist in HS 2022 (no `{level}`)",
+                        code.digits
+                    ),
+                    None,
+                ),
+            }
+        }
+        out
+    }
+
+    fn category(&mut self, c: &ast::Category, names: &Names) -> Option<ir::Category> {
+        let id = &c.name.name;
+        if c.title.is_none() {
+            self.error_hint(
+                c.name.span,
+                format!("category `{id}` has no `title`"),
+                Some("add `title \"...\"`".to_string()),
+            );
+        }
+        if c.basis.is_empty() {
+            self.error_hint(
+                c.name.span,
+                format!("category `{id}` cites no legal basis"),
+                Some("add `basis \"...\"` naming the resolution, regulation or annex".to_string()),
+            );
+        }
+        if c.terms.is_empty() && c.hs.is_empty() {
+            self.error_hint(
+                c.name.span,
+                format!(
+                    "category `{id}` has neither `terms` nor `hs` codes, so it can never match"
+                ),
+                None,
+            );
+        }
+        let mut terms = Vec::new();
+        for g in &c.terms {
+            for t in &g.terms {
+                if t.value.trim().is_empty() {
+                    self.error(t.span, "empty term");
+                    continue;
+                }
+                terms.push(ir::Term {
+                    text: t.value.clone(),
+                    lang: g.lang.as_ref().map(|l| l.name.clone()),
+                    strength: g.strength,
+                });
+            }
+        }
+        let mut hs = Vec::new();
+        for g in &c.hs {
+            for digits in self.hs_codes(&g.codes) {
+                hs.push(ir::HsPrefix {
+                    digits,
+                    strength: g.strength,
+                });
+            }
+        }
+        let mut exclude_terms = Vec::new();
+        let mut exclude_hs = Vec::new();
+        for x in &c.exclusions {
+            match x {
+                Exclusion::Terms { terms, .. } => {
+                    exclude_terms.extend(terms.iter().map(|t| t.value.clone()));
+                }
+                Exclusion::Hs { codes, .. } => exclude_hs.extend(self.hs_codes(codes)),
+            }
+        }
+        let (threshold_usd, threshold_text) = match &c.threshold {
+            Some(t) => {
+                if t.above.amount.value <= 0.0 {
+                    self.error(t.above.amount.span, "a threshold must be greater than zero");
+                }
+                (
+                    self.money_usd(&t.above, &names.rates),
+                    Some(format!(
+                        "{} {}",
+                        t.above.currency.name, t.above.amount.value
+                    )),
+                )
+            }
+            None => (None, None),
+        };
+        Some(ir::Category {
+            id: id.clone(),
+            title: c
+                .title
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_default(),
+            tags: c.tags.iter().map(|t| t.value.clone()).collect(),
+            basis: c.basis.iter().map(|t| t.value.clone()).collect(),
+            terms,
+            hs,
+            exclude_terms,
+            exclude_hs,
+            threshold_usd,
+            threshold_text,
+        })
+    }
+
+    fn entity(&mut self, e: &ast::Entity, names: &Names) -> Option<ir::Entity> {
+        let list_name = e.id.list.name.as_str();
+        let list = match names.lists.get(list_name) {
+            Some((i, _)) => *i,
+            None => {
+                if self.unknown_lists.insert(list_name.to_string()) {
+                    let hint = did_you_mean(list_name, names.lists.keys().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("declare it with `list {list_name} {{ ... }}`")));
+                    self.error_hint(
+                        e.id.list.span,
+                        format!("unknown list `{list_name}` (reported once for all its entities)"),
+                        hint,
+                    );
+                }
+                return None;
+            }
+        };
+        if e.id.local.is_empty() {
+            self.error(e.id.span, "empty entity id");
+        }
+        let kind = match &e.kind {
+            None => EntityKind::Unknown,
+            Some(k) => match EntityKind::parse(&k.name) {
+                Some(kind) => kind,
+                None => {
+                    let hint =
+                        did_you_mean(&k.name, ["person", "organization", "vessel", "aircraft"])
+                            .map(|s| format!("did you mean `{s}`?"));
+                    self.error_hint(k.span, format!("unknown entity kind `{}`", k.name), hint);
+                    EntityKind::Unknown
+                }
+            },
+        };
+        let name = match &e.name {
+            Some(n) if !n.value.trim().is_empty() => n.value.clone(),
+            Some(n) => {
+                self.error(n.span, "empty name");
+                return None;
+            }
+            None => {
+                self.error_hint(
+                    e.id.span,
+                    format!("entity `{}` has no `name`", e.id),
+                    Some("add `name \"...\"`".to_string()),
+                );
+                return None;
+            }
+        };
+        let countries: Vec<String> = e.countries.iter().filter_map(|t| self.country(t)).collect();
+        let nationalities: Vec<String> = e
+            .nationalities
+            .iter()
+            .filter_map(|t| self.country(t))
+            .collect();
+        for id in &e.identifiers {
+            if id.scheme.name == "imo" && !reference::imo_valid(&id.value.value) {
+                self.diags.push(Diagnostic::warning(
+                    id.value.span,
+                    format!("IMO number `{}` fails its check digit", id.value.value),
+                ));
+            }
+        }
+        if let Some(l) = &e.listed {
+            self.date(l, "`listed`");
+        }
+        Some(ir::Entity {
+            id: e.id.to_string(),
+            list,
+            kind,
+            name,
+            aliases: e
+                .aliases
+                .iter()
+                .filter(|a| !a.name.value.trim().is_empty())
+                .map(|a| ir::Alias {
+                    name: a.name.value.clone(),
+                    relation: a.relation,
+                    strength: a.strength,
+                })
+                .collect(),
+            countries,
+            nationalities,
+            programs: e.programs.iter().map(|t| t.value.clone()).collect(),
+            identifiers: e
+                .identifiers
+                .iter()
+                .map(|i| ir::Identifier {
+                    scheme: i.scheme.name.clone(),
+                    value: i.value.value.clone(),
+                    note: i.note.as_ref().map(|n| n.value.clone()),
+                })
+                .collect(),
+            addresses: e.addresses.iter().map(|t| t.value.clone()).collect(),
+            born: e.born.iter().map(|t| t.value.clone()).collect(),
+            birthplaces: e.birthplaces.iter().map(|t| t.value.clone()).collect(),
+            positions: e.positions.iter().map(|t| t.value.clone()).collect(),
+            listed: e.listed.as_ref().map(|t| t.value.clone()),
+            remarks: e.remarks.iter().map(|t| t.value.clone()).collect(),
+        })
+    }
+
+    fn place_set(&mut self, kind: SetKind, items: &[Text]) -> ir::PlaceSet {
+        let mut set = ir::PlaceSet::default();
+        for t in items {
+            match kind {
+                SetKind::Countries => {
+                    if let Some(code) = self.country(t) {
+                        set.countries.push(code);
+                    }
+                }
+                _ => {
+                    if t.value.trim().is_empty() {
+                        self.error(t.span, "empty place name");
+                    } else {
+                        set.places.push(t.value.clone());
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    fn unknown_category(&mut self, span: Span, name: &str, names: &Names) {
+        let candidates = names.categories.keys().chain(names.sets.keys()).copied();
+        let hint = did_you_mean(name, candidates).map(|s| format!("did you mean `{s}`?"));
+        self.error_hint(span, format!("unknown category `{name}`"), hint);
+    }
+
+    fn rule(
+        &mut self,
+        r: &ast::Rule,
+        names: &Names,
+        data: &RulesetData,
+        cats: &HashMap<&str, usize>,
+    ) -> Option<ir::Rule> {
+        if r.basis.is_empty() {
+            self.error_hint(
+                r.name.span,
+                format!("rule `{}` cites no legal basis", r.name.name),
+                Some("add `basis \"...\"`".to_string()),
+            );
+        }
+        if r.then.reason.value.trim().is_empty() {
+            self.error(r.then.reason.span, "the reason must not be empty");
+        }
+        let before = self.diags.iter().filter(|d| d.is_error()).count();
+        let when = self.expr(&r.when, names, data, cats);
+        let after = self.diags.iter().filter(|d| d.is_error()).count();
+        if after > before {
+            return None;
+        }
+        Some(ir::Rule {
+            id: r.name.name.clone(),
+            title: r.title.as_ref().map(|t| t.value.clone()),
+            basis: r.basis.iter().map(|t| t.value.clone()).collect(),
+            when,
+            decision: r.then.decision,
+            reason: r.then.reason.value.clone(),
+        })
+    }
+
+    fn expr(
+        &mut self,
+        e: &Expr,
+        names: &Names,
+        data: &RulesetData,
+        cats: &HashMap<&str, usize>,
+    ) -> ir::Cond {
+        match e {
+            Expr::And(parts, _) => ir::Cond::And(
+                parts
+                    .iter()
+                    .map(|p| self.expr(p, names, data, cats))
+                    .collect(),
+            ),
+            Expr::Or(parts, _) => ir::Cond::Or(
+                parts
+                    .iter()
+                    .map(|p| self.expr(p, names, data, cats))
+                    .collect(),
+            ),
+            Expr::Not(inner, _) => ir::Cond::Not(Box::new(self.expr(inner, names, data, cats))),
+            Expr::Cond(c) => self.test(&c.test, names, data, cats),
+        }
+    }
+
+    fn score(&mut self, n: &Option<ast::Number>) -> Option<f64> {
+        let n = n.as_ref()?;
+        if !(0.0..=1.0).contains(&n.value) {
+            self.error_hint(
+                n.span,
+                format!("score `{}` is out of range", n.value),
+                Some("scores are between 0 and 1".to_string()),
+            );
+        }
+        Some(n.value)
+    }
+
+    fn filter(
+        &mut self,
+        f: &ast::EntityFilter,
+        names: &Names,
+        data: &RulesetData,
+    ) -> ir::EntityFilter {
+        let mut out = ir::EntityFilter::default();
+        for l in &f.lists {
+            match names.lists.get(l.name.as_str()) {
+                Some((i, _)) => out.lists.push(*i),
+                None => {
+                    let hint = did_you_mean(&l.name, names.lists.keys().copied())
+                        .map(|s| format!("did you mean `{s}`?"));
+                    self.error_hint(l.span, format!("unknown list `{}`", l.name), hint);
+                }
+            }
+        }
+        for p in &f.programs {
+            if !names.programs.is_empty() && !names.programs.contains(p.value.as_str()) {
+                let hint = did_you_mean(&p.value, names.programs.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"));
+                let d = Diagnostic::warning(
+                    p.span,
+                    format!("no loaded entity carries program `{}`", p.value),
+                );
+                self.diags.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
+            }
+            out.programs.push(p.value.clone());
+        }
+        for c in &f.countries {
+            if let Some(code) = self.country(c) {
+                out.countries.push(code);
+            }
+        }
+        for k in &f.kinds {
+            match EntityKind::parse(&k.name) {
+                Some(kind) => out.kinds.push(kind),
+                None => {
+                    let hint =
+                        did_you_mean(&k.name, ["person", "organization", "vessel", "aircraft"])
+                            .map(|s| format!("did you mean `{s}`?"));
+                    self.error_hint(k.span, format!("unknown entity kind `{}`", k.name), hint);
+                }
+            }
+        }
+        for id in &f.entities {
+            let text = id.to_string();
+            if data
+                .entities
+                .binary_search_by(|e| e.id.as_str().cmp(&text))
+                .is_err()
+            {
+                self.error(id.span, format!("unknown entity `{text}`"));
+            }
+            out.entities.push(text);
+        }
+        out
+    }
+
+    fn places(&mut self, p: &PlaceRef, names: &Names, data: &RulesetData) -> ir::PlaceSet {
+        match p {
+            PlaceRef::Set(name) => match data.place_sets.get(&name.name) {
+                Some(set) => set.clone(),
+                None => {
+                    let is_categories = names
+                        .sets
+                        .get(name.name.as_str())
+                        .is_some_and(|s| s.kind == SetKind::Categories);
+                    if is_categories {
+                        self.error(
+                            name.span,
+                            format!("`{}` is a set of categories, not of places", name.name),
+                        );
+                    } else {
+                        let candidates = names
+                            .sets
+                            .iter()
+                            .filter(|(_, s)| s.kind != SetKind::Categories)
+                            .map(|(k, _)| *k);
+                        let hint = did_you_mean(&name.name, candidates)
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .or_else(|| {
+                                reference::country_code(&name.name)
+                                    .map(|c| format!("for a country write `countries({c})`"))
+                            });
+                        self.error_hint(name.span, format!("unknown set `{}`", name.name), hint);
+                    }
+                    ir::PlaceSet::default()
+                }
+            },
+            PlaceRef::Countries(items, _) => self.place_set(SetKind::Countries, items),
+            PlaceRef::Places(items, _) => self.place_set(SetKind::Places, items),
+        }
+    }
+
+    fn test(
+        &mut self,
+        t: &Test,
+        names: &Names,
+        data: &RulesetData,
+        cats: &HashMap<&str, usize>,
+    ) -> ir::Cond {
+        let roles = |r: &[Text]| r.iter().map(|t| t.value.to_lowercase()).collect::<Vec<_>>();
+        match t {
+            Test::PartyMatches {
+                roles: r,
+                filter,
+                min_score,
+            } => ir::Cond::PartyMatches {
+                roles: roles(r),
+                filter: self.filter(filter, names, data),
+                min_score: self.score(min_score),
+            },
+            Test::PartyIn { roles: r, places } => ir::Cond::PartyIn {
+                roles: roles(r),
+                places: self.places(places, names, data),
+            },
+            Test::VesselMatches { filter, min_score } => ir::Cond::VesselMatches {
+                filter: self.filter(filter, names, data),
+                min_score: self.score(min_score),
+            },
+            Test::GoodsIn(r) => {
+                let mut out = Vec::new();
+                match r {
+                    CategoryRef::Named(n) => {
+                        if let Some(i) = cats.get(n.name.as_str()) {
+                            out.push(*i);
+                        } else if let Some(members) = data.category_sets.get(&n.name) {
+                            out.extend(members.iter().copied());
+                        } else {
+                            self.unknown_category(n.span, &n.name, names);
+                        }
+                    }
+                    CategoryRef::List(v, _) => {
+                        for n in v {
+                            match cats.get(n.name.as_str()) {
+                                Some(i) => out.push(*i),
+                                None => self.unknown_category(n.span, &n.name, names),
+                            }
+                        }
+                    }
+                    CategoryRef::Tagged(tags, _) => {
+                        for tag in tags {
+                            if !names.tags.contains(tag.value.as_str()) {
+                                let hint = did_you_mean(&tag.value, names.tags.iter().copied())
+                                    .map(|s| format!("did you mean `{s}`?"));
+                                self.error_hint(
+                                    tag.span,
+                                    format!("no category is tagged `{}`", tag.value),
+                                    hint,
+                                );
+                            }
+                            for (i, c) in data.categories.iter().enumerate() {
+                                if c.tags.contains(&tag.value) && !out.contains(&i) {
+                                    out.push(i);
+                                }
+                            }
+                        }
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                ir::Cond::GoodsIn(out)
+            }
+            Test::RouteIn { leg, places } => ir::Cond::RouteIn {
+                leg: *leg,
+                places: self.places(places, names, data),
+            },
+            Test::Value { op, amount } => {
+                if amount.amount.value < 0.0 {
+                    self.error(amount.amount.span, "an amount must not be negative");
+                }
+                ir::Cond::Value {
+                    op: *op,
+                    usd: self.money_usd(amount, &names.rates).unwrap_or(0.0),
+                }
+            }
+        }
+    }
+
+    fn allow(&mut self, a: &ast::Allow, names: &Names) -> Option<ir::Allow> {
+        let because = match &a.because {
+            Some(b) if !b.value.trim().is_empty() => b.value.clone(),
+            _ => {
+                self.error_hint(
+                    a.name.span,
+                    format!("allowance `{}` gives no justification", a.name.name),
+                    Some("add `because \"...\"`: who reviewed it, when, and why it is not the listed party".to_string()),
+                );
+                return None;
+            }
+        };
+        if a.entity.is_none() && a.party.is_none() {
+            self.error_hint(
+                a.name.span,
+                format!(
+                    "allowance `{}` names neither an `entity` nor a party `name`",
+                    a.name.name
+                ),
+                None,
+            );
+            return None;
+        }
+        if let Some(id) = &a.entity {
+            let text = id.to_string();
+            if !names.entity_ids.contains(&text) {
+                self.error(id.span, format!("unknown entity `{text}`"));
+            }
+        }
+        let country = a.country.as_ref().and_then(|c| self.country(c));
+        if let Some(e) = &a.expires {
+            self.date(e, "`expires`");
+        }
+        Some(ir::Allow {
+            id: a.name.name.clone(),
+            entity: a.entity.as_ref().map(ToString::to_string),
+            party: a.party.as_ref().map(|t| t.value.clone()),
+            country,
+            because,
+            expires: a.expires.as_ref().map(|t| t.value.clone()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for d in ["1970-01-01", "2000-02-29", "2026-11-23", "1944-10-13"] {
+            let days = days_from_civil(d).unwrap_or(i64::MIN);
+            let (y, m, dd) = civil_from_days(days);
+            assert_eq!(format!("{y:04}-{m:02}-{dd:02}"), d);
+        }
+        assert_eq!(days_from_civil("1970-01-02"), Some(1));
+    }
+}
