@@ -14,6 +14,7 @@ use embargo::rules::{self, CompileOptions, Ruleset};
 
 mod check;
 mod fmt;
+mod import;
 
 /// What a subcommand reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print rules files in canonical form.
     Fmt(fmt::FmtArgs),
+    /// Turn an official list (OFAC, UN, EU, UK, CSL, FollowTheMoney) into a rules file.
+    Import(import::ImportArgs),
 }
 
 /// `--rules PATH`, shared by every command that reads rules.
@@ -159,6 +162,7 @@ pub fn run() -> ExitCode {
         match &cli.command {
             Command::Check(a) => check::run(&ctx, a),
             Command::Fmt(a) => fmt::run(&ctx, a),
+            Command::Import(a) => import::run(&ctx, a),
         }
     });
     match result {
