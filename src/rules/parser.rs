@@ -9,7 +9,6 @@
 //! The grammar (EBNF) is in `rules/README.md`; the shape of each item is in
 //! [`super::ast`]. Expressions nest at most [`MAX_DEPTH`] levels.
 
-use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{opt, recognize};
@@ -129,15 +128,32 @@ fn here(i: &In) -> Span {
     Span::new(i.extra, start, start + len)
 }
 
-/// Whitespace and `#` comments.
+/// Whitespace and `#` comments. Hand-written rather than `many0(alt(..))`: it runs
+/// before every token, and must not allocate.
 fn skip_ws(i: In) -> In {
-    let r: IResult<In, Vec<In>> = many0(alt((
-        take_while1(|c: char| c.is_whitespace()),
-        recognize(pair(char('#'), take_while(|c| c != '\n'))),
-    )))(i);
-    match r {
-        Ok((rest, _)) => rest,
-        Err(_) => i,
+    let bytes = i.fragment().as_bytes();
+    let mut k = 0;
+    while let Some(&b) = bytes.get(k) {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => k += 1,
+            b'#' => {
+                k += bytes
+                    .get(k..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+                    .unwrap_or(bytes.len() - k);
+            }
+            // Other Unicode whitespace is rare; fall back to char decoding for it.
+            _ if b >= 0x80 => match i.fragment().get(k..).and_then(|r| r.chars().next()) {
+                Some(c) if c.is_whitespace() => k += c.len_utf8(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    if k == 0 {
+        i
+    } else {
+        i.slice(k..)
     }
 }
 
@@ -252,6 +268,20 @@ fn string<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
     }
     let start = offset(&i);
     let body = i.fragment();
+    // Most strings have no escape: find the closing quote and copy the slice at once.
+    if let Some(len) = body.get(1..).and_then(|b| b.find(['"', '\\', '\n'])) {
+        if body.as_bytes().get(1 + len) == Some(&b'"') {
+            let value = body.get(1..1 + len).unwrap_or("").to_string();
+            let rest = i.slice(len + 2..);
+            return Ok((
+                rest,
+                Text {
+                    value,
+                    span: span_of(i.extra, start, start + len + 2),
+                },
+            ));
+        }
+    }
     let mut value = String::new();
     let mut chars = body.char_indices().skip(1);
     while let Some((pos, c)) = chars.next() {
@@ -772,7 +802,7 @@ impl Parser {
                     hint: Some("add the closing `}` before the next item".to_string()),
                 });
             }
-            let result = match ident(i, &format!("a {what} property or `}}`")) {
+            let result = match ident(i, "a property name or `}`") {
                 Ok((j, kw)) => {
                     if props.contains(&kw.name.as_str()) {
                         let name = kw.name.clone();
@@ -888,7 +918,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Ident) -> Result<(), Fail> {
 const LIST_PROPS: &[&str] = &["title", "authority", "url", "as_of", "source", "basis"];
 
 fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
-    let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+    let (i, s) = string(i, "a string in quotes")?;
     match kw {
         "title" => set_once(&mut l.title, s, &kwi)?,
         "authority" => set_once(&mut l.authority, s, &kwi)?,
@@ -1045,7 +1075,7 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         "country" | "nationality" | "program" => {
-            let (i, words) = comma_list(i, |k| word(k, &format!("a value after `{kw}`")))?;
+            let (i, words) = comma_list(i, |k| word(k, "a word or a string in quotes"))?;
             match kw {
                 "country" => e.countries.extend(words),
                 "nationality" => e.nationalities.extend(words),
@@ -1078,7 +1108,7 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         _ => {
-            let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+            let (i, s) = string(i, "a string in quotes")?;
             match kw {
                 "address" => e.addresses.push(s),
                 "born" => e.born.push(s),
@@ -1167,7 +1197,7 @@ fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a,
             Ok((i, ()))
         }
         _ => {
-            let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+            let (i, s) = string(i, "a string in quotes")?;
             match kw {
                 "name" => set_once(&mut a.party, s, &kwi)?,
                 "because" => set_once(&mut a.because, s, &kwi)?,
