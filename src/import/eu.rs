@@ -76,7 +76,7 @@ pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, Im
             Layout::Fsf => {
                 journal = false;
                 if let Some(d) = read_fsf(path, ctx, &mut entities, &mut index)? {
-                    if as_of.as_deref().map_or(true, |a| d.as_str() < a) {
+                    if as_of.as_deref().is_none_or(|a| d.as_str() < a) {
                         as_of = Some(d);
                     }
                 }

@@ -158,7 +158,7 @@ fn read_file(
                 .and_then(Value::as_str)
                 .and_then(|s| s.get(..10))
             {
-                if crate::reference::is_date(d) && as_of.as_deref().map_or(true, |a| d > a) {
+                if crate::reference::is_date(d) && as_of.as_deref().is_none_or(|a| d > a) {
                     *as_of = Some(d.to_string());
                 }
             }

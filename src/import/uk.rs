@@ -41,7 +41,7 @@ pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, Im
     for path in inputs {
         let date = read_file(path, ctx, &mut groups, &mut index)?;
         if let Some(d) = date {
-            if as_of.as_deref().map_or(true, |a| d.as_str() < a) {
+            if as_of.as_deref().is_none_or(|a| d.as_str() < a) {
                 as_of = Some(d);
             }
         }

@@ -88,7 +88,7 @@ pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, Im
             .filter(|d| crate::reference::is_date(d))
         {
             // Several files: the list is as old as its oldest part.
-            if as_of.as_deref().map_or(true, |a| date < a) {
+            if as_of.as_deref().is_none_or(|a| date < a) {
                 as_of = Some(date.to_string());
             }
         }
