@@ -77,14 +77,15 @@ pub fn run(_ctx: &Context, args: &ImportArgs) -> Result<Exit, Failure> {
         eprintln!("... and {} more skipped", s.skipped.len() - SKIPPED_SHOWN);
     }
     eprintln!(
-        "imported {}: {} entities, {} aliases, {} addresses, {} identifiers; {} records skipped, {} unmatched",
+        "imported {}: {} entities, {} aliases, {} addresses, {} identifiers; {} records skipped, {} unmatched, {} empty",
         args.format,
         s.entities,
         s.aliases,
         s.addresses,
         s.identifiers,
         s.skipped.len(),
-        s.unmatched
+        s.unmatched,
+        s.empty
     );
     Ok(if s.skipped.is_empty() {
         Exit::Ok

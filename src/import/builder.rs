@@ -112,7 +112,12 @@ impl EntityBuilder {
 
     /// Adds an alias unless it repeats the name or another alias.
     pub fn alias(&mut self, relation: AliasRelation, strength: Strength, alias: &str) {
+        // The UN list writes some aliases in quotes: `"KOMID"`.
         let alias = squash(alias);
+        let alias = match alias.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
+            Some(inner) if !inner.contains('"') => inner.trim().to_string(),
+            _ => alias,
+        };
         if alias.is_empty() || self.name.as_deref() == Some(alias.as_str()) {
             return;
         }

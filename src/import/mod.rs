@@ -173,6 +173,8 @@ pub struct ImportStats {
     /// the primary file does not have; OFAC publishes the files separately, so mixed
     /// vintages leave a few behind.
     pub unmatched: usize,
+    /// Records that carry nothing to import (an OFAC address row of `-0-` only).
+    pub empty: usize,
     /// Things an analyst should know about the import (where the as-of date came from,
     /// remarks cut short by the publisher, values that could not be interpreted).
     pub notes: Vec<String>,
@@ -276,13 +278,14 @@ fn provenance(format: Format, source: &str, as_of: &str, stats: &ImportStats) ->
         format!(" Source: {source}"),
         format!(" As of: {as_of}"),
         format!(
-            " {} entities, {} aliases, {} addresses, {} identifiers; {} records skipped, {} unmatched",
+            " {} entities, {} aliases, {} addresses, {} identifiers; {} records skipped, {} unmatched, {} empty",
             stats.entities,
             stats.aliases,
             stats.addresses,
             stats.identifiers,
             stats.skipped.len(),
-            stats.unmatched
+            stats.unmatched,
+            stats.empty
         ),
     ];
     lines

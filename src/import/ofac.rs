@@ -117,10 +117,11 @@ pub(crate) fn import(
     // Remarks must be whole before they are taken apart, so comments come first.
     for (_, path) in roles.iter().filter(|(r, _)| *r == Role::Comments) {
         read_secondary(path, 2, ctx, &index, |row, i| {
+            let text = row.fields.get(1).map(String::as_str).unwrap_or("");
             if let Some(p) = pending.get_mut(i) {
-                p.remarks
-                    .push_str(row.fields.get(1).map(String::as_str).unwrap_or(""));
+                p.remarks.push_str(text);
             }
+            !nil(text).is_empty()
         })?;
     }
     let mut cut = 0;
@@ -149,14 +150,14 @@ pub(crate) fn import(
     for (role, path) in &roles {
         match role {
             Role::Aliases => read_secondary(path, 4, ctx, &index, |row, i| {
-                if let Some(p) = pending.get_mut(i) {
-                    add_alias(&mut p.entity, row);
-                }
+                pending
+                    .get_mut(i)
+                    .is_some_and(|p| add_alias(&mut p.entity, row))
             })?,
             Role::Addresses => read_secondary(path, 5, ctx, &index, |row, i| {
-                if let Some(p) = pending.get_mut(i) {
-                    add_address(&mut p.entity, row);
-                }
+                pending
+                    .get_mut(i)
+                    .is_some_and(|p| add_address(&mut p.entity, row))
             })?,
             _ => {}
         }
@@ -259,7 +260,7 @@ fn read_secondary(
     min_fields: usize,
     ctx: &mut Ctx<'_>,
     index: &HashMap<String, usize>,
-    mut apply: impl FnMut(&Row, usize),
+    mut apply: impl FnMut(&Row, usize) -> bool,
 ) -> Result<(), ImportError> {
     let mut csv = CsvFile::open(path, b',')?;
     while let Some(row) = csv.next_row()? {
@@ -268,7 +269,11 @@ fn read_secondary(
             continue;
         }
         match index.get(nil(row.get(0))) {
-            Some(&i) => apply(&row, i),
+            Some(&i) => {
+                if !apply(&row, i) {
+                    ctx.stats.empty += 1;
+                }
+            }
             None => ctx.stats.unmatched += 1,
         }
     }
@@ -276,7 +281,8 @@ fn read_secondary(
     Ok(())
 }
 
-fn add_alias(e: &mut EntityBuilder, row: &Row) {
+/// Adds the alias of an `alt.csv` row; false when the row names none.
+fn add_alias(e: &mut EntityBuilder, row: &Row) -> bool {
     let relation = relation(nil(row.get(2))).unwrap_or_default();
     let strength = if nil(row.get(4)).to_ascii_lowercase().contains("low quality")
         || nil(row.get(4)).to_ascii_lowercase().contains("weak")
@@ -285,7 +291,9 @@ fn add_alias(e: &mut EntityBuilder, row: &Row) {
     } else {
         Strength::Strong
     };
-    e.alias(relation, strength, nil(row.get(3)));
+    let name = nil(row.get(3));
+    e.alias(relation, strength, name);
+    !name.is_empty()
 }
 
 pub(crate) fn relation(s: &str) -> Option<AliasRelation> {
@@ -297,7 +305,8 @@ pub(crate) fn relation(s: &str) -> Option<AliasRelation> {
     }
 }
 
-fn add_address(e: &mut EntityBuilder, row: &Row) {
+/// Adds the address of an `add.csv` row; false when every field is `-0-`.
+fn add_address(e: &mut EntityBuilder, row: &Row) -> bool {
     let country = nil(row.get(4));
     let parts: Vec<&str> = [row.get(2), row.get(3), row.get(4)]
         .into_iter()
@@ -312,6 +321,7 @@ fn add_address(e: &mut EntityBuilder, row: &Row) {
     e.address(&address);
     // Unknown places ("region: Crimea") stay in the address text.
     e.country(country);
+    !address.is_empty()
 }
 
 /// Identifier labels used in OFAC remarks and the scheme each becomes. The longest

@@ -121,8 +121,12 @@ impl CsvFile {
     /// Opens `path` as CSV separated by `delimiter`, every line a record (headers are
     /// the caller's business: some files put a title row above them).
     pub fn open(path: &Path, delimiter: u8) -> Result<Self, ImportError> {
+        // Records end at '\n' only: with the default (any of '\r', '\n', "\r\n") the
+        // csv crate numbers the lines of CRLF files wrongly, and line numbers are what
+        // an analyst fixing a bad row needs. The '\r' of a CRLF is dropped below.
         let rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(false)
             .flexible(true)
             .from_reader(Tail::new(open(path)?));
@@ -168,7 +172,20 @@ impl CsvFile {
             if self.record.len() == 1 && self.record.get(0).is_some_and(is_blank_or_eof) {
                 continue;
             }
-            let fields = self.record.iter().map(|f| decode(f).into_owned()).collect();
+            let last = self.record.len().saturating_sub(1);
+            let fields = self
+                .record
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let f = if i == last {
+                        f.strip_suffix(b"\r").unwrap_or(f)
+                    } else {
+                        f
+                    };
+                    decode(f).into_owned()
+                })
+                .collect();
             self.records += 1;
             return Ok(Some(Row { line, fields }));
         }
