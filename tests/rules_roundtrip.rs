@@ -11,8 +11,7 @@
 //! - `and`/`or` nodes have at least two children; nesting stays below `MAX_DEPTH`;
 //! - numbers are finite and non-negative (there is no minus sign in the language);
 //! - comments hold no line break and do not end in `\r` (the parser trims it, as CRLF);
-//! - comments sit before an item, inside a block item, or after the last item; the
-//!   parser never puts one inside a one-line item (`include`, `set`) for printed text.
+//! - comments sit before an item, inside it, or after the last item, in source order.
 //!
 //! Strings, on the other hand, are arbitrary Unicode with quotes, backslashes, line
 //! breaks, tabs and control characters: the printer must escape all of them.
@@ -579,10 +578,9 @@ fn file() -> impl Strategy<Value = File> {
                 .into_iter()
                 .map(|(slot, inside, text)| {
                     let k = slot.index(n + 1);
-                    let block = items
-                        .get(k)
-                        .is_some_and(|i| !matches!(i, Item::Include(_) | Item::Set(_)));
-                    let start = 100 * k + if inside && block { 60 } else { 10 };
+                    // Inside a one-line item (`include`, `set`) too: the parser puts a
+                    // comment there when a set's members continue over lines.
+                    let start = 100 * k + if inside && k < n { 60 } else { 10 };
                     Comment {
                         text,
                         span: Span::new(FileId(0), start, start + 1),
