@@ -32,6 +32,11 @@ entity un:KPe.001 { # trailing comment
   remark "#not a comment"
 }
 
+list csl {
+  title "Consolidated Screening List"
+  as_of "2026-01-05"
+}
+
 entity csl:"A B/1" {
   name "X"
 }
@@ -51,6 +56,12 @@ category watches {
 set countries dprk = KP
 set places hubs = "Dandong",
   Hunchun, "Nampo"
+category cars {
+  title "Luxury vehicles"
+  basis "EU Reg. 2017/1509, Annex VIII, item 14"
+  hs 8703
+}
+
 set categories lux = watches, cars
 
 rule luxury_to_dprk {
@@ -61,7 +72,7 @@ rule luxury_to_dprk {
       and party matches any)
     or party matches program(DPRK, "UN 1718") country(KP) score >= 1
     or value >= EUR 10000 or route in places("Nampo") or via in hubs or origin in dprk
-    or goods in categories(watches, lux) or goods in lux # a comment in a condition
+    or goods in categories(watches, cars) or goods in lux # a comment in a condition
   then block "Luxury goods may not be supplied to the DPRK"
 }
 
