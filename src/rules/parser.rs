@@ -539,13 +539,10 @@ impl Parser {
             }
             match self.item(i) {
                 Ok((rest, item)) => {
-                    // A rule with a failed property is incomplete and dropped (it is
-                    // already reported, and nothing refers to rules). Other items are
-                    // kept, so that references to them do not cascade into errors.
-                    let incomplete_rule = self.block_failed && matches!(item, Item::Rule(_));
-                    if !incomplete_rule && !is_placeholder(&item) {
-                        items.push(item);
-                    }
+                    // A rule with a failed property comes back as `None`: it is reported
+                    // and incomplete, and nothing refers to rules. Other items with a
+                    // failed property are kept, so references to them do not cascade.
+                    items.extend(item);
                     self.block_failed = false;
                     i = rest;
                 }
@@ -561,7 +558,7 @@ impl Parser {
         }
     }
 
-    fn item<'a>(&mut self, i: In<'a>) -> PResult<'a, Item> {
+    fn item<'a>(&mut self, i: In<'a>) -> PResult<'a, Option<Item>> {
         let start = offset(&skip_ws(i));
         let (after_kw, kw) = ident(
             i,
@@ -577,7 +574,7 @@ impl Parser {
             "include" => {
                 let (rest, path) = string(after_kw, "a file path in quotes after `include`")?;
                 let span = span_of(file, start, offset(&rest));
-                return Ok((rest, Item::Include(Include { path, span })));
+                return Ok((rest, Some(Item::Include(Include { path, span }))));
             }
             "list" => {
                 let (j, name) = ident(after_kw, "the list's name after `list`")?;
@@ -665,12 +662,12 @@ impl Parser {
                 let span = span_of(file, start, offset(&rest));
                 return Ok((
                     rest,
-                    Item::Set(SetDecl {
+                    Some(Item::Set(SetDecl {
                         kind,
                         name,
                         items,
                         span,
-                    }),
+                    })),
                 ));
             }
             "rule" => {
@@ -686,17 +683,8 @@ impl Parser {
                 let span = span_of(file, start, offset(&rest));
                 let name_span = draft.name.span;
                 if self.block_failed {
-                    // Already reported; a placeholder keeps the shape, and is dropped.
-                    return Ok((
-                        rest,
-                        Item::Include(Include {
-                            path: Text {
-                                value: String::new(),
-                                span,
-                            },
-                            span,
-                        }),
-                    ));
+                    // Already reported, and incomplete: nothing to keep.
+                    return Ok((rest, None));
                 }
                 let Some(when) = draft.when else {
                     return Err(Fail {
@@ -764,7 +752,7 @@ impl Parser {
                 });
             }
         };
-        Ok(item)
+        Ok((item.0, Some(item.1)))
     }
 
     /// `{ prop* }` with per-property recovery. `props` lists the property keywords for
@@ -832,11 +820,6 @@ impl Parser {
             }
         }
     }
-}
-
-/// The stand-in returned for an item that was reported and must not enter the tree.
-fn is_placeholder(item: &Item) -> bool {
-    matches!(item, Item::Include(inc) if inc.path.value.is_empty())
 }
 
 /// Whether only indentation stands before `i` on its line.
@@ -1498,4 +1481,28 @@ fn category_ref(i: In) -> PResult<CategoryRef> {
         "a category or set name, `categories(...)` or `tagged(...)`",
     )?;
     Ok((r, CategoryRef::Named(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: an incomplete rule was once dropped through a sentinel `include ""`
+    /// item, which also dropped real empty includes.
+    #[test]
+    fn an_empty_include_is_kept() {
+        let (file, diags) = parse(FileId(0), "include \"\"\n");
+        assert!(diags.is_empty());
+        assert_eq!(file.items.len(), 1);
+    }
+
+    #[test]
+    fn a_rule_with_a_bad_property_is_reported_once_and_dropped() {
+        let (file, diags) = parse(
+            FileId(0),
+            "rule r { basis \"b\" when party matches any score >= then block \"x\" }",
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(file.items.is_empty());
+    }
 }
