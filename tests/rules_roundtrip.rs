@@ -365,14 +365,16 @@ fn filter() -> impl Strategy<Value = EntityFilter> {
         facet(words(3)),
         facet(idents(3)),
         facet(prop::collection::vec(entity_id(), 1..3)),
+        facet(texts(2)),
     )
         .prop_map(
-            |(lists, programs, countries, kinds, entities)| EntityFilter {
+            |(lists, programs, countries, kinds, entities, remarks)| EntityFilter {
                 lists,
                 programs,
                 countries,
                 kinds,
                 entities,
+                remarks,
             },
         )
 }

@@ -1390,7 +1390,7 @@ fn score(i: In) -> PResult<Option<Number>> {
     Ok((r, Some(n)))
 }
 
-const FACETS: &[&str] = &["list", "program", "country", "kind", "entity"];
+const FACETS: &[&str] = &["list", "program", "country", "kind", "entity", "remark"];
 
 fn entity_filter(i: In) -> PResult<EntityFilter> {
     if let Some(r) = keyword(i, "any") {
@@ -1407,7 +1407,7 @@ fn entity_filter(i: In) -> PResult<EntityFilter> {
                 let mut f = Fail {
                     span: here(&j),
                     message: format!(
-                        "expected `any` or a filter (`list(..)`, `program(..)`, `country(..)`, `kind(..)`, `entity(..)`), found {}",
+                        "expected `any` or a filter (`list(..)`, `program(..)`, `country(..)`, `kind(..)`, `entity(..)`, `remark(..)`), found {}",
                         found(&j)
                     ),
                     hint: None,
@@ -1442,6 +1442,11 @@ fn entity_filter(i: In) -> PResult<EntityFilter> {
             "country" => {
                 let (r, (v, _)) = paren_list(r, &ctx, |k| word(k, "a country"))?;
                 filter.countries.extend(v);
+                r
+            }
+            "remark" => {
+                let (r, (v, _)) = paren_list(r, &ctx, |k| string(k, "a text in quotes"))?;
+                filter.remarks.extend(v);
                 r
             }
             _ => {

@@ -429,6 +429,9 @@ fn filter(f: &EntityFilter) -> String {
         let ids: Vec<String> = f.entities.iter().map(entity_id).collect();
         parts.push(format!("entity({})", ids.join(", ")));
     }
+    if !f.remarks.is_empty() {
+        parts.push(format!("remark({})", string_list(&f.remarks).join(", ")));
+    }
     if parts.is_empty() {
         "any".to_string()
     } else {
