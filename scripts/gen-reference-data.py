@@ -41,21 +41,15 @@ EXTRA_NAMES = {
     "CD": ["Congo, Democratic Republic of the", "Democratic Republic of the Congo", "DR Congo", "DRC",
            "Congo, Dem. Rep."],
     "CG": ["Congo, Republic of the", "Republic of the Congo", "Congo-Brazzaville"],
-    "CI": ["Ivory Coast", "Cote d'Ivoire"],
     "TW": ["Taiwan"],
-    "HK": ["Hong Kong"],
-    "MO": ["Macau", "Macao"],
     "CN": ["China", "PRC", "People's Republic of China", "China, People's Republic of", "Mainland China"],
     "GB": ["United Kingdom", "UK", "Great Britain", "Britain", "U.K."],
     "US": ["United States", "USA", "U.S.A.", "U.S.", "United States of America"],
     "AE": ["UAE", "U.A.E.", "United Arab Emirates", "Emirates"],
     "CZ": ["Czech Republic", "Czechia"],
     "TR": ["Turkey", "Turkiye"],
-    "PS": ["Palestine", "Palestinian Territories", "West Bank", "Gaza"],
     "VA": ["Vatican", "Holy See"],
-    "MK": ["Macedonia", "North Macedonia"],
     "FM": ["Micronesia"],
-    "KN": ["St. Kitts and Nevis", "Saint Kitts and Nevis"],
     "LC": ["St. Lucia", "Saint Lucia"],
     "VC": ["St. Vincent and the Grenadines", "Saint Vincent and the Grenadines"],
     "BS": ["Bahamas, The", "The Bahamas"],
@@ -63,7 +57,15 @@ EXTRA_NAMES = {
     "CV": ["Cape Verde"],
     "SZ": ["Swaziland", "Eswatini"],
     "BN": ["Brunei"],
-    "XK": ["Kosovo"],
+    "XK": ["Kosovo", "XKX"],
+    "CI": ["Ivory Coast", "Cote d'Ivoire", "Cote d Ivoire"],
+    "IM": ["Man, Isle of", "Isle of Man"],
+    "MK": ["Macedonia", "North Macedonia", "North Macedonia, The Republic of"],
+    "PS": ["Palestine", "Palestinian Territories", "West Bank", "Gaza", "State of Palestine",
+           "Palestinian"],
+    "KN": ["St. Kitts and Nevis", "Saint Kitts and Nevis", "St. Kitts & Nevis"],
+    "HK": ["Hong Kong", "China, Hong Kong Special Administrative Region", "Hong Kong SAR"],
+    "MO": ["Macau", "Macao", "China, Macao Special Administrative Region"],
 }
 
 
@@ -75,7 +77,8 @@ def main() -> None:
 
     rows = {}
     for c in pycountry.countries:
-        names = [c.name]
+        # ISO alpha-3 codes appear on some lists (EU FSF files) where others write alpha-2.
+        names = [c.name, c.alpha_3]
         for attr in ("official_name", "common_name"):
             v = getattr(c, attr, None)
             if v:

@@ -40,6 +40,7 @@ pub mod batch;
 pub mod config;
 pub mod engine;
 pub mod goods;
+pub mod import;
 pub mod io;
 pub mod order;
 pub mod places;

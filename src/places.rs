@@ -125,14 +125,14 @@ impl PlaceMatcher {
             return None;
         }
         if let Some(code) = reference::country_code(trimmed) {
-            if self.countries.iter().any(|c| c == code) {
-                return Some(PlaceHit {
-                    place: code.to_string(),
-                    text: trimmed.to_string(),
-                    start: 0,
-                    end: trimmed.chars().count(),
-                });
-            }
+            // A field that names a country is that country and nothing else: "South
+            // Korea" must not be read as containing the place "Korea".
+            return self.countries.iter().any(|c| c == code).then(|| PlaceHit {
+                place: code.to_string(),
+                text: trimmed.to_string(),
+                start: 0,
+                end: trimmed.chars().count(),
+            });
         }
         // A field such as "Nampo, DPRK" or "Port of Nampo" still names the place.
         self.find_in(text)
@@ -228,5 +228,14 @@ mod tests {
         );
         assert!(dprk.find_in("Seoul, Republic of Korea").is_none());
         assert!(dprk.find_in("Pyongyangsan Road, Busan").is_none());
+    }
+
+    #[test]
+    fn a_country_field_is_only_that_country() {
+        let korea = set(&[], &["Korea"]);
+        assert!(korea.matches_field("Korea").is_some());
+        assert!(korea.matches_field("Port of Korea").is_some());
+        assert!(korea.matches_field("South Korea").is_none());
+        assert!(korea.matches_field("Korea, North").is_none());
     }
 }

@@ -15,6 +15,7 @@ use embargo::rules::{self, CompileOptions, Ruleset};
 mod check;
 mod classify;
 mod fmt;
+mod import;
 
 /// What a subcommand reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Goods categories (luxury, export-ban, import-ban) of a description and HS code.
     Classify(classify::ClassifyArgs),
+    /// Turn an official list (OFAC, UN, EU, UK, CSL, FollowTheMoney) into a rules file.
+    Import(import::ImportArgs),
 }
 
 /// `--rules PATH`, shared by every command that reads rules.
@@ -163,6 +166,7 @@ pub fn run() -> ExitCode {
             Command::Check(a) => check::run(&ctx, a),
             Command::Fmt(a) => fmt::run(&ctx, a),
             Command::Classify(a) => classify::run(&ctx, a),
+            Command::Import(a) => import::run(&ctx, a),
         }
     });
     match result {

@@ -513,6 +513,10 @@ pub struct EntityFilter {
     pub kinds: Vec<Ident>,
     /// `entity(ofac-sdn:36)`
     pub entities: Vec<EntityId>,
+    /// `remark("North Korea Sanctions Regulations")`: a remark contains one of these
+    /// (case does not matter). Lists say some links only in remarks, such as OFAC
+    /// entries designated under other programs that cite the DPRK regulations.
+    pub remarks: Vec<Text>,
 }
 
 /// Places named in a test: a named set, or inline `countries(..)` / `places(..)`.

@@ -793,6 +793,12 @@ impl Compiler<'_> {
                 }
             }
         }
+        for r in &f.remarks {
+            if r.value.trim().is_empty() {
+                self.error(r.span, "an empty remark text matches every entity");
+            }
+            out.remarks.push(r.value.to_lowercase());
+        }
         for id in &f.entities {
             let text = id.to_string();
             if data

@@ -345,6 +345,8 @@ pub struct EntityFilter {
     pub kinds: Vec<EntityKind>,
     /// Entity ids.
     pub entities: Vec<String>,
+    /// Lowercase texts one of which a remark must contain.
+    pub remarks: Vec<String>,
 }
 
 impl EntityFilter {
@@ -364,6 +366,11 @@ impl EntityFilter {
                     .any(|c| self.countries.contains(c)))
             && (self.kinds.is_empty() || self.kinds.contains(&entity.kind))
             && (self.entities.is_empty() || self.entities.contains(&entity.id))
+            && (self.remarks.is_empty()
+                || entity.remarks.iter().any(|r| {
+                    let r = r.to_lowercase();
+                    self.remarks.iter().any(|m| r.contains(m.as_str()))
+                }))
     }
 }
 
@@ -402,6 +409,40 @@ fn ser_relation<S: serde::Serializer>(r: &AliasRelation, ser: S) -> Result<S::Ok
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remark_facet_reads_remarks_case_blind() {
+        let entity = Entity {
+            id: "ofac-sdn:11581".into(),
+            list: 0,
+            kind: EntityKind::Organization,
+            name: "KOREA KWANGSON BANKING CORP".into(),
+            aliases: vec![],
+            countries: vec![],
+            nationalities: vec![],
+            programs: vec!["NPWMD".into()],
+            identifiers: vec![],
+            addresses: vec![],
+            born: vec![],
+            birthplaces: vec![],
+            positions: vec![],
+            listed: None,
+            remarks: vec![
+                "Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201"
+                    .into(),
+            ],
+        };
+        let filter = EntityFilter {
+            remarks: vec!["north korea sanctions regulations".into()],
+            ..EntityFilter::default()
+        };
+        assert!(filter.accepts(&entity));
+        let other = EntityFilter {
+            remarks: vec!["iranian transactions".into()],
+            ..EntityFilter::default()
+        };
+        assert!(!other.accepts(&entity));
+    }
 
     #[test]
     fn ruleset_is_send_sync() {

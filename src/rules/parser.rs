@@ -9,7 +9,6 @@
 //! The grammar (EBNF) is in `rules/README.md`; the shape of each item is in
 //! [`super::ast`]. Expressions nest at most [`MAX_DEPTH`] levels.
 
-use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{opt, recognize};
@@ -129,15 +128,32 @@ fn here(i: &In) -> Span {
     Span::new(i.extra, start, start + len)
 }
 
-/// Whitespace and `#` comments.
+/// Whitespace and `#` comments. Hand-written rather than `many0(alt(..))`: it runs
+/// before every token, and must not allocate.
 fn skip_ws(i: In) -> In {
-    let r: IResult<In, Vec<In>> = many0(alt((
-        take_while1(|c: char| c.is_whitespace()),
-        recognize(pair(char('#'), take_while(|c| c != '\n'))),
-    )))(i);
-    match r {
-        Ok((rest, _)) => rest,
-        Err(_) => i,
+    let bytes = i.fragment().as_bytes();
+    let mut k = 0;
+    while let Some(&b) = bytes.get(k) {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => k += 1,
+            b'#' => {
+                k += bytes
+                    .get(k..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+                    .unwrap_or(bytes.len() - k);
+            }
+            // Other Unicode whitespace is rare; fall back to char decoding for it.
+            _ if b >= 0x80 => match i.fragment().get(k..).and_then(|r| r.chars().next()) {
+                Some(c) if c.is_whitespace() => k += c.len_utf8(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    if k == 0 {
+        i
+    } else {
+        i.slice(k..)
     }
 }
 
@@ -252,6 +268,20 @@ fn string<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
     }
     let start = offset(&i);
     let body = i.fragment();
+    // Most strings have no escape: find the closing quote and copy the slice at once.
+    if let Some(len) = body.get(1..).and_then(|b| b.find(['"', '\\', '\n'])) {
+        if body.as_bytes().get(1 + len) == Some(&b'"') {
+            let value = body.get(1..1 + len).unwrap_or("").to_string();
+            let rest = i.slice(len + 2..);
+            return Ok((
+                rest,
+                Text {
+                    value,
+                    span: span_of(i.extra, start, start + len + 2),
+                },
+            ));
+        }
+    }
     let mut value = String::new();
     let mut chars = body.char_indices().skip(1);
     while let Some((pos, c)) = chars.next() {
@@ -509,13 +539,10 @@ impl Parser {
             }
             match self.item(i) {
                 Ok((rest, item)) => {
-                    // A rule with a failed property is incomplete and dropped (it is
-                    // already reported, and nothing refers to rules). Other items are
-                    // kept, so that references to them do not cascade into errors.
-                    let incomplete_rule = self.block_failed && matches!(item, Item::Rule(_));
-                    if !incomplete_rule && !is_placeholder(&item) {
-                        items.push(item);
-                    }
+                    // A rule with a failed property comes back as `None`: it is reported
+                    // and incomplete, and nothing refers to rules. Other items with a
+                    // failed property are kept, so references to them do not cascade.
+                    items.extend(item);
                     self.block_failed = false;
                     i = rest;
                 }
@@ -531,7 +558,7 @@ impl Parser {
         }
     }
 
-    fn item<'a>(&mut self, i: In<'a>) -> PResult<'a, Item> {
+    fn item<'a>(&mut self, i: In<'a>) -> PResult<'a, Option<Item>> {
         let start = offset(&skip_ws(i));
         let (after_kw, kw) = ident(
             i,
@@ -547,7 +574,7 @@ impl Parser {
             "include" => {
                 let (rest, path) = string(after_kw, "a file path in quotes after `include`")?;
                 let span = span_of(file, start, offset(&rest));
-                return Ok((rest, Item::Include(Include { path, span })));
+                return Ok((rest, Some(Item::Include(Include { path, span }))));
             }
             "list" => {
                 let (j, name) = ident(after_kw, "the list's name after `list`")?;
@@ -635,12 +662,12 @@ impl Parser {
                 let span = span_of(file, start, offset(&rest));
                 return Ok((
                     rest,
-                    Item::Set(SetDecl {
+                    Some(Item::Set(SetDecl {
                         kind,
                         name,
                         items,
                         span,
-                    }),
+                    })),
                 ));
             }
             "rule" => {
@@ -656,17 +683,8 @@ impl Parser {
                 let span = span_of(file, start, offset(&rest));
                 let name_span = draft.name.span;
                 if self.block_failed {
-                    // Already reported; a placeholder keeps the shape, and is dropped.
-                    return Ok((
-                        rest,
-                        Item::Include(Include {
-                            path: Text {
-                                value: String::new(),
-                                span,
-                            },
-                            span,
-                        }),
-                    ));
+                    // Already reported, and incomplete: nothing to keep.
+                    return Ok((rest, None));
                 }
                 let Some(when) = draft.when else {
                     return Err(Fail {
@@ -734,7 +752,7 @@ impl Parser {
                 });
             }
         };
-        Ok(item)
+        Ok((item.0, Some(item.1)))
     }
 
     /// `{ prop* }` with per-property recovery. `props` lists the property keywords for
@@ -772,7 +790,7 @@ impl Parser {
                     hint: Some("add the closing `}` before the next item".to_string()),
                 });
             }
-            let result = match ident(i, &format!("a {what} property or `}}`")) {
+            let result = match ident(i, "a property name or `}`") {
                 Ok((j, kw)) => {
                     if props.contains(&kw.name.as_str()) {
                         let name = kw.name.clone();
@@ -802,11 +820,6 @@ impl Parser {
             }
         }
     }
-}
-
-/// The stand-in returned for an item that was reported and must not enter the tree.
-fn is_placeholder(item: &Item) -> bool {
-    matches!(item, Item::Include(inc) if inc.path.value.is_empty())
 }
 
 /// Whether only indentation stands before `i` on its line.
@@ -888,7 +901,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Ident) -> Result<(), Fail> {
 const LIST_PROPS: &[&str] = &["title", "authority", "url", "as_of", "source", "basis"];
 
 fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
-    let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+    let (i, s) = string(i, "a string in quotes")?;
     match kw {
         "title" => set_once(&mut l.title, s, &kwi)?,
         "authority" => set_once(&mut l.authority, s, &kwi)?,
@@ -1045,7 +1058,7 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         "country" | "nationality" | "program" => {
-            let (i, words) = comma_list(i, |k| word(k, &format!("a value after `{kw}`")))?;
+            let (i, words) = comma_list(i, |k| word(k, "a word or a string in quotes"))?;
             match kw {
                 "country" => e.countries.extend(words),
                 "nationality" => e.nationalities.extend(words),
@@ -1078,7 +1091,7 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         _ => {
-            let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+            let (i, s) = string(i, "a string in quotes")?;
             match kw {
                 "address" => e.addresses.push(s),
                 "born" => e.born.push(s),
@@ -1167,7 +1180,7 @@ fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a,
             Ok((i, ()))
         }
         _ => {
-            let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+            let (i, s) = string(i, "a string in quotes")?;
             match kw {
                 "name" => set_once(&mut a.party, s, &kwi)?,
                 "because" => set_once(&mut a.because, s, &kwi)?,
@@ -1377,7 +1390,7 @@ fn score(i: In) -> PResult<Option<Number>> {
     Ok((r, Some(n)))
 }
 
-const FACETS: &[&str] = &["list", "program", "country", "kind", "entity"];
+const FACETS: &[&str] = &["list", "program", "country", "kind", "entity", "remark"];
 
 fn entity_filter(i: In) -> PResult<EntityFilter> {
     if let Some(r) = keyword(i, "any") {
@@ -1394,7 +1407,7 @@ fn entity_filter(i: In) -> PResult<EntityFilter> {
                 let mut f = Fail {
                     span: here(&j),
                     message: format!(
-                        "expected `any` or a filter (`list(..)`, `program(..)`, `country(..)`, `kind(..)`, `entity(..)`), found {}",
+                        "expected `any` or a filter (`list(..)`, `program(..)`, `country(..)`, `kind(..)`, `entity(..)`, `remark(..)`), found {}",
                         found(&j)
                     ),
                     hint: None,
@@ -1429,6 +1442,11 @@ fn entity_filter(i: In) -> PResult<EntityFilter> {
             "country" => {
                 let (r, (v, _)) = paren_list(r, &ctx, |k| word(k, "a country"))?;
                 filter.countries.extend(v);
+                r
+            }
+            "remark" => {
+                let (r, (v, _)) = paren_list(r, &ctx, |k| string(k, "a text in quotes"))?;
+                filter.remarks.extend(v);
                 r
             }
             _ => {
@@ -1468,4 +1486,28 @@ fn category_ref(i: In) -> PResult<CategoryRef> {
         "a category or set name, `categories(...)` or `tagged(...)`",
     )?;
     Ok((r, CategoryRef::Named(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: an incomplete rule was once dropped through a sentinel `include ""`
+    /// item, which also dropped real empty includes.
+    #[test]
+    fn an_empty_include_is_kept() {
+        let (file, diags) = parse(FileId(0), "include \"\"\n");
+        assert!(diags.is_empty());
+        assert_eq!(file.items.len(), 1);
+    }
+
+    #[test]
+    fn a_rule_with_a_bad_property_is_reported_once_and_dropped() {
+        let (file, diags) = parse(
+            FileId(0),
+            "rule r { basis \"b\" when party matches any score >= then block \"x\" }",
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(file.items.is_empty());
+    }
 }

@@ -32,6 +32,15 @@ pub fn print_file(file: &File) -> String {
         while let Some(c) = comments.next_if(|c| c.span.start < span.end) {
             inner.push(c);
         }
+        let mut text = String::new();
+        print_item(&mut text, item);
+        // A one-line item has no inside to hold a comment (one written after a comma
+        // where a set's members continue on the next line). Printed after the line it
+        // would read back as a leading comment of the next item, and a second `fmt`
+        // would move it again; before the item it stays put.
+        if !text.trim_end_matches('\n').contains('\n') {
+            leading.append(&mut inner);
+        }
         // Blank lines between blocks; consecutive one-liners of the same kind stay together.
         if let Some(prev) = previous {
             let one_liners = matches!(
@@ -45,8 +54,6 @@ pub fn print_file(file: &File) -> String {
         for c in leading {
             let _ = writeln!(out, "#{}", c.text);
         }
-        let mut text = String::new();
-        print_item(&mut text, item);
         match (inner.is_empty(), text.split_once('\n')) {
             (false, Some((head, rest))) => {
                 let _ = writeln!(out, "{head}");
@@ -421,6 +428,9 @@ fn filter(f: &EntityFilter) -> String {
     if !f.entities.is_empty() {
         let ids: Vec<String> = f.entities.iter().map(entity_id).collect();
         parts.push(format!("entity({})", ids.join(", ")));
+    }
+    if !f.remarks.is_empty() {
+        parts.push(format!("remark({})", string_list(&f.remarks).join(", ")));
     }
     if parts.is_empty() {
         "any".to_string()

@@ -1,0 +1,228 @@
+//! Opening list files: gzip detection, text decoding, and CSV records with the checks
+//! that tell a complete file from a cut one.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::bufread::MultiGzDecoder;
+
+use super::error::ImportError;
+
+/// DOS end-of-file marker; OFAC still ends every CSV with one.
+const DOS_EOF: u8 = 0x1a;
+
+/// Opens a list file, transparently decompressing gzip (recognised by its magic bytes,
+/// so a `.csv.gz` renamed to `.csv` still reads).
+pub(crate) fn open(path: &Path) -> Result<Box<dyn BufRead>, ImportError> {
+    let file = File::open(path).map_err(|e| ImportError::io(path, None, e))?;
+    let mut buf = BufReader::with_capacity(1 << 16, file);
+    let head = buf.fill_buf().map_err(|e| ImportError::io(path, None, e))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            MultiGzDecoder::new(buf),
+        )))
+    } else {
+        Ok(Box::new(buf))
+    }
+}
+
+/// Text of one field: UTF-8 when it is, else Windows-1252, the encoding of the older
+/// UK and EU files (`0x92` for a right quote, `0xE9` for `é`).
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
+    }
+}
+
+fn cp1252(b: u8) -> char {
+    // Only 0x80..=0x9F differ from Latin-1; five of them are unassigned and map to
+    // the C1 control of the same number, as browsers do.
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH
+            .get(usize::from(b - 0x80))
+            .copied()
+            .unwrap_or('\u{fffd}'),
+        _ => char::from(b),
+    }
+}
+
+/// A reader that remembers how the stream ended, so that a file cut mid-record can be
+/// told from a complete one after the parser is done.
+pub(crate) struct Tail<R> {
+    inner: R,
+    /// The last byte read that is not the DOS end-of-file marker.
+    last: Option<u8>,
+    /// Double quotes seen, modulo 2: CSV quotes come in pairs (`""` escapes included),
+    /// so an odd count at the end means the file stops inside a quoted field.
+    odd_quotes: bool,
+}
+
+impl<R: Read> Tail<R> {
+    fn new(inner: R) -> Self {
+        Tail {
+            inner,
+            last: None,
+            odd_quotes: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(chunk) = buf.get(..n) {
+            for &b in chunk {
+                if b == b'"' {
+                    self.odd_quotes = !self.odd_quotes;
+                }
+            }
+            if let Some(&b) = chunk.iter().rev().find(|&&b| b != DOS_EOF) {
+                self.last = Some(b);
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// One CSV record: its line and decoded fields.
+pub(crate) struct Row {
+    /// 1-based line the record starts on.
+    pub line: u64,
+    /// The fields, decoded.
+    pub fields: Vec<String>,
+}
+
+impl Row {
+    /// The field at `i`, trimmed; empty when absent.
+    pub fn get(&self, i: usize) -> &str {
+        self.fields.get(i).map(|s| s.trim()).unwrap_or("")
+    }
+}
+
+/// A CSV file read record by record.
+pub(crate) struct CsvFile {
+    path: PathBuf,
+    rdr: csv::Reader<Tail<Box<dyn BufRead>>>,
+    record: csv::ByteRecord,
+    /// Records returned so far.
+    pub records: usize,
+}
+
+impl CsvFile {
+    /// Opens `path` as CSV separated by `delimiter`, every line a record (headers are
+    /// the caller's business: some files put a title row above them).
+    pub fn open(path: &Path, delimiter: u8) -> Result<Self, ImportError> {
+        // Records end at '\n' only: with the default (any of '\r', '\n', "\r\n") the
+        // csv crate numbers the lines of CRLF files wrongly, and line numbers are what
+        // an analyst fixing a bad row needs. The '\r' of a CRLF is dropped below.
+        let rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Tail::new(open(path)?));
+        Ok(CsvFile {
+            path: path.to_path_buf(),
+            rdr,
+            record: csv::ByteRecord::new(),
+            records: 0,
+        })
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The next record, or `None` at a clean end of file.
+    ///
+    /// # Errors
+    ///
+    /// Read errors, and a file that ends inside a record (no final line break, or an
+    /// open quoted field).
+    pub fn next_row(&mut self) -> Result<Option<Row>, ImportError> {
+        loop {
+            let more = self.rdr.read_byte_record(&mut self.record).map_err(|e| {
+                let line = e.position().map(|p| p.line());
+                match e.into_kind() {
+                    csv::ErrorKind::Io(io) => ImportError::io(&self.path, line, io),
+                    other => ImportError::malformed(
+                        &self.path,
+                        line.unwrap_or(0),
+                        None,
+                        format!("{other:?}"),
+                    ),
+                }
+            })?;
+            if !more {
+                self.check_end()?;
+                return Ok(None);
+            }
+            let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+            // The DOS end-of-file marker after the last line reads as a record of its own.
+            if self.record.len() == 1 && self.record.get(0).is_some_and(is_blank_or_eof) {
+                continue;
+            }
+            let last = self.record.len().saturating_sub(1);
+            let fields = self
+                .record
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let f = if i == last {
+                        f.strip_suffix(b"\r").unwrap_or(f)
+                    } else {
+                        f
+                    };
+                    decode(f).into_owned()
+                })
+                .collect();
+            self.records += 1;
+            return Ok(Some(Row { line, fields }));
+        }
+    }
+
+    fn check_end(&self) -> Result<(), ImportError> {
+        let tail = self.rdr.get_ref();
+        let line = Some(self.rdr.position().line());
+        if tail.odd_quotes {
+            return Err(ImportError::truncated(
+                &self.path,
+                line,
+                "the file ends inside a quoted field",
+            ));
+        }
+        match tail.last {
+            None | Some(b'\n') | Some(b'\r') => Ok(()),
+            Some(_) => Err(ImportError::truncated(
+                &self.path,
+                line,
+                "the last record has no line break: the file was cut mid-row",
+            )),
+        }
+    }
+}
+
+fn is_blank_or_eof(field: &[u8]) -> bool {
+    field
+        .iter()
+        .all(|&b| b == DOS_EOF || b.is_ascii_whitespace())
+}
+
+/// Checks that a row has at least `n` fields, as a malformed-record message.
+pub(crate) fn expect_fields(row: &Row, n: usize) -> Result<(), String> {
+    if row.fields.len() < n {
+        Err(format!("expected {n} fields, found {}", row.fields.len()))
+    } else {
+        Ok(())
+    }
+}
