@@ -1,4 +1,6 @@
 //! embargo: a sanctions screening rules engine.
 #![deny(missing_docs)]
 
+pub mod matching;
+pub mod normalize;
 pub mod rules;
