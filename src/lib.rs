@@ -42,6 +42,8 @@ pub mod engine;
 pub mod goods;
 pub mod import;
 pub mod io;
+pub mod matching;
+pub mod normalize;
 pub mod order;
 pub mod places;
 pub mod reference;

@@ -1,0 +1,770 @@
+//! Candidate retrieval: an immutable index over the listed names.
+//!
+//! Every listed word goes into a vocabulary with three ways in:
+//!
+//! - its exact text and its phonetic key (hash maps);
+//! - deletion variants of its phonetic key, up to the edit budget of its length
+//!   (the symmetric-deletion scheme of typo-tolerant search engines): two keys within
+//!   `k` Damerau-Levenshtein edits share a variant reached by at most `k` deletions from
+//!   each, so looking up the deletion variants of a query word finds every listed word
+//!   that [`score`](super::score) could align with it as a typo;
+//! - character trigrams of the key, to find listed words that a query word contains
+//!   (words run together: `KOREAWKURYONGGANG`).
+//!
+//! Each vocabulary word has a posting list of the names that use it. A query word (and
+//! each run of two or three adjacent query words, for names split differently) finds
+//! its similar vocabulary words, and their postings name the candidates. Similarities
+//! found on the way are cached for scoring, so a candidate is scored without comparing
+//! strings again. A candidate whose best possible score (every hit word aligned
+//! perfectly, every other word unaligned) is below the threshold is not scored at all.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::score::{
+    self, budget, explain, run_text, skeleton, token_sim, word_sim_budget, Basis, CandToks,
+    Prepared, Run, Sims, Tok, RUN_BUDGET, SKELETON_MAX_LEN,
+};
+use super::{IndexedName, NameHit, NameQuery, SearchOptions};
+use crate::normalize::TokenClass;
+use crate::rules::ir::EntityKind;
+
+/// Query words at least this long that are not listed words are also searched by
+/// trigrams, for listed words they contain.
+const PARTIAL_MIN_LEN: usize = 5;
+/// Score factor of a weak (low-quality) alias.
+pub const WEAK_ALIAS_FACTOR: f64 = 0.95;
+/// Score factor when the query's country is not among the listed name's countries.
+pub const COUNTRY_MISMATCH_FACTOR: f64 = 0.97;
+
+#[derive(Debug)]
+struct NameRec {
+    entity: u32,
+    original: Box<str>,
+    kind: EntityKind,
+    weak: bool,
+    countries: Box<[Box<str>]>,
+    toks: Box<[u32]>,
+    legal: Box<[Box<str>]>,
+    wsum: f32,
+    has_initials: bool,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    vocab: Vec<Tok>,
+    by_text: FxHashMap<Box<str>, u32>,
+    by_key: FxHashMap<Box<str>, Vec<u32>>,
+    /// Consonant skeleton → short vocabulary words.
+    by_skeleton: FxHashMap<Box<str>, Vec<u32>>,
+    /// Deletion-variant hash → range in `del_ids`.
+    deletes: FxHashMap<u64, (u32, u32)>,
+    del_ids: Vec<u32>,
+    /// Key trigram → vocabulary words (key length ≥ 4).
+    trigrams: FxHashMap<u32, Vec<u32>>,
+    /// Number of trigrams of each vocabulary word's key.
+    ntri: Vec<u8>,
+    post_off: Vec<u32>,
+    postings: Vec<u32>,
+    names: Vec<NameRec>,
+}
+
+/// An immutable index of listed names for fast fuzzy search. Cheap to clone (an `Arc`
+/// inside), `Send + Sync`; searching keeps its scratch space per thread.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::matching::{IndexedName, NameIndex, NameQuery, SearchOptions};
+/// use embargo::rules::ir::EntityKind;
+/// let index = NameIndex::build([
+///     IndexedName::new(0, "KIM, Jong Un", EntityKind::Person),
+///     IndexedName::new(1, "KOREA KUMRYONG TRADING COMPANY", EntityKind::Organization),
+/// ]);
+/// let hits = index.search(&NameQuery::new("Kim Chong-un"), &SearchOptions::default());
+/// assert_eq!(hits.first().map(|h| h.entity), Some(0));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct NameIndex {
+    inner: Arc<Inner>,
+}
+
+fn fnv(salt: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
+/// Calls `f` with the hash of every variant of `s` with up to `k` (≤ 2) bytes deleted.
+fn for_each_deletion(s: &[u8], k: usize, mut f: impl FnMut(u64)) {
+    let n = s.len();
+    f(fnv(0, s.iter().copied()));
+    if k >= 1 {
+        for i in 0..n {
+            f(fnv(
+                0,
+                s.iter()
+                    .enumerate()
+                    .filter(|(p, _)| *p != i)
+                    .map(|(_, b)| *b),
+            ));
+        }
+    }
+    if k >= 2 {
+        for i in 0..n {
+            for j in i + 1..n {
+                f(fnv(
+                    0,
+                    s.iter()
+                        .enumerate()
+                        .filter(|(p, _)| *p != i && *p != j)
+                        .map(|(_, b)| *b),
+                ));
+            }
+        }
+    }
+}
+
+fn trigrams(key: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    key.windows(3).map(|w| match w {
+        [a, b, c] => u32::from(*a) << 16 | u32::from(*b) << 8 | u32::from(*c),
+        _ => 0,
+    })
+}
+
+struct View<'a> {
+    ids: &'a [u32],
+    vocab: &'a [Tok],
+}
+
+impl CandToks for View<'_> {
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+    fn tok(&self, j: usize) -> Option<&Tok> {
+        self.ids.get(j).and_then(|&v| self.vocab.get(v as usize))
+    }
+}
+
+/// A query unit: one query token or a run of adjacent query words.
+struct Unit {
+    run: Run,
+    /// Similar vocabulary words, sorted by id.
+    hits: Vec<(u32, f32, Basis)>,
+}
+
+struct Cached<'a> {
+    q: &'a Prepared,
+    view: &'a View<'a>,
+    units: &'a [Unit],
+}
+
+impl Sims for Cached<'_> {
+    fn get(&self, q: Run, j: usize) -> (f32, Basis) {
+        let (Some(&v), Some(ct)) = (self.view.ids.get(j), self.view.tok(j)) else {
+            return (0.0, Basis::Exact);
+        };
+        if q.len == 1 {
+            let Some(qt) = self.q.toks.get(q.start as usize) else {
+                return (0.0, Basis::Exact);
+            };
+            if qt.class == TokenClass::Initial || ct.class == TokenClass::Initial {
+                return token_sim(qt, ct);
+            }
+        }
+        let Some(unit) = self.units.iter().find(|u| u.run == q) else {
+            return (0.0, Basis::Exact);
+        };
+        match unit.hits.binary_search_by_key(&v, |h| h.0) {
+            Ok(i) => unit.hits.get(i).map_or((0.0, Basis::Exact), |h| (h.1, h.2)),
+            Err(_) => (0.0, Basis::Exact),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Scratch {
+    epoch: u32,
+    stamp: Vec<u32>,
+    qmask: Vec<u64>,
+    uc: Vec<f32>,
+    partial: Vec<bool>,
+    touched: Vec<u32>,
+    vstamp: Vec<u32>,
+    vcount: Vec<u8>,
+    seen: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl NameIndex {
+    /// Builds the index. Names that normalize to nothing (empty, or only a legal form)
+    /// are kept but never found.
+    pub fn build(names: impl IntoIterator<Item = IndexedName>) -> NameIndex {
+        let mut inner = Inner::default();
+        let mut per_vocab: Vec<Vec<u32>> = Vec::new();
+        for n in names {
+            let kind = Some(n.kind).filter(|k| *k != EntityKind::Unknown);
+            let p = Prepared::new(&n.name, kind);
+            let name_id = inner.names.len() as u32;
+            let mut ids = Vec::with_capacity(p.toks.len());
+            for t in p.toks {
+                let id = match inner.by_text.get(&*t.text) {
+                    Some(&id)
+                        if inner
+                            .vocab
+                            .get(id as usize)
+                            .is_some_and(|v| v.class == t.class) =>
+                    {
+                        id
+                    }
+                    _ => {
+                        let id = inner.vocab.len() as u32;
+                        inner.by_text.insert(t.text.clone(), id);
+                        inner.vocab.push(t);
+                        per_vocab.push(Vec::new());
+                        id
+                    }
+                };
+                if let Some(list) = per_vocab.get_mut(id as usize) {
+                    if list.last() != Some(&name_id) {
+                        list.push(name_id);
+                    }
+                }
+                ids.push(id);
+            }
+            let wsum = ids
+                .iter()
+                .filter_map(|&i| inner.vocab.get(i as usize))
+                .map(|t| t.weight)
+                .sum();
+            let has_initials = ids
+                .iter()
+                .filter_map(|&i| inner.vocab.get(i as usize))
+                .any(|t| t.class == TokenClass::Initial);
+            inner.names.push(NameRec {
+                entity: n.entity,
+                original: n.name.into_boxed_str(),
+                kind: n.kind,
+                weak: n.weak,
+                countries: n
+                    .countries
+                    .into_iter()
+                    .map(String::into_boxed_str)
+                    .collect(),
+                toks: ids.into_boxed_slice(),
+                legal: p.legal.into_boxed_slice(),
+                wsum,
+                has_initials,
+            });
+        }
+        let mut off = 0u32;
+        for list in &per_vocab {
+            inner.post_off.push(off);
+            off += list.len() as u32;
+            inner.postings.extend_from_slice(list);
+        }
+        inner.post_off.push(off);
+        let mut dels: Vec<(u64, u32)> = Vec::new();
+        for (id, t) in inner.vocab.iter().enumerate() {
+            if t.class != TokenClass::Word {
+                inner.ntri.push(0);
+                continue;
+            }
+            let id = id as u32;
+            inner.by_key.entry(t.key.clone()).or_default().push(id);
+            if t.text.len() <= SKELETON_MAX_LEN {
+                let sk = skeleton(&t.key);
+                if sk.len() >= 2 {
+                    inner
+                        .by_skeleton
+                        .entry(sk.into_boxed_str())
+                        .or_default()
+                        .push(id);
+                }
+            }
+            let key = t.key.as_bytes();
+            for_each_deletion(key, budget(key.len()), |h| dels.push((h, id)));
+            let mut nt = 0u8;
+            if key.len() >= 4 {
+                let mut grams: Vec<u32> = trigrams(key).collect();
+                grams.sort_unstable();
+                grams.dedup();
+                nt = grams.len().min(255) as u8;
+                for g in grams {
+                    inner.trigrams.entry(g).or_default().push(id);
+                }
+            }
+            inner.ntri.push(nt);
+        }
+        dels.sort_unstable();
+        dels.dedup();
+        let mut i = 0;
+        while let Some(&(h, _)) = dels.get(i) {
+            let start = inner.del_ids.len() as u32;
+            while let Some(&(h2, id)) = dels.get(i) {
+                if h2 != h {
+                    break;
+                }
+                inner.del_ids.push(id);
+                i += 1;
+            }
+            inner
+                .deletes
+                .insert(h, (start, inner.del_ids.len() as u32 - start));
+        }
+        NameIndex {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Number of names indexed.
+    pub fn len(&self) -> usize {
+        self.inner.names.len()
+    }
+
+    /// Whether no name is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.inner.names.is_empty()
+    }
+
+    /// Number of distinct words indexed.
+    pub fn vocabulary_len(&self) -> usize {
+        self.inner.vocab.len()
+    }
+
+    /// An estimate of the heap memory the index holds, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        let i = &self.inner;
+        let tok = |t: &Tok| std::mem::size_of::<Tok>() + t.text.len() + t.key.len();
+        let vocab: usize = i.vocab.iter().map(tok).sum();
+        let map_entry = 16 + std::mem::size_of::<usize>();
+        let by_text: usize = i.by_text.keys().map(|k| k.len() + map_entry + 4).sum();
+        let by_key: usize = i
+            .by_key
+            .iter()
+            .chain(i.by_skeleton.iter())
+            .map(|(k, v)| k.len() + map_entry + 24 + v.len() * 4)
+            .sum();
+        let deletes = i.deletes.capacity() * (8 + 8 + 1) + i.del_ids.capacity() * 4;
+        let tri: usize = i
+            .trigrams
+            .values()
+            .map(|v| 4 + 24 + 1 + v.capacity() * 4)
+            .sum();
+        let posts = (i.post_off.capacity() + i.postings.capacity()) * 4 + i.ntri.capacity();
+        let names: usize = i
+            .names
+            .iter()
+            .map(|n| {
+                std::mem::size_of::<NameRec>()
+                    + n.original.len()
+                    + n.toks.len() * 4
+                    + n.countries.iter().map(|c| c.len() + 16).sum::<usize>()
+                    + n.legal.iter().map(|c| c.len() + 16).sum::<usize>()
+            })
+            .sum();
+        vocab + by_text + by_key + deletes + tri + posts + names
+    }
+
+    fn postings(&self, v: u32) -> &[u32] {
+        let i = &self.inner;
+        let a = i.post_off.get(v as usize).copied().unwrap_or(0) as usize;
+        let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
+        i.postings.get(a..b).unwrap_or(&[])
+    }
+
+    /// Vocabulary words similar to a word (or run) with text `text` and key `key`.
+    fn similar(
+        &self,
+        text: &str,
+        key: &str,
+        max_budget: usize,
+        seen: &mut Vec<u32>,
+    ) -> Vec<(u32, f32, Basis)> {
+        let i = &self.inner;
+        seen.clear();
+        if let Some(&id) = i.by_text.get(text) {
+            seen.push(id);
+        }
+        if let Some(ids) = i.by_key.get(key) {
+            seen.extend_from_slice(ids);
+        }
+        if text.len() <= SKELETON_MAX_LEN {
+            if let Some(ids) = i.by_skeleton.get(skeleton(key).as_str()) {
+                seen.extend_from_slice(ids);
+            }
+        }
+        let k = budget(key.len()).min(max_budget);
+        for_each_deletion(key.as_bytes(), k, |h| {
+            if let Some(&(start, len)) = i.deletes.get(&h) {
+                if let Some(ids) = i.del_ids.get(start as usize..(start + len) as usize) {
+                    seen.extend_from_slice(ids);
+                }
+            }
+        });
+        seen.sort_unstable();
+        seen.dedup();
+        let mut out = Vec::with_capacity(seen.len());
+        for &id in seen.iter() {
+            let Some(v) = i.vocab.get(id as usize) else {
+                continue;
+            };
+            if v.class != TokenClass::Word {
+                continue;
+            }
+            let (s, basis) = word_sim_budget(text, key, &v.text, &v.key, max_budget);
+            if s > 0.0 {
+                out.push((id, s, basis));
+            }
+        }
+        out
+    }
+
+    /// Searches the index: hits by descending score, one per entity (its best name),
+    /// at or above `opts.threshold`, at most `opts.limit`. With threshold 0, the best
+    /// `limit` candidates the index finds, whatever their score.
+    pub fn search(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut scratch) => self.search_with(query, opts, &mut scratch),
+            // Re-entered from the same thread (not done here): use fresh space.
+            Err(_) => self.search_with(query, opts, &mut Scratch::default()),
+        })
+    }
+
+    fn search_with(
+        &self,
+        query: &NameQuery,
+        opts: &SearchOptions,
+        sc: &mut Scratch,
+    ) -> Vec<NameHit> {
+        let inner = &*self.inner;
+        let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
+        let q = Prepared::new(&query.name, kind);
+        let nq = q.toks.len();
+        if nq == 0 || opts.limit == 0 {
+            return Vec::new();
+        }
+        let wq: f32 = q.toks.iter().map(|t| t.weight).sum();
+        // Query units: single tokens, then runs of 2 and 3 words.
+        let mut units: Vec<Unit> = Vec::new();
+        let mut partial_vocab: Vec<u32> = Vec::new();
+        let mut initial_mask = 0u64;
+        let mut seen = std::mem::take(&mut sc.seen);
+        for (idx, t) in q.toks.iter().enumerate() {
+            let run = Run {
+                start: idx as u8,
+                len: 1,
+            };
+            let hits = match t.class {
+                TokenClass::Number => match inner.by_text.get(&*t.text) {
+                    Some(&id)
+                        if inner
+                            .vocab
+                            .get(id as usize)
+                            .is_some_and(|v| v.class == TokenClass::Number) =>
+                    {
+                        vec![(id, 1.0, Basis::Exact)]
+                    }
+                    _ => Vec::new(),
+                },
+                TokenClass::Word => {
+                    if !inner.by_text.contains_key(&*t.text) && t.key.len() >= PARTIAL_MIN_LEN {
+                        self.contained_words(&t.key, sc, &mut partial_vocab);
+                    }
+                    self.similar(&t.text, &t.key, usize::MAX, &mut seen)
+                }
+                _ => {
+                    initial_mask |= 1u64 << idx;
+                    Vec::new()
+                }
+            };
+            units.push(Unit { run, hits });
+        }
+        for len in 2..=3u8 {
+            for start in 0..nq.saturating_sub(len as usize - 1) {
+                let run = Run {
+                    start: start as u8,
+                    len,
+                };
+                if let Some((text, key)) = run_text(&q.toks, run) {
+                    let hits = self.similar(&text, &key, RUN_BUDGET, &mut seen);
+                    units.push(Unit { run, hits });
+                }
+            }
+        }
+        sc.seen = seen;
+
+        // Gather candidates.
+        let n = inner.names.len();
+        if sc.stamp.len() < n {
+            sc.stamp = vec![0; n];
+            sc.qmask = vec![0; n];
+            sc.uc = vec![0.0; n];
+            sc.partial = vec![false; n];
+            sc.epoch = 0;
+        }
+        sc.epoch = sc.epoch.wrapping_add(1);
+        if sc.epoch == 0 {
+            sc.stamp.iter_mut().for_each(|s| *s = 0);
+            sc.epoch = 1;
+        }
+        let epoch = sc.epoch;
+        sc.touched.clear();
+        let touch = |sc: &mut Scratch, name: u32| -> usize {
+            let i = name as usize;
+            if sc.stamp.get(i) != Some(&epoch) {
+                if let Some(s) = sc.stamp.get_mut(i) {
+                    *s = epoch;
+                }
+                if let Some(m) = sc.qmask.get_mut(i) {
+                    *m = 0;
+                }
+                if let Some(u) = sc.uc.get_mut(i) {
+                    *u = 0.0;
+                }
+                if let Some(p) = sc.partial.get_mut(i) {
+                    *p = false;
+                }
+                sc.touched.push(name);
+            }
+            i
+        };
+        for unit in &units {
+            let mask = unit_mask(unit.run);
+            for &(v, _, _) in &unit.hits {
+                let w = inner.vocab.get(v as usize).map_or(0.0, |t| t.weight);
+                for &name in self.postings(v) {
+                    let i = touch(sc, name);
+                    if let Some(m) = sc.qmask.get_mut(i) {
+                        *m |= mask;
+                    }
+                    if let Some(u) = sc.uc.get_mut(i) {
+                        *u += w;
+                    }
+                }
+            }
+        }
+        for &v in &partial_vocab {
+            for &name in self.postings(v) {
+                let i = touch(sc, name);
+                if let Some(p) = sc.partial.get_mut(i) {
+                    *p = true;
+                }
+            }
+        }
+
+        // Score the candidates that can reach the threshold.
+        let threshold = opts.threshold.max(0.0);
+        let init_w: f32 = q
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| initial_mask & (1u64 << i) != 0)
+            .map(|(_, t)| t.weight)
+            .sum();
+        let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
+        for &name in &sc.touched {
+            let i = name as usize;
+            let Some(rec) = inner.names.get(i) else {
+                continue;
+            };
+            if threshold > 0.0 {
+                let partial = sc.partial.get(i).copied().unwrap_or(true);
+                let qmask = sc.qmask.get(i).copied().unwrap_or(u64::MAX);
+                let uq: f32 = if rec.has_initials {
+                    wq
+                } else {
+                    q.toks
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| qmask & (1u64 << k) != 0)
+                        .map(|(_, t)| t.weight)
+                        .sum::<f32>()
+                        + init_w
+                };
+                let uc = if initial_mask != 0 {
+                    rec.wsum
+                } else {
+                    sc.uc.get(i).copied().unwrap_or(f32::MAX).min(rec.wsum)
+                };
+                let bound = f64::from((uq.min(wq) + uc) / (wq + rec.wsum)) + 1e-6;
+                if !partial && bound < threshold {
+                    continue;
+                }
+            }
+            let view = View {
+                ids: &rec.toks,
+                vocab: &inner.vocab,
+            };
+            let sims = Cached {
+                q: &q,
+                view: &view,
+                units: &units,
+            };
+            let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
+            let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
+            apply_query_factors(&mut o, query, rec);
+            if o.score < threshold || o.score <= 0.0 {
+                continue;
+            }
+            let entry = best
+                .entry(rec.entity)
+                .or_insert((-1.0, name, score::Outcome::default()));
+            if o.score > entry.0 {
+                *entry = (o.score, name, o);
+            }
+        }
+        let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
+            .into_iter()
+            .map(|(e, (s, n, o))| (s, e, n, o))
+            .collect();
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.truncate(opts.limit);
+        hits.into_iter()
+            .filter_map(|(s, entity, name, o)| {
+                let rec = inner.names.get(name as usize)?;
+                let view = View {
+                    ids: &rec.toks,
+                    vocab: &inner.vocab,
+                };
+                Some(NameHit {
+                    entity,
+                    name_index: name,
+                    name: rec.original.to_string(),
+                    kind: rec.kind,
+                    score: s,
+                    explanation: explain(&q, &view, &o),
+                })
+            })
+            .collect()
+    }
+
+    /// Listed words whose key trigrams nearly all occur in `key`: words that a query
+    /// word contains when names run together.
+    fn contained_words(&self, key: &str, sc: &mut Scratch, out: &mut Vec<u32>) {
+        let inner = &*self.inner;
+        let nv = inner.vocab.len();
+        if sc.vstamp.len() < nv {
+            sc.vstamp = vec![0; nv];
+            sc.vcount = vec![0; nv];
+        }
+        let epoch = sc.epoch.wrapping_add(0x8000_0000) | 1;
+        let mut grams: Vec<u32> = trigrams(key.as_bytes()).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        let mut touched: Vec<u32> = Vec::new();
+        for g in grams {
+            let Some(ids) = inner.trigrams.get(&g) else {
+                continue;
+            };
+            for &v in ids {
+                let i = v as usize;
+                if sc.vstamp.get(i) != Some(&epoch) {
+                    if let Some(s) = sc.vstamp.get_mut(i) {
+                        *s = epoch;
+                    }
+                    if let Some(c) = sc.vcount.get_mut(i) {
+                        *c = 0;
+                    }
+                    touched.push(v);
+                }
+                if let Some(c) = sc.vcount.get_mut(i) {
+                    *c = c.saturating_add(1);
+                }
+            }
+        }
+        for v in touched {
+            let have = sc.vcount.get(v as usize).copied().unwrap_or(0);
+            let need = inner.ntri.get(v as usize).copied().unwrap_or(u8::MAX);
+            let need = if need >= 5 { need - 1 } else { need };
+            if need >= 2 && have >= need {
+                out.push(v);
+            }
+        }
+        // A later call in the same search must not see these counts.
+        sc.vstamp.iter_mut().for_each(|s| {
+            if *s == epoch {
+                *s = 0;
+            }
+        });
+    }
+
+    /// Scores `query` against every indexed name, without the index: the baseline that
+    /// retrieval is measured against. Same hits as [`NameIndex::search`] when retrieval
+    /// misses nothing.
+    pub fn search_brute_force(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
+        let inner = &*self.inner;
+        let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
+        let q = Prepared::new(&query.name, kind);
+        let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
+        for (name, rec) in inner.names.iter().enumerate() {
+            let view = View {
+                ids: &rec.toks,
+                vocab: &inner.vocab,
+            };
+            let sims = score::Direct { q: &q, c: &view };
+            let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
+            let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
+            apply_query_factors(&mut o, query, rec);
+            if o.score < opts.threshold || o.score <= 0.0 {
+                continue;
+            }
+            let entry =
+                best.entry(rec.entity)
+                    .or_insert((-1.0, name as u32, score::Outcome::default()));
+            if o.score > entry.0 {
+                *entry = (o.score, name as u32, o);
+            }
+        }
+        let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
+            .into_iter()
+            .map(|(e, (s, n, o))| (s, e, n, o))
+            .collect();
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.truncate(opts.limit);
+        hits.into_iter()
+            .filter_map(|(s, entity, name, o)| {
+                let rec = inner.names.get(name as usize)?;
+                let view = View {
+                    ids: &rec.toks,
+                    vocab: &inner.vocab,
+                };
+                Some(NameHit {
+                    entity,
+                    name_index: name,
+                    name: rec.original.to_string(),
+                    kind: rec.kind,
+                    score: s,
+                    explanation: explain(&q, &view, &o),
+                })
+            })
+            .collect()
+    }
+}
+
+fn unit_mask(run: Run) -> u64 {
+    let ones = (1u64 << run.len.min(63)) - 1;
+    ones << run.start.min(63)
+}
+
+fn apply_query_factors(o: &mut score::Outcome, query: &NameQuery, rec: &NameRec) {
+    if rec.weak {
+        o.score *= WEAK_ALIAS_FACTOR;
+        o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
+    }
+    if let Some(c) = query.country.as_deref() {
+        if !rec.countries.is_empty() && !rec.countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
+            o.score *= COUNTRY_MISMATCH_FACTOR;
+            o.adjustments
+                .push(("country differs", COUNTRY_MISMATCH_FACTOR));
+        }
+    }
+}

@@ -1,0 +1,506 @@
+//! Name normalization: text → tokens. Pure functions, no matching.
+//!
+//! The same pipeline runs on listed names and on screened names, so that whatever two
+//! spellings have in common survives on both sides:
+//!
+//! 1. [`fold`]: Unicode NFKC, case folding, diacritics removed, every script
+//!    transliterated to lowercase ASCII ([`translit`]).
+//! 2. [`tokenize`]: punctuation. Apostrophes join (`O'Brien` → `obrien`, `Ch'o'l` →
+//!    `chol`), hyphens split (`Jong-un` → `jong un`), dotted letters join in company
+//!    names (`U.S.A.` → `usa`) and are initials in personal names (`V.V.` → `v v`).
+//! 3. [`normalize`]: classifies tokens: legal forms mapped to a canonical form
+//!    ([`legal`]), stopwords, initials, numbers, words.
+//!
+//! Name-part order is not fixed here: `KIM, Jong Un` and `Jong Un Kim` give the same
+//! tokens in another order, and [`signature`] sorts the tokens of personal names, so
+//! both have one normalized form. [`phonetic_key`] folds spelling variants (Korean
+//! romanizations, `v`/`w`/`f`, doubled letters) for fuzzy comparison.
+
+pub mod legal;
+pub mod translit;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::rules::ir::EntityKind;
+use translit::Script;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenClass {
+    /// A name word.
+    Word,
+    /// Digits only (vessel numbers, `BUREAU 39`).
+    Number,
+    /// One letter, standing for a name.
+    Initial,
+    /// A legal form; its text is the canonical form (`llc`, `jsc`, `co`).
+    Legal,
+    /// A word that carries no identity (`of`, `the`, `mr`).
+    Stop,
+}
+
+/// A normalized token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Lowercase ASCII text (the canonical form for legal forms).
+    pub text: String,
+    /// Its class.
+    pub class: TokenClass,
+}
+
+/// Folds text to lowercase ASCII: NFKC, case folding, diacritics stripped, other scripts
+/// transliterated. Hangul and CJK ideographs become one space-separated word per
+/// syllable.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::normalize::fold;
+/// assert_eq!(fold("Ulla Hämäläinen"), "ulla hamalainen");
+/// assert_eq!(fold("Влади́мир ПУ́ТИН"), "vladimir putin");
+/// assert_eq!(fold("김정은").trim(), "kim chong un");
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut run: Vec<char> = Vec::new();
+    let mut run_script = Script::Other;
+    let mut prev_hangul = false;
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        if c.is_ascii() {
+            flush(&mut run, run_script, &mut out);
+            prev_hangul = false;
+            out.push(c);
+            continue;
+        }
+        if translit::is_hangul_syllable(c) {
+            flush(&mut run, run_script, &mut out);
+            let first = !prev_hangul;
+            out.push(' ');
+            match translit::romanize_syllable(c, translit::Romanization::McCuneReischauer) {
+                // The surname 이/리 (Ri, Yi, Lee) leads a word; a lone `i` would read as
+                // an initial.
+                Some(r) if first && r == "i" => out.push_str("ri"),
+                Some(r) => out.push_str(&r),
+                None => {}
+            }
+            prev_hangul = true;
+            continue;
+        }
+        prev_hangul = false;
+        if translit::is_han(c) {
+            flush(&mut run, run_script, &mut out);
+            out.push(' ');
+            out.push_str(&any_ascii::any_ascii_char(c).to_ascii_lowercase());
+            out.push(' ');
+            continue;
+        }
+        if is_combining_mark(c) {
+            continue;
+        }
+        if let Some(p) = punctuation(c) {
+            flush(&mut run, run_script, &mut out);
+            out.push(p);
+            continue;
+        }
+        // Letters with diacritics: decompose and drop the marks (é → e, ί → ι).
+        for b in c.nfd().filter(|d| !is_combining_mark(*d)) {
+            if b.is_ascii() {
+                flush(&mut run, run_script, &mut out);
+                out.push(b.to_ascii_lowercase());
+                continue;
+            }
+            let script = translit::script_of(b);
+            if script != run_script {
+                flush(&mut run, run_script, &mut out);
+                run_script = script;
+            }
+            run.push(b);
+        }
+    }
+    flush(&mut run, run_script, &mut out);
+    out
+}
+
+fn flush(run: &mut Vec<char>, script: Script, out: &mut String) {
+    if !run.is_empty() {
+        translit::run_to_ascii(script, run, out);
+        run.clear();
+    }
+}
+
+/// Non-ASCII punctuation that matters for tokenizing, mapped to its ASCII role.
+fn punctuation(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{02B9}'
+        | '\u{2032}' => Some('\''),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => Some('-'),
+        '\u{30FB}' | '\u{00B7}' | '\u{3001}' | '\u{3002}' | '\u{060C}' => Some(' '),
+        c if c.is_whitespace() => Some(' '),
+        _ => None,
+    }
+}
+
+/// Splits folded text into raw tokens. In personal names dotted letters are initials
+/// (`v.v.` → `v`, `v`); elsewhere they form one word (`u.s.a.` → `usa`).
+///
+/// # Examples
+///
+/// ```
+/// use embargo::normalize::tokenize;
+/// assert_eq!(tokenize("o'brien", false), ["obrien"]);
+/// assert_eq!(tokenize("kim jong-un", true), ["kim", "jong", "un"]);
+/// assert_eq!(tokenize("u.s.a. trading co.,ltd.", false), ["usa", "trading", "co", "ltd"]);
+/// ```
+pub fn tokenize(folded: &str, person: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let pieces = folded.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '\''));
+    for piece in pieces {
+        let piece: String = piece.chars().filter(|&c| c != '\'').collect();
+        if piece.is_empty() {
+            continue;
+        }
+        if piece.contains('.') {
+            let parts: Vec<&str> = piece.split('.').filter(|p| !p.is_empty()).collect();
+            let all_letters = parts.len() >= 2
+                && parts
+                    .iter()
+                    .all(|p| p.len() == 1 && p.bytes().all(|b| b.is_ascii_alphabetic()));
+            if all_letters && !person {
+                out.push(parts.concat());
+            } else {
+                out.extend(parts.into_iter().map(str::to_owned));
+            }
+        } else {
+            out.push(piece);
+        }
+    }
+    out
+}
+
+/// Words that carry no identity in a name.
+const STOPWORDS: &[&str] = &[
+    "of",
+    "the",
+    "and",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "to",
+    "from",
+    "with",
+    "a",
+    "an",
+    "de",
+    "del",
+    "la",
+    "las",
+    "los",
+    "el",
+    "le",
+    "les",
+    "du",
+    "des",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "di",
+    "y",
+    "et",
+    "und",
+    "al",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "president",
+    "prezident",
+];
+
+/// Whether `word` (folded) is a stopword.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&word)
+}
+
+/// Normalizes a name to classified tokens. `kind` decides how dotted letters read and
+/// whether legal forms apply (never to personal names).
+///
+/// # Examples
+///
+/// ```
+/// use embargo::normalize::{normalize, TokenClass};
+/// use embargo::rules::ir::EntityKind;
+/// let toks = normalize("Dandong Kehua Co., Ltd.", Some(EntityKind::Organization));
+/// let words: Vec<_> = toks.iter().map(|t| (t.text.as_str(), t.class)).collect();
+/// assert_eq!(words, [("dandong", TokenClass::Word), ("kehua", TokenClass::Word),
+///                    ("llc", TokenClass::Legal)]);
+/// ```
+pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
+    let person = kind == Some(EntityKind::Person);
+    let raw = tokenize(&fold(name), person);
+    let mut classes: Vec<Option<String>> = vec![None; raw.len()];
+    if !person {
+        legal::mark_legal_forms(&raw, &mut classes);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, text) in raw.into_iter().enumerate() {
+        match classes.get_mut(i).and_then(Option::take) {
+            Some(canon) if canon.is_empty() => {} // later word of a legal form
+            Some(canon) => out.push(Token {
+                text: canon,
+                class: TokenClass::Legal,
+            }),
+            None => {
+                let class = if text.bytes().all(|b| b.is_ascii_digit()) {
+                    TokenClass::Number
+                } else if is_stopword(&text) {
+                    TokenClass::Stop
+                } else if text.len() == 1 {
+                    TokenClass::Initial
+                } else {
+                    TokenClass::Word
+                };
+                out.push(Token { text, class });
+            }
+        }
+    }
+    out
+}
+
+/// The normalized form of a name as one string: the identity tokens (words, numbers,
+/// initials) and legal forms, in order, or sorted for personal names, whose part order
+/// varies between lists (`KIM, Jong Un` = `Jong Un Kim`).
+///
+/// # Examples
+///
+/// ```
+/// use embargo::normalize::{normalize, signature};
+/// use embargo::rules::ir::EntityKind;
+/// let p = Some(EntityKind::Person);
+/// assert_eq!(signature(&normalize("KIM, Jong Un", p), true),
+///            signature(&normalize("Jong Un Kim", p), true));
+/// ```
+pub fn signature(tokens: &[Token], sorted: bool) -> String {
+    let mut words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.class != TokenClass::Stop && t.class != TokenClass::Legal)
+        .map(|t| t.text.as_str())
+        .collect();
+    if sorted {
+        words.sort_unstable();
+    }
+    let mut legal: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.class == TokenClass::Legal)
+        .map(|t| t.text.as_str())
+        .collect();
+    legal.sort_unstable();
+    let mut s = words.join(" ");
+    if !legal.is_empty() {
+        s.push_str(" / ");
+        s.push_str(&legal.join(" "));
+    }
+    s
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// A phonetic key of a folded token: spellings that lists use for one sound collapse
+/// to one form. Built for Korean romanizations (McCune-Reischauer, Revised, and the
+/// informal ones between: Jong/Chong/Jeong/Jung, Pak/Park/Bak, Ri/Li/Yi/Lee,
+/// Choe/Choi, Kwang/Gwang, Chol/Cheol/Chul) and common transliteration noise
+/// (`v`/`w`/`f`/`b`/`p`, `y`/`i`, doubled letters, silent `h`).
+///
+/// # Examples
+///
+/// ```
+/// use embargo::normalize::phonetic_key;
+/// assert_eq!(phonetic_key("jong"), phonetic_key("chong"));
+/// assert_eq!(phonetic_key("jeong"), phonetic_key("jung"));
+/// assert_eq!(phonetic_key("park"), phonetic_key("pak"));
+/// assert_eq!(phonetic_key("ri"), phonetic_key("lee"));
+/// assert_eq!(phonetic_key("choe"), phonetic_key("choi"));
+/// assert_eq!(phonetic_key("cheol"), phonetic_key("chol"));
+/// assert_eq!(phonetic_key("gwang"), phonetic_key("kwang"));
+/// ```
+pub fn phonetic_key(token: &str) -> String {
+    let b = token.as_bytes();
+    let mut k: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(b' ');
+        let n1 = b.get(i + 1).copied();
+        let n2 = b.get(i + 2).copied();
+        // After a dropped initial (Ryong → yong) the next letter starts the key.
+        let at_start = k.is_empty();
+        let (out, used): (&[u8], usize) = match (c, n1, n2) {
+            (b't', Some(b'c'), Some(b'h')) => (b"c", 3),
+            (b'c', Some(b'h'), _) => (b"c", 2),
+            (b't', Some(b's'), _) | (b'd', Some(b'z'), _) | (b'z', Some(b'h'), _) => (b"c", 2),
+            (b'j', _, _) => (b"c", 1),
+            (b's', Some(b'h'), _) => (b"s", 2),
+            (b'p', Some(b'h'), _) | (b'b', Some(b'h'), _) => (b"p", 2),
+            (b't', Some(b'h'), _) | (b'd', Some(b'h'), _) => (b"t", 2),
+            (b'k', Some(b'h'), _) | (b'g', Some(b'h'), _) => (b"k", 2),
+            (b'r', Some(b'h'), _) => (b"l", 2),
+            (b'c', Some(b'k'), _) => (b"k", 2),
+            (b'g' | b'q' | b'c', _, _) => (b"k", 1),
+            (b'x', _, _) => (b"ks", 1),
+            (b'z', _, _) => (b"s", 1),
+            (b'd', _, _) => (b"t", 1),
+            (b'b' | b'f' | b'v', _, _) => (b"p", 1),
+            (b'w', _, _) if at_start || k.last().is_some_and(|&p| is_vowel(p)) => (b"p", 1),
+            (b'r' | b'l', Some(b'i' | b'y' | b'e'), _) if at_start => {
+                // Korean initial ㄹ is dropped before i/y in the South: Ri/Yi/I/Lee,
+                // Ryu/Yu, Rim/Im.
+                let skip_e = n1 == Some(b'e') && n2 == Some(b'e');
+                if n1 == Some(b'e') && !skip_e {
+                    (b"l", 1)
+                } else {
+                    (b"", 1)
+                }
+            }
+            (b'r', _, _) => (b"l", 1),
+            (b'e', Some(b'o'), _) | (b'e', Some(b'u'), _) => (b"o", 2),
+            (b'o', Some(b'u'), _) | (b'o', Some(b'o'), _) => (b"o", 2),
+            (b'u', _, _) => (b"o", 1),
+            (b'e', Some(b'e'), _) => (b"i", 2),
+            (b'a', Some(b'e'), _) => (b"e", 2),
+            (b'o', Some(b'i'), _) => (b"oe", 2),
+            (b'y', Some(b'i'), _) if at_start => (b"", 1),
+            (b'y', _, _) if !at_start && !n1.is_some_and(is_vowel) => (b"i", 1),
+            (b'y', _, _) if !at_start && !k.last().is_some_and(|&p| is_vowel(p)) => (b"i", 1),
+            (b'h', _, _) if !at_start && !n1.is_some_and(is_vowel) => (b"", 1),
+            _ => {
+                k.push(c);
+                i += 1;
+                continue;
+            }
+        };
+        k.extend_from_slice(out);
+        i += used;
+    }
+    // Pak/Park: a silent r (now l) between a and k at the end.
+    if k.ends_with(b"alk") {
+        let len = k.len();
+        k.remove(len - 2);
+    }
+    k.dedup();
+    String::from_utf8(k).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(name: &str, kind: Option<EntityKind>) -> Vec<String> {
+        normalize(name, kind)
+            .into_iter()
+            .filter(|t| t.class != TokenClass::Stop)
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn punctuation_cases() {
+        assert_eq!(words("U.S.A.", None), ["usa"]);
+        assert_eq!(words("O'Brien", Some(EntityKind::Person)), ["obrien"]);
+        assert_eq!(
+            words("Kim Jong-un", Some(EntityKind::Person)),
+            ["kim", "jong", "un"]
+        );
+        assert_eq!(
+            words("KIM, Ch'o'l", Some(EntityKind::Person)),
+            ["kim", "chol"]
+        );
+        assert_eq!(
+            words("KIM, Jong Un", Some(EntityKind::Person)),
+            ["kim", "jong", "un"]
+        );
+        assert_eq!(
+            words("V.V. Putin", Some(EntityKind::Person)),
+            ["v", "v", "putin"]
+        );
+    }
+
+    #[test]
+    fn person_order() {
+        let p = Some(EntityKind::Person);
+        assert_eq!(
+            signature(&normalize("KIM, Jong Un", p), true),
+            signature(&normalize("Jong Un Kim", p), true)
+        );
+    }
+
+    #[test]
+    fn legal_forms() {
+        let o = Some(EntityKind::Organization);
+        let a = normalize("KOREA KUMRYONG TRADING CO., LTD.", o);
+        let b = normalize("Korea Kumryong Trading Company Limited", o);
+        let c = normalize("Korea Kumryong Trading Ltd", o);
+        assert_eq!(signature(&a, false), signature(&b, false));
+        assert_eq!(signature(&a, false), signature(&c, false));
+        let d = normalize("ACME CORPORATION", o);
+        let e = normalize("Acme Corp.", o);
+        assert_eq!(signature(&d, false), signature(&e, false));
+        let f = normalize("OOO INTELLEKT", o);
+        let g = normalize("Intellekt LLC", o);
+        assert_eq!(signature(&f, false), signature(&g, false));
+        let h = normalize("ООО Интеллект", o);
+        assert_eq!(signature(&h, false), signature(&g, false));
+    }
+
+    #[test]
+    fn scripts() {
+        assert_eq!(fold("Synnøve Æ").trim(), "synnove ae");
+        assert_eq!(words("김정은", None), ["kim", "chong", "un"]);
+        assert_eq!(words("Ким Чен Ын", None), ["kim", "chen", "un"]);
+        assert_eq!(words("Βλαντίμιρ Πούτιν", None), ["vlandimir", "putin"]);
+        assert_eq!(words("普京", None), ["pu", "jing"]);
+    }
+
+    #[test]
+    fn hangul_matches_romanizations() {
+        let key = |s: &str| -> Vec<String> {
+            words(s, Some(EntityKind::Person))
+                .iter()
+                .map(|w| phonetic_key(w))
+                .collect()
+        };
+        assert_eq!(key("김정은"), key("Kim Jong Un"));
+        assert_eq!(key("김정은"), key("Kim Chong Un"));
+        assert_eq!(key("조선"), key("Cho Son"));
+        assert_eq!(key("조선"), key("Jo Seon"));
+        assert_eq!(
+            key(&translit::romanize_hangul_rr("김정은")),
+            key(&translit::romanize_hangul_mr("김정은"))
+        );
+        assert_eq!(key("리병철"), key("Ri Pyong Chol"));
+        assert_eq!(key("리병철"), key("Lee Byeong Cheol"));
+    }
+
+    #[test]
+    fn korean_variants_share_a_key() {
+        for (a, b) in [
+            ("jong", "chong"),
+            ("pak", "park"),
+            ("ri", "li"),
+            ("ri", "yi"),
+            ("choe", "choi"),
+            ("kwang", "gwang"),
+            ("chol", "cheol"),
+            ("phyong", "pyeong"),
+            ("unhaeng", "eunhaeng"),
+            ("taesong", "daeseong"),
+        ] {
+            assert_eq!(phonetic_key(a), phonetic_key(b), "{a} / {b}");
+        }
+        assert_ne!(phonetic_key("kim"), phonetic_key("min"));
+    }
+}
