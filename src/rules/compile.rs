@@ -77,7 +77,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// Returns the ruleset when there is no error, and every diagnostic (errors and
 /// warnings) either way.
 pub fn compile(
-    files: &[&ast::File],
+    files: Vec<ast::File>,
     hash: String,
     options: &CompileOptions,
 ) -> (Option<Ruleset>, Vec<Diagnostic>) {
@@ -86,7 +86,19 @@ pub fn compile(
         options,
         unknown_lists: HashSet::new(),
     };
-    let data = c.run(files, hash);
+    // Entities are most of an imported list: they are taken by value so that their
+    // strings move into the compiled ruleset instead of being copied.
+    let mut entities = Vec::new();
+    let mut others = Vec::new();
+    for file in files {
+        for item in file.items {
+            match item {
+                Item::Entity(e) => entities.push(e),
+                other => others.push(other),
+            }
+        }
+    }
+    let data = c.run(&others, entities, hash);
     let ok = !c.diags.iter().any(Diagnostic::is_error);
     (ok.then(|| Ruleset::from_data(data)), c.diags)
 }
@@ -106,7 +118,7 @@ struct Names<'a> {
     categories: HashMap<&'a str, (&'a ast::Category, Span)>,
     sets: HashMap<&'a str, &'a ast::SetDecl>,
     entity_ids: HashSet<String>,
-    programs: HashSet<&'a str>,
+    programs: HashSet<String>,
     tags: HashSet<&'a str>,
     rates: BTreeMap<String, f64>,
 }
@@ -135,9 +147,15 @@ impl Compiler<'_> {
         );
     }
 
-    fn run(&mut self, files: &[&ast::File], hash: String) -> RulesetData {
-        let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
+    fn run(&mut self, items: &[Item], entities: Vec<ast::Entity>, hash: String) -> RulesetData {
         let mut names = Names::default();
+        for e in &entities {
+            for p in &e.programs {
+                if !names.programs.contains(p.value.as_str()) {
+                    names.programs.insert(p.value.clone());
+                }
+            }
+        }
         let mut data = RulesetData {
             hash,
             ..RulesetData::default()
@@ -146,7 +164,7 @@ impl Compiler<'_> {
 
         // Pass 1: declarations, so that references may point forwards and across files.
         let mut first_rates: Option<Span> = None;
-        for item in &items {
+        for item in items {
             match item {
                 Item::List(l) => {
                     if let Some((_, first)) = names.lists.get(l.name.name.as_str()) {
@@ -182,11 +200,6 @@ impl Compiler<'_> {
                         names.sets.insert(&s.name.name, s);
                     }
                 }
-                Item::Entity(e) => {
-                    for p in &e.programs {
-                        names.programs.insert(&p.value);
-                    }
-                }
                 Item::Rates(r) => {
                     if let Some(first) = first_rates {
                         self.duplicate("rates", "rates", r.span, first);
@@ -218,25 +231,23 @@ impl Compiler<'_> {
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
 
-        for item in &items {
+        data.entities.reserve(entities.len());
+        for e in entities {
+            let id = e.id.to_string();
+            if !names.entity_ids.insert(id.clone()) {
+                self.error_hint(
+                    e.id.span,
+                    format!("duplicate entity `{id}`"),
+                    Some("an entity id may be defined once; merge the two entries".to_string()),
+                );
+                continue;
+            }
+            if let Some(ent) = self.entity(e, id, &names) {
+                data.entities.push(ent);
+            }
+        }
+        for item in items {
             match item {
-                Item::Entity(e) => {
-                    let id = e.id.to_string();
-                    if !names.entity_ids.insert(id.clone()) {
-                        self.error_hint(
-                            e.id.span,
-                            format!("duplicate entity `{id}`"),
-                            Some(
-                                "an entity id may be defined once; merge the two entries"
-                                    .to_string(),
-                            ),
-                        );
-                        continue;
-                    }
-                    if let Some(ent) = self.entity(e, &names) {
-                        data.entities.push(ent);
-                    }
-                }
                 Item::Set(s) => match s.kind {
                     SetKind::Countries | SetKind::Places => {
                         let set = self.place_set(s.kind, &s.items);
@@ -253,13 +264,17 @@ impl Compiler<'_> {
                         data.category_sets.insert(s.name.name.clone(), members);
                     }
                 },
-                Item::Include(_) | Item::List(_) | Item::Category(_) | Item::Rates(_) => {}
+                Item::Include(_)
+                | Item::List(_)
+                | Item::Category(_)
+                | Item::Rates(_)
+                | Item::Entity(_) => {}
                 Item::Rule(_) | Item::Allow(_) => {}
             }
         }
         data.entities.sort_by(|a, b| a.id.cmp(&b.id));
 
-        for item in &items {
+        for item in items {
             match item {
                 Item::Rule(r) => {
                     if let Some(first) = rule_names.get(r.name.name.as_str()) {
@@ -546,7 +561,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn entity(&mut self, e: &ast::Entity, names: &Names) -> Option<ir::Entity> {
+    fn entity(&mut self, e: ast::Entity, id: String, names: &Names) -> Option<ir::Entity> {
         let list_name = e.id.list.name.as_str();
         let list = match names.lists.get(list_name) {
             Some((i, _)) => *i,
@@ -612,39 +627,40 @@ impl Compiler<'_> {
         if let Some(l) = &e.listed {
             self.date(l, "`listed`");
         }
+        let texts = |v: Vec<Text>| v.into_iter().map(|t| t.value).collect::<Vec<_>>();
         Some(ir::Entity {
-            id: e.id.to_string(),
+            id,
             list,
             kind,
             name,
             aliases: e
                 .aliases
-                .iter()
+                .into_iter()
                 .filter(|a| !a.name.value.trim().is_empty())
                 .map(|a| ir::Alias {
-                    name: a.name.value.clone(),
+                    name: a.name.value,
                     relation: a.relation,
                     strength: a.strength,
                 })
                 .collect(),
             countries,
             nationalities,
-            programs: e.programs.iter().map(|t| t.value.clone()).collect(),
+            programs: texts(e.programs),
             identifiers: e
                 .identifiers
-                .iter()
+                .into_iter()
                 .map(|i| ir::Identifier {
-                    scheme: i.scheme.name.clone(),
-                    value: i.value.value.clone(),
-                    note: i.note.as_ref().map(|n| n.value.clone()),
+                    scheme: i.scheme.name,
+                    value: i.value.value,
+                    note: i.note.map(|n| n.value),
                 })
                 .collect(),
-            addresses: e.addresses.iter().map(|t| t.value.clone()).collect(),
-            born: e.born.iter().map(|t| t.value.clone()).collect(),
-            birthplaces: e.birthplaces.iter().map(|t| t.value.clone()).collect(),
-            positions: e.positions.iter().map(|t| t.value.clone()).collect(),
-            listed: e.listed.as_ref().map(|t| t.value.clone()),
-            remarks: e.remarks.iter().map(|t| t.value.clone()).collect(),
+            addresses: texts(e.addresses),
+            born: texts(e.born),
+            birthplaces: texts(e.birthplaces),
+            positions: texts(e.positions),
+            listed: e.listed.map(|t| t.value),
+            remarks: texts(e.remarks),
         })
     }
 
@@ -764,7 +780,7 @@ impl Compiler<'_> {
         }
         for p in &f.programs {
             if !names.programs.is_empty() && !names.programs.contains(p.value.as_str()) {
-                let hint = did_you_mean(&p.value, names.programs.iter().copied())
+                let hint = did_you_mean(&p.value, names.programs.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
                 let d = Diagnostic::warning(
                     p.span,

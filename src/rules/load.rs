@@ -30,8 +30,6 @@ pub const EMBEDDED_PREFIX: &str = "<embedded>/";
 pub struct Checked {
     /// Every file read, for rendering diagnostics.
     pub sources: SourceMap,
-    /// The parsed files, in load order.
-    pub files: Vec<ast::File>,
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// The compiled ruleset, when there was no error.
@@ -209,14 +207,12 @@ impl Pipeline {
         let hash = format!("sha256:{:x}", self.hasher.finalize());
         let mut diagnostics = self.diagnostics;
         let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
-        let refs: Vec<&ast::File> = self.files.iter().collect();
-        let (ruleset, compile_diags) = compile(&refs, hash, options);
+        let (ruleset, compile_diags) = compile(self.files, hash, options);
         diagnostics.extend(compile_diags);
         // Keep diagnostics in file order, then position, so output reads top to bottom.
         diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
         Checked {
             sources: self.sources,
-            files: self.files,
             diagnostics,
             ruleset: if parse_failed { None } else { ruleset },
         }
