@@ -9,7 +9,6 @@
 //! The grammar (EBNF) is in `rules/README.md`; the shape of each item is in
 //! [`super::ast`]. Expressions nest at most [`MAX_DEPTH`] levels.
 
-use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{opt, recognize};
@@ -123,14 +122,24 @@ fn here(i: &In) -> Span {
 }
 
 /// Whitespace and `#` comments.
+///
+/// A hand-written loop rather than `many0(alt(..))`: it runs before every token, and
+/// `many0` collected each run into a `Vec`, and every slice of a located span counts
+/// the line breaks it skips. This slices once.
 fn skip_ws(i: In) -> In {
-    let r: IResult<In, Vec<In>> = many0(alt((
-        take_while1(|c: char| c.is_whitespace()),
-        recognize(pair(char('#'), take_while(|c| c != '\n'))),
-    )))(i);
-    match r {
-        Ok((rest, _)) => rest,
-        Err(_) => i,
+    let text = i.fragment();
+    let mut pos = 0;
+    while let Some(rest) = text.get(pos..) {
+        match rest.chars().next() {
+            Some(c) if c.is_whitespace() => pos += c.len_utf8(),
+            Some('#') => pos += rest.find('\n').unwrap_or(rest.len()),
+            _ => break,
+        }
+    }
+    if pos == 0 {
+        i
+    } else {
+        i.slice(pos..)
     }
 }
 
@@ -179,6 +188,25 @@ fn found(i: &In) -> String {
     }
 }
 
+/// What a token parser expected, for its error message: a fixed text or a closure that
+/// formats one. The closure runs only on failure; formatting the message up front for
+/// every property was a large share of the parse time.
+trait What {
+    fn text(&self) -> std::borrow::Cow<'_, str>;
+}
+
+impl What for &str {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl<F: Fn() -> String> What for F {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(self())
+    }
+}
+
 fn fail<T>(i: &In, message: impl Into<String>) -> Result<T, Fail> {
     Err(Fail {
         span: here(i),
@@ -195,7 +223,7 @@ fn expected<T>(i: &In, what: &str) -> Result<T, Fail> {
 // Lexical helpers: each skips leading whitespace and returns the rest.
 // ---------------------------------------------------------------------------------
 
-fn ident<'a>(i: In<'a>, what: &str) -> PResult<'a, Ident> {
+fn ident<'a>(i: In<'a>, what: impl What) -> PResult<'a, Ident> {
     let i = skip_ws(i);
     match raw_ident(i) {
         Ok((rest, w)) => Ok((
@@ -205,7 +233,7 @@ fn ident<'a>(i: In<'a>, what: &str) -> PResult<'a, Ident> {
                 span: span_of(i.extra, offset(&w), offset(&rest)),
             },
         )),
-        Err(_) => expected(&i, what),
+        Err(_) => expected(&i, &what.text()),
     }
 }
 
@@ -230,18 +258,18 @@ fn punct<'a>(i: In<'a>, p: &'static str) -> Option<In<'a>> {
     r.ok().map(|(rest, _)| rest)
 }
 
-fn expect_punct<'a>(i: In<'a>, p: &'static str, context: &str) -> PResult<'a, Span> {
+fn expect_punct<'a>(i: In<'a>, p: &'static str, context: impl What) -> PResult<'a, Span> {
     let j = skip_ws(i);
     match punct(j, p) {
         Some(rest) => Ok((rest, span_of(j.extra, offset(&j), offset(&rest)))),
-        None => expected(&j, &format!("`{p}` {context}")),
+        None => expected(&j, &format!("`{p}` {}", context.text())),
     }
 }
 
-fn string<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
+fn string<'a>(i: In<'a>, what: impl What) -> PResult<'a, Text> {
     let i = skip_ws(i);
     if !i.fragment().starts_with('"') {
-        return expected(&i, what);
+        return expected(&i, &what.text());
     }
     let start = offset(&i);
     let body = i.fragment();
@@ -326,7 +354,7 @@ fn string<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
 }
 
 /// A bare identifier or a quoted string.
-fn word<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
+fn word<'a>(i: In<'a>, what: impl What) -> PResult<'a, Text> {
     let j = skip_ws(i);
     if j.fragment().starts_with('"') {
         return string(j, what);
@@ -339,7 +367,7 @@ fn word<'a>(i: In<'a>, what: &str) -> PResult<'a, Text> {
                 span: span_of(j.extra, offset(&w), offset(&rest)),
             },
         )),
-        Err(_) => expected(&j, what),
+        Err(_) => expected(&j, &what.text()),
     }
 }
 
@@ -451,7 +479,7 @@ fn comma_list<'a, T>(
 /// `"(" item ("," item)* ")"`
 fn paren_list<'a, T>(
     i: In<'a>,
-    context: &str,
+    context: impl What,
     item: impl FnMut(In<'a>) -> PResult<'a, T>,
 ) -> PResult<'a, (Vec<T>, Span)> {
     let (i, open) = expect_punct(i, "(", context)?;
@@ -699,7 +727,7 @@ impl Parser {
         props: &[&str],
         prop: PropFn<'a, T>,
     ) -> Result<In<'a>, Fail> {
-        let (mut i, open) = expect_punct(i, "{", &format!("to open the {what}"))?;
+        let (mut i, open) = expect_punct(i, "{", || format!("to open the {what}"))?;
         loop {
             i = skip_ws(i);
             if let Some(rest) = punct(i, "}") {
@@ -723,7 +751,7 @@ impl Parser {
                     hint: Some("add the closing `}` before the next item".to_string()),
                 });
             }
-            let result = match ident(i, &format!("a {what} property or `}}`")) {
+            let result = match ident(i, || format!("a {what} property or `}}`")) {
                 Ok((j, kw)) => {
                     if props.contains(&kw.name.as_str()) {
                         let name = kw.name.clone();
@@ -833,7 +861,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Ident) -> Result<(), Fail> {
 const LIST_PROPS: &[&str] = &["title", "authority", "url", "as_of", "source", "basis"];
 
 fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
-    let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+    let (i, s) = string(i, || format!("a string in quotes after `{kw}`"))?;
     match kw {
         "title" => set_once(&mut l.title, s, &kwi)?,
         "authority" => set_once(&mut l.authority, s, &kwi)?,
@@ -987,7 +1015,7 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         "country" | "nationality" | "program" => {
-            let (i, words) = comma_list(i, |k| word(k, &format!("a value after `{kw}`")))?;
+            let (i, words) = comma_list(i, |k| word(k, || format!("a value after `{kw}`")))?;
             match kw {
                 "country" => e.countries.extend(words),
                 "nationality" => e.nationalities.extend(words),
@@ -1020,7 +1048,7 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         _ => {
-            let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+            let (i, s) = string(i, || format!("a string in quotes after `{kw}`"))?;
             match kw {
                 "address" => e.addresses.push(s),
                 "born" => e.born.push(s),
@@ -1109,7 +1137,7 @@ fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a,
             Ok((i, ()))
         }
         _ => {
-            let (i, s) = string(i, &format!("a string in quotes after `{kw}`"))?;
+            let (i, s) = string(i, || format!("a string in quotes after `{kw}`"))?;
             match kw {
                 "name" => set_once(&mut a.party, s, &kwi)?,
                 "because" => set_once(&mut a.because, s, &kwi)?,
@@ -1351,30 +1379,30 @@ fn entity_filter(i: In) -> PResult<EntityFilter> {
         let Some(r) = keyword(i, w) else {
             return Ok((i, filter));
         };
-        let ctx = format!("after `{w}`");
+        let ctx = || format!("after `{w}`");
         i = match w {
             "list" => {
-                let (r, (v, _)) = paren_list(r, &ctx, |k| ident(k, "a list name"))?;
+                let (r, (v, _)) = paren_list(r, ctx, |k| ident(k, "a list name"))?;
                 filter.lists.extend(v);
                 r
             }
             "kind" => {
-                let (r, (v, _)) = paren_list(r, &ctx, |k| ident(k, "an entity kind"))?;
+                let (r, (v, _)) = paren_list(r, ctx, |k| ident(k, "an entity kind"))?;
                 filter.kinds.extend(v);
                 r
             }
             "program" => {
-                let (r, (v, _)) = paren_list(r, &ctx, |k| word(k, "a program"))?;
+                let (r, (v, _)) = paren_list(r, ctx, |k| word(k, "a program"))?;
                 filter.programs.extend(v);
                 r
             }
             "country" => {
-                let (r, (v, _)) = paren_list(r, &ctx, |k| word(k, "a country"))?;
+                let (r, (v, _)) = paren_list(r, ctx, |k| word(k, "a country"))?;
                 filter.countries.extend(v);
                 r
             }
             _ => {
-                let (r, (v, _)) = paren_list(r, &ctx, entity_id)?;
+                let (r, (v, _)) = paren_list(r, ctx, entity_id)?;
                 filter.entities.extend(v);
                 r
             }
