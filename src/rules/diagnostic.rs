@@ -118,7 +118,7 @@ pub fn did_you_mean<'a>(
     let mut best: Option<(&str, f64)> = None;
     for cand in candidates {
         let score = strsim::jaro_winkler(&word.to_lowercase(), &cand.to_lowercase());
-        if score >= 0.85 && best.is_none_or(|(_, s)| score > s) {
+        if score >= 0.85 && best.map_or(true, |(_, s)| score > s) {
             best = Some((cand, score));
         }
     }
