@@ -76,6 +76,7 @@ fn table() -> &'static Table {
         for (canon, alias) in EXTRA {
             add(canon, alias, false);
         }
+        add("jv", "jv", true);
         for entries in by_first.values_mut() {
             entries.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
         }
