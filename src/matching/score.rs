@@ -287,7 +287,19 @@ pub(crate) fn word_sim_budget(at: &str, ak: &str, bt: &str, bk: &str, max_budget
     }
     if let Some((d, longest)) = best {
         let jw = strsim::jaro_winkler(at, bt) as f32;
-        let short = SHORT_WORD_PENALTY * (SHORT_WORD_LEN.saturating_sub(longest)) as f32;
+        // A swap of two letters keeps the syllable recognisable; other edits of a short
+        // word make another one.
+        let swapped = d == 1 && at.len() == bt.len() && {
+            let (mut x, mut y) = (at.as_bytes().to_vec(), bt.as_bytes().to_vec());
+            x.sort_unstable();
+            y.sort_unstable();
+            x == y
+        };
+        let short = if swapped {
+            0.0
+        } else {
+            SHORT_WORD_PENALTY * (SHORT_WORD_LEN.saturating_sub(longest)) as f32
+        };
         let s = PHONETIC_SIM * (0.5 * (1.0 - d as f32 / longest.max(1) as f32) + 0.5 * jw) - short;
         return (s.max(0.05), Basis::Typo { edits: d as u8 });
     }
@@ -346,7 +358,7 @@ fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
 /// Typos in words shorter than this many letters lose [`SHORT_WORD_PENALTY`] per
 /// missing letter.
 const SHORT_WORD_LEN: usize = 6;
-const SHORT_WORD_PENALTY: f32 = 0.08;
+const SHORT_WORD_PENALTY: f32 = 0.06;
 
 /// Similarity of two tokens in [0, 1]; 0 when they do not align.
 pub(crate) fn token_sim(a: &Tok, b: &Tok) -> (f32, Basis) {
@@ -515,14 +527,20 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     let mut mq = 0.0f32;
     let mut mc = 0.0f32;
     let mut info = 0.0f32;
+    // Aligned words count with the lighter of their two weights on both sides: a
+    // misspelled common word (`KOREAS`, unknown, so weight 1) is still the common word.
+    let (mut wq, mut wc) = (wq, wc);
     let mut any_word = false;
     let mut identical = true;
     for p in &pairs {
         let pw: f32 = q.toks.get(p.q.range()).map_or(0.0, |s| s.iter().map(|t| t.weight).sum());
         let cw: f32 = p.c.range().filter_map(|j| c.tok(j)).map(|t| t.weight).sum();
-        mq += p.sim * pw;
-        mc += p.sim * cw;
-        info += pw.min(cw);
+        let w = pw.min(cw);
+        wq -= pw - w;
+        wc -= cw - w;
+        mq += p.sim * w;
+        mc += p.sim * w;
+        info += w;
         let qt = q.toks.get(p.q.start as usize).map(|t| t.class);
         if p.basis != Basis::Initial && qt != Some(TokenClass::Initial) {
             any_word = true;
