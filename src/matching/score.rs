@@ -686,7 +686,10 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
                     (text, key)
                 });
                 let (text, key) = (&*text, &*key);
-                let (sim, basis) = word_sim_budget(&qt.text, &qt.key, text, key, RUN_BUDGET);
+                // A typo against a run of listed words only for long screened words,
+                // which retrieval finds by the trigrams of the words they contain.
+                let k = if qt.text.len() >= RUN_TYPO_MIN_LEN { RUN_BUDGET } else { 0 };
+                let (sim, basis) = word_sim_budget(&qt.text, &qt.key, text, key, k);
                 if sim > 0.0 {
                     cands.push(Pair { q: Run { start: i as u8, len: 1 }, c: run, sim, basis });
                 }
@@ -694,6 +697,9 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
         }
     }
 }
+
+/// Screened words at least this long may align with a run of listed words despite a typo.
+pub(crate) const RUN_TYPO_MIN_LEN: usize = 10;
 
 /// A word is compared with a run of words only if their lengths differ by at most this.
 const RUN_LEN_SLACK: usize = 3;
