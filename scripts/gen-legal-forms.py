@@ -19,7 +19,7 @@ SKIP = {"in", "a", "an", "the", "of", "and", "de", "la", "el", "al", "ll", "lc",
 # Two-letter forms kept: common legal suffixes. Other two-letter aliases ("im", "is",
 # "pr", "rf") collide with name parts, so they are left out.
 SHORT_OK = {"sa", "ag", "ab", "oy", "bv", "nv", "kg", "as", "ev", "ad", "ao", "kk", "sl",
-            "sc", "pt", "cv", "sp", "ou", "oü", "tov", "dd", "doo"}
+            "sc", "pt", "cv", "sp", "ou", "oü", "tov", "dd", "doo", "jv"}
 
 
 def too_short(alias):

@@ -24,11 +24,11 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::score::{
-    self, budget, explain, run_text, skeleton, token_sim, word_sim_budget, Basis, CandToks,
-    Prepared, Run, Sims, Tok, RUN_BUDGET, SKELETON_MAX_LEN,
+    self, budget, explain, run_text, runnable, skeleton, token_sim, word_sim_budget, Basis,
+    CandToks, Prepared, Run, Sims, Tok, RUN_BUDGET, SKELETON_MAX_LEN,
 };
 use super::{IndexedName, NameHit, NameQuery, SearchOptions};
-use crate::normalize::TokenClass;
+use crate::normalize::{phonetic_key, TokenClass};
 use crate::rules::ir::EntityKind;
 
 /// Query words at least this long that are not listed words are also searched by
@@ -48,8 +48,6 @@ struct NameRec {
     countries: Box<[Box<str>]>,
     toks: Box<[u32]>,
     legal: Box<[Box<str>]>,
-    wsum: f32,
-    has_initials: bool,
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +55,8 @@ struct Inner {
     vocab: Vec<Tok>,
     by_text: FxHashMap<Box<str>, u32>,
     by_key: FxHashMap<Box<str>, Vec<u32>>,
+    /// Phonetic key of a run of 2 or 3 adjacent listed words → names with that run.
+    by_run: FxHashMap<Box<str>, Vec<u32>>,
     /// Consonant skeleton → short vocabulary words.
     by_skeleton: FxHashMap<Box<str>, Vec<u32>>,
     /// Deletion-variant hash → range in `del_ids`.
@@ -69,6 +69,9 @@ struct Inner {
     post_off: Vec<u32>,
     postings: Vec<u32>,
     names: Vec<NameRec>,
+    /// Total token weight of each name, negative when it has initials: kept apart
+    /// from `names` so the bound check before scoring touches 4 bytes per candidate.
+    name_wsum: Vec<f32>,
 }
 
 /// An immutable index of listed names for fast fuzzy search. Cheap to clone (an `Arc`
@@ -240,7 +243,28 @@ impl NameIndex {
                 }
                 ids.push(id);
             }
-            let wsum = ids
+            for len in 2..=3usize {
+                for start in 0..ids.len().saturating_sub(len - 1) {
+                    let toks: Option<Vec<&Tok>> = ids.get(start..start + len).map(|s| {
+                        s.iter()
+                            .filter_map(|&v| inner.vocab.get(v as usize))
+                            .collect()
+                    });
+                    let Some(toks) = toks else { continue };
+                    if toks.len() != len || !runnable(toks.iter().copied()) {
+                        continue;
+                    }
+                    let text: String = toks.iter().map(|t| &*t.text).collect();
+                    let list = inner
+                        .by_run
+                        .entry(phonetic_key(&text).into_boxed_str())
+                        .or_default();
+                    if list.last() != Some(&name_id) {
+                        list.push(name_id);
+                    }
+                }
+            }
+            let wsum: f32 = ids
                 .iter()
                 .filter_map(|&i| inner.vocab.get(i as usize))
                 .map(|t| t.weight)
@@ -249,6 +273,9 @@ impl NameIndex {
                 .iter()
                 .filter_map(|&i| inner.vocab.get(i as usize))
                 .any(|t| t.class == TokenClass::Initial);
+            inner
+                .name_wsum
+                .push(if has_initials { -wsum } else { wsum });
             inner.names.push(NameRec {
                 entity: n.entity,
                 original: n.name.into_boxed_str(),
@@ -261,8 +288,6 @@ impl NameIndex {
                     .collect(),
                 toks: ids.into_boxed_slice(),
                 legal: p.legal.into_boxed_slice(),
-                wsum,
-                has_initials,
             });
         }
         let mut off = 0u32;
@@ -292,6 +317,10 @@ impl NameIndex {
             }
             let key = t.key.as_bytes();
             for_each_deletion(key, budget(key.len()), |h| dels.push((h, id)));
+            let text = t.text.as_bytes();
+            if text != key {
+                for_each_deletion(text, budget(text.len()), |h| dels.push((h, id)));
+            }
             let mut nt = 0u8;
             if key.len() >= 4 {
                 let mut grams: Vec<u32> = trigrams(key).collect();
@@ -359,7 +388,13 @@ impl NameIndex {
             .values()
             .map(|v| 4 + 24 + 1 + v.capacity() * 4)
             .sum();
-        let posts = (i.post_off.capacity() + i.postings.capacity()) * 4 + i.ntri.capacity();
+        let posts = (i.post_off.capacity() + i.postings.capacity() + i.name_wsum.capacity()) * 4
+            + i.ntri.capacity();
+        let runs: usize = i
+            .by_run
+            .iter()
+            .map(|(k, v)| k.len() + map_entry + 24 + v.capacity() * 4)
+            .sum();
         let names: usize = i
             .names
             .iter()
@@ -371,7 +406,7 @@ impl NameIndex {
                     + n.legal.iter().map(|c| c.len() + 16).sum::<usize>()
             })
             .sum();
-        vocab + by_text + by_key + deletes + tri + posts + names
+        vocab + by_text + by_key + deletes + tri + posts + names + runs
     }
 
     fn postings(&self, v: u32) -> &[u32] {
@@ -402,14 +437,25 @@ impl NameIndex {
                 seen.extend_from_slice(ids);
             }
         }
-        let k = budget(key.len()).min(max_budget);
-        for_each_deletion(key.as_bytes(), k, |h| {
+        let mut lookup = |h: u64| {
             if let Some(&(start, len)) = i.deletes.get(&h) {
                 if let Some(ids) = i.del_ids.get(start as usize..(start + len) as usize) {
                     seen.extend_from_slice(ids);
                 }
             }
-        });
+        };
+        for_each_deletion(
+            key.as_bytes(),
+            budget(key.len()).min(max_budget),
+            &mut lookup,
+        );
+        if text != key {
+            for_each_deletion(
+                text.as_bytes(),
+                budget(text.len()).min(max_budget),
+                &mut lookup,
+            );
+        }
         seen.sort_unstable();
         seen.dedup();
         let mut out = Vec::with_capacity(seen.len());
@@ -456,6 +502,7 @@ impl NameIndex {
         // Query units: single tokens, then runs of 2 and 3 words.
         let mut units: Vec<Unit> = Vec::new();
         let mut partial_vocab: Vec<u32> = Vec::new();
+        let mut partial_names: Vec<u32> = Vec::new();
         let mut initial_mask = 0u64;
         let mut seen = std::mem::take(&mut sc.seen);
         for (idx, t) in q.toks.iter().enumerate() {
@@ -478,6 +525,9 @@ impl NameIndex {
                 TokenClass::Word => {
                     if !inner.by_text.contains_key(&*t.text) && t.key.len() >= PARTIAL_MIN_LEN {
                         self.contained_words(&t.key, sc, &mut partial_vocab);
+                    }
+                    if let Some(names) = inner.by_run.get(&*t.key) {
+                        partial_names.extend_from_slice(names);
                     }
                     self.similar(&t.text, &t.key, usize::MAX, &mut seen)
                 }
@@ -552,12 +602,11 @@ impl NameIndex {
                 }
             }
         }
-        for &v in &partial_vocab {
-            for &name in self.postings(v) {
-                let i = touch(sc, name);
-                if let Some(p) = sc.partial.get_mut(i) {
-                    *p = true;
-                }
+        let partial_posts = partial_vocab.iter().flat_map(|&v| self.postings(v).iter());
+        for &name in partial_posts.chain(partial_names.iter()) {
+            let i = touch(sc, name);
+            if let Some(p) = sc.partial.get_mut(i) {
+                *p = true;
             }
         }
 
@@ -571,15 +620,15 @@ impl NameIndex {
             .map(|(_, t)| t.weight)
             .sum();
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
+        let mut dbg_scored = 0;
         for &name in &sc.touched {
             let i = name as usize;
-            let Some(rec) = inner.names.get(i) else {
-                continue;
-            };
             if threshold > 0.0 {
+                let packed = inner.name_wsum.get(i).copied().unwrap_or(-1.0);
+                let (wsum, has_initials) = (packed.abs(), packed < 0.0);
                 let partial = sc.partial.get(i).copied().unwrap_or(true);
                 let qmask = sc.qmask.get(i).copied().unwrap_or(u64::MAX);
-                let uq: f32 = if rec.has_initials {
+                let uq: f32 = if has_initials {
                     wq
                 } else {
                     q.toks
@@ -591,15 +640,19 @@ impl NameIndex {
                         + init_w
                 };
                 let uc = if initial_mask != 0 {
-                    rec.wsum
+                    wsum
                 } else {
-                    sc.uc.get(i).copied().unwrap_or(f32::MAX).min(rec.wsum)
+                    sc.uc.get(i).copied().unwrap_or(f32::MAX).min(wsum)
                 };
-                let bound = f64::from((uq.min(wq) + uc) / (wq + rec.wsum)) + 1e-6;
+                let bound = f64::from(0.5 * (uq.min(wq) / wq + uc / wsum)) + 1e-6;
                 if !partial && bound < threshold {
                     continue;
                 }
             }
+            let Some(rec) = inner.names.get(i) else {
+                continue;
+            };
+            dbg_scored += 1;
             let view = View {
                 ids: &rec.toks,
                 vocab: &inner.vocab,
@@ -621,6 +674,16 @@ impl NameIndex {
             if o.score > entry.0 {
                 *entry = (o.score, name, o);
             }
+        }
+        if std::env::var_os("EMBARGO_DEBUG").is_some() {
+            eprintln!(
+                "DEBUG {} touched {} scored {} partial {} {}",
+                query.name,
+                sc.touched.len(),
+                dbg_scored,
+                partial_vocab.len(),
+                partial_names.len()
+            );
         }
         let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
             .into_iter()
@@ -681,6 +744,7 @@ impl NameIndex {
                 }
             }
         }
+        let touched_copy = touched.clone();
         for v in touched {
             let have = sc.vcount.get(v as usize).copied().unwrap_or(0);
             let need = inner.ntri.get(v as usize).copied().unwrap_or(u8::MAX);
@@ -690,11 +754,11 @@ impl NameIndex {
             }
         }
         // A later call in the same search must not see these counts.
-        sc.vstamp.iter_mut().for_each(|s| {
-            if *s == epoch {
+        for v in touched_copy {
+            if let Some(s) = sc.vstamp.get_mut(v as usize) {
                 *s = 0;
             }
-        });
+        }
     }
 
     /// Scores `query` against every indexed name, without the index: the baseline that

@@ -16,9 +16,10 @@
 //! Only a pair whose normalized forms are identical scores 1.0; any other is capped at
 //! 0.99. A name that is nothing but a legal form has no identity tokens and scores 0.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::normalize::{self, phonetic_key, TokenClass};
 use crate::rules::ir::EntityKind;
@@ -164,15 +165,15 @@ const INITIAL_SIM: f32 = 0.6;
 
 struct Weights {
     n: f32,
-    by_key: HashMap<String, f32>,
-    generic: HashMap<&'static str, ()>,
+    by_key: FxHashMap<String, f32>,
+    generic: FxHashMap<&'static str, ()>,
 }
 
 fn weights() -> &'static Weights {
     static W: OnceLock<Weights> = OnceLock::new();
     W.get_or_init(|| {
         let mut n = 35_000.0;
-        let mut by_key: HashMap<String, f32> = HashMap::new();
+        let mut by_key: FxHashMap<String, f32> = FxHashMap::default();
         for line in TOKEN_FREQ.lines() {
             let Some((tok, count)) = line.split_once('\t') else {
                 continue;
@@ -321,7 +322,9 @@ impl fmt::Display for Basis {
     }
 }
 
-/// Edits allowed between two tokens whose shorter one has `len` characters.
+/// Edits allowed between two tokens whose longer one has `len` characters. (Retrieval
+/// finds every such pair: within this budget, the shorter token never needs more
+/// deletions than its own budget to reach a common variant.)
 pub(crate) fn budget(len: usize) -> usize {
     match len {
         0..=2 => 0,
@@ -338,9 +341,10 @@ pub(crate) fn word_sim(at: &str, ak: &str, bt: &str, bk: &str) -> (f32, Basis) {
     word_sim_budget(at, ak, bt, bk, usize::MAX)
 }
 
-/// [`word_sim`] with the edit budget capped at `max_budget`. Typos are counted on the
-/// phonetic keys (so that retrieval needs deletion variants of keys only) and graded
-/// with the Jaro-Winkler similarity of the texts.
+/// [`word_sim`] with the edit budget capped at `max_budget`. A typo is counted on the
+/// texts or on the phonetic keys, whichever is closer, with the budget of the longer
+/// one; it is graded by edits per length and Jaro-Winkler, and short words lose more
+/// per edit (one letter of a three-letter syllable makes another syllable).
 pub(crate) fn word_sim_budget(
     at: &str,
     ak: &str,
@@ -354,26 +358,98 @@ pub(crate) fn word_sim_budget(
     if ak == bk && !ak.is_empty() && at.len() >= 2 && bt.len() >= 2 {
         return (PHONETIC_SIM, Basis::Phonetic);
     }
-    let b = budget(ak.len().min(bk.len())).min(max_budget);
-    let d = if b == 0 || ak.len().abs_diff(bk.len()) > b {
-        usize::MAX
-    } else {
-        strsim::damerau_levenshtein(ak, bk)
-    };
-    if d > b {
-        if at.len() <= SKELETON_MAX_LEN && bt.len() <= SKELETON_MAX_LEN {
-            let sk = skeleton(ak);
-            if sk.len() >= 2 && sk == skeleton(bk) {
-                return (SKELETON_SIM, Basis::Consonants);
-            }
+    let mut best: Option<(usize, usize)> = None; // (edits, longest)
+    for (a, b) in [(at, bt), (ak, bk)] {
+        let longest = a.len().max(b.len());
+        let k = budget(longest).min(max_budget);
+        if k == 0 || a.len().abs_diff(b.len()) > k {
+            continue;
         }
-        return (0.0, Basis::Exact);
+        let Some(d) = osa_within(a.as_bytes(), b.as_bytes(), k) else {
+            continue;
+        };
+        let better = match best {
+            None => true,
+            Some((bd, bl)) => (d as f32 / longest as f32) < (bd as f32 / bl as f32),
+        };
+        if d <= k && better {
+            best = Some((d, longest));
+        }
     }
-    let longest = ak.len().max(bk.len()).max(1) as f32;
-    let jw = strsim::jaro_winkler(at, bt) as f32;
-    let s = PHONETIC_SIM * (0.5 * (1.0 - d as f32 / longest) + 0.5 * jw);
-    (s, Basis::Typo { edits: d as u8 })
+    if let Some((d, longest)) = best {
+        let jw = strsim::jaro_winkler(at, bt) as f32;
+        // A swap of two letters keeps the syllable recognisable; other edits of a short
+        // word make another one.
+        let swapped = d == 1 && at.len() == bt.len() && {
+            let (mut x, mut y) = (at.as_bytes().to_vec(), bt.as_bytes().to_vec());
+            x.sort_unstable();
+            y.sort_unstable();
+            x == y
+        };
+        let short = if swapped {
+            0.0
+        } else {
+            SHORT_WORD_PENALTY * (SHORT_WORD_LEN.saturating_sub(longest)) as f32
+        };
+        let s = PHONETIC_SIM * (0.5 * (1.0 - d as f32 / longest.max(1) as f32) + 0.5 * jw) - short;
+        return (s.max(0.05), Basis::Typo { edits: d as u8 });
+    }
+    if at.len() <= SKELETON_MAX_LEN && bt.len() <= SKELETON_MAX_LEN {
+        let sk = skeleton(ak);
+        if sk.len() >= 2 && sk == skeleton(bk) {
+            return (SKELETON_SIM, Basis::Consonants);
+        }
+    }
+    (0.0, Basis::Exact)
 }
+
+/// The optimal-string-alignment (restricted Damerau-Levenshtein) distance of two ASCII
+/// words when it is at most `k`, computed without allocating: this runs for every
+/// candidate word retrieval looks at. Longer words go to `strsim::osa_distance`.
+fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    const MAX: usize = 40;
+    if a.len() >= MAX || b.len() >= MAX {
+        let (sa, sb) = (std::str::from_utf8(a).ok()?, std::str::from_utf8(b).ok()?);
+        let d = strsim::osa_distance(sa, sb);
+        return (d <= k).then_some(d);
+    }
+    // Three rows of the distance table, rotated: row i % 3 is current.
+    let mut rows = [[0u8; MAX]; 3];
+    for (j, slot) in rows[2].iter_mut().enumerate().take(b.len() + 1) {
+        *slot = j as u8;
+    }
+    let (mut p2, mut p1, mut cu) = (1usize, 2usize, 0usize);
+    for (i, &ca) in a.iter().enumerate() {
+        let [r0, r1, r2] = &mut rows;
+        let (prev2, prev, cur): (&[u8; MAX], &[u8; MAX], &mut [u8; MAX]) = match (p2, p1, cu) {
+            (1, 2, 0) => (r1, r2, r0),
+            (2, 0, 1) => (r2, r0, r1),
+            _ => (r0, r1, r2),
+        };
+        cur[0] = (i + 1) as u8;
+        let mut row_min = cur[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = u8::from(ca != cb);
+            let mut v = (cur[j] + 1).min(prev[j + 1] + 1).min(prev[j] + cost);
+            if i > 0 && j > 0 && ca != cb && a[i - 1] == cb && b[j - 1] == ca {
+                v = v.min(prev2[j - 1] + 1);
+            }
+            cur[j + 1] = v;
+            row_min = row_min.min(v);
+        }
+        if usize::from(row_min) > k {
+            return None;
+        }
+        (p2, p1, cu) = (p1, cu, p2);
+    }
+    let d = usize::from(rows[p1][b.len()]);
+    (d <= k).then_some(d)
+}
+
+/// Typos in words shorter than this many letters lose [`SHORT_WORD_PENALTY`] per
+/// missing letter.
+const SHORT_WORD_LEN: usize = 6;
+const SHORT_WORD_PENALTY: f32 = 0.06;
 
 /// Similarity of two tokens in [0, 1]; 0 when they do not align.
 pub(crate) fn token_sim(a: &Tok, b: &Tok) -> (f32, Basis) {
@@ -441,10 +517,17 @@ pub(crate) trait Sims {
     fn get(&self, q: Run, j: usize) -> (f32, Basis);
 }
 
-/// Concatenated text and key of a run of words, or `None` if it holds a non-word.
+/// Whether tokens can form a run: words and initials (`Chol U` = `Cholu`), at least one word.
+pub(crate) fn runnable<'a>(mut toks: impl Iterator<Item = &'a Tok> + Clone) -> bool {
+    toks.clone()
+        .all(|t| matches!(t.class, TokenClass::Word | TokenClass::Initial))
+        && toks.any(|t| t.class == TokenClass::Word)
+}
+
+/// Concatenated text and key of a run of words, or `None` if it cannot form a run.
 pub(crate) fn run_text(toks: &[Tok], run: Run) -> Option<(String, String)> {
     let slice = toks.get(run.range())?;
-    if slice.iter().any(|t| t.class != TokenClass::Word) {
+    if !runnable(slice.iter()) {
         return None;
     }
     let text: String = slice.iter().map(|t| &*t.text).collect();
@@ -458,6 +541,11 @@ const LEGAL_ONE_SIDED: f32 = 0.99;
 const ORDER_CHANGED: f32 = 0.97;
 const KIND_DIFFERENT: f32 = 0.85;
 const NO_WORD_ALIGNED: f32 = 0.5;
+/// A match resting on less aligned weight than one rare word (only generic words:
+/// `KOREA ... DEVELOPMENT BANK`) keeps this share of its score at least, scaling up to
+/// all of it at [`INFO_FULL`].
+const INFO_FLOOR: f32 = 0.5;
+const INFO_FULL: f32 = 1.0;
 /// The best score a pair that is not identical after normalization can get.
 pub const MAX_NON_IDENTICAL: f64 = 0.99;
 
@@ -528,7 +616,6 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         }
     }
     let mut pairs = greedy(&mut cands);
-    let (qmask, cmask) = covered(&pairs);
     let all_q = Run {
         start: 0,
         len: nq as u8,
@@ -539,14 +626,22 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         len: nc as u8,
     }
     .mask();
-    let weak = pairs.iter().any(|p| p.sim < 0.85);
-    if qmask != all_q || cmask != all_c || weak {
-        // Some tokens are left: try runs of adjacent words against single tokens.
-        add_runs(q, c, sims, &mut cands);
+    let (good_q, good_c) = pairs
+        .iter()
+        .filter(|p| p.sim >= 0.85)
+        .fold((0u64, 0u64), |(a, b), p| (a | p.q.mask(), b | p.c.mask()));
+    if good_q != all_q || good_c != all_c {
+        // Some tokens are left or poorly aligned: try runs of adjacent words against
+        // single tokens among them.
+        add_runs(q, c, sims, &mut cands, all_q & !good_q, all_c & !good_c);
         pairs = greedy(&mut cands);
     }
     let mut mq = 0.0f32;
     let mut mc = 0.0f32;
+    let mut info = 0.0f32;
+    // Aligned words count with the lighter of their two weights on both sides: a
+    // misspelled common word (`KOREAS`, unknown, so weight 1) is still the common word.
+    let (mut wq, mut wc) = (wq, wc);
     let mut any_word = false;
     let mut identical = true;
     for p in &pairs {
@@ -555,8 +650,12 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
             .get(p.q.range())
             .map_or(0.0, |s| s.iter().map(|t| t.weight).sum());
         let cw: f32 = p.c.range().filter_map(|j| c.tok(j)).map(|t| t.weight).sum();
-        mq += p.sim * pw;
-        mc += p.sim * cw;
+        let w = pw.min(cw);
+        wq -= pw - w;
+        wc -= cw - w;
+        mq += p.sim * w;
+        mc += p.sim * w;
+        info += w;
         let qt = q.toks.get(p.q.start as usize).map(|t| t.class);
         if p.basis != Basis::Initial && qt != Some(TokenClass::Initial) {
             any_word = true;
@@ -569,7 +668,15 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     if qmask != all_q || cmask != all_c {
         identical = false;
     }
-    let mut s = (mq + mc) / (wq + wc);
+    // Each name's aligned share, averaged: a screened name fully found inside a longer
+    // listed name (a missing middle name or patronymic) keeps half its credit.
+    let mut s = 0.5 * (mq / wq + mc / wc);
+    if info < INFO_FULL {
+        let factor = INFO_FLOOR + (1.0 - INFO_FLOOR) * info / INFO_FULL;
+        s *= factor;
+        out.adjustments
+            .push(("little distinctive text aligned", factor as f64));
+    }
     if !any_word {
         s *= NO_WORD_ALIGNED;
         out.adjustments
@@ -578,7 +685,8 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     // Legal forms.
     if q.legal.as_slice() != c_legal {
         identical = false;
-        // A legal form on one side only, or shared in part, is a small difference.
+        // One side silent about its legal form, or the two sharing one, is a weaker
+        // difference than two distinct forms.
         let factor = if q.legal.is_empty()
             || c_legal.is_empty()
             || q.legal.iter().any(|l| c_legal.contains(l))
@@ -648,8 +756,17 @@ fn greedy(cands: &mut [Pair]) -> Vec<Pair> {
     out
 }
 
-/// Adds alignments of runs of 2 or 3 adjacent words with single tokens, both ways.
-fn add_runs<C: CandToks + ?Sized, S: Sims>(q: &Prepared, c: &C, sims: &S, cands: &mut Vec<Pair>) {
+/// Adds alignments of runs of 2 or 3 adjacent words with single tokens, both ways,
+/// among the tokens left open (`open_q`, `open_c`): a run must hold an open token, and
+/// the single token it meets must be open.
+fn add_runs<C: CandToks + ?Sized, S: Sims>(
+    q: &Prepared,
+    c: &C,
+    sims: &S,
+    cands: &mut Vec<Pair>,
+    open_q: u64,
+    open_c: u64,
+) {
     let nq = q.toks.len();
     let nc = c.len();
     for len in 2..=3u8 {
@@ -658,11 +775,11 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(q: &Prepared, c: &C, sims: &S, cands:
                 start: start as u8,
                 len,
             };
-            if q.toks
-                .get(run.range())
-                .is_some_and(|s| s.iter().all(|t| t.class == TokenClass::Word))
-            {
-                for j in 0..nc {
+            if run.mask() & open_q == 0 {
+                continue;
+            }
+            if q.toks.get(run.range()).is_some_and(|s| runnable(s.iter())) {
+                for j in (0..nc).filter(|j| open_c & (1u64 << j) != 0) {
                     let (sim, basis) = sims.get(run, j);
                     if sim > 0.0 {
                         cands.push(Pair {
@@ -683,18 +800,36 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(q: &Prepared, c: &C, sims: &S, cands:
                 start: start as u8,
                 len,
             };
-            let toks: Option<Vec<&Tok>> = run.range().map(|j| c.tok(j)).collect();
-            let Some(toks) = toks else { continue };
-            if toks.iter().any(|t| t.class != TokenClass::Word) {
+            if run.mask() & open_c == 0 {
                 continue;
             }
-            let text: String = toks.iter().map(|t| &*t.text).collect();
-            let key = phonetic_key(&text);
-            for (i, qt) in q.toks.iter().enumerate() {
-                if qt.class != TokenClass::Word {
-                    continue;
-                }
-                let (sim, basis) = word_sim_budget(&qt.text, &qt.key, &text, &key, RUN_BUDGET);
+            let toks: Option<Vec<&Tok>> = run.range().map(|j| c.tok(j)).collect();
+            let Some(toks) = toks else { continue };
+            if !runnable(toks.iter().copied()) {
+                continue;
+            }
+            let run_len: usize = toks.iter().map(|t| t.text.len()).sum();
+            let open_words = q.toks.iter().enumerate().filter(|(i, qt)| {
+                open_q & (1u64 << i) != 0
+                    && qt.class == TokenClass::Word
+                    && qt.text.len().abs_diff(run_len) <= RUN_LEN_SLACK
+            });
+            let mut joined: Option<(String, String)> = None;
+            for (i, qt) in open_words {
+                let (text, key) = joined.get_or_insert_with(|| {
+                    let text: String = toks.iter().map(|t| &*t.text).collect();
+                    let key = phonetic_key(&text);
+                    (text, key)
+                });
+                let (text, key) = (&*text, &*key);
+                // A typo against a run of listed words only for long screened words,
+                // which retrieval finds by the trigrams of the words they contain.
+                let k = if qt.text.len() >= RUN_TYPO_MIN_LEN {
+                    RUN_BUDGET
+                } else {
+                    0
+                };
+                let (sim, basis) = word_sim_budget(&qt.text, &qt.key, text, key, k);
                 if sim > 0.0 {
                     cands.push(Pair {
                         q: Run {
@@ -710,6 +845,12 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(q: &Prepared, c: &C, sims: &S, cands:
         }
     }
 }
+
+/// Screened words at least this long may align with a run of listed words despite a typo.
+pub(crate) const RUN_TYPO_MIN_LEN: usize = 10;
+
+/// A word is compared with a run of words only if their lengths differ by at most this.
+const RUN_LEN_SLACK: usize = 3;
 
 /// Similarities computed on the spot, for [`compare`].
 pub(crate) struct Direct<'a, C: CandToks + ?Sized> {
@@ -727,7 +868,7 @@ impl<C: CandToks + ?Sized> Sims for Direct<'_, C> {
                 Some(qt) => token_sim(qt, ct),
                 None => (0.0, Basis::Exact),
             }
-        } else if ct.class != TokenClass::Word {
+        } else if !matches!(ct.class, TokenClass::Word | TokenClass::Initial) {
             (0.0, Basis::Exact)
         } else {
             match run_text(&self.q.toks, q) {

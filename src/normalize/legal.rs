@@ -45,6 +45,8 @@ struct Entry {
 struct Table {
     /// First token → entries, longest first.
     by_first: HashMap<String, Vec<Entry>>,
+    /// One-word forms of 7 letters or more, for misspellings (`CORPOARTION`).
+    long_words: Vec<(String, String)>,
 }
 
 fn table() -> &'static Table {
@@ -76,10 +78,25 @@ fn table() -> &'static Table {
         for (canon, alias) in EXTRA {
             add(canon, alias, false);
         }
+        add("jv", "jv", true);
         for entries in by_first.values_mut() {
             entries.sort_by_key(|e| std::cmp::Reverse(e.tokens.len()));
         }
-        Table { by_first }
+        let mut long_words: Vec<(String, String)> = by_first
+            .values()
+            .flatten()
+            .filter(|e| e.tokens.len() == 1)
+            .filter_map(|e| {
+                let w = e.tokens.first()?;
+                (w.len() >= 7 && w.is_ascii()).then(|| (w.clone(), e.canon.clone()))
+            })
+            .collect();
+        long_words.sort();
+        long_words.dedup();
+        Table {
+            by_first,
+            long_words,
+        }
     })
 }
 
@@ -112,8 +129,29 @@ pub fn mark_legal_forms(tokens: &[String], classes: &mut [Option<String>]) {
                 }
             }
         }
+        if matched == 0 && (i == 0 || i + 1 == n || i + 2 == n) && n > 1 {
+            if let Some(canon) = tokens.get(i).and_then(|w| misspelled_form(t, w)) {
+                if let Some(slot) = classes.get_mut(i) {
+                    *slot = Some(canon);
+                }
+            }
+        }
         i += matched.max(1);
     }
+}
+
+/// The canonical form of a one-word legal form that `word` misspells by one edit (two
+/// from 9 letters), at the edges of a name only.
+fn misspelled_form(t: &Table, word: &str) -> Option<String> {
+    if word.len() < 7 {
+        return None;
+    }
+    let k = if word.len() >= 9 { 2 } else { 1 };
+    t.long_words
+        .iter()
+        .filter(|(w, _)| w.len().abs_diff(word.len()) <= k)
+        .find(|(w, _)| strsim::osa_distance(w, word) <= k)
+        .map(|(_, c)| c.clone())
 }
 
 /// The canonical legal form of `text` when all of it is one legal form.

@@ -96,6 +96,11 @@ pub fn fold(text: &str) -> String {
             continue;
         }
         if is_combining_mark(c) {
+            // Accents on Latin, Greek and Cyrillic letters go; vowel signs of other
+            // scripts (Devanagari, Arabic) are letters and stay with their run.
+            if !run.is_empty() && !matches!(run_script, Script::Cyrillic | Script::Greek) {
+                run.push(c);
+            }
             continue;
         }
         if let Some(p) = punctuation(c) {
@@ -160,6 +165,7 @@ pub fn tokenize(folded: &str, person: bool) -> Vec<String> {
         if piece.is_empty() {
             continue;
         }
+        let piece = split_digits(&piece);
         if piece.contains('.') {
             let parts: Vec<&str> = piece.split('.').filter(|p| !p.is_empty()).collect();
             let all_letters = parts.len() >= 2
@@ -169,11 +175,37 @@ pub fn tokenize(folded: &str, person: bool) -> Vec<String> {
             if all_letters && !person {
                 out.push(parts.concat());
             } else {
-                out.extend(parts.into_iter().map(str::to_owned));
+                for part in parts {
+                    out.extend(part.split(' ').filter(|p| !p.is_empty()).map(str::to_owned));
+                }
             }
         } else {
-            out.push(piece);
+            out.extend(
+                piece
+                    .split(' ')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
+            );
         }
+    }
+    out
+}
+
+/// Puts a space between letters and digits (`jin2` → `jin 2`, `p533` → `p 533`), so
+/// that vessel numbers stand apart however they are written.
+fn split_digits(piece: &str) -> String {
+    let mut out = String::with_capacity(piece.len() + 2);
+    let mut prev: Option<char> = None;
+    for c in piece.chars() {
+        if let Some(p) = prev {
+            if (p.is_ascii_digit() && c.is_ascii_alphabetic())
+                || (p.is_ascii_alphabetic() && c.is_ascii_digit())
+            {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+        prev = Some(c);
     }
     out
 }
@@ -221,6 +253,37 @@ const STOPWORDS: &[&str] = &[
     "prezident",
 ];
 
+/// Abbreviations in company names, written out.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("bk", "bank"),
+    ("bnk", "bank"),
+    ("trdg", "trading"),
+    ("intl", "international"),
+    ("int'l", "international"),
+    ("natl", "national"),
+    ("dev", "development"),
+    ("devt", "development"),
+    ("mfg", "manufacturing"),
+    ("engg", "engineering"),
+    ("assn", "association"),
+    ("svcs", "services"),
+    ("grp", "group"),
+    ("hldgs", "holdings"),
+    ("mgmt", "management"),
+    ("tech", "technology"),
+    ("ind", "industrial"),
+    ("shpg", "shipping"),
+    ("invt", "investment"),
+];
+
+/// The written-out form of an abbreviation used in company names.
+pub fn expand_abbreviation(word: &str) -> Option<&'static str> {
+    ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| *a == word)
+        .map(|(_, b)| *b)
+}
+
 /// Whether `word` (folded) is a stopword.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
@@ -263,6 +326,10 @@ pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
                     TokenClass::Initial
                 } else {
                     TokenClass::Word
+                };
+                let text = match expand_abbreviation(&text) {
+                    Some(full) if !person => full.to_string(),
+                    _ => text,
                 };
                 out.push(Token { text, class });
             }
