@@ -165,17 +165,17 @@ fn scalar_text(s: Scalar) -> String {
     }
 }
 
-fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = Scalar::deserialize(d)?;
     Ok(scalar_text(s))
 }
 
-fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let s: Option<Scalar> = Option::deserialize(d)?;
     Ok(s.map(scalar_text).filter(|t| !t.trim().is_empty()))
 }
 
-fn de_opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+pub(crate) fn de_opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     let s: Option<Scalar> = Option::deserialize(d)?;
     match s {
         None => Ok(None),

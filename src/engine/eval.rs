@@ -41,7 +41,7 @@ pub struct CategoryEvidence {
 }
 
 /// A piece of matched text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Span {
     /// `term` or `hs`.
     pub kind: String,

@@ -1,5 +1,12 @@
 //! Screening: the only place where rules and matching meet.
 //!
-//! [`eval`] walks compiled rule conditions over the facts gathered for one order.
+//! [`eval`] walks compiled rule conditions over the facts gathered for one order;
+//! [`screener`] gathers those facts (names, vessels, goods, places) and combines the fired
+//! rules into a decision.
 
 pub mod eval;
+pub mod screener;
+
+pub use screener::{
+    Allowed, CategoryResult, Hit, ListVersion, NameMatch, OrderDecision, ScreenOptions, Screener,
+};

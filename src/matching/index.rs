@@ -620,7 +620,6 @@ impl NameIndex {
             .map(|(_, t)| t.weight)
             .sum();
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
-        let mut dbg_scored = 0;
         for &name in &sc.touched {
             let i = name as usize;
             if threshold > 0.0 {
@@ -652,7 +651,6 @@ impl NameIndex {
             let Some(rec) = inner.names.get(i) else {
                 continue;
             };
-            dbg_scored += 1;
             let view = View {
                 ids: &rec.toks,
                 vocab: &inner.vocab,
@@ -674,16 +672,6 @@ impl NameIndex {
             if o.score > entry.0 {
                 *entry = (o.score, name, o);
             }
-        }
-        if std::env::var_os("EMBARGO_DEBUG").is_some() {
-            eprintln!(
-                "DEBUG {} touched {} scored {} partial {} {}",
-                query.name,
-                sc.touched.len(),
-                dbg_scored,
-                partial_vocab.len(),
-                partial_names.len()
-            );
         }
         let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
             .into_iter()

@@ -1,0 +1,479 @@
+//! The screener: one compiled ruleset plus the indexes built from it, shared by every
+//! thread, turning an order into a decision with evidence.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::eval::{
+    self, CategoryEvidence, CompiledPlaces, Defaults, EntityEvidence, Evidence, Facts, PartyFacts,
+    Span,
+};
+use crate::goods::{Classifier, EvidenceKind, GoodsLine};
+use crate::matching::{IndexedName, NameIndex, NameQuery, SearchOptions};
+use crate::order::Order;
+use crate::reference;
+use crate::rules::ir::{Cond, EntityKind, Strength};
+use crate::rules::{Decision, Ruleset};
+
+/// Thresholds and limits of screening.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScreenOptions {
+    /// Score at or above which rules without `score >=` take a name to be the listed
+    /// party.
+    pub block_threshold: f64,
+    /// Lowest score reported by name matching.
+    pub review_threshold: f64,
+    /// Most entity hits considered per name.
+    pub limit: usize,
+}
+
+impl Default for ScreenOptions {
+    fn default() -> Self {
+        ScreenOptions {
+            block_threshold: 0.92,
+            review_threshold: 0.85,
+            limit: 10,
+        }
+    }
+}
+
+/// A compiled ruleset with its name index and goods classifier. Cheap to clone, and
+/// `Send + Sync`: build one and share it.
+#[derive(Clone)]
+pub struct Screener {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    ruleset: Ruleset,
+    names: NameIndex,
+    imo: HashMap<String, Vec<usize>>,
+    classifier: Classifier,
+    places: Vec<CompiledPlaces>,
+    options: ScreenOptions,
+    /// The lowest score any rule accepts: names are searched down to it once, and each
+    /// rule then keeps the hits at its own threshold.
+    floor: f64,
+    engine: String,
+    lists: Vec<ListVersion>,
+}
+
+/// Which version of a list a decision used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListVersion {
+    /// The list name.
+    pub name: String,
+    /// Its as-of date.
+    pub as_of: String,
+}
+
+/// One reason for a decision: a rule that fired and what made it fire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's decision.
+    pub decision: Decision,
+    /// The rule's reason.
+    pub reason: String,
+    /// What matched, where.
+    #[serde(flatten)]
+    pub evidence: Evidence,
+}
+
+/// The decision on one order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderDecision {
+    /// The order's id.
+    pub id: String,
+    /// `clear`, `review` or `block`.
+    pub decision: Decision,
+    /// Every rule that fired, with its evidence.
+    pub hits: Vec<Hit>,
+    /// Entity hits suppressed by an allowance, with the allowance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<Allowed>,
+    /// The ruleset's content hash.
+    pub ruleset: String,
+    /// The engine and its version.
+    pub engine: String,
+    /// The list versions screened against.
+    pub lists: Vec<ListVersion>,
+}
+
+/// An entity hit an allowance suppressed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Allowed {
+    /// The allowance's id.
+    pub allow: String,
+    /// The input field.
+    pub field: String,
+    /// The suppressed match.
+    #[serde(flatten)]
+    pub hit: EntityEvidence,
+}
+
+/// A listed entity a name matched (the contract's `match` hit).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct NameMatch {
+    /// `SOURCE:ID` of the entity.
+    pub entity: String,
+    /// The listed name or alias that matched.
+    pub name: String,
+    /// Similarity in [0, 1].
+    pub score: f64,
+    /// The entity's kind.
+    pub kind: String,
+    /// The lists the entity is on.
+    pub lists: Vec<String>,
+    /// The entity's sanctions programs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<String>,
+}
+
+/// A goods category a line falls in (the contract's `classify` category).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct CategoryResult {
+    /// The category id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its tags (`luxury`, `export-ban`, `import-ban`, ...).
+    pub tags: Vec<String>,
+    /// Its legal basis citations.
+    pub basis: Vec<String>,
+    /// The terms and codes found, with character spans in the description.
+    pub evidence: Vec<Span>,
+    /// The value of one item in USD, when the category has a threshold and the value
+    /// was known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_value_usd: Option<f64>,
+}
+
+fn min_score(cond: &Cond, default: f64, floor: &mut f64) {
+    match cond {
+        Cond::And(v) | Cond::Or(v) => v.iter().for_each(|c| min_score(c, default, floor)),
+        Cond::Not(c) => min_score(c, default, floor),
+        Cond::PartyMatches { min_score: s, .. } | Cond::VesselMatches { min_score: s, .. } => {
+            *floor = floor.min(s.unwrap_or(default));
+        }
+        _ => {}
+    }
+}
+
+fn span(e: crate::goods::Evidence) -> Span {
+    Span {
+        kind: match e.kind {
+            EvidenceKind::Term => "term",
+            EvidenceKind::Hs => "hs",
+        }
+        .to_string(),
+        text: e.text,
+        start: e.start,
+        end: e.end,
+    }
+}
+
+/// IMO digits of an identifier or route field (`IMO 9176187` -> `9176187`).
+fn imo_digits(text: &str) -> Option<String> {
+    let d: String = text.chars().filter(char::is_ascii_digit).collect();
+    (d.len() == 7).then_some(d)
+}
+
+impl Screener {
+    /// Builds the name index and classifier for `ruleset`.
+    pub fn new(ruleset: Ruleset, options: ScreenOptions) -> Screener {
+        let mut names = Vec::new();
+        let mut imo: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, e) in ruleset.entities.iter().enumerate() {
+            let entity = k as u32;
+            let mut add = |name: &str, weak: bool| {
+                let mut n = IndexedName::new(entity, name, e.kind);
+                n.weak = weak;
+                n.countries = e.countries.clone();
+                names.push(n);
+            };
+            add(&e.name, false);
+            for a in &e.aliases {
+                add(&a.name, a.strength == Strength::Weak);
+            }
+            for id in &e.identifiers {
+                if id.scheme == "imo" {
+                    if let Some(d) = imo_digits(&id.value) {
+                        imo.entry(d).or_default().push(k);
+                    }
+                }
+            }
+        }
+        let mut floor = options.review_threshold.min(options.block_threshold);
+        for r in &ruleset.rules {
+            min_score(&r.when, options.block_threshold, &mut floor);
+        }
+        let places = ruleset.rules.iter().map(|r| CompiledPlaces::new(&r.when)).collect();
+        let lists = ruleset
+            .lists
+            .iter()
+            .map(|l| ListVersion {
+                name: l.name.clone(),
+                as_of: l.as_of.clone(),
+            })
+            .collect();
+        Screener {
+            inner: Arc::new(Inner {
+                names: NameIndex::build(names),
+                imo,
+                classifier: Classifier::new(&ruleset),
+                places,
+                options,
+                floor,
+                engine: format!("embargo {}", env!("CARGO_PKG_VERSION")),
+                lists,
+                ruleset,
+            }),
+        }
+    }
+
+    /// The ruleset screened against.
+    pub fn ruleset(&self) -> &Ruleset {
+        &self.inner.ruleset
+    }
+
+    /// The name index.
+    pub fn names(&self) -> &NameIndex {
+        &self.inner.names
+    }
+
+    /// The goods classifier.
+    pub fn classifier(&self) -> &Classifier {
+        &self.inner.classifier
+    }
+
+    /// Finds the listed entities `query` names, best first: at most `limit`, each
+    /// scoring at least `threshold` (0 returns the best `limit` whatever their score).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::engine::{ScreenOptions, Screener};
+    /// use embargo::matching::NameQuery;
+    /// use embargo::rules::{load_str, CompileOptions};
+    ///
+    /// let text = r#"
+    /// list un { title "UN" as_of "2026-02-27" }
+    /// entity un:KPe.001 { kind organization name "KOREA MINING DEVELOPMENT TRADING CORPORATION" alias "KOMID" }
+    /// "#;
+    /// let ruleset = load_str("t.emb", text, &CompileOptions::default()).ruleset.expect("compiles");
+    /// let screener = Screener::new(ruleset, ScreenOptions::default());
+    /// let hits = screener.match_name(&NameQuery::new("Korea Mining Development Trading Corp"), 0.8, 5);
+    /// assert_eq!(hits[0].entity, "un:KPe.001");
+    /// assert_eq!(hits[0].lists, ["un"]);
+    /// ```
+    pub fn match_name(&self, query: &NameQuery, threshold: f64, limit: usize) -> Vec<NameMatch> {
+        let rs = &self.inner.ruleset;
+        let opts = SearchOptions { threshold, limit };
+        self.inner
+            .names
+            .search(query, &opts)
+            .into_iter()
+            .filter_map(|h| {
+                let e = rs.entities.get(h.entity as usize)?;
+                Some(NameMatch {
+                    entity: e.id.clone(),
+                    name: h.name,
+                    score: h.score,
+                    kind: e.kind.as_str().to_string(),
+                    lists: rs.lists.get(e.list).map(|l| l.name.clone()).into_iter().collect(),
+                    programs: e.programs.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The categories `line` falls in, with their evidence.
+    pub fn classify(&self, line: &GoodsLine) -> Vec<CategoryResult> {
+        let rs = &self.inner.ruleset;
+        self.inner
+            .classifier
+            .classify(line)
+            .into_iter()
+            .filter_map(|m| {
+                let c = rs.categories.get(m.category)?;
+                Some(CategoryResult {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    tags: c.tags.clone(),
+                    basis: c.basis.clone(),
+                    evidence: m.evidence.into_iter().map(span).collect(),
+                    unit_value_usd: m.unit_value_usd,
+                })
+            })
+            .collect()
+    }
+
+    /// The screening options in force.
+    pub fn options(&self) -> ScreenOptions {
+        self.inner.options
+    }
+
+    /// The list versions screened against.
+    pub fn lists(&self) -> &[ListVersion] {
+        &self.inner.lists
+    }
+
+    fn entity_evidence(&self, entity: usize, name: String, score: f64, by: &str) -> EntityEvidence {
+        let id = self
+            .inner
+            .ruleset
+            .entities
+            .get(entity)
+            .map(|e| e.id.clone())
+            .unwrap_or_default();
+        EntityEvidence {
+            entity,
+            entity_id: id,
+            name,
+            score,
+            by: by.to_string(),
+        }
+    }
+
+    fn allowance(&self, entity: usize, party_name: &str, country: Option<&str>) -> Option<String> {
+        let rs = &self.inner.ruleset;
+        let id = &rs.entities.get(entity)?.id;
+        let today = crate::rules::compile::today_utc();
+        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        rs.allows
+            .iter()
+            .find(|a| {
+                a.entity.as_ref().is_none_or(|e| e == id)
+                    && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
+                    && a.country.as_ref().is_none_or(|c| {
+                        country.and_then(reference::country_code).is_some_and(|q| q == c)
+                    })
+                    && a.expires.as_ref().is_none_or(|x| x.as_str() >= today.as_str())
+            })
+            .map(|a| a.id.clone())
+    }
+
+    /// Gathers what the matchers find in `order`.
+    fn facts(&self, order: &Order, allowed: &mut Vec<Allowed>) -> Facts {
+        let inner = &self.inner;
+        let opts = SearchOptions {
+            threshold: inner.floor,
+            limit: inner.options.limit.max(1),
+        };
+        let mut facts = Facts::default();
+        for (k, p) in order.parties.iter().enumerate() {
+            let mut pf = PartyFacts {
+                role: p.role.as_ref().map(|r| r.trim().to_lowercase()),
+                country: p.country.clone(),
+                address: p.address.clone(),
+                hits: Vec::new(),
+            };
+            if let Some(name) = p.name.as_deref().filter(|n| !n.trim().is_empty()) {
+                let mut q = NameQuery::new(name);
+                q.country = p.country.as_deref().and_then(reference::country_code).map(str::to_string);
+                for h in inner.names.search(&q, &opts) {
+                    let ev = self.entity_evidence(h.entity as usize, h.name, h.score, "name");
+                    match self.allowance(ev.entity, name, p.country.as_deref()) {
+                        Some(allow) => allowed.push(Allowed {
+                            allow,
+                            field: format!("parties[{k}].name"),
+                            hit: ev,
+                        }),
+                        None => pf.hits.push(ev),
+                    }
+                }
+            }
+            facts.parties.push(pf);
+        }
+        match order.route.imo.as_deref().and_then(imo_digits) {
+            Some(digits) => {
+                for &e in inner.imo.get(&digits).into_iter().flatten() {
+                    facts.vessel.push(self.entity_evidence(e, format!("IMO {digits}"), 1.0, "imo"));
+                }
+            }
+            None => {
+                if let Some(vessel) = order.route.vessel.as_deref().filter(|v| !v.trim().is_empty()) {
+                    let q = NameQuery::new(vessel).kind(EntityKind::Vessel);
+                    for h in inner.names.search(&q, &opts) {
+                        facts.vessel.push(self.entity_evidence(h.entity as usize, h.name, h.score, "name"));
+                    }
+                }
+            }
+        }
+        let mut total = Some(0.0);
+        for g in &order.goods {
+            let line = GoodsLine {
+                description: g.description.clone().unwrap_or_default(),
+                hs: g.hs.clone(),
+                value: g.value,
+                currency: g.currency.clone(),
+                quantity: g.quantity,
+            };
+            let matches = inner.classifier.classify(&line);
+            facts.goods.push(
+                matches
+                    .into_iter()
+                    .map(|m| CategoryEvidence {
+                        category: m.category,
+                        category_id: inner
+                            .ruleset
+                            .categories
+                            .get(m.category)
+                            .map(|c| c.id.clone())
+                            .unwrap_or_default(),
+                        evidence: m.evidence.into_iter().map(span).collect(),
+                    })
+                    .collect(),
+            );
+            if let Some(v) = g.value {
+                let cur = g.currency.as_deref().unwrap_or("USD");
+                total = match (total, inner.ruleset.to_usd(v, cur)) {
+                    (Some(t), Some(u)) => Some(t + u),
+                    _ => None,
+                };
+            }
+        }
+        facts.total_usd = total;
+        facts.origin = order.route.origin.clone();
+        facts.destination = order.route.destination.clone();
+        facts.via = order.route.via.clone();
+        facts
+    }
+
+    /// Screens one order.
+    pub fn screen(&self, order: &Order) -> OrderDecision {
+        let inner = &self.inner;
+        let mut allowed = Vec::new();
+        let facts = self.facts(order, &mut allowed);
+        let defaults = Defaults {
+            score: inner.options.block_threshold,
+        };
+        let mut hits = Vec::new();
+        for (rule, places) in inner.ruleset.rules.iter().zip(&inner.places) {
+            if let Some(evidence) = eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults) {
+                for e in evidence {
+                    hits.push(Hit {
+                        rule: rule.id.clone(),
+                        decision: rule.decision,
+                        reason: rule.reason.clone(),
+                        evidence: e,
+                    });
+                }
+            }
+        }
+        let decision = eval::combine(hits.iter().map(|h| h.decision));
+        OrderDecision {
+            id: order.id.clone(),
+            decision,
+            hits,
+            allowed,
+            ruleset: inner.ruleset.hash().to_string(),
+            engine: inner.engine.clone(),
+            lists: inner.lists.clone(),
+        }
+    }
+}
