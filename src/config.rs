@@ -31,12 +31,11 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchingSettings {
-    /// Lowest score reported as a hit by `match` and used by rules with no `score >=`
-    /// in a `review` decision. Default 0.85.
-    pub review_threshold: f64,
-    /// Score at or above which rules with no `score >=` treat a name as the listed
-    /// party. Default 0.92.
-    pub block_threshold: f64,
+    /// Score at or above which a name is taken to match a listed name: the lowest score
+    /// `match` reports, and the threshold of rules with no `score >=` of their own
+    /// (rules that review a grey zone below it state their own lower score). Default:
+    /// [`crate::matching::DEFAULT_THRESHOLD`], chosen on the labelled evaluation sets.
+    pub threshold: f64,
     /// Most hits returned per name. Default 10.
     pub limit: usize,
 }
@@ -44,8 +43,7 @@ pub struct MatchingSettings {
 impl Default for MatchingSettings {
     fn default() -> Self {
         MatchingSettings {
-            review_threshold: 0.85,
-            block_threshold: 0.92,
+            threshold: crate::matching::DEFAULT_THRESHOLD,
             limit: 10,
         }
     }
@@ -210,11 +208,8 @@ impl Settings {
                 message: format!("{name}: {what}"),
             })
         };
-        if !(0.0..=1.0).contains(&m.review_threshold) || !(0.0..=1.0).contains(&m.block_threshold) {
-            return bad("matching thresholds must be between 0 and 1");
-        }
-        if m.review_threshold > m.block_threshold {
-            return bad("matching.review_threshold must not be above matching.block_threshold");
+        if !(0.0..=1.0).contains(&m.threshold) {
+            return bad("matching.threshold must be between 0 and 1");
         }
         if m.limit == 0 {
             return bad("matching.limit must be at least 1");
@@ -249,7 +244,7 @@ mod tests {
 
     #[test]
     fn thresholds_are_checked() {
-        let err = Settings::from_toml("e.toml", "[matching]\nblock_threshold = 1.5\n");
+        let err = Settings::from_toml("e.toml", "[matching]\nthreshold = 1.5\n");
         assert!(err.is_err());
     }
 }

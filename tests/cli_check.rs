@@ -92,17 +92,13 @@ fn bad_settings_are_located() {
     let dir = std::env::temp_dir().join(format!("embargo-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let cfg = dir.join("embargo.toml");
-    std::fs::write(
-        &cfg,
-        "[matching]\nreview_threshold = 0.8\nblok_threshold = 0.9\n",
-    )
-    .expect("write");
+    std::fs::write(&cfg, "[matching]\nlimit = 5\nthreshhold = 0.9\n").expect("write");
     let cfg = cfg.to_string_lossy().into_owned();
     let out = embargo(&["--config", &cfg, "check"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains(&format!("{cfg}:3:1: unknown field `blok_threshold`")),
+        stderr.contains(&format!("{cfg}:3:1: unknown field `threshhold`")),
         "{stderr}"
     );
 }

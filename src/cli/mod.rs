@@ -14,8 +14,11 @@ use embargo::rules::{self, CompileOptions, Ruleset};
 
 mod check;
 mod classify;
+mod compare;
 mod fmt;
 mod import;
+mod matches;
+mod screen;
 
 /// What a subcommand reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +66,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Screen orders (JSON lines or CSV) and write one decision per order.
+    Screen(screen::ScreenArgs),
+    /// Find the listed entities a name matches.
+    Match(matches::MatchArgs),
+    /// Score the similarity of two names.
+    Compare(compare::CompareArgs),
     /// Validate rules and print a summary; every error as FILE:LINE:COL.
     Check(check::CheckArgs),
     /// Print rules files in canonical form.
@@ -109,7 +118,6 @@ impl Context {
 
     /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
     /// printed and the command fails; warnings are not repeated outside `check`.
-    #[allow(dead_code, reason = "used by the commands that screen")]
     pub fn ruleset(&self, args: &RulesArgs) -> Result<Ruleset, Failure> {
         let checked = self.check_rules(args)?;
         match checked.ruleset {
@@ -163,6 +171,9 @@ pub fn run() -> ExitCode {
     let result = settings(cli.config.as_ref()).and_then(|settings| {
         let ctx = Context { settings };
         match &cli.command {
+            Command::Screen(a) => screen::run(&ctx, a),
+            Command::Match(a) => matches::run(&ctx, a),
+            Command::Compare(a) => compare::run(a),
             Command::Check(a) => check::run(&ctx, a),
             Command::Fmt(a) => fmt::run(&ctx, a),
             Command::Classify(a) => classify::run(&ctx, a),

@@ -25,6 +25,9 @@ pub struct EntityEvidence {
     pub score: f64,
     /// `name` or the identifier scheme that matched (`imo`).
     pub by: String,
+    /// Why the score is what it is (aligned words), when explanations are on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
 }
 
 /// A goods category a line fell in.
@@ -84,6 +87,9 @@ pub struct PartyFacts {
     pub address: Option<String>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,
+    /// Entities the name matched below the score `hits` were searched to, filled on
+    /// first use.
+    pub deeper: std::cell::OnceCell<Vec<EntityEvidence>>,
 }
 
 /// One reason a rule fired.
@@ -158,11 +164,23 @@ impl CompiledPlaces {
     }
 }
 
-/// Thresholds for tests that do not state their own `score >=`.
-#[derive(Debug, Clone, Copy)]
-pub struct Defaults {
+/// Deeper name hits of one party (by position), searched down to the lowest score any
+/// rule asks for.
+pub type DeeperSearch<'a> = &'a dyn Fn(usize) -> Vec<EntityEvidence>;
+
+/// Thresholds for tests that do not state their own `score >=`, and how to find name
+/// hits below the score the facts were gathered at.
+#[derive(Clone, Copy)]
+pub struct Defaults<'a> {
     /// Score at or above which a name is taken to match.
     pub score: f64,
+    /// The score down to which `PartyFacts::hits` were searched.
+    pub searched_to: f64,
+    /// Searches one party's name down to the lowest score of any rule; asked only when
+    /// a test below `searched_to` is reached, so rules that put a cheap test first
+    /// (`party in hubs and party matches ... score >= 0.55`) pay for it only when it
+    /// matters.
+    pub deeper: Option<DeeperSearch<'a>>,
 }
 
 /// Evaluates `cond`; `Some(evidence)` when it holds.
@@ -171,7 +189,7 @@ pub fn evaluate(
     facts: &Facts,
     ruleset: &ir::RulesetData,
     places: &CompiledPlaces,
-    defaults: Defaults,
+    defaults: Defaults<'_>,
 ) -> Option<Vec<Evidence>> {
     let mut next_place = 0;
     eval(cond, facts, ruleset, places, defaults, &mut next_place)
@@ -197,7 +215,7 @@ fn eval(
     facts: &Facts,
     rs: &ir::RulesetData,
     places: &CompiledPlaces,
-    defaults: Defaults,
+    defaults: Defaults<'_>,
     cursor: &mut usize,
 ) -> Option<Vec<Evidence>> {
     match cond {
@@ -243,7 +261,13 @@ fn eval(
                 if !roles_ok(roles, p.role.as_ref()) {
                     continue;
                 }
-                for h in &p.hits {
+                let hits = match defaults.deeper {
+                    Some(deeper) if min < defaults.searched_to => {
+                        p.deeper.get_or_init(|| deeper(k))
+                    }
+                    _ => &p.hits,
+                };
+                for h in hits {
                     let accepted = rs.entities.get(h.entity).is_some_and(|e| filter.accepts(e));
                     if h.score >= min && accepted {
                         ev.push(Evidence::Entity {
@@ -440,8 +464,18 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
             .iter()
             .filter_map(|r| {
                 let places = CompiledPlaces::new(&r.when);
-                evaluate(&r.when, facts, &rs, &places, Defaults { score: 0.9 })
-                    .map(|_| (r.id.clone(), r.decision))
+                evaluate(
+                    &r.when,
+                    facts,
+                    &rs,
+                    &places,
+                    Defaults {
+                        score: 0.9,
+                        searched_to: 0.0,
+                        deeper: None,
+                    },
+                )
+                .map(|_| (r.id.clone(), r.decision))
             })
             .collect()
     }
@@ -473,6 +507,7 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
             name: String::new(),
             score,
             by: "name".into(),
+            explanation: None,
         };
         let mut facts = Facts {
             parties: vec![PartyFacts {

@@ -11,30 +11,45 @@ use super::eval::{
     Span,
 };
 use crate::goods::{Classifier, EvidenceKind, GoodsLine};
-use crate::matching::{IndexedName, NameIndex, NameQuery, SearchOptions};
+use crate::matching::{Basis, IndexedName, NameIndex, NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::reference;
 use crate::rules::ir::{Cond, EntityKind, Strength};
 use crate::rules::{Decision, Ruleset};
 
 /// Thresholds and limits of screening.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScreenOptions {
-    /// Score at or above which rules without `score >=` take a name to be the listed
-    /// party.
-    pub block_threshold: f64,
-    /// Lowest score reported by name matching.
-    pub review_threshold: f64,
+    /// Score at or above which rules without a `score >=` of their own take a name to
+    /// be the listed party.
+    pub threshold: f64,
     /// Most entity hits considered per name.
     pub limit: usize,
+    /// Attach to every name hit the explanation of its score (which words aligned
+    /// with which, and why).
+    pub explain: bool,
+    /// Screen only the entities of these lists (by list name); empty means all.
+    pub lists: Vec<String>,
 }
 
 impl Default for ScreenOptions {
     fn default() -> Self {
         ScreenOptions {
-            block_threshold: 0.92,
-            review_threshold: 0.85,
+            threshold: crate::matching::DEFAULT_THRESHOLD,
             limit: 10,
+            explain: true,
+            lists: Vec::new(),
+        }
+    }
+}
+
+impl From<&crate::config::Settings> for ScreenOptions {
+    fn from(s: &crate::config::Settings) -> Self {
+        ScreenOptions {
+            threshold: s.matching.threshold,
+            limit: s.matching.limit,
+            explain: s.output.explain,
+            lists: s.lists.enabled.clone(),
         }
     }
 }
@@ -56,6 +71,10 @@ struct Inner {
     /// The lowest score any rule accepts: names are searched down to it once, and each
     /// rule then keeps the hits at its own threshold.
     floor: f64,
+    /// The lowest score of rules that may test a name on every order: names are
+    /// searched down to it up front. Rules that first test something cheaper (`party
+    /// in hubs and party matches ... score >= 0.55`) search deeper only when that holds.
+    eager: f64,
     engine: String,
     lists: Vec<ListVersion>,
 }
@@ -131,6 +150,9 @@ pub struct NameMatch {
     /// The entity's sanctions programs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programs: Vec<String>,
+    /// Why the score is what it is, when explanations are on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
 }
 
 /// A goods category a line falls in (the contract's `classify` category).
@@ -150,6 +172,20 @@ pub struct CategoryResult {
     /// was known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_value_usd: Option<f64>,
+}
+
+/// Whether `cond` tests something other than names before any name: an `and` whose
+/// first part matches no names. Its name tests run only on the orders that pass.
+fn gated(cond: &Cond) -> bool {
+    fn tests_names(c: &Cond) -> bool {
+        match c {
+            Cond::And(v) | Cond::Or(v) => v.iter().any(tests_names),
+            Cond::Not(c) => tests_names(c),
+            Cond::PartyMatches { .. } | Cond::VesselMatches { .. } => true,
+            _ => false,
+        }
+    }
+    matches!(cond, Cond::And(v) if v.first().is_some_and(|first| !tests_names(first)))
 }
 
 fn min_score(cond: &Cond, default: f64, floor: &mut f64) {
@@ -176,6 +212,20 @@ fn span(e: crate::goods::Evidence) -> Span {
     }
 }
 
+/// Below the scores rules test on every order, fuzzy resemblance is noise; a hit there
+/// counts only when a distinctive word of the listed name (one that few listed names
+/// share: not `Korea`, `Trading`, nor a city several names carry) appears in the
+/// screened name, as written or romanized differently.
+fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
+    e.pairs.iter().any(|p| {
+        matches!(p.basis, Basis::Exact | Basis::Phonetic)
+            && p.query_weight.min(p.candidate_weight) >= DISTINCTIVE_WEIGHT
+    })
+}
+
+/// Word weight (1.0 for a word on one listed name) from which a word is distinctive.
+const DISTINCTIVE_WEIGHT: f64 = 0.9;
+
 /// IMO digits of an identifier or route field (`IMO 9176187` -> `9176187`).
 fn imo_digits(text: &str) -> Option<String> {
     let d: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -187,7 +237,17 @@ impl Screener {
     pub fn new(ruleset: Ruleset, options: ScreenOptions) -> Screener {
         let mut names = Vec::new();
         let mut imo: HashMap<String, Vec<usize>> = HashMap::new();
+        let enabled = |list: usize| {
+            options.lists.is_empty()
+                || ruleset
+                    .lists
+                    .get(list)
+                    .is_some_and(|l| options.lists.contains(&l.name))
+        };
         for (k, e) in ruleset.entities.iter().enumerate() {
+            if !enabled(e.list) {
+                continue;
+            }
             let entity = k as u32;
             let mut add = |name: &str, weak: bool| {
                 let mut n = IndexedName::new(entity, name, e.kind);
@@ -207,11 +267,19 @@ impl Screener {
                 }
             }
         }
-        let mut floor = options.review_threshold.min(options.block_threshold);
+        let mut floor = options.threshold;
+        let mut eager = options.threshold;
         for r in &ruleset.rules {
-            min_score(&r.when, options.block_threshold, &mut floor);
+            min_score(&r.when, options.threshold, &mut floor);
+            if !gated(&r.when) {
+                min_score(&r.when, options.threshold, &mut eager);
+            }
         }
-        let places = ruleset.rules.iter().map(|r| CompiledPlaces::new(&r.when)).collect();
+        let places = ruleset
+            .rules
+            .iter()
+            .map(|r| CompiledPlaces::new(&r.when))
+            .collect();
         let lists = ruleset
             .lists
             .iter()
@@ -228,6 +296,7 @@ impl Screener {
                 places,
                 options,
                 floor,
+                eager,
                 engine: format!("embargo {}", env!("CARGO_PKG_VERSION")),
                 lists,
                 ruleset,
@@ -284,8 +353,18 @@ impl Screener {
                     name: h.name,
                     score: h.score,
                     kind: e.kind.as_str().to_string(),
-                    lists: rs.lists.get(e.list).map(|l| l.name.clone()).into_iter().collect(),
+                    lists: rs
+                        .lists
+                        .get(e.list)
+                        .map(|l| l.name.clone())
+                        .into_iter()
+                        .collect(),
                     programs: e.programs.clone(),
+                    explanation: self
+                        .inner
+                        .options
+                        .explain
+                        .then(|| h.explanation.to_string()),
                 })
             })
             .collect()
@@ -313,8 +392,8 @@ impl Screener {
     }
 
     /// The screening options in force.
-    pub fn options(&self) -> ScreenOptions {
-        self.inner.options
+    pub fn options(&self) -> &ScreenOptions {
+        &self.inner.options
     }
 
     /// The list versions screened against.
@@ -322,7 +401,14 @@ impl Screener {
         &self.inner.lists
     }
 
-    fn entity_evidence(&self, entity: usize, name: String, score: f64, by: &str) -> EntityEvidence {
+    fn entity_evidence(
+        &self,
+        entity: usize,
+        name: String,
+        score: f64,
+        by: &str,
+        explanation: Option<String>,
+    ) -> EntityEvidence {
         let id = self
             .inner
             .ruleset
@@ -336,6 +422,7 @@ impl Screener {
             name,
             score,
             by: by.to_string(),
+            explanation,
         }
     }
 
@@ -343,25 +430,77 @@ impl Screener {
         let rs = &self.inner.ruleset;
         let id = &rs.entities.get(entity)?.id;
         let today = crate::rules::compile::today_utc();
-        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let fold = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
         rs.allows
             .iter()
             .find(|a| {
                 a.entity.as_ref().is_none_or(|e| e == id)
                     && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
                     && a.country.as_ref().is_none_or(|c| {
-                        country.and_then(reference::country_code).is_some_and(|q| q == c)
+                        country
+                            .and_then(reference::country_code)
+                            .is_some_and(|q| q == c)
                     })
-                    && a.expires.as_ref().is_none_or(|x| x.as_str() >= today.as_str())
+                    && a.expires
+                        .as_ref()
+                        .is_none_or(|x| x.as_str() >= today.as_str())
             })
             .map(|a| a.id.clone())
+    }
+
+    /// The entities party `k`'s name matches, minus those an allowance suppresses
+    /// (recorded in `allowed` when given).
+    fn party_hits(
+        &self,
+        k: usize,
+        p: &crate::order::Party,
+        opts: &SearchOptions,
+        mut allowed: Option<&mut Vec<Allowed>>,
+        echo_below: f64,
+    ) -> Vec<EntityEvidence> {
+        let inner = &self.inner;
+        let Some(name) = p.name.as_deref().filter(|n| !n.trim().is_empty()) else {
+            return Vec::new();
+        };
+        let mut q = NameQuery::new(name);
+        q.country = p
+            .country
+            .as_deref()
+            .and_then(reference::country_code)
+            .map(str::to_string);
+        let mut hits = Vec::new();
+        for h in inner.names.search(&q, opts) {
+            if h.score < echo_below && !shares_distinctive_word(&h.explanation) {
+                continue;
+            }
+            let why = inner.options.explain.then(|| h.explanation.to_string());
+            let ev = self.entity_evidence(h.entity as usize, h.name, h.score, "name", why);
+            match self.allowance(ev.entity, name, p.country.as_deref()) {
+                Some(allow) => {
+                    if let Some(a) = allowed.as_deref_mut() {
+                        a.push(Allowed {
+                            allow,
+                            field: format!("parties[{k}].name"),
+                            hit: ev,
+                        });
+                    }
+                }
+                None => hits.push(ev),
+            }
+        }
+        hits
     }
 
     /// Gathers what the matchers find in `order`.
     fn facts(&self, order: &Order, allowed: &mut Vec<Allowed>) -> Facts {
         let inner = &self.inner;
         let opts = SearchOptions {
-            threshold: inner.floor,
+            threshold: inner.eager,
             limit: inner.options.limit.max(1),
         };
         let mut facts = Facts::default();
@@ -371,35 +510,40 @@ impl Screener {
                 country: p.country.clone(),
                 address: p.address.clone(),
                 hits: Vec::new(),
+                deeper: Default::default(),
             };
-            if let Some(name) = p.name.as_deref().filter(|n| !n.trim().is_empty()) {
-                let mut q = NameQuery::new(name);
-                q.country = p.country.as_deref().and_then(reference::country_code).map(str::to_string);
-                for h in inner.names.search(&q, &opts) {
-                    let ev = self.entity_evidence(h.entity as usize, h.name, h.score, "name");
-                    match self.allowance(ev.entity, name, p.country.as_deref()) {
-                        Some(allow) => allowed.push(Allowed {
-                            allow,
-                            field: format!("parties[{k}].name"),
-                            hit: ev,
-                        }),
-                        None => pf.hits.push(ev),
-                    }
-                }
-            }
+            pf.hits = self.party_hits(k, p, &opts, Some(allowed), 0.0);
             facts.parties.push(pf);
         }
         match order.route.imo.as_deref().and_then(imo_digits) {
             Some(digits) => {
                 for &e in inner.imo.get(&digits).into_iter().flatten() {
-                    facts.vessel.push(self.entity_evidence(e, format!("IMO {digits}"), 1.0, "imo"));
+                    facts.vessel.push(self.entity_evidence(
+                        e,
+                        format!("IMO {digits}"),
+                        1.0,
+                        "imo",
+                        None,
+                    ));
                 }
             }
             None => {
-                if let Some(vessel) = order.route.vessel.as_deref().filter(|v| !v.trim().is_empty()) {
+                if let Some(vessel) = order
+                    .route
+                    .vessel
+                    .as_deref()
+                    .filter(|v| !v.trim().is_empty())
+                {
                     let q = NameQuery::new(vessel).kind(EntityKind::Vessel);
                     for h in inner.names.search(&q, &opts) {
-                        facts.vessel.push(self.entity_evidence(h.entity as usize, h.name, h.score, "name"));
+                        let why = inner.options.explain.then(|| h.explanation.to_string());
+                        facts.vessel.push(self.entity_evidence(
+                            h.entity as usize,
+                            h.name,
+                            h.score,
+                            "name",
+                            why,
+                        ));
                     }
                 }
             }
@@ -449,18 +593,50 @@ impl Screener {
         let inner = &self.inner;
         let mut allowed = Vec::new();
         let facts = self.facts(order, &mut allowed);
-        let defaults = Defaults {
-            score: inner.options.block_threshold,
+        let deep_opts = SearchOptions {
+            threshold: inner.floor,
+            limit: inner.options.limit.max(1),
         };
-        let mut hits = Vec::new();
+        let deeper = |k: usize| match order.parties.get(k) {
+            Some(p) => self.party_hits(k, p, &deep_opts, None, inner.eager),
+            None => Vec::new(),
+        };
+        let defaults = Defaults {
+            score: inner.options.threshold,
+            searched_to: inner.eager,
+            deeper: Some(&deeper),
+        };
+        let mut fired: Vec<(&crate::rules::ir::Rule, Vec<Evidence>)> = Vec::new();
         for (rule, places) in inner.ruleset.rules.iter().zip(&inner.places) {
-            if let Some(evidence) = eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults) {
-                for e in evidence {
+            if let Some(mut evidence) =
+                eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults)
+            {
+                // `or` branches can cite the same match twice.
+                let mut k = 0;
+                while k < evidence.len() {
+                    if evidence[..k].contains(&evidence[k]) {
+                        evidence.remove(k);
+                    } else {
+                        k += 1;
+                    }
+                }
+                fired.push((rule, evidence));
+            }
+        }
+        // A match a more severe rule already cites adds nothing to a milder one: a
+        // blocked party is not also listed as worth a review.
+        let mut hits = Vec::new();
+        for (rule, evidence) in &fired {
+            for e in evidence {
+                let cited_higher = fired
+                    .iter()
+                    .any(|(other, ev)| other.decision > rule.decision && ev.contains(e));
+                if !cited_higher {
                     hits.push(Hit {
                         rule: rule.id.clone(),
                         decision: rule.decision,
                         reason: rule.reason.clone(),
-                        evidence: e,
+                        evidence: e.clone(),
                     });
                 }
             }

@@ -1,0 +1,118 @@
+//! `embargo match`: the listed entities one name matches, or those of JSON-line names
+//! on stdin.
+
+use std::io::{BufRead, BufWriter, Write};
+
+use clap::Args;
+use serde_json::Value;
+
+use embargo::api::{parse_kind, parse_request, MatchAnswer, MatchRequest};
+use embargo::engine::{ScreenOptions, Screener};
+use embargo::matching::NameQuery;
+use embargo::reference;
+
+use super::{Context, Exit, Failure, RulesArgs};
+
+/// Arguments of `embargo match`.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// What the name names: person, organization, vessel, aircraft or any.
+    #[arg(long, value_name = "K", default_value = "any")]
+    kind: String,
+    /// The party's country (ISO code or name); a soft signal.
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
+    /// Most hits per name (default: `matching.limit`, 10).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    limit: Option<u64>,
+    /// Lowest score reported (default: `matching.threshold`, 0.8); 0 returns the best
+    /// `--limit` whatever their score.
+    #[arg(long, value_name = "T", value_parser = unit_interval)]
+    threshold: Option<f64>,
+    /// Read `{"id","name","kind","country"}` lines from stdin and write one
+    /// `{"id","hits"}` line each, in input order.
+    #[arg(long)]
+    jsonl: bool,
+    /// The name to look up.
+    #[arg(required_unless_present = "jsonl", conflicts_with = "jsonl")]
+    name: Option<String>,
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err(format!("`{s}` is not a number between 0 and 1")),
+    }
+}
+
+/// Looks up one name (printing one JSON line) or every stdin line.
+pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
+    let kind = parse_kind(&args.kind).map_err(Failure)?;
+    let ruleset = ctx.ruleset(&args.rules)?;
+    let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
+    let threshold = args.threshold.unwrap_or(ctx.settings.matching.threshold);
+    let limit = args
+        .limit
+        .map_or(ctx.settings.matching.limit, |l| l as usize);
+    let lookup = |id: Value, name: &str, kind, country: Option<&str>, threshold, limit| {
+        let mut q = NameQuery::new(name);
+        q.kind = kind;
+        q.country = country
+            .and_then(reference::country_code)
+            .map(str::to_string);
+        MatchAnswer {
+            id,
+            hits: screener.match_name(&q, threshold, limit),
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if !args.jsonl {
+        let name = args.name.as_deref().unwrap_or("");
+        let answer = lookup(
+            Value::Null,
+            name,
+            kind,
+            args.country.as_deref(),
+            threshold,
+            limit,
+        );
+        serde_json::to_writer(&mut out, &answer)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(Exit::Ok);
+    }
+    let mut rejected = 0usize;
+    for (n, text) in std::io::stdin().lock().lines().enumerate() {
+        let text = text?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let answer = parse_request::<MatchRequest>(&text).and_then(|r| {
+            let name = r.name()?;
+            let k = r.kind()?.or(kind);
+            let country = r.country.as_deref().or(args.country.as_deref());
+            let t = r.threshold()?.unwrap_or(threshold);
+            let l = r.limit()?.unwrap_or(limit);
+            Ok(lookup(r.id.clone(), name, k, country, t, l))
+        });
+        match answer {
+            Ok(a) => {
+                serde_json::to_writer(&mut out, &a)?;
+                writeln!(out)?;
+            }
+            Err(message) => {
+                rejected += 1;
+                eprintln!("line {}: {message}", n + 1);
+            }
+        }
+    }
+    out.flush()?;
+    if rejected > 0 {
+        eprintln!("{rejected} line(s) rejected");
+        return Ok(Exit::Rejected);
+    }
+    Ok(Exit::Ok)
+}

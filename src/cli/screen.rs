@@ -1,0 +1,197 @@
+//! `embargo screen`: decisions for a file of orders (JSON lines or CSV), in input
+//! order, with a summary on stderr.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use embargo::batch::{self, Sinks};
+use embargo::engine::{ScreenOptions, Screener};
+use embargo::io::{CsvOrders, JsonlOrders, Record, Rejected};
+
+use super::{Context, Exit, Failure, RulesArgs};
+
+/// Input file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON order per line.
+    Jsonl,
+    /// A header row, then one order per row (see the README for the columns).
+    Csv,
+}
+
+/// Arguments of `embargo screen`.
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// Input format (default: from the file's extension, else jsonl).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write decisions here instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Also write rejected records here, one JSON line each (`{"line","id","error"}`).
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+    /// Worker threads (default: `batch.threads`, 0 = one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar, even on a terminal.
+    #[arg(long)]
+    no_progress: bool,
+    /// Orders file; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE")]
+    input: Option<PathBuf>,
+}
+
+fn format_of(args: &ScreenArgs) -> Format {
+    args.format.unwrap_or_else(|| match &args.input {
+        Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => Format::Csv,
+        _ => Format::Jsonl,
+    })
+}
+
+fn open_input(path: Option<&Path>) -> Result<(Box<dyn BufRead + Send>, Option<u64>), Failure> {
+    match path {
+        None => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
+        Some(p) if p.as_os_str() == "-" => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
+        Some(p) => {
+            let f = File::open(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?;
+            let size = f.metadata().ok().map(|m| m.len());
+            Ok((Box::new(BufReader::with_capacity(1 << 16, f)), size))
+        }
+    }
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>, Failure> {
+    let f = File::create(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    Ok(BufWriter::with_capacity(1 << 16, f))
+}
+
+/// Counts the bytes read so the progress bar can show how far through the file we are.
+struct Counting<R> {
+    inner: R,
+    bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.bytes
+            .fetch_add(amt as u64, std::sync::atomic::Ordering::Relaxed);
+        self.inner.consume(amt);
+    }
+}
+
+/// Screens every order of the input; exit 2 when some records were rejected.
+pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
+    let ruleset = ctx.ruleset(&args.rules)?;
+    let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
+    let threads = args.threads.unwrap_or(ctx.settings.batch.threads);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(|e| Failure(format!("cannot start worker threads: {e}")))?;
+
+    let (input, size) = open_input(args.input.as_deref())?;
+    let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let input = Counting {
+        inner: input,
+        bytes: bytes.clone(),
+    };
+    let records: Box<dyn Iterator<Item = std::io::Result<Record>>> = match format_of(args) {
+        Format::Jsonl => Box::new(JsonlOrders::new(input)),
+        Format::Csv => {
+            let orders = CsvOrders::new(input).map_err(Failure)?;
+            if !orders.ignored().is_empty() {
+                eprintln!("note: columns not read: {}", orders.ignored().join(", "));
+            }
+            Box::new(orders)
+        }
+    };
+
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(create(p)?),
+        None => Box::new(BufWriter::with_capacity(1 << 16, stdout.lock())),
+    };
+    let mut errors = match &args.errors {
+        Some(p) => Some(create(p)?),
+        None => None,
+    };
+
+    let show_progress =
+        ctx.settings.output.progress && !args.no_progress && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| match size {
+        Some(n) => ProgressBar::new(n).with_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta}) {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner(),
+    });
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(bytes.load(std::sync::atomic::Ordering::Relaxed));
+            b.set_message(format!("{done} orders"));
+        }
+    };
+    let report = |r: &Rejected| {
+        let id =
+            r.id.as_deref()
+                .map(|i| format!(" (order {i})"))
+                .unwrap_or_default();
+        let line = format!("line {}{id}: {}", r.line, r.error);
+        match &bar {
+            Some(b) => b.println(line),
+            None => eprintln!("{line}"),
+        }
+    };
+    let screen = |order: &embargo::order::Order| {
+        let decision = screener.screen(order);
+        let line = serde_json::to_string(&decision).unwrap_or_else(|e| {
+            // Serializing plain data cannot fail; say so in the output rather than lose
+            // the order if it ever does.
+            format!(
+                "{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}",
+                order.id
+            )
+        });
+        (decision.decision, line)
+    };
+    let summary = batch::run(
+        records,
+        ctx.settings.batch.chunk_size,
+        screen,
+        Sinks {
+            out: &mut out,
+            errors: errors.as_mut().map(|e| e as &mut dyn Write),
+            progress: Some(&progress),
+        },
+        &report,
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    eprintln!("{summary}");
+    if summary.rejected > 0 {
+        return Ok(Exit::Rejected);
+    }
+    Ok(Exit::Ok)
+}
