@@ -342,10 +342,14 @@ impl Screener {
     pub fn match_name(&self, query: &NameQuery, threshold: f64, limit: usize) -> Vec<NameMatch> {
         let rs = &self.inner.ruleset;
         let opts = SearchOptions { threshold, limit };
-        self.inner
-            .names
-            .search(query, &opts)
-            .into_iter()
+        // The index finds names that share something with the query; asked for the best
+        // names whatever their score, only a full scan can answer.
+        let hits = if threshold <= 0.0 {
+            self.inner.names.search_brute_force(query, &opts)
+        } else {
+            self.inner.names.search(query, &opts)
+        };
+        hits.into_iter()
             .filter_map(|h| {
                 let e = rs.entities.get(h.entity as usize)?;
                 Some(NameMatch {

@@ -766,7 +766,8 @@ impl NameIndex {
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
             apply_query_factors(&mut o, query, rec);
-            if o.score < opts.threshold || o.score <= 0.0 {
+            // Threshold 0 asks for the best names whatever their score, zero included.
+            if o.score < opts.threshold || (o.score <= 0.0 && opts.threshold > 0.0) {
                 continue;
             }
             let entry =
