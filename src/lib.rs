@@ -40,6 +40,7 @@ pub mod api;
 pub mod batch;
 pub mod config;
 pub mod engine;
+mod error;
 pub mod goods;
 pub mod import;
 pub mod io;
@@ -49,3 +50,9 @@ pub mod order;
 pub mod places;
 pub mod reference;
 pub mod rules;
+
+pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};
+pub use error::Error;
+pub use matching::{compare, NameQuery};
+pub use order::Order;
+pub use rules::{Decision, Ruleset};

@@ -84,6 +84,23 @@ pub struct Route {
 }
 
 impl Order {
+    /// Reads one order from JSON and validates it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let order = embargo::Order::from_json(r#"{"id": "PO-1", "route": {"destination": "North Korea"}}"#)?;
+    /// assert_eq!(order.route.destination.as_deref(), Some("North Korea"));
+    /// assert!(embargo::Order::from_json(r#"{"parties": []}"#).is_err());
+    /// # Ok::<(), embargo::Error>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Order, crate::Error> {
+        let order: Order =
+            serde_json::from_str(text).map_err(|e| crate::Error::InvalidOrder(e.to_string()))?;
+        order.validate().map_err(crate::Error::InvalidOrder)?;
+        Ok(order)
+    }
+
     /// Checks what deserialization cannot: a non-empty id, values and quantities that
     /// are finite and not negative, HS codes of 4 to 10 digits.
     pub fn validate(&self) -> Result<(), String> {

@@ -226,6 +226,17 @@ fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
 /// Word weight (1.0 for a word on one listed name) from which a word is distinctive.
 const DISTINCTIVE_WEIGHT: f64 = 0.9;
 
+/// Splits `NAME (SHORT)` into the name and the short form, when the parenthesis ends
+/// the name and holds one word.
+fn parenthesized_short_form(name: &str) -> Option<(&str, &str)> {
+    let body = name.trim_end().strip_suffix(')')?;
+    let open = body.rfind('(')?;
+    let short = body[open + 1..].trim();
+    let base = body[..open].trim_end();
+    let one_word = !short.is_empty() && !short.contains(char::is_whitespace);
+    (one_word && !base.is_empty()).then_some((base, short))
+}
+
 /// IMO digits of an identifier or route field (`IMO 9176187` -> `9176187`).
 fn imo_digits(text: &str) -> Option<String> {
     let d: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -250,10 +261,21 @@ impl Screener {
             }
             let entity = k as u32;
             let mut add = |name: &str, weak: bool| {
-                let mut n = IndexedName::new(entity, name, e.kind);
-                n.weak = weak;
-                n.countries = e.countries.clone();
-                names.push(n);
+                let mut push = |text: &str, weak: bool| {
+                    let mut n = IndexedName::new(entity, text, e.kind);
+                    n.weak = weak;
+                    n.countries = e.countries.clone();
+                    names.push(n);
+                };
+                push(name, weak);
+                // Lists write a short form after the name ("OCEAN MARITIME MANAGEMENT
+                // COMPANY, LIMITED (OMM)"): an alias, not a word every spelling of the
+                // name must carry. Index the name without it, and the short form as an
+                // alias of its own (weak: short forms collide).
+                if let Some((base, short)) = parenthesized_short_form(name) {
+                    push(base, weak);
+                    push(short, true);
+                }
             };
             add(&e.name, false);
             for a in &e.aliases {
@@ -627,22 +649,33 @@ impl Screener {
                 fired.push((rule, evidence));
             }
         }
-        // A match a more severe rule already cites adds nothing to a milder one: a
-        // blocked party is not also listed as worth a review.
+        // A name match a more severe rule (or an earlier rule of the same decision)
+        // already cites adds nothing: a blocked party is not also listed as worth a
+        // review. A rule left with none of its name matches is covered by the rule that
+        // cites them, and drops out with its context (places, goods).
         let mut hits = Vec::new();
-        for (rule, evidence) in &fired {
-            for e in evidence {
-                let cited_higher = fired
-                    .iter()
-                    .any(|(other, ev)| other.decision > rule.decision && ev.contains(e));
-                if !cited_higher {
-                    hits.push(Hit {
-                        rule: rule.id.clone(),
-                        decision: rule.decision,
-                        reason: rule.reason.clone(),
-                        evidence: e.clone(),
-                    });
-                }
+        for (k, (rule, evidence)) in fired.iter().enumerate() {
+            let cited_before = |e: &Evidence| {
+                matches!(e, Evidence::Entity { .. })
+                    && fired.iter().enumerate().any(|(j, (other, ev))| {
+                        (other.decision > rule.decision
+                            || (other.decision == rule.decision && j < k))
+                            && ev.contains(e)
+                    })
+            };
+            let is_name = |e: &&Evidence| matches!(e, Evidence::Entity { .. });
+            let names = evidence.iter().filter(is_name).count();
+            let kept: Vec<&Evidence> = evidence.iter().filter(|e| !cited_before(e)).collect();
+            if names > 0 && !kept.iter().any(is_name) {
+                continue;
+            }
+            for e in kept {
+                hits.push(Hit {
+                    rule: rule.id.clone(),
+                    decision: rule.decision,
+                    reason: rule.reason.clone(),
+                    evidence: e.clone(),
+                });
             }
         }
         let decision = eval::combine(hits.iter().map(|h| h.decision));
@@ -655,5 +688,26 @@ impl Screener {
             engine: inner.engine.clone(),
             lists: inner.lists.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_in_parentheses_are_split_off() {
+        assert_eq!(
+            parenthesized_short_form("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"),
+            Some(("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", "OMM"))
+        );
+        assert_eq!(
+            parenthesized_short_form("FOREIGN TRADE BANK (FTB) "),
+            Some(("FOREIGN TRADE BANK", "FTB"))
+        );
+        assert_eq!(parenthesized_short_form("KWANGSON TRADING (HK) LTD"), None);
+        assert_eq!(parenthesized_short_form("RI (a.k.a. LI) Chol"), None);
+        assert_eq!(parenthesized_short_form("(OMM)"), None);
+        assert_eq!(parenthesized_short_form("X (two words)"), None);
     }
 }

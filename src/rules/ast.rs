@@ -369,6 +369,12 @@ impl Decision {
     }
 }
 
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `rule NAME { when ... then DECISION "reason" }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {

@@ -20,3 +20,63 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use ir::Ruleset;
 pub use load::{load_embedded, load_paths, load_str, Checked, LoadError};
 pub use span::{FileId, SourceFile, SourceMap, Span};
+
+impl Checked {
+    /// The ruleset, or every error as [`crate::Error::InvalidRules`]. Warnings (an old
+    /// list) do not stop it.
+    pub fn into_ruleset(self) -> Result<Ruleset, crate::Error> {
+        let errors = self.error_count();
+        match self.ruleset {
+            Some(r) if errors == 0 => Ok(r),
+            _ => Err(crate::Error::InvalidRules {
+                errors: errors.max(1),
+                report: self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| d.render(&self.sources))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            }),
+        }
+    }
+}
+
+impl Ruleset {
+    /// The default ruleset compiled into the library from the repository's `rules/`:
+    /// the OFAC SDN and consolidated lists, the UN consolidated list, the EU DPRK
+    /// designations, the DPRK luxury-goods and trade-ban categories, and the DPRK
+    /// decision rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rules = embargo::Ruleset::embedded()?;
+    /// assert!(rules.entities.len() > 10_000);
+    /// assert!(rules.lists.iter().any(|l| l.name == "un"));
+    /// # Ok::<(), embargo::Error>(())
+    /// ```
+    pub fn embedded() -> Result<Ruleset, crate::Error> {
+        load_embedded(&CompileOptions::default()).into_ruleset()
+    }
+
+    /// Rules from files and folders (folders are read recursively for `*.emb`).
+    pub fn from_paths<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<Ruleset, crate::Error> {
+        let paths: Vec<std::path::PathBuf> =
+            paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
+        load_paths(&paths, &CompileOptions::default())?.into_ruleset()
+    }
+
+    /// Rules from a string; `name` appears in diagnostics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = embargo::Ruleset::from_text("mine.emb", "rule r { when party matches any then blok \"x\" }")
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("mine.emb:1:"));
+    /// ```
+    pub fn from_text(name: &str, text: &str) -> Result<Ruleset, crate::Error> {
+        load_str(name, text, &CompileOptions::default()).into_ruleset()
+    }
+}
