@@ -1,7 +1,7 @@
 //! The rule language: source text -> syntax tree -> compiled ruleset.
 //!
 //! - [`parser`] turns text into an [`ast::File`] and diagnostics;
-//! - [`print`] prints a tree back in canonical form;
+//! - [`mod@print`] prints a tree back in canonical form;
 //! - [`compile`] validates trees and builds an immutable [`Ruleset`];
 //! - [`load`] finds files (folders, includes, the embedded default) and runs the pipeline.
 
