@@ -21,7 +21,9 @@ const ORDERS: u64 = 2_000;
 
 fn orders() -> Vec<String> {
     let mut rng = gen_orders::Rng::new(11);
-    (0..ORDERS).map(|i| gen_orders::order(i, &mut rng)).collect()
+    (0..ORDERS)
+        .map(|i| gen_orders::order(i, &mut rng))
+        .collect()
 }
 
 fn screen_all(screener: &Screener, lines: &[String]) -> usize {
@@ -52,8 +54,12 @@ fn main() {
         .measurement_time(Duration::from_secs(20));
     let mut group = c.benchmark_group("screen");
     group.throughput(Throughput::Elements(ORDERS));
-    group.bench_function("baseline-mini-rules", |b| b.iter(|| screen_all(&mini, &lines)));
-    group.bench_function("full-default-rules", |b| b.iter(|| screen_all(&full, &lines)));
+    group.bench_function("baseline-mini-rules", |b| {
+        b.iter(|| screen_all(&mini, &lines))
+    });
+    group.bench_function("full-default-rules", |b| {
+        b.iter(|| screen_all(&full, &lines))
+    });
     group.finish();
     c.final_summary();
 }

@@ -207,3 +207,42 @@ pub fn parse_request<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, St
     }
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_requests_are_lenient_and_name_the_fault() {
+        let r: ClassifyRequest =
+            parse_request(r#"{"id":"a","description":"x","hs":870324,"value":"1,000"}"#)
+                .expect("valid");
+        let line = r.line().expect("a line");
+        assert_eq!(r.id, Value::String("a".into()));
+        assert_eq!(line.hs.as_deref(), Some("870324"));
+        assert_eq!(line.value, Some(1000.0));
+        assert!(parse_request::<ClassifyRequest>("{").is_err());
+        assert!(parse_request::<ClassifyRequest>("[]").is_err());
+        let no_text: ClassifyRequest = parse_request(r#"{"id":1}"#).expect("parses");
+        assert!(no_text.line().is_err());
+        assert!(parse_request::<ClassifyRequest>(r#"{"description":"x","value":"lots"}"#).is_err());
+        let negative: ClassifyRequest =
+            parse_request(r#"{"description":"x","value":-1}"#).expect("parses");
+        assert!(negative.line().is_err());
+    }
+
+    #[test]
+    fn match_requests_check_their_ranges() {
+        let r: MatchRequest =
+            parse_request(r#"{"name":"KOMID","limit":"5","threshold":0.5,"kind":"any"}"#)
+                .expect("valid");
+        assert_eq!(r.limit(), Ok(Some(5)));
+        assert_eq!(r.threshold(), Ok(Some(0.5)));
+        assert_eq!(r.kind(), Ok(None));
+        let bad: MatchRequest =
+            parse_request(r#"{"name":" ","limit":0,"threshold":2}"#).expect("parses");
+        assert!(bad.name().is_err());
+        assert!(bad.limit().is_err());
+        assert!(bad.threshold().is_err());
+    }
+}

@@ -8,5 +8,6 @@ pub mod eval;
 pub mod screener;
 
 pub use screener::{
-    Allowed, CategoryResult, Hit, ListVersion, NameMatch, OrderDecision, ScreenOptions, Screener,
+    category_results, Allowed, CategoryResult, Hit, ListVersion, NameMatch, OrderDecision,
+    ScreenOptions, Screener,
 };

@@ -199,6 +199,28 @@ fn min_score(cond: &Cond, default: f64, floor: &mut f64) {
     }
 }
 
+/// Classifier matches as the categories they name, with titles, tags and basis from
+/// `ruleset` (the one the classifier was built from).
+pub fn category_results(
+    ruleset: &Ruleset,
+    matches: Vec<crate::goods::CategoryMatch>,
+) -> Vec<CategoryResult> {
+    matches
+        .into_iter()
+        .filter_map(|m| {
+            let c = ruleset.categories.get(m.category)?;
+            Some(CategoryResult {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                tags: c.tags.clone(),
+                basis: c.basis.clone(),
+                evidence: m.evidence.into_iter().map(span).collect(),
+                unit_value_usd: m.unit_value_usd,
+            })
+        })
+        .collect()
+}
+
 fn span(e: crate::goods::Evidence) -> Span {
     Span {
         kind: match e.kind {
@@ -398,23 +420,7 @@ impl Screener {
 
     /// The categories `line` falls in, with their evidence.
     pub fn classify(&self, line: &GoodsLine) -> Vec<CategoryResult> {
-        let rs = &self.inner.ruleset;
-        self.inner
-            .classifier
-            .classify(line)
-            .into_iter()
-            .filter_map(|m| {
-                let c = rs.categories.get(m.category)?;
-                Some(CategoryResult {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                    tags: c.tags.clone(),
-                    basis: c.basis.clone(),
-                    evidence: m.evidence.into_iter().map(span).collect(),
-                    unit_value_usd: m.unit_value_usd,
-                })
-            })
-            .collect()
+        category_results(&self.inner.ruleset, self.inner.classifier.classify(line))
     }
 
     /// The screening options in force.
