@@ -5,7 +5,8 @@
 //! ```text
 //! cargo run --release --example loadgen -- --addr 127.0.0.1:8080 [--path /v1/screen]
 //!     [--get] [--connections 8] [--seconds 10] [--rate 2000] [--hard-every 25]
-//!     [--label NAME] [--header]
+//!     [--label NAME] [--header] [--server-pid PID]
+//! cargo run --release --example loadgen -- --print-orders N [--hard-every 25]
 //! ```
 //!
 //! Without `--rate` the load is closed-loop (each connection sends its next request
@@ -34,6 +35,8 @@ struct Options {
     header: bool,
     token: Option<String>,
     hard_every: usize,
+    print_orders: Option<usize>,
+    server_pid: Option<u32>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -48,6 +51,8 @@ fn parse_args() -> Result<Options, String> {
         header: false,
         token: std::env::var("EMBARGO_TOKEN").ok(),
         hard_every: 25,
+        print_orders: None,
+        server_pid: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -74,6 +79,20 @@ fn parse_args() -> Result<Options, String> {
                 )
             }
             "--label" => o.label = value("--label")?,
+            "--server-pid" => {
+                o.server_pid = Some(
+                    value("--server-pid")?
+                        .parse()
+                        .map_err(|e| format!("--server-pid: {e}"))?,
+                )
+            }
+            "--print-orders" => {
+                o.print_orders = Some(
+                    value("--print-orders")?
+                        .parse()
+                        .map_err(|e| format!("--print-orders: {e}"))?,
+                )
+            }
             "--hard-every" => {
                 o.hard_every = value("--hard-every")?
                     .parse()
@@ -245,6 +264,19 @@ fn worker(o: Arc<Options>, k: usize, bodies: Arc<Vec<String>>, stop: Arc<AtomicB
     out
 }
 
+/// CPU seconds (user + system) a process has used so far, from `/proc` (Linux);
+/// `None` elsewhere. Clock ticks are taken to be 100 per second, as on every Linux
+/// build that matters here.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -261,8 +293,16 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let Some(n) = o.print_orders {
+        // The same orders as JSON lines, for `embargo screen`: the engine alone.
+        for body in orders(n, o.hard_every) {
+            println!("{body}");
+        }
+        return;
+    }
     let bodies = Arc::new(orders(4096, o.hard_every));
     let stop = Arc::new(AtomicBool::new(false));
+    let cpu_before = o.server_pid.and_then(cpu_seconds);
     let started = Instant::now();
     let handles: Vec<_> = (0..o.connections)
         .map(|k| {
@@ -284,12 +324,20 @@ fn main() {
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
+    // Server CPU per answered request: a figure the other load on a shared machine
+    // does not move much, unlike requests per second.
+    let cpu_per_request = match (cpu_before, o.server_pid.and_then(cpu_seconds)) {
+        (Some(a), Some(b)) if !latencies.is_empty() => {
+            format!("{:.0}", (b - a) * 1e6 / latencies.len() as f64)
+        }
+        _ => "-".to_string(),
+    };
     if o.header {
-        println!("| load | connections | target req/s | requests | errors | req/s | p50 ms | p99 ms | max ms |");
-        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        println!("| load | connections | target req/s | requests | errors | req/s | p50 ms | p99 ms | max ms | server CPU µs/req |");
+        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     }
     println!(
-        "| {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        "| {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
         o.label,
         o.connections,
         o.rate.map_or("max".to_string(), |r| format!("{r:.0}")),
@@ -299,6 +347,7 @@ fn main() {
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
         percentile(&latencies, 1.0),
+        cpu_per_request,
     );
     if let Some(e) = first_error {
         eprintln!(

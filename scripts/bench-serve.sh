@@ -39,17 +39,29 @@ echo "machine: $(nproc) cores; server and load generator share them"
 echo
 
 loadgen=target/release/examples/loadgen
+run() { "$loadgen" --addr "$addr" --server-pid "$server_pid" "$@"; }
 # Warm-up: first requests touch cold pages of the index.
-"$loadgen" --addr "$addr" --seconds 2 --connections "$CONNECTIONS" >/dev/null
-"$loadgen" --addr "$addr" --get --path /healthz --seconds "$SECONDS_PER_RUN" \
+run --seconds 2 --connections "$CONNECTIONS" >/dev/null
+run --get --path /healthz --seconds "$SECONDS_PER_RUN" \
     --connections "$CONNECTIONS" --label "GET /healthz (baseline)" --header
-"$loadgen" --addr "$addr" --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" \
+run --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" \
     --label "POST /v1/screen, 1 order, 1 in 25 listed"
-"$loadgen" --addr "$addr" --seconds "$SECONDS_PER_RUN" --connections 16 --rate 2000 \
+run --seconds "$SECONDS_PER_RUN" --connections 16 --rate 2000 \
     --label "POST /v1/screen, 1 order, 1 in 25 listed"
-"$loadgen" --addr "$addr" --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" \
+run --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" \
     --hard-every 4 --label "POST /v1/screen, 1 order, 1 in 4 listed"
+# The engine alone on the same orders, no HTTP: `embargo screen` on one thread; its
+# CPU per order (less the CPU of starting up, measured on a one-order file) is the
+# floor under the service's CPU per request.
+"$loadgen" --print-orders 4096 > "$work/orders.jsonl"
+head -n1 "$work/orders.jsonl" > "$work/one.jsonl"
+TIMEFORMAT='%U %S'
+cpu() { { time target/release/embargo screen --threads 1 --no-progress "$1" -o /dev/null >/dev/null 2>&1; } 2>&1; }
+startup="$(cpu "$work/one.jsonl")"
+full="$(cpu "$work/orders.jsonl")"
+engine_us="$(echo "$startup $full" | awk '{ printf "%.0f", (($3 + $4) - ($1 + $2)) * 1e6 / 4095 }')"
 echo
+echo "engine alone (embargo screen, same order mix, 1 thread, no HTTP): $engine_us µs CPU per order"
 echo "audit lines written: $(wc -l < "$work/audit.jsonl")"
 errors="$(grep -c ' -> [45]' "$work/stderr" || true)"
 echo "error answers logged by the server: $errors"
