@@ -146,6 +146,18 @@ impl Server {
         Server::start(&args, &[])
     }
 
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Response {
+        self.conn()
+            .send(method, path, headers, body)
+            .expect("request")
+    }
+
     fn conn(&self) -> Conn {
         Conn::connect(&self.addr).expect("connect")
     }
@@ -277,18 +289,15 @@ fn screens_one_order_and_a_batch_and_audits_every_decision() {
     );
     assert_eq!(lines[1]["request_id"], lines[3]["request_id"]);
     // A caller's request id is kept.
-    let r = server
-        .conn()
-        .send(
-            "POST",
-            "/v1/screen",
-            &[
-                ("Content-Type", "application/json"),
-                ("X-Request-Id", "caller-42"),
-            ],
-            Some(br#"{"id":"PO-9"}"#),
-        )
-        .unwrap();
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Request-Id", "caller-42"),
+        ],
+        Some(br#"{"id":"PO-9"}"#),
+    );
     assert_eq!(r.header("x-request-id"), Some("caller-42"));
     let text = std::fs::read_to_string(&audit).unwrap();
     assert!(text
@@ -425,15 +434,12 @@ fn health_metrics_and_an_openapi_document_that_is_true() {
             let method = method.to_uppercase();
             if let Some(examples) = examples.as_object() {
                 for (name, ex) in examples {
-                    let r = server
-                        .conn()
-                        .send(
-                            &method,
-                            &concrete,
-                            &[("Content-Type", "application/json")],
-                            Some(ex["value"].to_string().as_bytes()),
-                        )
-                        .unwrap();
+                    let r = server.send(
+                        &method,
+                        &concrete,
+                        &[("Content-Type", "application/json")],
+                        Some(ex["value"].to_string().as_bytes()),
+                    );
                     assert_eq!(
                         r.status,
                         200,
@@ -442,7 +448,7 @@ fn health_metrics_and_an_openapi_document_that_is_true() {
                     );
                 }
             } else {
-                let r = server.conn().send(&method, &concrete, &[], None).unwrap();
+                let r = server.send(&method, &concrete, &[], None);
                 assert_eq!(r.status, 200, "{method} {path}: {}", r.text());
             }
         }
@@ -490,15 +496,12 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
     );
     assert_json_error(&server.post("/v1/screen", ""), 400, "empty");
     assert_json_error(&server.post("/v1/match", "  \n"), 400, "empty");
-    let r = server
-        .conn()
-        .send(
-            "POST",
-            "/v1/screen",
-            &[("Content-Type", "application/json")],
-            Some(b"{\"id\":\"\xff\xfe\"}"),
-        )
-        .unwrap();
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[("Content-Type", "application/json")],
+        Some(b"{\"id\":\"\xff\xfe\"}"),
+    );
     assert_json_error(&r, 400, "invalid JSON");
     let deep = format!("{}{}", "[".repeat(2000), "]".repeat(2000));
     assert_json_error(&server.post("/v1/screen", &deep), 400, "invalid JSON");
@@ -594,60 +597,42 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
     c.send_raw(&raw).unwrap();
     assert_json_error(&c.read_response().unwrap(), 413, "4096");
     // Not JSON by its type.
-    let r = server
-        .conn()
-        .send(
-            "POST",
-            "/v1/screen",
-            &[("Content-Type", "text/plain")],
-            Some(br#"{"id":"1"}"#),
-        )
-        .unwrap();
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[("Content-Type", "text/plain")],
+        Some(br#"{"id":"1"}"#),
+    );
     assert_json_error(&r, 415, "application/json");
-    let r = server
-        .conn()
-        .send(
-            "POST",
-            "/v1/screen",
-            &[("Content-Type", "multipart/form-data; boundary=x")],
-            Some(b"--x--"),
-        )
-        .unwrap();
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[("Content-Type", "multipart/form-data; boundary=x")],
+        Some(b"--x--"),
+    );
     assert_json_error(&r, 415, "application/json");
     // JSON without a type, or with `curl -d`'s default type, is read as JSON.
-    let r = server
-        .conn()
-        .send("POST", "/v1/screen", &[], Some(br#"{"id":"1"}"#))
-        .unwrap();
+    let r = server.send("POST", "/v1/screen", &[], Some(br#"{"id":"1"}"#));
     assert_eq!(r.status, 200, "{}", r.text());
-    let r = server
-        .conn()
-        .send(
-            "POST",
-            "/v1/screen",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            Some(br#"{"id":"1"}"#),
-        )
-        .unwrap();
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(br#"{"id":"1"}"#),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
-    let r = server
-        .conn()
-        .send(
-            "POST",
-            "/v1/screen",
-            &[("Content-Type", "application/json; charset=utf-8")],
-            Some(br#"{"id":"1"}"#),
-        )
-        .unwrap();
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[("Content-Type", "application/json; charset=utf-8")],
+        Some(br#"{"id":"1"}"#),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     // Unknown routes and methods.
     assert_json_error(&server.get("/v2/screen"), 404, "/v2/screen");
     assert_json_error(&server.get("/v1/screen"), 405, "GET");
     assert_json_error(
-        &server
-            .conn()
-            .send("DELETE", "/v1/ruleset", &[], None)
-            .unwrap(),
+        &server.send("DELETE", "/v1/ruleset", &[], None),
         405,
         "DELETE",
     );
@@ -699,24 +684,17 @@ fn a_bearer_token_guards_everything_but_health() {
         401,
         "missing bearer token",
     );
-    assert_json_error(
-        &server.conn().send("POST", "/v1/reload", &[], None).unwrap(),
-        401,
-        "bearer",
-    );
+    assert_json_error(&server.send("POST", "/v1/reload", &[], None), 401, "bearer");
     let screen = |auth: &str| {
-        server
-            .conn()
-            .send(
-                "POST",
-                "/v1/screen",
-                &[
-                    ("Content-Type", "application/json"),
-                    ("Authorization", auth),
-                ],
-                Some(br#"{"id":"1"}"#),
-            )
-            .unwrap()
+        server.send(
+            "POST",
+            "/v1/screen",
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", auth),
+            ],
+            Some(br#"{"id":"1"}"#),
+        )
     };
     assert_json_error(&screen("Bearer wrong"), 401, "invalid bearer token");
     assert_json_error(&screen("Bearer s3cret-token-and-more"), 401, "invalid");
@@ -736,15 +714,12 @@ fn a_bearer_token_guards_everything_but_health() {
         &[],
     );
     assert_eq!(server.get("/v1/ruleset").status, 401);
-    let r = server
-        .conn()
-        .send(
-            "GET",
-            "/v1/ruleset",
-            &[("Authorization", "Bearer file-token")],
-            None,
-        )
-        .unwrap();
+    let r = server.send(
+        "GET",
+        "/v1/ruleset",
+        &[("Authorization", "Bearer file-token")],
+        None,
+    );
     assert_eq!(r.status, 200);
 }
 
@@ -811,7 +786,7 @@ fn reload_swaps_rules_under_traffic_and_rejects_broken_rules() {
 
     // A new entity: reloaded, and screened against at once.
     std::fs::write(folder.join("extra.emb"), RULES_V2_EXTRA).unwrap();
-    let r = server.conn().send("POST", "/v1/reload", &[], None).unwrap();
+    let r = server.send("POST", "/v1/reload", &[], None);
     assert_eq!(r.status, 200, "{}", r.text());
     let answer = r.json();
     assert_eq!(answer["changed"], true);
@@ -835,7 +810,7 @@ fn reload_swaps_rules_under_traffic_and_rejects_broken_rules() {
         "rule oops {\n  when party matches list(nowhere)\n  then blok \"x\"\n}\n",
     )
     .unwrap();
-    let r = server.conn().send("POST", "/v1/reload", &[], None).unwrap();
+    let r = server.send("POST", "/v1/reload", &[], None);
     assert_json_error(&r, 422, "error");
     let rejected = r.json();
     assert_eq!(rejected["ruleset"], second.as_str());

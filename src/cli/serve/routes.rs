@@ -2,6 +2,7 @@
 //! of [`embargo::api`] / [`embargo::order::Order`], asks the screener, and writes the
 //! same answer the CLI writes for a JSON line.
 
+use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -9,6 +10,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Router};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -239,14 +241,31 @@ async fn screen(
     Ok(json_bytes(StatusCode::OK, body))
 }
 
+/// Reads one request object, answers it on a worker, and writes the answer: the
+/// shape of every single-item operation.
+async fn single<T, A>(
+    state: AppState,
+    bytes: Bytes,
+    answer: fn(&AppState, T) -> Result<A, ApiError>,
+) -> Result<Response, ApiError>
+where
+    T: DeserializeOwned + Send + 'static,
+    A: Serialize + 'static,
+{
+    let st = state.clone();
+    let body = on_worker(&state, move || {
+        to_json(&answer(&st, parse_object(&bytes)?)?)
+    })
+    .await?;
+    Ok(json_bytes(StatusCode::OK, body))
+}
+
 /// `POST /v1/match`: as a `match --jsonl` line.
 async fn match_name(
     State(state): State<AppState>,
     JsonBody(bytes): JsonBody,
 ) -> Result<Response, ApiError> {
-    let st = state.clone();
-    let body = on_worker(&state, move || {
-        let r: MatchRequest = parse_object(&bytes)?;
+    single(state, bytes, |st, r: MatchRequest| {
         let mut query = NameQuery::new(r.name().map_err(ApiError::invalid)?);
         query.kind = r.kind().map_err(ApiError::invalid)?;
         query.country = r
@@ -255,21 +274,18 @@ async fn match_name(
             .and_then(reference::country_code)
             .map(str::to_string);
         let matching = &st.settings.matching;
-        let threshold = r
-            .threshold()
-            .map_err(ApiError::invalid)?
-            .unwrap_or(matching.threshold);
-        let limit = r
-            .limit()
-            .map_err(ApiError::invalid)?
-            .unwrap_or(matching.limit);
-        to_json(&MatchAnswer {
+        let threshold = r.threshold().map_err(ApiError::invalid)?;
+        let limit = r.limit().map_err(ApiError::invalid)?;
+        Ok(MatchAnswer {
             id: r.id.clone(),
-            hits: st.screener().match_name(&query, threshold, limit),
+            hits: st.screener().match_name(
+                &query,
+                threshold.unwrap_or(matching.threshold),
+                limit.unwrap_or(matching.limit),
+            ),
         })
     })
-    .await?;
-    Ok(json_bytes(StatusCode::OK, body))
+    .await
 }
 
 /// `POST /v1/classify`: as a `classify --jsonl` line.
@@ -277,17 +293,14 @@ async fn classify(
     State(state): State<AppState>,
     JsonBody(bytes): JsonBody,
 ) -> Result<Response, ApiError> {
-    let st = state.clone();
-    let body = on_worker(&state, move || {
-        let r: ClassifyRequest = parse_object(&bytes)?;
+    single(state, bytes, |st, r: ClassifyRequest| {
         let line = r.line().map_err(ApiError::invalid)?;
-        to_json(&ClassifyAnswer {
-            id: r.id.clone(),
+        Ok(ClassifyAnswer {
             categories: st.screener().classify(&line),
+            id: r.id,
         })
     })
-    .await?;
-    Ok(json_bytes(StatusCode::OK, body))
+    .await
 }
 
 /// `POST /v1/compare`: as a `compare --jsonl` line.
@@ -295,16 +308,14 @@ async fn compare(
     State(state): State<AppState>,
     JsonBody(bytes): JsonBody,
 ) -> Result<Response, ApiError> {
-    let body = on_worker(&state, move || {
-        let r: CompareRequest = parse_object(&bytes)?;
+    single(state, bytes, |_, r: CompareRequest| {
         let (a, b, kind) = r.parts().map_err(ApiError::invalid)?;
-        to_json(&CompareAnswer {
+        Ok(CompareAnswer {
             id: r.id.clone(),
             score: compare_names(a, b, kind),
         })
     })
-    .await?;
-    Ok(json_bytes(StatusCode::OK, body))
+    .await
 }
 
 /// `GET /v1/entities/{id}`: a listed entity by `SOURCE:ID`, with its list's name.

@@ -41,6 +41,7 @@ impl Loaded {
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
+/// The state behind [`AppState`].
 pub struct Shared {
     /// The screener in force. A request clones it once (an `Arc` clone under a read
     /// lock held for nanoseconds) and uses that clone throughout, so every answer comes
