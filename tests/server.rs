@@ -755,6 +755,13 @@ fn traffic(
         .collect()
 }
 
+/// The decision on an order whose buyer only the second version of the rules lists.
+fn zephyr(server: &Server) -> String {
+    let body = r#"{"id":"z","parties":[{"name":"Zephyr Quillon Holdings"}]}"#;
+    let d = server.post("/v1/screen", body).json();
+    d["decision"].as_str().unwrap_or("?").to_string()
+}
+
 fn ruleset_hash(server: &Server) -> String {
     server.get("/v1/ruleset").json()["ruleset"]
         .as_str()
@@ -770,15 +777,7 @@ fn reload_swaps_rules_under_traffic_and_rejects_broken_rules() {
     std::fs::write(folder.join("base.emb"), RULES).unwrap();
     let server = Server::with_rules(&folder, &[]);
     let first = ruleset_hash(&server);
-    assert_eq!(
-        server
-            .post(
-                "/v1/screen",
-                r#"{"id":"z","parties":[{"name":"Zephyr Quillon Holdings"}]}"#
-            )
-            .json()["decision"],
-        "clear"
-    );
+    assert_eq!(zephyr(&server), "clear");
 
     let stop = Arc::new(AtomicBool::new(false));
     let workers = traffic(&server.addr, 2, stop.clone());
@@ -794,15 +793,7 @@ fn reload_swaps_rules_under_traffic_and_rejects_broken_rules() {
     let second = answer["ruleset"].as_str().unwrap().to_string();
     assert_ne!(second, first);
     assert_eq!(ruleset_hash(&server), second);
-    assert_eq!(
-        server
-            .post(
-                "/v1/screen",
-                r#"{"id":"z","parties":[{"name":"Zephyr Quillon Holdings"}]}"#
-            )
-            .json()["decision"],
-        "block"
-    );
+    assert_eq!(zephyr(&server), "block");
 
     // A broken file: rejected with its diagnostics; the second ruleset keeps serving.
     std::fs::write(
@@ -822,15 +813,7 @@ fn reload_swaps_rules_under_traffic_and_rejects_broken_rules() {
         "{diagnostics:?}"
     );
     assert_eq!(ruleset_hash(&server), second);
-    assert_eq!(
-        server
-            .post(
-                "/v1/screen",
-                r#"{"id":"z","parties":[{"name":"Zephyr Quillon Holdings"}]}"#
-            )
-            .json()["decision"],
-        "block"
-    );
+    assert_eq!(zephyr(&server), "block");
     std::fs::remove_file(folder.join("broken.emb")).unwrap();
 
     // SIGHUP reloads as well.
