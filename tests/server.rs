@@ -98,10 +98,11 @@ struct Server {
 impl Server {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_embargo"));
-        cmd.arg("serve")
-            .args(args)
-            .args(["--addr", "127.0.0.1:0"])
-            .env_remove("EMBARGO_TOKEN")
+        cmd.arg("serve").args(args);
+        if !args.contains(&"--addr") {
+            cmd.args(["--addr", "127.0.0.1:0"]);
+        }
+        cmd.env_remove("EMBARGO_TOKEN")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -918,4 +919,24 @@ fn the_default_rules_screen_the_contract_example() {
     );
     let rs = server.get("/v1/ruleset").json();
     assert!(rs["counts"]["entities"].as_u64().unwrap() > 10_000);
+}
+
+#[cfg(unix)]
+#[test]
+fn stops_cleanly_on_sigterm_and_listens_on_names() {
+    let dir = TempDir::new("stop");
+    let rules = dir.write("rules.emb", RULES);
+    let mut server = Server::start(
+        &["--rules", rules.to_str().unwrap(), "--addr", "localhost:0"],
+        &[],
+    );
+    assert_eq!(server.get("/healthz").status, 200);
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}\n{}", server.log());
+    assert!(server.log().contains("shutting down"));
 }

@@ -7,7 +7,7 @@
 //! This module only adds what a network service needs around them: limits, auth,
 //! request ids, metrics, the audit trail and an atomic swap of the screener on reload.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -73,9 +73,12 @@ fn token(ctx: &Context) -> Result<Option<String>, Failure> {
 pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Exit, Failure> {
     let server = &ctx.settings.server;
     let addr_text = args.addr.clone().unwrap_or_else(|| server.addr.clone());
+    // `localhost:8080` as well as `127.0.0.1:8080`; a name resolves to its first address.
     let addr: SocketAddr = addr_text
-        .parse()
-        .map_err(|e| Failure(format!("--addr `{addr_text}`: {e}")))?;
+        .to_socket_addrs()
+        .map_err(|e| Failure(format!("--addr `{addr_text}`: {e}")))?
+        .next()
+        .ok_or_else(|| Failure(format!("--addr `{addr_text}`: no address")))?;
     let token = token(ctx)?;
     let audit_path = args
         .audit_log
