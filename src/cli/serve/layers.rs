@@ -34,7 +34,13 @@ pub async fn outer(State(state): State<AppState>, mut req: Request, next: Next) 
     req.extensions_mut().insert(RequestId(id.clone()));
     let route = routes::label(req.uri().path());
     let method = req.method().clone();
-    let limit = Duration::from_millis(state.settings.server.request_timeout_ms.max(1));
+    // A reload is exempt: compiling the full ruleset can outlast the limit, and a
+    // reload cut off half-way would throw its work away without saying so.
+    let limit = if route == "/v1/reload" {
+        Duration::MAX
+    } else {
+        Duration::from_millis(state.settings.server.request_timeout_ms.max(1))
+    };
     let mut response = match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
         // Time ran out waiting for a screening slot or for the work itself: the
