@@ -940,3 +940,53 @@ fn stops_cleanly_on_sigterm_and_listens_on_names() {
     assert!(exit.success(), "{exit:?}\n{}", server.log());
     assert!(server.log().contains("shutting down"));
 }
+
+#[test]
+fn the_load_generator_drives_the_server_without_errors() {
+    let dir = TempDir::new("loadgen");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "loadgen", "--"])
+        .args([
+            "--addr",
+            &server.addr,
+            "--seconds",
+            "0.5",
+            "--connections",
+            "2",
+        ])
+        .args([
+            "--rate",
+            "200",
+            "--header",
+            "--server-pid",
+            &server.child.id().to_string(),
+        ])
+        .env_remove("EMBARGO_TOKEN")
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // | load | connections | target | requests | errors | req/s | p50 | p99 | max | cpu |
+    let row: Vec<&str> = text
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split('|')
+        .map(str::trim)
+        .collect();
+    assert_eq!(row.get(1), Some(&"POST /v1/screen"), "{text}");
+    assert_eq!(row.get(3), Some(&"200"), "{text}");
+    assert!(
+        row.get(4)
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n > 0),
+        "{text}"
+    );
+    assert_eq!(row.get(5), Some(&"0"), "errors: {text}");
+}
