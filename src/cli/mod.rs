@@ -19,6 +19,7 @@ mod fmt;
 mod import;
 mod matches;
 mod screen;
+mod serve;
 
 /// What a subcommand reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,8 @@ enum Command {
     Classify(classify::ClassifyArgs),
     /// Turn an official list (OFAC, UN, EU, UK, CSL, FollowTheMoney) into a rules file.
     Import(import::ImportArgs),
+    /// Serve the screening API over HTTP (health, metrics, rules reload, audit log).
+    Serve(serve::ServeArgs),
 }
 
 /// `--rules PATH`, shared by every command that reads rules.
@@ -178,6 +181,7 @@ pub fn run() -> ExitCode {
             Command::Fmt(a) => fmt::run(&ctx, a),
             Command::Classify(a) => classify::run(&ctx, a),
             Command::Import(a) => import::run(&ctx, a),
+            Command::Serve(a) => serve::run(&ctx, a),
         }
     });
     match result {

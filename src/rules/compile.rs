@@ -59,7 +59,17 @@ pub fn days_from_civil(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+/// The `(year, month, day)` of a count of days since 1970-01-01 (Howard Hinnant's
+/// civil-from-days algorithm); the inverse of [`days_from_civil`].
+///
+/// # Examples
+///
+/// ```
+/// use embargo::rules::compile::{civil_from_days, days_from_civil};
+/// assert_eq!(civil_from_days(0), (1970, 1, 1));
+/// assert_eq!(civil_from_days(days_from_civil("2024-02-29").unwrap_or(0)), (2024, 2, 29));
+/// ```
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
