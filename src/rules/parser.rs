@@ -851,7 +851,7 @@ impl Parser {
                     if props.contains(&kw.name) {
                         prop(target, kw.name, kw, j)
                     } else {
-                        let hint = match did_you_mean(&kw.name, props.iter().copied()) {
+                        let hint = match did_you_mean(kw.name, props.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!("a {what} takes: {}", props.join(", ")),
                         };
