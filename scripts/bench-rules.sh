@@ -22,6 +22,7 @@ row() {
     row baseline
     row parse
     row load_str
+    row drop
 } | awk '
     BEGIN { printf "%-10s %8s %10s %10s %12s\n", "pass", "MB", "seconds", "MB/s", "x baseline" }
     {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::hs::{self, HsCode};
@@ -147,7 +148,9 @@ struct Inner {
     categories: Vec<Category>,
     automaton: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
-    hs: HashMap<u64, Vec<Use>>,
+    /// Keyed by [`hs::key`]; looked up once per digit of every line's code, so with a
+    /// fast hash (the keys come from the ruleset, not from traders).
+    hs: FxHashMap<u64, Vec<Use>>,
     rates: BTreeMap<String, f64>,
 }
 
@@ -241,7 +244,7 @@ impl Classifier {
         let mut by_text: HashMap<(String, bool), usize> = HashMap::new();
         let mut texts: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
-        let mut hs_map: HashMap<u64, Vec<Use>> = HashMap::new();
+        let mut hs_map: FxHashMap<u64, Vec<Use>> = FxHashMap::default();
 
         let mut add = |raw: &str, use_: Use| {
             let (body, prefix) = match raw.trim().strip_suffix('*') {
@@ -388,13 +391,16 @@ impl Classifier {
 
         let code = line.hs.as_deref().and_then(HsCode::parse);
         if let Some(code) = &code {
-            for n in 2..=code.digits.len() {
-                let Some(uses) = code
-                    .digits
-                    .get(..n)
-                    .and_then(hs::key)
-                    .and_then(|k| inner.hs.get(&k))
-                else {
+            // The key of each prefix, built digit by digit (see `hs::key`) rather than
+            // parsing every prefix afresh.
+            let mut value: u64 = 0;
+            for (k, b) in code.digits.bytes().enumerate() {
+                value = value * 10 + u64::from(b.wrapping_sub(b'0'));
+                let n = k + 1;
+                if n < 2 {
+                    continue;
+                }
+                let Some(uses) = inner.hs.get(&(value * 16 + n as u64)) else {
                     continue;
                 };
                 for u in uses {
@@ -558,6 +564,11 @@ fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
 }
 
 fn char_slice(s: &str, start: usize, end: usize) -> String {
+    // Character offsets are byte offsets in ASCII text, the usual invoice line.
+    if s.is_ascii() {
+        let end = end.min(s.len());
+        return s.get(start.min(end)..end).unwrap_or("").to_string();
+    }
     s.chars()
         .skip(start)
         .take(end.saturating_sub(start))

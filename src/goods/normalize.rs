@@ -67,6 +67,8 @@ impl Normalized {
         self.map.clear();
     }
 
+    // Called for every byte of every description.
+    #[inline]
     fn push_char(&mut self, c: char, start: u32, end: u32) {
         if c.is_ascii() {
             self.text.push(c);
@@ -115,17 +117,28 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
         token: None,
         class: Class::Sep,
     };
+    // Room for the text and its map; abbreviations may still grow them.
     w.out.text.reserve(input.len() + 2);
+    w.out.map.reserve(input.len() + 2);
     w.out.push_char(' ', 0, 0);
     let mut pos: u32 = 0;
-    for c in input.chars() {
-        let end = pos + 1;
-        if c.is_ascii() {
-            w.ascii(c as u8, pos, end);
-        } else {
-            w.unicode(c, pos, end);
+    if input.is_ascii() {
+        // Most invoice lines: one byte is one character, no decoding needed.
+        for &b in input.as_bytes() {
+            let end = pos + 1;
+            w.ascii(b, pos, end);
+            pos = end;
         }
-        pos = end;
+    } else {
+        for c in input.chars() {
+            let end = pos + 1;
+            if c.is_ascii() {
+                w.ascii(c as u8, pos, end);
+            } else {
+                w.unicode(c, pos, end);
+            }
+            pos = end;
+        }
     }
     w.finish_token(pos);
     if !w.out.text.ends_with(' ') {
@@ -161,6 +174,8 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    // Called for every byte of every description.
+    #[inline]
     fn ascii(&mut self, b: u8, start: u32, end: u32) {
         match b {
             b'a'..=b'z' | b'A'..=b'Z' => {
@@ -208,6 +223,8 @@ impl Writer<'_> {
         });
     }
 
+    // Called for every byte of every description.
+    #[inline]
     fn emit(&mut self, class: Class, c: char, ascii_letter: bool, start: u32, end: u32) {
         if self.class != class {
             // Letters meeting digits, and CJK meeting anything else, break the token.

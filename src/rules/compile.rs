@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::ast::{self, CategoryRef, Exclusion, Expr, Item, PlaceRef, SetKind, Test, Text};
 use super::diagnostic::{did_you_mean, Diagnostic};
 use super::ir::{self, EntityKind, Ruleset, RulesetData};
@@ -82,6 +84,15 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
+/// `LIST:ID`, as [`ast::EntityId`] displays it, without the formatting machinery.
+fn entity_id_text(id: &ast::EntityId) -> String {
+    let mut s = String::with_capacity(id.list.name.len() + 1 + id.local.len());
+    s.push_str(&id.list.name);
+    s.push(':');
+    s.push_str(&id.local);
+    s
+}
+
 /// Compiles parsed files into a ruleset. `hash` identifies the sources.
 ///
 /// Returns the ruleset when there is no error, and every diagnostic (errors and
@@ -95,6 +106,7 @@ pub fn compile(
         diags: Vec::new(),
         options,
         unknown_lists: HashSet::new(),
+        countries: FxHashMap::default(),
     };
     // Entities are most of an imported list: they are taken by value so that their
     // strings move into the compiled ruleset instead of being copied.
@@ -119,6 +131,9 @@ struct Compiler<'o> {
     /// Unknown list names already reported: a whole imported file under a misspelt or
     /// broken `list` would otherwise give one error per entity.
     unknown_lists: HashSet<String>,
+    /// Country texts already resolved: an imported list repeats a few hundred values
+    /// over and over, and the reference lookup allocates and scans every time.
+    countries: FxHashMap<String, &'static str>,
 }
 
 /// Names declared anywhere, for references and duplicate checks.
@@ -127,8 +142,10 @@ struct Names<'a> {
     lists: HashMap<&'a str, (usize, Span)>,
     categories: HashMap<&'a str, (&'a ast::Category, Span)>,
     sets: HashMap<&'a str, &'a ast::SetDecl>,
-    entity_ids: HashSet<String>,
-    programs: HashSet<String>,
+    /// Ids of entities that were declared but could not be compiled (unknown list, no
+    /// name); the compiled ones are found in the sorted entity table.
+    failed_entity_ids: FxHashSet<String>,
+    programs: FxHashSet<String>,
     tags: HashSet<&'a str>,
     rates: BTreeMap<String, f64>,
 }
@@ -242,9 +259,16 @@ impl Compiler<'_> {
             .collect();
 
         data.entities.reserve(entities.len());
-        for e in entities {
-            let id = e.id.to_string();
-            if !names.entity_ids.insert(id.clone()) {
+        let ids: Vec<String> = entities.iter().map(|e| entity_id_text(&e.id)).collect();
+        // Later declarations of an id are duplicates; found over borrowed ids so that
+        // each id string is made once and moved into the ruleset.
+        let duplicate: Vec<bool> = {
+            let mut seen: FxHashSet<&str> =
+                FxHashSet::with_capacity_and_hasher(ids.len(), Default::default());
+            ids.iter().map(|id| !seen.insert(id.as_str())).collect()
+        };
+        for ((e, id), dup) in entities.into_iter().zip(ids).zip(duplicate) {
+            if dup {
                 self.error_hint(
                     e.id.span,
                     format!("duplicate entity `{id}`"),
@@ -252,8 +276,11 @@ impl Compiler<'_> {
                 );
                 continue;
             }
-            if let Some(ent) = self.entity(e, id, &names) {
-                data.entities.push(ent);
+            match self.entity(e, id, &names) {
+                Ok(ent) => data.entities.push(ent),
+                Err(id) => {
+                    names.failed_entity_ids.insert(id);
+                }
             }
         }
         for item in items {
@@ -282,7 +309,8 @@ impl Compiler<'_> {
                 Item::Rule(_) | Item::Allow(_) => {}
             }
         }
-        data.entities.sort_by(|a, b| a.id.cmp(&b.id));
+        // Ids are unique here, so an unstable sort gives the same order without a buffer.
+        data.entities.sort_unstable_by(|a, b| a.id.cmp(&b.id));
 
         for item in items {
             match item {
@@ -304,7 +332,7 @@ impl Compiler<'_> {
                         continue;
                     }
                     allow_names.insert(&a.name.name, a.name.span);
-                    if let Some(allow) = self.allow(a, &names) {
+                    if let Some(allow) = self.allow(a, &names, &data.entities) {
                         data.allows.push(allow);
                     }
                 }
@@ -436,8 +464,14 @@ impl Compiler<'_> {
     }
 
     fn country(&mut self, t: &Text) -> Option<String> {
+        if let Some(code) = self.countries.get(t.value.as_str()) {
+            return Some((*code).to_string());
+        }
         match reference::country_code(&t.value) {
-            Some(code) => Some(code.to_string()),
+            Some(code) => {
+                self.countries.insert(t.value.clone(), code);
+                Some(code.to_string())
+            }
             None => {
                 let hint = if t.value.eq_ignore_ascii_case("korea") {
                     Some(
@@ -571,7 +605,8 @@ impl Compiler<'_> {
         })
     }
 
-    fn entity(&mut self, e: ast::Entity, id: String, names: &Names) -> Option<ir::Entity> {
+    /// Compiles one entity, or gives its id back when it cannot be (already reported).
+    fn entity(&mut self, e: ast::Entity, id: String, names: &Names) -> Result<ir::Entity, String> {
         let list_name = e.id.list.name.as_str();
         let list = match names.lists.get(list_name) {
             Some((i, _)) => *i,
@@ -586,7 +621,7 @@ impl Compiler<'_> {
                         hint,
                     );
                 }
-                return None;
+                return Err(id);
             }
         };
         if e.id.local.is_empty() {
@@ -609,7 +644,7 @@ impl Compiler<'_> {
             Some(n) if !n.value.trim().is_empty() => n.value.clone(),
             Some(n) => {
                 self.error(n.span, "empty name");
-                return None;
+                return Err(id);
             }
             None => {
                 self.error_hint(
@@ -617,7 +652,7 @@ impl Compiler<'_> {
                     format!("entity `{}` has no `name`", e.id),
                     Some("add `name \"...\"`".to_string()),
                 );
-                return None;
+                return Err(id);
             }
         };
         let countries: Vec<String> = e.countries.iter().filter_map(|t| self.country(t)).collect();
@@ -638,7 +673,7 @@ impl Compiler<'_> {
             self.date(l, "`listed`");
         }
         let texts = |v: Vec<Text>| v.into_iter().map(|t| t.value).collect::<Vec<_>>();
-        Some(ir::Entity {
+        Ok(ir::Entity {
             id,
             list,
             kind,
@@ -960,7 +995,12 @@ impl Compiler<'_> {
         }
     }
 
-    fn allow(&mut self, a: &ast::Allow, names: &Names) -> Option<ir::Allow> {
+    fn allow(
+        &mut self,
+        a: &ast::Allow,
+        names: &Names,
+        entities: &[ir::Entity],
+    ) -> Option<ir::Allow> {
         let because = match &a.because {
             Some(b) if !b.value.trim().is_empty() => b.value.clone(),
             _ => {
@@ -985,7 +1025,10 @@ impl Compiler<'_> {
         }
         if let Some(id) = &a.entity {
             let text = id.to_string();
-            if !names.entity_ids.contains(&text) {
+            let compiled = entities
+                .binary_search_by(|e| e.id.as_str().cmp(&text))
+                .is_ok();
+            if !compiled && !names.failed_entity_ids.contains(&text) {
                 self.error(id.span, format!("unknown entity `{text}`"));
             }
         }

@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -113,16 +114,13 @@ impl Pipeline {
     }
 
     /// Parses one file and, depth first, the files it includes.
-    fn add(&mut self, name: String, text: String, origin: Origin) -> Result<(), LoadError> {
+    fn add(&mut self, name: String, text: Arc<str>, origin: Origin) -> Result<(), LoadError> {
         // The hash covers every file's bytes in load order, so it changes with any
         // edit to the rules and is the same wherever the same files are loaded from.
         self.hasher.update((text.len() as u64).to_le_bytes());
         self.hasher.update(text.as_bytes());
-        let id = self.sources.add(SourceFile::new(name, text));
-        let Some(source) = self.sources.get(id) else {
-            return Ok(());
-        };
-        let text = source.text.clone();
+        // The source map and the parser share one copy of the text.
+        let id = self.sources.add(SourceFile::new(name, Arc::clone(&text)));
         let (file, diags) = parser::parse(id, &text);
         self.diagnostics.extend(diags);
         let includes: Vec<ast::Include> = file
@@ -187,7 +185,7 @@ impl Pipeline {
         })?;
         self.add(
             path.display().to_string(),
-            text,
+            Arc::from(text),
             Origin::Disk(path.to_path_buf()),
         )
     }
@@ -198,7 +196,7 @@ impl Pipeline {
         }
         self.add(
             format!("{EMBEDDED_PREFIX}{rel}"),
-            body.to_string(),
+            Arc::from(body),
             Origin::Embedded(rel.to_string()),
         )
     }
@@ -293,7 +291,7 @@ pub fn load_embedded(options: &CompileOptions) -> Checked {
 /// Loads and compiles rules from a string (no `include`).
 pub fn load_str(name: &str, text: &str, options: &CompileOptions) -> Checked {
     let mut p = Pipeline::new();
-    let _ = p.add(name.to_string(), text.to_string(), Origin::Text);
+    let _ = p.add(name.to_string(), Arc::from(text), Origin::Text);
     p.finish(options)
 }
 

@@ -59,24 +59,26 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 }
 
 /// Every `#` comment outside a string. Strings never span lines, so a line break
-/// always ends one.
+/// always ends one. The characters that matter are ASCII, so the scan is over bytes:
+/// a UTF-8 continuation byte can never be mistaken for one of them.
 fn comments(file: FileId, text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let mut in_string = false;
     let mut escaped = false;
-    let mut chars = text.char_indices();
-    while let Some((pos, c)) = chars.next() {
-        match c {
-            '\n' => {
+    let mut pos = 0;
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'\n' => {
                 in_string = false;
                 escaped = false;
             }
-            '\\' if in_string => escaped = !escaped,
-            '"' if !escaped => in_string = !in_string,
-            '#' if !in_string => {
-                let end = text
+            b'\\' if in_string => escaped = !escaped,
+            b'"' if !escaped => in_string = !in_string,
+            b'#' if !in_string => {
+                let end = bytes
                     .get(pos..)
-                    .and_then(|t| t.find('\n'))
+                    .and_then(|t| t.iter().position(|&c| c == b'\n'))
                     .map_or(text.len(), |n| pos + n);
                 let body = text.get(pos + 1..end).unwrap_or("");
                 out.push(Comment {
@@ -84,18 +86,15 @@ fn comments(file: FileId, text: &str) -> Vec<Comment> {
                     span: span_of(file, pos, end),
                 });
                 // Resume at the line break so the state machine sees it.
-                while let Some((p, _)) = chars.clone().next() {
-                    if p >= end {
-                        break;
-                    }
-                    chars.next();
-                }
+                pos = end;
+                continue;
             }
             _ => escaped = false,
         }
-        if c != '\\' {
+        if b != b'\\' {
             escaped = false;
         }
+        pos += 1;
     }
     out
 }
@@ -225,6 +224,28 @@ fn ident<'a>(i: In<'a>, what: &str) -> PResult<'a, Ident> {
             rest,
             Ident {
                 name: w.fragment().to_string(),
+                span: span_of(i.extra, offset(&w), offset(&rest)),
+            },
+        )),
+        Err(_) => expected(&i, what),
+    }
+}
+
+/// A property keyword as written, borrowed from the text: property names are most of
+/// the tokens of a large file, and the tree does not keep them.
+#[derive(Clone, Copy)]
+struct Kw<'a> {
+    name: &'a str,
+    span: Span,
+}
+
+fn keyword_here<'a>(i: In<'a>, what: &str) -> PResult<'a, Kw<'a>> {
+    let i = skip_ws(i);
+    match raw_ident(i) {
+        Ok((rest, w)) => Ok((
+            rest,
+            Kw {
+                name: w.fragment(),
                 span: span_of(i.extra, offset(&w), offset(&rest)),
             },
         )),
@@ -506,6 +527,36 @@ fn comma_list<'a, T>(
     Ok((i, out))
 }
 
+/// [`comma_list`] appending to `out`, for properties that may repeat: it saves a
+/// vector per line of a large imported list. On failure `out` is left as it was, as
+/// if the line had not been there.
+fn comma_list_into<'a, T>(
+    i: In<'a>,
+    out: &mut Vec<T>,
+    mut item: impl FnMut(In<'a>) -> PResult<'a, T>,
+) -> Result<In<'a>, Fail> {
+    let before = out.len();
+    let mut i = i;
+    let mut first = true;
+    loop {
+        let next = if first { Some(i) } else { punct(i, ",") };
+        let Some(at) = next else {
+            return Ok(i);
+        };
+        first = false;
+        match item(at) {
+            Ok((rest, value)) => {
+                out.push(value);
+                i = rest;
+            }
+            Err(f) => {
+                out.truncate(before);
+                return Err(f);
+            }
+        }
+    }
+}
+
 /// `"(" item ("," item)* ")"`
 fn paren_list<'a, T>(
     i: In<'a>,
@@ -527,7 +578,7 @@ const TOP_KEYWORDS: &[&str] = &[
 ];
 
 /// What a block-parsing function does with one property.
-type PropFn<'a, T> = fn(&mut T, &str, Ident, In<'a>) -> PResult<'a, ()>;
+type PropFn<'a, T> = fn(&mut T, &str, Kw<'a>, In<'a>) -> PResult<'a, ()>;
 
 impl Parser {
     fn file(&mut self, mut i: In) -> File {
@@ -765,7 +816,12 @@ impl Parser {
         props: &[&str],
         prop: PropFn<'a, T>,
     ) -> Result<In<'a>, Fail> {
-        let (mut i, open) = expect_punct(i, "{", &format!("to open the {what}"))?;
+        // The context is formatted only on failure: this runs once per item.
+        let j = skip_ws(i);
+        let (mut i, open) = match punct(j, "{") {
+            Some(rest) => (rest, span_of(j.extra, offset(&j), offset(&rest))),
+            None => return expected(&j, &format!("`{{` to open the {what}")),
+        };
         self.block_failed = false;
         loop {
             i = skip_ws(i);
@@ -779,24 +835,25 @@ impl Parser {
                     hint: Some("add the closing `}`".to_string()),
                 });
             }
-            // A top-level keyword at the start of a line most likely means a missing `}`.
-            if starts_line(&i)
-                && is_top_keyword_here(&i)
-                && !props.contains(&peek_ident(i).unwrap_or(""))
-            {
-                return Err(Fail {
-                    span: open,
-                    message: format!("this `{{` of the {what} is never closed"),
-                    hint: Some("add the closing `}` before the next item".to_string()),
-                });
-            }
-            let result = match ident(i, "a property name or `}`") {
+            let result = match keyword_here(i, "a property name or `}`") {
                 Ok((j, kw)) => {
-                    if props.contains(&kw.name.as_str()) {
-                        let name = kw.name.clone();
-                        prop(target, &name, kw, j)
+                    // A top-level keyword at the start of a line most likely means a
+                    // missing `}`. Tested on the word already read: this runs for
+                    // every property of a large file.
+                    if TOP_KEYWORDS.contains(&kw.name)
+                        && !props.contains(&kw.name)
+                        && starts_line(&i)
+                    {
+                        return Err(Fail {
+                            span: open,
+                            message: format!("this `{{` of the {what} is never closed"),
+                            hint: Some("add the closing `}` before the next item".to_string()),
+                        });
+                    }
+                    if props.contains(&kw.name) {
+                        prop(target, kw.name, kw, j)
                     } else {
-                        let hint = match did_you_mean(&kw.name, props.iter().copied()) {
+                        let hint = match did_you_mean(kw.name, props.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!("a {what} takes: {}", props.join(", ")),
                         };
@@ -828,10 +885,6 @@ fn starts_line(i: &In) -> bool {
     i.get_line_beginning()
         .get(..column0)
         .is_some_and(|before| before.iter().all(|b| *b == b' ' || *b == b'\t'))
-}
-
-fn is_top_keyword_here(i: &In) -> bool {
-    peek_ident(*i).is_some_and(|w| TOP_KEYWORDS.contains(&w))
 }
 
 /// After a bad item: resume at the next line that starts with a top-level keyword.
@@ -882,7 +935,7 @@ fn recover_line(i: In, error_at: usize) -> In {
     i.slice(next.max(from.min(text.len())).max(1.min(text.len()))..)
 }
 
-fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Ident) -> Result<(), Fail> {
+fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Kw) -> Result<(), Fail> {
     if slot.is_some() {
         return Err(Fail {
             span: kw.span,
@@ -900,7 +953,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Ident) -> Result<(), Fail> {
 
 const LIST_PROPS: &[&str] = &["title", "authority", "url", "as_of", "source", "basis"];
 
-fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
+fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     let (i, s) = string(i, "a string in quotes")?;
     match kw {
         "title" => set_once(&mut l.title, s, &kwi)?,
@@ -933,7 +986,7 @@ fn strength(i: In) -> (In, Strength) {
     }
 }
 
-fn category_prop<'a>(c: &mut Category, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
+fn category_prop<'a>(c: &mut Category, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     let start = kwi.span;
     match kw {
         "title" => {
@@ -1021,7 +1074,7 @@ const ENTITY_PROPS: &[&str] = &[
     "remark",
 ];
 
-fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
+fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     match kw {
         "kind" => {
             let (i, k) = ident(i, "`person`, `organization`, `vessel` or `aircraft`")?;
@@ -1058,12 +1111,12 @@ fn entity_prop<'a>(e: &mut Entity, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'
             Ok((i, ()))
         }
         "country" | "nationality" | "program" => {
-            let (i, words) = comma_list(i, |k| word(k, "a word or a string in quotes"))?;
-            match kw {
-                "country" => e.countries.extend(words),
-                "nationality" => e.nationalities.extend(words),
-                _ => e.programs.extend(words),
-            }
+            let out = match kw {
+                "country" => &mut e.countries,
+                "nationality" => &mut e.nationalities,
+                _ => &mut e.programs,
+            };
+            let i = comma_list_into(i, out, |k| word(k, "a word or a string in quotes"))?;
             Ok((i, ()))
         }
         "identifier" => {
@@ -1114,7 +1167,7 @@ struct RuleDraft {
 
 const RULE_PROPS: &[&str] = &["title", "basis", "when", "then"];
 
-fn rule_prop<'a>(r: &mut RuleDraft, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
+fn rule_prop<'a>(r: &mut RuleDraft, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     match kw {
         "title" => {
             let (i, s) = string(i, "the title in quotes")?;
@@ -1167,7 +1220,7 @@ fn rule_prop<'a>(r: &mut RuleDraft, kw: &str, kwi: Ident, i: In<'a>) -> PResult<
 
 const ALLOW_PROPS: &[&str] = &["entity", "name", "country", "because", "expires"];
 
-fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
+fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     match kw {
         "entity" => {
             let (i, id) = entity_id(i)?;
@@ -1193,7 +1246,7 @@ fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a,
 
 const RATES_PROPS: &[&str] = &["as_of", "source", "rate"];
 
-fn rates_prop<'a>(r: &mut Rates, kw: &str, kwi: Ident, i: In<'a>) -> PResult<'a, ()> {
+fn rates_prop<'a>(r: &mut Rates, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     match kw {
         "as_of" => {
             let (i, s) = string(i, "a date in quotes")?;
