@@ -81,7 +81,9 @@ impl MatchRequest {
         match self.limit {
             None => Ok(None),
             Some(l) if l.fract() == 0.0 && (1.0..=1000.0).contains(&l) => Ok(Some(l as usize)),
-            Some(l) => Err(format!("\"limit\" must be a whole number from 1 to 1000, not {l}")),
+            Some(l) => Err(format!(
+                "\"limit\" must be a whole number from 1 to 1000, not {l}"
+            )),
         }
     }
 

@@ -211,7 +211,11 @@ impl Screener {
         for r in &ruleset.rules {
             min_score(&r.when, options.block_threshold, &mut floor);
         }
-        let places = ruleset.rules.iter().map(|r| CompiledPlaces::new(&r.when)).collect();
+        let places = ruleset
+            .rules
+            .iter()
+            .map(|r| CompiledPlaces::new(&r.when))
+            .collect();
         let lists = ruleset
             .lists
             .iter()
@@ -284,7 +288,12 @@ impl Screener {
                     name: h.name,
                     score: h.score,
                     kind: e.kind.as_str().to_string(),
-                    lists: rs.lists.get(e.list).map(|l| l.name.clone()).into_iter().collect(),
+                    lists: rs
+                        .lists
+                        .get(e.list)
+                        .map(|l| l.name.clone())
+                        .into_iter()
+                        .collect(),
                     programs: e.programs.clone(),
                 })
             })
@@ -343,16 +352,25 @@ impl Screener {
         let rs = &self.inner.ruleset;
         let id = &rs.entities.get(entity)?.id;
         let today = crate::rules::compile::today_utc();
-        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let fold = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
         rs.allows
             .iter()
             .find(|a| {
                 a.entity.as_ref().is_none_or(|e| e == id)
                     && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
                     && a.country.as_ref().is_none_or(|c| {
-                        country.and_then(reference::country_code).is_some_and(|q| q == c)
+                        country
+                            .and_then(reference::country_code)
+                            .is_some_and(|q| q == c)
                     })
-                    && a.expires.as_ref().is_none_or(|x| x.as_str() >= today.as_str())
+                    && a.expires
+                        .as_ref()
+                        .is_none_or(|x| x.as_str() >= today.as_str())
             })
             .map(|a| a.id.clone())
     }
@@ -374,7 +392,11 @@ impl Screener {
             };
             if let Some(name) = p.name.as_deref().filter(|n| !n.trim().is_empty()) {
                 let mut q = NameQuery::new(name);
-                q.country = p.country.as_deref().and_then(reference::country_code).map(str::to_string);
+                q.country = p
+                    .country
+                    .as_deref()
+                    .and_then(reference::country_code)
+                    .map(str::to_string);
                 for h in inner.names.search(&q, &opts) {
                     let ev = self.entity_evidence(h.entity as usize, h.name, h.score, "name");
                     match self.allowance(ev.entity, name, p.country.as_deref()) {
@@ -392,14 +414,26 @@ impl Screener {
         match order.route.imo.as_deref().and_then(imo_digits) {
             Some(digits) => {
                 for &e in inner.imo.get(&digits).into_iter().flatten() {
-                    facts.vessel.push(self.entity_evidence(e, format!("IMO {digits}"), 1.0, "imo"));
+                    facts
+                        .vessel
+                        .push(self.entity_evidence(e, format!("IMO {digits}"), 1.0, "imo"));
                 }
             }
             None => {
-                if let Some(vessel) = order.route.vessel.as_deref().filter(|v| !v.trim().is_empty()) {
+                if let Some(vessel) = order
+                    .route
+                    .vessel
+                    .as_deref()
+                    .filter(|v| !v.trim().is_empty())
+                {
                     let q = NameQuery::new(vessel).kind(EntityKind::Vessel);
                     for h in inner.names.search(&q, &opts) {
-                        facts.vessel.push(self.entity_evidence(h.entity as usize, h.name, h.score, "name"));
+                        facts.vessel.push(self.entity_evidence(
+                            h.entity as usize,
+                            h.name,
+                            h.score,
+                            "name",
+                        ));
                     }
                 }
             }
@@ -454,7 +488,9 @@ impl Screener {
         };
         let mut hits = Vec::new();
         for (rule, places) in inner.ruleset.rules.iter().zip(&inner.places) {
-            if let Some(evidence) = eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults) {
+            if let Some(evidence) =
+                eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults)
+            {
                 for e in evidence {
                     hits.push(Hit {
                         rule: rule.id.clone(),

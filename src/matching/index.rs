@@ -545,6 +545,10 @@ impl NameIndex {
                     len,
                 };
                 if let Some((text, key)) = run_text(&q.toks, run) {
+                    // Listed runs spelled the same but split elsewhere.
+                    if let Some(names) = inner.by_run.get(key.as_str()) {
+                        partial_names.extend_from_slice(names);
+                    }
                     let hits = self.similar(&text, &key, RUN_BUDGET, &mut seen);
                     units.push(Unit { run, hits });
                 }

@@ -378,20 +378,19 @@ pub(crate) fn word_sim_budget(
     }
     if let Some((d, longest)) = best {
         let jw = strsim::jaro_winkler(at, bt) as f32;
-        // A swap of two letters keeps the syllable recognisable; other edits of a short
-        // word make another one.
-        let swapped = d == 1 && at.len() == bt.len() && {
-            let (mut x, mut y) = (at.as_bytes().to_vec(), bt.as_bytes().to_vec());
-            x.sort_unstable();
-            y.sort_unstable();
-            x == y
-        };
-        let short = if swapped {
-            0.0
+        // A swap of two letters, or a key next to the right one, is how people mistype;
+        // it keeps the syllable recognisable and counts half an edit. Other edits of a
+        // short word make another syllable (`kim` / `kin` aside, `nam` / `dam`).
+        let slip = d == 1 && keyboard_slip(at.as_bytes(), bt.as_bytes());
+        let (edits, short) = if slip {
+            (0.5, 0.0)
         } else {
-            SHORT_WORD_PENALTY * (SHORT_WORD_LEN.saturating_sub(longest)) as f32
+            (
+                d as f32,
+                SHORT_WORD_PENALTY * (SHORT_WORD_LEN.saturating_sub(longest)) as f32,
+            )
         };
-        let s = PHONETIC_SIM * (0.5 * (1.0 - d as f32 / longest.max(1) as f32) + 0.5 * jw) - short;
+        let s = PHONETIC_SIM * (0.5 * (1.0 - edits / longest.max(1) as f32) + 0.5 * jw) - short;
         return (s.max(0.05), Basis::Typo { edits: d as u8 });
     }
     if at.len() <= SKELETON_MAX_LEN && bt.len() <= SKELETON_MAX_LEN {
@@ -401,6 +400,44 @@ pub(crate) fn word_sim_budget(
         }
     }
     (0.0, Basis::Exact)
+}
+
+/// Whether two words of equal length differ by two adjacent letters swapped or by one
+/// letter typed with a neighbouring key of a QWERTY keyboard.
+fn keyboard_slip(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y);
+    match (diff.next(), diff.next(), diff.next()) {
+        (Some((_, (&x, &y))), None, None) => adjacent_keys(x, y),
+        (Some((i, (&x1, &y1))), Some((j, (&x2, &y2))), None) => j == i + 1 && x1 == y2 && x2 == y1,
+        _ => false,
+    }
+}
+
+/// Whether two letters are neighbours on a QWERTY keyboard (rows staggered by a quarter
+/// and three quarters of a key).
+fn adjacent_keys(x: u8, y: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    const OFFSET: [f32; 3] = [0.0, 0.25, 0.75];
+    let pos = |c: u8| {
+        ROWS.iter()
+            .zip(OFFSET)
+            .enumerate()
+            .find_map(|(r, (row, off))| {
+                row.iter()
+                    .position(|&k| k == c)
+                    .map(|col| (r as f32, col as f32 + off))
+            })
+    };
+    match (pos(x), pos(y)) {
+        (Some((r1, c1)), Some((r2, c2))) if x != y => {
+            let (dr, dc) = ((r1 - r2).abs(), (c1 - c2).abs());
+            (dr == 0.0 && dc == 1.0) || (dr == 1.0 && dc <= 0.75)
+        }
+        _ => false,
+    }
 }
 
 /// Typos in words shorter than this many letters lose [`SHORT_WORD_PENALTY`] per
@@ -591,6 +628,7 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         // Some tokens are left or poorly aligned: try runs of adjacent words against
         // single tokens among them.
         add_runs(q, c, sims, &mut cands, all_q & !good_q, all_c & !good_c);
+        add_split_runs(q, c, &mut cands, all_q & !good_q, all_c & !good_c);
         pairs = greedy(&mut cands);
     }
     let mut mq = 0.0f32;
@@ -628,8 +666,17 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     // Each name's aligned share, averaged: a screened name fully found inside a longer
     // listed name (a missing middle name or patronymic) keeps half its credit.
     let mut s = 0.5 * (mq / wq + mc / wc);
-    if info < INFO_FULL {
-        let factor = INFO_FLOOR + (1.0 - INFO_FLOOR) * info / INFO_FULL;
+    // A name made only of common words (`PHO THAE`, `KOREA ZINC INDUSTRY GENERAL`) has
+    // no more to align than its own weight: aligning all of both names is full
+    // information. A rare word on either side that stays unaligned keeps the bar at one.
+    // One short common word alone (`HM`) stays a weak match.
+    let full = if pairs.len() >= 2 {
+        INFO_FULL.min(wq.max(wc))
+    } else {
+        INFO_FULL
+    };
+    if info < full {
+        let factor = INFO_FLOOR + (1.0 - INFO_FLOOR) * info / full;
         s *= factor;
         out.adjustments
             .push(("little distinctive text aligned", factor as f64));
@@ -802,6 +849,84 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
         }
     }
 }
+
+/// Adds alignments of runs of 2 or 3 adjacent words on both sides that spell the same
+/// (same text or same phonetic key) but split in other places: `CHU NHWAN` / `CHUN
+/// HWAN`, `SINBA.DIO` / `SINBAD.IO`. No typos here: retrieval finds these candidates
+/// by the keys of listed runs. Each run must hold an open token.
+fn add_split_runs<C: CandToks + ?Sized>(
+    q: &Prepared,
+    c: &C,
+    cands: &mut Vec<Pair>,
+    open_q: u64,
+    open_c: u64,
+) {
+    let nq = q.toks.len();
+    let nc = c.len();
+    if nq < 2 || nc < 2 || open_q == 0 || open_c == 0 {
+        return;
+    }
+    let mut q_runs: Vec<(Run, String, String)> = Vec::new();
+    for len in 2..=3u8 {
+        for start in 0..nq.saturating_sub(len as usize - 1) {
+            let run = Run {
+                start: start as u8,
+                len,
+            };
+            if run.mask() & open_q != 0 {
+                if let Some((text, key)) = run_text(&q.toks, run) {
+                    q_runs.push((run, text, key));
+                }
+            }
+        }
+    }
+    if q_runs.is_empty() {
+        return;
+    }
+    for len in 2..=3u8 {
+        for start in 0..nc.saturating_sub(len as usize - 1) {
+            let run = Run {
+                start: start as u8,
+                len,
+            };
+            if run.mask() & open_c == 0 {
+                continue;
+            }
+            let Some(toks) = run.range().map(|j| c.tok(j)).collect::<Option<Vec<&Tok>>>() else {
+                continue;
+            };
+            if !runnable(toks.iter().copied()) {
+                continue;
+            }
+            let text: String = toks.iter().map(|t| &*t.text).collect();
+            let key = phonetic_key(&text);
+            for (qr, qtext, qkey) in &q_runs {
+                if *qkey != key {
+                    continue;
+                }
+                // The same words split the same way align one by one.
+                let same_split = q.toks.get(qr.range()).is_some_and(|qs| {
+                    qs.len() == toks.len() && qs.iter().zip(&toks).all(|(a, b)| a.text == b.text)
+                });
+                if same_split {
+                    continue;
+                }
+                let (sim, basis) = word_sim_budget(qtext, qkey, &text, &key, 0);
+                if sim > 0.0 {
+                    cands.push(Pair {
+                        q: *qr,
+                        c: run,
+                        sim: sim.min(SPLIT_RUN_SIM),
+                        basis,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The best similarity of two runs split in other places.
+const SPLIT_RUN_SIM: f32 = 0.95;
 
 /// Screened words at least this long may align with a run of listed words despite a typo.
 pub(crate) const RUN_TYPO_MIN_LEN: usize = 10;
@@ -1043,6 +1168,19 @@ mod tests {
             let s = compare(a, b, p());
             assert!(s >= 0.8, "{a} / {b}: {s} {}", compare_explained(a, b, p()));
         }
+    }
+
+    #[test]
+    fn keyboard_slips() {
+        assert!(adjacent_keys(b's', b'd'));
+        assert!(adjacent_keys(b'e', b'r'));
+        assert!(adjacent_keys(b'e', b'd'));
+        assert!(!adjacent_keys(b'd', b'n'));
+        assert!(!adjacent_keys(b'e', b'f'));
+        assert!(keyboard_slip(b"hcun", b"chun"));
+        assert!(keyboard_slip(b"dik", b"sik"));
+        assert!(!keyboard_slip(b"dam", b"nam"));
+        assert!(word_sim("dik", "tik", "sik", "sik").0 > word_sim("dam", "tam", "nam", "nam").0);
     }
 
     #[test]
