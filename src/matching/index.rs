@@ -67,11 +67,21 @@ struct Inner {
     /// Number of trigrams of each vocabulary word's key.
     ntri: Vec<u8>,
     post_off: Vec<u32>,
+    /// Where each word's postings of names with initials begin (they follow the
+    /// others): only those can reach the threshold through words the query shares
+    /// with them that say little.
+    post_split: Vec<u32>,
     postings: Vec<u32>,
     names: Vec<NameRec>,
     /// Total token weight of each name, negative when it has initials: kept apart
     /// from `names` so the bound check before scoring touches 4 bytes per candidate.
     name_wsum: Vec<f32>,
+    /// Every name's word ids, back to back (`name_tok_off` has one more entry than
+    /// names): the bound check reads them without touching the name records.
+    name_tok_off: Vec<u32>,
+    name_tok_ids: Vec<u32>,
+    /// Weight of each vocabulary word, negated for initials.
+    vweight: Vec<f32>,
 }
 
 /// An immutable index of listed names for fast fuzzy search. Cheap to clone (an `Arc`
@@ -194,12 +204,14 @@ impl Sims for Cached<'_> {
 struct Scratch {
     epoch: u32,
     stamp: Vec<u32>,
-    qmask: Vec<u64>,
-    uc: Vec<f32>,
     partial: Vec<bool>,
     touched: Vec<u32>,
     vstamp: Vec<u32>,
     vcount: Vec<u8>,
+    /// Per vocabulary word: the search epoch when it was last hit, and its range of
+    /// hits in that search.
+    hit_stamp: Vec<u32>,
+    hit_range: Vec<(u32, u32)>,
     seen: Vec<u32>,
 }
 
@@ -290,11 +302,37 @@ impl NameIndex {
                 legal: p.legal.into_boxed_slice(),
             });
         }
+        inner.name_tok_off.push(0);
+        for rec in &inner.names {
+            inner.name_tok_ids.extend_from_slice(&rec.toks);
+            inner.name_tok_off.push(inner.name_tok_ids.len() as u32);
+        }
+        inner.vweight = inner
+            .vocab
+            .iter()
+            .map(|t| {
+                if t.class == TokenClass::Initial {
+                    -t.weight
+                } else {
+                    t.weight
+                }
+            })
+            .collect();
         let mut off = 0u32;
         for list in &per_vocab {
             inner.post_off.push(off);
+            let with_initials =
+                |n: &u32| inner.name_wsum.get(*n as usize).is_some_and(|w| *w < 0.0);
+            inner
+                .postings
+                .extend(list.iter().filter(|n| !with_initials(n)));
+            inner
+                .post_split
+                .push(off + list.iter().filter(|n| !with_initials(n)).count() as u32);
             off += list.len() as u32;
-            inner.postings.extend_from_slice(list);
+            inner
+                .postings
+                .extend(list.iter().filter(|n| with_initials(n)));
         }
         inner.post_off.push(off);
         let mut dels: Vec<(u64, u32)> = Vec::new();
@@ -388,7 +426,14 @@ impl NameIndex {
             .values()
             .map(|v| 4 + 24 + 1 + v.capacity() * 4)
             .sum();
-        let posts = (i.post_off.capacity() + i.postings.capacity() + i.name_wsum.capacity()) * 4
+        let posts = (i.post_off.capacity()
+            + i.post_split.capacity()
+            + i.postings.capacity()
+            + i.name_wsum.capacity()
+            + i.name_tok_off.capacity()
+            + i.name_tok_ids.capacity()
+            + i.vweight.capacity())
+            * 4
             + i.ntri.capacity();
         let runs: usize = i
             .by_run
@@ -412,6 +457,14 @@ impl NameIndex {
     fn postings(&self, v: u32) -> &[u32] {
         let i = &self.inner;
         let a = i.post_off.get(v as usize).copied().unwrap_or(0) as usize;
+        let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
+        i.postings.get(a..b).unwrap_or(&[])
+    }
+
+    /// The postings of word `v` that are names with initials.
+    fn postings_with_initials(&self, v: u32) -> &[u32] {
+        let i = &self.inner;
+        let a = i.post_split.get(v as usize).copied().unwrap_or(0) as usize;
         let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
         i.postings.get(a..b).unwrap_or(&[])
     }
@@ -498,7 +551,6 @@ impl NameIndex {
         if nq == 0 || opts.limit == 0 {
             return Vec::new();
         }
-        let wq: f32 = q.toks.iter().map(|t| t.weight).sum();
         // Query units: single tokens, then runs of 2 and 3 words.
         let mut units: Vec<Unit> = Vec::new();
         let mut partial_vocab: Vec<u32> = Vec::new();
@@ -556,12 +608,31 @@ impl NameIndex {
         }
         sc.seen = seen;
 
-        // Gather candidates.
+        let threshold = opts.threshold.max(0.0);
+        // Every (listed word, query tokens, similarity) found, by word: a candidate's
+        // best possible score is bounded from its words alone.
+        let mut flat: Vec<(u32, u64, f32)> = units
+            .iter()
+            .flat_map(|u| {
+                let mask = unit_mask(u.run);
+                u.hits.iter().map(move |&(v, sim, _)| (v, mask, sim))
+            })
+            .collect();
+        flat.sort_unstable_by_key(|h| h.0);
+        let init_w: f32 = q
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| initial_mask & (1u64 << i) != 0)
+            .map(|(_, t)| t.weight)
+            .sum();
+        let essential = essential_tokens(&q, &flat, init_w, threshold);
+
+        // Gather candidates: every name with a word similar to an essential query token;
+        // through the other words, only names with initials (which may align anything).
         let n = inner.names.len();
         if sc.stamp.len() < n {
             sc.stamp = vec![0; n];
-            sc.qmask = vec![0; n];
-            sc.uc = vec![0.0; n];
             sc.partial = vec![false; n];
             sc.epoch = 0;
         }
@@ -571,84 +642,69 @@ impl NameIndex {
             sc.epoch = 1;
         }
         let epoch = sc.epoch;
+        let nv = inner.vocab.len();
+        if sc.hit_stamp.len() < nv {
+            sc.hit_stamp = vec![0; nv];
+            sc.hit_range = vec![(0, 0); nv];
+        }
+        for (k, &(v, _, _)) in flat.iter().enumerate() {
+            let v = v as usize;
+            if sc.hit_stamp.get(v) != Some(&epoch) {
+                if let Some(st) = sc.hit_stamp.get_mut(v) {
+                    *st = epoch;
+                }
+                if let Some(r) = sc.hit_range.get_mut(v) {
+                    *r = (k as u32, k as u32);
+                }
+            }
+            if let Some(r) = sc.hit_range.get_mut(v) {
+                r.1 = k as u32 + 1;
+            }
+        }
         sc.touched.clear();
-        let touch = |sc: &mut Scratch, name: u32| -> usize {
+        let touch = |sc: &mut Scratch, name: u32, partial: bool| {
             let i = name as usize;
             if sc.stamp.get(i) != Some(&epoch) {
                 if let Some(s) = sc.stamp.get_mut(i) {
                     *s = epoch;
-                }
-                if let Some(m) = sc.qmask.get_mut(i) {
-                    *m = 0;
-                }
-                if let Some(u) = sc.uc.get_mut(i) {
-                    *u = 0.0;
                 }
                 if let Some(p) = sc.partial.get_mut(i) {
                     *p = false;
                 }
                 sc.touched.push(name);
             }
-            i
+            if partial {
+                if let Some(p) = sc.partial.get_mut(i) {
+                    *p = true;
+                }
+            }
         };
         for unit in &units {
-            let mask = unit_mask(unit.run);
+            let all = unit_mask(unit.run) & essential != 0;
             for &(v, _, _) in &unit.hits {
-                let w = inner.vocab.get(v as usize).map_or(0.0, |t| t.weight);
-                for &name in self.postings(v) {
-                    let i = touch(sc, name);
-                    if let Some(m) = sc.qmask.get_mut(i) {
-                        *m |= mask;
-                    }
-                    if let Some(u) = sc.uc.get_mut(i) {
-                        *u += w;
-                    }
+                let posts = if all {
+                    self.postings(v)
+                } else {
+                    self.postings_with_initials(v)
+                };
+                for &name in posts {
+                    touch(sc, name, false);
                 }
             }
         }
         let partial_posts = partial_vocab.iter().flat_map(|&v| self.postings(v).iter());
         for &name in partial_posts.chain(partial_names.iter()) {
-            let i = touch(sc, name);
-            if let Some(p) = sc.partial.get_mut(i) {
-                *p = true;
-            }
+            touch(sc, name, true);
         }
 
         // Score the candidates that can reach the threshold.
-        let threshold = opts.threshold.max(0.0);
-        let init_w: f32 = q
-            .toks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| initial_mask & (1u64 << i) != 0)
-            .map(|(_, t)| t.weight)
-            .sum();
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for &name in &sc.touched {
             let i = name as usize;
-            if threshold > 0.0 {
-                let packed = inner.name_wsum.get(i).copied().unwrap_or(-1.0);
-                let (wsum, has_initials) = (packed.abs(), packed < 0.0);
-                let partial = sc.partial.get(i).copied().unwrap_or(true);
-                let qmask = sc.qmask.get(i).copied().unwrap_or(u64::MAX);
-                let uq: f32 = if has_initials {
-                    wq
-                } else {
-                    q.toks
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| qmask & (1u64 << k) != 0)
-                        .map(|(_, t)| t.weight)
-                        .sum::<f32>()
-                        + init_w
-                };
-                let uc = if initial_mask != 0 {
-                    wsum
-                } else {
-                    sc.uc.get(i).copied().unwrap_or(f32::MAX).min(wsum)
-                };
-                let bound = f64::from(0.5 * (uq.min(wq) / wq + uc / wsum)) + 1e-6;
-                if !partial && bound < threshold {
+            let partial = sc.partial.get(i).copied().unwrap_or(true);
+            if threshold > 0.0 && !partial {
+                let bound = self.bound(&q, i, &flat, sc, initial_mask, init_w);
+                if bound + 1e-6 < threshold {
                     continue;
                 }
             }
@@ -700,6 +756,85 @@ impl NameIndex {
                 })
             })
             .collect()
+    }
+
+    /// The best score name `i` can get against `q`, from the similarities of its words
+    /// to query units (`flat`, indexed by `hit_of`) alone. Each side's aligned share
+    /// `Σ sim·w / (unaligned + Σ w)` is at most `S / (U + S)` where `S` sums each hit
+    /// token's weight times its best similarity and `U` is the weight of tokens with no
+    /// hit; initials may align anything, so they count as hits.
+    fn bound(
+        &self,
+        q: &Prepared,
+        i: usize,
+        flat: &[(u32, u64, f32)],
+        sc: &Scratch,
+        initial_mask: u64,
+        init_w: f32,
+    ) -> f64 {
+        let inner = &*self.inner;
+        let a = inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
+        let b = inner.name_tok_off.get(i + 1).copied().unwrap_or(0) as usize;
+        let ids = inner.name_tok_ids.get(a..b).unwrap_or(&[]);
+        let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
+        let mut ms = [0.0f32; score::MAX_TOKENS];
+        let (mut s_c, mut u_c) = (0.0f32, 0.0f32);
+        for &v in ids {
+            let w = inner.vweight.get(v as usize).copied().unwrap_or(0.0);
+            if w < 0.0 {
+                s_c -= w;
+                continue;
+            }
+            let hits = if sc.hit_stamp.get(v as usize) == Some(&sc.epoch) {
+                sc.hit_range
+                    .get(v as usize)
+                    .and_then(|&(a, b)| flat.get(a as usize..b as usize))
+                    .unwrap_or(&[])
+            } else {
+                &[]
+            };
+            let mut best = 0.0f32;
+            for &(_, mask, sim) in hits {
+                best = best.max(sim);
+                let mut m = mask;
+                while m != 0 {
+                    let k = m.trailing_zeros() as usize;
+                    if let Some(x) = ms.get_mut(k) {
+                        *x = x.max(sim);
+                    }
+                    m &= m - 1;
+                }
+            }
+            if best > 0.0 {
+                s_c += w * best;
+            } else {
+                u_c += w;
+            }
+        }
+        let share = |s: f32, u: f32| if s > 0.0 { s / (u + s) } else { 0.0 };
+        let bound_c = if initial_mask != 0 {
+            1.0
+        } else {
+            share(s_c, u_c)
+        };
+        let bound_q = if has_initials {
+            1.0
+        } else {
+            let (mut s_q, mut u_q) = (init_w, 0.0f32);
+            for (k, t) in q.toks.iter().enumerate() {
+                if initial_mask & (1u64 << k) != 0 {
+                    continue;
+                }
+                let m = ms.get(k).copied().unwrap_or(1.0);
+                if m > 0.0 {
+                    s_q += t.weight * m;
+                } else {
+                    u_q += t.weight;
+                }
+            }
+            share(s_q, u_q)
+        };
+        f64::from(0.5 * (bound_q + bound_c))
     }
 
     /// Listed words whose key trigrams nearly all occur in `key`: words that a query
@@ -804,6 +939,61 @@ impl NameIndex {
             })
             .collect()
     }
+}
+
+/// The query tokens at least one of which a name must share to reach `threshold`
+/// (a mask), unless it has initials or was found through runs. The others, taken
+/// together, are too little of the query for the bound of [`NameIndex::bound`]: with
+/// `S` their best-case aligned weight and `W` the weight of the essential ones (left
+/// unaligned), `0.5·(S / (W + S) + 1)` stays below the threshold.
+fn essential_tokens(q: &Prepared, flat: &[(u32, u64, f32)], init_w: f32, threshold: f64) -> u64 {
+    let nq = q.toks.len();
+    let all = if nq >= 64 { u64::MAX } else { (1u64 << nq) - 1 };
+    if threshold <= 0.5 {
+        return all;
+    }
+    let mut best = [0.0f32; score::MAX_TOKENS];
+    for &(_, mask, sim) in flat {
+        let mut m = mask;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
+            if let Some(x) = best.get_mut(k) {
+                *x = x.max(sim);
+            }
+            m &= m - 1;
+        }
+    }
+    // Cheapest first: tokens that bring the least to a match leave first.
+    let mut order: Vec<(f32, usize)> = q
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| t.class != TokenClass::Initial && best.get(*k).is_some_and(|b| *b > 0.0))
+        .map(|(k, t)| (t.weight * best.get(k).copied().unwrap_or(1.0), k))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f32 = q
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.class != TokenClass::Initial)
+        .map(|(_, t)| t.weight)
+        .sum();
+    let mut essential = all;
+    let (mut s, mut w_e) = (init_w, total);
+    for (sw, k) in order {
+        let w = q.toks.get(k).map_or(0.0, |t| t.weight);
+        let (s2, w2) = (s + sw, w_e - w);
+        let bound = 0.5 * (f64::from(s2 / (w2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
+        // Margin for rounding: a pruned name must be clearly below.
+        if bound + 1e-4 >= threshold {
+            break;
+        }
+        s = s2;
+        w_e = w2;
+        essential &= !(1u64 << k);
+    }
+    essential
 }
 
 fn unit_mask(run: Run) -> u64 {

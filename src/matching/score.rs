@@ -851,9 +851,10 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
 }
 
 /// Adds alignments of runs of 2 or 3 adjacent words on both sides that spell the same
-/// (same text or same phonetic key) but split in other places: `CHU NHWAN` / `CHUN
-/// HWAN`, `SINBA.DIO` / `SINBAD.IO`. No typos here: retrieval finds these candidates
-/// by the keys of listed runs. Each run must hold an open token.
+/// but split in other places: `CHU NHWAN` / `CHUN HWAN`, `SINBA.DIO` / `SINBAD.IO`.
+/// Same letters only (retrieval finds these candidates by the keys of listed runs),
+/// compared without building strings: this runs for every candidate left with open
+/// tokens. Each run must hold an open token.
 fn add_split_runs<C: CandToks + ?Sized>(
     q: &Prepared,
     c: &C,
@@ -866,60 +867,47 @@ fn add_split_runs<C: CandToks + ?Sized>(
     if nq < 2 || nc < 2 || open_q == 0 || open_c == 0 {
         return;
     }
-    let mut q_runs: Vec<(Run, String, String)> = Vec::new();
-    for len in 2..=3u8 {
-        for start in 0..nq.saturating_sub(len as usize - 1) {
-            let run = Run {
-                start: start as u8,
-                len,
-            };
-            if run.mask() & open_q != 0 {
-                if let Some((text, key)) = run_text(&q.toks, run) {
-                    q_runs.push((run, text, key));
-                }
-            }
+    let runs = |n: usize, open: u64| {
+        (2..=3u8).flat_map(move |len| {
+            (0..n.saturating_sub(len as usize - 1))
+                .map(move |start| Run {
+                    start: start as u8,
+                    len,
+                })
+                .filter(move |r| r.mask() & open != 0)
+        })
+    };
+    for qr in runs(nq, open_q) {
+        let Some(qs) = q.toks.get(qr.range()) else {
+            continue;
+        };
+        if !runnable(qs.iter()) {
+            continue;
         }
-    }
-    if q_runs.is_empty() {
-        return;
-    }
-    for len in 2..=3u8 {
-        for start in 0..nc.saturating_sub(len as usize - 1) {
-            let run = Run {
-                start: start as u8,
-                len,
-            };
-            if run.mask() & open_c == 0 {
+        let q_len: usize = qs.iter().map(|t| t.text.len()).sum();
+        for cr in runs(nc, open_c) {
+            let c_len: Option<usize> = cr.range().map(|j| c.tok(j).map(|t| t.text.len())).sum();
+            if c_len != Some(q_len) {
                 continue;
             }
-            let Some(toks) = run.range().map(|j| c.tok(j)).collect::<Option<Vec<&Tok>>>() else {
+            let Some(cs) = cr.range().map(|j| c.tok(j)).collect::<Option<Vec<&Tok>>>() else {
                 continue;
             };
-            if !runnable(toks.iter().copied()) {
+            if !runnable(cs.iter().copied()) {
                 continue;
             }
-            let text: String = toks.iter().map(|t| &*t.text).collect();
-            let key = phonetic_key(&text);
-            for (qr, qtext, qkey) in &q_runs {
-                if *qkey != key {
-                    continue;
-                }
-                // The same words split the same way align one by one.
-                let same_split = q.toks.get(qr.range()).is_some_and(|qs| {
-                    qs.len() == toks.len() && qs.iter().zip(&toks).all(|(a, b)| a.text == b.text)
+            // The same words split the same way align one by one.
+            let same_split =
+                qs.len() == cs.len() && qs.iter().zip(&cs).all(|(a, b)| a.text == b.text);
+            let q_bytes = qs.iter().flat_map(|t| t.text.bytes());
+            let c_bytes = cs.iter().flat_map(|t| t.text.bytes());
+            if !same_split && q_bytes.eq(c_bytes) {
+                cands.push(Pair {
+                    q: qr,
+                    c: cr,
+                    sim: SPLIT_RUN_SIM,
+                    basis: Basis::Exact,
                 });
-                if same_split {
-                    continue;
-                }
-                let (sim, basis) = word_sim_budget(qtext, qkey, &text, &key, 0);
-                if sim > 0.0 {
-                    cands.push(Pair {
-                        q: *qr,
-                        c: run,
-                        sim: sim.min(SPLIT_RUN_SIM),
-                        basis,
-                    });
-                }
             }
         }
     }
