@@ -47,8 +47,10 @@ struct Table {
     by_first: HashMap<String, Vec<Entry>>,
     /// Forms of two words or more, for misspellings of one of their words.
     multi: Vec<(Vec<String>, String)>,
-    /// Each word of a form in `multi` → the forms using it.
-    multi_by_word: HashMap<String, Vec<u32>>,
+    /// The forms in `multi` by a word at one of the places a misspelled form can be
+    /// told by (one word differs, so the first or second word at the start of a name,
+    /// the last or second-to-last at its end, is right): `(place, word)` → forms.
+    multi_by_place: HashMap<(Place, String), Vec<u32>>,
     /// One-word forms of 7 letters or more, for misspellings (`CORPOARTION`).
     long_words: Vec<(String, String)>,
 }
@@ -105,19 +107,22 @@ fn table() -> &'static Table {
             .collect();
         multi.sort();
         multi.dedup();
-        let mut multi_by_word: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut multi_by_place: HashMap<(Place, String), Vec<u32>> = HashMap::new();
         for (i, (tokens, _)) in multi.iter().enumerate() {
-            for t in tokens {
-                let list = multi_by_word.entry(t.clone()).or_default();
-                if list.last() != Some(&(i as u32)) {
-                    list.push(i as u32);
+            let len = tokens.len();
+            for place in [Place::First, Place::Second, Place::Last, Place::SecondLast] {
+                if let Some(w) = tokens.get(place.index(len)) {
+                    multi_by_place
+                        .entry((place, w.clone()))
+                        .or_default()
+                        .push(i as u32);
                 }
             }
         }
         Table {
             by_first,
             multi,
-            multi_by_word,
+            multi_by_place,
             long_words,
         }
     })
@@ -172,16 +177,20 @@ pub fn mark_legal_forms(tokens: &[String], classes: &mut [Option<String>]) {
 /// misspelled word must be one that no exact pass took for a name word.
 fn mark_misspelled_multi(t: &Table, tokens: &[String], classes: &mut [Option<String>]) {
     let n = tokens.len();
-    let mut tried: Vec<u32> = Vec::new();
-    for w in tokens {
-        let Some(ids) = t.multi_by_word.get(w) else {
+    let places = [
+        (Place::First, tokens.first()),
+        (Place::Second, tokens.get(1)),
+        (Place::Last, tokens.last()),
+        (
+            Place::SecondLast,
+            n.checked_sub(2).and_then(|i| tokens.get(i)),
+        ),
+    ];
+    for (place, word) in places {
+        let Some(ids) = word.and_then(|w| t.multi_by_place.get(&(place, w.clone()))) else {
             continue;
         };
         for &id in ids {
-            if tried.contains(&id) {
-                continue;
-            }
-            tried.push(id);
             let Some((form, canon)) = t.multi.get(id as usize) else {
                 continue;
             };
@@ -190,28 +199,51 @@ fn mark_misspelled_multi(t: &Table, tokens: &[String], classes: &mut [Option<Str
             if len >= n {
                 continue;
             }
-            for start in [0, n - len] {
-                let (Some(span), Some(marks)) = (
-                    tokens.get(start..start + len),
-                    classes.get(start..start + len),
-                ) else {
-                    continue;
-                };
-                let mut fuzzy = 0;
-                let fits = span.iter().zip(form).zip(marks).all(|((a, b), m)| {
-                    if a == b {
-                        return true;
-                    }
-                    fuzzy += 1;
-                    m.is_none() && fuzzy == 1 && misspelling_of(a, b)
-                });
-                if fits && fuzzy == 1 {
-                    for (k, slot) in classes.iter_mut().skip(start).take(len).enumerate() {
-                        *slot = Some(if k == 0 { canon.clone() } else { String::new() });
-                    }
-                    return;
+            let start = match place {
+                Place::First | Place::Second => 0,
+                Place::Last | Place::SecondLast => n - len,
+            };
+            let (Some(span), Some(marks)) = (
+                tokens.get(start..start + len),
+                classes.get(start..start + len),
+            ) else {
+                continue;
+            };
+            let mut fuzzy = 0;
+            let fits = span.iter().zip(form).zip(marks).all(|((a, b), m)| {
+                if a == b {
+                    return true;
                 }
+                fuzzy += 1;
+                m.is_none() && fuzzy == 1 && misspelling_of(a, b)
+            });
+            if fits && fuzzy == 1 {
+                for (k, slot) in classes.iter_mut().skip(start).take(len).enumerate() {
+                    *slot = Some(if k == 0 { canon.clone() } else { String::new() });
+                }
+                return;
             }
+        }
+    }
+}
+
+/// Where in a form (and in the name) a word is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Place {
+    First,
+    Second,
+    Last,
+    SecondLast,
+}
+
+impl Place {
+    /// The index of this place in a form of `len` words (`usize::MAX` if none).
+    fn index(self, len: usize) -> usize {
+        match self {
+            Place::First => 0,
+            Place::Second => 1,
+            Place::Last => len.wrapping_sub(1),
+            Place::SecondLast => len.wrapping_sub(2),
         }
     }
 }
