@@ -66,6 +66,9 @@ struct Inner {
     trigrams: FxHashMap<u32, Vec<u32>>,
     /// Number of trigrams of each vocabulary word's key.
     ntri: Vec<u8>,
+    /// Letters used by each vocabulary word's text and key (bit per letter): a word
+    /// `k` edits away differs in at most `2k` letters, a filter before the distance.
+    letters: Vec<(u32, u32)>,
     post_off: Vec<u32>,
     /// Where each word's postings of names with initials begin (they follow the
     /// others): only those can reach the threshold through words the query shares
@@ -335,6 +338,11 @@ impl NameIndex {
                 .extend(list.iter().filter(|n| with_initials(n)));
         }
         inner.post_off.push(off);
+        inner.letters = inner
+            .vocab
+            .iter()
+            .map(|t| (letter_set(&t.text), letter_set(&t.key)))
+            .collect();
         let mut dels: Vec<(u64, u32)> = Vec::new();
         for (id, t) in inner.vocab.iter().enumerate() {
             if t.class != TokenClass::Word {
@@ -434,7 +442,8 @@ impl NameIndex {
             + i.name_tok_ids.capacity()
             + i.vweight.capacity())
             * 4
-            + i.ntri.capacity();
+            + i.ntri.capacity()
+            + i.letters.capacity() * 8;
         let runs: usize = i
             .by_run
             .iter()
@@ -511,12 +520,24 @@ impl NameIndex {
         }
         seen.sort_unstable();
         seen.dedup();
+        let q_letters = (letter_set(text), letter_set(key));
         let mut out = Vec::with_capacity(seen.len());
         for &id in seen.iter() {
             let Some(v) = i.vocab.get(id as usize) else {
                 continue;
             };
             if v.class != TokenClass::Word {
+                continue;
+            }
+            // Words too different in letters for the edit budget, and too long to
+            // share consonants (see `word_sim_budget`), cannot align.
+            let (vt, vk) = i.letters.get(id as usize).copied().unwrap_or((0, 0));
+            let kt = budget(text.len().max(v.text.len())).min(max_budget) as u32;
+            let kk = budget(key.len().max(v.key.len())).min(max_budget) as u32;
+            let near = (q_letters.0 ^ vt).count_ones() <= 2 * kt
+                || (q_letters.1 ^ vk).count_ones() <= 2 * kk
+                || (text.len() <= SKELETON_MAX_LEN && v.text.len() <= SKELETON_MAX_LEN);
+            if !near {
                 continue;
             }
             let (s, basis) = word_sim_budget(text, key, &v.text, &v.key, max_budget);
@@ -778,11 +799,12 @@ impl NameIndex {
         let ids = inner.name_tok_ids.get(a..b).unwrap_or(&[]);
         let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
         let mut ms = [0.0f32; score::MAX_TOKENS];
-        let (mut s_c, mut u_c) = (0.0f32, 0.0f32);
+        let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
         for &v in ids {
             let w = inner.vweight.get(v as usize).copied().unwrap_or(0.0);
             if w < 0.0 {
                 s_c -= w;
+                max_c = 1.0;
                 continue;
             }
             let hits = if sc.hit_stamp.get(v as usize) == Some(&sc.epoch) {
@@ -805,34 +827,46 @@ impl NameIndex {
                     m &= m - 1;
                 }
             }
+            max_c = max_c.max(best);
             if best > 0.0 {
                 s_c += w * best;
             } else {
                 u_c += w;
             }
         }
-        let share = |s: f32, u: f32| if s > 0.0 { s / (u + s) } else { 0.0 };
+        // A side's share is a weighted mean of the similarities of its aligned tokens
+        // over at least their own weight: at most the best similarity, and at most
+        // `S / (U + S)`.
+        let share = |s: f32, u: f32, max: f32| {
+            if s > 0.0 {
+                (s / (u + s)).min(max)
+            } else {
+                0.0
+            }
+        };
         let bound_c = if initial_mask != 0 {
             1.0
         } else {
-            share(s_c, u_c)
+            share(s_c, u_c, max_c)
         };
         let bound_q = if has_initials {
             1.0
         } else {
             let (mut s_q, mut u_q) = (init_w, 0.0f32);
+            let mut max_q = if init_w > 0.0 { 1.0f32 } else { 0.0 };
             for (k, t) in q.toks.iter().enumerate() {
                 if initial_mask & (1u64 << k) != 0 {
                     continue;
                 }
                 let m = ms.get(k).copied().unwrap_or(1.0);
+                max_q = max_q.max(m);
                 if m > 0.0 {
                     s_q += t.weight * m;
                 } else {
                     u_q += t.weight;
                 }
             }
-            share(s_q, u_q)
+            share(s_q, u_q, max_q)
         };
         f64::from(0.5 * (bound_q + bound_c))
     }
@@ -994,6 +1028,15 @@ fn essential_tokens(q: &Prepared, flat: &[(u32, u64, f32)], init_w: f32, thresho
         essential &= !(1u64 << k);
     }
     essential
+}
+
+/// The set of ASCII letters and digits in `s`, a bit each (digits share the top bits).
+fn letter_set(s: &str) -> u32 {
+    s.bytes().fold(0u32, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + (b - b'0') % 6),
+        _ => m | 1 << 31,
+    })
 }
 
 fn unit_mask(run: Run) -> u64 {

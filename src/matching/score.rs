@@ -705,9 +705,12 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     // Word order matters for companies and vessels, not for people.
     let person = q.kind == Some(EntityKind::Person) || c_kind == Some(EntityKind::Person);
     if !person {
-        let mut by_q: Vec<(u8, u8)> = pairs.iter().map(|p| (p.q.start, p.c.start)).collect();
-        by_q.sort_unstable();
-        if by_q.windows(2).any(|w| matches!(w, [a, b] if b.1 < a.1)) {
+        let crossed = pairs.iter().any(|a| {
+            pairs
+                .iter()
+                .any(|b| a.q.start < b.q.start && b.c.start < a.c.start)
+        });
+        if crossed {
             identical = false;
             s *= ORDER_CHANGED;
             out.adjustments
@@ -807,12 +810,28 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
             if run.mask() & open_c == 0 {
                 continue;
             }
+            // Lengths first: most runs have no open query word of about their length,
+            // and this runs for every candidate scored.
+            let Some(run_len) = run
+                .range()
+                .map(|j| c.tok(j).map(|t| t.text.len()))
+                .sum::<Option<usize>>()
+            else {
+                continue;
+            };
+            let fits = q.toks.iter().enumerate().any(|(i, qt)| {
+                open_q & (1u64 << i) != 0
+                    && qt.class == TokenClass::Word
+                    && qt.text.len().abs_diff(run_len) <= RUN_LEN_SLACK
+            });
+            if !fits {
+                continue;
+            }
             let toks: Option<Vec<&Tok>> = run.range().map(|j| c.tok(j)).collect();
             let Some(toks) = toks else { continue };
             if !runnable(toks.iter().copied()) {
                 continue;
             }
-            let run_len: usize = toks.iter().map(|t| t.text.len()).sum();
             let open_words = q.toks.iter().enumerate().filter(|(i, qt)| {
                 open_q & (1u64 << i) != 0
                     && qt.class == TokenClass::Word
