@@ -647,10 +647,19 @@ impl NameIndex {
             .filter(|(i, _)| initial_mask & (1u64 << i) != 0)
             .map(|(_, t)| t.weight)
             .sum();
-        let essential = essential_tokens(&q, &flat, init_w, threshold);
+        // A side's share is at most its best similarity (see `bound`), so a name whose
+        // hits are all below `2·threshold - 1` cannot reach the threshold, unless
+        // initials (which align on the spot) lift it.
+        let floor = if initial_mask == 0 {
+            (2.0 * threshold - 1.0) as f32 - 1e-4
+        } else {
+            f32::MIN
+        };
+        let essential = essential_tokens(&q, &flat, init_w, threshold, floor);
 
-        // Gather candidates: every name with a word similar to an essential query token;
-        // through the other words, only names with initials (which may align anything).
+        // Gather candidates: every name with a word similar enough to an essential query
+        // token; through the other words, only names with initials (which may align
+        // anything).
         let n = inner.names.len();
         if sc.stamp.len() < n {
             sc.stamp = vec![0; n];
@@ -702,8 +711,8 @@ impl NameIndex {
         };
         for unit in &units {
             let all = unit_mask(unit.run) & essential != 0;
-            for &(v, _, _) in &unit.hits {
-                let posts = if all {
+            for &(v, sim, _) in &unit.hits {
+                let posts = if all && sim >= floor {
                     self.postings(v)
                 } else {
                     self.postings_with_initials(v)
@@ -975,18 +984,26 @@ impl NameIndex {
     }
 }
 
-/// The query tokens at least one of which a name must share to reach `threshold`
-/// (a mask), unless it has initials or was found through runs. The others, taken
-/// together, are too little of the query for the bound of [`NameIndex::bound`]: with
-/// `S` their best-case aligned weight and `W` the weight of the essential ones (left
-/// unaligned), `0.5·(S / (W + S) + 1)` stays below the threshold.
-fn essential_tokens(q: &Prepared, flat: &[(u32, u64, f32)], init_w: f32, threshold: f64) -> u64 {
+/// The query tokens at least one of which a name must share, by a hit of similarity
+/// `floor` or more, to reach `threshold` (a mask), unless it has initials or was found
+/// through runs. A name without such a hit aligns each essential token at most as well
+/// as that token's best hit below `floor` (`low`), or not at all (weight `U`), and each
+/// other token at most as well as its best hit (`best`): with `S` that best case,
+/// `0.5·(S / (U + S) + 1)` stays below the threshold (see [`NameIndex::bound`]).
+fn essential_tokens(
+    q: &Prepared,
+    flat: &[(u32, u64, f32)],
+    init_w: f32,
+    threshold: f64,
+    floor: f32,
+) -> u64 {
     let nq = q.toks.len();
     let all = if nq >= 64 { u64::MAX } else { (1u64 << nq) - 1 };
     if threshold <= 0.5 {
         return all;
     }
     let mut best = [0.0f32; score::MAX_TOKENS];
+    let mut low = [0.0f32; score::MAX_TOKENS];
     for &(_, mask, sim) in flat {
         let mut m = mask;
         while m != 0 {
@@ -994,37 +1011,51 @@ fn essential_tokens(q: &Prepared, flat: &[(u32, u64, f32)], init_w: f32, thresho
             if let Some(x) = best.get_mut(k) {
                 *x = x.max(sim);
             }
+            if sim < floor {
+                if let Some(x) = low.get_mut(k) {
+                    *x = x.max(sim);
+                }
+            }
             m &= m - 1;
         }
     }
-    // Cheapest first: tokens that bring the least to a match leave first.
+    let get = |a: &[f32; score::MAX_TOKENS], k: usize| a.get(k).copied().unwrap_or(1.0);
+    // Start with every token essential; cheapest first, tokens that bring the least to
+    // a match leave while the bound stays below the threshold.
+    let (mut s, mut u) = (init_w, 0.0f32);
+    for (k, t) in q.toks.iter().enumerate() {
+        if t.class == TokenClass::Initial {
+            continue;
+        }
+        if get(&low, k) > 0.0 {
+            s += t.weight * get(&low, k);
+        } else {
+            u += t.weight;
+        }
+    }
     let mut order: Vec<(f32, usize)> = q
         .toks
         .iter()
         .enumerate()
-        .filter(|(k, t)| t.class != TokenClass::Initial && best.get(*k).is_some_and(|b| *b > 0.0))
-        .map(|(k, t)| (t.weight * best.get(k).copied().unwrap_or(1.0), k))
+        .filter(|(k, t)| t.class != TokenClass::Initial && get(&best, *k) > 0.0)
+        .map(|(k, t)| (t.weight * get(&best, k), k))
         .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: f32 = q
-        .toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.class != TokenClass::Initial)
-        .map(|(_, t)| t.weight)
-        .sum();
     let mut essential = all;
-    let (mut s, mut w_e) = (init_w, total);
     for (sw, k) in order {
-        let w = q.toks.get(k).map_or(0.0, |t| t.weight);
-        let (s2, w2) = (s + sw, w_e - w);
-        let bound = 0.5 * (f64::from(s2 / (w2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
+        let (w, l) = (q.toks.get(k).map_or(0.0, |t| t.weight), get(&low, k));
+        let (s2, u2) = if l > 0.0 {
+            (s - w * l + sw, u)
+        } else {
+            (s + sw, u - w)
+        };
+        let bound = 0.5 * (f64::from(s2 / (u2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
         // Margin for rounding: a pruned name must be clearly below.
         if bound + 1e-4 >= threshold {
             break;
         }
         s = s2;
-        w_e = w2;
+        u = u2;
         essential &= !(1u64 << k);
     }
     essential
