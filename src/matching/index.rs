@@ -66,12 +66,25 @@ struct Inner {
     trigrams: FxHashMap<u32, Vec<u32>>,
     /// Number of trigrams of each vocabulary word's key.
     ntri: Vec<u8>,
+    /// Letters used by each vocabulary word's text and key (bit per letter): a word
+    /// `k` edits away differs in at most `2k` letters, a filter before the distance.
+    letters: Vec<(u32, u32)>,
     post_off: Vec<u32>,
+    /// Where each word's postings of names with initials begin (they follow the
+    /// others): only those can reach the threshold through words the query shares
+    /// with them that say little.
+    post_split: Vec<u32>,
     postings: Vec<u32>,
     names: Vec<NameRec>,
     /// Total token weight of each name, negative when it has initials: kept apart
     /// from `names` so the bound check before scoring touches 4 bytes per candidate.
     name_wsum: Vec<f32>,
+    /// Every name's word ids, back to back (`name_tok_off` has one more entry than
+    /// names): the bound check reads them without touching the name records.
+    name_tok_off: Vec<u32>,
+    name_tok_ids: Vec<u32>,
+    /// Weight of each vocabulary word, negated for initials.
+    vweight: Vec<f32>,
 }
 
 /// An immutable index of listed names for fast fuzzy search. Cheap to clone (an `Arc`
@@ -194,12 +207,14 @@ impl Sims for Cached<'_> {
 struct Scratch {
     epoch: u32,
     stamp: Vec<u32>,
-    qmask: Vec<u64>,
-    uc: Vec<f32>,
     partial: Vec<bool>,
     touched: Vec<u32>,
     vstamp: Vec<u32>,
     vcount: Vec<u8>,
+    /// Per vocabulary word: the search epoch when it was last hit, and its range of
+    /// hits in that search.
+    hit_stamp: Vec<u32>,
+    hit_range: Vec<(u32, u32)>,
     seen: Vec<u32>,
 }
 
@@ -290,13 +305,44 @@ impl NameIndex {
                 legal: p.legal.into_boxed_slice(),
             });
         }
+        inner.name_tok_off.push(0);
+        for rec in &inner.names {
+            inner.name_tok_ids.extend_from_slice(&rec.toks);
+            inner.name_tok_off.push(inner.name_tok_ids.len() as u32);
+        }
+        inner.vweight = inner
+            .vocab
+            .iter()
+            .map(|t| {
+                if t.class == TokenClass::Initial {
+                    -t.weight
+                } else {
+                    t.weight
+                }
+            })
+            .collect();
         let mut off = 0u32;
         for list in &per_vocab {
             inner.post_off.push(off);
+            let with_initials =
+                |n: &u32| inner.name_wsum.get(*n as usize).is_some_and(|w| *w < 0.0);
+            inner
+                .postings
+                .extend(list.iter().filter(|n| !with_initials(n)));
+            inner
+                .post_split
+                .push(off + list.iter().filter(|n| !with_initials(n)).count() as u32);
             off += list.len() as u32;
-            inner.postings.extend_from_slice(list);
+            inner
+                .postings
+                .extend(list.iter().filter(|n| with_initials(n)));
         }
         inner.post_off.push(off);
+        inner.letters = inner
+            .vocab
+            .iter()
+            .map(|t| (letter_set(&t.text), letter_set(&t.key)))
+            .collect();
         let mut dels: Vec<(u64, u32)> = Vec::new();
         for (id, t) in inner.vocab.iter().enumerate() {
             if t.class != TokenClass::Word {
@@ -388,8 +434,16 @@ impl NameIndex {
             .values()
             .map(|v| 4 + 24 + 1 + v.capacity() * 4)
             .sum();
-        let posts = (i.post_off.capacity() + i.postings.capacity() + i.name_wsum.capacity()) * 4
-            + i.ntri.capacity();
+        let posts = (i.post_off.capacity()
+            + i.post_split.capacity()
+            + i.postings.capacity()
+            + i.name_wsum.capacity()
+            + i.name_tok_off.capacity()
+            + i.name_tok_ids.capacity()
+            + i.vweight.capacity())
+            * 4
+            + i.ntri.capacity()
+            + i.letters.capacity() * 8;
         let runs: usize = i
             .by_run
             .iter()
@@ -412,6 +466,14 @@ impl NameIndex {
     fn postings(&self, v: u32) -> &[u32] {
         let i = &self.inner;
         let a = i.post_off.get(v as usize).copied().unwrap_or(0) as usize;
+        let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
+        i.postings.get(a..b).unwrap_or(&[])
+    }
+
+    /// The postings of word `v` that are names with initials.
+    fn postings_with_initials(&self, v: u32) -> &[u32] {
+        let i = &self.inner;
+        let a = i.post_split.get(v as usize).copied().unwrap_or(0) as usize;
         let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
         i.postings.get(a..b).unwrap_or(&[])
     }
@@ -458,12 +520,24 @@ impl NameIndex {
         }
         seen.sort_unstable();
         seen.dedup();
+        let q_letters = (letter_set(text), letter_set(key));
         let mut out = Vec::with_capacity(seen.len());
         for &id in seen.iter() {
             let Some(v) = i.vocab.get(id as usize) else {
                 continue;
             };
             if v.class != TokenClass::Word {
+                continue;
+            }
+            // Words too different in letters for the edit budget, and too long to
+            // share consonants (see `word_sim_budget`), cannot align.
+            let (vt, vk) = i.letters.get(id as usize).copied().unwrap_or((0, 0));
+            let kt = budget(text.len().max(v.text.len())).min(max_budget) as u32;
+            let kk = budget(key.len().max(v.key.len())).min(max_budget) as u32;
+            let near = (q_letters.0 ^ vt).count_ones() <= 2 * kt
+                || (q_letters.1 ^ vk).count_ones() <= 2 * kk
+                || (text.len() <= SKELETON_MAX_LEN && v.text.len() <= SKELETON_MAX_LEN);
+            if !near {
                 continue;
             }
             let (s, basis) = word_sim_budget(text, key, &v.text, &v.key, max_budget);
@@ -498,7 +572,6 @@ impl NameIndex {
         if nq == 0 || opts.limit == 0 {
             return Vec::new();
         }
-        let wq: f32 = q.toks.iter().map(|t| t.weight).sum();
         // Query units: single tokens, then runs of 2 and 3 words.
         let mut units: Vec<Unit> = Vec::new();
         let mut partial_vocab: Vec<u32> = Vec::new();
@@ -545,6 +618,10 @@ impl NameIndex {
                     len,
                 };
                 if let Some((text, key)) = run_text(&q.toks, run) {
+                    // Listed runs spelled the same but split elsewhere.
+                    if let Some(names) = inner.by_run.get(key.as_str()) {
+                        partial_names.extend_from_slice(names);
+                    }
                     let hits = self.similar(&text, &key, RUN_BUDGET, &mut seen);
                     units.push(Unit { run, hits });
                 }
@@ -552,12 +629,40 @@ impl NameIndex {
         }
         sc.seen = seen;
 
-        // Gather candidates.
+        let threshold = opts.threshold.max(0.0);
+        // Every (listed word, query tokens, similarity) found, by word: a candidate's
+        // best possible score is bounded from its words alone.
+        let mut flat: Vec<(u32, u64, f32)> = units
+            .iter()
+            .flat_map(|u| {
+                let mask = unit_mask(u.run);
+                u.hits.iter().map(move |&(v, sim, _)| (v, mask, sim))
+            })
+            .collect();
+        flat.sort_unstable_by_key(|h| h.0);
+        let init_w: f32 = q
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| initial_mask & (1u64 << i) != 0)
+            .map(|(_, t)| t.weight)
+            .sum();
+        // A side's share is at most its best similarity (see `bound`), so a name whose
+        // hits are all below `2·threshold - 1` cannot reach the threshold, unless
+        // initials (which align on the spot) lift it.
+        let floor = if initial_mask == 0 {
+            (2.0 * threshold - 1.0) as f32 - 1e-4
+        } else {
+            f32::MIN
+        };
+        let essential = essential_tokens(&q, &flat, init_w, threshold, floor);
+
+        // Gather candidates: every name with a word similar enough to an essential query
+        // token; through the other words, only names with initials (which may align
+        // anything).
         let n = inner.names.len();
         if sc.stamp.len() < n {
             sc.stamp = vec![0; n];
-            sc.qmask = vec![0; n];
-            sc.uc = vec![0.0; n];
             sc.partial = vec![false; n];
             sc.epoch = 0;
         }
@@ -567,84 +672,69 @@ impl NameIndex {
             sc.epoch = 1;
         }
         let epoch = sc.epoch;
+        let nv = inner.vocab.len();
+        if sc.hit_stamp.len() < nv {
+            sc.hit_stamp = vec![0; nv];
+            sc.hit_range = vec![(0, 0); nv];
+        }
+        for (k, &(v, _, _)) in flat.iter().enumerate() {
+            let v = v as usize;
+            if sc.hit_stamp.get(v) != Some(&epoch) {
+                if let Some(st) = sc.hit_stamp.get_mut(v) {
+                    *st = epoch;
+                }
+                if let Some(r) = sc.hit_range.get_mut(v) {
+                    *r = (k as u32, k as u32);
+                }
+            }
+            if let Some(r) = sc.hit_range.get_mut(v) {
+                r.1 = k as u32 + 1;
+            }
+        }
         sc.touched.clear();
-        let touch = |sc: &mut Scratch, name: u32| -> usize {
+        let touch = |sc: &mut Scratch, name: u32, partial: bool| {
             let i = name as usize;
             if sc.stamp.get(i) != Some(&epoch) {
                 if let Some(s) = sc.stamp.get_mut(i) {
                     *s = epoch;
-                }
-                if let Some(m) = sc.qmask.get_mut(i) {
-                    *m = 0;
-                }
-                if let Some(u) = sc.uc.get_mut(i) {
-                    *u = 0.0;
                 }
                 if let Some(p) = sc.partial.get_mut(i) {
                     *p = false;
                 }
                 sc.touched.push(name);
             }
-            i
+            if partial {
+                if let Some(p) = sc.partial.get_mut(i) {
+                    *p = true;
+                }
+            }
         };
         for unit in &units {
-            let mask = unit_mask(unit.run);
-            for &(v, _, _) in &unit.hits {
-                let w = inner.vocab.get(v as usize).map_or(0.0, |t| t.weight);
-                for &name in self.postings(v) {
-                    let i = touch(sc, name);
-                    if let Some(m) = sc.qmask.get_mut(i) {
-                        *m |= mask;
-                    }
-                    if let Some(u) = sc.uc.get_mut(i) {
-                        *u += w;
-                    }
+            let all = unit_mask(unit.run) & essential != 0;
+            for &(v, sim, _) in &unit.hits {
+                let posts = if all && sim >= floor {
+                    self.postings(v)
+                } else {
+                    self.postings_with_initials(v)
+                };
+                for &name in posts {
+                    touch(sc, name, false);
                 }
             }
         }
         let partial_posts = partial_vocab.iter().flat_map(|&v| self.postings(v).iter());
         for &name in partial_posts.chain(partial_names.iter()) {
-            let i = touch(sc, name);
-            if let Some(p) = sc.partial.get_mut(i) {
-                *p = true;
-            }
+            touch(sc, name, true);
         }
 
         // Score the candidates that can reach the threshold.
-        let threshold = opts.threshold.max(0.0);
-        let init_w: f32 = q
-            .toks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| initial_mask & (1u64 << i) != 0)
-            .map(|(_, t)| t.weight)
-            .sum();
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for &name in &sc.touched {
             let i = name as usize;
-            if threshold > 0.0 {
-                let packed = inner.name_wsum.get(i).copied().unwrap_or(-1.0);
-                let (wsum, has_initials) = (packed.abs(), packed < 0.0);
-                let partial = sc.partial.get(i).copied().unwrap_or(true);
-                let qmask = sc.qmask.get(i).copied().unwrap_or(u64::MAX);
-                let uq: f32 = if has_initials {
-                    wq
-                } else {
-                    q.toks
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| qmask & (1u64 << k) != 0)
-                        .map(|(_, t)| t.weight)
-                        .sum::<f32>()
-                        + init_w
-                };
-                let uc = if initial_mask != 0 {
-                    wsum
-                } else {
-                    sc.uc.get(i).copied().unwrap_or(f32::MAX).min(wsum)
-                };
-                let bound = f64::from(0.5 * (uq.min(wq) / wq + uc / wsum)) + 1e-6;
-                if !partial && bound < threshold {
+            let partial = sc.partial.get(i).copied().unwrap_or(true);
+            if threshold > 0.0 && !partial {
+                let bound = self.bound(&q, i, &flat, sc, initial_mask, init_w);
+                if bound + 1e-6 < threshold {
                     continue;
                 }
             }
@@ -696,6 +786,98 @@ impl NameIndex {
                 })
             })
             .collect()
+    }
+
+    /// The best score name `i` can get against `q`, from the similarities of its words
+    /// to query units (`flat`, indexed by `hit_of`) alone. Each side's aligned share
+    /// `Σ sim·w / (unaligned + Σ w)` is at most `S / (U + S)` where `S` sums each hit
+    /// token's weight times its best similarity and `U` is the weight of tokens with no
+    /// hit; initials may align anything, so they count as hits.
+    fn bound(
+        &self,
+        q: &Prepared,
+        i: usize,
+        flat: &[(u32, u64, f32)],
+        sc: &Scratch,
+        initial_mask: u64,
+        init_w: f32,
+    ) -> f64 {
+        let inner = &*self.inner;
+        let a = inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
+        let b = inner.name_tok_off.get(i + 1).copied().unwrap_or(0) as usize;
+        let ids = inner.name_tok_ids.get(a..b).unwrap_or(&[]);
+        let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
+        let mut ms = [0.0f32; score::MAX_TOKENS];
+        let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
+        for &v in ids {
+            let w = inner.vweight.get(v as usize).copied().unwrap_or(0.0);
+            if w < 0.0 {
+                s_c -= w;
+                max_c = 1.0;
+                continue;
+            }
+            let hits = if sc.hit_stamp.get(v as usize) == Some(&sc.epoch) {
+                sc.hit_range
+                    .get(v as usize)
+                    .and_then(|&(a, b)| flat.get(a as usize..b as usize))
+                    .unwrap_or(&[])
+            } else {
+                &[]
+            };
+            let mut best = 0.0f32;
+            for &(_, mask, sim) in hits {
+                best = best.max(sim);
+                let mut m = mask;
+                while m != 0 {
+                    let k = m.trailing_zeros() as usize;
+                    if let Some(x) = ms.get_mut(k) {
+                        *x = x.max(sim);
+                    }
+                    m &= m - 1;
+                }
+            }
+            max_c = max_c.max(best);
+            if best > 0.0 {
+                s_c += w * best;
+            } else {
+                u_c += w;
+            }
+        }
+        // A side's share is a weighted mean of the similarities of its aligned tokens
+        // over at least their own weight: at most the best similarity, and at most
+        // `S / (U + S)`.
+        let share = |s: f32, u: f32, max: f32| {
+            if s > 0.0 {
+                (s / (u + s)).min(max)
+            } else {
+                0.0
+            }
+        };
+        let bound_c = if initial_mask != 0 {
+            1.0
+        } else {
+            share(s_c, u_c, max_c)
+        };
+        let bound_q = if has_initials {
+            1.0
+        } else {
+            let (mut s_q, mut u_q) = (init_w, 0.0f32);
+            let mut max_q = if init_w > 0.0 { 1.0f32 } else { 0.0 };
+            for (k, t) in q.toks.iter().enumerate() {
+                if initial_mask & (1u64 << k) != 0 {
+                    continue;
+                }
+                let m = ms.get(k).copied().unwrap_or(1.0);
+                max_q = max_q.max(m);
+                if m > 0.0 {
+                    s_q += t.weight * m;
+                } else {
+                    u_q += t.weight;
+                }
+            }
+            share(s_q, u_q, max_q)
+        };
+        f64::from(0.5 * (bound_q + bound_c))
     }
 
     /// Listed words whose key trigrams nearly all occur in `key`: words that a query
@@ -801,6 +983,92 @@ impl NameIndex {
             })
             .collect()
     }
+}
+
+/// The query tokens at least one of which a name must share, by a hit of similarity
+/// `floor` or more, to reach `threshold` (a mask), unless it has initials or was found
+/// through runs. A name without such a hit aligns each essential token at most as well
+/// as that token's best hit below `floor` (`low`), or not at all (weight `U`), and each
+/// other token at most as well as its best hit (`best`): with `S` that best case,
+/// `0.5·(S / (U + S) + 1)` stays below the threshold (see [`NameIndex::bound`]).
+fn essential_tokens(
+    q: &Prepared,
+    flat: &[(u32, u64, f32)],
+    init_w: f32,
+    threshold: f64,
+    floor: f32,
+) -> u64 {
+    let nq = q.toks.len();
+    let all = if nq >= 64 { u64::MAX } else { (1u64 << nq) - 1 };
+    if threshold <= 0.5 {
+        return all;
+    }
+    let mut best = [0.0f32; score::MAX_TOKENS];
+    let mut low = [0.0f32; score::MAX_TOKENS];
+    for &(_, mask, sim) in flat {
+        let mut m = mask;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
+            if let Some(x) = best.get_mut(k) {
+                *x = x.max(sim);
+            }
+            if sim < floor {
+                if let Some(x) = low.get_mut(k) {
+                    *x = x.max(sim);
+                }
+            }
+            m &= m - 1;
+        }
+    }
+    let get = |a: &[f32; score::MAX_TOKENS], k: usize| a.get(k).copied().unwrap_or(1.0);
+    // Start with every token essential; cheapest first, tokens that bring the least to
+    // a match leave while the bound stays below the threshold.
+    let (mut s, mut u) = (init_w, 0.0f32);
+    for (k, t) in q.toks.iter().enumerate() {
+        if t.class == TokenClass::Initial {
+            continue;
+        }
+        if get(&low, k) > 0.0 {
+            s += t.weight * get(&low, k);
+        } else {
+            u += t.weight;
+        }
+    }
+    let mut order: Vec<(f32, usize)> = q
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| t.class != TokenClass::Initial && get(&best, *k) > 0.0)
+        .map(|(k, t)| (t.weight * get(&best, k), k))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut essential = all;
+    for (sw, k) in order {
+        let (w, l) = (q.toks.get(k).map_or(0.0, |t| t.weight), get(&low, k));
+        let (s2, u2) = if l > 0.0 {
+            (s - w * l + sw, u)
+        } else {
+            (s + sw, u - w)
+        };
+        let bound = 0.5 * (f64::from(s2 / (u2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
+        // Margin for rounding: a pruned name must be clearly below.
+        if bound + 1e-4 >= threshold {
+            break;
+        }
+        s = s2;
+        u = u2;
+        essential &= !(1u64 << k);
+    }
+    essential
+}
+
+/// The set of ASCII letters and digits in `s`, a bit each (digits share the top bits).
+fn letter_set(s: &str) -> u32 {
+    s.bytes().fold(0u32, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + (b - b'0') % 6),
+        _ => m | 1 << 31,
+    })
 }
 
 fn unit_mask(run: Run) -> u64 {

@@ -45,6 +45,12 @@ struct Entry {
 struct Table {
     /// First token → entries, longest first.
     by_first: HashMap<String, Vec<Entry>>,
+    /// Forms of two words or more, for misspellings of one of their words.
+    multi: Vec<(Vec<String>, String)>,
+    /// The forms in `multi` by a word at one of the places a misspelled form can be
+    /// told by (one word differs, so the first or second word at the start of a name,
+    /// the last or second-to-last at its end, is right): `(place, word)` → forms.
+    multi_by_place: HashMap<(Place, String), Vec<u32>>,
     /// One-word forms of 7 letters or more, for misspellings (`CORPOARTION`).
     long_words: Vec<(String, String)>,
 }
@@ -93,8 +99,30 @@ fn table() -> &'static Table {
             .collect();
         long_words.sort();
         long_words.dedup();
+        let mut multi: Vec<(Vec<String>, String)> = by_first
+            .values()
+            .flatten()
+            .filter(|e| e.tokens.len() >= 2)
+            .map(|e| (e.tokens.clone(), e.canon.clone()))
+            .collect();
+        multi.sort();
+        multi.dedup();
+        let mut multi_by_place: HashMap<(Place, String), Vec<u32>> = HashMap::new();
+        for (i, (tokens, _)) in multi.iter().enumerate() {
+            let len = tokens.len();
+            for place in [Place::First, Place::Second, Place::Last, Place::SecondLast] {
+                if let Some(w) = tokens.get(place.index(len)) {
+                    multi_by_place
+                        .entry((place, w.clone()))
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
+        }
         Table {
             by_first,
+            multi,
+            multi_by_place,
             long_words,
         }
     })
@@ -138,6 +166,98 @@ pub fn mark_legal_forms(tokens: &[String], classes: &mut [Option<String>]) {
         }
         i += matched.max(1);
     }
+    if n >= 2 {
+        mark_misspelled_multi(t, tokens, classes);
+    }
+}
+
+/// Marks a form of several words with one word misspelled (`LIMITED LIABILITY
+/// PARTCERSHIP`, `PTW LTD`, `JOINT VETURE`) at the start or the end of a name, where
+/// legal forms stand. The other words of the form must be there exactly, and the
+/// misspelled word must be one that no exact pass took for a name word.
+fn mark_misspelled_multi(t: &Table, tokens: &[String], classes: &mut [Option<String>]) {
+    let n = tokens.len();
+    let places = [
+        (Place::First, tokens.first()),
+        (Place::Second, tokens.get(1)),
+        (Place::Last, tokens.last()),
+        (
+            Place::SecondLast,
+            n.checked_sub(2).and_then(|i| tokens.get(i)),
+        ),
+    ];
+    for (place, word) in places {
+        let Some(ids) = word.and_then(|w| t.multi_by_place.get(&(place, w.clone()))) else {
+            continue;
+        };
+        for &id in ids {
+            let Some((form, canon)) = t.multi.get(id as usize) else {
+                continue;
+            };
+            let len = form.len();
+            // Leave at least one word for the name itself.
+            if len >= n {
+                continue;
+            }
+            let start = match place {
+                Place::First | Place::Second => 0,
+                Place::Last | Place::SecondLast => n - len,
+            };
+            let (Some(span), Some(marks)) = (
+                tokens.get(start..start + len),
+                classes.get(start..start + len),
+            ) else {
+                continue;
+            };
+            let mut fuzzy = 0;
+            let fits = span.iter().zip(form).zip(marks).all(|((a, b), m)| {
+                if a == b {
+                    return true;
+                }
+                fuzzy += 1;
+                m.is_none() && fuzzy == 1 && misspelling_of(a, b)
+            });
+            if fits && fuzzy == 1 {
+                for (k, slot) in classes.iter_mut().skip(start).take(len).enumerate() {
+                    *slot = Some(if k == 0 { canon.clone() } else { String::new() });
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Where in a form (and in the name) a word is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Place {
+    First,
+    Second,
+    Last,
+    SecondLast,
+}
+
+impl Place {
+    /// The index of this place in a form of `len` words (`usize::MAX` if none).
+    fn index(self, len: usize) -> usize {
+        match self {
+            Place::First => 0,
+            Place::Second => 1,
+            Place::Last => len.wrapping_sub(1),
+            Place::SecondLast => len.wrapping_sub(2),
+        }
+    }
+}
+
+/// Whether `word` misspells the legal-form word `form`: one edit from three letters on
+/// both sides, two from nine.
+fn misspelling_of(word: &str, form: &str) -> bool {
+    let shorter = word.len().min(form.len());
+    if shorter < 3 || !word.is_ascii() {
+        return false;
+    }
+    let k = if shorter >= 9 { 2 } else { 1 };
+    word.len().abs_diff(form.len()) <= k
+        && super::osa_within(word.as_bytes(), form.as_bytes(), k).is_some()
 }
 
 /// The canonical form of a one-word legal form that `word` misspells by one edit (two
@@ -150,7 +270,7 @@ fn misspelled_form(t: &Table, word: &str) -> Option<String> {
     t.long_words
         .iter()
         .filter(|(w, _)| w.len().abs_diff(word.len()) <= k)
-        .find(|(w, _)| strsim::osa_distance(w, word) <= k)
+        .find(|(w, _)| super::osa_within(w.as_bytes(), word.as_bytes(), k).is_some())
         .map(|(_, c)| c.clone())
 }
 
@@ -191,5 +311,28 @@ mod tests {
             canonical_form("Pte. Ltd.").as_deref(),
             canonical_form("Pte Ltd").as_deref()
         );
+    }
+
+    fn marks(name: &str) -> Vec<Option<String>> {
+        let tokens = super::super::tokenize(&super::super::fold(name), false);
+        let mut classes = vec![None; tokens.len()];
+        mark_legal_forms(&tokens, &mut classes);
+        classes
+    }
+
+    #[test]
+    fn misspelled_word_in_a_form_of_several() {
+        for name in [
+            "Acme Limited Liability Partcership",
+            "Acme Ptw Ltd",
+            "Obshchestvo s Ogranichgnnoi Otvetstvennostyu Acme",
+        ] {
+            let m = marks(name);
+            assert_eq!(m.iter().filter(|x| x.is_none()).count(), 1, "{name}: {m:?}");
+            assert!(m.iter().flatten().any(|c| !c.is_empty()), "{name}: {m:?}");
+        }
+        // Names that only look like a form keep their words.
+        assert_eq!(marks("Ptw Trading"), [None, None]);
+        assert_eq!(marks("Acme Ltd").first(), Some(&None));
     }
 }

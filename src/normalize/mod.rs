@@ -16,6 +16,7 @@
 //! both have one normalized form. [`phonetic_key`] folds spelling variants (Korean
 //! romanizations, `v`/`w`/`f`, doubled letters) for fuzzy comparison.
 
+mod distance;
 pub mod legal;
 pub mod translit;
 
@@ -23,6 +24,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::rules::ir::EntityKind;
+pub(crate) use distance::osa_within;
 use translit::Script;
 
 /// What a token is.
