@@ -130,6 +130,9 @@ pub struct BatchSettings {
     pub threads: usize,
     /// Orders screened per chunk (bounds memory). Default 4096.
     pub chunk_size: usize,
+    /// Distinct party-name searches remembered across orders (0: none). Order files
+    /// repeat their counterparties; results are the same either way. Default 200000.
+    pub name_cache: usize,
 }
 
 impl Default for BatchSettings {
@@ -137,6 +140,7 @@ impl Default for BatchSettings {
         BatchSettings {
             threads: 0,
             chunk_size: 4096,
+            name_cache: 200_000,
         }
     }
 }

@@ -226,6 +226,15 @@ const LISTED: &[&str] = &[
     "Daedong Credit Bank",
 ];
 
+/// A number fixed by the text (FNV-1a), to give each counterparty one home.
+fn stable_index(text: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h as usize
+}
+
 fn json_str(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }
@@ -269,17 +278,20 @@ pub fn order(i: u64, r: &mut Rng) -> String {
         } else {
             company(r)
         };
+        // A counterparty keeps its country and address from order to order, as in a
+        // real order book; a few orders carry a DPRK party.
+        let home = stable_index(&name);
         let country = if r.chance(1) {
             "DPRK"
         } else {
-            r.pick(COUNTRIES)
+            COUNTRIES[home % COUNTRIES.len()]
         };
         parties.push(format!(
             "{{\"role\":{},\"name\":{},\"country\":{},\"address\":{}}}",
             json_str(role),
             json_str(&name),
             json_str(country),
-            json_str(r.pick(CITIES))
+            json_str(CITIES[(home / 7) % CITIES.len()])
         ));
     }
     let mut goods = Vec::new();

@@ -4,6 +4,7 @@
 //! [`screener`] gathers those facts (names, vessels, goods, places) and combines the fired
 //! rules into a decision.
 
+mod cache;
 pub mod eval;
 pub mod screener;
 

@@ -30,6 +30,9 @@ pub struct ScreenOptions {
     pub explain: bool,
     /// Screen only the entities of these lists (by list name); empty means all.
     pub lists: Vec<String>,
+    /// Distinct name searches remembered across orders (0: none). Order files repeat
+    /// their counterparties, and results are the same either way.
+    pub name_cache: usize,
 }
 
 impl Default for ScreenOptions {
@@ -39,6 +42,7 @@ impl Default for ScreenOptions {
             limit: 10,
             explain: true,
             lists: Vec::new(),
+            name_cache: 200_000,
         }
     }
 }
@@ -50,6 +54,7 @@ impl From<&crate::config::Settings> for ScreenOptions {
             limit: s.matching.limit,
             explain: s.output.explain,
             lists: s.lists.enabled.clone(),
+            name_cache: s.batch.name_cache,
         }
     }
 }
@@ -64,6 +69,7 @@ pub struct Screener {
 struct Inner {
     ruleset: Ruleset,
     names: NameIndex,
+    name_cache: super::cache::NameCache,
     imo: HashMap<String, Vec<usize>>,
     classifier: Classifier,
     places: Vec<CompiledPlaces>,
@@ -335,6 +341,7 @@ impl Screener {
         Screener {
             inner: Arc::new(Inner {
                 names: NameIndex::build(names),
+                name_cache: super::cache::NameCache::new(options.name_cache),
                 imo,
                 classifier: Classifier::new(&ruleset),
                 places,
@@ -505,8 +512,14 @@ impl Screener {
             .as_deref()
             .and_then(reference::country_code)
             .map(str::to_string);
+        let found =
+            inner
+                .name_cache
+                .get_or_search(name, q.country.as_deref(), opts.threshold, || {
+                    inner.names.search(&q, opts)
+                });
         let mut hits = Vec::new();
-        for h in inner.names.search(&q, opts) {
+        for h in found.iter().cloned() {
             if h.score < echo_below && !shares_distinctive_word(&h.explanation) {
                 continue;
             }
