@@ -9,7 +9,7 @@
 //! or without it; only the time differs.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxBuildHasher;
@@ -19,10 +19,11 @@ use crate::matching::NameHit;
 const SHARDS: usize = 16;
 
 type Key = (Box<str>, Option<Box<str>>, u64);
+type Shard = Mutex<HashMap<Key, Arc<[NameHit]>, FxBuildHasher>>;
 
 /// Name search results by query.
 pub(crate) struct NameCache {
-    shards: Vec<Mutex<HashMap<Key, Arc<[NameHit]>, FxBuildHasher>>>,
+    shards: Vec<Shard>,
     per_shard: usize,
 }
 
@@ -49,9 +50,10 @@ impl NameCache {
             return search().into();
         }
         let key: Key = (name.into(), country.map(Into::into), threshold.to_bits());
-        let mut h = FxBuildHasher.build_hasher();
-        key.hash(&mut h);
-        let Some(shard) = self.shards.get(h.finish() as usize % SHARDS) else {
+        let Some(shard) = self
+            .shards
+            .get(FxBuildHasher.hash_one(&key) as usize % SHARDS)
+        else {
             return search().into();
         };
         // A panic elsewhere while holding the lock leaves a map that is still valid.
