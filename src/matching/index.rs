@@ -38,6 +38,9 @@ const PARTIAL_MIN_LEN: usize = 5;
 pub const WEAK_ALIAS_FACTOR: f64 = 0.95;
 /// Score factor when the query's country is not among the listed name's countries.
 pub const COUNTRY_MISMATCH_FACTOR: f64 = 0.97;
+/// Factor for a name that names its own country (the party's, given apart) when the
+/// listed entity is of other countries and its name does not name that one.
+pub const NAMED_COUNTRY_DIFFERS_FACTOR: f64 = 0.8;
 
 #[derive(Debug)]
 struct NameRec {
@@ -566,6 +569,7 @@ impl NameIndex {
         sc: &mut Scratch,
     ) -> Vec<NameHit> {
         let inner = &*self.inner;
+        let names_own_country = query_names_own_country(query);
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
         let q = Prepared::new(&query.name, kind);
         let nq = q.toks.len();
@@ -752,7 +756,7 @@ impl NameIndex {
             };
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
-            apply_query_factors(&mut o, query, rec);
+            apply_query_factors(&mut o, query, rec, names_own_country);
             if o.score < threshold || o.score <= 0.0 {
                 continue;
             }
@@ -936,6 +940,7 @@ impl NameIndex {
     /// misses nothing.
     pub fn search_brute_force(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
         let inner = &*self.inner;
+        let names_own_country = query_names_own_country(query);
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
         let q = Prepared::new(&query.name, kind);
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
@@ -947,7 +952,7 @@ impl NameIndex {
             let sims = score::Direct { q: &q, c: &view };
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
-            apply_query_factors(&mut o, query, rec);
+            apply_query_factors(&mut o, query, rec, names_own_country);
             // Threshold 0 asks for the best names whatever their score, zero included.
             if o.score < opts.threshold || (o.score <= 0.0 && opts.threshold > 0.0) {
                 continue;
@@ -1076,16 +1081,99 @@ fn unit_mask(run: Run) -> u64 {
     ones << run.start.min(63)
 }
 
-fn apply_query_factors(o: &mut score::Outcome, query: &NameQuery, rec: &NameRec) {
+fn apply_query_factors(
+    o: &mut score::Outcome,
+    query: &NameQuery,
+    rec: &NameRec,
+    names_own_country: bool,
+) {
     if rec.weak {
         o.score *= WEAK_ALIAS_FACTOR;
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
     if let Some(c) = query.country.as_deref() {
         if !rec.countries.is_empty() && !rec.countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
-            o.score *= COUNTRY_MISMATCH_FACTOR;
-            o.adjustments
-                .push(("country differs", COUNTRY_MISMATCH_FACTOR));
+            // "Agricultural Development Bank of China" in CN is not the DPRK's
+            // Agricultural Development Bank: a name that carries its own country, which
+            // the party's country confirms, is strong evidence of another entity, unless
+            // the listed name says the same.
+            if names_own_country && !names_country(&rec.original, c) {
+                o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
+                o.adjustments.push((
+                    "the name names another country",
+                    NAMED_COUNTRY_DIFFERS_FACTOR,
+                ));
+            } else {
+                o.score *= COUNTRY_MISMATCH_FACTOR;
+                o.adjustments
+                    .push(("country differs", COUNTRY_MISMATCH_FACTOR));
+            }
         }
+    }
+}
+
+/// Whether a word of `name` (of four letters or more, so no legal form or ISO code is
+/// taken for a country) names the country `code`.
+pub(crate) fn names_country(name: &str, code: &str) -> bool {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .any(|w| crate::reference::country_code(w).is_some_and(|x| x.eq_ignore_ascii_case(code)))
+}
+
+/// Whether the query's name names the query's own country.
+fn query_names_own_country(query: &NameQuery) -> bool {
+    query
+        .country
+        .as_deref()
+        .is_some_and(|c| names_country(&query.name, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_naming_its_own_country_weighs_against_a_listed_entity_elsewhere() {
+        assert!(names_country(
+            "Agricultural Development Bank of China",
+            "CN"
+        ));
+        assert!(!names_country("Sinograin Jiangsu Co., Ltd.", "CN"));
+        // Legal forms and two-letter words are not countries (CO is Colombia's code).
+        assert!(!names_country("Acme Trading CO", "CO"));
+
+        let mut listed =
+            IndexedName::new(0, "AGRICULTURAL DEVELOPMENT BANK", EntityKind::Organization);
+        listed.countries = vec!["KP".to_string()];
+        let index = NameIndex::build([listed]);
+        let opts = SearchOptions {
+            threshold: 0.0,
+            limit: 1,
+        };
+        let query = |country: Option<&str>| {
+            let mut q = NameQuery::new("Agricultural Development Bank of China");
+            q.country = country.map(str::to_string);
+            index
+                .search_brute_force(&q, &opts)
+                .first()
+                .map_or(0.0, |h| h.score)
+        };
+        let without = query(None);
+        let elsewhere = query(Some("CN"));
+        assert!(
+            (elsewhere - without * NAMED_COUNTRY_DIFFERS_FACTOR).abs() < 1e-9,
+            "{without} {elsewhere}"
+        );
+        // The party's country alone, not named in the name, costs only the usual factor.
+        let mut q = NameQuery::new("Agricultural Development Bank");
+        q.country = Some("CN".to_string());
+        let plain = index
+            .search_brute_force(&q, &opts)
+            .first()
+            .map_or(0.0, |h| h.score);
+        assert!(
+            (plain - COUNTRY_MISMATCH_FACTOR * 1.0).abs() < 1e-9 || plain < 1.0,
+            "{plain}"
+        );
     }
 }

@@ -8,7 +8,9 @@
 mod index;
 mod score;
 
-pub use index::{NameIndex, COUNTRY_MISMATCH_FACTOR, WEAK_ALIAS_FACTOR};
+pub use index::{
+    NameIndex, COUNTRY_MISMATCH_FACTOR, NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
+};
 pub use score::{
     compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NON_IDENTICAL,
 };
