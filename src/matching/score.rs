@@ -534,6 +534,8 @@ const LEGAL_DIFFERENT: f32 = 0.97;
 const LEGAL_ONE_SIDED: f32 = 0.99;
 const ORDER_CHANGED: f32 = 0.97;
 const KIND_DIFFERENT: f32 = 0.85;
+/// A company name with words and a legal form against a one-word name without one.
+const COMPANY_VS_BARE_WORD: f32 = 0.85;
 const NO_WORD_ALIGNED: f32 = 0.5;
 /// A match resting on less aligned weight than one rare word (only generic words:
 /// `KOREA ... DEVELOPMENT BANK`) keeps this share of its score at least, scaling up to
@@ -701,6 +703,20 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         };
         s *= factor;
         out.adjustments.push(("legal forms differ", factor as f64));
+        // A company written out (words and a legal form) against a bare one-word name
+        // (a vessel, a mononym, a short form) shares only that word: "Fortune Shipping
+        // Co Ltd" is not the vessel FORTUNE.
+        let company_vs_bare = |legal: &[Box<str>], n: usize, other_legal: &[Box<str>], m: usize| {
+            !legal.is_empty() && n > 1 && other_legal.is_empty() && m == 1
+        };
+        if company_vs_bare(&q.legal, nq, c_legal, nc) || company_vs_bare(c_legal, nc, &q.legal, nq)
+        {
+            s *= COMPANY_VS_BARE_WORD;
+            out.adjustments.push((
+                "a company against a bare one-word name",
+                COMPANY_VS_BARE_WORD as f64,
+            ));
+        }
     }
     // Word order matters for companies and vessels, not for people.
     let person = q.kind == Some(EntityKind::Person) || c_kind == Some(EntityKind::Person);
@@ -1200,6 +1216,15 @@ mod tests {
             ) < 0.6
         );
         assert!(compare("Kim Min-jun", "KIM Jong Un", None) < 0.6);
+    }
+
+    #[test]
+    fn a_company_does_not_match_a_bare_one_word_name_on_that_word_alone() {
+        let vessel = compare("Fortune Shipping Co Ltd", "FORTUNE", None);
+        assert!(vessel < crate::matching::DEFAULT_THRESHOLD, "{vessel}");
+        // Both ways round, and not when the company is that one word.
+        assert!((compare("FORTUNE", "Fortune Shipping Co Ltd", None) - vessel).abs() < 1e-9);
+        assert!(compare("KOMID Ltd", "KOMID", None) >= crate::matching::DEFAULT_THRESHOLD);
     }
 
     #[test]
