@@ -286,6 +286,52 @@ pub fn expand_abbreviation(word: &str) -> Option<&'static str> {
         .map(|(_, b)| *b)
 }
 
+/// Names write North Korea's long name, its short form and its common name
+/// interchangeably ("Foreign Trade Bank of the DPRK" for FOREIGN TRADE BANK OF THE
+/// DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA): all become the one word `dprk`.
+fn contract_dprk(raw: Vec<String>) -> Vec<String> {
+    let long: &[&[&str]] = &[
+        &["democratic", "peoples", "republic", "of", "korea"],
+        &["democratic", "people", "s", "republic", "of", "korea"],
+        &["democratic", "people", "republic", "of", "korea"],
+        &["democratic", "peoples", "republic", "korea"],
+        &["north", "korea"],
+        &["korea", "dpr"],
+        &["dpr", "korea"],
+        &["dpr", "of", "korea"],
+        // Cut short ("... OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF"): no other country
+        // is called a democratic people's republic in this order.
+        &["democratic", "peoples", "republic", "of"],
+        &["democratic", "people", "s", "republic", "of"],
+        &["democratic", "peoples", "republic"],
+        &["democratic", "people", "s", "republic"],
+    ];
+    if !raw.iter().any(|w| w == "korea" || w == "democratic") {
+        return raw;
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let rest = raw.get(i..).unwrap_or_default();
+        let hit = long
+            .iter()
+            .find(|p| rest.len() >= p.len() && rest.iter().zip(p.iter()).all(|(a, b)| a == b));
+        match hit {
+            Some(p) => {
+                out.push("dprk".to_string());
+                i += p.len();
+            }
+            None => {
+                if let Some(w) = raw.get(i) {
+                    out.push(w.clone());
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Whether `word` (folded) is a stopword.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
@@ -306,7 +352,7 @@ pub fn is_stopword(word: &str) -> bool {
 /// ```
 pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
     let person = kind == Some(EntityKind::Person);
-    let raw = tokenize(&fold(name), person);
+    let raw = contract_dprk(tokenize(&fold(name), person));
     let mut classes: Vec<Option<String>> = vec![None; raw.len()];
     if !person {
         legal::mark_legal_forms(&raw, &mut classes);
@@ -467,6 +513,31 @@ pub fn phonetic_key(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn north_korea_has_one_name() {
+        let words = |n: &str| -> Vec<String> {
+            normalize(n, Some(EntityKind::Organization))
+                .into_iter()
+                .filter(|t| t.class == TokenClass::Word)
+                .map(|t| t.text)
+                .collect()
+        };
+        let long = words("FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA");
+        assert_eq!(long, ["foreign", "trade", "bank", "dprk"]);
+        assert_eq!(words("Foreign Trade Bank of the DPRK"), long);
+        assert_eq!(words("Foreign Trade Bank of North Korea"), long);
+        assert_eq!(
+            words("Foreign Trade Bank, Democratic People's Republic of"),
+            long
+        );
+        // South Korea and a bare Korea stay what they are.
+        assert_eq!(
+            words("Korea Development Bank"),
+            ["korea", "development", "bank"]
+        );
+        assert_eq!(words("Bank of South Korea"), ["bank", "south", "korea"]);
+    }
 
     fn words(name: &str, kind: Option<EntityKind>) -> Vec<String> {
         normalize(name, kind)
