@@ -55,6 +55,8 @@ struct NameRec {
 
 #[derive(Debug, Default)]
 struct Inner {
+    /// Tells indexes apart for the per-thread memo of similar words.
+    id: u64,
     vocab: Vec<Tok>,
     by_text: FxHashMap<Box<str>, u32>,
     by_key: FxHashMap<Box<str>, Vec<u32>>,
@@ -219,7 +221,19 @@ struct Scratch {
     hit_stamp: Vec<u32>,
     hit_range: Vec<(u32, u32)>,
     seen: Vec<u32>,
+    /// Listed words similar to a query word (and to a run of query words), by its
+    /// text, for the index `memo_index`: screened names repeat their words
+    /// ("trading", "shanghai", "co"), and finding a word's typo neighbours is the
+    /// costliest step of a search.
+    memo_index: u64,
+    memo_words: FxHashMap<Box<str>, Vec<(u32, f32, Basis)>>,
+    memo_runs: FxHashMap<Box<str>, Vec<(u32, f32, Basis)>>,
 }
+
+/// Words remembered per thread before the memo starts again.
+const SIMILAR_MEMO_MAX: usize = 50_000;
+
+static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -398,6 +412,7 @@ impl NameIndex {
                 .deletes
                 .insert(h, (start, inner.del_ids.len() as u32 - start));
         }
+        inner.id = NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         NameIndex {
             inner: Arc::new(inner),
         }
@@ -582,6 +597,14 @@ impl NameIndex {
         let mut partial_names: Vec<u32> = Vec::new();
         let mut initial_mask = 0u64;
         let mut seen = std::mem::take(&mut sc.seen);
+        if sc.memo_index != inner.id || sc.memo_words.len() + sc.memo_runs.len() > SIMILAR_MEMO_MAX
+        {
+            sc.memo_words.clear();
+            sc.memo_runs.clear();
+            sc.memo_index = inner.id;
+        }
+        let mut memo_words = std::mem::take(&mut sc.memo_words);
+        let mut memo_runs = std::mem::take(&mut sc.memo_runs);
         for (idx, t) in q.toks.iter().enumerate() {
             let run = Run {
                 start: idx as u8,
@@ -606,7 +629,14 @@ impl NameIndex {
                     if let Some(names) = inner.by_run.get(&*t.key) {
                         partial_names.extend_from_slice(names);
                     }
-                    self.similar(&t.text, &t.key, usize::MAX, &mut seen)
+                    match memo_words.get(&*t.text) {
+                        Some(hits) => hits.clone(),
+                        None => {
+                            let hits = self.similar(&t.text, &t.key, usize::MAX, &mut seen);
+                            memo_words.insert(t.text.clone().into(), hits.clone());
+                            hits
+                        }
+                    }
                 }
                 _ => {
                     initial_mask |= 1u64 << idx;
@@ -626,12 +656,21 @@ impl NameIndex {
                     if let Some(names) = inner.by_run.get(key.as_str()) {
                         partial_names.extend_from_slice(names);
                     }
-                    let hits = self.similar(&text, &key, RUN_BUDGET, &mut seen);
+                    let hits = match memo_runs.get(text.as_str()) {
+                        Some(hits) => hits.clone(),
+                        None => {
+                            let hits = self.similar(&text, &key, RUN_BUDGET, &mut seen);
+                            memo_runs.insert(text.clone().into(), hits.clone());
+                            hits
+                        }
+                    };
                     units.push(Unit { run, hits });
                 }
             }
         }
         sc.seen = seen;
+        sc.memo_words = memo_words;
+        sc.memo_runs = memo_runs;
 
         let threshold = opts.threshold.max(0.0);
         // Every (listed word, query tokens, similarity) found, by word: a candidate's
