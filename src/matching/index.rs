@@ -633,7 +633,7 @@ impl NameIndex {
                         Some(hits) => hits.clone(),
                         None => {
                             let hits = self.similar(&t.text, &t.key, usize::MAX, &mut seen);
-                            memo_words.insert(t.text.clone().into(), hits.clone());
+                            memo_words.insert(t.text.clone(), hits.clone());
                             hits
                         }
                     }
