@@ -1,6 +1,6 @@
 //! `embargo classify`: goods categories of one description, or of JSON lines on stdin.
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 use clap::Args;
 use serde_json::Value;
@@ -9,7 +9,7 @@ use embargo::api::{parse_request, ClassifyAnswer, ClassifyRequest};
 use embargo::engine::category_results;
 use embargo::goods::{Classifier, GoodsLine};
 
-use super::{Context, Exit, Failure, RulesArgs};
+use super::{answer_jsonl, Context, Exit, Failure, RulesArgs};
 
 /// Arguments of `embargo classify`.
 #[derive(Debug, Args)]
@@ -60,29 +60,8 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<Exit, Failure> {
         out.flush()?;
         return Ok(Exit::Ok);
     }
-    let mut rejected = 0usize;
-    for (n, text) in std::io::stdin().lock().lines().enumerate() {
-        let text = text?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let request = parse_request::<ClassifyRequest>(&text).and_then(|r| Ok((r.line()?, r.id)));
-        match request {
-            Ok((line, id)) => {
-                serde_json::to_writer(&mut out, &answer(id, &line))?;
-                writeln!(out)?;
-            }
-            Err(message) => {
-                rejected += 1;
-                eprintln!("line {}: {message}", n + 1);
-            }
-        }
-    }
-    out.flush()?;
-    if rejected > 0 {
-        eprintln!("{rejected} line(s) rejected");
-        Ok(Exit::Rejected)
-    } else {
-        Ok(Exit::Ok)
-    }
+    answer_jsonl(&mut out, |text| {
+        let r = parse_request::<ClassifyRequest>(text)?;
+        Ok(answer(r.id.clone(), &r.line()?))
+    })
 }

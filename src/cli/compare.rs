@@ -1,13 +1,13 @@
 //! `embargo compare`: the similarity of two names, or of JSON-line pairs on stdin.
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 use clap::Args;
 
 use embargo::api::{parse_kind, parse_request, CompareAnswer, CompareRequest};
 use embargo::matching::{compare, compare_explained};
 
-use super::{Exit, Failure};
+use super::{answer_jsonl, Exit, Failure};
 
 /// Arguments of `embargo compare`.
 #[derive(Debug, Args)]
@@ -47,35 +47,12 @@ pub fn run(args: &CompareArgs) -> Result<Exit, Failure> {
         out.flush()?;
         return Ok(Exit::Ok);
     }
-    let mut rejected = 0usize;
-    for (n, text) in std::io::stdin().lock().lines().enumerate() {
-        let text = text?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let answer = parse_request::<CompareRequest>(&text).and_then(|r| {
-            let (a, b, k) = r.parts()?;
-            let k = k.or(kind);
-            Ok(CompareAnswer {
-                id: r.id.clone(),
-                score: compare(a, b, k),
-            })
-        });
-        match answer {
-            Ok(a) => {
-                serde_json::to_writer(&mut out, &a)?;
-                writeln!(out)?;
-            }
-            Err(message) => {
-                rejected += 1;
-                eprintln!("line {}: {message}", n + 1);
-            }
-        }
-    }
-    out.flush()?;
-    if rejected > 0 {
-        eprintln!("{rejected} line(s) rejected");
-        return Ok(Exit::Rejected);
-    }
-    Ok(Exit::Ok)
+    answer_jsonl(&mut out, |text| {
+        let r = parse_request::<CompareRequest>(text)?;
+        let (a, b, k) = r.parts()?;
+        Ok(CompareAnswer {
+            id: r.id.clone(),
+            score: compare(a, b, k.or(kind)),
+        })
+    })
 }

@@ -1,7 +1,7 @@
 //! `embargo match`: the listed entities one name matches, or those of JSON-line names
 //! on stdin.
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 use clap::Args;
 use serde_json::Value;
@@ -11,7 +11,7 @@ use embargo::engine::{ScreenOptions, Screener};
 use embargo::matching::NameQuery;
 use embargo::reference;
 
-use super::{Context, Exit, Failure, RulesArgs};
+use super::{answer_jsonl, Context, Exit, Failure, RulesArgs};
 
 /// Arguments of `embargo match`.
 #[derive(Debug, Args)]
@@ -84,35 +84,13 @@ pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
         out.flush()?;
         return Ok(Exit::Ok);
     }
-    let mut rejected = 0usize;
-    for (n, text) in std::io::stdin().lock().lines().enumerate() {
-        let text = text?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let answer = parse_request::<MatchRequest>(&text).and_then(|r| {
-            let name = r.name()?;
-            let k = r.kind()?.or(kind);
-            let country = r.country.as_deref().or(args.country.as_deref());
-            let t = r.threshold()?.unwrap_or(threshold);
-            let l = r.limit()?.unwrap_or(limit);
-            Ok(lookup(r.id.clone(), name, k, country, t, l))
-        });
-        match answer {
-            Ok(a) => {
-                serde_json::to_writer(&mut out, &a)?;
-                writeln!(out)?;
-            }
-            Err(message) => {
-                rejected += 1;
-                eprintln!("line {}: {message}", n + 1);
-            }
-        }
-    }
-    out.flush()?;
-    if rejected > 0 {
-        eprintln!("{rejected} line(s) rejected");
-        return Ok(Exit::Rejected);
-    }
-    Ok(Exit::Ok)
+    answer_jsonl(&mut out, |text| {
+        let r = parse_request::<MatchRequest>(text)?;
+        let name = r.name()?;
+        let k = r.kind()?.or(kind);
+        let country = r.country.as_deref().or(args.country.as_deref());
+        let t = r.threshold()?.unwrap_or(threshold);
+        let l = r.limit()?.unwrap_or(limit);
+        Ok(lookup(r.id.clone(), name, k, country, t, l))
+    })
 }

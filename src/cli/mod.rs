@@ -142,6 +142,39 @@ impl Context {
     }
 }
 
+/// Answers every non-blank line of stdin with one JSON line on `out`, in input order.
+/// A line `answer` cannot take is reported on stderr with its line number and skipped;
+/// then the exit code is 2, every other line still answered.
+pub fn answer_jsonl<T: serde::Serialize>(
+    out: &mut impl std::io::Write,
+    mut answer: impl FnMut(&str) -> Result<T, String>,
+) -> Result<Exit, Failure> {
+    use std::io::BufRead;
+    let mut rejected = 0usize;
+    for (n, text) in std::io::stdin().lock().lines().enumerate() {
+        let text = text?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        match answer(&text) {
+            Ok(a) => {
+                serde_json::to_writer(&mut *out, &a)?;
+                writeln!(out)?;
+            }
+            Err(message) => {
+                rejected += 1;
+                eprintln!("line {}: {message}", n + 1);
+            }
+        }
+    }
+    out.flush()?;
+    if rejected > 0 {
+        eprintln!("{rejected} line(s) rejected");
+        return Ok(Exit::Rejected);
+    }
+    Ok(Exit::Ok)
+}
+
 fn settings(path: Option<&PathBuf>) -> Result<Settings, Failure> {
     match path {
         Some(p) => Ok(Settings::from_file(p)?),

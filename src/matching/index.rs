@@ -806,29 +806,7 @@ impl NameIndex {
                 *entry = (o.score, name, o);
             }
         }
-        let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
-            .into_iter()
-            .map(|(e, (s, n, o))| (s, e, n, o))
-            .collect();
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        hits.truncate(opts.limit);
-        hits.into_iter()
-            .filter_map(|(s, entity, name, o)| {
-                let rec = inner.names.get(name as usize)?;
-                let view = View {
-                    ids: &rec.toks,
-                    vocab: &inner.vocab,
-                };
-                Some(NameHit {
-                    entity,
-                    name_index: name,
-                    name: rec.original.to_string(),
-                    kind: rec.kind,
-                    score: s,
-                    explanation: explain(&q, &view, &o),
-                })
-            })
-            .collect()
+        self.ranked_hits(&q, best, opts.limit)
     }
 
     /// The best score name `i` can get against `q`, from the similarities of its words
@@ -1003,29 +981,7 @@ impl NameIndex {
                 *entry = (o.score, name as u32, o);
             }
         }
-        let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
-            .into_iter()
-            .map(|(e, (s, n, o))| (s, e, n, o))
-            .collect();
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        hits.truncate(opts.limit);
-        hits.into_iter()
-            .filter_map(|(s, entity, name, o)| {
-                let rec = inner.names.get(name as usize)?;
-                let view = View {
-                    ids: &rec.toks,
-                    vocab: &inner.vocab,
-                };
-                Some(NameHit {
-                    entity,
-                    name_index: name,
-                    name: rec.original.to_string(),
-                    kind: rec.kind,
-                    score: s,
-                    explanation: explain(&q, &view, &o),
-                })
-            })
-            .collect()
+        self.ranked_hits(&q, best, opts.limit)
     }
 }
 
@@ -1118,6 +1074,42 @@ fn letter_set(s: &str) -> u32 {
 fn unit_mask(run: Run) -> u64 {
     let ones = (1u64 << run.len.min(63)) - 1;
     ones << run.start.min(63)
+}
+
+impl NameIndex {
+    /// Each entity's best-scoring name, best first (ties by entity), at most `limit`,
+    /// as hits with their explanations.
+    fn ranked_hits(
+        &self,
+        q: &Prepared,
+        best: FxHashMap<u32, (f64, u32, score::Outcome)>,
+        limit: usize,
+    ) -> Vec<NameHit> {
+        let inner = &*self.inner;
+        let mut hits: Vec<(f64, u32, u32, score::Outcome)> = best
+            .into_iter()
+            .map(|(e, (s, n, o))| (s, e, n, o))
+            .collect();
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.truncate(limit);
+        hits.into_iter()
+            .filter_map(|(s, entity, name, o)| {
+                let rec = inner.names.get(name as usize)?;
+                let view = View {
+                    ids: &rec.toks,
+                    vocab: &inner.vocab,
+                };
+                Some(NameHit {
+                    entity,
+                    name_index: name,
+                    name: rec.original.to_string(),
+                    kind: rec.kind,
+                    score: s,
+                    explanation: explain(q, &view, &o),
+                })
+            })
+            .collect()
+    }
 }
 
 fn apply_query_factors(
