@@ -2,33 +2,11 @@
 //! shapes, input order, kinds, thresholds, and the same score for the same pair from
 //! both commands.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use serde_json::Value;
-
-const MINI: &str = "tests/fixtures/rules/valid/dprk-mini";
-
-fn embargo(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the embargo binary runs");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).expect("write stdin");
-    drop(input);
-    child.wait_with_output().expect("embargo finishes")
-}
-
-fn lines(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
-        .collect()
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{embargo, json_lines as lines, MINI};
 
 fn score_of(out: &Output) -> f64 {
     String::from_utf8_lossy(&out.stdout)
