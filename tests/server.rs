@@ -118,13 +118,17 @@ impl Server {
         // full pipe, and keep the text for assertions.
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                // Record the line before announcing the address, so that a test
+                // reading the log right after `start` sees the start-up line.
+                {
+                    let mut s = sink.lock().unwrap();
+                    s.push_str(&line);
+                    s.push('\n');
+                }
                 if let Some(rest) = line.split("listening on http://").nth(1) {
                     let addr = rest.split_whitespace().next().unwrap_or("").to_string();
                     let _ = tx.send(addr);
                 }
-                let mut s = sink.lock().unwrap();
-                s.push_str(&line);
-                s.push('\n');
             }
         });
         let addr = match rx.recv_timeout(Duration::from_secs(120)) {
@@ -173,6 +177,19 @@ impl Server {
 
     fn log(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// The log once it holds every one of `needles`, or as it stands after ten
+    /// seconds: stderr is read by another thread, which may lag behind the server.
+    fn log_with(&self, needles: &[&str]) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            if needles.iter().all(|n| log.contains(n)) || std::time::Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -645,7 +662,7 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
         &format!(r#"{{"id":"ok","parties":[{{"name":"{secret}"}}]}}"#),
     );
     assert_eq!(ok.status, 200);
-    let log = server.log();
+    let log = server.log_with(&["-> 422", "-> 413", "-> 400"]);
     assert!(
         log.contains("-> 422") && log.contains("-> 413") && log.contains("-> 400"),
         "{log}"
@@ -939,7 +956,9 @@ fn stops_cleanly_on_sigterm_and_listens_on_names() {
     assert!(status.success());
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}\n{}", server.log());
-    assert!(server.log().contains("shutting down"));
+    assert!(server
+        .log_with(&["shutting down"])
+        .contains("shutting down"));
 }
 
 #[test]
