@@ -164,8 +164,8 @@ impl CompiledPlaces {
     }
 }
 
-/// Deeper name hits of one party (by position), searched down to the lowest score any
-/// rule asks for.
+/// Deeper name hits of one party (by position): those below the score its `hits` were
+/// searched to, down to the lowest score any rule asks for.
 pub type DeeperSearch<'a> = &'a dyn Fn(usize) -> Vec<EntityEvidence>;
 
 /// Thresholds for tests that do not state their own `score >=`, and how to find name
@@ -261,13 +261,13 @@ fn eval(
                 if !roles_ok(roles, p.role.as_ref()) {
                     continue;
                 }
-                let hits = match defaults.deeper {
+                let below: &[EntityEvidence] = match defaults.deeper {
                     Some(deeper) if min < defaults.searched_to => {
                         p.deeper.get_or_init(|| deeper(k))
                     }
-                    _ => &p.hits,
+                    _ => &[],
                 };
-                for h in hits {
+                for h in p.hits.iter().chain(below) {
                     let accepted = rs.entities.get(h.entity).is_some_and(|e| filter.accepts(e));
                     if h.score >= min && accepted {
                         ev.push(Evidence::Entity {

@@ -251,6 +251,16 @@ fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
     })
 }
 
+/// How deep a party's name is searched.
+#[derive(Debug, Clone, Copy)]
+enum Depth {
+    /// Down to the lowest score of the rules tested on every order: every hit.
+    Eager,
+    /// Below that, down to the lowest score any rule accepts: only the hits below the
+    /// eager search that share a distinctive word with the screened name.
+    Echo,
+}
+
 /// Word weight (1.0 for a word on one listed name) from which a word is distinctive.
 const DISTINCTIVE_WEIGHT: f64 = 0.9;
 
@@ -496,17 +506,35 @@ impl Screener {
             .map(|a| a.id.clone())
     }
 
-    /// The entities party `k`'s name matches, minus those an allowance suppresses
-    /// (recorded in `allowed` when given).
+    /// The entities party `k`'s name matches at `depth`, minus those an allowance
+    /// suppresses (recorded in `allowed` when given).
     fn party_hits(
         &self,
         k: usize,
         p: &crate::order::Party,
-        opts: &SearchOptions,
+        depth: Depth,
         mut allowed: Option<&mut Vec<Allowed>>,
-        echo_below: f64,
     ) -> Vec<EntityEvidence> {
         let inner = &self.inner;
+        let limit = inner.options.limit.max(1);
+        // The two depths search to different thresholds (the echo search runs only
+        // when `floor < eager`), so they never share a cache entry.
+        let (opts, echo_below) = match depth {
+            Depth::Eager => (
+                SearchOptions {
+                    threshold: inner.eager,
+                    limit,
+                },
+                None,
+            ),
+            Depth::Echo => (
+                SearchOptions {
+                    threshold: inner.floor,
+                    limit,
+                },
+                Some(inner.eager),
+            ),
+        };
         let Some(name) = p.name.as_deref().filter(|n| !n.trim().is_empty()) else {
             return Vec::new();
         };
@@ -519,13 +547,26 @@ impl Screener {
         let found =
             inner
                 .name_cache
-                .get_or_search(name, q.country.as_deref(), opts.threshold, || {
-                    inner.names.search(&q, opts)
-                });
+                .get_or_search(
+                    name,
+                    q.country.as_deref(),
+                    opts.threshold,
+                    || match echo_below {
+                        None => inner.names.search(&q, &opts),
+                        Some(_) => {
+                            inner
+                                .names
+                                .search_sharing_word(&q, &opts, DISTINCTIVE_WEIGHT as f32)
+                        }
+                    },
+                );
         let mut hits = Vec::new();
         for h in found.iter().cloned() {
-            if h.score < echo_below && !shares_distinctive_word(&h.explanation) {
-                continue;
+            if let Some(below) = echo_below {
+                // Hits from `below` up are the eager search's.
+                if h.score >= below || !shares_distinctive_word(&h.explanation) {
+                    continue;
+                }
             }
             let why = inner.options.explain.then(|| h.explanation.to_string());
             let ev = self.entity_evidence(h.entity as usize, h.name, h.score, "name", why);
@@ -561,7 +602,7 @@ impl Screener {
                 hits: Vec::new(),
                 deeper: Default::default(),
             };
-            pf.hits = self.party_hits(k, p, &opts, Some(allowed), 0.0);
+            pf.hits = self.party_hits(k, p, Depth::Eager, Some(allowed));
             facts.parties.push(pf);
         }
         match order.route.imo.as_deref().and_then(imo_digits) {
@@ -642,12 +683,8 @@ impl Screener {
         let inner = &self.inner;
         let mut allowed = Vec::new();
         let facts = self.facts(order, &mut allowed);
-        let deep_opts = SearchOptions {
-            threshold: inner.floor,
-            limit: inner.options.limit.max(1),
-        };
         let deeper = |k: usize| match order.parties.get(k) {
-            Some(p) => self.party_hits(k, p, &deep_opts, None, inner.eager),
+            Some(p) => self.party_hits(k, p, Depth::Echo, None),
             None => Vec::new(),
         };
         let defaults = Defaults {

@@ -208,11 +208,20 @@ impl Sims for Cached<'_> {
     }
 }
 
+/// A name met while gathering candidates.
+#[derive(Clone, Copy, Default)]
+struct Cand {
+    /// The search epoch when it was last met; `partial` is stale otherwise.
+    stamp: u32,
+    /// Found through a contained word or a run split elsewhere: scored without bound.
+    partial: bool,
+}
+
 #[derive(Default)]
 struct Scratch {
     epoch: u32,
-    stamp: Vec<u32>,
-    partial: Vec<bool>,
+    /// Per indexed name: whether and how this search met it.
+    cands: Vec<Cand>,
     touched: Vec<u32>,
     vstamp: Vec<u32>,
     vcount: Vec<u8>,
@@ -228,6 +237,21 @@ struct Scratch {
     memo_index: u64,
     memo_words: FxHashMap<Box<str>, Vec<(u32, f32, Basis)>>,
     memo_runs: FxHashMap<Box<str>, Vec<(u32, f32, Basis)>>,
+}
+
+impl Scratch {
+    /// Name `name`'s record, fresh when first met in search `epoch`.
+    fn touch(&mut self, name: u32, epoch: u32) -> Option<&mut Cand> {
+        let c = self.cands.get_mut(name as usize)?;
+        if c.stamp != epoch {
+            *c = Cand {
+                stamp: epoch,
+                partial: false,
+            };
+            self.touched.push(name);
+        }
+        Some(c)
+    }
 }
 
 /// Words remembered per thread before the memo starts again.
@@ -571,9 +595,27 @@ impl NameIndex {
     /// `limit` candidates the index finds, whatever their score.
     pub fn search(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
         SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut scratch) => self.search_with(query, opts, &mut scratch),
+            Ok(mut scratch) => self.search_with(query, opts, None, &mut scratch),
             // Re-entered from the same thread (not done here): use fresh space.
-            Err(_) => self.search_with(query, opts, &mut Scratch::default()),
+            Err(_) => self.search_with(query, opts, None, &mut Scratch::default()),
+        })
+    }
+
+    /// Like [`NameIndex::search`], but only among names that share a distinctive word
+    /// with the query: a word of weight `min_weight` or more on both sides, spelled
+    /// the same or with the same phonetic key. Far fewer candidates, so a search at a
+    /// low threshold stays cheap when only such names count. Every hit of
+    /// [`NameIndex::search`] whose explanation pairs such a word (an exact or phonetic
+    /// [`Basis`] at those weights) is among the hits, scored the same.
+    pub fn search_sharing_word(
+        &self,
+        query: &NameQuery,
+        opts: &SearchOptions,
+        min_weight: f32,
+    ) -> Vec<NameHit> {
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut scratch) => self.search_with(query, opts, Some(min_weight), &mut scratch),
+            Err(_) => self.search_with(query, opts, Some(min_weight), &mut Scratch::default()),
         })
     }
 
@@ -581,6 +623,7 @@ impl NameIndex {
         &self,
         query: &NameQuery,
         opts: &SearchOptions,
+        sharing: Option<f32>,
         sc: &mut Scratch,
     ) -> Vec<NameHit> {
         let inner = &*self.inner;
@@ -704,14 +747,13 @@ impl NameIndex {
         // token; through the other words, only names with initials (which may align
         // anything).
         let n = inner.names.len();
-        if sc.stamp.len() < n {
-            sc.stamp = vec![0; n];
-            sc.partial = vec![false; n];
+        if sc.cands.len() < n {
+            sc.cands = vec![Cand::default(); n];
             sc.epoch = 0;
         }
         sc.epoch = sc.epoch.wrapping_add(1);
         if sc.epoch == 0 {
-            sc.stamp.iter_mut().for_each(|s| *s = 0);
+            sc.cands.iter_mut().for_each(|c| c.stamp = 0);
             sc.epoch = 1;
         }
         let epoch = sc.epoch;
@@ -735,46 +777,66 @@ impl NameIndex {
             }
         }
         sc.touched.clear();
-        let touch = |sc: &mut Scratch, name: u32, partial: bool| {
-            let i = name as usize;
-            if sc.stamp.get(i) != Some(&epoch) {
-                if let Some(s) = sc.stamp.get_mut(i) {
-                    *s = epoch;
-                }
-                if let Some(p) = sc.partial.get_mut(i) {
-                    *p = false;
-                }
-                sc.touched.push(name);
-            }
-            if partial {
-                if let Some(p) = sc.partial.get_mut(i) {
-                    *p = true;
-                }
-            }
-        };
-        for unit in &units {
-            let all = unit_mask(unit.run) & essential != 0;
-            for &(v, sim, _) in &unit.hits {
-                let posts = if all && sim >= floor {
-                    self.postings(v)
-                } else {
-                    self.postings_with_initials(v)
+        if let Some(min_weight) = sharing {
+            // Only names holding a distinctive word the query has too.
+            for unit in &units {
+                let q_weight = match unit.run.len {
+                    1 => q
+                        .toks
+                        .get(unit.run.start as usize)
+                        .map_or(0.0, |t| t.weight),
+                    // A run's own weight is not known here: let the listed word decide.
+                    _ => f32::MAX,
                 };
-                for &name in posts {
-                    touch(sc, name, false);
+                if q_weight < min_weight {
+                    continue;
+                }
+                for &(v, _, basis) in &unit.hits {
+                    let distinctive = matches!(basis, Basis::Exact | Basis::Phonetic)
+                        && inner
+                            .vweight
+                            .get(v as usize)
+                            .is_some_and(|w| *w >= min_weight);
+                    if distinctive {
+                        for &name in self.postings(v) {
+                            sc.touch(name, epoch);
+                        }
+                    }
                 }
             }
-        }
-        let partial_posts = partial_vocab.iter().flat_map(|&v| self.postings(v).iter());
-        for &name in partial_posts.chain(partial_names.iter()) {
-            touch(sc, name, true);
+            // Listed runs keyed like a query word or run (`HUAXIN` / `HUA XIN`).
+            for &name in &partial_names {
+                if let Some(c) = sc.touch(name, epoch) {
+                    c.partial = true;
+                }
+            }
+        } else {
+            for unit in &units {
+                let all = unit_mask(unit.run) & essential != 0;
+                for &(v, sim, _) in &unit.hits {
+                    let posts = if all && sim >= floor {
+                        self.postings(v)
+                    } else {
+                        self.postings_with_initials(v)
+                    };
+                    for &name in posts {
+                        sc.touch(name, epoch);
+                    }
+                }
+            }
+            let partial_posts = partial_vocab.iter().flat_map(|&v| self.postings(v).iter());
+            for &name in partial_posts.chain(partial_names.iter()) {
+                if let Some(c) = sc.touch(name, epoch) {
+                    c.partial = true;
+                }
+            }
         }
 
         // Score the candidates that can reach the threshold.
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for &name in &sc.touched {
             let i = name as usize;
-            let partial = sc.partial.get(i).copied().unwrap_or(true);
+            let partial = sc.cands.get(i).is_none_or(|c| c.partial);
             if threshold > 0.0 && !partial {
                 let bound = self.bound(&q, i, &flat, sc, initial_mask, init_w);
                 if bound + 1e-6 < threshold {
