@@ -49,6 +49,9 @@ struct NameRec {
     kind: EntityKind,
     weak: bool,
     countries: Box<[Box<str>]>,
+    /// The countries the name itself names ("... Bank of China"), found once here
+    /// rather than for every query it is scored against.
+    named: Box<[&'static str]>,
     toks: Box<[u32]>,
     legal: Box<[Box<str>]>,
 }
@@ -333,6 +336,7 @@ impl NameIndex {
                 .name_wsum
                 .push(if has_initials { -wsum } else { wsum });
             inner.names.push(NameRec {
+                named: named_countries(&n.name).collect(),
                 entity: n.entity,
                 original: n.name.into_boxed_str(),
                 kind: n.kind,
@@ -500,6 +504,7 @@ impl NameIndex {
                     + n.toks.len() * 4
                     + n.countries.iter().map(|c| c.len() + 16).sum::<usize>()
                     + n.legal.iter().map(|c| c.len() + 16).sum::<usize>()
+                    + n.named.len() * 16
             })
             .sum();
         vocab + by_text + by_key + deletes + tri + posts + names + runs
@@ -1190,7 +1195,7 @@ fn apply_query_factors(
             // Agricultural Development Bank: a name that carries its own country, which
             // the party's country confirms, is strong evidence of another entity, unless
             // the listed name says the same.
-            if names_own_country && !names_country(&rec.original, c) {
+            if names_own_country && !rec.named.iter().any(|x| x.eq_ignore_ascii_case(c)) {
                 o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
                 o.adjustments.push((
                     "the name names another country",
@@ -1207,10 +1212,16 @@ fn apply_query_factors(
 
 /// Whether a word of `name` (of four letters or more, so no legal form or ISO code is
 /// taken for a country) names the country `code`.
-pub(crate) fn names_country(name: &str, code: &str) -> bool {
+/// The countries a name names by a word of four letters or more (`CHINA`, `Korea`;
+/// not `CO`, which is a legal form more often than Colombia).
+fn named_countries(name: &str) -> impl Iterator<Item = &'static str> + '_ {
     name.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 4)
-        .any(|w| crate::reference::country_code(w).is_some_and(|x| x.eq_ignore_ascii_case(code)))
+        .filter_map(crate::reference::country_code)
+}
+
+pub(crate) fn names_country(name: &str, code: &str) -> bool {
+    named_countries(name).any(|x| x.eq_ignore_ascii_case(code))
 }
 
 /// Whether the query's name names the query's own country.
