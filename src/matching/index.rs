@@ -49,9 +49,10 @@ struct NameRec {
     kind: EntityKind,
     weak: bool,
     countries: Box<[Box<str>]>,
-    /// The countries the name itself names ("... Bank of China"), found once here
-    /// rather than for every query it is scored against.
-    named: Box<[&'static str]>,
+    /// The countries the name itself names ("... Bank of China"), found when first
+    /// needed rather than for every query it is scored against (or for every name at
+    /// build, when few are ever asked).
+    named: std::sync::OnceLock<Box<[&'static str]>>,
     toks: Box<[u32]>,
     legal: Box<[Box<str>]>,
 }
@@ -90,7 +91,8 @@ struct Inner {
     /// Every name's word ids, back to back (`name_tok_off` has one more entry than
     /// names): the bound check reads them without touching the name records.
     name_tok_off: Vec<u32>,
-    name_tok_ids: Vec<u32>,
+    /// (word id, weight): the weight read with the id, not looked up apart.
+    name_tok_ids: Vec<(u32, f32)>,
     /// Weight of each vocabulary word, negated for initials.
     vweight: Vec<f32>,
 }
@@ -175,11 +177,15 @@ impl CandToks for View<'_> {
     }
 }
 
+/// Listed words similar to a query word or run: (word id, similarity, basis), by id.
+/// Shared between the memo and the searches that use it.
+type Similar = std::rc::Rc<[(u32, f32, Basis)]>;
+
 /// A query unit: one query token or a run of adjacent query words.
 struct Unit {
     run: Run,
     /// Similar vocabulary words, sorted by id.
-    hits: Vec<(u32, f32, Basis)>,
+    hits: Similar,
 }
 
 struct Cached<'a> {
@@ -230,16 +236,16 @@ struct Scratch {
     vcount: Vec<u8>,
     /// Per vocabulary word: the search epoch when it was last hit, and its range of
     /// hits in that search.
-    hit_stamp: Vec<u32>,
-    hit_range: Vec<(u32, u32)>,
+    /// (epoch, start, end) per vocabulary word: one read per word in the bound.
+    word_hits: Vec<(u32, u32, u32)>,
     seen: Vec<u32>,
     /// Listed words similar to a query word (and to a run of query words), by its
     /// text, for the index `memo_index`: screened names repeat their words
     /// ("trading", "shanghai", "co"), and finding a word's typo neighbours is the
     /// costliest step of a search.
     memo_index: u64,
-    memo_words: FxHashMap<Box<str>, Vec<(u32, f32, Basis)>>,
-    memo_runs: FxHashMap<Box<str>, Vec<(u32, f32, Basis)>>,
+    memo_words: FxHashMap<Box<str>, Similar>,
+    memo_runs: FxHashMap<Box<str>, Similar>,
 }
 
 impl Scratch {
@@ -336,7 +342,7 @@ impl NameIndex {
                 .name_wsum
                 .push(if has_initials { -wsum } else { wsum });
             inner.names.push(NameRec {
-                named: named_countries(&n.name).collect(),
+                named: std::sync::OnceLock::new(),
                 entity: n.entity,
                 original: n.name.into_boxed_str(),
                 kind: n.kind,
@@ -350,11 +356,6 @@ impl NameIndex {
                 legal: p.legal.into_boxed_slice(),
             });
         }
-        inner.name_tok_off.push(0);
-        for rec in &inner.names {
-            inner.name_tok_ids.extend_from_slice(&rec.toks);
-            inner.name_tok_off.push(inner.name_tok_ids.len() as u32);
-        }
         inner.vweight = inner
             .vocab
             .iter()
@@ -366,6 +367,15 @@ impl NameIndex {
                 }
             })
             .collect();
+        inner.name_tok_off.push(0);
+        for rec in &inner.names {
+            inner.name_tok_ids.extend(
+                rec.toks
+                    .iter()
+                    .map(|&v| (v, inner.vweight.get(v as usize).copied().unwrap_or(0.0))),
+            );
+            inner.name_tok_off.push(inner.name_tok_ids.len() as u32);
+        }
         let mut off = 0u32;
         for list in &per_vocab {
             inner.post_off.push(off);
@@ -485,7 +495,7 @@ impl NameIndex {
             + i.postings.capacity()
             + i.name_wsum.capacity()
             + i.name_tok_off.capacity()
-            + i.name_tok_ids.capacity()
+            + i.name_tok_ids.capacity() * 2
             + i.vweight.capacity())
             * 4
             + i.ntri.capacity()
@@ -504,7 +514,7 @@ impl NameIndex {
                     + n.toks.len() * 4
                     + n.countries.iter().map(|c| c.len() + 16).sum::<usize>()
                     + n.legal.iter().map(|c| c.len() + 16).sum::<usize>()
-                    + n.named.len() * 16
+                    + n.named.get().map_or(0, |c| c.len() * 16)
             })
             .sum();
         vocab + by_text + by_key + deletes + tri + posts + names + runs
@@ -666,9 +676,9 @@ impl NameIndex {
                             .get(id as usize)
                             .is_some_and(|v| v.class == TokenClass::Number) =>
                     {
-                        vec![(id, 1.0, Basis::Exact)]
+                        Similar::from([(id, 1.0, Basis::Exact)])
                     }
-                    _ => Vec::new(),
+                    _ => Similar::from([]),
                 },
                 TokenClass::Word => {
                     if !inner.by_text.contains_key(&*t.text) && t.key.len() >= PARTIAL_MIN_LEN {
@@ -680,7 +690,8 @@ impl NameIndex {
                     match memo_words.get(&*t.text) {
                         Some(hits) => hits.clone(),
                         None => {
-                            let hits = self.similar(&t.text, &t.key, usize::MAX, &mut seen);
+                            let hits: Similar =
+                                self.similar(&t.text, &t.key, usize::MAX, &mut seen).into();
                             memo_words.insert(t.text.clone(), hits.clone());
                             hits
                         }
@@ -688,7 +699,7 @@ impl NameIndex {
                 }
                 _ => {
                     initial_mask |= 1u64 << idx;
-                    Vec::new()
+                    Similar::from([])
                 }
             };
             units.push(Unit { run, hits });
@@ -707,7 +718,8 @@ impl NameIndex {
                     let hits = match memo_runs.get(text.as_str()) {
                         Some(hits) => hits.clone(),
                         None => {
-                            let hits = self.similar(&text, &key, RUN_BUDGET, &mut seen);
+                            let hits: Similar =
+                                self.similar(&text, &key, RUN_BUDGET, &mut seen).into();
                             memo_runs.insert(text.clone().into(), hits.clone());
                             hits
                         }
@@ -763,22 +775,15 @@ impl NameIndex {
         }
         let epoch = sc.epoch;
         let nv = inner.vocab.len();
-        if sc.hit_stamp.len() < nv {
-            sc.hit_stamp = vec![0; nv];
-            sc.hit_range = vec![(0, 0); nv];
+        if sc.word_hits.len() < nv {
+            sc.word_hits = vec![(0, 0, 0); nv];
         }
         for (k, &(v, _, _)) in flat.iter().enumerate() {
-            let v = v as usize;
-            if sc.hit_stamp.get(v) != Some(&epoch) {
-                if let Some(st) = sc.hit_stamp.get_mut(v) {
-                    *st = epoch;
+            if let Some(h) = sc.word_hits.get_mut(v as usize) {
+                if h.0 != epoch {
+                    *h = (epoch, k as u32, k as u32);
                 }
-                if let Some(r) = sc.hit_range.get_mut(v) {
-                    *r = (k as u32, k as u32);
-                }
-            }
-            if let Some(r) = sc.hit_range.get_mut(v) {
-                r.1 = k as u32 + 1;
+                h.2 = k as u32 + 1;
             }
         }
         sc.touched.clear();
@@ -796,7 +801,7 @@ impl NameIndex {
                 if q_weight < min_weight {
                     continue;
                 }
-                for &(v, _, basis) in &unit.hits {
+                for &(v, _, basis) in unit.hits.iter() {
                     let distinctive = matches!(basis, Basis::Exact | Basis::Phonetic)
                         && inner
                             .vweight
@@ -818,7 +823,7 @@ impl NameIndex {
         } else {
             for unit in &units {
                 let all = unit_mask(unit.run) & essential != 0;
-                for &(v, sim, _) in &unit.hits {
+                for &(v, sim, _) in unit.hits.iter() {
                     let posts = if all && sim >= floor {
                         self.postings(v)
                     } else {
@@ -897,20 +902,17 @@ impl NameIndex {
         let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
         let mut ms = [0.0f32; score::MAX_TOKENS];
         let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
-        for &v in ids {
-            let w = inner.vweight.get(v as usize).copied().unwrap_or(0.0);
+        for &(v, w) in ids {
             if w < 0.0 {
                 s_c -= w;
                 max_c = 1.0;
                 continue;
             }
-            let hits = if sc.hit_stamp.get(v as usize) == Some(&sc.epoch) {
-                sc.hit_range
-                    .get(v as usize)
-                    .and_then(|&(a, b)| flat.get(a as usize..b as usize))
-                    .unwrap_or(&[])
-            } else {
-                &[]
+            let hits = match sc.word_hits.get(v as usize) {
+                Some(&(e, a, b)) if e == sc.epoch => {
+                    flat.get(a as usize..b as usize).unwrap_or(&[])
+                }
+                _ => &[],
             };
             let mut best = 0.0f32;
             for &(_, mask, sim) in hits {
@@ -1195,7 +1197,13 @@ fn apply_query_factors(
             // Agricultural Development Bank: a name that carries its own country, which
             // the party's country confirms, is strong evidence of another entity, unless
             // the listed name says the same.
-            if names_own_country && !rec.named.iter().any(|x| x.eq_ignore_ascii_case(c)) {
+            let names_other = || {
+                let named = rec
+                    .named
+                    .get_or_init(|| named_countries(&rec.original).collect());
+                !named.iter().any(|x| x.eq_ignore_ascii_case(c))
+            };
+            if names_own_country && names_other() {
                 o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
                 o.adjustments.push((
                     "the name names another country",
