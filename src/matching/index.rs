@@ -48,7 +48,9 @@ struct NameRec {
     original: Box<str>,
     kind: EntityKind,
     weak: bool,
-    countries: Box<[Box<str>]>,
+    /// The entity's countries, as upper-case ISO codes held inline: this is read for
+    /// every candidate scored, and a pointer per country was a cache miss each.
+    countries: Box<[[u8; 2]]>,
     /// The countries the name itself names ("... Bank of China"), found when first
     /// needed rather than for every query it is scored against (or for every name at
     /// build, when few are ever asked).
@@ -349,8 +351,8 @@ impl NameIndex {
                 weak: n.weak,
                 countries: n
                     .countries
-                    .into_iter()
-                    .map(String::into_boxed_str)
+                    .iter()
+                    .filter_map(|c| country_bytes(c))
                     .collect(),
                 toks: ids.into_boxed_slice(),
                 legal: p.legal.into_boxed_slice(),
@@ -512,7 +514,7 @@ impl NameIndex {
                 std::mem::size_of::<NameRec>()
                     + n.original.len()
                     + n.toks.len() * 4
-                    + n.countries.iter().map(|c| c.len() + 16).sum::<usize>()
+                    + n.countries.len() * 2
                     + n.legal.iter().map(|c| c.len() + 16).sum::<usize>()
                     + n.named.get().map_or(0, |c| c.len() * 16)
             })
@@ -1192,7 +1194,8 @@ fn apply_query_factors(
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
     if let Some(c) = query.country.as_deref() {
-        if !rec.countries.is_empty() && !rec.countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
+        let code = country_bytes(c);
+        if !rec.countries.is_empty() && !rec.countries.iter().any(|x| Some(*x) == code) {
             // "Agricultural Development Bank of China" in CN is not the DPRK's
             // Agricultural Development Bank: a name that carries its own country, which
             // the party's country confirms, is strong evidence of another entity, unless
@@ -1220,6 +1223,16 @@ fn apply_query_factors(
 
 /// Whether a word of `name` (of four letters or more, so no legal form or ISO code is
 /// taken for a country) names the country `code`.
+/// An ISO country code as two upper-case bytes; `None` for anything else.
+fn country_bytes(code: &str) -> Option<[u8; 2]> {
+    match code.trim().as_bytes() {
+        &[a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+        }
+        _ => None,
+    }
+}
+
 /// The countries a name names by a word of four letters or more (`CHINA`, `Korea`;
 /// not `CO`, which is a legal form more often than Colombia).
 fn named_countries(name: &str) -> impl Iterator<Item = &'static str> + '_ {
