@@ -16,6 +16,8 @@ static HS2022_TXT: &str = include_str!("data/hs2022.txt");
 struct Countries {
     /// Every valid code, as listed.
     codes: Vec<&'static str>,
+    /// The same, for look-up.
+    by_code: HashSet<&'static str>,
     /// Code -> every name of it.
     all_names: HashMap<&'static str, Vec<&'static str>>,
     /// Normalized name -> code.
@@ -44,6 +46,7 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
         }
     }
     Countries {
+        by_code: codes.iter().copied().collect(),
         codes,
         all_names,
         by_name,
@@ -101,9 +104,14 @@ fn name_key(name: &str) -> String {
 /// ```
 pub fn country_code(text: &str) -> Option<&'static str> {
     let t = text.trim();
-    if t.len() == 2 && t.chars().all(|c| c.is_ascii_alphabetic()) {
-        let upper = t.to_ascii_uppercase();
-        return COUNTRIES.codes.iter().copied().find(|c| *c == upper);
+    // Orders carry codes far more often than names: no allocation, no scan.
+    if let &[a, b] = t.as_bytes() {
+        if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
+            let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+            return std::str::from_utf8(&upper)
+                .ok()
+                .and_then(|u| COUNTRIES.by_code.get(u).copied());
+        }
     }
     COUNTRIES.by_name.get(&name_key(t)).copied()
 }
