@@ -21,6 +21,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
 use super::score::{
@@ -436,7 +437,9 @@ impl NameIndex {
             }
             inner.ntri.push(nt);
         }
-        dels.sort_unstable();
+        // Millions of (variant, word) pairs for a whole list: the largest step of the
+        // build, and one that splits across cores.
+        dels.par_sort_unstable();
         dels.dedup();
         let mut i = 0;
         while let Some(&(h, _)) = dels.get(i) {
