@@ -21,7 +21,6 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
 use super::score::{
@@ -437,9 +436,7 @@ impl NameIndex {
             }
             inner.ntri.push(nt);
         }
-        // Millions of (variant, word) pairs for a whole list: the largest step of the
-        // build, and one that splits across cores.
-        dels.par_sort_unstable();
+        dels.sort_unstable();
         dels.dedup();
         let mut i = 0;
         while let Some(&(h, _)) = dels.get(i) {
