@@ -484,6 +484,23 @@ impl<const MAP: bool> Writer<'_, MAP> {
     }
 
     fn unicode(&mut self, c: char, start: u32, end: u32) {
+        // The scripts of the non-Latin lines of most invoices, taken without the
+        // decomposition tables where these do nothing: CJK unified ideographs
+        // (no decomposition, no case) and the basic Cyrillic alphabet (one case
+        // mapping; only `й` and `Й` decompose, to `и` and a combining breve).
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            self.emit(Class::Cjk, c, false, start, end);
+            return;
+        }
+        if ('\u{0410}'..='\u{044F}').contains(&c) && c != 'й' && c != 'Й' {
+            let lower = if c < '\u{0430}' {
+                char::from_u32(u32::from(c) + 0x20).unwrap_or(c)
+            } else {
+                c
+            };
+            self.emit(Class::Letter, lower, false, start, end);
+            return;
+        }
         if is_apostrophe(c) {
             return;
         }
@@ -960,6 +977,16 @@ mod tests {
             "Σ",
             "ς",
             "Ёлка",
+            "й",
+            "Й",
+            "ЙОГУРТ",
+            "АЯая",
+            "Ѐѐ",
+            "ӐӑЀ",
+            "\u{4e00}\u{9fff}\u{9fa5}",
+            "\u{3400}",
+            "\u{f900}",
+            "\u{2f00}",
             "Золотые",
             "серьги",
             "Духи",
@@ -1061,6 +1088,16 @@ mod tests {
             "scarves` knives",
         ] {
             if let Err(e) = assert_same_as_reference(s) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn same_as_reference_on_every_cyrillic_and_cjk_ideograph() {
+        let chars = ('\u{400}'..='\u{52f}').chain('\u{4e00}'..='\u{9fff}');
+        for c in chars {
+            if let Err(e) = assert_same_as_reference(&format!("{c}a{c}{c} 1{c}")) {
                 panic!("{e}");
             }
         }
