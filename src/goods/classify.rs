@@ -4,13 +4,13 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::hs::{self, HsCode};
-use super::normalize::{is_cjk, normalize, normalize_into, Normalized};
+use super::hs::{self, CodeDigits};
+use super::normalize::{normalize, normalize_into, normalize_text_into, Normalized};
 use super::price;
+use super::terms::{Found, TermMatcher, TermSpec, Word};
 use crate::rules::ir::{Category, Ruleset, Strength};
 
 /// One goods line of an invoice or order.
@@ -146,7 +146,8 @@ pub struct Classifier {
 #[derive(Debug)]
 struct Inner {
     categories: Vec<Category>,
-    automaton: Option<AhoCorasick>,
+    /// Finds the patterns' texts; its term ids index `patterns`.
+    terms: TermMatcher,
     patterns: Vec<Pattern>,
     /// Keyed by [`hs::key`]; looked up once per digit of every line's code, so with a
     /// fast hash (the keys come from the ruleset, not from traders).
@@ -157,11 +158,8 @@ struct Inner {
 /// A distinct normalized term and every category that uses it.
 #[derive(Debug)]
 struct Pattern {
-    /// Matches a word prefix (`автомобил*`): no boundary after it.
-    prefix: bool,
-    /// Starts / ends with a CJK character: no boundary needed there.
-    open_start: bool,
-    open_end: bool,
+    /// The normalized text, and whether it matches a word prefix (`автомобил*`).
+    spec: TermSpec,
     uses: Vec<Use>,
 }
 
@@ -193,7 +191,14 @@ impl From<Strength> for Role {
 /// Reusable per-thread buffers for [`Classifier::classify_with`].
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// The description's normalized text, without the offset map.
     norm: Normalized,
+    /// The same with the map, built only for a line whose term evidence is reported.
+    mapped: Normalized,
+    words: Vec<Word>,
+    found: Vec<Found>,
+    /// Evidence of one category, placed but not yet copied: kind, span, strength.
+    found_ev: Vec<(EvidenceKind, usize, usize, bool)>,
     hits: Vec<Hit>,
     state: Vec<CatState>,
     touched: Vec<u32>,
@@ -242,7 +247,6 @@ impl Classifier {
     /// `rates` (US dollars per unit of each currency; `USD` is always 1).
     pub fn from_categories(categories: &[Category], rates: BTreeMap<String, f64>) -> Self {
         let mut by_text: HashMap<(String, bool), usize> = HashMap::new();
-        let mut texts: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut hs_map: FxHashMap<u64, Vec<Use>> = FxHashMap::default();
 
@@ -257,12 +261,9 @@ impl Classifier {
             }
             let id = *by_text.entry((norm.clone(), prefix)).or_insert_with(|| {
                 patterns.push(Pattern {
-                    prefix,
-                    open_start: norm.chars().next().is_some_and(is_cjk),
-                    open_end: norm.chars().next_back().is_some_and(is_cjk),
+                    spec: TermSpec { text: norm, prefix },
                     uses: Vec::new(),
                 });
-                texts.push(norm);
                 patterns.len() - 1
             });
             if let Some(p) = patterns.get_mut(id) {
@@ -305,27 +306,14 @@ impl Classifier {
             }
         }
 
-        let automaton = if texts.is_empty() {
-            None
-        } else {
-            // A DFA is the fastest search; it is also the largest, so fall back to the
-            // automatic choice if a very large ruleset makes it too big to build.
-            let build = |kind| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(&texts)
-            };
-            build(Some(AhoCorasickKind::DFA))
-                .or_else(|_| build(None))
-                .ok()
-        };
+        let specs: Vec<TermSpec> = patterns.iter().map(|p| p.spec.clone()).collect();
+        let terms = TermMatcher::new(&specs);
         let mut rates = rates;
         rates.insert("USD".into(), 1.0);
         Classifier {
             inner: Arc::new(Inner {
                 categories: categories.to_vec(),
-                automaton,
+                terms,
                 patterns,
                 hs: hs_map,
                 rates,
@@ -352,6 +340,10 @@ impl Classifier {
         let inner = &*self.inner;
         let Scratch {
             norm,
+            mapped,
+            words,
+            found,
+            found_ev,
             hits,
             state,
             touched,
@@ -363,38 +355,31 @@ impl Classifier {
             state.resize(inner.categories.len(), CatState::default());
         }
 
-        normalize_into(&line.description, norm);
-        if let Some(ac) = &inner.automaton {
-            let text = norm.text.as_bytes();
-            for m in ac.find_overlapping_iter(norm.text.as_str()) {
-                let Some(p) = inner.patterns.get(m.pattern().as_usize()) else {
-                    continue;
-                };
-                let left_ok = p.open_start || text.get(m.start().wrapping_sub(1)) == Some(&b' ');
-                let right_ok = p.prefix || p.open_end || text.get(m.end()) == Some(&b' ');
-                if !(left_ok && right_ok) {
-                    continue;
-                }
-                for u in &p.uses {
-                    record(
-                        state,
-                        touched,
-                        hits,
-                        *u,
-                        EvidenceKind::Term,
-                        m.start(),
-                        m.end(),
-                    );
-                }
+        normalize_text_into(&line.description, norm);
+        inner.terms.find(norm, words, found);
+        for f in found.iter() {
+            let Some(p) = inner.patterns.get(f.term as usize) else {
+                continue;
+            };
+            for u in &p.uses {
+                record(
+                    state,
+                    touched,
+                    hits,
+                    *u,
+                    EvidenceKind::Term,
+                    f.start as usize,
+                    f.end as usize,
+                );
             }
         }
 
-        let code = line.hs.as_deref().and_then(HsCode::parse);
+        let code = line.hs.as_deref().and_then(CodeDigits::parse);
         if let Some(code) = &code {
             // The key of each prefix, built digit by digit (see `hs::key`) rather than
             // parsing every prefix afresh.
             let mut value: u64 = 0;
-            for (k, b) in code.digits.bytes().enumerate() {
+            for (k, &b) in code.digits().iter().enumerate() {
                 value = value * 10 + u64::from(b.wrapping_sub(b'0'));
                 let n = k + 1;
                 if n < 2 {
@@ -411,6 +396,8 @@ impl Classifier {
 
         let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
+        let mut mapped_ready = false;
+        let description_ascii = line.description.is_ascii();
         touched.sort_unstable();
         for &ci in touched.iter() {
             let Some(st) = state.get_mut(ci as usize) else {
@@ -434,44 +421,57 @@ impl Classifier {
                 }
                 unit_usd = unit;
             }
-            let mut evidence: Vec<Evidence> = Vec::new();
+            // Places first, text last: only the evidence that is kept is copied.
+            found_ev.clear();
             for h in hits.iter().filter(|h| h.category == ci) {
-                let found = match h.kind {
-                    EvidenceKind::Term => norm
-                        .original_span(h.start, h.end)
-                        .map(|(a, b)| (a, b, char_slice(&line.description, a, b))),
-                    EvidenceKind::Hs => code.as_ref().and_then(|c| {
-                        let (a, b) = c.span_of_prefix(h.end)?;
-                        Some((a, b, char_slice(line.hs.as_deref().unwrap_or(""), a, b)))
+                let span = match h.kind {
+                    EvidenceKind::Term => norm.piece_span(h.start, h.end).or_else(|| {
+                        if !mapped_ready {
+                            // The same text, now with its map, for a span the words
+                            // cannot place (inside a CJK run, say).
+                            normalize_into(&line.description, mapped);
+                            mapped_ready = true;
+                        }
+                        mapped.original_span(h.start, h.end)
                     }),
+                    EvidenceKind::Hs => code
+                        .as_ref()
+                        .and_then(|c| c.span_of_prefix(line.hs.as_deref().unwrap_or(""), h.end)),
                 };
-                if let Some((start, end, text)) = found {
-                    evidence.push(Evidence {
-                        kind: h.kind,
-                        text,
-                        start,
-                        end,
-                        strength: if h.strong {
-                            Strength::Strong
-                        } else {
-                            Strength::Weak
-                        },
-                    });
+                if let Some((start, end)) = span {
+                    found_ev.push((h.kind, start, end, h.strong));
                 }
             }
-            evidence.sort_by_key(|e| (e.kind == EvidenceKind::Hs, e.start, e.end));
-            // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
-            let spans: Vec<(usize, usize)> = evidence
-                .iter()
-                .filter(|e| e.kind == EvidenceKind::Term)
-                .map(|e| (e.start, e.end))
-                .collect();
-            evidence.retain(|e| {
-                e.kind == EvidenceKind::Hs
-                    || !spans
-                        .iter()
-                        .any(|&(s, t)| s <= e.start && e.end <= t && (s, t) != (e.start, e.end))
-            });
+            found_ev.sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
+            let mut evidence: Vec<Evidence> = Vec::with_capacity(found_ev.len());
+            for &(kind, start, end, strong) in found_ev.iter() {
+                // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
+                let inside = kind == EvidenceKind::Term
+                    && found_ev.iter().any(|&(k, s, t, _)| {
+                        k == EvidenceKind::Term && s <= start && end <= t && (s, t) != (start, end)
+                    });
+                if inside {
+                    continue;
+                }
+                let source = match kind {
+                    EvidenceKind::Term => (line.description.as_str(), description_ascii),
+                    EvidenceKind::Hs => {
+                        let hs = line.hs.as_deref().unwrap_or("");
+                        (hs, hs.is_ascii())
+                    }
+                };
+                evidence.push(Evidence {
+                    kind,
+                    text: char_slice(source.0, source.1, start, end),
+                    start,
+                    end,
+                    strength: if strong {
+                        Strength::Strong
+                    } else {
+                        Strength::Weak
+                    },
+                });
+            }
             out.push(CategoryMatch {
                 category: ci as usize,
                 evidence,
@@ -563,9 +563,10 @@ fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
     })
 }
 
-fn char_slice(s: &str, start: usize, end: usize) -> String {
+/// Characters `start..end` of `s`; `ascii` says whether `s` is ASCII.
+fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> String {
     // Character offsets are byte offsets in ASCII text, the usual invoice line.
-    if s.is_ascii() {
+    if ascii {
         let end = end.min(s.len());
         return s.get(start.min(end)..end).unwrap_or("").to_string();
     }
@@ -576,9 +577,13 @@ fn char_slice(s: &str, start: usize, end: usize) -> String {
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::rules::ir::{HsPrefix, Term};
+    use proptest::prelude::*;
 
     fn term(text: &str, strength: Strength) -> Term {
         Term {
@@ -828,5 +833,313 @@ mod tests {
         let c = fixture();
         assert!(c.classify(&GoodsLine::default()).is_empty());
         assert!(c.classify(&GoodsLine::new("  ").with_hs("")).is_empty());
+    }
+
+    /// The shipped ruleset's classifier, the reference classifier over the same
+    /// categories, and the raw terms and codes of its categories (to build lines from).
+    struct Shipped {
+        classifier: Classifier,
+        reference: reference::Reference,
+        terms: Vec<String>,
+        codes: Vec<String>,
+    }
+
+    fn shipped() -> &'static Shipped {
+        static S: std::sync::OnceLock<Shipped> = std::sync::OnceLock::new();
+        S.get_or_init(|| {
+            let checked = crate::rules::load_embedded(&crate::rules::CompileOptions::default());
+            let rules = checked.ruleset.expect("the default ruleset compiles");
+            let classifier = Classifier::new(&rules);
+            with_reference(classifier)
+        })
+    }
+
+    fn with_reference(classifier: Classifier) -> Shipped {
+        let reference = reference::Reference::new(&classifier);
+        let cats = classifier.categories();
+        let terms = cats
+            .iter()
+            .flat_map(|c| {
+                c.terms
+                    .iter()
+                    .map(|t| t.text.trim_end_matches('*').to_string())
+                    .chain(c.exclude_terms.iter().cloned())
+            })
+            .collect();
+        let codes = cats
+            .iter()
+            .flat_map(|c| {
+                c.hs.iter()
+                    .map(|h| h.digits.clone())
+                    .chain(c.exclude_hs.iter().cloned())
+            })
+            .collect();
+        Shipped {
+            classifier,
+            reference,
+            terms,
+            codes,
+        }
+    }
+
+    /// Words that exercise the normalizer and the matcher around the terms: case,
+    /// plurals, abbreviations, apostrophes, diacritics, compatibility forms, CJK and
+    /// Hangul runs, Cyrillic, numbers, prices and counts.
+    const TRICKY: &[&str] = &[
+        "btls",
+        "PCS",
+        "lux",
+        "LUXE",
+        "edp",
+        "Hermès",
+        "ß",
+        "Straße",
+        "ＬＵＸ",
+        "ﬁne",
+        "İ",
+        "'s",
+        "’s",
+        "men's",
+        "watches",
+        "boxes",
+        "scarves",
+        "knives",
+        "accessories",
+        "钻石戒指",
+        "三星Galaxy手机",
+        "양주",
+        "발렌타인",
+        "Золотые",
+        "серьги",
+        "Ёлка",
+        "😀",
+        "\u{301}",
+        "e\u{301}",
+        "-",
+        "/",
+        "@",
+        "USD 2.50/pc",
+        "EUR 900 each",
+        "1 set",
+        "4 pcs",
+        "12YRS",
+        "LX570",
+        "700ml",
+        "x6",
+        "\t",
+        "Ⅻ",
+        "①",
+        "ｶﾀｶﾅ",
+        "ﾞ",
+        "ǅ",
+        "σς",
+        "½",
+        "\u{a0}",
+        "\u{200b}",
+        "œ",
+        "ł",
+        "a",
+        "s",
+        "x",
+        "12",
+        "",
+        "''",
+    ];
+    const SEPARATORS: &[&str] = &[" ", " ", " ", ",", "", "-", "/", "'", "  ", "·", "，", ". "];
+
+    /// A goods line made of terms of the ruleset (changed in case, number, hyphenation
+    /// or truncated) and tricky words, with a code that often falls under a category.
+    fn line_from(
+        s: &Shipped,
+        words: &[(prop::sample::Index, u8, usize)],
+        hs: &Option<(prop::sample::Index, String, u8)>,
+        value: Option<(f64, bool)>,
+    ) -> GoodsLine {
+        let mut text = String::new();
+        for (pick, how, sep) in words {
+            let mut w = if how % 3 == 0 || s.terms.is_empty() {
+                TRICKY[pick.index(TRICKY.len())].to_string()
+            } else {
+                s.terms[pick.index(s.terms.len())].clone()
+            };
+            match how / 3 {
+                0 => w = w.to_uppercase(),
+                1 => w.push('s'),
+                2 => w.push_str("es"),
+                3 => w = w.replace(' ', "-"),
+                4 if w.ends_with('y') => {
+                    w.pop();
+                    w.push_str("ies");
+                }
+                5 => {
+                    // The start of a word, as a prefix term meets it.
+                    let cut = w.char_indices().nth(w.chars().count() / 2 + 1);
+                    if let Some((i, _)) = cut {
+                        w.truncate(i);
+                    }
+                }
+                6 => w.insert(0, 'x'),
+                _ => {}
+            }
+            text.push_str(&w);
+            text.push_str(SEPARATORS[sep % SEPARATORS.len()]);
+        }
+        let mut line = GoodsLine::new(text);
+        if let Some((pick, tail, style)) = hs {
+            let mut code = if s.codes.is_empty() {
+                String::new()
+            } else {
+                s.codes[pick.index(s.codes.len())].clone()
+            };
+            code.push_str(tail);
+            if style % 3 == 0 && code.len() > 4 {
+                code.insert(4, '.');
+            }
+            if style % 5 == 1 {
+                code.insert_str(0, "HS ");
+            }
+            line.hs = Some(code);
+        }
+        if let Some((v, eur)) = value {
+            line.value = Some(v);
+            line.currency = Some(if eur { "EUR" } else { "USD" }.into());
+        }
+        line
+    }
+
+    fn assert_same(
+        s: &Shipped,
+        line: &GoodsLine,
+        scratch: &mut Scratch,
+    ) -> Result<(), TestCaseError> {
+        let want = s.reference.classify(line);
+        let got = s.classifier.classify_with(line, scratch);
+        prop_assert_eq!(got, want, "{:?}", line);
+        Ok(())
+    }
+
+    fn words() -> impl Strategy<Value = Vec<(prop::sample::Index, u8, usize)>> {
+        prop::collection::vec((any::<prop::sample::Index>(), 0..27u8, 0..24usize), 0..10)
+    }
+
+    fn code() -> impl Strategy<Value = Option<(prop::sample::Index, String, u8)>> {
+        prop::option::of((any::<prop::sample::Index>(), "[0-9]{0,6}", any::<u8>()))
+    }
+
+    /// Categories whose terms meet at the edges of the matcher: a term and a prefix
+    /// term of the same text, prefix terms of several words and of one byte, terms
+    /// inside an expanded abbreviation, CJK and Hangul terms next to Latin ones.
+    fn edge_fixture() -> Classifier {
+        let mut a = category("a");
+        a.terms = vec![
+            term("gold", Strength::Strong),
+            term("gold*", Strength::Weak),
+            term("rolls roy*", Strength::Weak),
+            term("x*", Strength::Weak),
+            term("parfum", Strength::Weak),
+            term("de parfum", Strength::Weak),
+            term("eau", Strength::Weak),
+            term("三星 galaxy", Strength::Strong),
+            term("galaxy 手机", Strength::Weak),
+            term("명품 가방", Strength::Weak),
+            term("铂金", Strength::Weak),
+            term("s", Strength::Weak),
+            term("bottle carton", Strength::Weak),
+        ];
+        a.exclude_terms = vec!["goldsmith".into()];
+        let mut b = category("b");
+        b.terms = vec![
+            term("gold*", Strength::Strong),
+            term("gold", Strength::Weak),
+            term("royce", Strength::Weak),
+            term("elec*", Strength::Weak),
+            term("Galaxy", Strength::Weak),
+            term("ＬＵＸ", Strength::Weak),
+            term("钻石", Strength::Weak),
+            term("戒指", Strength::Weak),
+        ];
+        b.threshold_usd = Some(100.0);
+        Classifier::from_categories(&[a, b], BTreeMap::new())
+    }
+
+    #[test]
+    fn same_as_reference_on_examples() {
+        let s = shipped();
+        let mut scratch = Scratch::new();
+        let lines = [
+            "Rolex Submariner watches, 2 pcs",
+            "Lexus LX600 lamps per 100m",
+            "LUX HANDBAGS ASSORTED",
+            "Hennessy XO 0.7L x 6 btls",
+            "钻石戒指 铂金",
+            "高级钻石戒指两枚",
+            "Золотые серьги с бриллиантами",
+            "양주 발렌타인 30년",
+            "Teppich handgeknüpft",
+            "hand-knotted rugs, 10 pcs @ USD 450",
+            "Rolls-Royce Cullinan",
+            "Notify: Zoë — 2× Hand-Knotted rugs, Rolls-Royce car",
+        ];
+        for text in lines {
+            for hs in [None, Some("8703.24"), Some("HS 9101 21"), Some("x")] {
+                let mut line = GoodsLine::new(text);
+                line.hs = hs.map(String::from);
+                if let Err(e) = assert_same(s, &line, &mut scratch) {
+                    panic!("{e}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn same_as_reference_on_shipped_rules(
+            words in words(),
+            hs in code(),
+            value in prop::option::of((0.0..5000.0f64, any::<bool>())),
+        ) {
+            let s = shipped();
+            let line = line_from(s, &words, &hs, value);
+            assert_same(s, &line, &mut Scratch::new())?;
+        }
+
+        #[test]
+        fn same_as_reference_on_edge_terms(words in words(), hs in code()) {
+            static S: std::sync::OnceLock<Shipped> = std::sync::OnceLock::new();
+            let s = S.get_or_init(|| with_reference(edge_fixture()));
+            let line = line_from(s, &words, &hs, None);
+            assert_same(s, &line, &mut Scratch::new())?;
+        }
+
+        #[test]
+        fn same_as_reference_on_any_text(desc in any::<String>(), hs in prop::option::of(any::<String>())) {
+            let s = shipped();
+            let line = GoodsLine { description: desc, hs, ..GoodsLine::default() };
+            assert_same(s, &line, &mut Scratch::new())?;
+        }
+    }
+
+    #[test]
+    fn scratch_reuse_does_not_leak_between_lines() {
+        let s = shipped();
+        let mut scratch = Scratch::new();
+        let runner_lines = [
+            GoodsLine::new("钻石戒指 Rolex"),
+            GoodsLine::new("steel pipes"),
+            GoodsLine::new("LUX bags").with_hs("4202.21"),
+            GoodsLine::new(""),
+            GoodsLine::new("Hermès scarves"),
+        ];
+        for _ in 0..2 {
+            for line in &runner_lines {
+                assert_eq!(
+                    s.classifier.classify_with(line, &mut scratch),
+                    s.reference.classify(line),
+                    "{line:?}"
+                );
+            }
+        }
     }
 }

@@ -32,29 +32,11 @@ impl HsCode {
     /// assert!(HsCode::parse("see invoice").is_none());
     /// ```
     pub fn parse(code: &str) -> Option<HsCode> {
-        let mut digits = String::new();
-        let mut positions = Vec::new();
-        let mut label = true;
-        for (i, c) in code.chars().enumerate() {
-            if c.is_ascii_digit() {
-                label = false;
-                digits.push(c);
-                positions.push(i);
-            } else if matches!(c, '.' | ' ' | '-' | '\u{a0}' | '\t') {
-                continue;
-            } else if label && (c.is_ascii_alphabetic() || c == ':' || c == '#') {
-                // A leading label such as `HS code:`; letters after the first digit are
-                // not a code.
-                continue;
-            } else {
-                return None;
-            }
-        }
-        if (MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) {
-            Some(HsCode { digits, positions })
-        } else {
-            None
-        }
+        let c = CodeDigits::parse(code)?;
+        Some(HsCode {
+            digits: c.digits().iter().map(|&d| char::from(d)).collect(),
+            positions: CodeDigits::positions(code).collect(),
+        })
     }
 
     /// Whether the code falls under `prefix` (digits only).
@@ -66,6 +48,68 @@ impl HsCode {
     pub fn span_of_prefix(&self, n: usize) -> Option<(usize, usize)> {
         let first = *self.positions.first()?;
         let last = *self.positions.get(n.checked_sub(1)?)?;
+        Some((first, last + 1))
+    }
+}
+
+/// A tariff code's digits in a fixed array: the classifier parses the code of every
+/// goods line, and this costs no allocation. Where each digit was written is found
+/// again from the code, for the few codes that are reported as evidence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CodeDigits {
+    len: usize,
+    digits: [u8; MAX_DIGITS],
+}
+
+impl CodeDigits {
+    /// Parses a code; see [`HsCode::parse`], which answers the same.
+    pub(crate) fn parse(code: &str) -> Option<CodeDigits> {
+        let mut c = CodeDigits {
+            len: 0,
+            digits: [0; MAX_DIGITS],
+        };
+        let mut label = true;
+        for ch in code.chars() {
+            if ch.is_ascii_digit() {
+                label = false;
+                // An eleventh digit makes the code unusable whatever follows.
+                *c.digits.get_mut(c.len)? = ch as u8;
+                c.len += 1;
+            } else if matches!(ch, '.' | ' ' | '-' | '\u{a0}' | '\t') {
+                continue;
+            } else if label && (ch.is_ascii_alphabetic() || ch == ':' || ch == '#') {
+                // A leading label such as `HS code:`; letters after the first digit are
+                // not a code.
+                continue;
+            } else {
+                return None;
+            }
+        }
+        (c.len >= MIN_DIGITS).then_some(c)
+    }
+
+    /// The digits, as ASCII bytes.
+    pub(crate) fn digits(&self) -> &[u8] {
+        self.digits.get(..self.len).unwrap_or_default()
+    }
+
+    /// The character offsets of the digits in `code`, the text this was parsed from.
+    fn positions(code: &str) -> impl Iterator<Item = usize> + '_ {
+        code.chars()
+            .enumerate()
+            .filter(|(_, c)| c.is_ascii_digit())
+            .map(|(i, _)| i)
+    }
+
+    /// The character range, in `code` (the text this was parsed from), of the first
+    /// `n` digits.
+    pub(crate) fn span_of_prefix(&self, code: &str, n: usize) -> Option<(usize, usize)> {
+        if n == 0 || n > self.len {
+            return None;
+        }
+        let mut positions = Self::positions(code);
+        let first = positions.next()?;
+        let last = if n == 1 { first } else { positions.nth(n - 2)? };
         Some((first, last + 1))
     }
 }
@@ -89,6 +133,7 @@ pub(crate) fn key(digits: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn forms_of_one_code() {
@@ -131,6 +176,98 @@ mod tests {
         assert_eq!(c.span_of_prefix(4), Some((0, 4)));
         assert_eq!(c.span_of_prefix(6), Some((0, 7)));
         assert_eq!(c.span_of_prefix(7), None);
+    }
+
+    /// The parser as first written, collecting into a `String` and a `Vec`.
+    fn reference_parse(code: &str) -> Option<(String, Vec<usize>)> {
+        let mut digits = String::new();
+        let mut positions = Vec::new();
+        let mut label = true;
+        for (i, c) in code.chars().enumerate() {
+            if c.is_ascii_digit() {
+                label = false;
+                digits.push(c);
+                positions.push(i);
+            } else if matches!(c, '.' | ' ' | '-' | '\u{a0}' | '\t') {
+                continue;
+            } else if label && (c.is_ascii_alphabetic() || c == ':' || c == '#') {
+                // A leading label.
+                continue;
+            } else {
+                return None;
+            }
+        }
+        (MIN_DIGITS..=MAX_DIGITS)
+            .contains(&digits.len())
+            .then_some((digits, positions))
+    }
+
+    fn assert_same_as_reference(s: &str) -> Result<(), TestCaseError> {
+        let want = reference_parse(s);
+        let digits = CodeDigits::parse(s);
+        for n in 0..=MAX_DIGITS + 1 {
+            let reference_span = want.as_ref().and_then(|(_, p)| {
+                let first = *p.first()?;
+                let last = *p.get(n.checked_sub(1)?)?;
+                Some((first, last + 1))
+            });
+            prop_assert_eq!(
+                digits.as_ref().and_then(|d| d.span_of_prefix(s, n)),
+                reference_span,
+                "{:?} {}",
+                s,
+                n
+            );
+        }
+        let got = HsCode::parse(s);
+        prop_assert_eq!(
+            got.as_ref()
+                .map(|c| (c.digits.clone(), c.positions.clone())),
+            want,
+            "{:?}",
+            s
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn same_as_reference_on_examples() {
+        for s in [
+            "",
+            "87",
+            "8703",
+            "8703.24",
+            "HS: 8703.24",
+            "hs8703-24",
+            "1234567890",
+            "12345678901",
+            "12345678901x",
+            "8703x",
+            "87.03.24a",
+            "#8703",
+            "8703\u{a0}24",
+            "Ⅷ703",
+            "8７03",
+            "HS 9101 21 00",
+        ] {
+            if let Err(e) = assert_same_as_reference(s) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn same_as_reference(s in "[0-9 .\\-:#hHsScCx\u{a0}\t７é]{0,16}") {
+            assert_same_as_reference(&s)?;
+        }
+
+        #[test]
+        fn same_as_reference_on_any_text(s in any::<String>()) {
+            assert_same_as_reference(&s)?;
+        }
     }
 
     #[test]

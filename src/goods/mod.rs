@@ -11,5 +11,6 @@ pub mod classify;
 pub mod hs;
 pub mod normalize;
 pub mod price;
+mod terms;
 
 pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Scratch};

@@ -39,8 +39,32 @@ pub struct Normalized {
     /// character that produced it starts, and the offset just after the characters that
     /// produced it (for the last byte of a folded or expanded token, the end of the
     /// whole original token, so that `bags` is reported, not `bag`). One vector of pairs
-    /// rather than two: one push per byte on the hot path.
+    /// rather than two: one push per byte on the hot path. Empty when built by
+    /// [`normalize_text_into`].
     map: Vec<(u32, u32)>,
+    /// The words of `text` (the pieces between its spaces), in order, with where each
+    /// came from: what the term matcher reads, and all a span needs in most cases.
+    pub(crate) pieces: Vec<Piece>,
+    /// Whether `text` holds a CJK character.
+    pub(crate) has_cjk: bool,
+}
+
+/// A word of the normalized text: its byte range, and the original character range of
+/// the token that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// Byte range in the normalized text.
+    pub start: u32,
+    pub end: u32,
+    /// The token's original character range: the offset map's start for the piece's
+    /// first byte and its end for the last byte (the whole token, for a folded plural
+    /// or an expanded abbreviation).
+    pub orig_start: u32,
+    pub orig_end: u32,
+    /// Whether byte `k` of the piece was written for original character
+    /// `orig_start + k` (a run of ASCII letters or digits, unexpanded, at most shortened
+    /// by plural folding), so that the map inside it is arithmetic.
+    pub exact: bool,
 }
 
 impl Normalized {
@@ -62,36 +86,37 @@ impl Normalized {
         Some((s as usize, e as usize))
     }
 
-    fn clear(&mut self) {
-        self.text.clear();
-        self.map.clear();
+    /// [`Normalized::original_span`] computed from the pieces, without the offset map;
+    /// `None` when the pieces cannot tell (a span that starts or ends inside a word
+    /// that is not [`Piece::exact`], or on a space), and then the map answers.
+    pub(crate) fn piece_span(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if start >= end {
+            return None;
+        }
+        let (start, last) = (u32::try_from(start).ok()?, u32::try_from(end - 1).ok()?);
+        let first = self.piece_at(start)?;
+        let s = if start == first.start {
+            first.orig_start
+        } else if first.exact {
+            first.orig_start + (start - first.start)
+        } else {
+            return None;
+        };
+        let final_piece = self.piece_at(last)?;
+        let e = if last + 1 == final_piece.end {
+            final_piece.orig_end
+        } else if final_piece.exact {
+            final_piece.orig_start + (last - final_piece.start) + 1
+        } else {
+            return None;
+        };
+        Some((s as usize, e as usize))
     }
 
-    // Called for every byte of every description.
-    #[inline]
-    fn push_char(&mut self, c: char, start: u32, end: u32) {
-        if c.is_ascii() {
-            self.text.push(c);
-            self.map.push((start, end));
-            return;
-        }
-        let before = self.text.len();
-        self.text.push(c);
-        for _ in before..self.text.len() {
-            self.map.push((start, end));
-        }
-    }
-
-    fn push_str(&mut self, s: &str, start: u32, end: u32) {
-        self.text.push_str(s);
-        for _ in 0..s.len() {
-            self.map.push((start, end));
-        }
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.text.truncate(len);
-        self.map.truncate(len);
+    /// The piece that holds byte `at` of the text.
+    fn piece_at(&self, at: u32) -> Option<&Piece> {
+        let i = self.pieces.partition_point(|p| p.end <= at);
+        self.pieces.get(i).filter(|p| p.start <= at)
     }
 }
 
@@ -111,38 +136,208 @@ pub fn normalize(input: &str) -> Normalized {
 
 /// Normalizes `input` into `out`, reusing its buffers.
 pub fn normalize_into(input: &str, out: &mut Normalized) {
-    out.clear();
-    let mut w = Writer {
+    write::<true>(input, out);
+}
+
+/// [`normalize_into`] without the offset map, which most lines never need: the
+/// classifier builds it again, with the map, only for a line whose terms it reports.
+/// `out.text` is the same; `out.original_span` answers `None`.
+pub(crate) fn normalize_text_into(input: &str, out: &mut Normalized) {
+    if input.is_ascii() {
+        write_ascii_text(input.as_bytes(), out);
+    } else {
+        write::<false>(input, out);
+    }
+}
+
+/// ASCII byte classes: what the fast path needs to know about a byte without decoding.
+const SEP: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const APOSTROPHE: u8 = 3;
+
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [SEP; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = match i as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            // `men's`, `'50s`: an apostrophe joins, it does not separate.
+            b'\'' | b'`' => APOSTROPHE,
+            _ => SEP,
+        };
+        i += 1;
+    }
+    t
+};
+
+fn ascii_class(b: u8) -> u8 {
+    ASCII_CLASS.get(usize::from(b)).copied().unwrap_or(SEP)
+}
+
+/// [`normalize_text_into`] for ASCII input, the usual invoice line: a word at a time,
+/// without the general normalizer's bookkeeping (character decoding, the class of the
+/// previous character, the offset map). In ASCII a byte is a character, apostrophes
+/// vanish, and a word is a run of letters or of digits; the tests assert that the
+/// result is the general normalizer's.
+fn write_ascii_text(input: &[u8], out: &mut Normalized) {
+    out.map.clear();
+    out.pieces.clear();
+    out.has_cjk = false;
+    // Bytes rather than a `String`: every byte written is ASCII, and the check that
+    // makes them a `String` again is cheaper than pushing them as `char`s.
+    let mut text = std::mem::take(&mut out.text).into_bytes();
+    text.clear();
+    text.reserve(input.len() + 2);
+    text.push(b' ');
+    let pieces = &mut out.pieces;
+    let mut i = 0;
+    while let Some(&b) = input.get(i) {
+        let class = ascii_class(b);
+        if class != LETTER && class != DIGIT {
+            i += 1;
+            continue;
+        }
+        let at = text.len();
+        let mut j = i;
+        let mut end = i;
+        let mut skipped = false;
+        let mut gap = false;
+        while let Some(&b) = input.get(j) {
+            let c = ascii_class(b);
+            if c == class {
+                // Lowercases a letter and leaves a digit as it is (digits have bit 5 set).
+                text.push(b | 0x20);
+                end = j + 1;
+                gap |= skipped;
+            } else if c == APOSTROPHE {
+                skipped = true;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        let (orig_start, orig_end) = (i as u32, end as u32);
+        i = j;
+        let mut exact = !gap;
+        if class == LETTER {
+            let word = text.get(at..).unwrap_or_default();
+            if let Some(exp) = abbreviation_of(word) {
+                text.truncate(at);
+                push_expansion(pieces, exp, at as u32, orig_start, orig_end);
+                text.extend_from_slice(exp.as_bytes());
+                text.push(b' ');
+                continue;
+            }
+            // Most words do not end in `s` and cannot be plurals.
+            let fold = if word.last() == Some(&b's') {
+                fold_plural(word)
+            } else {
+                None
+            };
+            match fold {
+                Some(Fold::Drop(n)) => text.truncate(text.len() - n),
+                Some(Fold::Replace(n, with)) => {
+                    text.truncate(text.len() - n);
+                    text.extend_from_slice(with.as_bytes());
+                    exact = false;
+                }
+                None => {}
+            }
+        }
+        pieces.push(Piece {
+            start: at as u32,
+            end: text.len() as u32,
+            orig_start,
+            orig_end,
+            exact,
+        });
+        text.push(b' ');
+    }
+    // Only ASCII was written, so this cannot fail; if it did, the text would be empty
+    // and no term would match, rather than a panic.
+    out.text = String::from_utf8(text).unwrap_or_default();
+}
+
+/// The expansion of `word` (lowercase ASCII letters) if it is an abbreviation.
+#[inline]
+fn abbreviation_of(word: &[u8]) -> Option<&'static str> {
+    if may_be_abbreviation(word) {
+        abbreviation(word)
+    } else {
+        None
+    }
+}
+
+/// The pieces of an abbreviation's expansion `exp` written at byte `at`: each word
+/// of it stands for the whole original token.
+fn push_expansion(pieces: &mut Vec<Piece>, exp: &str, at: u32, orig_start: u32, orig_end: u32) {
+    let mut at = at;
+    for word in exp.split(' ') {
+        let end = at + word.len() as u32;
+        pieces.push(Piece {
+            start: at,
+            end,
+            orig_start,
+            orig_end,
+            exact: false,
+        });
+        at = end + 1;
+    }
+}
+
+/// The normalizer. ASCII letters and digits are taken a run at a time (a word of an
+/// invoice line is copied and lowercased in one step); any other character goes
+/// through Unicode decomposition one at a time. With `MAP` false no offset map is kept;
+/// the text is the same either way, because nothing but the map depends on `MAP`.
+fn write<const MAP: bool>(input: &str, out: &mut Normalized) {
+    out.text.clear();
+    out.map.clear();
+    out.pieces.clear();
+    out.has_cjk = false;
+    // Room for the text (and its map); abbreviations may still grow them.
+    out.text.reserve(input.len() + 2);
+    if MAP {
+        out.map.reserve(input.len() + 2);
+    }
+    let mut w = Writer::<MAP> {
         out,
         token: None,
         class: Class::Sep,
+        last_end: 0,
     };
-    // Room for the text and its map; abbreviations may still grow them.
-    w.out.text.reserve(input.len() + 2);
-    w.out.map.reserve(input.len() + 2);
-    w.out.push_char(' ', 0, 0);
+    w.push_byte(b' ', 0, 0);
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    // Character offset of byte `i` in the original.
     let mut pos: u32 = 0;
-    if input.is_ascii() {
-        // Most invoice lines: one byte is one character, no decoding needed.
-        for &b in input.as_bytes() {
-            let end = pos + 1;
-            w.ascii(b, pos, end);
-            pos = end;
-        }
-    } else {
-        for c in input.chars() {
-            let end = pos + 1;
-            if c.is_ascii() {
-                w.ascii(c as u8, pos, end);
-            } else {
-                w.unicode(c, pos, end);
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            let class = ascii_class(b);
+            if class == LETTER || class == DIGIT {
+                let end = w.ascii_run(bytes, i, class, pos);
+                pos += (end - i) as u32;
+                i = end;
+                continue;
             }
-            pos = end;
+            if class == SEP {
+                w.separate(pos);
+            }
+            i += 1;
+            pos += 1;
+            continue;
         }
+        let Some(c) = input.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        w.unicode(c, pos, pos + 1);
+        i += c.len_utf8();
+        pos += 1;
     }
     w.finish_token(pos);
     if !w.out.text.ends_with(' ') {
-        w.out.push_char(' ', pos, pos);
+        w.push_byte(b' ', pos, pos);
     }
 }
 
@@ -165,30 +360,147 @@ struct Token {
     /// Whether it is made of ASCII letters only (the tokens that can be abbreviations
     /// or English plurals).
     ascii_letters: bool,
+    /// Whether it is one run of ASCII letters or digits without apostrophes (see
+    /// [`Piece::exact`]).
+    exact: bool,
 }
 
-struct Writer<'a> {
+struct Writer<'a, const MAP: bool> {
     out: &'a mut Normalized,
+    /// Open while `class` is not `Sep`.
     token: Option<Token>,
     class: Class,
+    /// The original offset just after the characters that produced the last byte
+    /// written: where the open token ends in the original.
+    last_end: u32,
 }
 
-impl Writer<'_> {
-    // Called for every byte of every description.
+impl<const MAP: bool> Writer<'_, MAP> {
     #[inline]
-    fn ascii(&mut self, b: u8, start: u32, end: u32) {
-        match b {
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                self.emit(Class::Letter, (b | 0x20) as char, true, start, end)
+    fn push_byte(&mut self, b: u8, start: u32, end: u32) {
+        self.out.text.push(char::from(b));
+        if MAP {
+            self.out.map.push((start, end));
+        }
+    }
+
+    fn push_str(&mut self, s: &str, start: u32, end: u32) {
+        self.out.text.push_str(s);
+        if MAP {
+            self.out
+                .map
+                .extend(std::iter::repeat_n((start, end), s.len()));
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.out.text.truncate(len);
+        if MAP {
+            self.out.map.truncate(len);
+        }
+    }
+
+    /// Switches to `class`, closing the open token if it was of another class, and
+    /// opens a token at original offset `start` if none is open.
+    #[inline]
+    fn enter(&mut self, class: Class, ascii_letter: bool, start: u32) {
+        if self.class != class {
+            // Letters meeting digits, and CJK meeting anything else, break the token.
+            self.finish_token(start);
+            self.class = class;
+        }
+        match &mut self.token {
+            Some(t) => {
+                t.ascii_letters &= ascii_letter;
+                t.exact = false;
             }
-            b'0'..=b'9' => self.emit(Class::Digit, b as char, false, start, end),
-            // `men's`, `'50s`: an apostrophe joins, it does not separate.
-            b'\'' | b'`' => {}
+            None => {
+                self.token = Some(Token {
+                    at: self.out.text.len(),
+                    orig_start: start,
+                    ascii_letters: ascii_letter,
+                    exact: false,
+                });
+            }
+        }
+    }
+
+    /// Writes the run of ASCII letters or digits (`class`) that starts at byte `from`
+    /// of `bytes` and at original offset `start`; apostrophes inside it are dropped.
+    /// Returns where the run ends: on its last letter or digit, so that a trailing
+    /// apostrophe is left to the caller (which skips it) and `last_end` is the end of
+    /// the last character written.
+    #[inline]
+    fn ascii_run(&mut self, bytes: &[u8], from: usize, class: u8, start: u32) -> usize {
+        let letters = class == LETTER;
+        self.enter(
+            if letters { Class::Letter } else { Class::Digit },
+            letters,
+            start,
+        );
+        let fresh = self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.at == self.out.text.len());
+        let mut i = from;
+        let mut end = from;
+        let mut p = start;
+        // An apostrophe was skipped since the last letter or digit: when another one
+        // follows, the run has a gap between its characters.
+        let mut skipped = false;
+        let mut gap = false;
+        while let Some(&b) = bytes.get(i) {
+            let c = ascii_class(b);
+            if c == class {
+                // Lowercases a letter and leaves a digit as it is (digits have bit 5 set).
+                self.push_byte(b | 0x20, p, p + 1);
+                i += 1;
+                p += 1;
+                end = i;
+                gap |= skipped;
+            } else if c == APOSTROPHE {
+                skipped = true;
+                i += 1;
+                p += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(t) = &mut self.token {
+            t.exact = fresh && !gap;
+        }
+        self.last_end = start + (end - from) as u32;
+        end
+    }
+
+    /// One ASCII character produced by decomposing a non-ASCII one.
+    fn ascii(&mut self, b: u8, start: u32, end: u32) {
+        match ascii_class(b) {
+            LETTER => self.emit(Class::Letter, char::from(b | 0x20), true, start, end),
+            DIGIT => self.emit(Class::Digit, char::from(b), false, start, end),
+            APOSTROPHE => {}
             _ => self.separate(start),
         }
     }
 
     fn unicode(&mut self, c: char, start: u32, end: u32) {
+        // The scripts of the non-Latin lines of most invoices, taken without the
+        // decomposition tables where these do nothing: CJK unified ideographs
+        // (no decomposition, no case) and the basic Cyrillic alphabet (one case
+        // mapping; only `й` and `Й` decompose, to `и` and a combining breve).
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            self.emit(Class::Cjk, c, false, start, end);
+            return;
+        }
+        if ('\u{0410}'..='\u{044F}').contains(&c) && c != 'й' && c != 'Й' {
+            let lower = if c < '\u{0430}' {
+                char::from_u32(u32::from(c) + 0x20).unwrap_or(c)
+            } else {
+                c
+            };
+            self.emit(Class::Letter, lower, false, start, end);
+            return;
+        }
         if is_apostrophe(c) {
             return;
         }
@@ -223,25 +535,17 @@ impl Writer<'_> {
         });
     }
 
-    // Called for every byte of every description.
     #[inline]
     fn emit(&mut self, class: Class, c: char, ascii_letter: bool, start: u32, end: u32) {
-        if self.class != class {
-            // Letters meeting digits, and CJK meeting anything else, break the token.
-            self.finish_token(start);
-            self.class = class;
+        self.enter(class, ascii_letter, start);
+        self.out.has_cjk |= class == Class::Cjk;
+        let before = self.out.text.len();
+        self.out.text.push(c);
+        if MAP {
+            let n = self.out.text.len() - before;
+            self.out.map.extend(std::iter::repeat_n((start, end), n));
         }
-        match &mut self.token {
-            Some(t) => t.ascii_letters &= ascii_letter,
-            None => {
-                self.token = Some(Token {
-                    at: self.out.text.len(),
-                    orig_start: start,
-                    ascii_letters: ascii_letter,
-                });
-            }
-        }
-        self.out.push_char(c, start, end);
+        self.last_end = end;
     }
 
     fn separate(&mut self, at: u32) {
@@ -255,41 +559,54 @@ impl Writer<'_> {
         let Some(tok) = self.token.take() else {
             return;
         };
-        let orig_end = self
-            .out
-            .map
-            .last()
-            .map_or(tok.orig_start, |m| m.1)
-            .max(tok.orig_start);
+        let orig_end = self.last_end.max(tok.orig_start);
+        let mut exact = tok.exact;
         if tok.ascii_letters {
-            let len = self.out.text.len() - tok.at;
-            let first = self.out.text.as_bytes().get(tok.at).copied().unwrap_or(0);
-            if (2..=11).contains(&len) && may_abbreviate(first) {
-                let word = self.out.text.get(tok.at..).unwrap_or("");
-                if let Some(exp) = abbreviation(word) {
-                    self.out.truncate(tok.at);
-                    self.out.push_str(exp, tok.orig_start, orig_end);
-                    self.out.push_char(' ', at, at);
-                    return;
-                }
+            let word = self.out.text.as_bytes().get(tok.at..).unwrap_or_default();
+            if let Some(exp) = abbreviation_of(word) {
+                self.truncate(tok.at);
+                push_expansion(
+                    &mut self.out.pieces,
+                    exp,
+                    tok.at as u32,
+                    tok.orig_start,
+                    orig_end,
+                );
+                self.push_str(exp, tok.orig_start, orig_end);
+                self.push_byte(b' ', at, at);
+                return;
             }
-            let word = self.out.text.get(tok.at..).unwrap_or("");
+            let word = self.out.text.as_bytes().get(tok.at..).unwrap_or_default();
             if let Some(fold) = fold_plural(word) {
                 match fold {
-                    Fold::Drop(n) => self.out.truncate(self.out.text.len() - n),
+                    Fold::Drop(n) => self.truncate(self.out.text.len() - n),
                     Fold::Replace(n, with) => {
+                        exact = false;
                         let keep = self.out.text.len() - n;
-                        let s = self.out.map.get(keep).map_or(tok.orig_start, |m| m.0);
-                        self.out.truncate(keep);
-                        self.out.push_str(with, s, orig_end);
+                        let s = if MAP {
+                            self.out.map.get(keep).map_or(tok.orig_start, |m| m.0)
+                        } else {
+                            tok.orig_start
+                        };
+                        self.truncate(keep);
+                        self.push_str(with, s, orig_end);
                     }
                 }
-                if let Some(m) = self.out.map.last_mut() {
-                    m.1 = orig_end;
+                if MAP {
+                    if let Some(m) = self.out.map.last_mut() {
+                        m.1 = orig_end;
+                    }
                 }
             }
         }
-        self.out.push_char(' ', at, at);
+        self.out.pieces.push(Piece {
+            start: tok.at as u32,
+            end: self.out.text.len() as u32,
+            orig_start: tok.orig_start,
+            orig_end,
+            exact,
+        });
+        self.push_byte(b' ', at, at);
     }
 }
 
@@ -301,26 +618,26 @@ enum Fold {
 
 /// English plural folding for a lowercase ASCII word. Applied to singulars as well,
 /// which is harmless: what matters is that both forms land on the same string.
-fn fold_plural(w: &str) -> Option<Fold> {
-    let b = w.as_bytes();
+fn fold_plural(w: &[u8]) -> Option<Fold> {
+    let b = w;
     let n = b.len();
     // Most tokens do not end in `s`; they leave here before any string comparison.
     if n < 3 || b.last() != Some(&b's') {
         return None;
     }
     match w {
-        "scarves" => return Some(Fold::Replace(3, "f")),
-        "knives" | "wives" => return Some(Fold::Replace(3, "fe")),
-        "shelves" | "halves" => return Some(Fold::Replace(3, "f")),
+        b"scarves" => return Some(Fold::Replace(3, "f")),
+        b"knives" | b"wives" => return Some(Fold::Replace(3, "fe")),
+        b"shelves" | b"halves" => return Some(Fold::Replace(3, "f")),
         _ => {}
     }
-    if n > 4 && w.ends_with("ies") {
+    if n > 4 && w.ends_with(b"ies") {
         return Some(Fold::Replace(3, "y"));
     }
-    if w.ends_with("sses") {
+    if w.ends_with(b"sses") {
         return Some(Fold::Drop(2));
     }
-    if n > 4 && (w.ends_with("ches") || w.ends_with("shes") || w.ends_with("xes")) {
+    if n > 4 && (w.ends_with(b"ches") || w.ends_with(b"shes") || w.ends_with(b"xes")) {
         return Some(Fold::Drop(2));
     }
     let prev = b.get(n - 2).copied().unwrap_or(b's');
@@ -391,12 +708,30 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("yrs", "year"),
 ];
 
-/// Whether some abbreviation starts with `first`: most tokens skip the lookup.
-fn may_abbreviate(first: u8) -> bool {
-    matches!(
-        first,
-        b'a' | b'b' | b'c' | b'd' | b'e' | b'h' | b'j' | b'l' | b'p' | b's' | b'w' | b'y'
-    )
+/// For each letter, the lengths of the abbreviations that start with it (bit `n` for
+/// `n` bytes).
+static ABBREVIATION_LENGTHS: [u16; 26] = {
+    let mut t = [0u16; 26];
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        let k = ABBREVIATIONS[i].0.as_bytes();
+        t[(k[0] - b'a') as usize] |= 1 << k.len();
+        i += 1;
+    }
+    t
+};
+
+/// Whether some abbreviation has the first letter and the length of `word`, a
+/// lowercase ASCII word: the lookup is for the few tokens that pass.
+fn may_be_abbreviation(word: &[u8]) -> bool {
+    let Some(first) = word.first() else {
+        return false;
+    };
+    let lengths = ABBREVIATION_LENGTHS
+        .get(usize::from(first.wrapping_sub(b'a')))
+        .copied()
+        .unwrap_or(0);
+    word.len() < 16 && lengths & (1 << word.len()) != 0
 }
 
 /// A word of at most 8 bytes packed into an integer, so the lookup compares numbers
@@ -408,7 +743,7 @@ fn pack(w: &[u8]) -> Option<u64> {
     Some(w.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) | ((w.len() as u64) << 60))
 }
 
-fn abbreviation(w: &str) -> Option<&'static str> {
+fn abbreviation(w: &[u8]) -> Option<&'static str> {
     static PACKED: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
     let table = PACKED.get_or_init(|| {
         let mut t: Vec<(u64, &'static str)> = ABBREVIATIONS
@@ -418,13 +753,16 @@ fn abbreviation(w: &str) -> Option<&'static str> {
         t.sort_unstable_by_key(|e| e.0);
         t
     });
-    match pack(w.as_bytes()) {
+    match pack(w) {
         Some(key) => table
             .binary_search_by_key(&key, |e| e.0)
             .ok()
             .and_then(|i| table.get(i))
             .map(|e| e.1),
-        None if w.len() <= 11 => ABBREVIATIONS.iter().find(|(k, _)| *k == w).map(|e| e.1),
+        None if w.len() <= 11 => ABBREVIATIONS
+            .iter()
+            .find(|(k, _)| k.as_bytes() == w)
+            .map(|e| e.1),
         None => None,
     }
 }
@@ -452,8 +790,12 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 #[cfg(test)]
+pub(crate) mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn n(s: &str) -> String {
         normalize(s).text
@@ -518,8 +860,15 @@ mod tests {
     fn abbreviation_table_is_sorted() {
         assert!(ABBREVIATIONS.windows(2).all(|w| w[0].0 < w[1].0));
         for (k, _) in ABBREVIATIONS {
-            assert!(may_abbreviate(k.as_bytes()[0]), "{k}");
+            assert!(reference::may_abbreviate(k.as_bytes()[0]), "{k}");
+            assert!(may_be_abbreviation(k.as_bytes()), "{k}");
+            assert!((2..=11).contains(&k.len()), "{k}");
         }
+        assert!(!may_be_abbreviation(b"steel"));
+        for (k, v) in ABBREVIATIONS {
+            assert_eq!(abbreviation(k.as_bytes()), Some(*v), "{k}");
+        }
+        assert!(!may_be_abbreviation(b""));
     }
 
     #[test]
@@ -554,5 +903,222 @@ mod tests {
         assert_eq!(span_of("Straße 5", "strasse").as_deref(), Some("Straße"));
         assert_eq!(span_of("ＬＵＸ bag", "luxury").as_deref(), Some("ＬＵＸ"));
         assert_eq!(span_of("😀 Rolex", "rolex").as_deref(), Some("Rolex"));
+    }
+
+    /// Pieces that exercise every branch of the normalizer: runs of ASCII letters and
+    /// digits with apostrophes, abbreviations and plurals next to punctuation, and
+    /// characters that decompose, fold case, join CJK runs or separate.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a",
+            "Z",
+            "7",
+            "00",
+            "'",
+            "`",
+            "’",
+            " ",
+            "  ",
+            "-",
+            ",",
+            "/",
+            "@",
+            ".",
+            "\t",
+            "\u{0}",
+            "\u{7f}",
+            "\u{a0}",
+            "\u{200b}",
+            "\u{301}",
+            "men's",
+            "'50s",
+            "LUX",
+            "lux",
+            "btls",
+            "BTLS",
+            "pcs",
+            "edp",
+            "yrs",
+            "jewelry",
+            "whiskies",
+            "accessories",
+            "watches",
+            "glasses",
+            "scarves",
+            "knives",
+            "shelves",
+            "boxes",
+            "bus",
+            "gas",
+            "tvs",
+            "bags",
+            "LX570",
+            "700ml",
+            "x6",
+            "12YRS",
+            "é",
+            "Hermès",
+            "ß",
+            "ẞ",
+            "Straße",
+            "ﬁ",
+            "ﬀ",
+            "Ｌｕｘ",
+            "ＬＵＸ",
+            "ｂｔｌｓ",
+            "①",
+            "Ⅻ",
+            "½",
+            "²",
+            "℃",
+            "İ",
+            "ı",
+            "ǅ",
+            "Σ",
+            "ς",
+            "Ёлка",
+            "й",
+            "Й",
+            "ЙОГУРТ",
+            "АЯая",
+            "Ѐѐ",
+            "ӐӑЀ",
+            "\u{4e00}\u{9fff}\u{9fa5}",
+            "\u{3400}",
+            "\u{f900}",
+            "\u{2f00}",
+            "Золотые",
+            "серьги",
+            "Духи",
+            "钻石戒指",
+            "铂金",
+            "三星",
+            "Galaxy",
+            "手机",
+            "ｶﾀｶﾅ",
+            "ﾞ",
+            "카펫",
+            "양주",
+            "발렌타인",
+            "ᄀ",
+            "ㄱ",
+            "😀",
+            "🇰🇵",
+            "ŉ",
+            "ǰ",
+            "Æ",
+            "œ",
+            "ł",
+            "đ",
+            "ﷺ",
+            "٣",
+            "Ⅸ",
+            "𝐀",
+            "\u{e9}s",
+            "s\u{2019}",
+            "'s'",
+        ]);
+        prop::collection::vec(pieces, 0..16).prop_map(|v| v.concat())
+    }
+
+    fn reference(s: &str) -> Normalized {
+        let mut out = Normalized::default();
+        reference::normalize_into(s, &mut out);
+        out
+    }
+
+    fn assert_same_as_reference(s: &str) -> Result<(), TestCaseError> {
+        let want = reference(s);
+        let got = normalize(s);
+        prop_assert_eq!(&got.text, &want.text, "text of {:?}", s);
+        prop_assert_eq!(&got.map, &want.map, "map of {:?}", s);
+        let mut text_only = Normalized::default();
+        normalize_text_into(s, &mut text_only);
+        prop_assert_eq!(&text_only.text, &want.text, "text-only of {:?}", s);
+        prop_assert!(text_only.map.is_empty());
+        prop_assert_eq!(&text_only.pieces, &got.pieces, "pieces of {:?}", s);
+        prop_assert_eq!(text_only.has_cjk, got.has_cjk);
+        prop_assert_eq!(got.has_cjk, got.text.chars().any(is_cjk));
+        // The pieces are the words between the spaces of the text.
+        let words: Vec<(usize, usize)> = got
+            .text
+            .split(' ')
+            .scan(0, |at, w| {
+                let start = *at;
+                *at += w.len() + 1;
+                Some((start, start + w.len()))
+            })
+            .filter(|(a, b)| a < b)
+            .collect();
+        let pieces: Vec<(usize, usize)> = got
+            .pieces
+            .iter()
+            .map(|p| (p.start as usize, p.end as usize))
+            .collect();
+        prop_assert_eq!(pieces, words, "words of {:?}", s);
+        // Wherever the pieces place a span, they place it where the map does.
+        let n = got.text.len();
+        for a in 0..n {
+            for b in a + 1..=n {
+                if let Some(span) = text_only.piece_span(a, b) {
+                    prop_assert_eq!(Some(span), want.original_span(a, b), "{:?} {}..{}", s, a, b);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn same_as_reference_on_examples() {
+        for s in [
+            "",
+            "'",
+            "a'",
+            "'a",
+            "5'6",
+            "men's shoes",
+            "a'5",
+            "LUX Hand-Bags, 6 BTLS",
+            "Hermès bags",
+            "ＬＵＸ bag",
+            "Straße 5",
+            "三星Galaxy手机 x2",
+            "Духи Chanel 50ml",
+            "ACCESSORIES''",
+            "scarves` knives",
+        ] {
+            if let Err(e) = assert_same_as_reference(s) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn same_as_reference_on_every_cyrillic_and_cjk_ideograph() {
+        let chars = ('\u{400}'..='\u{52f}').chain('\u{4e00}'..='\u{9fff}');
+        for c in chars {
+            if let Err(e) = assert_same_as_reference(&format!("{c}a{c}{c} 1{c}")) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn same_as_reference_on_tricky_text(s in tricky_text()) {
+            assert_same_as_reference(&s)?;
+        }
+
+        #[test]
+        fn same_as_reference_on_any_text(s in any::<String>()) {
+            assert_same_as_reference(&s)?;
+        }
+
+        #[test]
+        fn same_as_reference_on_ascii(s in "[ -~]{0,80}") {
+            assert_same_as_reference(&s)?;
+        }
     }
 }

@@ -1,0 +1,448 @@
+//! Finding a ruleset's terms in a normalized description.
+//!
+//! A term matches where its normalized text occurs in the normalized description with a
+//! word boundary (a space) on each side, except next to a CJK character (those scripts
+//! do not separate words) and after a prefix term (`автомобил*`). Both texts are tokens
+//! joined by single spaces, so a term with boundaries on both sides is a sequence of
+//! whole tokens of the description, and a prefix term is whole tokens followed by the
+//! start of one more. Those are found token by token: one hash lookup per token of the
+//! description, then a walk in a trie of the terms' tokens, which costs far less than a
+//! byte-by-byte automaton over the whole text. Only the terms that start or end with a
+//! CJK character can match inside a token; they are searched with Aho-Corasick, and
+//! only in descriptions that are not all ASCII (no CJK character, no such match).
+//!
+//! [`TermMatcher::find`] reports the same matches as searching every term with one
+//! Aho-Corasick automaton over the whole text and checking the boundaries, in the same
+//! order (by end, then start, then term); the classifier's tests assert it.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
+
+use super::normalize::{is_cjk, Normalized, Piece};
+
+/// A term as the matcher needs it: its normalized text and how it may match.
+#[derive(Debug, Clone)]
+pub(crate) struct TermSpec {
+    /// Normalized text: tokens joined by single spaces, no leading or trailing space.
+    pub text: String,
+    /// Matches the start of a word (`автомобил*`): no boundary after it.
+    pub prefix: bool,
+}
+
+impl TermSpec {
+    /// Whether the term starts with a CJK character (no boundary needed before it).
+    pub fn open_start(&self) -> bool {
+        self.text.chars().next().is_some_and(is_cjk)
+    }
+
+    /// Whether the term ends with a CJK character (no boundary needed after it).
+    pub fn open_end(&self) -> bool {
+        self.text.chars().next_back().is_some_and(is_cjk)
+    }
+}
+
+/// One match: term id and byte range in the normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub term: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A word of the description as the matcher knows it: its id in the terms'
+/// vocabulary and the trie node of the one-word sequence, each `NONE` when absent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word {
+    id: u32,
+    first: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+const UNKNOWN: Word = Word {
+    id: NONE,
+    first: NONE,
+};
+
+/// Prefix terms: the start of a word they match, and the term id.
+type Prefixes = Vec<(Box<[u8]>, u32)>;
+
+/// A node of the token trie: the sequence of whole words that leads to it. Ranges
+/// index [`TermMatcher::ends`] and [`TermMatcher::prefixes`], so that a node is a few
+/// integers and the trie stays small in the cache.
+#[derive(Debug, Default, Clone, Copy)]
+struct Node {
+    /// Terms that are exactly this sequence, in id order.
+    ends: (u32, u32),
+    /// Prefix terms that are this sequence followed by the start of one more word.
+    prefixes: (u32, u32),
+    /// Whether longer sequences continue from here.
+    more: bool,
+}
+
+/// A trie node while the matcher is built.
+#[derive(Debug, Default)]
+struct NodeBuild {
+    ends: Vec<u32>,
+    prefixes: Prefixes,
+    more: bool,
+}
+
+/// Finds terms in normalized text (see the module documentation).
+#[derive(Debug)]
+pub(crate) struct TermMatcher {
+    /// Words of at most 7 bytes, packed with their length (see [`pack`]); most words
+    /// of an invoice line are short, and an integer key hashes in one multiplication.
+    short_words: FxHashMap<u64, Word>,
+    /// Longer words.
+    long_words: FxHashMap<Box<[u8]>, Word>,
+    /// Trie edges below the first level, keyed by `node << 32 | word id`.
+    edges: FxHashMap<u64, u32>,
+    nodes: Vec<Node>,
+    ends: Vec<u32>,
+    prefixes: Prefixes,
+    /// Prefix terms of one word, by the first two bytes of their text, so that a word
+    /// is checked only against the few prefix terms that start like it.
+    root_prefixes: FxHashMap<u16, Prefixes>,
+    /// One bit per key of `root_prefixes`: most words start like no prefix term, and
+    /// a bit test turns them away before the hash lookup.
+    root_heads: Box<[u64]>,
+    /// Prefix terms of one word whose text is a single byte, checked against every
+    /// word (the shipped rules have none).
+    short_prefixes: Prefixes,
+    /// Terms that may match inside a word because they start or end with a CJK
+    /// character, searched by substring.
+    open: Option<OpenTerms>,
+}
+
+#[derive(Debug)]
+struct OpenTerms {
+    automaton: AhoCorasick,
+    /// For each automaton pattern: term id, prefix, open start, open end.
+    terms: Vec<(u32, bool, bool, bool)>,
+}
+
+/// A word of at most 7 bytes as an integer: its bytes and its length, so two
+/// different words never share a key.
+fn pack(word: &[u8]) -> Option<u64> {
+    if word.len() > 7 {
+        return None;
+    }
+    let mut key = (word.len() as u64) << 56;
+    for (i, &b) in word.iter().enumerate() {
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
+}
+
+/// [`pack`] of the `len` bytes of `text` from `start`, read with one 8-byte load
+/// where the text is long enough (the usual case) instead of byte by byte.
+#[inline]
+fn pack_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
+    if len > 7 {
+        return None;
+    }
+    match text
+        .get(start..start + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        Some(w) => {
+            let mask = (1u64 << (8 * len)) - 1;
+            Some(u64::from_le_bytes(w) & mask | (len as u64) << 56)
+        }
+        None => pack(text.get(start..start + len)?),
+    }
+}
+
+fn head(word: &[u8]) -> u16 {
+    let a = word.first().copied().unwrap_or(0);
+    let b = word.get(1).copied().unwrap_or(0);
+    u16::from_le_bytes([a, b])
+}
+
+/// The words of a term that are whole words of the description: all of them, or all
+/// but the last for a prefix term.
+struct Pending<'a> {
+    id: u32,
+    whole: Vec<&'a [u8]>,
+    last: Option<&'a [u8]>,
+}
+
+impl TermMatcher {
+    /// Builds the matcher; term ids are indexes into `terms`.
+    pub fn new(terms: &[TermSpec]) -> Self {
+        let mut open_texts: Vec<&str> = Vec::new();
+        let mut open_terms = Vec::new();
+        let mut pending = Vec::new();
+        for (id, t) in terms.iter().enumerate() {
+            let id = id as u32;
+            let (open_start, open_end) = (t.open_start(), t.open_end());
+            if t.text.is_empty() {
+                continue;
+            }
+            if open_start || open_end {
+                open_texts.push(t.text.as_str());
+                open_terms.push((id, t.prefix, open_start, open_end));
+                continue;
+            }
+            let mut whole: Vec<&[u8]> = t.text.as_bytes().split(|&b| b == b' ').collect();
+            let last = if t.prefix { whole.pop() } else { None };
+            pending.push(Pending { id, whole, last });
+        }
+
+        let mut words: FxHashMap<&[u8], Word> = FxHashMap::default();
+        let mut edges: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut nodes: Vec<NodeBuild> = vec![NodeBuild::default()];
+        let mut root_prefixes: FxHashMap<u16, Prefixes> = FxHashMap::default();
+        let mut root_heads = vec![0u64; 1 << 10].into_boxed_slice();
+        let mut short_prefixes = Prefixes::new();
+        for t in &pending {
+            let mut node = 0u32;
+            for (depth, &w) in t.whole.iter().enumerate() {
+                let next_id = words.len() as u32;
+                let word = words.entry(w).or_insert(Word {
+                    id: next_id,
+                    first: NONE,
+                });
+                let existing = if depth == 0 {
+                    Some(word.first).filter(|&n| n != NONE)
+                } else {
+                    edges
+                        .get(&(u64::from(node) << 32 | u64::from(word.id)))
+                        .copied()
+                };
+                node = match existing {
+                    Some(n) => n,
+                    None => {
+                        let n = nodes.len() as u32;
+                        nodes.push(NodeBuild::default());
+                        if depth == 0 {
+                            word.first = n;
+                        } else {
+                            edges.insert(u64::from(node) << 32 | u64::from(word.id), n);
+                            if let Some(parent) = nodes.get_mut(node as usize) {
+                                parent.more = true;
+                            }
+                        }
+                        n
+                    }
+                };
+            }
+            match (t.last, nodes.get_mut(node as usize)) {
+                (None, Some(n)) => n.ends.push(t.id),
+                (Some(last), _) if node == 0 && last.len() < 2 => {
+                    short_prefixes.push((last.into(), t.id))
+                }
+                (Some(last), _) if node == 0 => {
+                    let h = head(last);
+                    if let Some(bits) = root_heads.get_mut(usize::from(h >> 6)) {
+                        *bits |= 1 << (h & 63);
+                    }
+                    root_prefixes
+                        .entry(h)
+                        .or_default()
+                        .push((last.into(), t.id));
+                }
+                (Some(last), Some(n)) => n.prefixes.push((last.into(), t.id)),
+                (_, None) => {}
+            }
+        }
+
+        let mut m = TermMatcher {
+            short_words: FxHashMap::default(),
+            long_words: FxHashMap::default(),
+            edges,
+            nodes: Vec::with_capacity(nodes.len()),
+            ends: Vec::new(),
+            prefixes: Vec::new(),
+            root_prefixes,
+            root_heads,
+            short_prefixes,
+            open: None,
+        };
+        for (w, word) in words {
+            match pack(w) {
+                Some(key) => m.short_words.insert(key, word),
+                None => m.long_words.insert(w.into(), word),
+            };
+        }
+        for n in nodes {
+            let ends = (m.ends.len() as u32, (m.ends.len() + n.ends.len()) as u32);
+            m.ends.extend(n.ends);
+            let prefixes = (
+                m.prefixes.len() as u32,
+                (m.prefixes.len() + n.prefixes.len()) as u32,
+            );
+            m.prefixes.extend(n.prefixes);
+            m.nodes.push(Node {
+                ends,
+                prefixes,
+                more: n.more,
+            });
+        }
+        if !open_texts.is_empty() {
+            // A DFA is the fastest search; it is also the largest, so fall back to the
+            // automatic choice if a very large ruleset makes it too big to build.
+            let build = |kind| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .build(&open_texts)
+            };
+            m.open = build(Some(AhoCorasickKind::DFA))
+                .or_else(|_| build(None))
+                .ok()
+                .map(|automaton| OpenTerms {
+                    automaton,
+                    terms: open_terms,
+                });
+        }
+        m
+    }
+
+    /// Every match of a term in the normalized `text`, into `found`, ordered by end,
+    /// then start, then term id. `words` is scratch space (what the matcher knows of
+    /// each word of the text).
+    pub fn find(&self, text: &Normalized, words: &mut Vec<Word>, found: &mut Vec<Found>) {
+        found.clear();
+        words.clear();
+        let bytes = text.text.as_bytes();
+        let pieces = &text.pieces;
+        let word_of = |p: &Piece| {
+            bytes
+                .get(p.start as usize..p.end as usize)
+                .unwrap_or_default()
+        };
+
+        // Each word: what the vocabulary says of it, and the prefix terms it starts
+        // with.
+        for p in pieces {
+            let (start, len) = (p.start as usize, (p.end - p.start) as usize);
+            let (word, h) = match pack_at(bytes, start, len) {
+                Some(key) => (self.short_words.get(&key), key as u16),
+                None => {
+                    let w = word_of(p);
+                    (self.long_words.get(w), head(w))
+                }
+            };
+            words.push(word.copied().unwrap_or(UNKNOWN));
+            let maybe = self
+                .root_heads
+                .get(usize::from(h >> 6))
+                .is_some_and(|bits| bits & (1 << (h & 63)) != 0);
+            if !maybe && self.short_prefixes.is_empty() {
+                continue;
+            }
+            let w = word_of(p);
+            let cands = if maybe {
+                self.root_prefixes.get(&h)
+            } else {
+                None
+            };
+            for (prefix, term) in self
+                .short_prefixes
+                .iter()
+                .chain(cands.into_iter().flatten())
+            {
+                if w.starts_with(prefix) {
+                    found.push(Found {
+                        term: *term,
+                        start: p.start,
+                        end: p.start + prefix.len() as u32,
+                    });
+                }
+            }
+        }
+
+        // Sequences of whole words from each word that starts one.
+        for (i, (p, w)) in pieces.iter().zip(words.iter()).enumerate() {
+            if w.first == NONE {
+                continue;
+            }
+            let mut node = w.first;
+            let mut j = i;
+            while let Some(n) = self.nodes.get(node as usize) {
+                let Some(last) = pieces.get(j) else { break };
+                for &term in self
+                    .ends
+                    .get(n.ends.0 as usize..n.ends.1 as usize)
+                    .unwrap_or_default()
+                {
+                    found.push(Found {
+                        term,
+                        start: p.start,
+                        end: last.end,
+                    });
+                }
+                let (Some(next), Some(next_word)) = (pieces.get(j + 1), words.get(j + 1)) else {
+                    break;
+                };
+                if n.prefixes.0 < n.prefixes.1 {
+                    let w = word_of(next);
+                    let prefixes = self
+                        .prefixes
+                        .get(n.prefixes.0 as usize..n.prefixes.1 as usize)
+                        .unwrap_or_default();
+                    for (prefix, term) in prefixes {
+                        if w.starts_with(prefix) {
+                            found.push(Found {
+                                term: *term,
+                                start: p.start,
+                                end: next.start + prefix.len() as u32,
+                            });
+                        }
+                    }
+                }
+                if !n.more || next_word.id == NONE {
+                    break;
+                }
+                match self
+                    .edges
+                    .get(&(u64::from(node) << 32 | u64::from(next_word.id)))
+                {
+                    Some(&child) => node = child,
+                    None => break,
+                }
+                j += 1;
+            }
+        }
+
+        if let (Some(open), true) = (&self.open, text.has_cjk) {
+            for m in open.automaton.find_overlapping_iter(text.text.as_str()) {
+                let Some(&(term, prefix, open_start, open_end)) =
+                    open.terms.get(m.pattern().as_usize())
+                else {
+                    continue;
+                };
+                let left_ok = open_start || bytes.get(m.start().wrapping_sub(1)) == Some(&b' ');
+                let right_ok = prefix || open_end || bytes.get(m.end()) == Some(&b' ');
+                if left_ok && right_ok {
+                    found.push(Found {
+                        term,
+                        start: m.start() as u32,
+                        end: m.end() as u32,
+                    });
+                }
+            }
+        }
+        found.sort_unstable_by_key(|f| (f.end, f.start, f.term));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_words_read_at_once_or_byte_by_byte_agree() {
+        let text = b" ab abcdefg abcdefgh x ";
+        for start in 0..text.len() {
+            for len in 0..=8 {
+                let Some(word) = text.get(start..start + len) else {
+                    continue;
+                };
+                assert_eq!(pack_at(text, start, len), pack(word), "{start} {len}");
+            }
+        }
+    }
+}
