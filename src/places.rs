@@ -43,7 +43,14 @@ fn fold(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
     for (ci, c) in text.chars().enumerate() {
-        for d in std::iter::once(c).nfkd() {
+        // ASCII decomposes to itself: skip the decomposition machinery, which this
+        // runs for every address of every order.
+        let decomposed = if c.is_ascii() {
+            Either::Ascii(std::iter::once(c))
+        } else {
+            Either::Other(std::iter::once(c).nfkd())
+        };
+        for d in decomposed {
             if unicode_normalization::char::is_combining_mark(d)
                 || matches!(d, '\'' | '’' | 'ʼ' | '`' | '.')
             {
@@ -62,6 +69,22 @@ fn fold(text: &str) -> (String, Vec<usize>) {
         }
     }
     (out, map)
+}
+
+/// One of two character iterators, without boxing.
+enum Either<A, B> {
+    Ascii(A),
+    Other(B),
+}
+
+impl<A: Iterator<Item = char>, B: Iterator<Item = char>> Iterator for Either<A, B> {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Either::Ascii(a) => a.next(),
+            Either::Other(b) => b.next(),
+        }
+    }
 }
 
 fn spaceless_script(s: &str) -> bool {

@@ -71,9 +71,18 @@ static HS_CODES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// Lowercase ASCII letters and digits, words separated by single spaces; apostrophes
 /// and dots vanish so that "D.P.R.K." and "People's" read like "DPRK" and "Peoples".
 fn name_key(name: &str) -> String {
+    // ASCII decomposes to itself; most fields are ASCII and this runs for each of them.
+    if name.is_ascii() {
+        key_of(name, name.chars())
+    } else {
+        key_of(name, name.nfkd())
+    }
+}
+
+fn key_of(name: &str, chars: impl Iterator<Item = char>) -> String {
     let mut out = String::with_capacity(name.len());
     let mut space = false;
-    for c in name.nfkd() {
+    for c in chars {
         if unicode_normalization::char::is_combining_mark(c) || matches!(c, '\'' | '’' | '.') {
             continue;
         }
