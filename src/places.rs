@@ -26,6 +26,30 @@ pub struct PlaceHit {
     pub end: usize,
 }
 
+/// A field's text as place tests read it: the country it names, if it names one, and
+/// its folded form. Several rules test the same fields of an order against their own
+/// place sets; reading each field once serves them all.
+#[derive(Debug, Clone, Default)]
+pub struct FieldReading {
+    code: Option<&'static str>,
+    folded: String,
+    map: Vec<usize>,
+}
+
+impl FieldReading {
+    /// Reads `text`.
+    pub fn new(text: &str) -> FieldReading {
+        let trimmed = text.trim();
+        let code = if trimmed.is_empty() {
+            None
+        } else {
+            reference::country_code(trimmed)
+        };
+        let (folded, map) = fold(text);
+        FieldReading { code, folded, map }
+    }
+}
+
 /// A compiled place set: its countries (with all their names) and places.
 #[derive(Debug, Clone)]
 pub struct PlaceMatcher {
@@ -143,11 +167,16 @@ impl PlaceMatcher {
 
     /// Whether a route field (a code, a country name or a place name) is in the set.
     pub fn matches_field(&self, text: &str) -> Option<PlaceHit> {
+        self.matches_reading(text, &FieldReading::new(text))
+    }
+
+    /// [`PlaceMatcher::matches_field`] with `text` already read.
+    pub fn matches_reading(&self, text: &str, reading: &FieldReading) -> Option<PlaceHit> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return None;
         }
-        if let Some(code) = reference::country_code(trimmed) {
+        if let Some(code) = reading.code {
             // A field that names a country is that country and nothing else: "South
             // Korea" must not be read as containing the place "Korea".
             return self.countries.iter().any(|c| c == code).then(|| PlaceHit {
@@ -158,14 +187,19 @@ impl PlaceMatcher {
             });
         }
         // A field such as "Nampo, DPRK" or "Port of Nampo" still names the place.
-        self.find_in(text)
+        self.find_in_reading(text, reading)
     }
 
     /// The first country name or place of the set named in free text (an address).
     pub fn find_in(&self, text: &str) -> Option<PlaceHit> {
+        self.find_in_reading(text, &FieldReading::new(text))
+    }
+
+    /// [`PlaceMatcher::find_in`] with `text` already read.
+    pub fn find_in_reading(&self, text: &str, reading: &FieldReading) -> Option<PlaceHit> {
         let searcher = self.searcher.as_ref()?;
-        let (folded, map) = fold(text);
-        for m in searcher.find_iter(&folded) {
+        let (folded, map) = (&reading.folded, &reading.map);
+        for m in searcher.find_iter(folded.as_str()) {
             let k = m.pattern().as_usize();
             if self.word_bounded.get(k).copied().unwrap_or(true) {
                 let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());

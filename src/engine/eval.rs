@@ -74,6 +74,24 @@ pub struct Facts {
     pub via: Vec<String>,
     /// The order's total declared value in USD, when every valued line converts.
     pub total_usd: Option<f64>,
+    /// Route and party fields as place tests read them, by text, filled on first use.
+    pub readings: std::cell::RefCell<
+        std::collections::HashMap<String, std::rc::Rc<crate::places::FieldReading>>,
+    >,
+}
+
+impl Facts {
+    /// `text` as place tests read it, read once per order.
+    fn reading(&self, text: &str) -> std::rc::Rc<crate::places::FieldReading> {
+        if let Some(r) = self.readings.borrow().get(text) {
+            return r.clone();
+        }
+        let r = std::rc::Rc::new(crate::places::FieldReading::new(text));
+        self.readings
+            .borrow_mut()
+            .insert(text.to_string(), r.clone());
+        r
+    }
 }
 
 /// Facts about one party.
@@ -313,13 +331,13 @@ fn eval(
                     .as_deref()
                     .and_then(|c| {
                         matcher
-                            .matches_field(c)
+                            .matches_reading(c, &facts.reading(c))
                             .map(|h| (format!("parties[{k}].country"), h))
                     })
                     .or_else(|| {
                         p.address.as_deref().and_then(|a| {
                             matcher
-                                .find_in(a)
+                                .find_in_reading(a, &facts.reading(a))
                                 .map(|h| (format!("parties[{k}].address"), h))
                         })
                     });
@@ -368,13 +386,16 @@ fn eval(
             let ev: Vec<Evidence> = fields
                 .into_iter()
                 .filter_map(|(field, text)| {
-                    matcher.matches_field(text).map(|h| Evidence::Route {
-                        field,
-                        place: h.place,
-                        text: h.text,
-                        start: h.start,
-                        end: h.end,
-                    })
+                    let reading = facts.reading(text);
+                    matcher
+                        .matches_reading(text, &reading)
+                        .map(|h| Evidence::Route {
+                            field,
+                            place: h.place,
+                            text: h.text,
+                            start: h.start,
+                            end: h.end,
+                        })
                 })
                 .collect();
             (!ev.is_empty()).then_some(ev)
