@@ -9,6 +9,7 @@
 //! or without it; only the time differs.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 
@@ -18,8 +19,33 @@ use crate::matching::NameHit;
 
 const SHARDS: usize = 16;
 
-type Key = (Box<str>, Option<Box<str>>, u64);
-type Shard = Mutex<HashMap<Key, Arc<[NameHit]>, FxBuildHasher>>;
+/// The query as one string (see [`key_into`]), so that a look-up borrows a reused
+/// buffer instead of allocating a key: most look-ups find their entry.
+type Shard = Mutex<HashMap<Box<str>, Arc<[NameHit]>, FxBuildHasher>>;
+
+/// Writes the key of a query into `buf`: the threshold's bits, the country's length
+/// and text, then the name. Each part is delimited by a length or a fixed size, so two
+/// different queries never share a key.
+fn key_into(buf: &mut String, name: &str, country: Option<&str>, threshold: f64) {
+    buf.clear();
+    for b in threshold.to_bits().to_le_bytes() {
+        buf.push(char::from(b));
+    }
+    match country {
+        // Country codes are short; a longer text still gets an unambiguous length.
+        Some(c) => {
+            // Writing to a String cannot fail.
+            let _ = write!(buf, "{}:", c.len());
+            buf.push_str(c);
+        }
+        None => buf.push('-'),
+    }
+    buf.push_str(name);
+}
+
+thread_local! {
+    static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
 
 /// Name search results by query.
 pub(crate) struct NameCache {
@@ -49,25 +75,32 @@ impl NameCache {
         if self.per_shard == 0 {
             return search().into();
         }
-        let key: Key = (name.into(), country.map(Into::into), threshold.to_bits());
-        let Some(shard) = self
-            .shards
-            .get(FxBuildHasher.hash_one(&key) as usize % SHARDS)
-        else {
+        let shard_of = |key: &str| FxBuildHasher.hash_one(key) as usize % SHARDS;
+        let found = KEY.with(|k| {
+            let mut key = k.borrow_mut();
+            key_into(&mut key, name, country, threshold);
+            let shard = self.shards.get(shard_of(key.as_str()))?;
+            let hit = shard
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(key.as_str())
+                .cloned();
+            Some((hit, shard))
+        });
+        let Some((hit, shard)) = found else {
             return search().into();
         };
-        // A panic elsewhere while holding the lock leaves a map that is still valid.
-        if let Some(hits) = shard.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return hits.clone();
+        if let Some(hits) = hit {
+            return hits;
         }
-        // Searching outside the lock: two threads may search the same new name at
-        // once, which costs a little time and nothing else.
         let hits: Arc<[NameHit]> = search().into();
+        let mut key = String::new();
+        key_into(&mut key, name, country, threshold);
         let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= self.per_shard {
             map.clear();
         }
-        map.insert(key, hits.clone());
+        map.insert(key.into_boxed_str(), hits.clone());
         hits
     }
 }

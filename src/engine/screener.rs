@@ -561,7 +561,7 @@ impl Screener {
                     },
                 );
         let mut hits = Vec::new();
-        for h in found.iter().cloned() {
+        for h in found.iter() {
             if let Some(below) = echo_below {
                 // Hits from `below` up are the eager search's.
                 if h.score >= below || !shares_distinctive_word(&h.explanation) {
@@ -569,7 +569,7 @@ impl Screener {
                 }
             }
             let why = inner.options.explain.then(|| h.explanation.to_string());
-            let ev = self.entity_evidence(h.entity as usize, h.name, h.score, "name", why);
+            let ev = self.entity_evidence(h.entity as usize, h.name.clone(), h.score, "name", why);
             match self.allowance(ev.entity, name, p.country.as_deref()) {
                 Some(allow) => {
                     if let Some(a) = allowed.as_deref_mut() {
