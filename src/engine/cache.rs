@@ -110,6 +110,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn different_queries_never_share_a_key() {
+        let queries: [(&str, Option<&str>, f64); 6] = [
+            ("KP", None, 0.8),
+            ("", Some("KP"), 0.8),
+            ("2:KPACME", None, 0.8),
+            ("ACME", Some("KP"), 0.8),
+            ("ACME", Some("KP"), 0.7),
+            ("PACME", Some("K"), 0.8),
+        ];
+        let keys: Vec<String> = queries
+            .iter()
+            .map(|(n, c, t)| {
+                let mut k = String::new();
+                key_into(&mut k, n, *c, *t);
+                k
+            })
+            .collect();
+        for (i, a) in keys.iter().enumerate() {
+            for b in keys.iter().skip(i + 1) {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
     fn remembers_within_capacity_and_stays_bounded() {
         // Room for 100 names per shard: ten names never fill one.
         let cache = NameCache::new(1600);
