@@ -66,49 +66,33 @@ pub struct PlaceMatcher {
 fn fold(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
+    let mut push = |ci: usize, d: char| {
+        if unicode_normalization::char::is_combining_mark(d)
+            || matches!(d, '\'' | '’' | 'ʼ' | '`' | '.')
+        {
+            return;
+        }
+        let d = if d.is_alphanumeric() { d } else { ' ' };
+        // One space between words, so "Korea,  North" reads as "korea north".
+        if d == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            return;
+        }
+        for l in d.to_lowercase() {
+            let before = out.len();
+            out.push(l);
+            map.extend(std::iter::repeat_n(ci, out.len() - before));
+        }
+    };
     for (ci, c) in text.chars().enumerate() {
         // ASCII decomposes to itself: skip the decomposition machinery, which this
         // runs for every address of every order.
-        let decomposed = if c.is_ascii() {
-            Either::Ascii(std::iter::once(c))
+        if c.is_ascii() {
+            push(ci, c);
         } else {
-            Either::Other(std::iter::once(c).nfkd())
-        };
-        for d in decomposed {
-            if unicode_normalization::char::is_combining_mark(d)
-                || matches!(d, '\'' | '’' | 'ʼ' | '`' | '.')
-            {
-                continue;
-            }
-            let d = if d.is_alphanumeric() { d } else { ' ' };
-            // One space between words, so "Korea,  North" reads as "korea north".
-            if d == ' ' && (out.is_empty() || out.ends_with(' ')) {
-                continue;
-            }
-            for l in d.to_lowercase() {
-                let before = out.len();
-                out.push(l);
-                map.extend(std::iter::repeat_n(ci, out.len() - before));
-            }
+            std::iter::once(c).nfkd().for_each(|d| push(ci, d));
         }
     }
     (out, map)
-}
-
-/// One of two character iterators, without boxing.
-enum Either<A, B> {
-    Ascii(A),
-    Other(B),
-}
-
-impl<A: Iterator<Item = char>, B: Iterator<Item = char>> Iterator for Either<A, B> {
-    type Item = char;
-    fn next(&mut self) -> Option<char> {
-        match self {
-            Either::Ascii(a) => a.next(),
-            Either::Other(b) => b.next(),
-        }
-    }
 }
 
 fn spaceless_script(s: &str) -> bool {

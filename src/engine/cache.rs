@@ -85,22 +85,23 @@ impl NameCache {
                 .unwrap_or_else(|e| e.into_inner())
                 .get(key.as_str())
                 .cloned();
-            Some((hit, shard))
+            // A key of its own only for a new entry.
+            Some(match hit {
+                Some(hits) => Ok(hits),
+                None => Err((Box::<str>::from(key.as_str()), shard)),
+            })
         });
-        let Some((hit, shard)) = found else {
-            return search().into();
+        let (key, shard) = match found {
+            Some(Ok(hits)) => return hits,
+            Some(Err(new)) => new,
+            None => return search().into(),
         };
-        if let Some(hits) = hit {
-            return hits;
-        }
         let hits: Arc<[NameHit]> = search().into();
-        let mut key = String::new();
-        key_into(&mut key, name, country, threshold);
         let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= self.per_shard {
             map.clear();
         }
-        map.insert(key.into_boxed_str(), hits.clone());
+        map.insert(key, hits.clone());
         hits
     }
 }

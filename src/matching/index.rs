@@ -274,6 +274,15 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// Runs `f` with this thread's search space.
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => f(&mut scratch),
+        // Re-entered from the same thread (not done here): use fresh space.
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
 impl NameIndex {
     /// Builds the index. Names that normalize to nothing (empty, or only a legal form)
     /// are kept but never found.
@@ -611,11 +620,7 @@ impl NameIndex {
     /// at or above `opts.threshold`, at most `opts.limit`. With threshold 0, the best
     /// `limit` candidates the index finds, whatever their score.
     pub fn search(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut scratch) => self.search_with(query, opts, None, &mut scratch),
-            // Re-entered from the same thread (not done here): use fresh space.
-            Err(_) => self.search_with(query, opts, None, &mut Scratch::default()),
-        })
+        with_scratch(|sc| self.search_with(query, opts, None, sc))
     }
 
     /// Like [`NameIndex::search`], but only among names that share a distinctive word
@@ -630,10 +635,7 @@ impl NameIndex {
         opts: &SearchOptions,
         min_weight: f32,
     ) -> Vec<NameHit> {
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut scratch) => self.search_with(query, opts, Some(min_weight), &mut scratch),
-            Err(_) => self.search_with(query, opts, Some(min_weight), &mut Scratch::default()),
-        })
+        with_scratch(|sc| self.search_with(query, opts, Some(min_weight), sc))
     }
 
     fn search_with(
@@ -683,7 +685,11 @@ impl NameIndex {
                     _ => Similar::from([]),
                 },
                 TokenClass::Word => {
-                    if !inner.by_text.contains_key(&*t.text) && t.key.len() >= PARTIAL_MIN_LEN {
+                    // Only the full search follows contained words.
+                    if sharing.is_none()
+                        && !inner.by_text.contains_key(&*t.text)
+                        && t.key.len() >= PARTIAL_MIN_LEN
+                    {
                         self.contained_words(&t.key, sc, &mut partial_vocab);
                     }
                     if let Some(names) = inner.by_run.get(&*t.key) {
@@ -760,7 +766,6 @@ impl NameIndex {
         } else {
             f32::MIN
         };
-        let essential = essential_tokens(&q, &flat, init_w, threshold, floor);
 
         // Gather candidates: every name with a word similar enough to an essential query
         // token; through the other words, only names with initials (which may align
@@ -823,6 +828,7 @@ impl NameIndex {
                 }
             }
         } else {
+            let essential = essential_tokens(&q, &flat, init_w, threshold, floor);
             for unit in &units {
                 let all = unit_mask(unit.run) & essential != 0;
                 for &(v, sim, _) in unit.hits.iter() {
