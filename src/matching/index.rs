@@ -190,10 +190,14 @@ struct Unit {
     hits: Similar,
 }
 
+/// Similarities for scoring, read from what retrieval found (`flat`, indexed by
+/// `word_hits` for search `epoch`) rather than computed again.
 struct Cached<'a> {
     q: &'a Prepared,
     view: &'a View<'a>,
-    units: &'a [Unit],
+    flat: &'a [Found],
+    word_hits: &'a [WordHits],
+    epoch: u32,
 }
 
 impl Sims for Cached<'_> {
@@ -209,13 +213,17 @@ impl Sims for Cached<'_> {
                 return token_sim(qt, ct);
             }
         }
-        let Some(unit) = self.units.iter().find(|u| u.run == q) else {
-            return (0.0, Basis::Exact);
+        let found = match self.word_hits.get(v as usize) {
+            Some(h) if h.epoch == self.epoch => self
+                .flat
+                .get(h.start as usize..h.end as usize)
+                .unwrap_or(&[]),
+            _ => &[],
         };
-        match unit.hits.binary_search_by_key(&v, |h| h.0) {
-            Ok(i) => unit.hits.get(i).map_or((0.0, Basis::Exact), |h| (h.1, h.2)),
-            Err(_) => (0.0, Basis::Exact),
-        }
+        found
+            .iter()
+            .find(|f| f.run == q)
+            .map_or((0.0, Basis::Exact), |f| (f.sim, f.basis))
     }
 }
 
@@ -236,10 +244,13 @@ struct Scratch {
     touched: Vec<u32>,
     vstamp: Vec<u32>,
     vcount: Vec<u8>,
-    /// Per vocabulary word: the search epoch when it was last hit, and its range of
-    /// hits in that search.
-    /// (epoch, start, end) per vocabulary word: one read per word in the bound.
-    word_hits: Vec<(u32, u32, u32)>,
+    /// Per vocabulary word, what this search found it similar to: one read per word
+    /// in the bound.
+    word_hits: Vec<WordHits>,
+    /// Every listed word a query unit found, grouped by word (see `group_by_word`).
+    flat: Vec<Found>,
+    /// The listed words of `flat`, in order of first appearance.
+    found_words: Vec<u32>,
     seen: Vec<u32>,
     /// Listed words similar to a query word (and to a run of query words), by its
     /// text, for the index `memo_index`: screened names repeat their words
@@ -250,7 +261,49 @@ struct Scratch {
     memo_runs: FxHashMap<Box<str>, Similar>,
 }
 
+/// Where a vocabulary word's hits lie in a search's sorted hit list.
+#[derive(Clone, Copy, Default)]
+struct WordHits {
+    /// The search epoch that wrote this entry; the entry is stale otherwise.
+    epoch: u32,
+    /// The word's hits are `flat[start..end]`.
+    start: u32,
+    end: u32,
+    /// The best similarity among them.
+    best: f32,
+}
+
+/// A listed word similar to a query unit.
+#[derive(Clone, Copy)]
+struct Found {
+    /// The query tokens of the unit (see `unit_mask`).
+    mask: u64,
+    sim: f32,
+    run: Run,
+    basis: Basis,
+}
+
 impl Scratch {
+    /// Starts a search over an index of `names` names and `words` words: a fresh epoch,
+    /// so that every name and word stamp of earlier searches is stale.
+    fn next_epoch(&mut self, names: usize, words: usize) -> u32 {
+        // New entries start at stamp 0; kept ones hold earlier epochs.
+        if self.cands.len() < names {
+            self.cands.resize(names, Cand::default());
+        }
+        if self.word_hits.len() < words {
+            self.word_hits.resize(words, WordHits::default());
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            // The counter wrapped: no old stamp may look current.
+            self.cands.iter_mut().for_each(|c| c.stamp = 0);
+            self.word_hits.iter_mut().for_each(|h| h.epoch = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
     /// Name `name`'s record, fresh when first met in search `epoch`.
     fn touch(&mut self, name: u32, epoch: u32) -> Option<&mut Cand> {
         let c = self.cands.get_mut(name as usize)?;
@@ -741,16 +794,6 @@ impl NameIndex {
         sc.memo_runs = memo_runs;
 
         let threshold = opts.threshold.max(0.0);
-        // Every (listed word, query tokens, similarity) found, by word: a candidate's
-        // best possible score is bounded from its words alone.
-        let mut flat: Vec<(u32, u64, f32)> = units
-            .iter()
-            .flat_map(|u| {
-                let mask = unit_mask(u.run);
-                u.hits.iter().map(move |&(v, sim, _)| (v, mask, sim))
-            })
-            .collect();
-        flat.sort_unstable_by_key(|h| h.0);
         let init_w: f32 = q
             .toks
             .iter()
@@ -767,32 +810,19 @@ impl NameIndex {
             f32::MIN
         };
 
+        let epoch = sc.next_epoch(inner.names.len(), inner.vocab.len());
+        let mut flat = std::mem::take(&mut sc.flat);
+        group_by_word(
+            &units,
+            epoch,
+            &mut sc.word_hits,
+            &mut sc.found_words,
+            &mut flat,
+        );
+
         // Gather candidates: every name with a word similar enough to an essential query
         // token; through the other words, only names with initials (which may align
         // anything).
-        let n = inner.names.len();
-        if sc.cands.len() < n {
-            sc.cands = vec![Cand::default(); n];
-            sc.epoch = 0;
-        }
-        sc.epoch = sc.epoch.wrapping_add(1);
-        if sc.epoch == 0 {
-            sc.cands.iter_mut().for_each(|c| c.stamp = 0);
-            sc.epoch = 1;
-        }
-        let epoch = sc.epoch;
-        let nv = inner.vocab.len();
-        if sc.word_hits.len() < nv {
-            sc.word_hits = vec![(0, 0, 0); nv];
-        }
-        for (k, &(v, _, _)) in flat.iter().enumerate() {
-            if let Some(h) = sc.word_hits.get_mut(v as usize) {
-                if h.0 != epoch {
-                    *h = (epoch, k as u32, k as u32);
-                }
-                h.2 = k as u32 + 1;
-            }
-        }
         sc.touched.clear();
         if let Some(min_weight) = sharing {
             // Only names holding a distinctive word the query has too.
@@ -856,7 +886,7 @@ impl NameIndex {
             let i = name as usize;
             let partial = sc.cands.get(i).is_none_or(|c| c.partial);
             if threshold > 0.0 && !partial {
-                let bound = self.bound(&q, i, &flat, sc, initial_mask, init_w);
+                let bound = self.bound(&q, i, &flat, sc, initial_mask, init_w, threshold);
                 if bound + 1e-6 < threshold {
                     continue;
                 }
@@ -871,7 +901,9 @@ impl NameIndex {
             let sims = Cached {
                 q: &q,
                 view: &view,
-                units: &units,
+                flat: &flat,
+                word_hits: &sc.word_hits,
+                epoch,
             };
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
@@ -886,61 +918,39 @@ impl NameIndex {
                 *entry = (o.score, name, o);
             }
         }
+        sc.flat = flat;
         self.ranked_hits(&q, best, opts.limit)
     }
 
     /// The best score name `i` can get against `q`, from the similarities of its words
-    /// to query units (`flat`, indexed by `hit_of`) alone. Each side's aligned share
+    /// to query units (`flat`, indexed by `word_hits`) alone. Each side's aligned share
     /// `Σ sim·w / (unaligned + Σ w)` is at most `S / (U + S)` where `S` sums each hit
     /// token's weight times its best similarity and `U` is the weight of tokens with no
     /// hit; initials may align anything, so they count as hits.
+    ///
+    /// The listed name's side is bounded first, from one read per word; most names
+    /// stop there, when even a perfect query side could not lift the mean to
+    /// `threshold`, and the value returned is then that looser bound.
+    #[allow(clippy::too_many_arguments)]
     fn bound(
         &self,
         q: &Prepared,
         i: usize,
-        flat: &[(u32, u64, f32)],
+        flat: &[Found],
         sc: &Scratch,
         initial_mask: u64,
         init_w: f32,
+        threshold: f64,
     ) -> f64 {
         let inner = &*self.inner;
         let a = inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
         let b = inner.name_tok_off.get(i + 1).copied().unwrap_or(0) as usize;
         let ids = inner.name_tok_ids.get(a..b).unwrap_or(&[]);
         let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
-        let mut ms = [0.0f32; score::MAX_TOKENS];
-        let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
-        for &(v, w) in ids {
-            if w < 0.0 {
-                s_c -= w;
-                max_c = 1.0;
-                continue;
-            }
-            let hits = match sc.word_hits.get(v as usize) {
-                Some(&(e, a, b)) if e == sc.epoch => {
-                    flat.get(a as usize..b as usize).unwrap_or(&[])
-                }
-                _ => &[],
-            };
-            let mut best = 0.0f32;
-            for &(_, mask, sim) in hits {
-                best = best.max(sim);
-                let mut m = mask;
-                while m != 0 {
-                    let k = m.trailing_zeros() as usize;
-                    if let Some(x) = ms.get_mut(k) {
-                        *x = x.max(sim);
-                    }
-                    m &= m - 1;
-                }
-            }
-            max_c = max_c.max(best);
-            if best > 0.0 {
-                s_c += w * best;
-            } else {
-                u_c += w;
-            }
-        }
+        let hits_of = |v: u32| match sc.word_hits.get(v as usize) {
+            Some(h) if h.epoch == sc.epoch => Some(h),
+            _ => None,
+        };
         // A side's share is a weighted mean of the similarities of its aligned tokens
         // over at least their own weight: at most the best similarity, and at most
         // `S / (U + S)`.
@@ -954,27 +964,60 @@ impl NameIndex {
         let bound_c = if initial_mask != 0 {
             1.0
         } else {
-            share(s_c, u_c, max_c)
-        };
-        let bound_q = if has_initials {
-            1.0
-        } else {
-            let (mut s_q, mut u_q) = (init_w, 0.0f32);
-            let mut max_q = if init_w > 0.0 { 1.0f32 } else { 0.0 };
-            for (k, t) in q.toks.iter().enumerate() {
-                if initial_mask & (1u64 << k) != 0 {
+            let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
+            for &(v, w) in ids {
+                if w < 0.0 {
+                    s_c -= w;
+                    max_c = 1.0;
                     continue;
                 }
-                let m = ms.get(k).copied().unwrap_or(1.0);
-                max_q = max_q.max(m);
-                if m > 0.0 {
-                    s_q += t.weight * m;
+                let best = hits_of(v).map_or(0.0, |h| h.best);
+                max_c = max_c.max(best);
+                if best > 0.0 {
+                    s_c += w * best;
                 } else {
-                    u_q += t.weight;
+                    u_c += w;
                 }
             }
-            share(s_q, u_q, max_q)
+            share(s_c, u_c, max_c)
         };
+        let loose = f64::from(0.5 * (1.0 + bound_c));
+        if has_initials || loose + 1e-6 < threshold {
+            return loose;
+        }
+        // The query side: each query token's best similarity to any word of the name.
+        let mut ms = [0.0f32; score::MAX_TOKENS];
+        for &(v, w) in ids {
+            if w < 0.0 {
+                continue;
+            }
+            let Some(h) = hits_of(v) else { continue };
+            for f in flat.get(h.start as usize..h.end as usize).unwrap_or(&[]) {
+                let mut m = f.mask;
+                while m != 0 {
+                    let k = m.trailing_zeros() as usize;
+                    if let Some(x) = ms.get_mut(k) {
+                        *x = x.max(f.sim);
+                    }
+                    m &= m - 1;
+                }
+            }
+        }
+        let (mut s_q, mut u_q) = (init_w, 0.0f32);
+        let mut max_q = if init_w > 0.0 { 1.0f32 } else { 0.0 };
+        for (k, t) in q.toks.iter().enumerate() {
+            if initial_mask & (1u64 << k) != 0 {
+                continue;
+            }
+            let m = ms.get(k).copied().unwrap_or(1.0);
+            max_q = max_q.max(m);
+            if m > 0.0 {
+                s_q += t.weight * m;
+            } else {
+                u_q += t.weight;
+            }
+        }
+        let bound_q = share(s_q, u_q, max_q);
         f64::from(0.5 * (bound_q + bound_c))
     }
 
@@ -1068,13 +1111,7 @@ impl NameIndex {
 /// as that token's best hit below `floor` (`low`), or not at all (weight `U`), and each
 /// other token at most as well as its best hit (`best`): with `S` that best case,
 /// `0.5·(S / (U + S) + 1)` stays below the threshold (see [`NameIndex::bound`]).
-fn essential_tokens(
-    q: &Prepared,
-    flat: &[(u32, u64, f32)],
-    init_w: f32,
-    threshold: f64,
-    floor: f32,
-) -> u64 {
+fn essential_tokens(q: &Prepared, flat: &[Found], init_w: f32, threshold: f64, floor: f32) -> u64 {
     let nq = q.toks.len();
     let all = if nq >= 64 { u64::MAX } else { (1u64 << nq) - 1 };
     if threshold <= 0.5 {
@@ -1082,7 +1119,7 @@ fn essential_tokens(
     }
     let mut best = [0.0f32; score::MAX_TOKENS];
     let mut low = [0.0f32; score::MAX_TOKENS];
-    for &(_, mask, sim) in flat {
+    for &Found { mask, sim, .. } in flat {
         let mut m = mask;
         while m != 0 {
             let k = m.trailing_zeros() as usize;
@@ -1146,6 +1183,72 @@ fn letter_set(s: &str) -> u32 {
         b'0'..=b'9' => m | 1 << (26 + (b - b'0') % 6),
         _ => m | 1 << 31,
     })
+}
+
+/// Lays out every listed word the query units found in `flat`, grouped by word, and
+/// points each word's `word_hits` entry at its group: two passes over the hits, no
+/// sort (each unit's hits come sorted by word, but many units share words).
+fn group_by_word(
+    units: &[Unit],
+    epoch: u32,
+    word_hits: &mut [WordHits],
+    words: &mut Vec<u32>,
+    flat: &mut Vec<Found>,
+) {
+    // Count each word's hits, noting words in order of first appearance.
+    words.clear();
+    for &(v, sim, _) in units.iter().flat_map(|u| u.hits.iter()) {
+        if let Some(h) = word_hits.get_mut(v as usize) {
+            if h.epoch != epoch {
+                *h = WordHits {
+                    epoch,
+                    start: 0,
+                    end: 0,
+                    best: sim,
+                };
+                words.push(v);
+            }
+            h.end += 1;
+            h.best = h.best.max(sim);
+        }
+    }
+    // Each group starts where the previous one ends; `end` then counts up as it fills.
+    let mut at = 0u32;
+    for &v in words.iter() {
+        if let Some(h) = word_hits.get_mut(v as usize) {
+            let n = h.end;
+            h.start = at;
+            h.end = at;
+            at += n;
+        }
+    }
+    flat.clear();
+    flat.resize(
+        at as usize,
+        Found {
+            mask: 0,
+            sim: 0.0,
+            run: Run { start: 0, len: 0 },
+            basis: Basis::Exact,
+        },
+    );
+    for u in units {
+        let mask = unit_mask(u.run);
+        for &(v, sim, basis) in u.hits.iter() {
+            let Some(h) = word_hits.get_mut(v as usize) else {
+                continue;
+            };
+            if let Some(slot) = flat.get_mut(h.end as usize) {
+                *slot = Found {
+                    mask,
+                    sim,
+                    run: u.run,
+                    basis,
+                };
+            }
+            h.end += 1;
+        }
+    }
 }
 
 fn unit_mask(run: Run) -> u64 {
