@@ -2,9 +2,11 @@
 //! retrieval must find every hit the scan scores at or above the threshold, with the
 //! same score, and the search restricted to names sharing a distinctive word must find
 //! every such hit that pairs a distinctive word. Queries are listed names spoiled the
-//! ways screened names are (typos, dropped and added words, word order, legal forms).
+//! ways screened names are (typos, dropped and added words, word order, legal forms,
+//! words run together or split), with kinds and countries that may not agree.
 
 use embargo::matching::{Basis, IndexedName, NameHit, NameIndex, NameQuery, SearchOptions};
+use embargo::rules::ir::EntityKind;
 use embargo::Ruleset;
 
 /// A small deterministic generator, so a failure names a query that can be replayed.
@@ -44,7 +46,7 @@ fn spoil(name: &str, r: &mut Lcg) -> String {
     if words.is_empty() {
         return name.to_string();
     }
-    match r.next() % 6 {
+    match r.next() % 9 {
         0 => {}
         1 => {
             // Two adjacent letters swapped in one word.
@@ -69,6 +71,30 @@ fn spoil(name: &str, r: &mut Lcg) -> String {
                 r.next() % (words.len() + 1),
                 extra[r.next() % extra.len()].into(),
             );
+        }
+        6 | 7 if words.len() > 1 => {
+            // Two adjacent words run together, the second time with a letter dropped.
+            let i = r.next() % (words.len() - 1);
+            let second = words.remove(i + 1);
+            words[i].push_str(&second);
+            if r.next() % 2 == 0 {
+                let mut chars: Vec<char> = words[i].chars().collect();
+                if chars.len() > 10 {
+                    chars.remove(r.next() % chars.len());
+                    words[i] = chars.into_iter().collect();
+                }
+            }
+        }
+        8 => {
+            // A word split in two.
+            let i = r.next() % words.len();
+            let chars: Vec<char> = words[i].chars().collect();
+            if chars.len() >= 6 {
+                let at = 2 + r.next() % (chars.len() - 3);
+                let (a, b) = chars.split_at(at);
+                words[i] = a.iter().collect();
+                words.insert(i + 1, b.iter().collect());
+            }
         }
         _ => {
             // A letter dropped from one word.
@@ -107,16 +133,35 @@ fn retrieval_finds_every_hit_a_full_scan_finds() {
     let names = listed_names(&ruleset);
     assert!(names.len() > 3_000, "{} names", names.len());
     let index = NameIndex::build(names.clone());
-    let mut r = Lcg(7);
+    // `EMBARGO_TEST_SEED` and `EMBARGO_TEST_QUERIES` try other queries, or more.
+    let env = |var: &str, default: u64| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(default)
+    };
+    let mut r = Lcg(env("EMBARGO_TEST_SEED", 7));
     let (low, default) = (0.55, embargo::matching::DEFAULT_THRESHOLD);
     let scan = SearchOptions {
         threshold: low,
         limit: usize::MAX,
     };
     let (mut checked, mut distinctive) = (0, 0);
-    for _ in 0..80 {
+    for _ in 0..env("EMBARGO_TEST_QUERIES", 120) {
         let listed = &names[r.next() % names.len()];
-        let query = NameQuery::new(spoil(&listed.name, &mut r));
+        let mut query = NameQuery::new(spoil(&listed.name, &mut r));
+        // Kinds and countries, the listed ones or others, lower scores by factors
+        // retrieval must bound right.
+        query.kind = match r.next() % 3 {
+            0 => None,
+            1 => Some(listed.kind),
+            _ => Some(EntityKind::Vessel),
+        };
+        query.country = match r.next() % 3 {
+            0 => None,
+            1 => listed.countries.first().cloned(),
+            _ => Some("CN".to_string()),
+        };
         let all = index.search_brute_force(&query, &scan);
 
         let want: Vec<&NameHit> = all.iter().filter(|h| h.score >= default).collect();

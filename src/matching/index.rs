@@ -19,6 +19,7 @@
 //! perfectly, every other word unaligned) is below the threshold is not scored at all.
 
 use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -73,6 +74,11 @@ struct Inner {
     /// Deletion-variant hash → range in `del_ids`.
     deletes: FxHashMap<u64, (u32, u32)>,
     del_ids: Vec<u32>,
+    /// The same for runs of 2 or 3 adjacent listed words long enough for a screened
+    /// word to align with them despite a typo → range in `run_del_names`, the names
+    /// with such a run.
+    run_deletes: FxHashMap<u64, (u32, u32)>,
+    run_del_names: Vec<u32>,
     /// Key trigram → vocabulary words (key length ≥ 4).
     trigrams: FxHashMap<u32, Vec<u32>>,
     /// Number of trigrams of each vocabulary word's key.
@@ -97,6 +103,116 @@ struct Inner {
     name_tok_ids: Vec<(u32, f32)>,
     /// Weight of each vocabulary word, negated for initials.
     vweight: Vec<f32>,
+    /// The shapes of every name's runs of 2 or 3 adjacent words, back to back
+    /// (`name_run_off` has one more entry than names): the bound asks them whether a
+    /// query word may align with a run, which the similarities retrieval found do not
+    /// tell.
+    name_run_off: Vec<u32>,
+    name_runs: Vec<RunShape>,
+    /// A summary of each name's run shapes, read before them.
+    name_run_sums: Vec<RunSummary>,
+}
+
+/// Lengths and consonant skeletons of some words or runs, a bit each: a cheap test
+/// before comparing run shapes one by one.
+#[derive(Debug, Clone, Copy, Default)]
+struct RunSummary {
+    text_lens: u64,
+    key_lens: u64,
+    skeletons: u64,
+}
+
+impl RunSummary {
+    /// Adds a run of listed words.
+    fn add_run(&mut self, r: &RunShape) {
+        self.text_lens |= 1 << r.text_len.min(63);
+        self.key_lens |= 1 << r.key_len.min(63);
+        if r.skeleton != 0 {
+            self.skeletons |= 1 << (r.skeleton % 64);
+        }
+    }
+
+    /// Adds a query word: the run lengths and skeleton it may align with unseen.
+    fn add_query_word(&mut self, q: &RunShape) {
+        let around = |len: u8| {
+            let len = u32::from(len);
+            (len.saturating_sub(RUN_BUDGET as u32)..=len + RUN_BUDGET as u32)
+                .fold(0u64, |m, l| m | 1 << l.min(63))
+        };
+        if q.text_len as usize >= score::RUN_TYPO_MIN_LEN {
+            self.text_lens |= around(q.text_len);
+            self.key_lens |= around(q.key_len);
+        } else if q.skeleton != 0 {
+            self.skeletons |= 1 << (q.skeleton % 64);
+        }
+    }
+
+    fn meets(&self, other: &RunSummary) -> bool {
+        (self.text_lens & other.text_lens)
+            | (self.key_lens & other.key_lens)
+            | (self.skeletons & other.skeletons)
+            != 0
+    }
+}
+
+/// What the bound needs to know of a word, or of a run of words joined: lengths and
+/// letters of its text and phonetic key.
+#[derive(Debug, Clone, Copy)]
+struct RunShape {
+    text_letters: u32,
+    key_letters: u32,
+    /// A hash of the consonant skeleton of the key, for texts short enough to align
+    /// by consonants; 0 for others.
+    skeleton: u32,
+    text_len: u8,
+    key_len: u8,
+    /// For a run of listed words, its first word's position and its number of words.
+    start: u8,
+    len: u8,
+}
+
+impl RunShape {
+    fn new(text: &str, key: &str) -> RunShape {
+        let skeleton = if text.len() <= SKELETON_MAX_LEN {
+            let sk = skeleton(key);
+            if sk.len() >= 2 {
+                let mut h = rustc_hash::FxHasher::default();
+                sk.hash(&mut h);
+                (h.finish() as u32).max(1)
+            } else {
+                0
+            }
+        } else {
+            0
+        };
+        RunShape {
+            text_letters: letter_set(text),
+            key_letters: letter_set(key),
+            skeleton,
+            text_len: text.len().min(255) as u8,
+            key_len: key.len().min(255) as u8,
+            start: 0,
+            len: 1,
+        }
+    }
+
+    /// Whether the screened word `q` may align with this run of listed words in ways
+    /// retrieval does not see: with a typo (screened words of `RUN_TYPO_MIN_LEN`
+    /// letters or more), or by consonants (short words). Spelled or keyed the same,
+    /// retrieval finds the run through `by_run`. A word `k` edits from another differs
+    /// from it in length by at most `k` and in at most `2k` letters.
+    fn may_align_unseen(self, q: RunShape) -> bool {
+        let near = |a_len: u8, b_len: u8, a: u32, b: u32| {
+            a_len.abs_diff(b_len) as usize <= RUN_BUDGET
+                && (a ^ b).count_ones() as usize <= 2 * RUN_BUDGET
+        };
+        if q.text_len as usize >= score::RUN_TYPO_MIN_LEN {
+            near(q.text_len, self.text_len, q.text_letters, self.text_letters)
+                || near(q.key_len, self.key_len, q.key_letters, self.key_letters)
+        } else {
+            q.skeleton != 0 && q.skeleton == self.skeleton
+        }
+    }
 }
 
 /// An immutable index of listed names for fast fuzzy search. Cheap to clone (an `Arc`
@@ -156,6 +272,22 @@ fn for_each_deletion(s: &[u8], k: usize, mut f: impl FnMut(u64)) {
             }
         }
     }
+}
+
+/// Groups (variant hash, id) pairs by hash: each hash's range in the returned ids.
+fn group_variants(mut pairs: Vec<(u64, u32)>) -> (FxHashMap<u64, (u32, u32)>, Vec<u32>) {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut ranges = FxHashMap::default();
+    let mut ids = Vec::with_capacity(pairs.len());
+    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let start = ids.len() as u32;
+        ids.extend(group.iter().map(|p| p.1));
+        if let Some(&(h, _)) = group.first() {
+            ranges.insert(h, (start, group.len() as u32));
+        }
+    }
+    (ranges, ids)
 }
 
 fn trigrams(key: &[u8]) -> impl Iterator<Item = u32> + '_ {
@@ -232,8 +364,10 @@ impl Sims for Cached<'_> {
 struct Cand {
     /// The search epoch when it was last met; `partial` is stale otherwise.
     stamp: u32,
-    /// Found through a contained word or a run split elsewhere: scored without bound.
-    partial: bool,
+    /// The query tokens through which it was found by a contained word or a run
+    /// split elsewhere: they may align with runs of its words, which the similarities
+    /// retrieval found do not tell, so the bound lets them align fully.
+    partial: u64,
 }
 
 #[derive(Default)]
@@ -310,7 +444,7 @@ impl Scratch {
         if c.stamp != epoch {
             *c = Cand {
                 stamp: epoch,
-                partial: false,
+                partial: 0,
             };
             self.touched.push(name);
         }
@@ -341,6 +475,8 @@ impl NameIndex {
     /// are kept but never found.
     pub fn build(names: impl IntoIterator<Item = IndexedName>) -> NameIndex {
         let mut inner = Inner::default();
+        inner.name_run_off.push(0);
+        let mut run_dels: Vec<(u64, u32)> = Vec::new();
         let mut per_vocab: Vec<Vec<u32>> = Vec::new();
         for n in names {
             let kind = Some(n.kind).filter(|k| *k != EntityKind::Unknown);
@@ -384,15 +520,30 @@ impl NameIndex {
                         continue;
                     }
                     let text: String = toks.iter().map(|t| &*t.text).collect();
-                    let list = inner
-                        .by_run
-                        .entry(phonetic_key(&text).into_boxed_str())
-                        .or_default();
+                    let key = phonetic_key(&text);
+                    if text.len() + score::RUN_LEN_SLACK >= score::RUN_TYPO_MIN_LEN {
+                        for s in [text.as_bytes(), key.as_bytes()] {
+                            for_each_deletion(s, RUN_BUDGET, |h| run_dels.push((h, name_id)));
+                        }
+                    }
+                    inner.name_runs.push(RunShape {
+                        start: start.min(63) as u8,
+                        len: len as u8,
+                        ..RunShape::new(&text, &key)
+                    });
+                    let list = inner.by_run.entry(key.into_boxed_str()).or_default();
                     if list.last() != Some(&name_id) {
                         list.push(name_id);
                     }
                 }
             }
+            let runs_from = inner.name_run_off.last().copied().unwrap_or(0) as usize;
+            let mut sum = RunSummary::default();
+            for r in inner.name_runs.get(runs_from..).unwrap_or(&[]) {
+                sum.add_run(r);
+            }
+            inner.name_run_sums.push(sum);
+            inner.name_run_off.push(inner.name_runs.len() as u32);
             let wsum: f32 = ids
                 .iter()
                 .filter_map(|&i| inner.vocab.get(i as usize))
@@ -420,6 +571,7 @@ impl NameIndex {
                 legal: p.legal.into_boxed_slice(),
             });
         }
+        (inner.run_deletes, inner.run_del_names) = group_variants(run_dels);
         inner.vweight = inner
             .vocab
             .iter()
@@ -498,22 +650,7 @@ impl NameIndex {
             }
             inner.ntri.push(nt);
         }
-        dels.sort_unstable();
-        dels.dedup();
-        let mut i = 0;
-        while let Some(&(h, _)) = dels.get(i) {
-            let start = inner.del_ids.len() as u32;
-            while let Some(&(h2, id)) = dels.get(i) {
-                if h2 != h {
-                    break;
-                }
-                inner.del_ids.push(id);
-                i += 1;
-            }
-            inner
-                .deletes
-                .insert(h, (start, inner.del_ids.len() as u32 - start));
-        }
+        (inner.deletes, inner.del_ids) = group_variants(dels);
         inner.id = NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         NameIndex {
             inner: Arc::new(inner),
@@ -548,7 +685,8 @@ impl NameIndex {
             .chain(i.by_skeleton.iter())
             .map(|(k, v)| k.len() + map_entry + 24 + v.len() * 4)
             .sum();
-        let deletes = i.deletes.capacity() * (8 + 8 + 1) + i.del_ids.capacity() * 4;
+        let deletes = (i.deletes.capacity() + i.run_deletes.capacity()) * (8 + 8 + 1)
+            + (i.del_ids.capacity() + i.run_del_names.capacity()) * 4;
         let tri: usize = i
             .trigrams
             .values()
@@ -560,8 +698,11 @@ impl NameIndex {
             + i.name_wsum.capacity()
             + i.name_tok_off.capacity()
             + i.name_tok_ids.capacity() * 2
-            + i.vweight.capacity())
+            + i.vweight.capacity()
+            + i.name_run_off.capacity())
             * 4
+            + i.name_runs.capacity() * std::mem::size_of::<RunShape>()
+            + i.name_run_sums.capacity() * std::mem::size_of::<RunSummary>()
             + i.ntri.capacity()
             + i.letters.capacity() * 8;
         let runs: usize = i
@@ -708,8 +849,10 @@ impl NameIndex {
         }
         // Query units: single tokens, then runs of 2 and 3 words.
         let mut units: Vec<Unit> = Vec::new();
-        let mut partial_vocab: Vec<u32> = Vec::new();
-        let mut partial_names: Vec<u32> = Vec::new();
+        // Listed words contained in a query word, and listed names with a run keyed
+        // like a query word or run; each with the query tokens it came through.
+        let mut partial_vocab: Vec<(u32, u64)> = Vec::new();
+        let mut partial_names: Vec<(u32, u64)> = Vec::new();
         let mut initial_mask = 0u64;
         let mut seen = std::mem::take(&mut sc.seen);
         if sc.memo_index != inner.id || sc.memo_words.len() + sc.memo_runs.len() > SIMILAR_MEMO_MAX
@@ -743,10 +886,27 @@ impl NameIndex {
                         && !inner.by_text.contains_key(&*t.text)
                         && t.key.len() >= PARTIAL_MIN_LEN
                     {
-                        self.contained_words(&t.key, sc, &mut partial_vocab);
+                        let mut contained = Vec::new();
+                        self.contained_words(&t.key, sc, &mut contained);
+                        partial_vocab.extend(contained.into_iter().map(|v| (v, 1u64 << idx)));
                     }
                     if let Some(names) = inner.by_run.get(&*t.key) {
-                        partial_names.extend_from_slice(names);
+                        partial_names.extend(names.iter().map(|&n| (n, 1u64 << idx)));
+                    }
+                    // Listed runs a long word may align with despite a typo.
+                    if sharing.is_none() && t.text.len() >= score::RUN_TYPO_MIN_LEN {
+                        let mut lookup = |h: u64| {
+                            if let Some(&(start, len)) = inner.run_deletes.get(&h) {
+                                let names = inner
+                                    .run_del_names
+                                    .get(start as usize..(start + len) as usize)
+                                    .unwrap_or(&[]);
+                                partial_names.extend(names.iter().map(|&n| (n, 1u64 << idx)));
+                            }
+                        };
+                        for s in [t.text.as_bytes(), t.key.as_bytes()] {
+                            for_each_deletion(s, RUN_BUDGET, &mut lookup);
+                        }
                     }
                     match memo_words.get(&*t.text) {
                         Some(hits) => hits.clone(),
@@ -774,7 +934,7 @@ impl NameIndex {
                 if let Some((text, key)) = run_text(&q.toks, run) {
                     // Listed runs spelled the same but split elsewhere.
                     if let Some(names) = inner.by_run.get(key.as_str()) {
-                        partial_names.extend_from_slice(names);
+                        partial_names.extend(names.iter().map(|&n| (n, unit_mask(run))));
                     }
                     let hits = match memo_runs.get(text.as_str()) {
                         Some(hits) => hits.clone(),
@@ -810,6 +970,22 @@ impl NameIndex {
             f32::MIN
         };
 
+        // Query words that may align with a run of listed words unseen by retrieval
+        // (see `RunShape::may_align_unseen`): each candidate's runs are asked.
+        let run_words: Vec<(u64, RunShape)> = q
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                t.class == TokenClass::Word
+                    && (t.text.len() >= score::RUN_TYPO_MIN_LEN || t.text.len() <= SKELETON_MAX_LEN)
+            })
+            .map(|(k, t)| (1u64 << k, RunShape::new(&t.text, &t.key)))
+            .collect();
+        let mut run_summary = RunSummary::default();
+        for (_, shape) in &run_words {
+            run_summary.add_query_word(shape);
+        }
         let epoch = sc.next_epoch(inner.names.len(), inner.vocab.len());
         let mut flat = std::mem::take(&mut sc.flat);
         group_by_word(
@@ -852,9 +1028,9 @@ impl NameIndex {
                 }
             }
             // Listed runs keyed like a query word or run (`HUAXIN` / `HUA XIN`).
-            for &name in &partial_names {
+            for &(name, mask) in &partial_names {
                 if let Some(c) = sc.touch(name, epoch) {
-                    c.partial = true;
+                    c.partial |= mask;
                 }
             }
         } else {
@@ -872,10 +1048,12 @@ impl NameIndex {
                     }
                 }
             }
-            let partial_posts = partial_vocab.iter().flat_map(|&v| self.postings(v).iter());
-            for &name in partial_posts.chain(partial_names.iter()) {
+            let partial_posts = partial_vocab
+                .iter()
+                .flat_map(|&(v, mask)| self.postings(v).iter().map(move |&n| (n, mask)));
+            for (name, mask) in partial_posts.chain(partial_names.iter().copied()) {
                 if let Some(c) = sc.touch(name, epoch) {
-                    c.partial = true;
+                    c.partial |= mask;
                 }
             }
         }
@@ -884,16 +1062,37 @@ impl NameIndex {
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for &name in &sc.touched {
             let i = name as usize;
-            let partial = sc.cands.get(i).is_none_or(|c| c.partial);
-            if threshold > 0.0 && !partial {
-                let bound = self.bound(&q, i, &flat, sc, initial_mask, init_w, threshold);
+            let Some(rec) = inner.names.get(i) else {
+                continue;
+            };
+            let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
+            let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
+            if threshold > 0.0 {
+                let runs = self.run_aligned(i, &run_words, &run_summary);
+                let bound = self.bound(
+                    &q,
+                    i,
+                    &flat,
+                    sc,
+                    initial_mask,
+                    init_w,
+                    partial,
+                    runs,
+                    threshold,
+                );
+                // Legal forms, kinds, a weak alias and countries lower a score by
+                // factors known before the words align (an identical name is never
+                // lowered by the first two).
+                let bound = if bound + 1e-6 < threshold {
+                    bound
+                } else {
+                    let fixed = score::fixed_factor(&q, &rec.legal, rec.toks.len(), c_kind);
+                    bound * f64::from(fixed) * query_factor(query, rec)
+                };
                 if bound + 1e-6 < threshold {
                     continue;
                 }
             }
-            let Some(rec) = inner.names.get(i) else {
-                continue;
-            };
             let view = View {
                 ids: &rec.toks,
                 vocab: &inner.vocab,
@@ -905,7 +1104,6 @@ impl NameIndex {
                 word_hits: &sc.word_hits,
                 epoch,
             };
-            let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
             apply_query_factors(&mut o, query, rec, names_own_country);
             if o.score < threshold || o.score <= 0.0 {
@@ -931,6 +1129,11 @@ impl NameIndex {
     /// The listed name's side is bounded first, from one read per word; most names
     /// stop there, when even a perfect query side could not lift the mean to
     /// `threshold`, and the value returned is then that looser bound.
+    ///
+    /// Query tokens in `partial` may align with runs of the name's words (joined or
+    /// split elsewhere), which `flat` does not hold: they count as fully aligned, and
+    /// the name's side is not bounded. `runs` holds query tokens that may align with
+    /// runs of the name's words and the words of those runs: all count as aligned.
     #[allow(clippy::too_many_arguments)]
     fn bound(
         &self,
@@ -940,6 +1143,8 @@ impl NameIndex {
         sc: &Scratch,
         initial_mask: u64,
         init_w: f32,
+        partial: u64,
+        runs: (u64, u64),
         threshold: f64,
     ) -> f64 {
         let inner = &*self.inner;
@@ -961,17 +1166,21 @@ impl NameIndex {
                 0.0
             }
         };
-        let bound_c = if initial_mask != 0 {
+        let bound_c = if initial_mask != 0 || partial != 0 {
             1.0
         } else {
             let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
-            for &(v, w) in ids {
+            for (j, &(v, w)) in ids.iter().enumerate() {
                 if w < 0.0 {
                     s_c -= w;
                     max_c = 1.0;
                     continue;
                 }
-                let best = hits_of(v).map_or(0.0, |h| h.best);
+                let best = if runs.1 & (1u64 << j.min(63)) != 0 {
+                    1.0
+                } else {
+                    hits_of(v).map_or(0.0, |h| h.best)
+                };
                 max_c = max_c.max(best);
                 if best > 0.0 {
                     s_c += w * best;
@@ -987,6 +1196,14 @@ impl NameIndex {
         }
         // The query side: each query token's best similarity to any word of the name.
         let mut ms = [0.0f32; score::MAX_TOKENS];
+        let mut m = partial | runs.0;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
+            if let Some(x) = ms.get_mut(k) {
+                *x = 1.0;
+            }
+            m &= m - 1;
+        }
         for &(v, w) in ids {
             if w < 0.0 {
                 continue;
@@ -1019,6 +1236,35 @@ impl NameIndex {
         }
         let bound_q = share(s_q, u_q, max_q);
         f64::from(0.5 * (bound_q + bound_c))
+    }
+
+    /// The query words among `run_words` that may align with a run of name `i`'s
+    /// words without retrieval knowing, and the name's words in those runs.
+    fn run_aligned(
+        &self,
+        i: usize,
+        run_words: &[(u64, RunShape)],
+        summary: &RunSummary,
+    ) -> (u64, u64) {
+        let inner = &*self.inner;
+        if !inner.name_run_sums.get(i).is_some_and(|s| s.meets(summary)) {
+            return (0, 0);
+        }
+        let a = inner.name_run_off.get(i).copied().unwrap_or(0) as usize;
+        let b = inner.name_run_off.get(i + 1).copied().unwrap_or(0) as usize;
+        let (mut in_query, mut in_name) = (0u64, 0u64);
+        for r in inner.name_runs.get(a..b).unwrap_or(&[]) {
+            for (bit, q) in run_words {
+                if r.may_align_unseen(*q) {
+                    in_query |= bit;
+                    in_name |= unit_mask(Run {
+                        start: r.start,
+                        len: r.len,
+                    });
+                }
+            }
+        }
+        (in_query, in_name)
     }
 
     /// Listed words whose key trigrams nearly all occur in `key`: words that a query
@@ -1302,9 +1548,8 @@ fn apply_query_factors(
         o.score *= WEAK_ALIAS_FACTOR;
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
-    if let Some(c) = query.country.as_deref() {
-        let code = country_bytes(c);
-        if !rec.countries.is_empty() && !rec.countries.iter().any(|x| Some(*x) == code) {
+    if let Some(c) = country_differs(query, rec) {
+        {
             // "Agricultural Development Bank of China" in CN is not the DPRK's
             // Agricultural Development Bank: a name that carries its own country, which
             // the party's country confirms, is strong evidence of another entity, unless
@@ -1328,6 +1573,24 @@ fn apply_query_factors(
             }
         }
     }
+}
+
+/// The query's country, when the listed name has countries and that is not one.
+fn country_differs<'q>(query: &'q NameQuery, rec: &NameRec) -> Option<&'q str> {
+    let c = query.country.as_deref()?;
+    let code = country_bytes(c);
+    (!rec.countries.is_empty() && !rec.countries.iter().any(|x| Some(*x) == code)).then_some(c)
+}
+
+/// At most what [`apply_query_factors`] leaves of a score, known before scoring.
+fn query_factor(query: &NameQuery, rec: &NameRec) -> f64 {
+    let weak = if rec.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
+    let country = if country_differs(query, rec).is_some() {
+        COUNTRY_MISMATCH_FACTOR.max(NAMED_COUNTRY_DIFFERS_FACTOR)
+    } else {
+        1.0
+    };
+    weak * country
 }
 
 /// Whether a word of `name` (of four letters or more, so no legal form or ISO code is

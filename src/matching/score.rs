@@ -689,34 +689,16 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
             .push(("only initials aligned", NO_WORD_ALIGNED as f64));
     }
     // Legal forms.
-    if q.legal.as_slice() != c_legal {
+    let (legal, bare) = legal_factors(q, c_legal, nc);
+    if let Some(factor) = legal {
         identical = false;
-        // One side silent about its legal form, or the two sharing one, is a weaker
-        // difference than two distinct forms.
-        let factor = if q.legal.is_empty()
-            || c_legal.is_empty()
-            || q.legal.iter().any(|l| c_legal.contains(l))
-        {
-            LEGAL_ONE_SIDED
-        } else {
-            LEGAL_DIFFERENT
-        };
         s *= factor;
         out.adjustments.push(("legal forms differ", factor as f64));
-        // A company written out (words and a legal form) against a bare one-word name
-        // (a vessel, a mononym, a short form) shares only that word: "Fortune Shipping
-        // Co Ltd" is not the vessel FORTUNE.
-        let company_vs_bare = |legal: &[Box<str>], n: usize, other_legal: &[Box<str>], m: usize| {
-            !legal.is_empty() && n > 1 && other_legal.is_empty() && m == 1
-        };
-        if company_vs_bare(&q.legal, nq, c_legal, nc) || company_vs_bare(c_legal, nc, &q.legal, nq)
-        {
-            s *= COMPANY_VS_BARE_WORD;
-            out.adjustments.push((
-                "a company against a bare one-word name",
-                COMPANY_VS_BARE_WORD as f64,
-            ));
-        }
+    }
+    if let Some(factor) = bare {
+        s *= factor;
+        out.adjustments
+            .push(("a company against a bare one-word name", factor as f64));
     }
     // Word order matters for companies and vessels, not for people.
     let person = q.kind == Some(EntityKind::Person) || c_kind == Some(EntityKind::Person);
@@ -733,13 +715,10 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
                 .push(("word order differs", ORDER_CHANGED as f64));
         }
     }
-    if let (Some(a), Some(b)) = (q.kind, c_kind) {
-        if a != b && b != EntityKind::Unknown {
-            identical = false;
-            s *= KIND_DIFFERENT;
-            out.adjustments
-                .push(("kinds differ", KIND_DIFFERENT as f64));
-        }
+    if let Some(factor) = kind_factor(q.kind, c_kind) {
+        identical = false;
+        s *= factor;
+        out.adjustments.push(("kinds differ", factor as f64));
     }
     let s = f64::from(s).clamp(0.0, 1.0);
     out.identical = identical;
@@ -750,6 +729,60 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     };
     out.pairs = pairs;
     out
+}
+
+/// The factors for legal forms in [`score`]: one when the two names' legal forms
+/// differ, and one when a company written out meets a bare one-word name.
+fn legal_factors(q: &Prepared, c_legal: &[Box<str>], nc: usize) -> (Option<f32>, Option<f32>) {
+    if q.legal.as_slice() == c_legal {
+        return (None, None);
+    }
+    // One side silent about its legal form, or the two sharing one, is a weaker
+    // difference than two distinct forms.
+    let legal = if q.legal.is_empty()
+        || c_legal.is_empty()
+        || q.legal.iter().any(|l| c_legal.contains(l))
+    {
+        LEGAL_ONE_SIDED
+    } else {
+        LEGAL_DIFFERENT
+    };
+    // A company written out (words and a legal form) against a bare one-word name
+    // (a vessel, a mononym, a short form) shares only that word: "Fortune Shipping
+    // Co Ltd" is not the vessel FORTUNE.
+    let company_vs_bare = |legal: &[Box<str>], n: usize, other_legal: &[Box<str>], m: usize| {
+        !legal.is_empty() && n > 1 && other_legal.is_empty() && m == 1
+    };
+    let nq = q.toks.len();
+    let bare = (company_vs_bare(&q.legal, nq, c_legal, nc)
+        || company_vs_bare(c_legal, nc, &q.legal, nq))
+    .then_some(COMPANY_VS_BARE_WORD);
+    (Some(legal), bare)
+}
+
+/// The factor for two names of different kinds in [`score`], if they differ.
+fn kind_factor(q_kind: Option<EntityKind>, c_kind: Option<EntityKind>) -> Option<f32> {
+    match (q_kind, c_kind) {
+        (Some(a), Some(b)) if a != b && b != EntityKind::Unknown => Some(KIND_DIFFERENT),
+        _ => None,
+    }
+}
+
+/// At most what [`score`] can give two names that are not identical, from what is
+/// known before their words are aligned: the factors for legal forms and kinds.
+/// Retrieval multiplies its bound by it. (Names with different legal forms or kinds
+/// are never identical, so the factors apply whenever they are below one.)
+pub(crate) fn fixed_factor(
+    q: &Prepared,
+    c_legal: &[Box<str>],
+    nc: usize,
+    c_kind: Option<EntityKind>,
+) -> f32 {
+    let (legal, bare) = legal_factors(q, c_legal, nc);
+    [legal, bare, kind_factor(q.kind, c_kind)]
+        .into_iter()
+        .flatten()
+        .product()
 }
 
 fn covered(pairs: &[Pair]) -> (u64, u64) {
@@ -955,7 +988,7 @@ const SPLIT_RUN_SIM: f32 = 0.95;
 pub(crate) const RUN_TYPO_MIN_LEN: usize = 10;
 
 /// A word is compared with a run of words only if their lengths differ by at most this.
-const RUN_LEN_SLACK: usize = 3;
+pub(crate) const RUN_LEN_SLACK: usize = 3;
 
 /// Similarities computed on the spot, for [`compare`].
 pub(crate) struct Direct<'a, C: CandToks + ?Sized> {
