@@ -74,11 +74,10 @@ struct Inner {
     /// Deletion-variant hash → range in `del_ids`.
     deletes: FxHashMap<u64, (u32, u32)>,
     del_ids: Vec<u32>,
-    /// The same for runs of 2 or 3 adjacent listed words long enough for a screened
-    /// word to align with them despite a typo → range in `run_del_names`, the names
-    /// with such a run.
-    run_deletes: FxHashMap<u64, (u32, u32)>,
-    run_del_names: Vec<u32>,
+    /// Deletion variants of runs of 2 or 3 adjacent listed words long enough for a
+    /// screened word to align with them despite a typo, each with a name holding such
+    /// a run, as `hash << 32 | name`, sorted: 8 bytes a variant, no table.
+    run_variants: Vec<u64>,
     /// Key trigram → vocabulary words (key length ≥ 4).
     trigrams: FxHashMap<u32, Vec<u32>>,
     /// Number of trigrams of each vocabulary word's key.
@@ -476,7 +475,7 @@ impl NameIndex {
     pub fn build(names: impl IntoIterator<Item = IndexedName>) -> NameIndex {
         let mut inner = Inner::default();
         inner.name_run_off.push(0);
-        let mut run_dels: Vec<(u64, u32)> = Vec::new();
+        let mut run_variants: Vec<u64> = Vec::new();
         let mut per_vocab: Vec<Vec<u32>> = Vec::new();
         for n in names {
             let kind = Some(n.kind).filter(|k| *k != EntityKind::Unknown);
@@ -521,9 +520,17 @@ impl NameIndex {
                     }
                     let text: String = toks.iter().map(|t| &*t.text).collect();
                     let key = phonetic_key(&text);
+                    // A typo is counted on the texts or on the keys, each within one
+                    // edit; only texts within a few letters of a long word's length
+                    // are compared (see `score::add_runs`).
                     if text.len() + score::RUN_LEN_SLACK >= score::RUN_TYPO_MIN_LEN {
-                        for s in [text.as_bytes(), key.as_bytes()] {
-                            for_each_deletion(s, RUN_BUDGET, |h| run_dels.push((h, name_id)));
+                        let text_near = text.len() + RUN_BUDGET >= score::RUN_TYPO_MIN_LEN;
+                        let spellings =
+                            [text_near.then_some(text.as_bytes()), Some(key.as_bytes())];
+                        for s in spellings.into_iter().flatten() {
+                            for_each_deletion(s, RUN_BUDGET, |h| {
+                                run_variants.push((h >> 32) << 32 | u64::from(name_id));
+                            });
                         }
                     }
                     inner.name_runs.push(RunShape {
@@ -571,7 +578,10 @@ impl NameIndex {
                 legal: p.legal.into_boxed_slice(),
             });
         }
-        (inner.run_deletes, inner.run_del_names) = group_variants(run_dels);
+        run_variants.sort_unstable();
+        run_variants.dedup();
+        run_variants.shrink_to_fit();
+        inner.run_variants = run_variants;
         inner.vweight = inner
             .vocab
             .iter()
@@ -685,8 +695,9 @@ impl NameIndex {
             .chain(i.by_skeleton.iter())
             .map(|(k, v)| k.len() + map_entry + 24 + v.len() * 4)
             .sum();
-        let deletes = (i.deletes.capacity() + i.run_deletes.capacity()) * (8 + 8 + 1)
-            + (i.del_ids.capacity() + i.run_del_names.capacity()) * 4;
+        let deletes = i.deletes.capacity() * (8 + 8 + 1)
+            + i.del_ids.capacity() * 4
+            + i.run_variants.capacity() * 8;
         let tri: usize = i
             .trigrams
             .values()
@@ -896,13 +907,11 @@ impl NameIndex {
                     // Listed runs a long word may align with despite a typo.
                     if sharing.is_none() && t.text.len() >= score::RUN_TYPO_MIN_LEN {
                         let mut lookup = |h: u64| {
-                            if let Some(&(start, len)) = inner.run_deletes.get(&h) {
-                                let names = inner
-                                    .run_del_names
-                                    .get(start as usize..(start + len) as usize)
-                                    .unwrap_or(&[]);
-                                partial_names.extend(names.iter().map(|&n| (n, 1u64 << idx)));
-                            }
+                            let v = &inner.run_variants;
+                            let from = v.partition_point(|&x| x >> 32 < h >> 32);
+                            let same = v.get(from..).unwrap_or(&[]);
+                            let names = same.iter().take_while(|&&x| x >> 32 == h >> 32);
+                            partial_names.extend(names.map(|&x| (x as u32, 1u64 << idx)));
                         };
                         for s in [t.text.as_bytes(), t.key.as_bytes()] {
                             for_each_deletion(s, RUN_BUDGET, &mut lookup);
@@ -1062,12 +1071,8 @@ impl NameIndex {
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for &name in &sc.touched {
             let i = name as usize;
-            let Some(rec) = inner.names.get(i) else {
-                continue;
-            };
-            let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
-            if threshold > 0.0 {
+            let bound = if threshold > 0.0 {
                 let runs = self.run_aligned(i, &run_words, &run_summary);
                 let bound = self.bound(
                     &q,
@@ -1080,18 +1085,23 @@ impl NameIndex {
                     runs,
                     threshold,
                 );
-                // Legal forms, kinds, a weak alias and countries lower a score by
-                // factors known before the words align (an identical name is never
-                // lowered by the first two).
-                let bound = if bound + 1e-6 < threshold {
-                    bound
-                } else {
-                    let fixed = score::fixed_factor(&q, &rec.legal, rec.toks.len(), c_kind);
-                    bound * f64::from(fixed) * query_factor(query, rec)
-                };
                 if bound + 1e-6 < threshold {
                     continue;
                 }
+                bound
+            } else {
+                f64::INFINITY
+            };
+            let Some(rec) = inner.names.get(i) else {
+                continue;
+            };
+            let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
+            // Legal forms, kinds, a weak alias and countries lower a score by factors
+            // known before the words align (an identical name is never lowered by the
+            // first two).
+            let fixed = score::fixed_factor(&q, &rec.legal, rec.toks.len(), c_kind);
+            if bound * f64::from(fixed) * query_factor(query, rec) + 1e-6 < threshold {
+                continue;
             }
             let view = View {
                 ids: &rec.toks,
