@@ -1,25 +1,13 @@
 //! `embargo classify` end to end: the contract's output shape, input order, rejected
 //! lines with their line number and exit code 2.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+#[path = "support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
 
 fn classify(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
-        .arg("classify")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("embargo runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("embargo finishes");
+    let args: Vec<&str> = std::iter::once("classify").chain(args.iter().copied()).collect();
+    let out = cli::embargo(&args, stdin);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),

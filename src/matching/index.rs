@@ -19,7 +19,6 @@
 //! perfectly, every other word unaligned) is below the threshold is not scored at all.
 
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -112,13 +111,12 @@ struct Inner {
     name_run_sums: Vec<RunSummary>,
 }
 
-/// Lengths and consonant skeletons of some words or runs, a bit each: a cheap test
+/// The lengths of the texts and keys of some words or runs, a bit each: a cheap test
 /// before comparing run shapes one by one.
 #[derive(Debug, Clone, Copy, Default)]
 struct RunSummary {
     text_lens: u64,
     key_lens: u64,
-    skeletons: u64,
 }
 
 impl RunSummary {
@@ -126,31 +124,21 @@ impl RunSummary {
     fn add_run(&mut self, r: &RunShape) {
         self.text_lens |= 1 << r.text_len.min(63);
         self.key_lens |= 1 << r.key_len.min(63);
-        if r.skeleton != 0 {
-            self.skeletons |= 1 << (r.skeleton % 64);
-        }
     }
 
-    /// Adds a query word: the run lengths and skeleton it may align with unseen.
+    /// Adds a long query word: the run lengths it may align with unseen.
     fn add_query_word(&mut self, q: &RunShape) {
         let around = |len: u8| {
             let len = u32::from(len);
             (len.saturating_sub(RUN_BUDGET as u32)..=len + RUN_BUDGET as u32)
                 .fold(0u64, |m, l| m | 1 << l.min(63))
         };
-        if q.text_len as usize >= score::RUN_TYPO_MIN_LEN {
-            self.text_lens |= around(q.text_len);
-            self.key_lens |= around(q.key_len);
-        } else if q.skeleton != 0 {
-            self.skeletons |= 1 << (q.skeleton % 64);
-        }
+        self.text_lens |= around(q.text_len);
+        self.key_lens |= around(q.key_len);
     }
 
     fn meets(&self, other: &RunSummary) -> bool {
-        (self.text_lens & other.text_lens)
-            | (self.key_lens & other.key_lens)
-            | (self.skeletons & other.skeletons)
-            != 0
+        (self.text_lens & other.text_lens) | (self.key_lens & other.key_lens) != 0
     }
 }
 
@@ -160,9 +148,6 @@ impl RunSummary {
 struct RunShape {
     text_letters: u32,
     key_letters: u32,
-    /// A hash of the consonant skeleton of the key, for texts short enough to align
-    /// by consonants; 0 for others.
-    skeleton: u32,
     text_len: u8,
     key_len: u8,
     /// For a run of listed words, its first word's position and its number of words.
@@ -172,22 +157,9 @@ struct RunShape {
 
 impl RunShape {
     fn new(text: &str, key: &str) -> RunShape {
-        let skeleton = if text.len() <= SKELETON_MAX_LEN {
-            let sk = skeleton(key);
-            if sk.len() >= 2 {
-                let mut h = rustc_hash::FxHasher::default();
-                sk.hash(&mut h);
-                (h.finish() as u32).max(1)
-            } else {
-                0
-            }
-        } else {
-            0
-        };
         RunShape {
             text_letters: letter_set(text),
             key_letters: letter_set(key),
-            skeleton,
             text_len: text.len().min(255) as u8,
             key_len: key.len().min(255) as u8,
             start: 0,
@@ -195,22 +167,18 @@ impl RunShape {
         }
     }
 
-    /// Whether the screened word `q` may align with this run of listed words in ways
-    /// retrieval does not see: with a typo (screened words of `RUN_TYPO_MIN_LEN`
-    /// letters or more), or by consonants (short words). Spelled or keyed the same,
-    /// retrieval finds the run through `by_run`. A word `k` edits from another differs
-    /// from it in length by at most `k` and in at most `2k` letters.
+    /// Whether the long screened word `q` may align with this run of listed words
+    /// despite a typo, which the similarities retrieval found do not tell (spelled or
+    /// keyed the same, retrieval finds the run through `by_run`). A word `k` edits
+    /// from another differs from it in length by at most `k` and in at most `2k`
+    /// letters, on texts or on keys.
     fn may_align_unseen(self, q: RunShape) -> bool {
         let near = |a_len: u8, b_len: u8, a: u32, b: u32| {
             a_len.abs_diff(b_len) as usize <= RUN_BUDGET
                 && (a ^ b).count_ones() as usize <= 2 * RUN_BUDGET
         };
-        if q.text_len as usize >= score::RUN_TYPO_MIN_LEN {
-            near(q.text_len, self.text_len, q.text_letters, self.text_letters)
-                || near(q.key_len, self.key_len, q.key_letters, self.key_letters)
-        } else {
-            q.skeleton != 0 && q.skeleton == self.skeleton
-        }
+        near(q.text_len, self.text_len, q.text_letters, self.text_letters)
+            || near(q.key_len, self.key_len, q.key_letters, self.key_letters)
     }
 }
 
@@ -985,10 +953,7 @@ impl NameIndex {
             .toks
             .iter()
             .enumerate()
-            .filter(|(_, t)| {
-                t.class == TokenClass::Word
-                    && (t.text.len() >= score::RUN_TYPO_MIN_LEN || t.text.len() <= SKELETON_MAX_LEN)
-            })
+            .filter(|(_, t)| t.class == TokenClass::Word && t.text.len() >= score::RUN_TYPO_MIN_LEN)
             .map(|(k, t)| (1u64 << k, RunShape::new(&t.text, &t.key)))
             .collect();
         let mut run_summary = RunSummary::default();

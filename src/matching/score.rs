@@ -895,14 +895,16 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
                 });
                 let (text, key) = (&*text, &*key);
                 // A typo against a run of listed words only for long screened words,
-                // which retrieval finds by the trigrams of the words they contain.
+                // which retrieval finds by the deletion variants of listed runs.
                 let k = if qt.text.len() >= RUN_TYPO_MIN_LEN {
                     RUN_BUDGET
                 } else {
                     0
                 };
                 let (sim, basis) = word_sim_budget(&qt.text, &qt.key, text, key, k);
-                if sim > 0.0 {
+                // Consonants alone say little of a run of several words: `OLGA` is
+                // not `IL KYU`.
+                if sim > 0.0 && basis != Basis::Consonants {
                     cands.push(Pair {
                         q: Run {
                             start: i as u8,
