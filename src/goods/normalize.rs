@@ -28,6 +28,8 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::table::U64Table;
+
 /// A normalized description with a map back to the original text.
 ///
 /// `text` starts and ends with a space and holds single spaces between tokens.
@@ -656,8 +658,9 @@ fn fold_plural(w: &[u8]) -> Option<Fold> {
 }
 
 /// Invoice abbreviations and spelling variants, with their folded (singular) form.
-/// Sorted by abbreviation: looked up by binary search for every short token, which a
-/// long `match` on strings would make the slowest step of normalization.
+/// Sorted by abbreviation, to be read easily. Looked up in a flat table (see
+/// [`abbreviation`]) for the short tokens that may be one, which a long `match` on
+/// strings would make the slowest step of normalization.
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("accs", "accessory"),
     ("accy", "accessory"),
@@ -747,20 +750,21 @@ fn pack(w: &[u8]) -> Option<u64> {
 }
 
 fn abbreviation(w: &[u8]) -> Option<&'static str> {
-    static PACKED: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
+    // Packed abbreviations of at most 8 bytes, to the index of their entry: one probe
+    // of a flat table for each token that passes `may_be_abbreviation`.
+    static PACKED: std::sync::OnceLock<U64Table<u8>> = std::sync::OnceLock::new();
     let table = PACKED.get_or_init(|| {
-        let mut t: Vec<(u64, &'static str)> = ABBREVIATIONS
-            .iter()
-            .filter_map(|(k, v)| pack(k.as_bytes()).map(|p| (p, *v)))
-            .collect();
-        t.sort_unstable_by_key(|e| e.0);
-        t
+        U64Table::new(
+            ABBREVIATIONS
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (k, _))| Some((pack(k.as_bytes())?, u8::try_from(i).ok()?))),
+        )
     });
     match pack(w) {
         Some(key) => table
-            .binary_search_by_key(&key, |e| e.0)
-            .ok()
-            .and_then(|i| table.get(i))
+            .get(key)
+            .and_then(|i| ABBREVIATIONS.get(usize::from(i)))
             .map(|e| e.1),
         None if w.len() <= 11 => ABBREVIATIONS
             .iter()
