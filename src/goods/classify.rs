@@ -4,12 +4,12 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::hs::{self, CodeDigits};
 use super::normalize::{normalize, normalize_into, normalize_text_into, Normalized};
 use super::price;
+use super::table::U64Table;
 use super::terms::{Found, TermMatcher, TermSpec, Word};
 use crate::rules::ir::{Category, Ruleset, Strength};
 
@@ -149,9 +149,11 @@ struct Inner {
     /// Finds the patterns' texts; its term ids index `patterns`.
     terms: TermMatcher,
     patterns: Vec<Pattern>,
-    /// Keyed by [`hs::key`]; looked up once per digit of every line's code, so with a
-    /// fast hash (the keys come from the ruleset, not from traders).
-    hs: FxHashMap<u64, Vec<Use>>,
+    /// Keyed by [`hs::key`]: the range of `hs_uses` of each code prefix. Looked up
+    /// once per digit of every line's code, so in a flat table.
+    hs: U64Table<(u32, u32)>,
+    /// The uses of every code prefix, the ranges of which `hs` holds.
+    hs_uses: Vec<Use>,
     rates: BTreeMap<String, f64>,
 }
 
@@ -236,6 +238,19 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
 }
 
+impl Inner {
+    /// The uses of the code prefix with key `key` (see [`hs::key`]).
+    fn hs_prefix_uses(&self, key: u64) -> &[Use] {
+        match self.hs.get(key) {
+            Some((start, end)) => self
+                .hs_uses
+                .get(start as usize..end as usize)
+                .unwrap_or_default(),
+            None => &[],
+        }
+    }
+}
+
 impl Classifier {
     /// Builds a classifier for every category of a compiled ruleset, converting values
     /// with the ruleset's rates.
@@ -248,7 +263,7 @@ impl Classifier {
     pub fn from_categories(categories: &[Category], rates: BTreeMap<String, f64>) -> Self {
         let mut by_text: HashMap<(String, bool), usize> = HashMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
-        let mut hs_map: FxHashMap<u64, Vec<Use>> = FxHashMap::default();
+        let mut hs_map: BTreeMap<u64, Vec<Use>> = BTreeMap::new();
 
         let mut add = |raw: &str, use_: Use| {
             let (body, prefix) = match raw.trim().strip_suffix('*') {
@@ -306,6 +321,14 @@ impl Classifier {
             }
         }
 
+        let mut hs_uses = Vec::new();
+        let mut hs_ranges = Vec::new();
+        for (key, uses) in hs_map {
+            let start = hs_uses.len() as u32;
+            hs_uses.extend(uses);
+            hs_ranges.push((key, (start, hs_uses.len() as u32)));
+        }
+
         let specs: Vec<TermSpec> = patterns.iter().map(|p| p.spec.clone()).collect();
         let terms = TermMatcher::new(&specs);
         let mut rates = rates;
@@ -315,7 +338,8 @@ impl Classifier {
                 categories: categories.to_vec(),
                 terms,
                 patterns,
-                hs: hs_map,
+                hs: U64Table::new(hs_ranges),
+                hs_uses,
                 rates,
             }),
         }
@@ -385,10 +409,7 @@ impl Classifier {
                 if n < 2 {
                     continue;
                 }
-                let Some(uses) = inner.hs.get(&(value * 16 + n as u64)) else {
-                    continue;
-                };
-                for u in uses {
+                for u in inner.hs_prefix_uses(value * 16 + n as u64) {
                     record(state, touched, hits, *u, EvidenceKind::Hs, 0, n);
                 }
             }

@@ -11,6 +11,7 @@ pub mod classify;
 pub mod hs;
 pub mod normalize;
 pub mod price;
+mod table;
 mod terms;
 
 pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Scratch};

@@ -28,6 +28,8 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::table::U64Table;
+
 /// A normalized description with a map back to the original text.
 ///
 /// `text` starts and ends with a space and holds single spaces between tokens.
@@ -156,8 +158,10 @@ const LETTER: u8 = 1;
 const DIGIT: u8 = 2;
 const APOSTROPHE: u8 = 3;
 
-static ASCII_CLASS: [u8; 128] = {
-    let mut t = [SEP; 128];
+/// The class of every byte value, so that a class is one load with no bounds check.
+/// Bytes above ASCII are `SEP` here; the general normalizer decodes them first.
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
     let mut i = 0;
     while i < 128 {
         t[i] = match i as u8 {
@@ -172,8 +176,9 @@ static ASCII_CLASS: [u8; 128] = {
     t
 };
 
+#[inline(always)]
 fn ascii_class(b: u8) -> u8 {
-    ASCII_CLASS.get(usize::from(b)).copied().unwrap_or(SEP)
+    ASCII_CLASS[usize::from(b)]
 }
 
 /// [`normalize_text_into`] for ASCII input, the usual invoice line: a word at a time,
@@ -185,12 +190,10 @@ fn write_ascii_text(input: &[u8], out: &mut Normalized) {
     out.map.clear();
     out.pieces.clear();
     out.has_cjk = false;
-    // Bytes rather than a `String`: every byte written is ASCII, and the check that
-    // makes them a `String` again is cheaper than pushing them as `char`s.
-    let mut text = std::mem::take(&mut out.text).into_bytes();
+    let text = &mut out.text;
     text.clear();
     text.reserve(input.len() + 2);
-    text.push(b' ');
+    text.push(' ');
     let pieces = &mut out.pieces;
     let mut i = 0;
     while let Some(&b) = input.get(i) {
@@ -208,7 +211,10 @@ fn write_ascii_text(input: &[u8], out: &mut Normalized) {
             let c = ascii_class(b);
             if c == class {
                 // Lowercases a letter and leaves a digit as it is (digits have bit 5 set).
-                text.push(b | 0x20);
+                // The mask changes nothing (letters and digits are ASCII) but tells the
+                // compiler so: the push is one byte, with no UTF-8 encoding and no
+                // check of the whole text afterwards.
+                text.push(char::from((b | 0x20) & 0x7f));
                 end = j + 1;
                 gap |= skipped;
             } else if c == APOSTROPHE {
@@ -222,12 +228,12 @@ fn write_ascii_text(input: &[u8], out: &mut Normalized) {
         i = j;
         let mut exact = !gap;
         if class == LETTER {
-            let word = text.get(at..).unwrap_or_default();
+            let word = text.as_bytes().get(at..).unwrap_or_default();
             if let Some(exp) = abbreviation_of(word) {
                 text.truncate(at);
                 push_expansion(pieces, exp, at as u32, orig_start, orig_end);
-                text.extend_from_slice(exp.as_bytes());
-                text.push(b' ');
+                text.push_str(exp);
+                text.push(' ');
                 continue;
             }
             // Most words do not end in `s` and cannot be plurals.
@@ -240,7 +246,7 @@ fn write_ascii_text(input: &[u8], out: &mut Normalized) {
                 Some(Fold::Drop(n)) => text.truncate(text.len() - n),
                 Some(Fold::Replace(n, with)) => {
                     text.truncate(text.len() - n);
-                    text.extend_from_slice(with.as_bytes());
+                    text.push_str(with);
                     exact = false;
                 }
                 None => {}
@@ -253,11 +259,8 @@ fn write_ascii_text(input: &[u8], out: &mut Normalized) {
             orig_end,
             exact,
         });
-        text.push(b' ');
+        text.push(' ');
     }
-    // Only ASCII was written, so this cannot fail; if it did, the text would be empty
-    // and no term would match, rather than a panic.
-    out.text = String::from_utf8(text).unwrap_or_default();
 }
 
 /// The expansion of `word` (lowercase ASCII letters) if it is an abbreviation.
@@ -274,7 +277,8 @@ fn abbreviation_of(word: &[u8]) -> Option<&'static str> {
 /// of it stands for the whole original token.
 fn push_expansion(pieces: &mut Vec<Piece>, exp: &str, at: u32, orig_start: u32, orig_end: u32) {
     let mut at = at;
-    for word in exp.split(' ') {
+    // Split on bytes: `str::split` costs more than the few words it finds.
+    for word in exp.as_bytes().split(|&b| b == b' ') {
         let end = at + word.len() as u32;
         pieces.push(Piece {
             start: at,
@@ -378,7 +382,8 @@ struct Writer<'a, const MAP: bool> {
 impl<const MAP: bool> Writer<'_, MAP> {
     #[inline]
     fn push_byte(&mut self, b: u8, start: u32, end: u32) {
-        self.out.text.push(char::from(b));
+        // Only ASCII bytes are pushed; the mask tells the compiler so (a one-byte push).
+        self.out.text.push(char::from(b & 0x7f));
         if MAP {
             self.out.map.push((start, end));
         }
@@ -653,8 +658,9 @@ fn fold_plural(w: &[u8]) -> Option<Fold> {
 }
 
 /// Invoice abbreviations and spelling variants, with their folded (singular) form.
-/// Sorted by abbreviation: looked up by binary search for every short token, which a
-/// long `match` on strings would make the slowest step of normalization.
+/// Sorted by abbreviation, to be read easily. Looked up in a flat table (see
+/// [`abbreviation`]) for the short tokens that may be one, which a long `match` on
+/// strings would make the slowest step of normalization.
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("accs", "accessory"),
     ("accy", "accessory"),
@@ -744,20 +750,21 @@ fn pack(w: &[u8]) -> Option<u64> {
 }
 
 fn abbreviation(w: &[u8]) -> Option<&'static str> {
-    static PACKED: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
+    // Packed abbreviations of at most 8 bytes, to the index of their entry: one probe
+    // of a flat table for each token that passes `may_be_abbreviation`.
+    static PACKED: std::sync::OnceLock<U64Table<u8>> = std::sync::OnceLock::new();
     let table = PACKED.get_or_init(|| {
-        let mut t: Vec<(u64, &'static str)> = ABBREVIATIONS
-            .iter()
-            .filter_map(|(k, v)| pack(k.as_bytes()).map(|p| (p, *v)))
-            .collect();
-        t.sort_unstable_by_key(|e| e.0);
-        t
+        U64Table::new(
+            ABBREVIATIONS
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (k, _))| Some((pack(k.as_bytes())?, u8::try_from(i).ok()?))),
+        )
     });
     match pack(w) {
         Some(key) => table
-            .binary_search_by_key(&key, |e| e.0)
-            .ok()
-            .and_then(|i| table.get(i))
+            .get(key)
+            .and_then(|i| ABBREVIATIONS.get(usize::from(i)))
             .map(|e| e.1),
         None if w.len() <= 11 => ABBREVIATIONS
             .iter()

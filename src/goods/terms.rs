@@ -19,6 +19,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::normalize::{is_cjk, Normalized, Piece};
+use super::table::U64Table;
 
 /// A term as the matcher needs it: its normalized text and how it may match.
 #[derive(Debug, Clone)]
@@ -57,6 +58,12 @@ pub(crate) struct Word {
     first: u32,
 }
 
+impl Default for Word {
+    fn default() -> Self {
+        UNKNOWN
+    }
+}
+
 const NONE: u32 = u32::MAX;
 
 const UNKNOWN: Word = Word {
@@ -93,11 +100,11 @@ struct NodeBuild {
 pub(crate) struct TermMatcher {
     /// Words of at most 7 bytes, packed with their length (see [`pack`]); most words
     /// of an invoice line are short, and an integer key hashes in one multiplication.
-    short_words: FxHashMap<u64, Word>,
+    short_words: U64Table<Word>,
     /// Longer words.
     long_words: FxHashMap<Box<[u8]>, Word>,
     /// Trie edges below the first level, keyed by `node << 32 | word id`.
-    edges: FxHashMap<u64, u32>,
+    edges: U64Table<u32>,
     nodes: Vec<Node>,
     ends: Vec<u32>,
     prefixes: Prefixes,
@@ -248,10 +255,11 @@ impl TermMatcher {
             }
         }
 
+        let mut short_words = Vec::new();
         let mut m = TermMatcher {
-            short_words: FxHashMap::default(),
+            short_words: U64Table::new([]),
             long_words: FxHashMap::default(),
-            edges,
+            edges: U64Table::new(edges),
             nodes: Vec::with_capacity(nodes.len()),
             ends: Vec::new(),
             prefixes: Vec::new(),
@@ -262,10 +270,13 @@ impl TermMatcher {
         };
         for (w, word) in words {
             match pack(w) {
-                Some(key) => m.short_words.insert(key, word),
-                None => m.long_words.insert(w.into(), word),
-            };
+                Some(key) => short_words.push((key, word)),
+                None => {
+                    m.long_words.insert(w.into(), word);
+                }
+            }
         }
+        m.short_words = U64Table::new(short_words);
         for n in nodes {
             let ends = (m.ends.len() as u32, (m.ends.len() + n.ends.len()) as u32);
             m.ends.extend(n.ends);
@@ -319,13 +330,13 @@ impl TermMatcher {
         for p in pieces {
             let (start, len) = (p.start as usize, (p.end - p.start) as usize);
             let (word, h) = match pack_at(bytes, start, len) {
-                Some(key) => (self.short_words.get(&key), key as u16),
+                Some(key) => (self.short_words.get(key), key as u16),
                 None => {
                     let w = word_of(p);
-                    (self.long_words.get(w), head(w))
+                    (self.long_words.get(w).copied(), head(w))
                 }
             };
-            words.push(word.copied().unwrap_or(UNKNOWN));
+            words.push(word.unwrap_or(UNKNOWN));
             let maybe = self
                 .root_heads
                 .get(usize::from(h >> 6))
@@ -398,9 +409,9 @@ impl TermMatcher {
                 }
                 match self
                     .edges
-                    .get(&(u64::from(node) << 32 | u64::from(next_word.id)))
+                    .get(u64::from(node) << 32 | u64::from(next_word.id))
                 {
-                    Some(&child) => node = child,
+                    Some(child) => node = child,
                     None => break,
                 }
                 j += 1;

@@ -83,10 +83,7 @@ impl Reference {
                 if n < 2 {
                     continue;
                 }
-                let Some(uses) = inner.hs.get(&(value * 16 + n as u64)) else {
-                    continue;
-                };
-                for u in uses {
+                for u in inner.hs_prefix_uses(value * 16 + n as u64) {
                     record(state, touched, hits, *u, EvidenceKind::Hs, 0, n);
                 }
             }

@@ -1,0 +1,95 @@
+//! A read-only hash table from nonzero `u64` keys, for the look-ups made for every word
+//! of every description (the terms' vocabulary, the trie's edges) and every digit of
+//! every tariff code.
+//!
+//! It is built once from the ruleset and then only read. Open addressing with linear
+//! probing in one flat array at most half full, and a multiplicative hash: a look-up
+//! is a multiplication, a shift and usually one or two compares, where a general hash
+//! map (even with a fast hasher) spends several times that on its control bytes. The
+//! keys come from our own rules; description words are only looked up, so a trader
+//! cannot fill a probe chain.
+
+/// A table from nonzero `u64` keys to `V`.
+#[derive(Debug, Clone)]
+pub(crate) struct U64Table<V> {
+    /// `(key, value)`; key 0 marks an empty slot.
+    slots: Box<[(u64, V)]>,
+    /// `64 - log2(slots.len())`: the hash keeps the top bits of the product.
+    shift: u32,
+}
+
+/// An odd constant with well-mixed bits (2^64 / golden ratio).
+const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl<V: Copy + Default> U64Table<V> {
+    /// A table holding `entries`; a key 0 is left out (it marks empty slots), and of
+    /// two entries with one key the last wins.
+    pub(crate) fn new(entries: impl IntoIterator<Item = (u64, V)>) -> Self {
+        let entries: Vec<(u64, V)> = entries.into_iter().filter(|e| e.0 != 0).collect();
+        // At most half full, so that a miss meets an empty slot within a few probes.
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut table = U64Table {
+            slots: vec![(0, V::default()); size].into_boxed_slice(),
+            shift: 64 - size.trailing_zeros(),
+        };
+        for (key, value) in entries {
+            let mask = table.slots.len() - 1;
+            let mut i = table.home(key);
+            while let Some(slot) = table.slots.get_mut(i) {
+                if slot.0 == 0 || slot.0 == key {
+                    *slot = (key, value);
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        table
+    }
+
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(MULTIPLIER) >> self.shift) as usize
+    }
+
+    /// The value of `key`, if the table holds it.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<V> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        // The table is never full, so the walk meets an empty slot; the bound on the
+        // loop only keeps a broken table from hanging it.
+        for _ in 0..self.slots.len() {
+            let &(k, v) = self.slots.get(i)?;
+            // Empty first, so that key 0 is never found.
+            if k == 0 {
+                return None;
+            }
+            if k == key {
+                return Some(v);
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    proptest! {
+        #[test]
+        fn answers_as_a_hash_map(
+            entries in prop::collection::vec((any::<u64>(), any::<u32>()), 0..300),
+            probes in prop::collection::vec(any::<u64>(), 0..50),
+        ) {
+            let table = U64Table::new(entries.iter().copied());
+            let map: HashMap<u64, u32> =
+                entries.iter().copied().filter(|e| e.0 != 0).collect();
+            for key in entries.iter().map(|e| e.0).chain(probes).chain([0, 1, u64::MAX]) {
+                prop_assert_eq!(table.get(key), map.get(&key).copied(), "{}", key);
+            }
+        }
+    }
+}
