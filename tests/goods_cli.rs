@@ -6,7 +6,9 @@
 mod cli;
 
 fn classify(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let args: Vec<&str> = std::iter::once("classify").chain(args.iter().copied()).collect();
+    let args: Vec<&str> = std::iter::once("classify")
+        .chain(args.iter().copied())
+        .collect();
     let out = cli::embargo(&args, stdin);
     (
         out.status.code().unwrap_or(-1),
