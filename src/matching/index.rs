@@ -362,7 +362,7 @@ struct Scratch {
     memo_runs: FxHashMap<Box<str>, Similar>,
 }
 
-/// Where a vocabulary word's hits lie in a search's sorted hit list.
+/// Where a vocabulary word's hits lie in a search's hits grouped by word (`flat`).
 #[derive(Clone, Copy, Default)]
 struct WordHits {
     /// The search epoch that wrote this entry; the entry is stale otherwise.
@@ -865,9 +865,7 @@ impl NameIndex {
                         && !inner.by_text.contains_key(&*t.text)
                         && t.key.len() >= PARTIAL_MIN_LEN
                     {
-                        let mut contained = Vec::new();
-                        self.contained_words(&t.key, sc, &mut contained);
-                        partial_vocab.extend(contained.into_iter().map(|v| (v, 1u64 << idx)));
+                        self.contained_words(&t.key, 1u64 << idx, sc, &mut partial_vocab);
                     }
                     if let Some(names) = inner.by_run.get(&*t.key) {
                         partial_names.extend(names.iter().map(|&n| (n, 1u64 << idx)));
@@ -1171,13 +1169,10 @@ impl NameIndex {
         }
         // The query side: each query token's best similarity to any word of the name.
         let mut ms = [0.0f32; score::MAX_TOKENS];
-        let mut m = partial | runs.0;
-        while m != 0 {
-            let k = m.trailing_zeros() as usize;
+        for k in bits(partial | runs.0) {
             if let Some(x) = ms.get_mut(k) {
                 *x = 1.0;
             }
-            m &= m - 1;
         }
         for &(v, w) in ids {
             if w < 0.0 {
@@ -1185,13 +1180,10 @@ impl NameIndex {
             }
             let Some(h) = hits_of(v) else { continue };
             for f in flat.get(h.start as usize..h.end as usize).unwrap_or(&[]) {
-                let mut m = f.mask;
-                while m != 0 {
-                    let k = m.trailing_zeros() as usize;
+                for k in bits(f.mask) {
                     if let Some(x) = ms.get_mut(k) {
                         *x = x.max(f.sim);
                     }
-                    m &= m - 1;
                 }
             }
         }
@@ -1243,8 +1235,9 @@ impl NameIndex {
     }
 
     /// Listed words whose key trigrams nearly all occur in `key`: words that a query
-    /// word contains when names run together.
-    fn contained_words(&self, key: &str, sc: &mut Scratch, out: &mut Vec<u32>) {
+    /// word contains when names run together. Each goes to `out` with `mask`, the
+    /// query token it came through.
+    fn contained_words(&self, key: &str, mask: u64, sc: &mut Scratch, out: &mut Vec<(u32, u64)>) {
         let inner = &*self.inner;
         let nv = inner.vocab.len();
         if sc.vstamp.len() < nv {
@@ -1282,7 +1275,7 @@ impl NameIndex {
             let need = inner.ntri.get(v as usize).copied().unwrap_or(u8::MAX);
             let need = if need >= 5 { need - 1 } else { need };
             if need >= 2 && have >= need {
-                out.push(v);
+                out.push((v, mask));
             }
         }
         // A later call in the same search must not see these counts.
@@ -1341,9 +1334,7 @@ fn essential_tokens(q: &Prepared, flat: &[Found], init_w: f32, threshold: f64, f
     let mut best = [0.0f32; score::MAX_TOKENS];
     let mut low = [0.0f32; score::MAX_TOKENS];
     for &Found { mask, sim, .. } in flat {
-        let mut m = mask;
-        while m != 0 {
-            let k = m.trailing_zeros() as usize;
+        for k in bits(mask) {
             if let Some(x) = best.get_mut(k) {
                 *x = x.max(sim);
             }
@@ -1352,7 +1343,6 @@ fn essential_tokens(q: &Prepared, flat: &[Found], init_w: f32, threshold: f64, f
                     *x = x.max(sim);
                 }
             }
-            m &= m - 1;
         }
     }
     let get = |a: &[f32; score::MAX_TOKENS], k: usize| a.get(k).copied().unwrap_or(1.0);
@@ -1472,6 +1462,17 @@ fn group_by_word(
     }
 }
 
+/// The positions of the set bits of `mask`, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let k = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            k
+        })
+    })
+}
+
 fn unit_mask(run: Run) -> u64 {
     let ones = (1u64 << run.len.min(63)) - 1;
     ones << run.start.min(63)
@@ -1524,28 +1525,26 @@ fn apply_query_factors(
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
     if let Some(c) = country_differs(query, rec) {
-        {
-            // "Agricultural Development Bank of China" in CN is not the DPRK's
-            // Agricultural Development Bank: a name that carries its own country, which
-            // the party's country confirms, is strong evidence of another entity, unless
-            // the listed name says the same.
-            let names_other = || {
-                let named = rec
-                    .named
-                    .get_or_init(|| named_countries(&rec.original).collect());
-                !named.iter().any(|x| x.eq_ignore_ascii_case(c))
-            };
-            if names_own_country && names_other() {
-                o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
-                o.adjustments.push((
-                    "the name names another country",
-                    NAMED_COUNTRY_DIFFERS_FACTOR,
-                ));
-            } else {
-                o.score *= COUNTRY_MISMATCH_FACTOR;
-                o.adjustments
-                    .push(("country differs", COUNTRY_MISMATCH_FACTOR));
-            }
+        // "Agricultural Development Bank of China" in CN is not the DPRK's
+        // Agricultural Development Bank: a name that carries its own country, which
+        // the party's country confirms, is strong evidence of another entity, unless
+        // the listed name says the same.
+        let names_other = || {
+            let named = rec
+                .named
+                .get_or_init(|| named_countries(&rec.original).collect());
+            !named.iter().any(|x| x.eq_ignore_ascii_case(c))
+        };
+        if names_own_country && names_other() {
+            o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
+            o.adjustments.push((
+                "the name names another country",
+                NAMED_COUNTRY_DIFFERS_FACTOR,
+            ));
+        } else {
+            o.score *= COUNTRY_MISMATCH_FACTOR;
+            o.adjustments
+                .push(("country differs", COUNTRY_MISMATCH_FACTOR));
         }
     }
 }
