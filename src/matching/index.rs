@@ -24,8 +24,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::score::{
-    self, budget, explain, run_text, runnable, skeleton, token_sim, word_sim_budget, Basis,
-    CandToks, Prepared, Run, Sims, Tok, RUN_BUDGET, SKELETON_MAX_LEN,
+    self, budget, explain, run_text, runnable, skeleton, token_sim, word_sim_to, Basis, CandToks,
+    Prepared, Run, Sims, Tok, WordForms, RUN_BUDGET, SKELETON_MAX_LEN,
 };
 use super::{IndexedName, NameHit, NameQuery, SearchOptions};
 use crate::normalize::{phonetic_key, TokenClass};
@@ -762,6 +762,7 @@ impl NameIndex {
         seen.sort_unstable();
         seen.dedup();
         let q_letters = (letter_set(text), letter_set(key));
+        let forms = WordForms::new(text, key);
         let mut out = Vec::with_capacity(seen.len());
         for &id in seen.iter() {
             let Some(v) = i.vocab.get(id as usize) else {
@@ -781,7 +782,7 @@ impl NameIndex {
             if !near {
                 continue;
             }
-            let (s, basis) = word_sim_budget(text, key, &v.text, &v.key, max_budget);
+            let (s, basis) = word_sim_to(&forms, &v.text, &v.key, max_budget);
             if s > 0.0 {
                 out.push((id, s, basis));
             }

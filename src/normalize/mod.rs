@@ -24,7 +24,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::rules::ir::EntityKind;
-pub(crate) use distance::osa_within;
+pub(crate) use distance::{osa_within, OsaWord};
 use translit::Script;
 
 /// What a token is.
