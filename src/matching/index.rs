@@ -77,10 +77,17 @@ struct Inner {
     /// screened word to align with them despite a typo, each with a name holding such
     /// a run, as `hash << 32 | name`, sorted: 8 bytes a variant, no table.
     run_variants: Vec<u64>,
-    /// Key trigram → vocabulary words (key length ≥ 4).
-    trigrams: FxHashMap<u32, Vec<u32>>,
-    /// Number of trigrams of each vocabulary word's key.
-    ntri: Vec<u8>,
+    /// Each vocabulary word's distinct key trigrams, sorted, back to back
+    /// (`word_gram_off` has one more entry than words; empty for keys shorter than 4).
+    word_grams: Vec<u32>,
+    word_gram_off: Vec<u32>,
+    /// A bit per trigram of each word (see [`gram_bit`]): two words' signatures tell
+    /// at once when one misses trigrams of the other.
+    word_gram_sig: Vec<u64>,
+    /// Pivot trigram → (start, length) in `pivot_ids`: the words that hold it among their
+    /// rarest trigrams (see `contained_words`).
+    pivots: FxHashMap<u64, (u32, u32)>,
+    pivot_ids: Vec<u32>,
     /// Letters used by each vocabulary word's text and key (bit per letter): a word
     /// `k` edits away differs in at most `2k` letters, a filter before the distance.
     letters: Vec<(u32, u32)>,
@@ -264,6 +271,61 @@ fn trigrams(key: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
+/// The bit of trigram `g` in a word's trigram signature.
+fn gram_bit(g: u32) -> u64 {
+    1 << (g.wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+/// How many values two sorted, deduplicated lists share, and the first of them.
+fn shared_sorted(a: &[u32], b: &[u32]) -> (usize, u32) {
+    let (mut i, mut j, mut n, mut first) = (0, 0, 0, u32::MAX);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if n == 0 {
+                    first = x;
+                }
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (n, first)
+}
+
+/// The pivot index of `contained_words`: each word (its distinct sorted trigrams are
+/// `grams[off[v]..off[v + 1]]`) under its rarest trigram, or under its two rarest when
+/// it has five or more and may miss one. Rarity is the number of words holding the
+/// trigram; ties go to the smaller trigram.
+fn pivot_trigrams(grams: &[u32], off: &[u32]) -> (FxHashMap<u64, (u32, u32)>, Vec<u32>) {
+    let mut words_with: FxHashMap<u32, u32> = FxHashMap::default();
+    for &g in grams {
+        *words_with.entry(g).or_default() += 1;
+    }
+    let mut pairs: Vec<(u64, u32)> = Vec::new();
+    for (v, w) in off.windows(2).enumerate() {
+        let [a, b] = w else { continue };
+        let own = grams.get(*a as usize..*b as usize).unwrap_or_default();
+        let pivots = match own.len() {
+            0 | 1 => 0,
+            2..=4 => 1,
+            _ => 2,
+        };
+        let mut by_rarity: Vec<(u32, u32)> = own
+            .iter()
+            .map(|&g| (words_with.get(&g).copied().unwrap_or(0), g))
+            .collect();
+        by_rarity.sort_unstable();
+        for &(_, g) in by_rarity.iter().take(pivots) {
+            pairs.push((u64::from(g), v as u32));
+        }
+    }
+    group_variants(pairs)
+}
+
 struct View<'a> {
     ids: &'a [u32],
     vocab: &'a [Tok],
@@ -343,8 +405,13 @@ struct Scratch {
     /// Per indexed name: whether and how this search met it.
     cands: Vec<Cand>,
     touched: Vec<u32>,
+    /// Per vocabulary word: the `contained_words` call that last checked it.
     vstamp: Vec<u32>,
-    vcount: Vec<u8>,
+    contain_epoch: u32,
+    /// A query word's distinct key trigrams, sorted.
+    grams: Vec<u32>,
+    /// Words a query word contains, with the first trigram they share with it.
+    contained: Vec<(u32, u32)>,
     /// Per vocabulary word, what this search found it similar to: one read per word
     /// in the bound.
     word_hits: Vec<WordHits>,
@@ -593,9 +660,12 @@ impl NameIndex {
             .map(|t| (letter_set(&t.text), letter_set(&t.key)))
             .collect();
         let mut dels: Vec<(u64, u32)> = Vec::new();
+        let mut grams: Vec<u32> = Vec::new();
+        inner.word_gram_off.push(0);
         for (id, t) in inner.vocab.iter().enumerate() {
             if t.class != TokenClass::Word {
-                inner.ntri.push(0);
+                inner.word_gram_off.push(inner.word_grams.len() as u32);
+                inner.word_gram_sig.push(0);
                 continue;
             }
             let id = id as u32;
@@ -616,18 +686,19 @@ impl NameIndex {
             if text != key {
                 for_each_deletion(text, budget(text.len()), |h| dels.push((h, id)));
             }
-            let mut nt = 0u8;
+            grams.clear();
             if key.len() >= 4 {
-                let mut grams: Vec<u32> = trigrams(key).collect();
+                grams.extend(trigrams(key));
                 grams.sort_unstable();
                 grams.dedup();
-                nt = grams.len().min(255) as u8;
-                for g in grams {
-                    inner.trigrams.entry(g).or_default().push(id);
-                }
+                inner.word_grams.extend_from_slice(&grams);
             }
-            inner.ntri.push(nt);
+            inner.word_gram_off.push(inner.word_grams.len() as u32);
+            inner
+                .word_gram_sig
+                .push(grams.iter().fold(0, |sig, &g| sig | gram_bit(g)));
         }
+        (inner.pivots, inner.pivot_ids) = pivot_trigrams(&inner.word_grams, &inner.word_gram_off);
         (inner.deletes, inner.del_ids) = group_variants(dels);
         inner.id = NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         NameIndex {
@@ -666,11 +737,9 @@ impl NameIndex {
         let deletes = i.deletes.capacity() * (8 + 8 + 1)
             + i.del_ids.capacity() * 4
             + i.run_variants.capacity() * 8;
-        let tri: usize = i
-            .trigrams
-            .values()
-            .map(|v| 4 + 24 + 1 + v.capacity() * 4)
-            .sum();
+        let tri = (i.word_grams.capacity() + i.word_gram_off.capacity() + i.pivot_ids.capacity())
+            * 4
+            + i.pivots.capacity() * (8 + 8 + 1);
         let posts = (i.post_off.capacity()
             + i.post_split.capacity()
             + i.postings.capacity()
@@ -682,7 +751,6 @@ impl NameIndex {
             * 4
             + i.name_runs.capacity() * std::mem::size_of::<RunShape>()
             + i.name_run_sums.capacity() * std::mem::size_of::<RunSummary>()
-            + i.ntri.capacity()
             + i.letters.capacity() * 8;
         let runs: usize = i
             .by_run
@@ -1237,54 +1305,68 @@ impl NameIndex {
 
     /// Listed words whose key trigrams nearly all occur in `key`: words that a query
     /// word contains when names run together. Each goes to `out` with `mask`, the
-    /// query token it came through.
+    /// query token it came through, in order of the first trigram it shares with
+    /// `key`, then by word.
+    ///
+    /// A word of fewer than five trigrams must have them all in `key`, one of five or
+    /// more all but one (a typo in it). So its rarest trigram, or one of its two rarest
+    /// when it may miss one, is in `key`: only the words pivoting on `key`'s trigrams
+    /// are checked (see [`pivot_trigrams`]), not every word sharing a trigram with it,
+    /// which for common trigrams (`ANG`, `ING`) are thousands.
     fn contained_words(&self, key: &str, mask: u64, sc: &mut Scratch, out: &mut Vec<(u32, u64)>) {
         let inner = &*self.inner;
         let nv = inner.vocab.len();
         if sc.vstamp.len() < nv {
             sc.vstamp = vec![0; nv];
-            sc.vcount = vec![0; nv];
         }
-        let epoch = sc.epoch.wrapping_add(0x8000_0000) | 1;
-        let mut grams: Vec<u32> = trigrams(key.as_bytes()).collect();
-        grams.sort_unstable();
-        grams.dedup();
-        let mut touched: Vec<u32> = Vec::new();
-        for g in grams {
-            let Some(ids) = inner.trigrams.get(&g) else {
+        sc.contain_epoch = sc.contain_epoch.wrapping_add(1);
+        if sc.contain_epoch == 0 {
+            sc.vstamp.iter_mut().for_each(|s| *s = 0);
+            sc.contain_epoch = 1;
+        }
+        let epoch = sc.contain_epoch;
+        sc.grams.clear();
+        sc.grams.extend(trigrams(key.as_bytes()));
+        sc.grams.sort_unstable();
+        sc.grams.dedup();
+        let sig = sc.grams.iter().fold(0, |sig, &g| sig | gram_bit(g));
+        sc.contained.clear();
+        for &g in &sc.grams {
+            let Some(&(start, len)) = inner.pivots.get(&u64::from(g)) else {
                 continue;
             };
-            for &v in ids {
-                let i = v as usize;
-                if sc.vstamp.get(i) != Some(&epoch) {
-                    if let Some(s) = sc.vstamp.get_mut(i) {
-                        *s = epoch;
-                    }
-                    if let Some(c) = sc.vcount.get_mut(i) {
-                        *c = 0;
-                    }
-                    touched.push(v);
+            let words = inner.pivot_ids.get(start as usize..(start + len) as usize);
+            for &v in words.unwrap_or_default() {
+                match sc.vstamp.get_mut(v as usize) {
+                    Some(s) if *s != epoch => *s = epoch,
+                    _ => continue,
                 }
-                if let Some(c) = sc.vcount.get_mut(i) {
-                    *c = c.saturating_add(1);
+                // Trigrams on different bits are different trigrams: two bits of the
+                // word not among the query's mean two trigrams missing, one too many.
+                let own_sig = inner.word_gram_sig.get(v as usize).copied().unwrap_or(0);
+                if (own_sig & !sig).count_ones() >= 2 {
+                    continue;
+                }
+                let a = inner.word_gram_off.get(v as usize).copied().unwrap_or(0) as usize;
+                let b = inner
+                    .word_gram_off
+                    .get(v as usize + 1)
+                    .copied()
+                    .unwrap_or(0) as usize;
+                let own = inner.word_grams.get(a..b).unwrap_or_default();
+                let (have, first) = shared_sorted(own, &sc.grams);
+                let need = if own.len() >= 5 {
+                    own.len() - 1
+                } else {
+                    own.len()
+                };
+                if need >= 2 && have >= need {
+                    sc.contained.push((first, v));
                 }
             }
         }
-        let touched_copy = touched.clone();
-        for v in touched {
-            let have = sc.vcount.get(v as usize).copied().unwrap_or(0);
-            let need = inner.ntri.get(v as usize).copied().unwrap_or(u8::MAX);
-            let need = if need >= 5 { need - 1 } else { need };
-            if need >= 2 && have >= need {
-                out.push((v, mask));
-            }
-        }
-        // A later call in the same search must not see these counts.
-        for v in touched_copy {
-            if let Some(s) = sc.vstamp.get_mut(v as usize) {
-                *s = 0;
-            }
-        }
+        sc.contained.sort_unstable();
+        out.extend(sc.contained.iter().map(|&(_, v)| (v, mask)));
     }
 
     /// Scores `query` against every indexed name, without the index: the baseline that
