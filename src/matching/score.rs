@@ -1014,17 +1014,16 @@ fn add_split_runs<C: CandToks + ?Sized>(
             if c_len != Some(q_len) {
                 continue;
             }
-            let Some(cs) = cr.range().map(|j| c.tok(j)).collect::<Option<Vec<&Tok>>>() else {
-                continue;
-            };
-            if !runnable(cs.iter().copied()) {
+            // Every token of the run is there (its length summed).
+            let cs = || cr.range().filter_map(|j| c.tok(j));
+            if !runnable(cs()) {
                 continue;
             }
             // The same words split the same way align one by one.
-            let same_split =
-                qs.len() == cs.len() && qs.iter().zip(&cs).all(|(a, b)| a.text == b.text);
+            let same_split = qs.len() == usize::from(cr.len)
+                && qs.iter().zip(cs()).all(|(a, b)| a.text == b.text);
             let q_bytes = qs.iter().flat_map(|t| t.text.bytes());
-            let c_bytes = cs.iter().flat_map(|t| t.text.bytes());
+            let c_bytes = cs().flat_map(|t| t.text.bytes());
             if !same_split && q_bytes.eq(c_bytes) {
                 cands.push(Pair {
                     q: qr,
