@@ -486,6 +486,10 @@ impl Scratch {
     }
 }
 
+/// Weight added to the bound's estimate of what a name's unread words may align, so
+/// that rounding in subtracting weights never lowers it below the true bound.
+const BOUND_SLACK: f32 = 1e-3;
+
 /// Words remembered per thread before the memo starts again.
 const SIMILAR_MEMO_MAX: usize = 50_000;
 
@@ -1212,7 +1216,11 @@ impl NameIndex {
             1.0
         } else {
             let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
+            // The weight of the words not yet read: at best they all align fully.
+            let mut rest = inner.name_wsum.get(i).map_or(f32::MAX, |w| w.abs());
+            let need = (2.0 * threshold - 1.0) as f32;
             for (j, &(v, w)) in ids.iter().enumerate() {
+                rest -= w.abs();
                 if w < 0.0 {
                     s_c -= w;
                     max_c = 1.0;
@@ -1228,6 +1236,14 @@ impl NameIndex {
                     s_c += w * best;
                 } else {
                     u_c += w;
+                    // Most names met share one word with the query and leave a heavier
+                    // one unaligned: stop at it when even the rest aligning fully could
+                    // not reach the threshold (with a margin for the rounding of
+                    // `rest`). The value returned is still an upper bound.
+                    let most = s_c + rest.max(0.0) + BOUND_SLACK;
+                    if most < need * (u_c + most) {
+                        return f64::from(0.5 * (1.0 + most / (u_c + most)));
+                    }
                 }
             }
             share(s_c, u_c, max_c)
