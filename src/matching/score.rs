@@ -930,9 +930,9 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
             if !fits {
                 continue;
             }
-            let toks: Option<Vec<&Tok>> = run.range().map(|j| c.tok(j)).collect();
-            let Some(toks) = toks else { continue };
-            if !runnable(toks.iter().copied()) {
+            // Every token of the run is there (its length summed).
+            let toks = || run.range().filter_map(|j| c.tok(j));
+            if !runnable(toks()) {
                 continue;
             }
             let open_words = q.toks.iter().enumerate().filter(|(i, qt)| {
@@ -943,7 +943,7 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
             let mut joined: Option<(String, String)> = None;
             for (i, qt) in open_words {
                 let (text, key) = joined.get_or_insert_with(|| {
-                    let text: String = toks.iter().map(|t| &*t.text).collect();
+                    let text: String = toks().map(|t| &*t.text).collect();
                     let key = phonetic_key(&text);
                     (text, key)
                 });
@@ -1001,6 +1001,18 @@ fn add_split_runs<C: CandToks + ?Sized>(
                 .filter(move |r| r.mask() & open != 0)
         })
     };
+    // The listed runs that may meet one, with their lengths: read once, not once per
+    // query run.
+    let c_runs: Vec<(Run, usize)> = runs(nc, open_c)
+        .filter_map(|cr| {
+            let len: Option<usize> = cr.range().map(|j| c.tok(j).map(|t| t.text.len())).sum();
+            let toks = || cr.range().filter_map(|j| c.tok(j));
+            len.filter(|_| runnable(toks())).map(|len| (cr, len))
+        })
+        .collect();
+    if c_runs.is_empty() {
+        return;
+    }
     for qr in runs(nq, open_q) {
         let Some(qs) = q.toks.get(qr.range()) else {
             continue;
@@ -1009,16 +1021,11 @@ fn add_split_runs<C: CandToks + ?Sized>(
             continue;
         }
         let q_len: usize = qs.iter().map(|t| t.text.len()).sum();
-        for cr in runs(nc, open_c) {
-            let c_len: Option<usize> = cr.range().map(|j| c.tok(j).map(|t| t.text.len())).sum();
-            if c_len != Some(q_len) {
+        for &(cr, c_len) in &c_runs {
+            if c_len != q_len {
                 continue;
             }
-            // Every token of the run is there (its length summed).
             let cs = || cr.range().filter_map(|j| c.tok(j));
-            if !runnable(cs()) {
-                continue;
-            }
             // The same words split the same way align one by one.
             let same_split = qs.len() == usize::from(cr.len)
                 && qs.iter().zip(cs()).all(|(a, b)| a.text == b.text);
