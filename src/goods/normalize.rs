@@ -63,10 +63,13 @@ pub(crate) struct Piece {
     /// or an expanded abbreviation).
     pub orig_start: u32,
     pub orig_end: u32,
-    /// Whether byte `k` of the piece was written for original character
-    /// `orig_start + k` (a run of ASCII letters or digits, unexpanded, at most shortened
-    /// by plural folding), so that the map inside it is arithmetic.
-    pub exact: bool,
+    /// When every character of the piece was written for one original character, in
+    /// order and with none skipped, and all take this many bytes: byte `k` of the
+    /// piece was written for original character `orig_start + k / width`, so that the
+    /// map inside it is arithmetic. A run of ASCII letters or digits (unexpanded, at
+    /// most shortened by plural folding) has width 1, a run of CJK ideographs or Hangul
+    /// syllables 3, of basic Cyrillic letters 2. Zero for any other piece.
+    pub width: u8,
     /// Where the piece's bytes start in the buffer the words were spelled into: the
     /// normalized text (then this is `start`), or the spelling of
     /// [`ascii_words_into`], which writes no normalized text.
@@ -96,7 +99,8 @@ impl Normalized {
 /// The original character range that produced the normalized bytes `start..end`,
 /// computed from the words' `pieces` without the offset map: what
 /// [`Normalized::original_span`] answers, or `None` when the pieces cannot tell (a
-/// span that starts or ends inside a word that is not [`Piece::exact`], or on a space),
+/// span that starts or ends inside a word whose map is not arithmetic (see
+/// [`Piece::width`]), or on a space),
 /// and then the map answers.
 pub(crate) fn piece_span(pieces: &[Piece], start: usize, end: usize) -> Option<(usize, usize)> {
     if start >= end {
@@ -106,20 +110,23 @@ pub(crate) fn piece_span(pieces: &[Piece], start: usize, end: usize) -> Option<(
     let first = piece_at(pieces, start)?;
     let s = if start == first.start {
         first.orig_start
-    } else if first.exact {
-        first.orig_start + (start - first.start)
     } else {
-        return None;
+        first.orig_start + chars_in(first, start - first.start)?
     };
     let final_piece = piece_at(pieces, last)?;
     let e = if last + 1 == final_piece.end {
         final_piece.orig_end
-    } else if final_piece.exact {
-        final_piece.orig_start + (last - final_piece.start) + 1
     } else {
-        return None;
+        final_piece.orig_start + chars_in(final_piece, last + 1 - final_piece.start)?
     };
     Some((s as usize, e as usize))
+}
+
+/// How many original characters wrote the first `bytes` bytes of `piece`, when its
+/// map is arithmetic and `bytes` falls between two characters (see [`Piece::width`]).
+fn chars_in(piece: &Piece, bytes: u32) -> Option<u32> {
+    let width = u32::from(piece.width);
+    (width > 0 && bytes % width == 0).then(|| bytes / width)
 }
 
 /// The piece that holds byte `at` of the normalized text.
@@ -244,7 +251,7 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
             }
             len = spelling.len() - from;
         }
-        let mut exact = !gap;
+        let mut width = u8::from(!gap);
         if class == LETTER {
             let word = spelling.get(from..from + len).unwrap_or_default();
             if let Some(exp) = abbreviation_of(word) {
@@ -255,7 +262,7 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
                         end: at + w.len() as u32,
                         orig_start: orig_start as u32,
                         orig_end: orig_end as u32,
-                        exact: false,
+                        width: 0,
                         spelled: spelling.len() as u32,
                     });
                     spelling.extend_from_slice(w);
@@ -277,7 +284,7 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
                     spelling.extend_from_within(keep);
                     spelling.extend_from_slice(with.as_bytes());
                     len = spelling.len() - from;
-                    exact = false;
+                    width = 0;
                 }
                 None => {}
             }
@@ -287,7 +294,7 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
             end: at + len as u32,
             orig_start: orig_start as u32,
             orig_end: orig_end as u32,
-            exact,
+            width,
             spelled: from as u32,
         });
         at += len as u32 + 1;
@@ -316,7 +323,7 @@ fn push_expansion(pieces: &mut Vec<Piece>, exp: &str, at: u32, orig_start: u32, 
             end,
             orig_start,
             orig_end,
-            exact: false,
+            width: 0,
             spelled: at,
         });
         at = end + 1;
@@ -396,9 +403,9 @@ struct Token {
     /// Whether it is made of ASCII letters only (the tokens that can be abbreviations
     /// or English plurals).
     ascii_letters: bool,
-    /// Whether it is one run of ASCII letters or digits without apostrophes (see
-    /// [`Piece::exact`]).
-    exact: bool,
+    /// Bytes per original character while its map is arithmetic, else 0 (see
+    /// [`Piece::width`]).
+    width: u8,
 }
 
 struct Writer<'a, const MAP: bool> {
@@ -449,14 +456,13 @@ impl<const MAP: bool> Writer<'_, MAP> {
         match &mut self.token {
             Some(t) => {
                 t.ascii_letters &= ascii_letter;
-                t.exact = false;
             }
             None => {
                 self.token = Some(Token {
                     at: self.out.text.len(),
                     orig_start: start,
                     ascii_letters: ascii_letter,
-                    exact: false,
+                    width: 0,
                 });
             }
         }
@@ -504,7 +510,9 @@ impl<const MAP: bool> Writer<'_, MAP> {
             }
         }
         if let Some(t) = &mut self.token {
-            t.exact = fresh && !gap;
+            // A run appended to an open token is not worth following: width 0 only
+            // sends its spans to the map.
+            t.width = u8::from(fresh && !gap);
         }
         self.last_end = start + (end - from) as u32;
         end
@@ -577,6 +585,14 @@ impl<const MAP: bool> Writer<'_, MAP> {
         self.enter(class, ascii_letter, start);
         self.out.has_cjk |= class == Class::Cjk;
         let before = self.out.text.len();
+        if let Some(t) = &mut self.token {
+            // One character for one original character, right after the previous one
+            // and as wide: the map stays arithmetic.
+            let width = c.len_utf8() as u8;
+            let one_for_one = end == start + 1;
+            let follows = t.at == before || (t.width == width && start == self.last_end);
+            t.width = if one_for_one && follows { width } else { 0 };
+        }
         self.out.text.push(c);
         if MAP {
             let n = self.out.text.len() - before;
@@ -597,7 +613,7 @@ impl<const MAP: bool> Writer<'_, MAP> {
             return;
         };
         let orig_end = self.last_end.max(tok.orig_start);
-        let mut exact = tok.exact;
+        let mut width = tok.width;
         if tok.ascii_letters {
             let word = self.out.text.as_bytes().get(tok.at..).unwrap_or_default();
             if let Some(exp) = abbreviation_of(word) {
@@ -618,7 +634,7 @@ impl<const MAP: bool> Writer<'_, MAP> {
                 match fold {
                     Fold::Drop(n) => self.truncate(self.out.text.len() - n),
                     Fold::Replace(n, with) => {
-                        exact = false;
+                        width = 0;
                         let keep = self.out.text.len() - n;
                         let s = if MAP {
                             self.out.map.get(keep).map_or(tok.orig_start, |m| m.0)
@@ -641,7 +657,7 @@ impl<const MAP: bool> Writer<'_, MAP> {
             end: self.out.text.len() as u32,
             orig_start: tok.orig_start,
             orig_end,
-            exact,
+            width,
             spelled: tok.at as u32,
         });
         self.push_byte(b' ', at, at);
@@ -1146,7 +1162,7 @@ mod tests {
             // The words of the ASCII path: the same pieces, each spelled as in the text.
             let (mut pieces, mut spelling) = (Vec::new(), Vec::new());
             ascii_words_into(s.as_bytes(), &mut pieces, &mut spelling);
-            let place = |p: &Piece| (p.start, p.end, p.orig_start, p.orig_end, p.exact);
+            let place = |p: &Piece| (p.start, p.end, p.orig_start, p.orig_end, p.width);
             let want: Vec<_> = got.pieces.iter().map(place).collect();
             let have: Vec<_> = pieces.iter().map(place).collect();
             prop_assert_eq!(have, want, "ASCII pieces of {:?}", s);
