@@ -99,21 +99,28 @@ impl Normalized {
 /// The original character range that produced the normalized bytes `start..end`,
 /// computed from the words' `pieces` without the offset map: what
 /// [`Normalized::original_span`] answers, or `None` when the pieces cannot tell (a
-/// span that starts or ends inside a word whose map is not arithmetic (see
-/// [`Piece::width`]), or on a space),
-/// and then the map answers.
+/// span that starts or ends inside a word whose map is not arithmetic, see
+/// [`Piece::width`], or on a space), and then the map answers.
 pub(crate) fn piece_span(pieces: &[Piece], start: usize, end: usize) -> Option<(usize, usize)> {
     if start >= end {
         return None;
     }
     let (start, last) = (u32::try_from(start).ok()?, u32::try_from(end - 1).ok()?);
-    let first = piece_at(pieces, start)?;
+    let at = pieces.partition_point(|p| p.end <= start);
+    let first = pieces.get(at).filter(|p| p.start <= start)?;
     let s = if start == first.start {
         first.orig_start
     } else {
         first.orig_start + chars_in(first, start - first.start)?
     };
-    let final_piece = piece_at(pieces, last)?;
+    // A span covers a few words at most: the last one is found by walking on from
+    // the first rather than by a second search.
+    let final_piece = pieces
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .find(|p| last < p.end)
+        .filter(|p| p.start <= last)?;
     let e = if last + 1 == final_piece.end {
         final_piece.orig_end
     } else {
@@ -127,12 +134,6 @@ pub(crate) fn piece_span(pieces: &[Piece], start: usize, end: usize) -> Option<(
 fn chars_in(piece: &Piece, bytes: u32) -> Option<u32> {
     let width = u32::from(piece.width);
     (width > 0 && bytes % width == 0).then(|| bytes / width)
-}
-
-/// The piece that holds byte `at` of the normalized text.
-fn piece_at(pieces: &[Piece], at: u32) -> Option<&Piece> {
-    let i = pieces.partition_point(|p| p.end <= at);
-    pieces.get(i).filter(|p| p.start <= at)
 }
 
 /// Normalizes `input` (see the module documentation).
