@@ -69,15 +69,23 @@ impl CodeDigits {
             digits: [0; MAX_DIGITS],
         };
         let mut label = true;
-        for ch in code.chars() {
-            if ch.is_ascii_digit() {
+        // Read as bytes, without decoding: every character a code may hold is ASCII
+        // but the no-break space, and any other non-ASCII character rejects it.
+        let bytes = code.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            i += 1;
+            if b.is_ascii_digit() {
                 label = false;
                 // An eleventh digit makes the code unusable whatever follows.
-                *c.digits.get_mut(c.len)? = ch as u8;
+                *c.digits.get_mut(c.len)? = b;
                 c.len += 1;
-            } else if matches!(ch, '.' | ' ' | '-' | '\u{a0}' | '\t') {
+            } else if matches!(b, b'.' | b' ' | b'-' | b'\t') {
                 continue;
-            } else if label && (ch.is_ascii_alphabetic() || ch == ':' || ch == '#') {
+            } else if b == 0xC2 && bytes.get(i) == Some(&0xA0) {
+                // U+00A0, the no-break space, in UTF-8.
+                i += 1;
+            } else if label && (b.is_ascii_alphabetic() || b == b':' || b == b'#') {
                 // A leading label such as `HS code:`; letters after the first digit are
                 // not a code.
                 continue;
@@ -260,7 +268,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(2048))]
 
         #[test]
-        fn same_as_reference(s in "[0-9 .\\-:#hHsScCx\u{a0}\t７é]{0,16}") {
+        fn same_as_reference(s in "[0-9 .\\-:#hHsScCx\u{a0}\u{85}\u{c2}\t７é]{0,16}") {
             assert_same_as_reference(&s)?;
         }
 

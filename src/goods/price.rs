@@ -166,10 +166,29 @@ fn word_token(text: &str, from: usize) -> (Tok, usize) {
     let mut buf = [0u8; LONGEST_WORD];
     let mut len = 0;
     let mut fits = true;
+    // The ASCII letters it starts with (all of it, in most invoices) are lowercased a
+    // byte at a time, without decoding characters.
+    let bytes = rest.as_bytes();
+    let ascii = bytes
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(bytes.len());
+    for &b in bytes.get(..ascii).unwrap_or_default() {
+        match buf.get_mut(len) {
+            Some(slot) => {
+                *slot = b.to_ascii_lowercase();
+                len += 1;
+            }
+            None => {
+                fits = false;
+                break;
+            }
+        }
+    }
     let mut end = rest.len();
-    for (k, c) in rest.char_indices() {
+    for (k, c) in rest.get(ascii..).unwrap_or_default().char_indices() {
         if !c.is_alphabetic() {
-            end = k;
+            end = ascii + k;
             break;
         }
         if !fits {

@@ -18,7 +18,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::normalize::{is_cjk, Normalized, Piece};
+use super::normalize::{is_cjk, Piece};
 use super::table::U64Table;
 
 /// A term as the matcher needs it: its normalized text and how it may match.
@@ -65,6 +65,13 @@ impl Default for Word {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// Reusable buffers of [`TermMatcher::find`].
+#[derive(Debug, Default)]
+pub(crate) struct FindScratch {
+    /// What the vocabulary says of each word of the description.
+    words: Vec<Word>,
+}
 
 const UNKNOWN: Word = Word {
     id: NONE,
@@ -311,25 +318,35 @@ impl TermMatcher {
         m
     }
 
-    /// Every match of a term in the normalized `text`, into `found`, ordered by end,
-    /// then start, then term id. `words` is scratch space (what the matcher knows of
-    /// each word of the text).
-    pub fn find(&self, text: &Normalized, words: &mut Vec<Word>, found: &mut Vec<Found>) {
+    /// Every match of a term in a description cut into `pieces` (its words, see
+    /// [`Piece`]), into `found`, ordered by end, then start, then term id; positions
+    /// are byte offsets in the normalized text. `spelling` holds the words' bytes
+    /// ([`Piece::spelled`]); `cjk_text` is the normalized text when it holds a CJK
+    /// character (terms with a CJK edge are searched in it), else `None`. `scratch` is
+    /// what the matcher learns of the words on the way.
+    pub fn find(
+        &self,
+        pieces: &[Piece],
+        spelling: &[u8],
+        cjk_text: Option<&str>,
+        scratch: &mut FindScratch,
+        found: &mut Vec<Found>,
+    ) {
         found.clear();
+        let FindScratch { words } = scratch;
         words.clear();
-        let bytes = text.text.as_bytes();
-        let pieces = &text.pieces;
         let word_of = |p: &Piece| {
-            bytes
-                .get(p.start as usize..p.end as usize)
+            let start = p.spelled as usize;
+            spelling
+                .get(start..start + (p.end - p.start) as usize)
                 .unwrap_or_default()
         };
 
         // Each word: what the vocabulary says of it, and the prefix terms it starts
         // with.
         for p in pieces {
-            let (start, len) = (p.start as usize, (p.end - p.start) as usize);
-            let (word, h) = match pack_at(bytes, start, len) {
+            let (start, len) = (p.spelled as usize, (p.end - p.start) as usize);
+            let (word, h) = match pack_at(spelling, start, len) {
                 Some(key) => (self.short_words.get(key), key as u16),
                 None => {
                     let w = word_of(p);
@@ -418,8 +435,9 @@ impl TermMatcher {
             }
         }
 
-        if let (Some(open), true) = (&self.open, text.has_cjk) {
-            for m in open.automaton.find_overlapping_iter(text.text.as_str()) {
+        if let (Some(open), Some(text)) = (&self.open, cjk_text) {
+            let bytes = text.as_bytes();
+            for m in open.automaton.find_overlapping_iter(text) {
                 let Some(&(term, prefix, open_start, open_end)) =
                     open.terms.get(m.pattern().as_usize())
                 else {
