@@ -1109,7 +1109,12 @@ impl NameIndex {
             let i = name as usize;
             let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
             let bound = if threshold > 0.0 {
-                let runs = self.run_aligned(i, &run_words, &run_summary);
+                // Most queries have no word long enough to align with a run.
+                let runs = if run_words.is_empty() {
+                    (0, 0)
+                } else {
+                    self.run_aligned(i, &run_words, &run_summary)
+                };
                 let bound = self.bound(
                     &q,
                     i,
