@@ -448,10 +448,8 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         let s = PHONETIC_SIM * (0.5 * (1.0 - edits / longest.max(1) as f32) + 0.5 * jw) - short;
         return (s.max(0.05), Basis::Typo { edits: d as u8 });
     }
-    if at.len() <= SKELETON_MAX_LEN && bt.len() <= SKELETON_MAX_LEN {
-        if same_skeleton(ak, bk) {
-            return (SKELETON_SIM, Basis::Consonants);
-        }
+    if at.len() <= SKELETON_MAX_LEN && bt.len() <= SKELETON_MAX_LEN && same_skeleton(ak, bk) {
+        return (SKELETON_SIM, Basis::Consonants);
     }
     (0.0, Basis::Exact)
 }
