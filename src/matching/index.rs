@@ -104,8 +104,12 @@ struct Inner {
     /// Every name's word ids, back to back (`name_tok_off` has one more entry than
     /// names): the bound check reads them without touching the name records.
     name_tok_off: Vec<u32>,
-    /// (word id, weight): the weight read with the id, not looked up apart.
+    /// (word id, weight): the weight read with the id, not looked up apart. Each
+    /// name's heaviest words first, so that the bound meets an unaligned heavy word,
+    /// where it can stop, early.
     name_tok_ids: Vec<(u32, f32)>,
+    /// The position in its name of each word of `name_tok_ids`.
+    name_tok_pos: Vec<u8>,
     /// Weight of each vocabulary word, negated for initials.
     vweight: Vec<f32>,
     /// The shapes of every name's runs of 2 or 3 adjacent words, back to back
@@ -633,12 +637,18 @@ impl NameIndex {
             })
             .collect();
         inner.name_tok_off.push(0);
+        let mut words: Vec<(u32, f32, u8)> = Vec::new();
         for rec in &inner.names {
-            inner.name_tok_ids.extend(
-                rec.toks
-                    .iter()
-                    .map(|&v| (v, inner.vweight.get(v as usize).copied().unwrap_or(0.0))),
-            );
+            words.clear();
+            words.extend(rec.toks.iter().enumerate().map(|(j, &v)| {
+                let w = inner.vweight.get(v as usize).copied().unwrap_or(0.0);
+                (v, w, j.min(63) as u8)
+            }));
+            words.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            inner
+                .name_tok_ids
+                .extend(words.iter().map(|&(v, w, _)| (v, w)));
+            inner.name_tok_pos.extend(words.iter().map(|w| w.2));
             inner.name_tok_off.push(inner.name_tok_ids.len() as u32);
         }
         let mut off = 0u32;
@@ -750,6 +760,7 @@ impl NameIndex {
             + i.name_wsum.capacity()
             + i.name_tok_off.capacity()
             + i.name_tok_ids.capacity() * 2
+            + i.name_tok_pos.capacity().div_ceil(4)
             + i.vweight.capacity()
             + i.name_run_off.capacity())
             * 4
@@ -1224,14 +1235,15 @@ impl NameIndex {
             // The weight of the words not yet read: at best they all align fully.
             let mut rest = inner.name_wsum.get(i).map_or(f32::MAX, |w| w.abs());
             let need = (2.0 * threshold - 1.0) as f32;
-            for (j, &(v, w)) in ids.iter().enumerate() {
+            let positions = inner.name_tok_pos.get(a..b).unwrap_or(&[]);
+            for (&(v, w), &j) in ids.iter().zip(positions) {
                 rest -= w.abs();
                 if w < 0.0 {
                     s_c -= w;
                     max_c = 1.0;
                     continue;
                 }
-                let best = if runs.1 & (1u64 << j.min(63)) != 0 {
+                let best = if runs.1 & (1u64 << j) != 0 {
                     1.0
                 } else {
                     hits_of(v).map_or(0.0, |h| h.best)
