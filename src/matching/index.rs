@@ -118,6 +118,12 @@ struct Inner {
     /// tell.
     name_run_off: Vec<u32>,
     name_runs: Vec<RunShape>,
+    /// The joined text and key of each run of `name_runs`, as (start in
+    /// `run_spellings`, text length, key length): scoring compares a query word with
+    /// the runs of every candidate it scores, and would otherwise join and key them
+    /// each time.
+    name_run_spelled: Vec<(u32, u16, u16)>,
+    run_spellings: String,
     /// A summary of each name's run shapes, read before them.
     name_run_sums: Vec<RunSummary>,
 }
@@ -333,6 +339,25 @@ fn pivot_trigrams(grams: &[u32], off: &[u32]) -> (FxHashMap<u64, (u32, u32)>, Ve
 struct View<'a> {
     ids: &'a [u32],
     vocab: &'a [Tok],
+    /// The name's runs of adjacent words and where their spellings are.
+    runs: &'a [RunShape],
+    spelled: &'a [(u32, u16, u16)],
+    spellings: &'a str,
+}
+
+impl<'a> View<'a> {
+    /// Name `i` of `inner` as scoring reads it.
+    fn of(inner: &'a Inner, i: usize, rec: &'a NameRec) -> View<'a> {
+        let a = inner.name_run_off.get(i).copied().unwrap_or(0) as usize;
+        let b = inner.name_run_off.get(i + 1).copied().unwrap_or(0) as usize;
+        View {
+            ids: &rec.toks,
+            vocab: &inner.vocab,
+            runs: inner.name_runs.get(a..b).unwrap_or(&[]),
+            spelled: inner.name_run_spelled.get(a..b).unwrap_or(&[]),
+            spellings: &inner.run_spellings,
+        }
+    }
 }
 
 impl CandToks for View<'_> {
@@ -341,6 +366,22 @@ impl CandToks for View<'_> {
     }
     fn tok(&self, j: usize) -> Option<&Tok> {
         self.ids.get(j).and_then(|&v| self.vocab.get(v as usize))
+    }
+    fn run_spelling(&self, run: Run) -> Option<(&str, &str)> {
+        // Run starts are stored up to 63: later ones are spelled on the spot.
+        if run.start >= 63 {
+            return None;
+        }
+        let k = self
+            .runs
+            .iter()
+            .position(|r| r.start == run.start && r.len == run.len)?;
+        let &(at, text, key) = self.spelled.get(k)?;
+        let (at, text, key) = (at as usize, usize::from(text), usize::from(key));
+        Some((
+            self.spellings.get(at..at + text)?,
+            self.spellings.get(at + text..at + text + key)?,
+        ))
     }
 }
 
@@ -581,6 +622,13 @@ impl NameIndex {
                         len: len as u8,
                         ..RunShape::new(&text, &key)
                     });
+                    inner.name_run_spelled.push((
+                        inner.run_spellings.len() as u32,
+                        text.len().min(usize::from(u16::MAX)) as u16,
+                        key.len().min(usize::from(u16::MAX)) as u16,
+                    ));
+                    inner.run_spellings.push_str(&text);
+                    inner.run_spellings.push_str(&key);
                     let list = inner.by_run.entry(key.into_boxed_str()).or_default();
                     if list.last() != Some(&name_id) {
                         list.push(name_id);
@@ -765,6 +813,8 @@ impl NameIndex {
             + i.name_run_off.capacity())
             * 4
             + i.name_runs.capacity() * std::mem::size_of::<RunShape>()
+            + i.name_run_spelled.capacity() * 8
+            + i.run_spellings.capacity()
             + i.name_run_sums.capacity() * std::mem::size_of::<RunSummary>()
             + i.letters.capacity() * 8;
         let runs: usize = i
@@ -1155,10 +1205,7 @@ impl NameIndex {
             if bound * f64::from(fixed) * query_factor(query, rec) + 1e-6 < threshold {
                 continue;
             }
-            let view = View {
-                ids: &rec.toks,
-                vocab: &inner.vocab,
-            };
+            let view = View::of(inner, i, rec);
             let sims = Cached {
                 q: &q,
                 view: &view,
@@ -1412,10 +1459,7 @@ impl NameIndex {
         let q = Prepared::new(&query.name, kind);
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for (name, rec) in inner.names.iter().enumerate() {
-            let view = View {
-                ids: &rec.toks,
-                vocab: &inner.vocab,
-            };
+            let view = View::of(inner, name, rec);
             let sims = score::Direct { q: &q, c: &view };
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
@@ -1613,10 +1657,7 @@ impl NameIndex {
         hits.into_iter()
             .filter_map(|(s, entity, name, o)| {
                 let rec = inner.names.get(name as usize)?;
-                let view = View {
-                    ids: &rec.toks,
-                    vocab: &inner.vocab,
-                };
+                let view = View::of(inner, name as usize, rec);
                 Some(NameHit {
                     entity,
                     name_index: name,
@@ -1718,6 +1759,47 @@ fn query_names_own_country(query: &NameQuery) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_run_spellings_are_the_joined_words() {
+        let names = [
+            "KIM Jong Un",
+            "Korea Kwangson Banking Corp",
+            "O'Brien-Smith, Mary J.",
+            "Shanghai Hua Xin Trading Co., Ltd.",
+        ];
+        let index = NameIndex::build(
+            names
+                .iter()
+                .enumerate()
+                .map(|(e, &n)| IndexedName::new(e as u32, n, EntityKind::Unknown)),
+        );
+        let inner = &*index.inner;
+        let mut checked = 0;
+        for (i, rec) in inner.names.iter().enumerate() {
+            let view = View::of(inner, i, rec);
+            for len in 2..=3u8 {
+                for start in 0..rec.toks.len().saturating_sub(usize::from(len) - 1) {
+                    let run = Run {
+                        start: start as u8,
+                        len,
+                    };
+                    let toks: Vec<&Tok> = (start..start + usize::from(len))
+                        .filter_map(|j| view.tok(j))
+                        .collect();
+                    if !runnable(toks.iter().copied()) {
+                        assert_eq!(view.run_spelling(run), None);
+                        continue;
+                    }
+                    let text: String = toks.iter().map(|t| &*t.text).collect();
+                    let key = phonetic_key(&text);
+                    assert_eq!(view.run_spelling(run), Some((&*text, &*key)));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 8, "{checked} runs checked");
+    }
 
     #[test]
     fn a_name_naming_its_own_country_weighs_against_a_listed_entity_elsewhere() {

@@ -16,6 +16,7 @@
 //! Only a pair whose normalized forms are identical scores 1.0; any other is capped at
 //! 0.99. A name that is nothing but a legal form has no identity tokens and scores 0.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -610,6 +611,11 @@ pub(crate) struct Outcome {
 pub(crate) trait CandToks {
     fn len(&self) -> usize;
     fn tok(&self, j: usize) -> Option<&Tok>;
+    /// The joined text and phonetic key of the run of tokens `run`, when known
+    /// beforehand (the index keeps them); `None` has scoring join them.
+    fn run_spelling(&self, _run: Run) -> Option<(&str, &str)> {
+        None
+    }
 }
 
 impl CandToks for [Tok] {
@@ -938,14 +944,17 @@ fn add_runs<C: CandToks + ?Sized, S: Sims>(
                     && qt.class == TokenClass::Word
                     && qt.text.len().abs_diff(run_len) <= RUN_LEN_SLACK
             });
-            let mut joined: Option<(String, String)> = None;
+            let mut joined: Option<(Cow<str>, Cow<str>)> = None;
             for (i, qt) in open_words {
-                let (text, key) = joined.get_or_insert_with(|| {
-                    let text: String = toks().map(|t| &*t.text).collect();
-                    let key = phonetic_key(&text);
-                    (text, key)
+                let (text, key) = joined.get_or_insert_with(|| match c.run_spelling(run) {
+                    Some((text, key)) => (Cow::Borrowed(text), Cow::Borrowed(key)),
+                    None => {
+                        let text: String = toks().map(|t| &*t.text).collect();
+                        let key = phonetic_key(&text);
+                        (Cow::Owned(text), Cow::Owned(key))
+                    }
                 });
-                let (text, key) = (&*text, &*key);
+                let (text, key) = (&**text, &**key);
                 // A typo against a run of listed words only for long screened words,
                 // which retrieval finds by the deletion variants of listed runs.
                 let k = if qt.text.len() >= RUN_TYPO_MIN_LEN {
