@@ -2,7 +2,8 @@
 //! for every word and number. Kept only for tests, which assert that the production
 //! lexer finds the same prices and counts.
 
-use super::UnitPrice;
+// The currency words are data, not the lexing under test: the table is shared.
+use super::{currency_word, UnitPrice};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -81,25 +82,6 @@ fn thousands_group(chars: &[char], from: usize) -> bool {
     group.len() >= 3
         && group.iter().take(3).all(|c| c.is_ascii_digit())
         && group.get(3).is_none_or(|c| !c.is_ascii_digit())
-}
-
-fn currency_word(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "usd" => "USD",
-        "eur" | "euro" | "euros" => "EUR",
-        "gbp" => "GBP",
-        "cny" | "rmb" | "yuan" | "元" => "CNY",
-        "jpy" | "yen" => "JPY",
-        "krw" | "won" | "원" => "KRW",
-        "rub" | "руб" | "рубль" | "рублей" => "RUB",
-        "chf" => "CHF",
-        "hkd" => "HKD",
-        "sgd" => "SGD",
-        "aed" => "AED",
-        "cad" => "CAD",
-        "aud" => "AUD",
-        _ => return None,
-    })
 }
 
 /// Words for one countable item, as they follow a count or a `/` in a price.
