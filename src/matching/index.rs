@@ -281,6 +281,13 @@ fn trigrams(key: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
+/// The range of entry `i` in a table laid out back to back, whose offsets `off` have
+/// one more entry than it has entries; out of range, it selects nothing.
+fn span(off: &[u32], i: usize) -> std::ops::Range<usize> {
+    let at = |k: usize| off.get(k).copied().unwrap_or(0) as usize;
+    at(i)..at(i + 1)
+}
+
 /// The bit of trigram `g` in a word's trigram signature.
 fn gram_bit(g: u32) -> u64 {
     1 << (g.wrapping_mul(0x9E37_79B9) >> 26)
@@ -348,13 +355,12 @@ struct View<'a> {
 impl<'a> View<'a> {
     /// Name `i` of `inner` as scoring reads it.
     fn of(inner: &'a Inner, i: usize, rec: &'a NameRec) -> View<'a> {
-        let a = inner.name_run_off.get(i).copied().unwrap_or(0) as usize;
-        let b = inner.name_run_off.get(i + 1).copied().unwrap_or(0) as usize;
+        let runs = span(&inner.name_run_off, i);
         View {
             ids: &rec.toks,
             vocab: &inner.vocab,
-            runs: inner.name_runs.get(a..b).unwrap_or(&[]),
-            spelled: inner.name_run_spelled.get(a..b).unwrap_or(&[]),
+            runs: inner.name_runs.get(runs.clone()).unwrap_or(&[]),
+            spelled: inner.name_run_spelled.get(runs).unwrap_or(&[]),
             spellings: &inner.run_spellings,
         }
     }
@@ -839,9 +845,7 @@ impl NameIndex {
 
     fn postings(&self, v: u32) -> &[u32] {
         let i = &self.inner;
-        let a = i.post_off.get(v as usize).copied().unwrap_or(0) as usize;
-        let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
-        i.postings.get(a..b).unwrap_or(&[])
+        i.postings.get(span(&i.post_off, v as usize)).unwrap_or(&[])
     }
 
     /// The postings of word `v` that are names with initials.
@@ -1257,9 +1261,8 @@ impl NameIndex {
         threshold: f64,
     ) -> f64 {
         let inner = &*self.inner;
-        let a = inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
-        let b = inner.name_tok_off.get(i + 1).copied().unwrap_or(0) as usize;
-        let ids = inner.name_tok_ids.get(a..b).unwrap_or(&[]);
+        let words = span(&inner.name_tok_off, i);
+        let ids = inner.name_tok_ids.get(words.clone()).unwrap_or(&[]);
         let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
         let hits_of = |v: u32| match sc.word_hits.get(v as usize) {
             Some(h) if h.epoch == sc.epoch => Some(h),
@@ -1282,7 +1285,7 @@ impl NameIndex {
             // The weight of the words not yet read: at best they all align fully.
             let mut rest = inner.name_wsum.get(i).map_or(f32::MAX, |w| w.abs());
             let need = (2.0 * threshold - 1.0) as f32;
-            let positions = inner.name_tok_pos.get(a..b).unwrap_or(&[]);
+            let positions = inner.name_tok_pos.get(words.clone()).unwrap_or(&[]);
             for (&(v, w), &j) in ids.iter().zip(positions) {
                 rest -= w.abs();
                 if w < 0.0 {
@@ -1366,10 +1369,12 @@ impl NameIndex {
         if !inner.name_run_sums.get(i).is_some_and(|s| s.meets(summary)) {
             return (0, 0);
         }
-        let a = inner.name_run_off.get(i).copied().unwrap_or(0) as usize;
-        let b = inner.name_run_off.get(i + 1).copied().unwrap_or(0) as usize;
         let (mut in_query, mut in_name) = (0u64, 0u64);
-        for r in inner.name_runs.get(a..b).unwrap_or(&[]) {
+        for r in inner
+            .name_runs
+            .get(span(&inner.name_run_off, i))
+            .unwrap_or(&[])
+        {
             for (bit, q) in run_words {
                 if r.may_align_unseen(*q) {
                     in_query |= bit;
@@ -1427,13 +1432,10 @@ impl NameIndex {
                 if (own_sig & !sig).count_ones() >= 2 {
                     continue;
                 }
-                let a = inner.word_gram_off.get(v as usize).copied().unwrap_or(0) as usize;
-                let b = inner
-                    .word_gram_off
-                    .get(v as usize + 1)
-                    .copied()
-                    .unwrap_or(0) as usize;
-                let own = inner.word_grams.get(a..b).unwrap_or_default();
+                let own = inner
+                    .word_grams
+                    .get(span(&inner.word_gram_off, v as usize))
+                    .unwrap_or_default();
                 let (have, first) = shared_sorted(own, &sc.grams);
                 let need = if own.len() >= 5 {
                     own.len() - 1
