@@ -388,17 +388,26 @@ impl Classifier {
         }
 
         let description_ascii = line.description.is_ascii();
-        let pieces: &[Piece] = if description_ascii {
+        // The words the matches were found in, to map them back to the description;
+        // `None` when they were found in the description as written and their
+        // positions are already its character offsets.
+        let pieces: Option<&[Piece]> = if description_ascii
+            && inner
+                .terms
+                .find_ascii(line.description.as_bytes(), words, found)
+        {
+            None
+        } else if description_ascii {
             ascii_words_into(line.description.as_bytes(), ascii_pieces, spelling);
             inner.terms.find(ascii_pieces, spelling, None, words, found);
-            ascii_pieces
+            Some(ascii_pieces)
         } else {
             normalize_text_into(&line.description, norm);
             let cjk_text = norm.has_cjk.then_some(norm.text.as_str());
             inner
                 .terms
                 .find(&norm.pieces, norm.text.as_bytes(), cjk_text, words, found);
-            &norm.pieces
+            Some(&norm.pieces)
         };
         for f in found.iter() {
             let Some(p) = inner.patterns.get(f.term as usize) else {
@@ -464,15 +473,18 @@ impl Classifier {
             found_ev.clear();
             for h in hits.iter().filter(|h| h.category == ci) {
                 let span = match h.kind {
-                    EvidenceKind::Term => piece_span(pieces, h.start, h.end).or_else(|| {
-                        if !mapped_ready {
-                            // The same text, now with its map, for a span the words
-                            // cannot place (inside a CJK run, say).
-                            normalize_into(&line.description, mapped);
-                            mapped_ready = true;
-                        }
-                        mapped.original_span(h.start, h.end)
-                    }),
+                    EvidenceKind::Term => match pieces {
+                        None => Some((h.start, h.end)),
+                        Some(pieces) => piece_span(pieces, h.start, h.end).or_else(|| {
+                            if !mapped_ready {
+                                // The same text, now with its map, for a span the
+                                // words cannot place (inside a CJK run, say).
+                                normalize_into(&line.description, mapped);
+                                mapped_ready = true;
+                            }
+                            mapped.original_span(h.start, h.end)
+                        }),
+                    },
                     EvidenceKind::Hs => code
                         .as_ref()
                         .and_then(|c| c.span_of_prefix(line.hs.as_deref().unwrap_or(""), h.end)),

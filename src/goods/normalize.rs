@@ -162,11 +162,15 @@ pub(crate) fn normalize_text_into(input: &str, out: &mut Normalized) {
     write::<false>(input, out);
 }
 
-/// ASCII byte classes: what the fast path needs to know about a byte without decoding.
-const SEP: u8 = 0;
-const LETTER: u8 = 1;
-const DIGIT: u8 = 2;
-const APOSTROPHE: u8 = 3;
+/// ASCII byte classes: what the fast paths need to know about a byte without decoding.
+/// A separator: breaks words, and is not part of any.
+pub(crate) const SEP: u8 = 0;
+/// An ASCII letter: words are runs of letters or runs of digits.
+pub(crate) const LETTER: u8 = 1;
+/// An ASCII digit.
+pub(crate) const DIGIT: u8 = 2;
+/// An apostrophe, which joins the letters around it (`men's` → `mens`).
+pub(crate) const APOSTROPHE: u8 = 3;
 
 /// The class of every byte value, so that a class is one load with no bounds check.
 /// Bytes above ASCII are `SEP` here; the general normalizer decodes them first.
@@ -186,8 +190,9 @@ static ASCII_CLASS: [u8; 256] = {
     t
 };
 
+/// The class of byte `b` (`SEP` for any byte above ASCII).
 #[inline(always)]
-fn ascii_class(b: u8) -> u8 {
+pub(crate) fn ascii_class(b: u8) -> u8 {
     ASCII_CLASS[usize::from(b)]
 }
 
@@ -300,6 +305,141 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
         });
         at += len as u32 + 1;
     }
+}
+
+/// The runs of letters and of digits of a lowercased ASCII text, found 8 bytes at a
+/// time: the words of [`ascii_words_into`] when no apostrophe is next to them. Bit
+/// `i % 64` of block `i / 64` of `letters` (`digits`) is set when byte `i` is a letter
+/// (a digit).
+#[derive(Debug, Default)]
+pub(crate) struct AsciiRuns {
+    letters: Vec<u64>,
+    digits: Vec<u64>,
+}
+
+/// One bit per byte of a word: the high bit.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// One in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `x` (all ASCII) that is at least `lo`: the byte with
+/// its high bit set, minus `lo`, keeps it exactly then, and never borrows from the
+/// next byte.
+#[inline(always)]
+fn at_least(x: u64, lo: u8) -> u64 {
+    ((x | HIGH) - ONES * u64::from(lo)) & HIGH
+}
+
+/// The high bit of each byte of `x` (all ASCII) that is `b`, or may be: exact when no
+/// byte is `b`, which is what it is asked.
+#[inline(always)]
+fn may_hold(x: u64, b: u8) -> u64 {
+    let v = x ^ (ONES * u64::from(b));
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
+/// The high bits of the 8 bytes of `m` as the low 8 bits of the result, byte `i` to
+/// bit `i`: the multiplication moves each to its place with no two colliding.
+#[inline(always)]
+fn gather(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+impl AsciiRuns {
+    /// Reads `lower`, lowercased ASCII text padded with zero bytes to a multiple of 8.
+    /// Returns `false`, for [`ascii_words_into`] to cut the text, when it holds an
+    /// apostrophe (`men's`), which the normalizer joins to the words around it.
+    pub(crate) fn read(&mut self, lower: &[u8]) -> bool {
+        self.letters.clear();
+        self.digits.clear();
+        let mut apostrophes = 0u64;
+        for block in lower.chunks(64) {
+            let (mut letters, mut digits) = (0u64, 0u64);
+            for (k, chunk) in block.chunks_exact(8).enumerate() {
+                let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                let shift = 8 * k;
+                letters |= gather(at_least(x, b'a') & !at_least(x, b'z' + 1)) << shift;
+                digits |= gather(at_least(x, b'0') & !at_least(x, b'9' + 1)) << shift;
+                apostrophes |= may_hold(x, b'\'') | may_hold(x, b'`');
+            }
+            self.letters.push(letters);
+            self.digits.push(digits);
+        }
+        apostrophes == 0
+    }
+
+    /// The first run of letters or of digits that starts at or after byte `from`: its
+    /// start and end (exclusive).
+    #[inline]
+    pub(crate) fn next(&self, from: usize) -> Option<(usize, usize)> {
+        let block = |k: usize| {
+            let l = self.letters.get(k).copied();
+            let d = self.digits.get(k).copied().unwrap_or(0);
+            l.map(|l| (l, d))
+        };
+        let mut k = from / 64;
+        let (mut l, mut d) = block(k)?;
+        let mut bits = (l | d) & (!0u64 << (from % 64));
+        while bits == 0 {
+            k += 1;
+            (l, d) = block(k)?;
+            bits = l | d;
+        }
+        let at = bits.trailing_zeros() as usize;
+        let start = 64 * k + at;
+        let (run, blocks) = if l >> at & 1 == 1 {
+            (l, &self.letters)
+        } else {
+            (d, &self.digits)
+        };
+        let mut out = !run & (!0u64 << at);
+        while out == 0 {
+            k += 1;
+            out = !blocks.get(k).copied().unwrap_or(0);
+        }
+        Some((start, 64 * k + out.trailing_zeros() as usize))
+    }
+}
+
+/// Every lowercase ASCII word that the normalizer writes as exactly the one word
+/// `word`: `word` itself when it is left alone, and its plurals (`watch` is written
+/// for `watch` and `watches`, `accessory` for `accessories`, `knife` for `knives`).
+/// Abbreviations are not among them; [`abbreviations`] lists those.
+///
+/// The candidates are the inverses of each plural rule of [`fold_plural`], kept when
+/// the normalizer really turns them into `word`, so that the list is complete for as
+/// long as every rule there has its inverse here (a proptest holds it to that).
+pub(crate) fn ascii_spellings(word: &[u8]) -> Vec<Vec<u8>> {
+    let mut candidates = vec![word.to_vec(), [word, b"s"].concat(), [word, b"es"].concat()];
+    if let Some(stem) = word.strip_suffix(b"y") {
+        candidates.push([stem, b"ies"].concat());
+    }
+    if let Some(stem) = word.strip_suffix(b"f") {
+        candidates.push([stem, b"ves"].concat());
+    }
+    if let Some(stem) = word.strip_suffix(b"fe") {
+        candidates.push([stem, b"ves"].concat());
+    }
+    let (mut pieces, mut spelling) = (Vec::new(), Vec::new());
+    candidates.retain(|c| {
+        ascii_words_into(c, &mut pieces, &mut spelling);
+        match pieces.as_slice() {
+            [p] => {
+                let spelled = spelling.get(p.spelled as usize..).unwrap_or_default();
+                p.orig_start == 0
+                    && p.orig_end as usize == c.len()
+                    && spelled.get(..(p.end - p.start) as usize) == Some(word)
+            }
+            _ => false,
+        }
+    });
+    candidates
+}
+
+/// The invoice abbreviations the normalizer expands, each with its expansion (one
+/// word, or several separated by single spaces).
+pub(crate) fn abbreviations() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ABBREVIATIONS.iter().copied()
 }
 
 /// The expansion of `word` (lowercase ASCII letters) if it is an abbreviation.
@@ -779,7 +919,7 @@ static ABBREVIATION_LENGTHS: [u16; 26] = {
 
 /// Whether some abbreviation has the first letter and the length of `word`, a
 /// lowercase ASCII word: the lookup is for the few tokens that pass.
-fn may_be_abbreviation(word: &[u8]) -> bool {
+pub(crate) fn may_be_abbreviation(word: &[u8]) -> bool {
     let Some(first) = word.first() else {
         return false;
     };

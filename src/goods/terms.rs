@@ -18,7 +18,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::normalize::{is_cjk, Piece};
+use super::normalize::{
+    abbreviations, ascii_spellings, ascii_words_into, is_cjk, may_be_abbreviation, AsciiRuns, Piece,
+};
 use super::table::U64Table;
 
 /// A term as the matcher needs it: its normalized text and how it may match.
@@ -66,11 +68,35 @@ impl Default for Word {
 
 const NONE: u32 = u32::MAX;
 
-/// Reusable buffers of [`TermMatcher::find`].
+/// Reusable buffers of [`TermMatcher::find`] and [`TermMatcher::find_ascii`].
 #[derive(Debug, Default)]
 pub(crate) struct FindScratch {
     /// What the vocabulary says of each word of the description.
     words: Vec<Word>,
+    /// An ASCII description lowercased, then 8 zero bytes, so that a word of up to 8
+    /// bytes is read with one load wherever it ends.
+    lower: Vec<u8>,
+    /// Where the words of `lower` are.
+    runs: AsciiRuns,
+    /// The sequences of whole words that may go on with the next word: trie node and
+    /// where the sequence starts; and the same for the word after.
+    open: Vec<(u32, u32)>,
+    next_open: Vec<(u32, u32)>,
+    /// The normalizer's pieces and spelling of one word, for a prefix term.
+    one_pieces: Vec<Piece>,
+    one_spelling: Vec<u8>,
+}
+
+/// What a word written in lowercase ASCII letters or digits is to the matcher.
+#[derive(Debug, Clone, Copy, Default)]
+struct Spelling {
+    /// What the vocabulary says of the word the normalizer makes of it.
+    word: Word,
+    /// The first two bytes of that word (see [`head`]), for the prefix terms.
+    head: u16,
+    /// The normalizer makes several words of it (an abbreviation such as `edp`), which
+    /// [`TermMatcher::find_ascii`] leaves to [`TermMatcher::find`].
+    several: bool,
 }
 
 const UNKNOWN: Word = Word {
@@ -110,6 +136,14 @@ pub(crate) struct TermMatcher {
     short_words: U64Table<Word>,
     /// Longer words.
     long_words: FxHashMap<Box<[u8]>, Word>,
+    /// The same words as an ASCII description may write them, lowercased: each word
+    /// of the vocabulary under every spelling the normalizer turns into it (`watch`,
+    /// `watches`), and every abbreviation (`pcs`). A written word that is not here is
+    /// its own normalized form or a word outside the vocabulary, so
+    /// [`TermMatcher::find_ascii`] looks words up as written, without normalizing them.
+    /// Packed like `short_words` when at most 7 bytes long.
+    short_spellings: U64Table<Spelling>,
+    long_spellings: FxHashMap<Box<[u8]>, Spelling>,
     /// Trie edges below the first level, keyed by `node << 32 | word id`.
     edges: U64Table<u32>,
     nodes: Vec<Node>,
@@ -262,10 +296,52 @@ impl TermMatcher {
             }
         }
 
+        let mut spellings: Vec<(Vec<u8>, Spelling)> = Vec::new();
+        for (&w, &word) in &words {
+            if !w.is_ascii() {
+                continue;
+            }
+            for s in ascii_spellings(w) {
+                let head = head(w);
+                let several = false;
+                spellings.push((
+                    s,
+                    Spelling {
+                        word,
+                        head,
+                        several,
+                    },
+                ));
+            }
+        }
+        for (abbreviation, expansion) in abbreviations() {
+            let several = expansion.contains(' ');
+            let spelling = Spelling {
+                word: match several {
+                    true => UNKNOWN,
+                    false => words.get(expansion.as_bytes()).copied().unwrap_or(UNKNOWN),
+                },
+                head: head(expansion.as_bytes()),
+                several,
+            };
+            spellings.push((abbreviation.as_bytes().to_vec(), spelling));
+        }
+        let (mut short_spellings, mut long_spellings) = (Vec::new(), FxHashMap::default());
+        for (s, spelling) in spellings {
+            match pack(&s) {
+                Some(key) => short_spellings.push((key, spelling)),
+                None => {
+                    long_spellings.insert(s.into_boxed_slice(), spelling);
+                }
+            }
+        }
+
         let mut short_words = Vec::new();
         let mut m = TermMatcher {
             short_words: U64Table::new([]),
             long_words: FxHashMap::default(),
+            short_spellings: U64Table::new(short_spellings),
+            long_spellings,
             edges: U64Table::new(edges),
             nodes: Vec::with_capacity(nodes.len()),
             ends: Vec::new(),
@@ -333,7 +409,7 @@ impl TermMatcher {
         found: &mut Vec<Found>,
     ) {
         found.clear();
-        let FindScratch { words } = scratch;
+        let FindScratch { words, .. } = scratch;
         words.clear();
         let word_of = |p: &Piece| {
             let start = p.spelled as usize;
@@ -456,6 +532,240 @@ impl TermMatcher {
         }
         found.sort_unstable_by_key(|f| (f.end, f.start, f.term));
     }
+
+    /// [`TermMatcher::find`] for an ASCII description, read as written: the words are
+    /// cut and looked up in one pass under the spellings of the vocabulary, and no
+    /// normalized text or piece is made. The matches are the same, in the same order,
+    /// but their positions are byte offsets in `input` (which are its character
+    /// offsets): a whole-word match runs from the start of its first word to the end of
+    /// its last one, as [`super::normalize::piece_span`] maps it.
+    ///
+    /// Returns `false`, leaving `found` to be ignored, for a description this cannot
+    /// read so: an apostrophe just after a word (`men's`), an abbreviation the
+    /// normalizer writes as several words (`edp`), a prefix term that ends inside a
+    /// word the normalizer respells. [`TermMatcher::find`] on the normalizer's words
+    /// then answers.
+    pub fn find_ascii(
+        &self,
+        input: &[u8],
+        scratch: &mut FindScratch,
+        found: &mut Vec<Found>,
+    ) -> bool {
+        found.clear();
+        let FindScratch {
+            lower,
+            runs,
+            open,
+            next_open,
+            one_pieces,
+            one_spelling,
+            ..
+        } = scratch;
+        lower.clear();
+        lower.extend_from_slice(input);
+        lower.make_ascii_lowercase();
+        // At least 8 zero bytes, up to a multiple of 8.
+        lower.resize((input.len() + 15) & !7, 0);
+        open.clear();
+        if !runs.read(lower) {
+            return false;
+        }
+
+        let mut from = 0;
+        while let Some((start, i)) = runs.next(from) {
+            if start >= input.len() {
+                break;
+            }
+            from = i;
+            let len = i - start;
+            // The padding leaves 8 bytes to read from the start of every word.
+            let eight = lower
+                .get(start..start + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .map_or(0, u64::from_le_bytes);
+            let (spelling, written_head) = if len <= 7 {
+                let key = eight & ((1u64 << (8 * len)) - 1) | (len as u64) << 56;
+                (self.short_spellings.get(key), key as u16)
+            } else {
+                let word = lower.get(start..i).unwrap_or_default();
+                (self.long_spellings.get(word).copied(), eight as u16)
+            };
+            let (word, head) = match spelling {
+                Some(s) if s.several => return false,
+                Some(s) => (s.word, s.head),
+                // Not a spelling of a word of the vocabulary nor an abbreviation: the
+                // normalizer keeps its first two bytes.
+                None => (UNKNOWN, written_head),
+            };
+            let (start, end) = (start as u32, i as u32);
+
+            // The sequences of whole words open before this word: each may go on with
+            // it, or end with a prefix term that it starts with.
+            next_open.clear();
+            for &(node, from) in open.iter() {
+                let Some(n) = self.nodes.get(node as usize) else {
+                    continue;
+                };
+                if n.prefixes.0 < n.prefixes.1 {
+                    let prefixes = self
+                        .prefixes
+                        .get(n.prefixes.0 as usize..n.prefixes.1 as usize)
+                        .unwrap_or_default();
+                    let ok = prefix_matches(
+                        lower,
+                        (start, end),
+                        prefixes.iter(),
+                        one_pieces,
+                        one_spelling,
+                        |term, at| {
+                            found.push(Found {
+                                term,
+                                start: from,
+                                end: at,
+                            })
+                        },
+                    );
+                    if !ok {
+                        return false;
+                    }
+                }
+                if n.more && word.id != NONE {
+                    if let Some(child) = self.edges.get(u64::from(node) << 32 | u64::from(word.id))
+                    {
+                        self.reached(child, from, end, found, next_open);
+                    }
+                }
+            }
+            if word.first != NONE {
+                self.reached(word.first, start, end, found, next_open);
+            }
+            std::mem::swap(open, next_open);
+
+            if !self.may_start_prefix_term(head) {
+                continue;
+            }
+            let cands = self.root_prefixes.get(&head).into_iter().flatten();
+            let prefixes = self.short_prefixes.iter().chain(cands);
+            let ok = prefix_matches(
+                lower,
+                (start, end),
+                prefixes,
+                one_pieces,
+                one_spelling,
+                |term, at| {
+                    found.push(Found {
+                        term,
+                        start,
+                        end: at,
+                    })
+                },
+            );
+            if !ok {
+                return false;
+            }
+        }
+        found.sort_unstable_by_key(|f| (f.end, f.start, f.term));
+        true
+    }
+
+    /// A sequence of whole words from byte `start` to byte `end` has reached trie node
+    /// `node`: the terms that end there are found, and the sequence stays open if
+    /// longer terms or prefix terms go on from it.
+    #[inline]
+    fn reached(
+        &self,
+        node: u32,
+        start: u32,
+        end: u32,
+        found: &mut Vec<Found>,
+        open: &mut Vec<(u32, u32)>,
+    ) {
+        let Some(n) = self.nodes.get(node as usize) else {
+            return;
+        };
+        for &term in self
+            .ends
+            .get(n.ends.0 as usize..n.ends.1 as usize)
+            .unwrap_or_default()
+        {
+            found.push(Found { term, start, end });
+        }
+        if n.more || n.prefixes.0 < n.prefixes.1 {
+            open.push((node, start));
+        }
+    }
+
+    /// Whether a word whose normalized form starts with the bytes of `head` may start
+    /// with a prefix term of one word.
+    #[inline]
+    fn may_start_prefix_term(&self, head: u16) -> bool {
+        !self.short_prefixes.is_empty()
+            || self
+                .root_heads
+                .get(usize::from(head >> 6))
+                .is_some_and(|bits| bits & (1 << (head & 63)) != 0)
+    }
+}
+
+/// Calls `matched(term, end)` for each of `prefixes` that the word written at
+/// `lower[word.0..word.1]` (lowercased letters or digits, no apostrophe) starts with
+/// once normalized, `end` being where the match ends in the description. `false` when
+/// a match ends inside the word where the normalizer respelled it, so that no offset in
+/// the description corresponds.
+fn prefix_matches<'p>(
+    lower: &[u8],
+    word: (u32, u32),
+    prefixes: impl Iterator<Item = &'p (Box<[u8]>, u32)> + Clone,
+    pieces: &mut Vec<Piece>,
+    spelling: &mut Vec<u8>,
+    mut matched: impl FnMut(u32, u32),
+) -> bool {
+    let written = lower
+        .get(word.0 as usize..word.1 as usize)
+        .unwrap_or_default();
+    if !may_be_abbreviation(written) {
+        // Most words are their own normalized form: no plural to fold.
+        if written.last() != Some(&b's') {
+            for (prefix, term) in prefixes {
+                if written.starts_with(prefix) {
+                    matched(*term, word.0 + prefix.len() as u32);
+                }
+            }
+            return true;
+        }
+        // Folding a plural rewrites at most its last 3 bytes and shortens it by at
+        // most 2: a prefix that fails on the rest cannot match.
+        let kept = written.len().saturating_sub(3);
+        let may_match = |(prefix, _): &&(Box<[u8]>, u32)| {
+            prefix.len() <= written.len()
+                && written.starts_with(prefix.get(..prefix.len().min(kept)).unwrap_or_default())
+        };
+        if !prefixes.clone().any(|p| may_match(&p)) {
+            return true;
+        }
+    }
+    ascii_words_into(written, pieces, spelling);
+    let [piece] = pieces.as_slice() else {
+        return false;
+    };
+    let len = (piece.end - piece.start) as usize;
+    let spelled = spelling
+        .get(piece.spelled as usize..piece.spelled as usize + len)
+        .unwrap_or_default();
+    for (prefix, term) in prefixes {
+        if !spelled.starts_with(prefix) {
+            continue;
+        }
+        let end = if prefix.len() == len {
+            word.1
+        } else if piece.width == 1 {
+            word.0 + prefix.len() as u32
+        } else {
+            return false;
+        };
+        matched(*term, end);
+    }
+    true
 }
 
 #[cfg(test)]
