@@ -309,12 +309,12 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
 
 /// The runs of letters and of digits of a lowercased ASCII text, found 8 bytes at a
 /// time: the words of [`ascii_words_into`] when no apostrophe is next to them. Bit
-/// `i % 64` of block `i / 64` of `letters` (`digits`) is set when byte `i` is a letter
-/// (a digit).
+/// `i % 64` of the first (second) mask of block `i / 64` is set when byte `i` is a
+/// letter (a digit).
 #[derive(Debug, Default)]
 pub(crate) struct AsciiRuns {
-    letters: Vec<u64>,
-    digits: Vec<u64>,
+    /// Letters and digits of each block of 64 bytes.
+    blocks: Vec<[u64; 2]>,
 }
 
 /// One bit per byte of a word: the high bit.
@@ -350,8 +350,7 @@ impl AsciiRuns {
     /// Returns `false`, for [`ascii_words_into`] to cut the text, when it holds an
     /// apostrophe (`men's`), which the normalizer joins to the words around it.
     pub(crate) fn read(&mut self, lower: &[u8]) -> bool {
-        self.letters.clear();
-        self.digits.clear();
+        self.blocks.clear();
         let mut apostrophes = 0u64;
         for block in lower.chunks(64) {
             let (mut letters, mut digits) = (0u64, 0u64);
@@ -362,8 +361,7 @@ impl AsciiRuns {
                 digits |= gather(at_least(x, b'0') & !at_least(x, b'9' + 1)) << shift;
                 apostrophes |= may_hold(x, b'\'') | may_hold(x, b'`');
             }
-            self.letters.push(letters);
-            self.digits.push(digits);
+            self.blocks.push([letters, digits]);
         }
         apostrophes == 0
     }
@@ -372,30 +370,23 @@ impl AsciiRuns {
     /// start and end (exclusive).
     #[inline]
     pub(crate) fn next(&self, from: usize) -> Option<(usize, usize)> {
-        let block = |k: usize| {
-            let l = self.letters.get(k).copied();
-            let d = self.digits.get(k).copied().unwrap_or(0);
-            l.map(|l| (l, d))
-        };
         let mut k = from / 64;
-        let (mut l, mut d) = block(k)?;
+        let [mut l, mut d] = *self.blocks.get(k)?;
         let mut bits = (l | d) & (!0u64 << (from % 64));
         while bits == 0 {
             k += 1;
-            (l, d) = block(k)?;
+            [l, d] = *self.blocks.get(k)?;
             bits = l | d;
         }
-        let at = bits.trailing_zeros() as usize;
-        let start = 64 * k + at;
-        let (run, blocks) = if l >> at & 1 == 1 {
-            (l, &self.letters)
-        } else {
-            (d, &self.digits)
-        };
+        let at = bits.trailing_zeros();
+        let start = 64 * k + at as usize;
+        // The run's class: letters if its first byte is one.
+        let class = usize::from(l >> at & 1 == 0);
+        let run = if class == 0 { l } else { d };
         let mut out = !run & (!0u64 << at);
         while out == 0 {
             k += 1;
-            out = !blocks.get(k).copied().unwrap_or(0);
+            out = !self.blocks.get(k).map_or(0, |b| b[class & 1]);
         }
         Some((start, 64 * k + out.trailing_zeros() as usize))
     }
@@ -1400,5 +1391,98 @@ mod tests {
         fn same_as_reference_on_tricky_ascii(s in tricky_ascii_text()) {
             assert_same_as_reference(&s)?;
         }
+
+        #[test]
+        fn runs_are_the_words_as_written(s in prop_oneof![
+            "[ -~]{0,200}",
+            tricky_ascii_text(),
+        ]) {
+            assert_runs_are_words(&s)?;
+        }
+
+        #[test]
+        fn every_spelling_of_a_word_is_listed(
+            stem in "[a-z]{1,9}",
+            ending in prop::sample::select(vec!["", "s", "es", "ies", "ves", "y", "f", "fe", "ss", "sses", "ches", "x", "xes"]),
+        ) {
+            assert_spellings_complete(&format!("{stem}{ending}"))?;
+        }
+    }
+
+    /// The runs that [`AsciiRuns`] finds in `s` are where [`ascii_words_into`] finds
+    /// words, unless `s` holds an apostrophe, which `read` reports.
+    fn assert_runs_are_words(s: &str) -> Result<(), TestCaseError> {
+        let mut lower = s.to_ascii_lowercase().into_bytes();
+        lower.resize((s.len() + 15) & !7, 0);
+        let mut runs = AsciiRuns::default();
+        let clean = runs.read(&lower);
+        prop_assert_eq!(clean, !s.contains(['\'', '`']), "{:?}", s);
+        if !clean {
+            return Ok(());
+        }
+        let mut got = Vec::new();
+        let mut from = 0;
+        while let Some((start, end)) = runs.next(from) {
+            prop_assert!(start < end && end <= s.len(), "{:?}: {}..{}", s, start, end);
+            got.push((start as u32, end as u32));
+            from = end;
+        }
+        let (mut pieces, mut spelling) = (Vec::new(), Vec::new());
+        ascii_words_into(s.as_bytes(), &mut pieces, &mut spelling);
+        let mut want: Vec<(u32, u32)> = pieces.iter().map(|p| (p.orig_start, p.orig_end)).collect();
+        // An abbreviation of several words (`edp`) is one run.
+        want.dedup();
+        prop_assert_eq!(got, want, "{:?}", s);
+        Ok(())
+    }
+
+    /// If the normalizer writes the word `w` as one other word `v`, and `w` is no
+    /// abbreviation, then `w` is among the spellings of `v`; and every spelling of
+    /// `v` is written `v`.
+    fn assert_spellings_complete(w: &str) -> Result<(), TestCaseError> {
+        let (mut pieces, mut spelling) = (Vec::new(), Vec::new());
+        ascii_words_into(w.as_bytes(), &mut pieces, &mut spelling);
+        let [p] = pieces.as_slice() else {
+            return Ok(());
+        };
+        if abbreviation_of(w.as_bytes()).is_some() {
+            return Ok(());
+        }
+        let start = p.spelled as usize;
+        let v = spelling[start..start + (p.end - p.start) as usize].to_vec();
+        let spellings = ascii_spellings(&v);
+        prop_assert!(
+            spellings.iter().any(|s| s == w.as_bytes()),
+            "{:?} is written {:?}, whose spellings are {:?}",
+            w,
+            String::from_utf8_lossy(&v),
+            spellings
+                .iter()
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .collect::<Vec<_>>()
+        );
+        for s in &spellings {
+            let n = normalize(std::str::from_utf8(s).unwrap_or_default());
+            prop_assert_eq!(n.text.trim().as_bytes(), v.as_slice(), "{:?}", s);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn spellings_of_words() {
+        let spellings = |w: &str| -> Vec<String> {
+            ascii_spellings(w.as_bytes())
+                .into_iter()
+                .map(|s| String::from_utf8(s).unwrap())
+                .collect()
+        };
+        // `watchs` is no English, but folds like any plural in `s`.
+        assert_eq!(spellings("watch"), ["watch", "watchs", "watches"]);
+        assert_eq!(spellings("accessory"), ["accessory", "accessorys", "accessories"]);
+        assert_eq!(spellings("knife"), ["knife", "knifes", "knives"]);
+        assert_eq!(spellings("bag"), ["bag", "bags"]);
+        assert_eq!(spellings("570"), ["570"]);
+        // `luxury` is also written `lux`, an abbreviation, which this does not list.
+        assert_eq!(spellings("luxury"), ["luxury", "luxurys", "luxuries"]);
     }
 }

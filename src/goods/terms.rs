@@ -79,9 +79,8 @@ pub(crate) struct FindScratch {
     /// Where the words of `lower` are.
     runs: AsciiRuns,
     /// The sequences of whole words that may go on with the next word: trie node and
-    /// where the sequence starts; and the same for the word after.
+    /// where the sequence starts.
     open: Vec<(u32, u32)>,
-    next_open: Vec<(u32, u32)>,
     /// The normalizer's pieces and spelling of one word, for a prefix term.
     one_pieces: Vec<Piece>,
     one_spelling: Vec<u8>,
@@ -556,7 +555,6 @@ impl TermMatcher {
             lower,
             runs,
             open,
-            next_open,
             one_pieces,
             one_spelling,
             ..
@@ -601,8 +599,12 @@ impl TermMatcher {
 
             // The sequences of whole words open before this word: each may go on with
             // it, or end with a prefix term that it starts with.
-            next_open.clear();
-            for &(node, from) in open.iter() {
+            // The new ones are pushed after them, and the old ones dropped at the end.
+            let before = open.len();
+            for k in 0..before {
+                let Some(&(node, from)) = open.get(k) else {
+                    break;
+                };
                 let Some(n) = self.nodes.get(node as usize) else {
                     continue;
                 };
@@ -632,14 +634,16 @@ impl TermMatcher {
                 if n.more && word.id != NONE {
                     if let Some(child) = self.edges.get(u64::from(node) << 32 | u64::from(word.id))
                     {
-                        self.reached(child, from, end, found, next_open);
+                        self.reached(child, from, end, found, open);
                     }
                 }
             }
             if word.first != NONE {
-                self.reached(word.first, start, end, found, next_open);
+                self.reached(word.first, start, end, found, open);
             }
-            std::mem::swap(open, next_open);
+            if before > 0 {
+                open.drain(..before);
+            }
 
             if !self.may_start_prefix_term(head) {
                 continue;
