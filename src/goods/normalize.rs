@@ -307,61 +307,127 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
     }
 }
 
-/// The runs of letters and of digits of a lowercased ASCII text, found 8 bytes at a
-/// time: the words of [`ascii_words_into`] when no apostrophe is next to them. Bit
-/// `i % 64` of the first (second) mask of block `i / 64` is set when byte `i` is a
-/// letter (a digit).
+/// The runs of letters and of digits of an ASCII text, found 16 bytes at a time: the
+/// words of [`ascii_words_into`] when no apostrophe is next to them. Bit `i % 64` of
+/// the first (second) mask of block `i / 64` is set when byte `i` is a letter (a
+/// digit).
 #[derive(Debug, Default)]
 pub(crate) struct AsciiRuns {
     /// Letters and digits of each block of 64 bytes.
     blocks: Vec<[u64; 2]>,
 }
 
-/// One bit per byte of a word: the high bit.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// One in every byte of a word.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The high bit of each byte of `x` (all ASCII) that is at least `lo`: the byte with
-/// its high bit set, minus `lo`, keeps it exactly then, and never borrows from the
-/// next byte.
-#[inline(always)]
-fn at_least(x: u64, lo: u8) -> u64 {
-    ((x | HIGH) - ONES * u64::from(lo)) & HIGH
+/// Which of 16 ASCII bytes are letters, digits and apostrophes (bit `i` for byte `i`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Classes {
+    letters: u16,
+    digits: u16,
+    apostrophes: u16,
 }
 
-/// The high bit of each byte of `x` (all ASCII) that is `b`, or may be: exact when no
-/// byte is `b`, which is what it is asked.
+/// [`Classes`] with SSE2: a few comparisons of all 16 bytes at once.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn may_hold(x: u64, b: u8) -> u64 {
-    let v = x ^ (ONES * u64::from(b));
-    v.wrapping_sub(ONES) & !v & HIGH
+fn classes(chunk: &[u8; 16]) -> Classes {
+    use safe_arch::*;
+    let x = load_unaligned_m128i(chunk);
+    let splat = |b: u8| set_splat_i8_m128i(b as i8);
+    // Bytes are ASCII, so signed comparisons order them; `| 0x20` lowercases letters
+    // and sends no other byte into `a..=z`.
+    let folded = bitor_m128i(x, splat(0x20));
+    let letters = bitand_m128i(
+        cmp_gt_mask_i8_m128i(folded, splat(b'a' - 1)),
+        cmp_lt_mask_i8_m128i(folded, splat(b'z' + 1)),
+    );
+    let digits = bitand_m128i(
+        cmp_gt_mask_i8_m128i(x, splat(b'0' - 1)),
+        cmp_lt_mask_i8_m128i(x, splat(b'9' + 1)),
+    );
+    let apostrophes = bitor_m128i(
+        cmp_eq_mask_i8_m128i(x, splat(b'\'')),
+        cmp_eq_mask_i8_m128i(x, splat(b'`')),
+    );
+    // Each mask holds 16 bits.
+    let bits = |m| move_mask_i8_m128i(m) as u16;
+    Classes {
+        letters: bits(letters),
+        digits: bits(digits),
+        apostrophes: bits(apostrophes),
+    }
 }
 
-/// The high bits of the 8 bytes of `m` as the low 8 bits of the result, byte `i` to
-/// bit `i`: the multiplication moves each to its place with no two colliding.
+#[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn gather(m: u64) -> u64 {
-    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+fn classes(chunk: &[u8; 16]) -> Classes {
+    classes_by_words(chunk)
+}
+
+/// [`Classes`] with 8-byte integer arithmetic, for targets without SSE2 (and the
+/// tests, which hold the two to the same answers).
+#[cfg(any(not(target_arch = "x86_64"), test))]
+fn classes_by_words(chunk: &[u8; 16]) -> Classes {
+    /// One bit per byte of a word: the high bit.
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// One in every byte of a word.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `x` (all ASCII) that is at least `lo`: the byte
+    // with its high bit set, minus `lo`, keeps it exactly then, and never borrows from
+    // the next byte.
+    let at_least = |x: u64, lo: u8| ((x | HIGH) - ONES * u64::from(lo)) & HIGH;
+    let equal = |x: u64, b: u8| {
+        let v = x ^ (ONES * u64::from(b));
+        // Zero bytes of `v`, exactly: no byte of `v` has its high bit set.
+        !((v + !HIGH) | v) & HIGH
+    };
+    // The high bits of the 8 bytes as the low 8 bits, byte `i` to bit `i`: the
+    // multiplication moves each to its place with no two colliding.
+    let gather = |m: u64| ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u16;
+    let mut c = Classes {
+        letters: 0,
+        digits: 0,
+        apostrophes: 0,
+    };
+    for (k, half) in chunk.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(half.try_into().unwrap_or_default());
+        let folded = x | ONES * 0x20;
+        let shift = 8 * k;
+        c.letters |= gather(at_least(folded, b'a') & !at_least(folded, b'z' + 1)) << shift;
+        c.digits |= gather(at_least(x, b'0') & !at_least(x, b'9' + 1)) << shift;
+        c.apostrophes |= gather(equal(x, b'\'') | equal(x, b'`')) << shift;
+    }
+    c
 }
 
 impl AsciiRuns {
-    /// Reads `lower`, lowercased ASCII text padded with zero bytes to a multiple of 8.
-    /// Returns `false`, for [`ascii_words_into`] to cut the text, when it holds an
-    /// apostrophe (`men's`), which the normalizer joins to the words around it.
-    pub(crate) fn read(&mut self, lower: &[u8]) -> bool {
+    /// Reads `text`, which is ASCII. Returns `false`, for [`ascii_words_into`] to cut
+    /// the text, when it holds an apostrophe (`men's`), which the normalizer joins to
+    /// the words around it.
+    pub(crate) fn read(&mut self, text: &[u8]) -> bool {
         self.blocks.clear();
-        let mut apostrophes = 0u64;
-        for block in lower.chunks(64) {
-            let (mut letters, mut digits) = (0u64, 0u64);
-            for (k, chunk) in block.chunks_exact(8).enumerate() {
-                let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-                let shift = 8 * k;
-                letters |= gather(at_least(x, b'a') & !at_least(x, b'z' + 1)) << shift;
-                digits |= gather(at_least(x, b'0') & !at_least(x, b'9' + 1)) << shift;
-                apostrophes |= may_hold(x, b'\'') | may_hold(x, b'`');
+        let mut apostrophes = 0u16;
+        let mut block = [0u64; 2];
+        for (k, chunk) in text.chunks(16).enumerate() {
+            let mut padded = [0u8; 16];
+            let c = match <&[u8; 16]>::try_from(chunk) {
+                Ok(c) => classes(c),
+                Err(_) => {
+                    padded
+                        .get_mut(..chunk.len())
+                        .unwrap_or_default()
+                        .copy_from_slice(chunk);
+                    classes(&padded)
+                }
+            };
+            let shift = 16 * (k % 4);
+            block[0] |= u64::from(c.letters) << shift;
+            block[1] |= u64::from(c.digits) << shift;
+            apostrophes |= c.apostrophes;
+            if k % 4 == 3 {
+                self.blocks.push(std::mem::take(&mut block));
             }
-            self.blocks.push([letters, digits]);
+        }
+        if text.len() % 64 != 0 {
+            self.blocks.push(block);
         }
         apostrophes == 0
     }
@@ -1401,6 +1467,18 @@ mod tests {
         }
 
         #[test]
+        fn byte_classes_by_words_as_by_simd(chunk in "[\\x00-\\x7f]{16}") {
+            let chunk: [u8; 16] = chunk.as_bytes().try_into().unwrap();
+            let want = Classes {
+                letters: bits_of(&chunk, |b| b.is_ascii_alphabetic()),
+                digits: bits_of(&chunk, |b| b.is_ascii_digit()),
+                apostrophes: bits_of(&chunk, |b| b == b'\'' || b == b'`'),
+            };
+            prop_assert_eq!(classes(&chunk), want);
+            prop_assert_eq!(classes_by_words(&chunk), want);
+        }
+
+        #[test]
         fn every_spelling_of_a_word_is_listed(
             stem in "[a-z]{1,9}",
             ending in prop::sample::select(vec!["", "s", "es", "ies", "ves", "y", "f", "fe", "ss", "sses", "ches", "x", "xes"]),
@@ -1409,13 +1487,15 @@ mod tests {
         }
     }
 
+    fn bits_of(chunk: &[u8; 16], class: impl Fn(u8) -> bool) -> u16 {
+        (0..16).filter(|&i| class(chunk[i])).map(|i| 1 << i).sum()
+    }
+
     /// The runs that [`AsciiRuns`] finds in `s` are where [`ascii_words_into`] finds
     /// words, unless `s` holds an apostrophe, which `read` reports.
     fn assert_runs_are_words(s: &str) -> Result<(), TestCaseError> {
-        let mut lower = s.to_ascii_lowercase().into_bytes();
-        lower.resize((s.len() + 15) & !7, 0);
         let mut runs = AsciiRuns::default();
-        let clean = runs.read(&lower);
+        let clean = runs.read(s.as_bytes());
         prop_assert_eq!(clean, !s.contains(['\'', '`']), "{:?}", s);
         if !clean {
             return Ok(());
@@ -1478,7 +1558,10 @@ mod tests {
         };
         // `watchs` is no English, but folds like any plural in `s`.
         assert_eq!(spellings("watch"), ["watch", "watchs", "watches"]);
-        assert_eq!(spellings("accessory"), ["accessory", "accessorys", "accessories"]);
+        assert_eq!(
+            spellings("accessory"),
+            ["accessory", "accessorys", "accessories"]
+        );
         assert_eq!(spellings("knife"), ["knife", "knifes", "knives"]);
         assert_eq!(spellings("bag"), ["bag", "bags"]);
         assert_eq!(spellings("570"), ["570"]);

@@ -3,7 +3,7 @@
 //! every tariff code.
 //!
 //! It is built once from the ruleset and then only read. Open addressing with linear
-//! probing in one flat array at most half full, and a multiplicative hash: a look-up
+//! probing in one flat array at most a quarter full, and a multiplicative hash: a look-up
 //! is a multiplication, a shift and usually one or two compares, where a general hash
 //! map (even with a fast hasher) spends several times that on its control bytes. The
 //! keys come from our own rules; description words are only looked up, so a trader
@@ -26,8 +26,9 @@ impl<V: Copy + Default> U64Table<V> {
     /// two entries with one key the last wins.
     pub(crate) fn new(entries: impl IntoIterator<Item = (u64, V)>) -> Self {
         let entries: Vec<(u64, V)> = entries.into_iter().filter(|e| e.0 != 0).collect();
-        // At most half full, so that a miss meets an empty slot within a few probes.
-        let size = (entries.len() * 2).next_power_of_two().max(16);
+        // At most a quarter full: most words of a description are looked up in vain,
+        // and a miss then meets an empty slot at the first or second probe.
+        let size = (entries.len() * 4).next_power_of_two().max(16);
         let mut table = U64Table {
             slots: vec![(0, V::default()); size].into_boxed_slice(),
             shift: 64 - size.trailing_zeros(),

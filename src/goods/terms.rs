@@ -73,11 +73,11 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct FindScratch {
     /// What the vocabulary says of each word of the description.
     words: Vec<Word>,
-    /// An ASCII description lowercased, then 8 zero bytes, so that a word of up to 8
-    /// bytes is read with one load wherever it ends.
-    lower: Vec<u8>,
-    /// Where the words of `lower` are.
+    /// Where the words of an ASCII description are.
     runs: AsciiRuns,
+    /// One word of it, lowercased: a long word to look up, or a word to hold to
+    /// prefix terms.
+    one_word: Vec<u8>,
     /// The sequences of whole words that may go on with the next word: trie node and
     /// where the sequence starts.
     open: Vec<(u32, u32)>,
@@ -199,6 +199,40 @@ fn pack_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
         }
         None => pack(text.get(start..start + len)?),
     }
+}
+
+/// [`pack`] of the `len` bytes of `text` from `start`, a run of ASCII letters or of
+/// ASCII digits, lowercased: one 8-byte load where the text is long enough, and `|
+/// 0x20` on every byte, which lowercases a letter and leaves a digit as it is.
+#[inline]
+fn pack_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
+    if len > 7 {
+        return None;
+    }
+    let bytes = match text
+        .get(start..start + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        Some(w) => w,
+        None => {
+            let mut w = [0u8; 8];
+            let rest = text.get(start..).unwrap_or_default();
+            let n = rest.len().min(8);
+            w.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(rest.get(..n).unwrap_or_default());
+            w
+        }
+    };
+    let mask = (1u64 << (8 * len)) - 1;
+    Some((u64::from_le_bytes(bytes) | 0x2020_2020_2020_2020) & mask | (len as u64) << 56)
+}
+
+/// `text[start..end]` lowercased, into `out`.
+fn lowercase_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(text.get(start..end).unwrap_or_default());
+    out.make_ascii_lowercase();
 }
 
 fn head(word: &[u8]) -> u16 {
@@ -552,41 +586,29 @@ impl TermMatcher {
     ) -> bool {
         found.clear();
         let FindScratch {
-            lower,
             runs,
+            one_word,
             open,
             one_pieces,
             one_spelling,
             ..
         } = scratch;
-        lower.clear();
-        lower.extend_from_slice(input);
-        lower.make_ascii_lowercase();
-        // At least 8 zero bytes, up to a multiple of 8.
-        lower.resize((input.len() + 15) & !7, 0);
         open.clear();
-        if !runs.read(lower) {
+        if !runs.read(input) {
             return false;
         }
 
         let mut from = 0;
         while let Some((start, i)) = runs.next(from) {
-            if start >= input.len() {
-                break;
-            }
             from = i;
             let len = i - start;
-            // The padding leaves 8 bytes to read from the start of every word.
-            let eight = lower
-                .get(start..start + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                .map_or(0, u64::from_le_bytes);
-            let (spelling, written_head) = if len <= 7 {
-                let key = eight & ((1u64 << (8 * len)) - 1) | (len as u64) << 56;
-                (self.short_spellings.get(key), key as u16)
-            } else {
-                let word = lower.get(start..i).unwrap_or_default();
-                (self.long_spellings.get(word).copied(), eight as u16)
+            let (spelling, written_head) = match pack_lowercase_at(input, start, len) {
+                Some(key) => (self.short_spellings.get(key), key as u16),
+                None => {
+                    lowercase_into(input, start, i, one_word);
+                    let head = head(one_word);
+                    (self.long_spellings.get(one_word.as_slice()).copied(), head)
+                }
             };
             let (word, head) = match spelling {
                 Some(s) if s.several => return false,
@@ -613,8 +635,9 @@ impl TermMatcher {
                         .prefixes
                         .get(n.prefixes.0 as usize..n.prefixes.1 as usize)
                         .unwrap_or_default();
+                    lowercase_into(input, start as usize, end as usize, one_word);
                     let ok = prefix_matches(
-                        lower,
+                        one_word,
                         (start, end),
                         prefixes.iter(),
                         one_pieces,
@@ -650,8 +673,9 @@ impl TermMatcher {
             }
             let cands = self.root_prefixes.get(&head).into_iter().flatten();
             let prefixes = self.short_prefixes.iter().chain(cands);
+            lowercase_into(input, start as usize, end as usize, one_word);
             let ok = prefix_matches(
-                lower,
+                one_word,
                 (start, end),
                 prefixes,
                 one_pieces,
@@ -711,22 +735,19 @@ impl TermMatcher {
     }
 }
 
-/// Calls `matched(term, end)` for each of `prefixes` that the word written at
-/// `lower[word.0..word.1]` (lowercased letters or digits, no apostrophe) starts with
-/// once normalized, `end` being where the match ends in the description. `false` when
-/// a match ends inside the word where the normalizer respelled it, so that no offset in
-/// the description corresponds.
+/// Calls `matched(term, end)` for each of `prefixes` that the word `written` (letters
+/// or digits, lowercased, no apostrophe), found at `word.0..word.1` of the
+/// description, starts with once normalized, `end` being where the match ends in the
+/// description. `false` when a match ends inside the word where the normalizer
+/// respelled it, so that no offset in the description corresponds.
 fn prefix_matches<'p>(
-    lower: &[u8],
+    written: &[u8],
     word: (u32, u32),
     prefixes: impl Iterator<Item = &'p (Box<[u8]>, u32)> + Clone,
     pieces: &mut Vec<Piece>,
     spelling: &mut Vec<u8>,
     mut matched: impl FnMut(u32, u32),
 ) -> bool {
-    let written = lower
-        .get(word.0 as usize..word.1 as usize)
-        .unwrap_or_default();
     if !may_be_abbreviation(written) {
         // Most words are their own normalized form: no plural to fold.
         if written.last() != Some(&b's') {
