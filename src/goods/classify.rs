@@ -12,7 +12,7 @@ use super::normalize::{
 };
 use super::price;
 use super::table::U64Table;
-use super::terms::{FindScratch, Found, TermMatcher, TermSpec};
+use super::terms::{AsciiFind, FindScratch, Found, TermMatcher, TermSpec};
 use crate::rules::ir::{Category, Ruleset, Strength};
 
 /// One goods line of an invoice or order.
@@ -387,27 +387,28 @@ impl Classifier {
             state.resize(inner.categories.len(), CatState::default());
         }
 
-        let description_ascii = line.description.is_ascii();
         // The words the matches were found in, to map them back to the description;
         // `None` when they were found in the description as written and their
         // positions are already its character offsets.
-        let pieces: Option<&[Piece]> = if description_ascii
-            && inner
-                .terms
-                .find_ascii(line.description.as_bytes(), words, found)
-        {
-            None
-        } else if description_ascii {
-            ascii_words_into(line.description.as_bytes(), ascii_pieces, spelling);
-            inner.terms.find(ascii_pieces, spelling, None, words, found);
-            Some(ascii_pieces)
-        } else {
-            normalize_text_into(&line.description, norm);
-            let cjk_text = norm.has_cjk.then_some(norm.text.as_str());
-            inner
-                .terms
-                .find(&norm.pieces, norm.text.as_bytes(), cjk_text, words, found);
-            Some(&norm.pieces)
+        let reading = inner
+            .terms
+            .find_ascii(line.description.as_bytes(), words, found);
+        let description_ascii = reading != AsciiFind::NotAscii;
+        let pieces: Option<&[Piece]> = match reading {
+            AsciiFind::Found => None,
+            AsciiFind::Unsure => {
+                ascii_words_into(line.description.as_bytes(), ascii_pieces, spelling);
+                inner.terms.find(ascii_pieces, spelling, None, words, found);
+                Some(ascii_pieces)
+            }
+            AsciiFind::NotAscii => {
+                normalize_text_into(&line.description, norm);
+                let cjk_text = norm.has_cjk.then_some(norm.text.as_str());
+                inner
+                    .terms
+                    .find(&norm.pieces, norm.text.as_bytes(), cjk_text, words, found);
+                Some(&norm.pieces)
+            }
         };
         for f in found.iter() {
             let Some(p) = inner.patterns.get(f.term as usize) else {
@@ -621,11 +622,25 @@ fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> String {
         let end = end.min(s.len());
         return s.get(start.min(end)..end).unwrap_or("").to_string();
     }
-    // The byte offsets of the two characters, then one copy: collecting characters
-    // one at a time costs several times more.
-    let byte_of = |n: usize| s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
-    let from = byte_of(start);
-    let to = byte_of(end.max(start));
+    // The byte offsets of the two characters, found in one pass over the bytes (a
+    // character starts at every byte that is not a UTF-8 continuation byte), then one
+    // copy: decoding characters costs several times more.
+    let end = end.max(start);
+    let (mut from, mut to) = (s.len(), s.len());
+    let mut n = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        if n == start {
+            from = i;
+        }
+        if n == end {
+            to = i;
+            break;
+        }
+        n += 1;
+    }
     s.get(from..to).unwrap_or("").to_string()
 }
 

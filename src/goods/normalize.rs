@@ -317,12 +317,15 @@ pub(crate) struct AsciiRuns {
     blocks: Vec<[u64; 2]>,
 }
 
-/// Which of 16 ASCII bytes are letters, digits and apostrophes (bit `i` for byte `i`).
+/// Which of 16 bytes are ASCII letters, digits and apostrophes, and which are not
+/// ASCII at all (bit `i` for byte `i`). The first three are meaningless when any byte
+/// is not ASCII.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Classes {
     letters: u16,
     digits: u16,
     apostrophes: u16,
+    high: u16,
 }
 
 /// [`Classes`] with SSE2: a few comparisons of all 16 bytes at once.
@@ -353,6 +356,7 @@ fn classes(chunk: &[u8; 16]) -> Classes {
         letters: bits(letters),
         digits: bits(digits),
         apostrophes: bits(apostrophes),
+        high: bits(x),
     }
 }
 
@@ -386,6 +390,7 @@ fn classes_by_words(chunk: &[u8; 16]) -> Classes {
         letters: 0,
         digits: 0,
         apostrophes: 0,
+        high: 0,
     };
     for (k, half) in chunk.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(half.try_into().unwrap_or_default());
@@ -394,17 +399,29 @@ fn classes_by_words(chunk: &[u8; 16]) -> Classes {
         c.letters |= gather(at_least(folded, b'a') & !at_least(folded, b'z' + 1)) << shift;
         c.digits |= gather(at_least(x, b'0') & !at_least(x, b'9' + 1)) << shift;
         c.apostrophes |= gather(equal(x, b'\'') | equal(x, b'`')) << shift;
+        c.high |= gather(x & HIGH) << shift;
     }
     c
 }
 
+/// What [`AsciiRuns::read`] made of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// ASCII, without apostrophes: the runs are its words.
+    Words,
+    /// ASCII, with an apostrophe.
+    Apostrophe,
+    /// Not all ASCII.
+    NotAscii,
+}
+
 impl AsciiRuns {
-    /// Reads `text`, which is ASCII. Returns `false`, for [`ascii_words_into`] to cut
-    /// the text, when it holds an apostrophe (`men's`), which the normalizer joins to
-    /// the words around it.
-    pub(crate) fn read(&mut self, text: &[u8]) -> bool {
+    /// Reads `text`. Says [`Reading::NotAscii`] for a text that is not all ASCII, and
+    /// [`Reading::Apostrophe`] for one that holds an apostrophe (`men's`), which the
+    /// normalizer joins to the words around it: [`ascii_words_into`] cuts those.
+    pub(crate) fn read(&mut self, text: &[u8]) -> Reading {
         self.blocks.clear();
-        let mut apostrophes = 0u16;
+        let (mut apostrophes, mut high) = (0u16, 0u16);
         let mut block = [0u64; 2];
         for (k, chunk) in text.chunks(16).enumerate() {
             let mut padded = [0u8; 16];
@@ -422,6 +439,7 @@ impl AsciiRuns {
             block[0] |= u64::from(c.letters) << shift;
             block[1] |= u64::from(c.digits) << shift;
             apostrophes |= c.apostrophes;
+            high |= c.high;
             if k % 4 == 3 {
                 self.blocks.push(std::mem::take(&mut block));
             }
@@ -429,7 +447,13 @@ impl AsciiRuns {
         if text.len() % 64 != 0 {
             self.blocks.push(block);
         }
-        apostrophes == 0
+        if high != 0 {
+            Reading::NotAscii
+        } else if apostrophes != 0 {
+            Reading::Apostrophe
+        } else {
+            Reading::Words
+        }
     }
 
     /// The first run of letters or of digits that starts at or after byte `from`: its
@@ -456,6 +480,40 @@ impl AsciiRuns {
         }
         Some((start, 64 * k + out.trailing_zeros() as usize))
     }
+}
+
+/// How the normalizer spells `word`, a lowercase run of ASCII letters or of ASCII
+/// digits, when it makes one word of it: that word is written to `out`, and the answer
+/// is whether each of its bytes stands for the byte at the same place in `word` (no
+/// abbreviation expanded, no plural ending replaced; see [`Piece::width`]). `None` for
+/// an abbreviation of several words (`edp`). [`ascii_words_into`] does the same to
+/// each word of a text; this is the one-word shortcut, and the tests hold the two to
+/// the same answers.
+pub(crate) fn spell_ascii_word(word: &[u8], out: &mut Vec<u8>) -> Option<bool> {
+    out.clear();
+    if word.first().is_some_and(u8::is_ascii_alphabetic) {
+        if let Some(expansion) = abbreviation_of(word) {
+            if expansion.contains(' ') {
+                return None;
+            }
+            out.extend_from_slice(expansion.as_bytes());
+            return Some(false);
+        }
+        match fold_plural(word) {
+            Some(Fold::Drop(n)) => {
+                out.extend_from_slice(word.get(..word.len() - n).unwrap_or_default());
+                return Some(true);
+            }
+            Some(Fold::Replace(n, with)) => {
+                out.extend_from_slice(word.get(..word.len() - n).unwrap_or_default());
+                out.extend_from_slice(with.as_bytes());
+                return Some(false);
+            }
+            None => {}
+        }
+    }
+    out.extend_from_slice(word);
+    Some(true)
 }
 
 /// Every lowercase ASCII word that the normalizer writes as exactly the one word
@@ -1462,6 +1520,7 @@ mod tests {
         fn runs_are_the_words_as_written(s in prop_oneof![
             "[ -~]{0,200}",
             tricky_ascii_text(),
+            "[ -~]{0,70}[^\\x00-\\x7f][ -~]{0,70}",
         ]) {
             assert_runs_are_words(&s)?;
         }
@@ -1473,9 +1532,22 @@ mod tests {
                 letters: bits_of(&chunk, |b| b.is_ascii_alphabetic()),
                 digits: bits_of(&chunk, |b| b.is_ascii_digit()),
                 apostrophes: bits_of(&chunk, |b| b == b'\'' || b == b'`'),
+                high: 0,
             };
             prop_assert_eq!(classes(&chunk), want);
             prop_assert_eq!(classes_by_words(&chunk), want);
+        }
+
+        #[test]
+        fn one_word_spelled_as_in_a_text(
+            w in prop_oneof![
+                "[a-z]{1,10}(s|es|ies|ves)?",
+                "[0-9]{1,6}",
+                prop::sample::select(ABBREVIATIONS.iter().map(|a| a.0).collect::<Vec<_>>()).prop_map(String::from),
+                prop::sample::select(vec!["scarves", "knives", "wives", "shelves", "halves", "gas", "tvs", "glasses", "boxes"]).prop_map(String::from),
+            ],
+        ) {
+            assert_spelled_as_in_text(&w)?;
         }
 
         #[test]
@@ -1491,13 +1563,38 @@ mod tests {
         (0..16).filter(|&i| class(chunk[i])).map(|i| 1 << i).sum()
     }
 
+    /// [`spell_ascii_word`] answers as [`ascii_words_into`] does for a text of one
+    /// word.
+    fn assert_spelled_as_in_text(w: &str) -> Result<(), TestCaseError> {
+        let (mut pieces, mut spelling, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        ascii_words_into(w.as_bytes(), &mut pieces, &mut spelling);
+        let got = spell_ascii_word(w.as_bytes(), &mut out);
+        match pieces.as_slice() {
+            [p] => {
+                let start = p.spelled as usize;
+                let want = &spelling[start..start + (p.end - p.start) as usize];
+                prop_assert_eq!(got, Some(p.width == 1), "{:?}", w);
+                prop_assert_eq!(out.as_slice(), want, "{:?}", w);
+            }
+            _ => prop_assert_eq!(got, None, "{:?}", w),
+        }
+        Ok(())
+    }
+
     /// The runs that [`AsciiRuns`] finds in `s` are where [`ascii_words_into`] finds
     /// words, unless `s` holds an apostrophe, which `read` reports.
     fn assert_runs_are_words(s: &str) -> Result<(), TestCaseError> {
         let mut runs = AsciiRuns::default();
-        let clean = runs.read(s.as_bytes());
-        prop_assert_eq!(clean, !s.contains(['\'', '`']), "{:?}", s);
-        if !clean {
+        let reading = runs.read(s.as_bytes());
+        let want = if !s.is_ascii() {
+            Reading::NotAscii
+        } else if s.contains(['\'', '`']) {
+            Reading::Apostrophe
+        } else {
+            Reading::Words
+        };
+        prop_assert_eq!(reading, want, "{:?}", s);
+        if reading != Reading::Words {
             return Ok(());
         }
         let mut got = Vec::new();

@@ -19,7 +19,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::normalize::{
-    abbreviations, ascii_spellings, ascii_words_into, is_cjk, may_be_abbreviation, AsciiRuns, Piece,
+    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, spell_ascii_word, AsciiRuns,
+    Piece, Reading,
 };
 use super::table::U64Table;
 
@@ -42,6 +43,17 @@ impl TermSpec {
     pub fn open_end(&self) -> bool {
         self.text.chars().next_back().is_some_and(is_cjk)
     }
+}
+
+/// What [`TermMatcher::find_ascii`] made of a description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AsciiFind {
+    /// The matches are found.
+    Found,
+    /// The description is ASCII, but [`TermMatcher::find`] must read it.
+    Unsure,
+    /// The description is not all ASCII.
+    NotAscii,
 }
 
 /// One match: term id and byte range in the normalized text.
@@ -81,8 +93,7 @@ pub(crate) struct FindScratch {
     /// The sequences of whole words that may go on with the next word: trie node and
     /// where the sequence starts.
     open: Vec<(u32, u32)>,
-    /// The normalizer's pieces and spelling of one word, for a prefix term.
-    one_pieces: Vec<Piece>,
+    /// The normalizer's spelling of one word, for a prefix term.
     one_spelling: Vec<u8>,
 }
 
@@ -573,29 +584,30 @@ impl TermMatcher {
     /// offsets): a whole-word match runs from the start of its first word to the end of
     /// its last one, as [`super::normalize::piece_span`] maps it.
     ///
-    /// Returns `false`, leaving `found` to be ignored, for a description this cannot
-    /// read so: an apostrophe just after a word (`men's`), an abbreviation the
-    /// normalizer writes as several words (`edp`), a prefix term that ends inside a
-    /// word the normalizer respells. [`TermMatcher::find`] on the normalizer's words
-    /// then answers.
+    /// Answers [`AsciiFind::Unsure`], leaving `found` to be ignored, for a description
+    /// this cannot read so: an apostrophe (`men's`), an abbreviation the normalizer
+    /// writes as several words (`edp`), a prefix term that ends inside a word the
+    /// normalizer respells. [`TermMatcher::find`] on the normalizer's words then
+    /// answers.
     pub fn find_ascii(
         &self,
         input: &[u8],
         scratch: &mut FindScratch,
         found: &mut Vec<Found>,
-    ) -> bool {
+    ) -> AsciiFind {
         found.clear();
         let FindScratch {
             runs,
             one_word,
             open,
-            one_pieces,
             one_spelling,
             ..
         } = scratch;
         open.clear();
-        if !runs.read(input) {
-            return false;
+        match runs.read(input) {
+            Reading::Words => {}
+            Reading::Apostrophe => return AsciiFind::Unsure,
+            Reading::NotAscii => return AsciiFind::NotAscii,
         }
 
         let mut from = 0;
@@ -611,7 +623,7 @@ impl TermMatcher {
                 }
             };
             let (word, head) = match spelling {
-                Some(s) if s.several => return false,
+                Some(s) if s.several => return AsciiFind::Unsure,
                 Some(s) => (s.word, s.head),
                 // Not a spelling of a word of the vocabulary nor an abbreviation: the
                 // normalizer keeps its first two bytes.
@@ -640,7 +652,6 @@ impl TermMatcher {
                         one_word,
                         (start, end),
                         prefixes.iter(),
-                        one_pieces,
                         one_spelling,
                         |term, at| {
                             found.push(Found {
@@ -651,7 +662,7 @@ impl TermMatcher {
                         },
                     );
                     if !ok {
-                        return false;
+                        return AsciiFind::Unsure;
                     }
                 }
                 if n.more && word.id != NONE {
@@ -678,7 +689,6 @@ impl TermMatcher {
                 one_word,
                 (start, end),
                 prefixes,
-                one_pieces,
                 one_spelling,
                 |term, at| {
                     found.push(Found {
@@ -689,11 +699,11 @@ impl TermMatcher {
                 },
             );
             if !ok {
-                return false;
+                return AsciiFind::Unsure;
             }
         }
         found.sort_unstable_by_key(|f| (f.end, f.start, f.term));
-        true
+        AsciiFind::Found
     }
 
     /// A sequence of whole words from byte `start` to byte `end` has reached trie node
@@ -744,7 +754,6 @@ fn prefix_matches<'p>(
     written: &[u8],
     word: (u32, u32),
     prefixes: impl Iterator<Item = &'p (Box<[u8]>, u32)> + Clone,
-    pieces: &mut Vec<Piece>,
     spelling: &mut Vec<u8>,
     mut matched: impl FnMut(u32, u32),
 ) -> bool {
@@ -769,21 +778,17 @@ fn prefix_matches<'p>(
             return true;
         }
     }
-    ascii_words_into(written, pieces, spelling);
-    let [piece] = pieces.as_slice() else {
+    let Some(one_for_one) = spell_ascii_word(written, spelling) else {
         return false;
     };
-    let len = (piece.end - piece.start) as usize;
-    let spelled = spelling
-        .get(piece.spelled as usize..piece.spelled as usize + len)
-        .unwrap_or_default();
+    let (spelled, len) = (spelling.as_slice(), spelling.len());
     for (prefix, term) in prefixes {
         if !spelled.starts_with(prefix) {
             continue;
         }
         let end = if prefix.len() == len {
             word.1
-        } else if piece.width == 1 {
+        } else if one_for_one {
             word.0 + prefix.len() as u32
         } else {
             return false;
