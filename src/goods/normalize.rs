@@ -394,7 +394,7 @@ fn classes_by_words(chunk: &[u8; 16]) -> Classes {
     };
     for (k, half) in chunk.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(half.try_into().unwrap_or_default());
-        let folded = x | ONES * 0x20;
+        let folded = x | (ONES * 0x20);
         let shift = 8 * k;
         c.letters |= gather(at_least(folded, b'a') & !at_least(folded, b'z' + 1)) << shift;
         c.digits |= gather(at_least(x, b'0') & !at_least(x, b'9' + 1)) << shift;
