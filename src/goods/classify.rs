@@ -195,8 +195,9 @@ impl From<Strength> for Role {
 /// Reusable per-thread buffers for [`Classifier::classify_with`].
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// The words of an ASCII description and their spelling (see
-    /// [`ascii_words_into`]): no normalized text is written for such a line.
+    /// The words of an ASCII description that [`TermMatcher::find_ascii`] cannot read
+    /// as written, and their spelling (see [`ascii_words_into`]): no normalized text
+    /// is written for such a line either.
     ascii_pieces: Vec<Piece>,
     spelling: Vec<u8>,
     /// The normalized text of any other description, without the offset map.
@@ -226,7 +227,9 @@ struct Hit {
     term: u32,
     strong: bool,
     kind: EvidenceKind,
-    /// Byte range in the normalized text, or digit count of the code prefix.
+    /// For a term, the range the matcher reported: bytes in the normalized text, or
+    /// characters of the description when it was read as written; for a code, the
+    /// digit count of the prefix in `end`.
     start: usize,
     end: usize,
 }
