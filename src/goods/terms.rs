@@ -345,26 +345,24 @@ impl TermMatcher {
             if !w.is_ascii() {
                 continue;
             }
-            for s in ascii_spellings(w) {
-                let head = head(w);
-                let several = false;
-                spellings.push((
-                    s,
-                    Spelling {
-                        word,
-                        head,
-                        several,
-                    },
-                ));
-            }
+            let spelling = Spelling {
+                word,
+                head: head(w),
+                several: false,
+            };
+            spellings.extend(ascii_spellings(w).into_iter().map(|s| (s, spelling)));
         }
+        // After the words: an abbreviation is expanded before any plural is folded, so
+        // its entry must win over a word's spelling of the same letters.
         for (abbreviation, expansion) in abbreviations() {
             let several = expansion.contains(' ');
+            let word = if several {
+                UNKNOWN
+            } else {
+                words.get(expansion.as_bytes()).copied().unwrap_or(UNKNOWN)
+            };
             let spelling = Spelling {
-                word: match several {
-                    true => UNKNOWN,
-                    false => words.get(expansion.as_bytes()).copied().unwrap_or(UNKNOWN),
-                },
+                word,
                 head: head(expansion.as_bytes()),
                 several,
             };
@@ -632,8 +630,8 @@ impl TermMatcher {
             let (start, end) = (start as u32, i as u32);
 
             // The sequences of whole words open before this word: each may go on with
-            // it, or end with a prefix term that it starts with.
-            // The new ones are pushed after them, and the old ones dropped at the end.
+            // it, or end with a prefix term that it starts with. Those this word opens
+            // or continues are pushed after them, and the old ones dropped after.
             let before = open.len();
             for k in 0..before {
                 let Some(&(node, from)) = open.get(k) else {
