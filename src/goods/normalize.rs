@@ -375,8 +375,9 @@ fn classes_by_words(chunk: &[u8; 16]) -> Classes {
     let at_least = |x: u64, lo: u8| ((x | HIGH) - ONES * u64::from(lo)) & HIGH;
     let equal = |x: u64, b: u8| {
         let v = x ^ (ONES * u64::from(b));
-        // Zero bytes of `v`, exactly: no byte of `v` has its high bit set.
-        !((v + !HIGH) | v) & HIGH
+        // Zero bytes of `v`, exactly when no byte of `v` has its high bit set (any
+        // text with such a byte is not read as words, and the sum may then carry).
+        !(v.wrapping_add(!HIGH) | v) & HIGH
     };
     // The high bits of the 8 bytes as the low 8 bits, byte `i` to bit `i`: the
     // multiplication moves each to its place with no two colliding.
