@@ -193,50 +193,45 @@ fn pack(word: &[u8]) -> Option<u64> {
     Some(key)
 }
 
-/// [`pack`] of the `len` bytes of `text` from `start`, read with one 8-byte load
-/// where the text is long enough (the usual case) instead of byte by byte.
+/// The bytes of `text` from `start` as an integer, at least `len` of them (at most 7)
+/// and zeros where the text ends: one 8-byte load where the text is long enough (the
+/// usual case) instead of byte by byte. `None` when fewer than `len` bytes are there.
+#[inline]
+fn bytes_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
+    match text
+        .get(start..start + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        Some(w) => Some(u64::from_le_bytes(w)),
+        None => {
+            let mut w = [0u8; 8];
+            w.get_mut(..len)?
+                .copy_from_slice(text.get(start..start + len)?);
+            Some(u64::from_le_bytes(w))
+        }
+    }
+}
+
+/// [`pack`] of the `len` bytes of `text` from `start`, read at once (see
+/// [`bytes_at`]).
 #[inline]
 fn pack_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
     if len > 7 {
         return None;
     }
-    match text
-        .get(start..start + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        Some(w) => {
-            let mask = (1u64 << (8 * len)) - 1;
-            Some(u64::from_le_bytes(w) & mask | (len as u64) << 56)
-        }
-        None => pack(text.get(start..start + len)?),
-    }
+    let mask = (1u64 << (8 * len)) - 1;
+    Some(bytes_at(text, start, len)? & mask | (len as u64) << 56)
 }
 
-/// [`pack`] of the `len` bytes of `text` from `start`, a run of ASCII letters or of
-/// ASCII digits, lowercased: one 8-byte load where the text is long enough, and `|
-/// 0x20` on every byte, which lowercases a letter and leaves a digit as it is.
+/// [`pack_at`] lowercased, for a run of ASCII letters or of ASCII digits: `| 0x20` on
+/// each of its bytes lowercases a letter and leaves a digit as it is.
 #[inline]
 fn pack_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
     if len > 7 {
         return None;
     }
-    let bytes = match text
-        .get(start..start + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        Some(w) => w,
-        None => {
-            let mut w = [0u8; 8];
-            let rest = text.get(start..).unwrap_or_default();
-            let n = rest.len().min(8);
-            w.get_mut(..n)
-                .unwrap_or_default()
-                .copy_from_slice(rest.get(..n).unwrap_or_default());
-            w
-        }
-    };
     let mask = (1u64 << (8 * len)) - 1;
-    Some((u64::from_le_bytes(bytes) | 0x2020_2020_2020_2020) & mask | (len as u64) << 56)
+    Some((bytes_at(text, start, len)? | 0x2020_2020_2020_2020) & mask | (len as u64) << 56)
 }
 
 /// `text[start..end]` lowercased, into `out`.
@@ -472,10 +467,7 @@ impl TermMatcher {
                 }
             };
             words.push(word.unwrap_or(UNKNOWN));
-            let maybe = self
-                .root_heads
-                .get(usize::from(h >> 6))
-                .is_some_and(|bits| bits & (1 << (h & 63)) != 0);
+            let maybe = self.has_root_head(h);
             if !maybe && self.short_prefixes.is_empty() {
                 continue;
             }
@@ -735,11 +727,16 @@ impl TermMatcher {
     /// with a prefix term of one word.
     #[inline]
     fn may_start_prefix_term(&self, head: u16) -> bool {
-        !self.short_prefixes.is_empty()
-            || self
-                .root_heads
-                .get(usize::from(head >> 6))
-                .is_some_and(|bits| bits & (1 << (head & 63)) != 0)
+        !self.short_prefixes.is_empty() || self.has_root_head(head)
+    }
+
+    /// Whether some prefix term of one word starts with the two bytes of `head` (see
+    /// [`head`]): a bit test that turns most words away before a hash look-up.
+    #[inline]
+    fn has_root_head(&self, head: u16) -> bool {
+        self.root_heads
+            .get(usize::from(head >> 6))
+            .is_some_and(|bits| bits & (1 << (head & 63)) != 0)
     }
 }
 
