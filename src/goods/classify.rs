@@ -1018,6 +1018,22 @@ mod tests {
     ];
     const SEPARATORS: &[&str] = &[" ", " ", " ", ",", "", "-", "/", "'", "  ", "·", "，", ". "];
 
+    /// `w` as traders change a term, the first five of the ways the line generators
+    /// know: in capitals, with `s` or `es`, hyphenated, or with `y` made `ies`.
+    fn vary_as_written(w: &mut String, way: u8) {
+        match way {
+            0 => *w = w.to_uppercase(),
+            1 => w.push('s'),
+            2 => w.push_str("es"),
+            3 => *w = w.replace(' ', "-"),
+            4 if w.ends_with('y') => {
+                w.pop();
+                w.push_str("ies");
+            }
+            _ => {}
+        }
+    }
+
     /// A goods line made of terms of the ruleset (changed in case, number, hyphenation
     /// or truncated) and tricky words, with a code that often falls under a category.
     fn line_from(
@@ -1034,14 +1050,7 @@ mod tests {
                 s.terms[pick.index(s.terms.len())].clone()
             };
             match how / 3 {
-                0 => w = w.to_uppercase(),
-                1 => w.push('s'),
-                2 => w.push_str("es"),
-                3 => w = w.replace(' ', "-"),
-                4 if w.ends_with('y') => {
-                    w.pop();
-                    w.push_str("ies");
-                }
+                way @ 0..=4 => vary_as_written(&mut w, way),
                 5 => {
                     // The start of a word, as a prefix term meets it.
                     let cut = w.char_indices().nth(w.chars().count() / 2 + 1);
@@ -1138,14 +1147,7 @@ mod tests {
                 terms[pick.index(terms.len())].clone()
             };
             match how / 3 {
-                0 => w = w.to_uppercase(),
-                1 => w.push('s'),
-                2 => w.push_str("es"),
-                3 => w = w.replace(' ', "-"),
-                4 if w.ends_with('y') => {
-                    w.pop();
-                    w.push_str("ies");
-                }
+                way @ 0..=4 => vary_as_written(&mut w, way),
                 5 => w.truncate(w.len() / 2 + 1),
                 6 => w.insert_str(0, "12"),
                 7 => w.push_str("700"),
