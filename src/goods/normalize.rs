@@ -303,13 +303,20 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
 }
 
 /// The runs of letters and of digits of an ASCII text, found 16 bytes at a time: the
-/// words of [`ascii_words_into`] when no apostrophe is next to them. Bit `i % 64` of
-/// the first (second) mask of block `i / 64` is set when byte `i` is a letter (a
-/// digit).
+/// words of [`ascii_words_into`] when no apostrophe is next to them. After
+/// [`AsciiRuns::read`], [`AsciiRuns::next`] hands them out in order.
 #[derive(Debug, Default)]
 pub(crate) struct AsciiRuns {
-    /// Letters and digits of each block of 64 bytes.
+    /// For each block of 64 bytes, the bytes that start a run and the bytes that end
+    /// one (its last byte): bit `i % 64` of block `i / 64`. Runs do not nest, so the
+    /// n-th start and the n-th end bound the n-th run.
     blocks: Vec<[u64; 2]>,
+    /// The block the next start is looked for in, and its starts not yet handed out.
+    start_block: usize,
+    starts: u64,
+    /// The same for ends.
+    end_block: usize,
+    ends: u64,
 }
 
 /// Which of 16 bytes are ASCII letters, digits and apostrophes, and which are not
@@ -419,30 +426,84 @@ impl AsciiRuns {
         self.blocks.clear();
         let (mut apostrophes, mut high) = (0u16, 0u16);
         let mut block = [0u64; 2];
-        for (k, chunk) in text.chunks(16).enumerate() {
-            let mut padded = [0u8; 16];
-            let c = match <&[u8; 16]>::try_from(chunk) {
-                Ok(c) => classes(c),
-                Err(_) => {
-                    padded
-                        .get_mut(..chunk.len())
-                        .unwrap_or_default()
-                        .copy_from_slice(chunk);
-                    classes(&padded)
-                }
-            };
+        let mut add = |k: usize, c: Classes, blocks: &mut Vec<[u64; 2]>| {
             let shift = 16 * (k % 4);
             block[0] |= u64::from(c.letters) << shift;
             block[1] |= u64::from(c.digits) << shift;
             apostrophes |= c.apostrophes;
             high |= c.high;
             if k % 4 == 3 {
-                self.blocks.push(std::mem::take(&mut block));
+                blocks.push(std::mem::take(&mut block));
             }
+        };
+        let mut chunks = text.chunks_exact(16);
+        let mut k = 0;
+        for chunk in chunks.by_ref() {
+            if let Ok(c) = <&[u8; 16]>::try_from(chunk) {
+                add(k, classes(c), &mut self.blocks);
+            }
+            k += 1;
+        }
+        let tail = chunks.remainder().len();
+        if tail > 0 {
+            // The last 16 bytes of the text, shifted so that the bytes already read
+            // drop out: one load, where copying the tail into a padded chunk would
+            // call `memcpy`. Only a text shorter than 16 bytes is copied.
+            let last = text
+                .len()
+                .checked_sub(16)
+                .and_then(|at| text.get(at..))
+                .and_then(|c| <&[u8; 16]>::try_from(c).ok());
+            let c = match last {
+                Some(c) => {
+                    let c = classes(c);
+                    let drop = 16 - tail as u32;
+                    Classes {
+                        letters: c.letters >> drop,
+                        digits: c.digits >> drop,
+                        apostrophes: c.apostrophes >> drop,
+                        high: c.high >> drop,
+                    }
+                }
+                None => {
+                    let mut padded = [0u8; 16];
+                    padded
+                        .get_mut(..tail)
+                        .unwrap_or_default()
+                        .copy_from_slice(chunks.remainder());
+                    classes(&padded)
+                }
+            };
+            add(k, c, &mut self.blocks);
         }
         if text.len() % 64 != 0 {
             self.blocks.push(block);
         }
+
+        // Letters and digits to the starts and ends of their runs: a letter starts a
+        // run unless the byte before it is a letter, and ends one unless the byte
+        // after it is; the same for digits. The bytes before and after a block are
+        // the last and first bits of its neighbours.
+        let mut before = [0u64; 2];
+        for k in 0..self.blocks.len() {
+            let Some(&[l, d]) = self.blocks.get(k) else {
+                break;
+            };
+            let after = self
+                .blocks
+                .get(k + 1)
+                .map_or([0, 0], |b| [b[0] & 1, b[1] & 1]);
+            let starts = (l & !(l << 1 | before[0])) | (d & !(d << 1 | before[1]));
+            let ends = (l & !(l >> 1 | after[0] << 63)) | (d & !(d >> 1 | after[1] << 63));
+            before = [l >> 63, d >> 63];
+            if let Some(b) = self.blocks.get_mut(k) {
+                *b = [starts, ends];
+            }
+        }
+        let first = self.blocks.first().copied().unwrap_or_default();
+        (self.start_block, self.starts) = (0, first[0]);
+        (self.end_block, self.ends) = (0, first[1]);
+
         if high != 0 {
             Reading::NotAscii
         } else if apostrophes != 0 {
@@ -452,29 +513,22 @@ impl AsciiRuns {
         }
     }
 
-    /// The first run of letters or of digits that starts at or after byte `from`: its
-    /// start and end (exclusive).
+    /// The next run of letters or of digits: its start and end (exclusive).
     #[inline]
-    pub(crate) fn next(&self, from: usize) -> Option<(usize, usize)> {
-        let mut k = from / 64;
-        let [mut l, mut d] = *self.blocks.get(k)?;
-        let mut bits = (l | d) & (!0u64 << (from % 64));
-        while bits == 0 {
-            k += 1;
-            [l, d] = *self.blocks.get(k)?;
-            bits = l | d;
+    pub(crate) fn next(&mut self) -> Option<(usize, usize)> {
+        while self.starts == 0 {
+            self.start_block += 1;
+            self.starts = self.blocks.get(self.start_block)?[0];
         }
-        let at = bits.trailing_zeros();
-        let start = 64 * k + at as usize;
-        // The run's class: letters if its first byte is one.
-        let class = usize::from(l >> at & 1 == 0);
-        let run = if class == 0 { l } else { d };
-        let mut out = !run & (!0u64 << at);
-        while out == 0 {
-            k += 1;
-            out = !self.blocks.get(k).map_or(0, |b| b[class & 1]);
+        let start = 64 * self.start_block + self.starts.trailing_zeros() as usize;
+        self.starts &= self.starts - 1;
+        while self.ends == 0 {
+            self.end_block += 1;
+            self.ends = self.blocks.get(self.end_block)?[1];
         }
-        Some((start, 64 * k + out.trailing_zeros() as usize))
+        let last = 64 * self.end_block + self.ends.trailing_zeros() as usize;
+        self.ends &= self.ends - 1;
+        Some((start, last + 1))
     }
 }
 
@@ -1605,11 +1659,9 @@ mod tests {
             return Ok(());
         }
         let mut got = Vec::new();
-        let mut from = 0;
-        while let Some((start, end)) = runs.next(from) {
+        while let Some((start, end)) = runs.next() {
             prop_assert!(start < end && end <= s.len(), "{:?}: {}..{}", s, start, end);
             got.push((start as u32, end as u32));
-            from = end;
         }
         let (mut pieces, mut spelling) = (Vec::new(), Vec::new());
         ascii_words_into(s.as_bytes(), &mut pieces, &mut spelling);

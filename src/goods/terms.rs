@@ -600,9 +600,7 @@ impl TermMatcher {
             Reading::NotAscii => return AsciiFind::NotAscii,
         }
 
-        let mut from = 0;
-        while let Some((start, i)) = runs.next(from) {
-            from = i;
+        while let Some((start, i)) = runs.next() {
             let len = i - start;
             let (spelling, written_head) = match pack_lowercase_at(input, start, len) {
                 Some(key) => (self.short_spellings.get(key), key as u16),
