@@ -102,8 +102,8 @@ pub(crate) struct FindScratch {
 struct Spelling {
     /// What the vocabulary says of the word the normalizer makes of it.
     word: Word,
-    /// The first two bytes of that word (see [`head`]), for the prefix terms.
-    head: u16,
+    /// The first four bytes of that word (see [`head`]), for the prefix terms.
+    head: u32,
     /// The normalizer makes several words of it (an abbreviation such as `edp`), which
     /// [`TermMatcher::find_ascii`] leaves to [`TermMatcher::find`].
     several: bool,
@@ -159,14 +159,14 @@ pub(crate) struct TermMatcher {
     nodes: Vec<Node>,
     ends: Vec<u32>,
     prefixes: Prefixes,
-    /// Prefix terms of one word, by the first two bytes of their text, so that a word
-    /// is checked only against the few prefix terms that start like it.
-    root_prefixes: FxHashMap<u16, Prefixes>,
-    /// One bit per key of `root_prefixes`: most words start like no prefix term, and
-    /// a bit test turns them away before the hash lookup.
+    /// Prefix terms of one word, by the first four bytes of their text (see [`head`]),
+    /// so that a word is checked only against the few prefix terms that start like it.
+    root_prefixes: FxHashMap<u32, Prefixes>,
+    /// One bit per key of `root_prefixes` (see [`head_bit`]): most words start like no
+    /// prefix term, and a bit test turns them away before the hash lookup.
     root_heads: Box<[u64]>,
-    /// Prefix terms of one word whose text is a single byte, checked against every
-    /// word (the shipped rules have none).
+    /// Prefix terms of one word shorter than [`HEAD_LEN`] bytes, checked against
+    /// every word (the shipped rules have none).
     short_prefixes: Prefixes,
     /// Terms that may match inside a word because they start or end with a CJK
     /// character, searched by substring.
@@ -241,11 +241,25 @@ fn lowercase_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>) {
     out.make_ascii_lowercase();
 }
 
-fn head(word: &[u8]) -> u16 {
-    let a = word.first().copied().unwrap_or(0);
-    let b = word.get(1).copied().unwrap_or(0);
-    u16::from_le_bytes([a, b])
+/// The first four bytes of a word (zeros past its end), by which prefix terms of one
+/// word are found: four bytes tell apart the prefix terms that start with one
+/// Cyrillic letter (two bytes), which two bytes would not.
+fn head(word: &[u8]) -> u32 {
+    let mut h = [0u8; 4];
+    for (to, &b) in h.iter_mut().zip(word) {
+        *to = b;
+    }
+    u32::from_le_bytes(h)
 }
+
+/// The bit of [`TermMatcher::root_heads`] for a head: its top 16 bits once mixed.
+fn head_bit(head: u32) -> usize {
+    (head.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+/// Prefix terms shorter than this are checked against every word rather than found
+/// by their head (see [`head`]).
+const HEAD_LEN: usize = 4;
 
 /// The words of a term that are whole words of the description: all of them, or all
 /// but the last for a prefix term.
@@ -280,7 +294,7 @@ impl TermMatcher {
         let mut words: FxHashMap<&[u8], Word> = FxHashMap::default();
         let mut edges: FxHashMap<u64, u32> = FxHashMap::default();
         let mut nodes: Vec<NodeBuild> = vec![NodeBuild::default()];
-        let mut root_prefixes: FxHashMap<u16, Prefixes> = FxHashMap::default();
+        let mut root_prefixes: FxHashMap<u32, Prefixes> = FxHashMap::default();
         let mut root_heads = vec![0u64; 1 << 10].into_boxed_slice();
         let mut short_prefixes = Prefixes::new();
         for t in &pending {
@@ -317,13 +331,14 @@ impl TermMatcher {
             }
             match (t.last, nodes.get_mut(node as usize)) {
                 (None, Some(n)) => n.ends.push(t.id),
-                (Some(last), _) if node == 0 && last.len() < 2 => {
+                (Some(last), _) if node == 0 && last.len() < HEAD_LEN => {
                     short_prefixes.push((last.into(), t.id))
                 }
                 (Some(last), _) if node == 0 => {
                     let h = head(last);
-                    if let Some(bits) = root_heads.get_mut(usize::from(h >> 6)) {
-                        *bits |= 1 << (h & 63);
+                    let bit = head_bit(h);
+                    if let Some(bits) = root_heads.get_mut(bit / 64) {
+                        *bits |= 1 << (bit % 64);
                     }
                     root_prefixes
                         .entry(h)
@@ -460,7 +475,7 @@ impl TermMatcher {
         for p in pieces {
             let (start, len) = (p.spelled as usize, (p.end - p.start) as usize);
             let (word, h) = match pack_at(spelling, start, len) {
-                Some(key) => (self.short_words.get(key), key as u16),
+                Some(key) => (self.short_words.get(key), key as u32),
                 None => {
                     let w = word_of(p);
                     (self.long_words.get(w).copied(), head(w))
@@ -603,7 +618,7 @@ impl TermMatcher {
         while let Some((start, i)) = runs.next() {
             let len = i - start;
             let (spelling, written_head) = match pack_lowercase_at(input, start, len) {
-                Some(key) => (self.short_spellings.get(key), key as u16),
+                Some(key) => (self.short_spellings.get(key), key as u32),
                 None => {
                     lowercase_into(input, start, i, one_word);
                     let head = head(one_word);
@@ -724,17 +739,18 @@ impl TermMatcher {
     /// Whether a word whose normalized form starts with the bytes of `head` may start
     /// with a prefix term of one word.
     #[inline]
-    fn may_start_prefix_term(&self, head: u16) -> bool {
+    fn may_start_prefix_term(&self, head: u32) -> bool {
         !self.short_prefixes.is_empty() || self.has_root_head(head)
     }
 
     /// Whether some prefix term of one word starts with the two bytes of `head` (see
     /// [`head`]): a bit test that turns most words away before a hash look-up.
     #[inline]
-    fn has_root_head(&self, head: u16) -> bool {
+    fn has_root_head(&self, head: u32) -> bool {
+        let bit = head_bit(head);
         self.root_heads
-            .get(usize::from(head >> 6))
-            .is_some_and(|bits| bits & (1 << (head & 63)) != 0)
+            .get(bit / 64)
+            .is_some_and(|bits| bits & (1 << (bit % 64)) != 0)
     }
 }
 
