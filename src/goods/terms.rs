@@ -22,7 +22,7 @@ use super::normalize::{
     abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, spell_ascii_word, AsciiRuns,
     Piece, Reading,
 };
-use super::table::U64Table;
+use super::table::{U128Table, U64Table};
 
 /// A term as the matcher needs it: its normalized text and how it may match.
 #[derive(Debug, Clone)]
@@ -153,6 +153,10 @@ pub(crate) struct TermMatcher {
     /// [`TermMatcher::find_ascii`] looks words up as written, without normalizing them.
     /// Packed like `short_words` when at most 7 bytes long.
     short_spellings: U64Table<Spelling>,
+    /// Those of 8 to 15 bytes, packed into two integers (see [`pack_long`]): words
+    /// such as `machinery` or `containers` are common enough that hashing their bytes
+    /// would show.
+    middle_spellings: U128Table<Spelling>,
     long_spellings: FxHashMap<Box<[u8]>, Spelling>,
     /// Trie edges below the first level, keyed by `node << 32 | word id`.
     edges: U64Table<u32>,
@@ -232,6 +236,29 @@ fn pack_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
     }
     let mask = (1u64 << (8 * len)) - 1;
     Some((bytes_at(text, start, len)? | 0x2020_2020_2020_2020) & mask | (len as u64) << 56)
+}
+
+/// A word of 8 to 15 bytes as an integer: [`pack`] of its first 8 bytes (without a
+/// length) below, [`pack`] of the rest above. Two different words never share a key.
+fn pack_long(word: &[u8]) -> Option<u128> {
+    if !(8..=15).contains(&word.len()) {
+        return None;
+    }
+    let (first, rest) = word.split_at(8);
+    let low = u64::from_le_bytes(first.try_into().ok()?);
+    Some(u128::from(pack(rest)?) << 64 | u128::from(low))
+}
+
+/// [`pack_long`] of the `len` bytes of `text` from `start`, lowercased as
+/// [`pack_lowercase_at`] does, read as two 8-byte loads (see [`bytes_at`]).
+#[inline]
+fn pack_long_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u128> {
+    if !(8..=15).contains(&len) {
+        return None;
+    }
+    let low = bytes_at(text, start, 8)? | 0x2020_2020_2020_2020;
+    let high = pack_lowercase_at(text, start + 8, len - 8)?;
+    Some(u128::from(high) << 64 | u128::from(low))
 }
 
 /// `text[start..end]` lowercased, into `out`.
@@ -378,13 +405,15 @@ impl TermMatcher {
             };
             spellings.push((abbreviation.as_bytes().to_vec(), spelling));
         }
-        let (mut short_spellings, mut long_spellings) = (Vec::new(), FxHashMap::default());
+        let (mut short_spellings, mut middle_spellings) = (Vec::new(), Vec::new());
+        let mut long_spellings = FxHashMap::default();
         for (s, spelling) in spellings {
-            match pack(&s) {
-                Some(key) => short_spellings.push((key, spelling)),
-                None => {
-                    long_spellings.insert(s.into_boxed_slice(), spelling);
-                }
+            if let Some(key) = pack(&s) {
+                short_spellings.push((key, spelling));
+            } else if let Some(key) = pack_long(&s) {
+                middle_spellings.push((key, spelling));
+            } else {
+                long_spellings.insert(s.into_boxed_slice(), spelling);
             }
         }
 
@@ -393,6 +422,7 @@ impl TermMatcher {
             short_words: U64Table::new([]),
             long_words: FxHashMap::default(),
             short_spellings: U64Table::new(short_spellings),
+            middle_spellings: U128Table::new(middle_spellings),
             long_spellings,
             edges: U64Table::new(edges),
             nodes: Vec::with_capacity(nodes.len()),
@@ -617,13 +647,14 @@ impl TermMatcher {
 
         while let Some((start, i)) = runs.next() {
             let len = i - start;
-            let (spelling, written_head) = match pack_lowercase_at(input, start, len) {
-                Some(key) => (self.short_spellings.get(key), key as u32),
-                None => {
-                    lowercase_into(input, start, i, one_word);
-                    let head = head(one_word);
-                    (self.long_spellings.get(one_word.as_slice()).copied(), head)
-                }
+            let (spelling, written_head) = if let Some(key) = pack_lowercase_at(input, start, len) {
+                (self.short_spellings.get(key), key as u32)
+            } else if let Some(key) = pack_long_lowercase_at(input, start, len) {
+                (self.middle_spellings.get(key), key as u32)
+            } else {
+                lowercase_into(input, start, i, one_word);
+                let head = head(one_word);
+                (self.long_spellings.get(one_word.as_slice()).copied(), head)
             };
             let (word, head) = match spelling {
                 Some(s) if s.several => return AsciiFind::Unsure,
@@ -822,5 +853,40 @@ mod tests {
                 assert_eq!(pack_at(text, start, len), pack(word), "{start} {len}");
             }
         }
+    }
+
+    #[test]
+    fn long_words_packed_lowercase_at_once_or_byte_by_byte_agree() {
+        // Runs of letters (any case) or of digits, as the matcher packs them, of 7 to
+        // 16 bytes, at every place, up to the end of the text.
+        let text = b" Machinery 12345678901234 CONTAINERS abcdefghijklmnop ";
+        for start in 0..text.len() {
+            for len in 0..=17 {
+                let Some(word) = text.get(start..start + len) else {
+                    continue;
+                };
+                let lower = word.to_ascii_lowercase();
+                let want = pack_long(&lower);
+                assert_eq!(want.is_some(), (8..=15).contains(&len), "{start} {len}");
+                if word.iter().all(u8::is_ascii_alphabetic) || word.iter().all(u8::is_ascii_digit) {
+                    assert_eq!(
+                        pack_long_lowercase_at(text, start, len),
+                        want,
+                        "{start} {len}"
+                    );
+                }
+            }
+        }
+        // Words that differ only in their length or in a byte past the eighth differ.
+        let keys = [
+            &b"abcdefgh"[..],
+            b"abcdefgh1",
+            b"abcdefgh2",
+            b"abcdefghi",
+            b"abcdefgha",
+        ];
+        let packed: std::collections::HashSet<u128> =
+            keys.iter().filter_map(|k| pack_long(k)).collect();
+        assert_eq!(packed.len(), keys.len());
     }
 }
