@@ -261,6 +261,21 @@ fn pack_long_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u128>
     Some(u128::from(high) << 64 | u128::from(low))
 }
 
+/// Whether the normalizer may write `word` (ASCII letters, any case) so that it no
+/// longer starts with the word's first four bytes: a plural of five or six bytes whose
+/// `ies` or `ves` it rewrites (`babies` is `baby`, `knives` is `knife`). Any other
+/// plural it only cuts short, and a prefix term of four bytes or more that the
+/// shortened word starts with then starts like the written word; a longer word keeps
+/// its first four bytes. A test holds this to the normalizer.
+fn may_respell_head(word: &[u8]) -> bool {
+    if !(5..=6).contains(&word.len()) {
+        return false;
+    }
+    let last_three = word.get(word.len() - 3..).unwrap_or_default();
+    let lower = |k: usize| last_three.get(k).map_or(0, |b| b | 0x20);
+    matches!(lower(0), b'i' | b'v') && lower(1) == b'e' && lower(2) == b's'
+}
+
 /// `text[start..end]` lowercased, into `out`.
 fn lowercase_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>) {
     out.clear();
@@ -660,7 +675,15 @@ impl TermMatcher {
                 Some(s) if s.several => return AsciiFind::Unsure,
                 Some(s) => (s.word, s.head),
                 // Not a spelling of a word of the vocabulary nor an abbreviation: the
-                // normalizer keeps its first two bytes.
+                // normalizer keeps its first four bytes, but for a few short plurals
+                // (see `may_respell_head`).
+                None if may_respell_head(input.get(start..i).unwrap_or_default()) => {
+                    lowercase_into(input, start, i, one_word);
+                    if spell_ascii_word(one_word, one_spelling).is_none() {
+                        return AsciiFind::Unsure;
+                    }
+                    (UNKNOWN, head(one_spelling))
+                }
                 None => (UNKNOWN, written_head),
             };
             let (start, end) = (start as u32, i as u32);
@@ -841,6 +864,7 @@ fn prefix_matches<'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn packed_words_read_at_once_or_byte_by_byte_agree() {
@@ -851,6 +875,28 @@ mod tests {
                     continue;
                 };
                 assert_eq!(pack_at(text, start, len), pack(word), "{start} {len}");
+            }
+        }
+    }
+
+    proptest! {
+        /// A word the normalizer writes so that it no longer starts with the word's
+        /// first four bytes is one that `may_respell_head` names.
+        #[test]
+        fn heads_change_only_where_may_respell_head_says(
+            w in prop_oneof![
+                "[a-z]{1,7}",
+                "[a-z]{1,4}(ies|ves|es|s|ses|ches|xes)",
+                prop::sample::select(vec!["knives", "wives", "halves", "babies", "ties", "pies"])
+                    .prop_map(String::from),
+            ],
+        ) {
+            let w = w.as_bytes();
+            prop_assert_eq!(may_respell_head(&w.to_ascii_uppercase()), may_respell_head(w));
+            let mut spelled = Vec::new();
+            let one_word = spell_ascii_word(w, &mut spelled).is_some();
+            if one_word && spelled.len() >= HEAD_LEN && !may_respell_head(w) {
+                prop_assert_eq!(head(&spelled), head(w), "{:?}", String::from_utf8_lossy(w));
             }
         }
     }
