@@ -238,8 +238,8 @@ fn pack_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u64> {
     Some((bytes_at(text, start, len)? | 0x2020_2020_2020_2020) & mask | (len as u64) << 56)
 }
 
-/// A word of 8 to 15 bytes as an integer: [`pack`] of its first 8 bytes (without a
-/// length) below, [`pack`] of the rest above. Two different words never share a key.
+/// A word of 8 to 15 bytes as an integer: its first 8 bytes below, [`pack`] of the
+/// rest (with its length) above. Two different words never share a key.
 fn pack_long(word: &[u8]) -> Option<u128> {
     if !(8..=15).contains(&word.len()) {
         return None;
@@ -797,8 +797,8 @@ impl TermMatcher {
         !self.short_prefixes.is_empty() || self.has_root_head(head)
     }
 
-    /// Whether some prefix term of one word starts with the two bytes of `head` (see
-    /// [`head`]): a bit test that turns most words away before a hash look-up.
+    /// Whether some prefix term of one word may start with the four bytes of `head`
+    /// (see [`head`]): a bit test that turns most words away before a hash look-up.
     #[inline]
     fn has_root_head(&self, head: u32) -> bool {
         let bit = head_bit(head);
