@@ -108,6 +108,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;
+    use std::fmt::Debug;
+    use std::hash::Hash;
+
+    /// The table built from `entries` answers every key of theirs, every probe and
+    /// `extremes` as a `HashMap` of the same entries does (key 0 left out).
+    fn assert_as_hash_map<K: Key + Hash + Debug + From<u8>>(
+        entries: &[(K, u32)],
+        probes: &[K],
+        extremes: [K; 3],
+    ) -> Result<(), TestCaseError> {
+        let table = Table::new(entries.iter().copied());
+        let map: HashMap<K, u32> = entries
+            .iter()
+            .copied()
+            .filter(|e| e.0 != K::from(0))
+            .collect();
+        let keys = entries.iter().map(|e| e.0).chain(probes.iter().copied());
+        for key in keys.chain(extremes) {
+            prop_assert_eq!(table.get(key), map.get(&key).copied(), "{:?}", key);
+        }
+        Ok(())
+    }
 
     proptest! {
         #[test]
@@ -115,12 +137,7 @@ mod tests {
             entries in prop::collection::vec((any::<u64>(), any::<u32>()), 0..300),
             probes in prop::collection::vec(any::<u64>(), 0..50),
         ) {
-            let table = U64Table::new(entries.iter().copied());
-            let map: HashMap<u64, u32> =
-                entries.iter().copied().filter(|e| e.0 != 0).collect();
-            for key in entries.iter().map(|e| e.0).chain(probes).chain([0, 1, u64::MAX]) {
-                prop_assert_eq!(table.get(key), map.get(&key).copied(), "{}", key);
-            }
+            assert_as_hash_map(&entries, &probes, [0, 1, u64::MAX])?;
         }
 
         #[test]
@@ -128,12 +145,7 @@ mod tests {
             entries in prop::collection::vec((any::<u128>(), any::<u32>()), 0..300),
             probes in prop::collection::vec(any::<u128>(), 0..50),
         ) {
-            let table = U128Table::new(entries.iter().copied());
-            let map: HashMap<u128, u32> =
-                entries.iter().copied().filter(|e| e.0 != 0).collect();
-            for key in entries.iter().map(|e| e.0).chain(probes).chain([0, 1, u128::MAX]) {
-                prop_assert_eq!(table.get(key), map.get(&key).copied(), "{}", key);
-            }
+            assert_as_hash_map(&entries, &probes, [0, 1, u128::MAX])?;
         }
     }
 }
