@@ -970,6 +970,23 @@ impl<const MAP: bool> Writer<'_, MAP> {
     }
 }
 
+/// Whether folding the plural of `word` (ASCII letters, any case) rewrites any of its
+/// first `n` bytes, rather than leaving them or cutting the word short: `babies` is
+/// written `baby`, so its fourth byte changes; `pipes` is written `pipe`.
+pub(crate) fn plural_rewrites_start(word: &[u8], n: usize) -> bool {
+    // A fold replaces at most the last three bytes, of a word that ends in `s`.
+    if word.len() > n + 3 || word.last().is_none_or(|&b| b | 0x20 != b's') {
+        return false;
+    }
+    let mut lower = [0u8; 16];
+    let Some(buf) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    buf.copy_from_slice(word);
+    buf.make_ascii_lowercase();
+    matches!(fold_plural(buf), Some(Fold::Replace(cut, _)) if word.len().saturating_sub(cut) < n)
+}
+
 /// How a plural folds: drop the last `n` bytes, or replace them.
 enum Fold {
     Drop(usize),

@@ -19,8 +19,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::normalize::{
-    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, spell_ascii_word, AsciiRuns,
-    Piece, Reading,
+    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, plural_rewrites_start,
+    spell_ascii_word, AsciiRuns, Piece, Reading,
 };
 use super::table::{U128Table, U64Table};
 
@@ -259,21 +259,6 @@ fn pack_long_lowercase_at(text: &[u8], start: usize, len: usize) -> Option<u128>
     let low = bytes_at(text, start, 8)? | 0x2020_2020_2020_2020;
     let high = pack_lowercase_at(text, start + 8, len - 8)?;
     Some(u128::from(high) << 64 | u128::from(low))
-}
-
-/// Whether the normalizer may write `word` (ASCII letters, any case) so that it no
-/// longer starts with the word's first four bytes: a plural of five or six bytes whose
-/// `ies` or `ves` it rewrites (`babies` is `baby`, `knives` is `knife`). Any other
-/// plural it only cuts short, and a prefix term of four bytes or more that the
-/// shortened word starts with then starts like the written word; a longer word keeps
-/// its first four bytes. A test holds this to the normalizer.
-fn may_respell_head(word: &[u8]) -> bool {
-    if !(5..=6).contains(&word.len()) {
-        return false;
-    }
-    let last_three = word.get(word.len() - 3..).unwrap_or_default();
-    let lower = |k: usize| last_three.get(k).map_or(0, |b| b | 0x20);
-    matches!(lower(0), b'i' | b'v') && lower(1) == b'e' && lower(2) == b's'
 }
 
 /// `text[start..end]` lowercased, into `out`.
@@ -675,9 +660,13 @@ impl TermMatcher {
                 Some(s) if s.several => return AsciiFind::Unsure,
                 Some(s) => (s.word, s.head),
                 // Not a spelling of a word of the vocabulary nor an abbreviation: the
-                // normalizer keeps its first four bytes, but for a few short plurals
-                // (see `may_respell_head`).
-                None if may_respell_head(input.get(start..i).unwrap_or_default()) => {
+                // normalizer keeps its first four bytes, unless it folds a short
+                // plural (`babies` is `baby`), whose head is then its spelling's.
+                None if plural_rewrites_start(
+                    input.get(start..i).unwrap_or_default(),
+                    HEAD_LEN,
+                ) =>
+                {
                     lowercase_into(input, start, i, one_word);
                     if spell_ascii_word(one_word, one_spelling).is_none() {
                         return AsciiFind::Unsure;
@@ -881,9 +870,9 @@ mod tests {
 
     proptest! {
         /// A word the normalizer writes so that it no longer starts with the word's
-        /// first four bytes is one that `may_respell_head` names.
+        /// first four bytes is one that `plural_rewrites_start` names.
         #[test]
-        fn heads_change_only_where_may_respell_head_says(
+        fn heads_change_only_where_plural_rewrites_start(
             w in prop_oneof![
                 "[a-z]{1,7}",
                 "[a-z]{1,4}(ies|ves|es|s|ses|ches|xes)",
@@ -892,10 +881,11 @@ mod tests {
             ],
         ) {
             let w = w.as_bytes();
-            prop_assert_eq!(may_respell_head(&w.to_ascii_uppercase()), may_respell_head(w));
+            let rewrites = |w: &[u8]| plural_rewrites_start(w, HEAD_LEN);
+            prop_assert_eq!(rewrites(&w.to_ascii_uppercase()), rewrites(w));
             let mut spelled = Vec::new();
             let one_word = spell_ascii_word(w, &mut spelled).is_some();
-            if one_word && spelled.len() >= HEAD_LEN && !may_respell_head(w) {
+            if one_word && spelled.len() >= HEAD_LEN && !rewrites(w) {
                 prop_assert_eq!(head(&spelled), head(w), "{:?}", String::from_utf8_lossy(w));
             }
         }
