@@ -421,7 +421,8 @@ pub(crate) enum Reading {
 impl AsciiRuns {
     /// Reads `text`. Says [`Reading::NotAscii`] for a text that is not all ASCII, and
     /// [`Reading::Apostrophe`] for one that holds an apostrophe (`men's`), which the
-    /// normalizer joins to the words around it: [`ascii_words_into`] cuts those.
+    /// normalizer joins to the words around it: [`ascii_words_into`] cuts those. Only
+    /// after [`Reading::Words`] does [`AsciiRuns::next`] hand out runs.
     pub(crate) fn read(&mut self, text: &[u8]) -> Reading {
         self.blocks.clear();
         let (mut apostrophes, mut high) = (0u16, 0u16);
@@ -479,6 +480,19 @@ impl AsciiRuns {
         if text.len() % 64 != 0 {
             self.blocks.push(block);
         }
+        let reading = if high != 0 {
+            Reading::NotAscii
+        } else if apostrophes != 0 {
+            Reading::Apostrophe
+        } else {
+            Reading::Words
+        };
+        if reading != Reading::Words {
+            // Such a text is not read by its runs: none are handed out.
+            self.blocks.clear();
+            (self.start_block, self.starts, self.end_block, self.ends) = (0, 0, 0, 0);
+            return reading;
+        }
 
         // Letters and digits to the starts and ends of their runs: a letter starts a
         // run unless the byte before it is a letter, and ends one unless the byte
@@ -503,14 +517,7 @@ impl AsciiRuns {
         let first = self.blocks.first().copied().unwrap_or_default();
         (self.start_block, self.starts) = (0, first[0]);
         (self.end_block, self.ends) = (0, first[1]);
-
-        if high != 0 {
-            Reading::NotAscii
-        } else if apostrophes != 0 {
-            Reading::Apostrophe
-        } else {
-            Reading::Words
-        }
+        reading
     }
 
     /// The next run of letters or of digits: its start and end (exclusive).
@@ -1673,6 +1680,7 @@ mod tests {
         };
         prop_assert_eq!(reading, want, "{:?}", s);
         if reading != Reading::Words {
+            prop_assert_eq!(runs.next(), None, "{:?}", s);
             return Ok(());
         }
         let mut got = Vec::new();
