@@ -893,8 +893,8 @@ mod tests {
 
     #[test]
     fn long_words_packed_lowercase_at_once_or_byte_by_byte_agree() {
-        // Runs of letters (any case) or of digits, as the matcher packs them, of 7 to
-        // 16 bytes, at every place, up to the end of the text.
+        // Runs of letters (any case) or of digits, as the matcher packs them, of up to
+        // 17 bytes (a key only from 8 to 15), at every place, up to the end of the text.
         let text = b" Machinery 12345678901234 CONTAINERS abcdefghijklmnop ";
         for start in 0..text.len() {
             for len in 0..=17 {
