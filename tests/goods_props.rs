@@ -83,7 +83,7 @@ proptest! {
                     EvidenceKind::Term => desc.as_str(),
                     EvidenceKind::Hs => hs.as_deref().unwrap_or(""),
                 };
-                prop_assert_eq!(slice(source, e.start, e.end), Some(e.text.clone()));
+                prop_assert_eq!(slice(source, e.start, e.end), Some(e.text.to_string()));
                 prop_assert!(e.start < e.end);
             }
         }

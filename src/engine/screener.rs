@@ -234,7 +234,7 @@ fn span(e: crate::goods::Evidence) -> Span {
             EvidenceKind::Hs => "hs",
         }
         .to_string(),
-        text: e.text,
+        text: e.text.into(),
         start: e.start,
         end: e.end,
     }

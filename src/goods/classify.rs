@@ -4,7 +4,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use super::hs::{self, CodeDigits};
 use super::normalize::{
@@ -74,8 +76,9 @@ pub enum EvidenceKind {
 pub struct Evidence {
     /// Term or HS code.
     pub kind: EvidenceKind,
-    /// The matched text exactly as written in the description (or the code).
-    pub text: String,
+    /// The matched text exactly as written in the description (or the code). A word or
+    /// two, so it is held inline rather than on the heap (it dereferences to `str`).
+    pub text: CompactString,
     /// Character offset where it starts (in the description, or in the code for `hs`).
     pub start: usize,
     /// Character offset just after it.
@@ -91,8 +94,9 @@ pub struct CategoryMatch {
     /// Index into the categories the classifier was built from
     /// (`ruleset.categories` for [`Classifier::new`]).
     pub category: usize,
-    /// The terms and codes found, terms first, in order of position.
-    pub evidence: Vec<Evidence>,
+    /// The terms and codes found, terms first, in order of position. Most matches have
+    /// one or two, held inline (it dereferences to a slice).
+    pub evidence: SmallVec<[Evidence; 2]>,
     /// The value of one item in US dollars, when the category has a threshold and the
     /// value was known.
     pub unit_value_usd: Option<f64>,
@@ -498,7 +502,7 @@ impl Classifier {
                 }
             }
             found_ev.sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
-            let mut evidence: Vec<Evidence> = Vec::with_capacity(found_ev.len());
+            let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
             for &(kind, start, end, strong) in found_ev.iter() {
                 // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
                 let inside = kind == EvidenceKind::Term
@@ -619,11 +623,11 @@ fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
 }
 
 /// Characters `start..end` of `s`; `ascii` says whether `s` is ASCII.
-fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> String {
+fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> CompactString {
     // Character offsets are byte offsets in ASCII text, the usual invoice line.
     if ascii {
         let end = end.min(s.len());
-        return s.get(start.min(end)..end).unwrap_or("").to_string();
+        return s.get(start.min(end)..end).unwrap_or("").into();
     }
     // The byte offsets of the two characters, found in one pass over the bytes (a
     // character starts at every byte that is not a UTF-8 continuation byte), then one
@@ -644,7 +648,7 @@ fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> String {
         }
         n += 1;
     }
-    s.get(from..to).unwrap_or("").to_string()
+    s.get(from..to).unwrap_or("").into()
 }
 
 #[cfg(test)]

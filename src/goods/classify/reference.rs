@@ -159,7 +159,7 @@ impl Reference {
             });
             out.push(CategoryMatch {
                 category: ci as usize,
-                evidence,
+                evidence: evidence.into(),
                 unit_value_usd: unit_usd,
             });
         }
