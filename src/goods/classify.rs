@@ -214,7 +214,10 @@ pub struct Scratch {
     found_ev: Vec<(EvidenceKind, usize, usize, bool)>,
     hits: Vec<Hit>,
     state: Vec<CatState>,
-    touched: Vec<u32>,
+    /// The categories whose state a line changed, a bit each (bit `c % 64` of word
+    /// `c / 64`): read in category order, they need no sorting. All clear between
+    /// lines, as reading them clears them.
+    touched: Vec<u64>,
 }
 
 impl Scratch {
@@ -240,7 +243,6 @@ struct Hit {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct CatState {
-    touched: bool,
     excluded: bool,
     strong: bool,
     weak_term: bool,
@@ -388,10 +390,11 @@ impl Classifier {
             touched,
         } = scratch;
         hits.clear();
-        touched.clear();
         if state.len() != inner.categories.len() {
             state.clear();
             state.resize(inner.categories.len(), CatState::default());
+            touched.clear();
+            touched.resize(inner.categories.len().div_ceil(64), 0);
         }
 
         // The words the matches were found in, to map them back to the description;
@@ -454,88 +457,98 @@ impl Classifier {
         let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
         let mut mapped_ready = false;
-        touched.sort_unstable();
-        for &ci in touched.iter() {
-            let Some(st) = state.get_mut(ci as usize) else {
-                continue;
-            };
-            // Taking the state also resets it for the next line.
-            let s = std::mem::take(st);
-            let matched =
-                s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
-            if s.excluded || !matched {
-                continue;
-            }
-            let Some(cat) = inner.categories.get(ci as usize) else {
-                continue;
-            };
-            let mut unit_usd = None;
-            if let Some(threshold) = cat.threshold_usd {
-                let unit = *unit_value.get_or_insert_with(|| self.unit_value_usd(line));
-                if unit.is_some_and(|u| u <= threshold) {
+        for (k, bits) in touched.iter_mut().enumerate() {
+            // Taking the bits also clears them for the next line.
+            let mut bits = std::mem::take(bits);
+            while bits != 0 {
+                let ci = (k * 64) as u32 + bits.trailing_zeros();
+                bits &= bits - 1;
+                let Some(st) = state.get_mut(ci as usize) else {
                     continue;
-                }
-                unit_usd = unit;
-            }
-            // Places first, text last: only the evidence that is kept is copied.
-            found_ev.clear();
-            for h in hits.iter().filter(|h| h.category == ci) {
-                let span = match h.kind {
-                    EvidenceKind::Term => match pieces {
-                        None => Some((h.start, h.end)),
-                        Some(pieces) => piece_span(pieces, h.start, h.end).or_else(|| {
-                            if !mapped_ready {
-                                // The same text, now with its map, for a span the
-                                // words cannot place (inside a CJK run, say).
-                                normalize_into(&line.description, mapped);
-                                mapped_ready = true;
-                            }
-                            mapped.original_span(h.start, h.end)
-                        }),
-                    },
-                    EvidenceKind::Hs => code
-                        .as_ref()
-                        .and_then(|c| c.span_of_prefix(line.hs.as_deref().unwrap_or(""), h.end)),
                 };
-                if let Some((start, end)) = span {
-                    found_ev.push((h.kind, start, end, h.strong));
-                }
-            }
-            found_ev.sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
-            let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
-            for &(kind, start, end, strong) in found_ev.iter() {
-                // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
-                let inside = kind == EvidenceKind::Term
-                    && found_ev.iter().any(|&(k, s, t, _)| {
-                        k == EvidenceKind::Term && s <= start && end <= t && (s, t) != (start, end)
-                    });
-                if inside {
+                // Taking the state also resets it for the next line.
+                let s = std::mem::take(st);
+                let matched = s.strong
+                    || (s.weak_term && s.weak_hs)
+                    || (s.weak_term && two_weak_terms(hits, ci));
+                if s.excluded || !matched {
                     continue;
                 }
-                let source = match kind {
-                    EvidenceKind::Term => (line.description.as_str(), description_ascii),
-                    EvidenceKind::Hs => {
-                        let hs = line.hs.as_deref().unwrap_or("");
-                        (hs, hs.is_ascii())
+                let Some(cat) = inner.categories.get(ci as usize) else {
+                    continue;
+                };
+                let mut unit_usd = None;
+                if let Some(threshold) = cat.threshold_usd {
+                    let unit = *unit_value.get_or_insert_with(|| self.unit_value_usd(line));
+                    if unit.is_some_and(|u| u <= threshold) {
+                        continue;
                     }
-                };
-                evidence.push(Evidence {
-                    kind,
-                    text: char_slice(source.0, source.1, start, end),
-                    start,
-                    end,
-                    strength: if strong {
-                        Strength::Strong
-                    } else {
-                        Strength::Weak
-                    },
+                    unit_usd = unit;
+                }
+                // Places first, text last: only the evidence that is kept is copied.
+                found_ev.clear();
+                for h in hits.iter().filter(|h| h.category == ci) {
+                    let span = match h.kind {
+                        EvidenceKind::Term => match pieces {
+                            None => Some((h.start, h.end)),
+                            Some(pieces) => piece_span(pieces, h.start, h.end).or_else(|| {
+                                if !mapped_ready {
+                                    // The same text, now with its map, for a span the
+                                    // words cannot place (inside a CJK run, say).
+                                    normalize_into(&line.description, mapped);
+                                    mapped_ready = true;
+                                }
+                                mapped.original_span(h.start, h.end)
+                            }),
+                        },
+                        EvidenceKind::Hs => code.as_ref().and_then(|c| {
+                            c.span_of_prefix(line.hs.as_deref().unwrap_or(""), h.end)
+                        }),
+                    };
+                    if let Some((start, end)) = span {
+                        found_ev.push((h.kind, start, end, h.strong));
+                    }
+                }
+                found_ev
+                    .sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
+                let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
+                for &(kind, start, end, strong) in found_ev.iter() {
+                    // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
+                    let inside = kind == EvidenceKind::Term
+                        && found_ev.iter().any(|&(k, s, t, _)| {
+                            k == EvidenceKind::Term
+                                && s <= start
+                                && end <= t
+                                && (s, t) != (start, end)
+                        });
+                    if inside {
+                        continue;
+                    }
+                    let source = match kind {
+                        EvidenceKind::Term => (line.description.as_str(), description_ascii),
+                        EvidenceKind::Hs => {
+                            let hs = line.hs.as_deref().unwrap_or("");
+                            (hs, hs.is_ascii())
+                        }
+                    };
+                    evidence.push(Evidence {
+                        kind,
+                        text: char_slice(source.0, source.1, start, end),
+                        start,
+                        end,
+                        strength: if strong {
+                            Strength::Strong
+                        } else {
+                            Strength::Weak
+                        },
+                    });
+                }
+                out.push(CategoryMatch {
+                    category: ci as usize,
+                    evidence,
+                    unit_value_usd: unit_usd,
                 });
             }
-            out.push(CategoryMatch {
-                category: ci as usize,
-                evidence,
-                unit_value_usd: unit_usd,
-            });
         }
         out
     }
@@ -567,7 +580,7 @@ impl Classifier {
 
 fn record(
     state: &mut [CatState],
-    touched: &mut Vec<u32>,
+    touched: &mut [u64],
     hits: &mut Vec<Hit>,
     u: Use,
     kind: EvidenceKind,
@@ -577,9 +590,8 @@ fn record(
     let Some(st) = state.get_mut(u.category as usize) else {
         return;
     };
-    if !st.touched {
-        st.touched = true;
-        touched.push(u.category);
+    if let Some(bits) = touched.get_mut(u.category as usize / 64) {
+        *bits |= 1 << (u.category % 64);
     }
     match u.role {
         Role::Exclude => {

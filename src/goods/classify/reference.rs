@@ -41,7 +41,8 @@ impl Reference {
         let inner = &*self.classifier.inner;
         let mut norm = Normalized::default();
         let mut hits = Vec::new();
-        let mut touched = Vec::new();
+        // Marked by `record`, never read: the categories are all evaluated below.
+        let mut touched = vec![0u64; inner.categories.len().div_ceil(64)];
         let mut state = vec![CatState::default(); inner.categories.len()];
         let (norm, hits, touched, state) = (&mut norm, &mut hits, &mut touched, &mut state);
 
@@ -91,8 +92,10 @@ impl Reference {
 
         let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
-        touched.sort_unstable();
-        for &ci in touched.iter() {
+        // Every category, in order, whether or not the line touched it (the state of
+        // one it did not touch matches nothing): so the classifier's bits that say
+        // which were touched are checked, not shared.
+        for ci in 0..inner.categories.len() as u32 {
             let Some(st) = state.get_mut(ci as usize) else {
                 continue;
             };
