@@ -870,7 +870,8 @@ mod tests {
 
     proptest! {
         /// A word the normalizer writes so that it no longer starts with the word's
-        /// first four bytes is one that `plural_rewrites_start` names.
+        /// first four bytes is one that `plural_rewrites_start` names, or an
+        /// abbreviation.
         #[test]
         fn heads_change_only_where_plural_rewrites_start(
             w in prop_oneof![
@@ -883,9 +884,13 @@ mod tests {
             let w = w.as_bytes();
             let rewrites = |w: &[u8]| plural_rewrites_start(w, HEAD_LEN);
             prop_assert_eq!(rewrites(&w.to_ascii_uppercase()), rewrites(w));
+            // An abbreviation (`dz` is `dozen`) is respelled whole, but every one is in
+            // the matcher's spellings, which give its head: the written head is never
+            // used for it.
+            let abbreviation = abbreviations().any(|(a, _)| a.as_bytes() == w);
             let mut spelled = Vec::new();
             let one_word = spell_ascii_word(w, &mut spelled).is_some();
-            if one_word && spelled.len() >= HEAD_LEN && !rewrites(w) {
+            if one_word && spelled.len() >= HEAD_LEN && !rewrites(w) && !abbreviation {
                 prop_assert_eq!(head(&spelled), head(w), "{:?}", String::from_utf8_lossy(w));
             }
         }
