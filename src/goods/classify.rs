@@ -457,98 +457,87 @@ impl Classifier {
         let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
         let mut mapped_ready = false;
-        for (k, bits) in touched.iter_mut().enumerate() {
-            // Taking the bits also clears them for the next line.
-            let mut bits = std::mem::take(bits);
-            while bits != 0 {
-                let ci = (k * 64) as u32 + bits.trailing_zeros();
-                bits &= bits - 1;
-                let Some(st) = state.get_mut(ci as usize) else {
-                    continue;
-                };
-                // Taking the state also resets it for the next line.
-                let s = std::mem::take(st);
-                let matched = s.strong
-                    || (s.weak_term && s.weak_hs)
-                    || (s.weak_term && two_weak_terms(hits, ci));
-                if s.excluded || !matched {
+        for ci in take_bits(touched) {
+            let Some(st) = state.get_mut(ci as usize) else {
+                continue;
+            };
+            // Taking the state also resets it for the next line.
+            let s = std::mem::take(st);
+            let matched =
+                s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
+            if s.excluded || !matched {
+                continue;
+            }
+            let Some(cat) = inner.categories.get(ci as usize) else {
+                continue;
+            };
+            let mut unit_usd = None;
+            if let Some(threshold) = cat.threshold_usd {
+                let unit = *unit_value.get_or_insert_with(|| self.unit_value_usd(line));
+                if unit.is_some_and(|u| u <= threshold) {
                     continue;
                 }
-                let Some(cat) = inner.categories.get(ci as usize) else {
-                    continue;
-                };
-                let mut unit_usd = None;
-                if let Some(threshold) = cat.threshold_usd {
-                    let unit = *unit_value.get_or_insert_with(|| self.unit_value_usd(line));
-                    if unit.is_some_and(|u| u <= threshold) {
-                        continue;
-                    }
-                    unit_usd = unit;
-                }
-                // Places first, text last: only the evidence that is kept is copied.
-                found_ev.clear();
-                for h in hits.iter().filter(|h| h.category == ci) {
-                    let span = match h.kind {
-                        EvidenceKind::Term => match pieces {
-                            None => Some((h.start, h.end)),
-                            Some(pieces) => piece_span(pieces, h.start, h.end).or_else(|| {
-                                if !mapped_ready {
-                                    // The same text, now with its map, for a span the
-                                    // words cannot place (inside a CJK run, say).
-                                    normalize_into(&line.description, mapped);
-                                    mapped_ready = true;
-                                }
-                                mapped.original_span(h.start, h.end)
-                            }),
-                        },
-                        EvidenceKind::Hs => code.as_ref().and_then(|c| {
-                            c.span_of_prefix(line.hs.as_deref().unwrap_or(""), h.end)
+                unit_usd = unit;
+            }
+            // Places first, text last: only the evidence that is kept is copied.
+            found_ev.clear();
+            for h in hits.iter().filter(|h| h.category == ci) {
+                let span = match h.kind {
+                    EvidenceKind::Term => match pieces {
+                        None => Some((h.start, h.end)),
+                        Some(pieces) => piece_span(pieces, h.start, h.end).or_else(|| {
+                            if !mapped_ready {
+                                // The same text, now with its map, for a span the
+                                // words cannot place (inside a CJK run, say).
+                                normalize_into(&line.description, mapped);
+                                mapped_ready = true;
+                            }
+                            mapped.original_span(h.start, h.end)
                         }),
-                    };
-                    if let Some((start, end)) = span {
-                        found_ev.push((h.kind, start, end, h.strong));
-                    }
+                    },
+                    EvidenceKind::Hs => code
+                        .as_ref()
+                        .and_then(|c| c.span_of_prefix(line.hs.as_deref().unwrap_or(""), h.end)),
+                };
+                if let Some((start, end)) = span {
+                    found_ev.push((h.kind, start, end, h.strong));
                 }
-                found_ev
-                    .sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
-                let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
-                for &(kind, start, end, strong) in found_ev.iter() {
-                    // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
-                    let inside = kind == EvidenceKind::Term
-                        && found_ev.iter().any(|&(k, s, t, _)| {
-                            k == EvidenceKind::Term
-                                && s <= start
-                                && end <= t
-                                && (s, t) != (start, end)
-                        });
-                    if inside {
-                        continue;
-                    }
-                    let source = match kind {
-                        EvidenceKind::Term => (line.description.as_str(), description_ascii),
-                        EvidenceKind::Hs => {
-                            let hs = line.hs.as_deref().unwrap_or("");
-                            (hs, hs.is_ascii())
-                        }
-                    };
-                    evidence.push(Evidence {
-                        kind,
-                        text: char_slice(source.0, source.1, start, end),
-                        start,
-                        end,
-                        strength: if strong {
-                            Strength::Strong
-                        } else {
-                            Strength::Weak
-                        },
+            }
+            found_ev.sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
+            let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
+            for &(kind, start, end, strong) in found_ev.iter() {
+                // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
+                let inside = kind == EvidenceKind::Term
+                    && found_ev.iter().any(|&(k, s, t, _)| {
+                        k == EvidenceKind::Term && s <= start && end <= t && (s, t) != (start, end)
                     });
+                if inside {
+                    continue;
                 }
-                out.push(CategoryMatch {
-                    category: ci as usize,
-                    evidence,
-                    unit_value_usd: unit_usd,
+                let source = match kind {
+                    EvidenceKind::Term => (line.description.as_str(), description_ascii),
+                    EvidenceKind::Hs => {
+                        let hs = line.hs.as_deref().unwrap_or("");
+                        (hs, hs.is_ascii())
+                    }
+                };
+                evidence.push(Evidence {
+                    kind,
+                    text: char_slice(source.0, source.1, start, end),
+                    start,
+                    end,
+                    strength: if strong {
+                        Strength::Strong
+                    } else {
+                        Strength::Weak
+                    },
                 });
             }
+            out.push(CategoryMatch {
+                category: ci as usize,
+                evidence,
+                unit_value_usd: unit_usd,
+            });
         }
         out
     }
@@ -575,6 +564,38 @@ impl Classifier {
         let code = currency.trim().to_ascii_uppercase();
         let code = if code.is_empty() { "USD".into() } else { code };
         self.inner.rates.get(&code).map(|r| amount * r)
+    }
+}
+
+/// The set bits of words of bits in order (bit `i % 64` of word `i / 64` is `i`), each
+/// word cleared as it is read (the categories a line touched, `Scratch::touched`).
+struct TakeBits<'a> {
+    words: std::iter::Enumerate<std::slice::IterMut<'a, u64>>,
+    /// The first bit of the word being read, and its bits not yet handed out.
+    base: u32,
+    bits: u64,
+}
+
+fn take_bits(words: &mut [u64]) -> TakeBits<'_> {
+    TakeBits {
+        words: words.iter_mut().enumerate(),
+        base: 0,
+        bits: 0,
+    }
+}
+
+impl Iterator for TakeBits<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        while self.bits == 0 {
+            let (k, word) = self.words.next()?;
+            self.base = (k * 64) as u32;
+            self.bits = std::mem::take(word);
+        }
+        let i = self.bits.trailing_zeros();
+        self.bits &= self.bits - 1;
+        Some(self.base + i)
     }
 }
 
@@ -1327,6 +1348,16 @@ mod tests {
             let want: String = s.chars().skip(start).take(end.saturating_sub(start)).collect();
             prop_assert_eq!(char_slice(&s, s.is_ascii(), start, end), want);
         }
+    }
+
+    #[test]
+    fn take_bits_hands_out_set_bits_in_order_and_clears_them() {
+        // Categories past the first 64 (the shipped rules have 45), and a word with
+        // no bit between two that have some.
+        let mut words = [0b101u64, 0, 1 << 63 | 1];
+        assert_eq!(take_bits(&mut words).collect::<Vec<_>>(), [0, 2, 128, 191]);
+        assert_eq!(words, [0, 0, 0]);
+        assert_eq!(take_bits(&mut []).next(), None);
     }
 
     #[test]
