@@ -7,7 +7,7 @@
 //!   (the symmetric-deletion scheme of typo-tolerant search engines): two keys within
 //!   `k` Damerau-Levenshtein edits share a variant reached by at most `k` deletions from
 //!   each, so looking up the deletion variants of a query word finds every listed word
-//!   that [`score`](super::score) could align with it as a typo;
+//!   that [`score`] could align with it as a typo;
 //! - character trigrams of the key, to find listed words that a query word contains
 //!   (words run together: `KOREAWKURYONGGANG`).
 //!
