@@ -4,8 +4,10 @@
 //!
 //! `cargo bench --bench classify` prints MB/s per core for both and their ratio, then
 //! runs the criterion groups (`classify/word-trie`, `classify/naive-contains`,
-//! `build`). With `CLASSIFY_ONCE=1` it classifies the corpus once and stops, for
-//! counting instructions under valgrind.
+//! `build`). With `-- --table-only` it prints a table of `CLASSIFY_RUNS` rounds
+//! (default 5) instead, each measuring both, and stops (`scripts/bench-classify.sh`).
+//! With `CLASSIFY_ONCE=1` it classifies the corpus once and stops, for counting
+//! instructions under valgrind.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -218,8 +220,6 @@ fn main() {
         return;
     }
 
-    let fast_mbs = mb_per_s(bytes, || fast(&classifier, &mut scratch, &lines));
-    let naive_mbs = mb_per_s(bytes, || naive(&terms, &lines));
     println!(
         "corpus: {} lines, {:.2} MB; ruleset: {} categories, {} terms",
         lines.len(),
@@ -227,6 +227,27 @@ fn main() {
         rules.categories.len(),
         terms.len()
     );
+    if std::env::args().any(|a| a == "--table-only") {
+        // The machine's speed drifts: each round measures both, one after the other,
+        // and the ratio is taken within the round.
+        let runs: usize = std::env::var("CLASSIFY_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5);
+        println!();
+        println!("| round | classify, MB/s per core | naive scan, MB/s per core | ratio |");
+        println!("| ---: | ---: | ---: | ---: |");
+        for round in 1..=runs {
+            let fast_mbs = mb_per_s(bytes, || fast(&classifier, &mut scratch, &lines));
+            let naive_mbs = mb_per_s(bytes, || naive(&terms, &lines));
+            let ratio = fast_mbs / naive_mbs;
+            println!("| {round} | {fast_mbs:.1} | {naive_mbs:.2} | {ratio:.0}x |");
+        }
+        return;
+    }
+
+    let fast_mbs = mb_per_s(bytes, || fast(&classifier, &mut scratch, &lines));
+    let naive_mbs = mb_per_s(bytes, || naive(&terms, &lines));
     println!("classify (word by word, trie): {fast_mbs:.1} MB/s per core");
     println!("naive (str::contains per term): {naive_mbs:.2} MB/s per core");
     println!("ratio: {:.0}x", fast_mbs / naive_mbs);
