@@ -8,6 +8,7 @@ use compact_str::CompactString;
 use serde::Serialize;
 use smallvec::SmallVec;
 
+use super::bits::BitWalk;
 use super::hs::{self, CodeDigits};
 use super::normalize::{
     ascii_words_into, normalize, normalize_into, normalize_text_into, piece_span, Normalized, Piece,
@@ -567,36 +568,15 @@ impl Classifier {
     }
 }
 
-/// The set bits of words of bits in order (bit `i % 64` of word `i / 64` is `i`), each
-/// word cleared as it is read (the categories a line touched, `Scratch::touched`).
-struct TakeBits<'a> {
-    words: std::iter::Enumerate<std::slice::IterMut<'a, u64>>,
-    /// The first bit of the word being read, and its bits not yet handed out.
-    base: u32,
-    bits: u64,
-}
-
-fn take_bits(words: &mut [u64]) -> TakeBits<'_> {
-    TakeBits {
-        words: words.iter_mut().enumerate(),
-        base: 0,
-        bits: 0,
-    }
-}
-
-impl Iterator for TakeBits<'_> {
-    type Item = u32;
-
-    fn next(&mut self) -> Option<u32> {
-        while self.bits == 0 {
-            let (k, word) = self.words.next()?;
-            self.base = (k * 64) as u32;
-            self.bits = std::mem::take(word);
-        }
-        let i = self.bits.trailing_zeros();
-        self.bits &= self.bits - 1;
-        Some(self.base + i)
-    }
+/// The set bits of `words` in order (bit `i % 64` of word `i / 64` is `i`), each word
+/// cleared as it is read (the categories a line touched, `Scratch::touched`).
+fn take_bits(words: &mut [u64]) -> impl Iterator<Item = u32> + '_ {
+    let mut walk = BitWalk::new(words.first_mut().map(std::mem::take).unwrap_or(0));
+    std::iter::from_fn(move || {
+        // Category indexes are `u32` throughout.
+        let bit = walk.next(|k| words.get_mut(k).map(std::mem::take))?;
+        Some(bit as u32)
+    })
 }
 
 fn record(

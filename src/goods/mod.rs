@@ -7,6 +7,7 @@
 //! and code normalization it uses; [`price`] reads unit prices and counts for value
 //! thresholds.
 
+mod bits;
 pub mod classify;
 pub mod hs;
 pub mod normalize;

@@ -28,6 +28,7 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::bits::BitWalk;
 use super::table::U64Table;
 
 /// A normalized description with a map back to the original text.
@@ -311,12 +312,9 @@ pub(crate) struct AsciiRuns {
     /// one (its last byte): bit `i % 64` of block `i / 64`. Runs do not nest, so the
     /// n-th start and the n-th end bound the n-th run.
     blocks: Vec<[u64; 2]>,
-    /// The block the next start is looked for in, and its starts not yet handed out.
-    start_block: usize,
-    starts: u64,
-    /// The same for ends.
-    end_block: usize,
-    ends: u64,
+    /// The starts not yet handed out, and the ends.
+    starts: BitWalk,
+    ends: BitWalk,
 }
 
 /// Which of 16 bytes are ASCII letters, digits and apostrophes, and which are not
@@ -490,7 +488,7 @@ impl AsciiRuns {
         if reading != Reading::Words {
             // Such a text is not read by its runs: none are handed out.
             self.blocks.clear();
-            (self.start_block, self.starts, self.end_block, self.ends) = (0, 0, 0, 0);
+            (self.starts, self.ends) = (BitWalk::default(), BitWalk::default());
             return reading;
         }
 
@@ -515,26 +513,16 @@ impl AsciiRuns {
             }
         }
         let first = self.blocks.first().copied().unwrap_or_default();
-        (self.start_block, self.starts) = (0, first[0]);
-        (self.end_block, self.ends) = (0, first[1]);
+        (self.starts, self.ends) = (BitWalk::new(first[0]), BitWalk::new(first[1]));
         reading
     }
 
     /// The next run of letters or of digits: its start and end (exclusive).
     #[inline]
     pub(crate) fn next(&mut self) -> Option<(usize, usize)> {
-        while self.starts == 0 {
-            self.start_block += 1;
-            self.starts = self.blocks.get(self.start_block)?[0];
-        }
-        let start = 64 * self.start_block + self.starts.trailing_zeros() as usize;
-        self.starts &= self.starts - 1;
-        while self.ends == 0 {
-            self.end_block += 1;
-            self.ends = self.blocks.get(self.end_block)?[1];
-        }
-        let last = 64 * self.end_block + self.ends.trailing_zeros() as usize;
-        self.ends &= self.ends - 1;
+        let blocks = &self.blocks;
+        let start = self.starts.next(|k| blocks.get(k).map(|b| b[0]))?;
+        let last = self.ends.next(|k| blocks.get(k).map(|b| b[1]))?;
         Some((start, last + 1))
     }
 }
