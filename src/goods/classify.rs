@@ -156,12 +156,75 @@ struct Inner {
     /// Finds the patterns' texts; its term ids index `patterns`.
     terms: TermMatcher,
     patterns: Vec<Pattern>,
-    /// Keyed by [`hs::key`]: the range of `hs_uses` of each code prefix. Looked up
-    /// once per digit of every line's code, so in a flat table.
-    hs: U64Table<(u32, u32)>,
+    /// What finding each pattern does to the categories: [`Inner::set_words`] entries
+    /// per pattern, in pattern order.
+    pattern_effects: Vec<Effect>,
+    /// Keyed by [`hs::key`]: the uses of each code prefix. Looked up once per digit of
+    /// every line's code, so in a flat table.
+    hs: U64Table<CodeUses>,
     /// The uses of every code prefix, the ranges of which `hs` holds.
     hs_uses: Vec<Use>,
+    /// What finding each code prefix does, as `pattern_effects` for the patterns.
+    hs_effects: Vec<Effect>,
+    /// How many 64-bit words hold one bit per category (at least one).
+    set_words: usize,
     rates: BTreeMap<String, f64>,
+}
+
+/// A code prefix of the rules: the range of [`Inner::hs_uses`] that uses it, and where
+/// its effects start in [`Inner::hs_effects`].
+#[derive(Debug, Clone, Copy, Default)]
+struct CodeUses {
+    uses: (u32, u32),
+    effects: u32,
+}
+
+/// What finding one term or code prefix does to 64 categories, a bit each (category
+/// `64 * w + i` is bit `i` of word `w`): the categories it is strong in, weak in, and
+/// excludes. A line's finds are then combined a word at a time, not a category at a
+/// time: most lines touch a few categories, and deciding each one by one was a branch
+/// the processor could not foresee.
+#[derive(Debug, Clone, Copy, Default)]
+struct Effect {
+    strong: u64,
+    weak: u64,
+    exclude: u64,
+}
+
+/// What a line's finds so far say of 64 categories, a bit each as in [`Effect`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    strong: u64,
+    weak_term: u64,
+    weak_hs: u64,
+    excluded: u64,
+    /// A weak term found after another: the category may have two different weak
+    /// terms, which its evidence then decides (the same term twice, or two that
+    /// overlap, count once).
+    weak_again: u64,
+}
+
+impl Tally {
+    fn add_term(&mut self, e: &Effect) {
+        self.weak_again |= self.weak_term & e.weak;
+        self.weak_term |= e.weak;
+        self.strong |= e.strong;
+        self.excluded |= e.exclude;
+    }
+
+    fn add_code(&mut self, e: &Effect) {
+        self.weak_hs |= e.weak;
+        self.strong |= e.strong;
+        self.excluded |= e.exclude;
+    }
+
+    /// The categories matched for sure, and those matched if two different weak terms
+    /// are found among their evidence.
+    fn decide(&self) -> (u64, u64) {
+        let sure = (self.strong | self.weak_term & self.weak_hs) & !self.excluded;
+        let if_two = self.weak_again & !self.excluded & !sure;
+        (sure, if_two)
+    }
 }
 
 /// A distinct normalized term and every category that uses it.
@@ -213,12 +276,15 @@ pub struct Scratch {
     found: Vec<Found>,
     /// Evidence of one category, placed but not yet copied: kind, span, strength.
     found_ev: Vec<(EvidenceKind, usize, usize, bool)>,
+    /// The evidence of one matched category, before it is placed.
     hits: Vec<Hit>,
-    state: Vec<CatState>,
-    /// The categories whose state a line changed, a bit each (bit `c % 64` of word
-    /// `c / 64`): read in category order, they need no sorting. All clear between
-    /// lines, as reading them clears them.
-    touched: Vec<u64>,
+    /// The code prefixes of the line's code that the rules use: digit count and uses.
+    codes: Vec<(usize, CodeUses)>,
+    tally: Vec<Tally>,
+    /// The categories matched, a bit each as in [`Effect`]; and of those, the ones that
+    /// need two different weak terms.
+    matched: Vec<u64>,
+    if_two: Vec<u64>,
 }
 
 impl Scratch {
@@ -242,27 +308,69 @@ struct Hit {
     end: usize,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct CatState {
-    excluded: bool,
-    strong: bool,
-    weak_term: bool,
-    weak_hs: bool,
-}
-
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
 }
 
 impl Inner {
-    /// The uses of the code prefix with key `key` (see [`hs::key`]).
-    fn hs_prefix_uses(&self, key: u64) -> &[Use] {
-        match self.hs.get(key) {
-            Some((start, end)) => self
-                .hs_uses
-                .get(start as usize..end as usize)
-                .unwrap_or_default(),
-            None => &[],
+    /// The uses of a code prefix.
+    fn code_uses(&self, code: CodeUses) -> &[Use] {
+        let (start, end) = code.uses;
+        self.hs_uses
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The effects of pattern `term` (see [`Inner::pattern_effects`]).
+    fn term_effects(&self, term: u32) -> &[Effect] {
+        let at = term as usize * self.set_words;
+        self.pattern_effects
+            .get(at..at + self.set_words)
+            .unwrap_or_default()
+    }
+
+    /// The effects of a code prefix.
+    fn code_effects(&self, code: CodeUses) -> &[Effect] {
+        let at = code.effects as usize;
+        self.hs_effects
+            .get(at..at + self.set_words)
+            .unwrap_or_default()
+    }
+
+    /// The evidence of category `ci` on a line, into `hits`: the first place each of
+    /// its terms was found (`found` in order), then each of its code prefixes found, in
+    /// order of length. Exclusions are not evidence.
+    fn hits_of(&self, ci: u32, found: &[Found], codes: &[(usize, CodeUses)], hits: &mut Vec<Hit>) {
+        hits.clear();
+        let mut add = |u: &Use, kind, start, end| {
+            if u.category != ci || u.role == Role::Exclude {
+                return;
+            }
+            if hits.iter().any(|h| h.kind == kind && h.term == u.term) {
+                return;
+            }
+            hits.push(Hit {
+                category: ci,
+                term: u.term,
+                strong: u.role == Role::Strong,
+                kind,
+                start,
+                end,
+            });
+        };
+        for f in found {
+            let uses = self
+                .patterns
+                .get(f.term as usize)
+                .map(|p| p.uses.as_slice());
+            for u in uses.unwrap_or_default() {
+                add(u, EvidenceKind::Term, f.start as usize, f.end as usize);
+            }
+        }
+        for &(n, code) in codes {
+            for u in self.code_uses(code) {
+                add(u, EvidenceKind::Hs, 0, n);
+            }
         }
     }
 }
@@ -337,13 +445,23 @@ impl Classifier {
             }
         }
 
+        let set_words = categories.len().div_ceil(64).max(1);
         let mut hs_uses = Vec::new();
-        let mut hs_ranges = Vec::new();
+        let mut hs_effects = Vec::new();
+        let mut hs_entries = Vec::new();
         for (key, uses) in hs_map {
-            let start = hs_uses.len() as u32;
+            let code = CodeUses {
+                uses: (hs_uses.len() as u32, (hs_uses.len() + uses.len()) as u32),
+                effects: hs_effects.len() as u32,
+            };
+            hs_effects.extend(effects_of(&uses, set_words));
             hs_uses.extend(uses);
-            hs_ranges.push((key, (start, hs_uses.len() as u32)));
+            hs_entries.push((key, code));
         }
+        let pattern_effects = patterns
+            .iter()
+            .flat_map(|p| effects_of(&p.uses, set_words))
+            .collect();
 
         let specs: Vec<TermSpec> = patterns.iter().map(|p| p.spec.clone()).collect();
         let terms = TermMatcher::new(&specs);
@@ -354,8 +472,11 @@ impl Classifier {
                 categories: categories.to_vec(),
                 terms,
                 patterns,
-                hs: U64Table::new(hs_ranges),
+                pattern_effects,
+                hs: U64Table::new(hs_entries),
                 hs_uses,
+                hs_effects,
+                set_words,
                 rates,
             }),
         }
@@ -387,16 +508,14 @@ impl Classifier {
             found,
             found_ev,
             hits,
-            state,
-            touched,
+            codes,
+            tally,
+            matched,
+            if_two,
         } = scratch;
-        hits.clear();
-        if state.len() != inner.categories.len() {
-            state.clear();
-            state.resize(inner.categories.len(), CatState::default());
-            touched.clear();
-            touched.resize(inner.categories.len().div_ceil(64), 0);
-        }
+        tally.clear();
+        tally.resize(inner.set_words, Tally::default());
+        codes.clear();
 
         // The words the matches were found in, to map them back to the description;
         // `None` when they were found in the description as written and their
@@ -422,19 +541,8 @@ impl Classifier {
             }
         };
         for f in found.iter() {
-            let Some(p) = inner.patterns.get(f.term as usize) else {
-                continue;
-            };
-            for u in &p.uses {
-                record(
-                    state,
-                    touched,
-                    hits,
-                    *u,
-                    EvidenceKind::Term,
-                    f.start as usize,
-                    f.end as usize,
-                );
+            for (t, e) in tally.iter_mut().zip(inner.term_effects(f.term)) {
+                t.add_term(e);
             }
         }
 
@@ -449,29 +557,36 @@ impl Classifier {
                 if n < 2 {
                     continue;
                 }
-                for u in inner.hs_prefix_uses(value * 16 + n as u64) {
-                    record(state, touched, hits, *u, EvidenceKind::Hs, 0, n);
+                if let Some(uses) = inner.hs.get(value * 16 + n as u64) {
+                    for (t, e) in tally.iter_mut().zip(inner.code_effects(uses)) {
+                        t.add_code(e);
+                    }
+                    codes.push((n, uses));
                 }
             }
         }
 
+        matched.clear();
+        if_two.clear();
+        for t in tally.iter() {
+            let (sure, two) = t.decide();
+            matched.push(sure | two);
+            if_two.push(two);
+        }
         let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
         let mut mapped_ready = false;
-        for ci in take_bits(touched) {
-            let Some(st) = state.get_mut(ci as usize) else {
-                continue;
-            };
-            // Taking the state also resets it for the next line.
-            let s = std::mem::take(st);
-            let matched =
-                s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
-            if s.excluded || !matched {
-                continue;
-            }
+        for ci in take_bits(matched) {
             let Some(cat) = inner.categories.get(ci as usize) else {
                 continue;
             };
+            inner.hits_of(ci, found, codes, hits);
+            let needs_two = if_two
+                .get(ci as usize / 64)
+                .is_some_and(|w| w & (1 << (ci % 64)) != 0);
+            if needs_two && !two_weak_terms(hits, ci) {
+                continue;
+            }
             let mut unit_usd = None;
             if let Some(threshold) = cat.threshold_usd {
                 let unit = *unit_value.get_or_insert_with(|| self.unit_value_usd(line));
@@ -482,7 +597,7 @@ impl Classifier {
             }
             // Places first, text last: only the evidence that is kept is copied.
             found_ev.clear();
-            for h in hits.iter().filter(|h| h.category == ci) {
+            for h in hits.iter() {
                 let span = match h.kind {
                     EvidenceKind::Term => match pieces {
                         None => Some((h.start, h.end)),
@@ -569,7 +684,7 @@ impl Classifier {
 }
 
 /// The set bits of `words` in order (bit `i % 64` of word `i / 64` is `i`), each word
-/// cleared as it is read (the categories a line touched, `Scratch::touched`).
+/// cleared as it is read (the categories a line matched, `Scratch::matched`).
 fn take_bits(words: &mut [u64]) -> impl Iterator<Item = u32> + '_ {
     let mut walk = BitWalk::new(words.first_mut().map(std::mem::take).unwrap_or(0));
     std::iter::from_fn(move || {
@@ -579,46 +694,22 @@ fn take_bits(words: &mut [u64]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-fn record(
-    state: &mut [CatState],
-    touched: &mut [u64],
-    hits: &mut Vec<Hit>,
-    u: Use,
-    kind: EvidenceKind,
-    start: usize,
-    end: usize,
-) {
-    let Some(st) = state.get_mut(u.category as usize) else {
-        return;
-    };
-    if let Some(bits) = touched.get_mut(u.category as usize / 64) {
-        *bits |= 1 << (u.category % 64);
-    }
-    match u.role {
-        Role::Exclude => {
-            st.excluded = true;
-            return;
+/// What finding a term or code with `uses` does to the categories, `words` entries
+/// (see [`Effect`]).
+fn effects_of(uses: &[Use], words: usize) -> Vec<Effect> {
+    let mut effects = vec![Effect::default(); words];
+    for u in uses {
+        let Some(e) = effects.get_mut(u.category as usize / 64) else {
+            continue;
+        };
+        let bit = 1 << (u.category % 64);
+        match u.role {
+            Role::Strong => e.strong |= bit,
+            Role::Weak => e.weak |= bit,
+            Role::Exclude => e.exclude |= bit,
         }
-        Role::Strong => st.strong = true,
-        Role::Weak => match kind {
-            EvidenceKind::Hs => st.weak_hs = true,
-            EvidenceKind::Term => st.weak_term = true,
-        },
     }
-    // One piece of evidence per term: the first place it was found.
-    let seen = hits
-        .iter()
-        .any(|h| h.category == u.category && h.kind == kind && h.term == u.term);
-    if !seen {
-        hits.push(Hit {
-            category: u.category,
-            term: u.term,
-            strong: u.role == Role::Strong,
-            kind,
-            start,
-            end,
-        });
-    }
+    effects
 }
 
 /// Whether category `ci` has two different weak terms found at places that do not
@@ -1338,6 +1429,47 @@ mod tests {
         assert_eq!(take_bits(&mut words).collect::<Vec<_>>(), [0, 2, 128, 191]);
         assert_eq!(words, [0, 0, 0]);
         assert_eq!(take_bits(&mut []).next(), None);
+    }
+
+    /// Categories are decided 64 at a time: a ruleset with more than 64 has them in
+    /// two words of bits, and a category in the second must be decided as one in the
+    /// first, each in the same way as the reference decides it.
+    #[test]
+    fn categories_past_the_first_64() {
+        let cats: Vec<Category> = (0..70)
+            .map(|i| {
+                let mut c = category(&format!("c{i}"));
+                c.terms = vec![
+                    term(&format!("strong{i}"), Strength::Strong),
+                    term(&format!("weak{i}"), Strength::Weak),
+                    term(&format!("other{i}"), Strength::Weak),
+                ];
+                c.hs = vec![HsPrefix {
+                    digits: format!("{}", 1000 + i),
+                    strength: Strength::Weak,
+                }];
+                c.exclude_terms = vec![format!("not{i}")];
+                c
+            })
+            .collect();
+        let s = with_reference(Classifier::from_categories(&cats, BTreeMap::new()));
+        let ids = |line: &GoodsLine| ids(&s.classifier, line);
+        let lines = [
+            (GoodsLine::new("strong3 strong66"), vec!["c3", "c66"]),
+            (GoodsLine::new("weak66 other66 weak3"), vec!["c66"]),
+            (GoodsLine::new("weak66 weak66"), vec![]),
+            (GoodsLine::new("weak67").with_hs("1067.10"), vec!["c67"]),
+            (GoodsLine::new("strong68 not68 strong64"), vec!["c64"]),
+            (
+                GoodsLine::new("weak65 other65 not65").with_hs("1065"),
+                vec![],
+            ),
+        ];
+        let mut scratch = Scratch::new();
+        for (line, want) in lines {
+            assert_eq!(ids(&line), want, "{line:?}");
+            assert_same(&s, &line, &mut scratch).expect("as the reference");
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{
-    char_slice, record, two_weak_terms, CatState, CategoryMatch, Classifier, Evidence,
-    EvidenceKind, GoodsLine, Strength,
+    char_slice, two_weak_terms, CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Hit,
+    Role, Strength, Use,
 };
 use crate::goods::hs::HsCode;
 use crate::goods::normalize::{reference, Normalized};
@@ -41,10 +41,8 @@ impl Reference {
         let inner = &*self.classifier.inner;
         let mut norm = Normalized::default();
         let mut hits = Vec::new();
-        // Marked by `record`, never read: the categories are all evaluated below.
-        let mut touched = vec![0u64; inner.categories.len().div_ceil(64)];
         let mut state = vec![CatState::default(); inner.categories.len()];
-        let (norm, hits, touched, state) = (&mut norm, &mut hits, &mut touched, &mut state);
+        let (norm, hits, state) = (&mut norm, &mut hits, &mut state);
 
         reference::normalize_into(&line.description, norm);
         if let Some(ac) = &self.automaton {
@@ -60,15 +58,7 @@ impl Reference {
                     continue;
                 }
                 for u in &p.uses {
-                    record(
-                        state,
-                        touched,
-                        hits,
-                        *u,
-                        EvidenceKind::Term,
-                        m.start(),
-                        m.end(),
-                    );
+                    record(state, hits, *u, EvidenceKind::Term, m.start(), m.end());
                 }
             }
         }
@@ -84,23 +74,21 @@ impl Reference {
                 if n < 2 {
                     continue;
                 }
-                for u in inner.hs_prefix_uses(value * 16 + n as u64) {
-                    record(state, touched, hits, *u, EvidenceKind::Hs, 0, n);
+                let uses = inner.hs.get(value * 16 + n as u64);
+                for u in uses.map(|c| inner.code_uses(c)).unwrap_or_default() {
+                    record(state, hits, *u, EvidenceKind::Hs, 0, n);
                 }
             }
         }
 
         let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
-        // Every category, in order, whether or not the line touched it (the state of
-        // one it did not touch matches nothing): so the classifier's bits that say
-        // which were touched are checked, not shared.
+        // Every category, in order, one at a time: the classifier decides them 64 at
+        // a time, from sets of categories, which this checks rather than shares.
         for ci in 0..inner.categories.len() as u32 {
-            let Some(st) = state.get_mut(ci as usize) else {
+            let Some(&s) = state.get(ci as usize) else {
                 continue;
             };
-            // Taking the state also resets it for the next line.
-            let s = std::mem::take(st);
             let matched =
                 s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
             if s.excluded || !matched {
@@ -167,5 +155,53 @@ impl Reference {
             });
         }
         out
+    }
+}
+
+/// What a line's finds say of one category.
+#[derive(Debug, Clone, Copy, Default)]
+struct CatState {
+    excluded: bool,
+    strong: bool,
+    weak_term: bool,
+    weak_hs: bool,
+}
+
+/// Records one use of a term or code found on the line: its category's state, and the
+/// first place each term was found.
+fn record(
+    state: &mut [CatState],
+    hits: &mut Vec<Hit>,
+    u: Use,
+    kind: EvidenceKind,
+    start: usize,
+    end: usize,
+) {
+    let Some(st) = state.get_mut(u.category as usize) else {
+        return;
+    };
+    match u.role {
+        Role::Exclude => {
+            st.excluded = true;
+            return;
+        }
+        Role::Strong => st.strong = true,
+        Role::Weak => match kind {
+            EvidenceKind::Hs => st.weak_hs = true,
+            EvidenceKind::Term => st.weak_term = true,
+        },
+    }
+    let seen = hits
+        .iter()
+        .any(|h| h.category == u.category && h.kind == kind && h.term == u.term);
+    if !seen {
+        hits.push(Hit {
+            category: u.category,
+            term: u.term,
+            strong: u.role == Role::Strong,
+            kind,
+            start,
+            end,
+        });
     }
 }
