@@ -498,6 +498,36 @@ impl Classifier {
 
     /// [`Classifier::classify`] with caller-owned scratch buffers.
     pub fn classify_with(&self, line: &GoodsLine, scratch: &mut Scratch) -> Vec<CategoryMatch> {
+        let mut out = Vec::new();
+        self.classify_into(line, scratch, &mut out);
+        out
+    }
+
+    /// [`Classifier::classify_with`] into a caller-owned vector, which is cleared
+    /// first: a batch that reuses it allocates nothing for most lines (the evidence of
+    /// a match is held inline).
+    ///
+    /// ```
+    /// use embargo::goods::{Classifier, GoodsLine, Scratch};
+    /// use embargo::rules::{load_embedded, CompileOptions};
+    ///
+    /// let rules = load_embedded(&CompileOptions::default()).ruleset.unwrap();
+    /// let classifier = Classifier::new(&rules);
+    /// let (mut scratch, mut matches) = (Scratch::new(), Vec::new());
+    /// let mut flagged = 0;
+    /// for text in ["Hennessy XO cognac 6 btls", "office chairs", "Rolex Submariner"] {
+    ///     classifier.classify_into(&GoodsLine::new(text), &mut scratch, &mut matches);
+    ///     flagged += usize::from(!matches.is_empty());
+    /// }
+    /// assert_eq!(flagged, 2);
+    /// ```
+    pub fn classify_into(
+        &self,
+        line: &GoodsLine,
+        scratch: &mut Scratch,
+        out: &mut Vec<CategoryMatch>,
+    ) {
+        out.clear();
         let inner = &*self.inner;
         let Scratch {
             ascii_pieces,
@@ -573,7 +603,6 @@ impl Classifier {
             matched.push(sure | two);
             if_two.push(two);
         }
-        let mut out = Vec::new();
         let mut unit_value: Option<Option<f64>> = None;
         let mut mapped_ready = false;
         for ci in take_bits(matched) {
@@ -655,7 +684,6 @@ impl Classifier {
                 unit_value_usd: unit_usd,
             });
         }
-        out
     }
 
     /// The value of one item of `line` in US dollars: a unit price written in the
