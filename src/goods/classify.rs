@@ -648,7 +648,13 @@ impl Classifier {
                     found_ev.push((h.kind, start, end, h.strong));
                 }
             }
-            found_ev.sort_by_key(|&(kind, start, end, _)| (kind == EvidenceKind::Hs, start, end));
+            // Strong first among evidence at one place, which is reported once: two
+            // terms of a category can be one normalized text (`steel pipe`, `steel
+            // pipes`).
+            found_ev.sort_by_key(|&(kind, start, end, strong)| {
+                (kind == EvidenceKind::Hs, start, end, !strong)
+            });
+            found_ev.dedup_by_key(|&mut (kind, start, end, _)| (kind, start, end));
             let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
             for &(kind, start, end, strong) in found_ev.iter() {
                 // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
@@ -953,6 +959,46 @@ mod tests {
         }
         assert!(ids(&c, &GoodsLine::new("as per P/I").with_hs("870410")).is_empty());
         assert!(ids(&c, &GoodsLine::new("x").with_hs("87")).is_empty());
+    }
+
+    /// Two terms of a category that normalize alike (`steel pipe`, `steel pipes`) are
+    /// found at one place: it is one piece of evidence, strong if either term is.
+    #[test]
+    fn one_piece_of_evidence_per_place() {
+        let mut metals = category("metals");
+        metals.terms = vec![
+            term("steel pipe", Strength::Weak),
+            term("steel pipes", Strength::Strong),
+            term("pipes", Strength::Weak),
+        ];
+        metals.hs = vec![HsPrefix {
+            digits: "7306".into(),
+            strength: Strength::Weak,
+        }];
+        let c = Classifier::from_categories(&[metals], BTreeMap::new());
+        let hits = c.classify(&GoodsLine::new("Steel Pipes, welded").with_hs("7306.30"));
+        let [m] = hits.as_slice() else {
+            panic!("one category: {hits:?}");
+        };
+        let got: Vec<_> = m
+            .evidence
+            .iter()
+            .map(|e| (e.kind, e.text.as_str(), e.start, e.end, e.strength))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (EvidenceKind::Term, "Steel Pipes", 0, 11, Strength::Strong),
+                (EvidenceKind::Hs, "7306", 0, 4, Strength::Weak),
+            ]
+        );
+        let s = with_reference(c);
+        assert_same(
+            &s,
+            &GoodsLine::new("steel pipe steel pipes"),
+            &mut Scratch::new(),
+        )
+        .expect("as the reference");
     }
 
     #[test]

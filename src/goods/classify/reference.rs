@@ -135,7 +135,16 @@ impl Reference {
                     });
                 }
             }
-            evidence.sort_by_key(|e| (e.kind == EvidenceKind::Hs, e.start, e.end));
+            evidence.sort_by_key(|e| {
+                (
+                    e.kind == EvidenceKind::Hs,
+                    e.start,
+                    e.end,
+                    e.strength == Strength::Weak,
+                )
+            });
+            // One piece of evidence per place, the strong one if any.
+            evidence.dedup_by_key(|e| (e.kind, e.start, e.end));
             // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
             let spans: Vec<(usize, usize)> = evidence
                 .iter()
