@@ -390,14 +390,9 @@ impl Classifier {
         let mut hs_map: BTreeMap<u64, Vec<Use>> = BTreeMap::new();
 
         let mut add = |raw: &str, use_: Use| {
-            let (body, prefix) = match raw.trim().strip_suffix('*') {
-                Some(b) => (b, true),
-                None => (raw, false),
-            };
-            let norm = normalize(body).text.trim().to_string();
-            if norm.is_empty() {
+            let Some((norm, prefix)) = pattern_of(raw) else {
                 return;
-            }
+            };
             let id = *by_text.entry((norm.clone(), prefix)).or_insert_with(|| {
                 patterns.push(Pattern {
                     spec: TermSpec { text: norm, prefix },
@@ -726,6 +721,18 @@ fn take_bits(words: &mut [u64]) -> impl Iterator<Item = u32> + '_ {
         let bit = walk.next(|k| words.get_mut(k).map(std::mem::take))?;
         Some(bit as u32)
     })
+}
+
+/// A term as the classifier finds it: its normalized text, and whether it matches a
+/// word prefix (written with a trailing `*`). Two terms with one pattern are found
+/// at the same places. `None` for a term that normalizes to nothing.
+pub(crate) fn pattern_of(raw: &str) -> Option<(String, bool)> {
+    let (body, prefix) = match raw.trim().strip_suffix('*') {
+        Some(b) => (b, true),
+        None => (raw, false),
+    };
+    let norm = normalize(body).text.trim().to_string();
+    (!norm.is_empty()).then_some((norm, prefix))
 }
 
 /// What finding a term or code with `uses` does to the categories, `words` entries

@@ -13,6 +13,7 @@ use super::ast::{self, CategoryRef, Exclusion, Expr, Item, PlaceRef, SetKind, Te
 use super::diagnostic::{did_you_mean, Diagnostic};
 use super::ir::{self, EntityKind, Ruleset, RulesetData};
 use super::span::Span;
+use crate::goods::classify::pattern_of;
 use crate::reference;
 
 /// Knobs of compilation that are not rules.
@@ -572,6 +573,7 @@ impl Compiler<'_> {
                 Exclusion::Hs { codes, .. } => exclude_hs.extend(self.hs_codes(codes)),
             }
         }
+        self.terms_excluded(c);
         let (threshold_usd, threshold_text) = match &c.threshold {
             Some(t) => {
                 if t.above.amount.value <= 0.0 {
@@ -603,6 +605,49 @@ impl Compiler<'_> {
             threshold_usd,
             threshold_text,
         })
+    }
+
+    /// Warns of a term of category `c` that holds one of its exclusions once both are
+    /// read as the classifier reads them (`tablet` and `Tablets`, `phone case` and
+    /// `case`, `notebook` and `notebook*`): the exclusion is found wherever the term
+    /// is, and vetoes the line, so the term can never make the category match.
+    fn terms_excluded(&mut self, c: &ast::Category) {
+        let exclusions: Vec<(String, &Text)> = c
+            .exclusions
+            .iter()
+            .filter_map(|x| match x {
+                Exclusion::Terms { terms, .. } => Some(terms),
+                Exclusion::Hs { .. } => None,
+            })
+            .flatten()
+            .filter_map(|x| {
+                // Whole words: the text between spaces; a prefix exclusion may run on
+                // into the rest of a word.
+                let (text, prefix) = pattern_of(&x.value)?;
+                Some((format!(" {text}{}", if prefix { "" } else { " " }), x))
+            })
+            .collect();
+        for t in c.terms.iter().flat_map(|g| &g.terms) {
+            let Some((text, prefix)) = pattern_of(&t.value) else {
+                continue;
+            };
+            // A prefix term's last word may run on in a line, so an exclusion must
+            // end before it to be found wherever the term is.
+            let words = format!(" {text}{}", if prefix { "" } else { " " });
+            let Some((_, x)) = exclusions.iter().find(|(x, _)| words.contains(x.as_str())) else {
+                continue;
+            };
+            self.diags.push(
+                Diagnostic::warning(
+                    t.span,
+                    format!(
+                        "term `{}` of category `{}` holds its exclusion `{}`, which vetoes every line the term is found in: the term can never match",
+                        t.value, c.name.name, x.value
+                    ),
+                )
+                .with_hint("drop the term, or narrow the exclusion to what it means to keep out"),
+            );
+        }
     }
 
     /// Compiles one entity, or gives its id back when it cannot be (already reported).
