@@ -11,7 +11,8 @@ use smallvec::SmallVec;
 use super::bits::BitWalk;
 use super::hs::{self, CodeDigits};
 use super::normalize::{
-    ascii_words_into, normalize, normalize_into, normalize_text_into, piece_span, Normalized, Piece,
+    ascii_words_into, normalize_into, normalize_text_into, pattern_of, piece_span, Normalized,
+    Piece,
 };
 use super::price;
 use super::table::U64Table;
@@ -721,18 +722,6 @@ fn take_bits(words: &mut [u64]) -> impl Iterator<Item = u32> + '_ {
         let bit = walk.next(|k| words.get_mut(k).map(std::mem::take))?;
         Some(bit as u32)
     })
-}
-
-/// A term as the classifier finds it: its normalized text, and whether it matches a
-/// word prefix (written with a trailing `*`). Two terms with one pattern are found
-/// at the same places. `None` for a term that normalizes to nothing.
-pub(crate) fn pattern_of(raw: &str) -> Option<(String, bool)> {
-    let (body, prefix) = match raw.trim().strip_suffix('*') {
-        Some(b) => (b, true),
-        None => (raw, false),
-    };
-    let norm = normalize(body).text.trim().to_string();
-    (!norm.is_empty()).then_some((norm, prefix))
 }
 
 /// What finding a term or code with `uses` does to the categories, `words` entries

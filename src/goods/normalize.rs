@@ -137,6 +137,19 @@ fn chars_in(piece: &Piece, bytes: u32) -> Option<u32> {
     (width > 0 && bytes % width == 0).then(|| bytes / width)
 }
 
+/// A term as the classifier finds it (a term of a rule, or an exclusion): its
+/// normalized text, and whether it matches a word prefix (written with a trailing
+/// `*`). Two terms with one pattern are found at the same places. `None` for a term
+/// that normalizes to nothing.
+pub(crate) fn pattern_of(raw: &str) -> Option<(String, bool)> {
+    let (body, prefix) = match raw.trim().strip_suffix('*') {
+        Some(b) => (b, true),
+        None => (raw, false),
+    };
+    let norm = normalize(body).text.trim().to_string();
+    (!norm.is_empty()).then_some((norm, prefix))
+}
+
 /// Normalizes `input` (see the module documentation).
 ///
 /// ```

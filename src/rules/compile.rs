@@ -13,7 +13,7 @@ use super::ast::{self, CategoryRef, Exclusion, Expr, Item, PlaceRef, SetKind, Te
 use super::diagnostic::{did_you_mean, Diagnostic};
 use super::ir::{self, EntityKind, Ruleset, RulesetData};
 use super::span::Span;
-use crate::goods::classify::pattern_of;
+use crate::goods::normalize::pattern_of;
 use crate::reference;
 
 /// Knobs of compilation that are not rules.
@@ -612,6 +612,13 @@ impl Compiler<'_> {
     /// `case`, `notebook` and `notebook*`): the exclusion is found wherever the term
     /// is, and vetoes the line, so the term can never make the category match.
     fn terms_excluded(&mut self, c: &ast::Category) {
+        // A term's whole words with a space before each, and after the last unless it
+        // is a prefix term, which may run on into the rest of a word: one holds
+        // another where its text holds the other's.
+        let words = |raw: &str| {
+            let (text, prefix) = pattern_of(raw)?;
+            Some(format!(" {text}{}", if prefix { "" } else { " " }))
+        };
         let exclusions: Vec<(String, &Text)> = c
             .exclusions
             .iter()
@@ -620,21 +627,15 @@ impl Compiler<'_> {
                 Exclusion::Hs { .. } => None,
             })
             .flatten()
-            .filter_map(|x| {
-                // Whole words: the text between spaces; a prefix exclusion may run on
-                // into the rest of a word.
-                let (text, prefix) = pattern_of(&x.value)?;
-                Some((format!(" {text}{}", if prefix { "" } else { " " }), x))
-            })
+            .filter_map(|x| Some((words(&x.value)?, x)))
             .collect();
         for t in c.terms.iter().flat_map(|g| &g.terms) {
-            let Some((text, prefix)) = pattern_of(&t.value) else {
-                continue;
-            };
             // A prefix term's last word may run on in a line, so an exclusion must
             // end before it to be found wherever the term is.
-            let words = format!(" {text}{}", if prefix { "" } else { " " });
-            let Some((_, x)) = exclusions.iter().find(|(x, _)| words.contains(x.as_str())) else {
+            let Some(term) = words(&t.value) else {
+                continue;
+            };
+            let Some((_, x)) = exclusions.iter().find(|(x, _)| term.contains(x.as_str())) else {
                 continue;
             };
             self.diags.push(
