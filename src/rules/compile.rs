@@ -574,6 +574,7 @@ impl Compiler<'_> {
             }
         }
         self.terms_excluded(c);
+        self.terms_repeated(c);
         let (threshold_usd, threshold_text) = match &c.threshold {
             Some(t) => {
                 if t.above.amount.value <= 0.0 {
@@ -648,6 +649,49 @@ impl Compiler<'_> {
                 )
                 .with_hint("drop the term, or narrow the exclusion to what it means to keep out"),
             );
+        }
+    }
+
+    /// Warns of a term of category `c` that is another of its terms once both are
+    /// read as the classifier reads them (`steel pipe` and `Steel Pipes`): the two are
+    /// found at the same places, so the second adds nothing. When one is weak and the
+    /// other strong, the warning is on the weak one, which never counts.
+    fn terms_repeated(&mut self, c: &ast::Category) {
+        let mut seen: HashMap<(String, bool), (&Text, ast::Strength)> = HashMap::new();
+        for g in &c.terms {
+            for t in &g.terms {
+                let Some(pattern) = pattern_of(&t.value) else {
+                    continue;
+                };
+                let Some(&(first, strength)) = seen.get(&pattern) else {
+                    seen.insert(pattern, (t, g.strength));
+                    continue;
+                };
+                let diagnostic = if strength == g.strength {
+                    Diagnostic::warning(
+                        t.span,
+                        format!(
+                            "term `{}` of category `{}` is its term `{}` once normalized: it is found at the same places and adds nothing",
+                            t.value, c.name.name, first.value
+                        ),
+                    )
+                    .with_hint("drop one of the two")
+                } else {
+                    let (weak, strong) = match g.strength {
+                        ast::Strength::Weak => (t, first),
+                        ast::Strength::Strong => (first, t),
+                    };
+                    Diagnostic::warning(
+                        weak.span,
+                        format!(
+                            "weak term `{}` of category `{}` is its strong term `{}` once normalized: the category matches wherever it is found, so the weak term never counts",
+                            weak.value, c.name.name, strong.value
+                        ),
+                    )
+                    .with_hint("drop the weak term, or the strong one if the term alone should not be enough")
+                };
+                self.diags.push(diagnostic);
+            }
         }
     }
 
