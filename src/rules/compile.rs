@@ -679,7 +679,12 @@ impl Compiler<'_> {
                 } else {
                     let (weak, strong) = match g.strength {
                         ast::Strength::Weak => (t, first),
-                        ast::Strength::Strong => (first, t),
+                        ast::Strength::Strong => {
+                            // Any further repeat is measured against the strong one,
+                            // so the weak one is warned of once.
+                            seen.insert(pattern, (t, g.strength));
+                            (first, t)
+                        }
                     };
                     Diagnostic::warning(
                         weak.span,
