@@ -16,6 +16,10 @@ use super::span::Span;
 use crate::goods::normalize::pattern_of;
 use crate::reference;
 
+/// A term of a category, its strength, and its normalized text and prefix flag (see
+/// [`pattern_of`]).
+type TermPattern<'a> = (&'a Text, ast::Strength, (String, bool));
+
 /// Knobs of compilation that are not rules.
 #[derive(Debug, Clone)]
 pub struct CompileOptions {
@@ -573,8 +577,15 @@ impl Compiler<'_> {
                 Exclusion::Hs { codes, .. } => exclude_hs.extend(self.hs_codes(codes)),
             }
         }
-        self.terms_excluded(c);
-        self.terms_repeated(c);
+        // Each term as the classifier reads it, for the two checks on terms.
+        let patterns: Vec<TermPattern> = c
+            .terms
+            .iter()
+            .flat_map(|g| g.terms.iter().map(move |t| (t, g.strength)))
+            .filter_map(|(t, strength)| Some((t, strength, pattern_of(&t.value)?)))
+            .collect();
+        self.terms_excluded(c, &patterns);
+        self.terms_repeated(c, &patterns);
         let (threshold_usd, threshold_text) = match &c.threshold {
             Some(t) => {
                 if t.above.amount.value <= 0.0 {
@@ -612,14 +623,13 @@ impl Compiler<'_> {
     /// read as the classifier reads them (`tablet` and `Tablets`, `phone case` and
     /// `case`, `notebook` and `notebook*`): the exclusion is found wherever the term
     /// is, and vetoes the line, so the term can never make the category match.
-    fn terms_excluded(&mut self, c: &ast::Category) {
+    /// `patterns` are the category's terms as the classifier reads them.
+    fn terms_excluded(&mut self, c: &ast::Category, patterns: &[TermPattern]) {
         // A term's whole words with a space before each, and after the last unless it
         // is a prefix term, which may run on into the rest of a word: one holds
         // another where its text holds the other's.
-        let words = |raw: &str| {
-            let (text, prefix) = pattern_of(raw)?;
-            Some(format!(" {text}{}", if prefix { "" } else { " " }))
-        };
+        let words =
+            |(text, prefix): &(String, bool)| format!(" {text}{}", if *prefix { "" } else { " " });
         let exclusions: Vec<(String, &Text)> = c
             .exclusions
             .iter()
@@ -628,14 +638,12 @@ impl Compiler<'_> {
                 Exclusion::Hs { .. } => None,
             })
             .flatten()
-            .filter_map(|x| Some((words(&x.value)?, x)))
+            .filter_map(|x| Some((words(&pattern_of(&x.value)?), x)))
             .collect();
-        for t in c.terms.iter().flat_map(|g| &g.terms) {
+        for (t, _, pattern) in patterns {
             // A prefix term's last word may run on in a line, so an exclusion must
             // end before it to be found wherever the term is.
-            let Some(term) = words(&t.value) else {
-                continue;
-            };
+            let term = words(pattern);
             let Some((_, x)) = exclusions.iter().find(|(x, _)| term.contains(x.as_str())) else {
                 continue;
             };
@@ -656,47 +664,43 @@ impl Compiler<'_> {
     /// read as the classifier reads them (`steel pipe` and `Steel Pipes`): the two are
     /// found at the same places, so the second adds nothing. When one is weak and the
     /// other strong, the warning is on the weak one, which never counts.
-    fn terms_repeated(&mut self, c: &ast::Category) {
-        let mut seen: HashMap<(String, bool), (&Text, ast::Strength)> = HashMap::new();
-        for g in &c.terms {
-            for t in &g.terms {
-                let Some(pattern) = pattern_of(&t.value) else {
-                    continue;
+    fn terms_repeated(&mut self, c: &ast::Category, patterns: &[TermPattern]) {
+        let mut seen: HashMap<&(String, bool), (&Text, ast::Strength)> = HashMap::new();
+        for (t, strength_here, pattern) in patterns {
+            let (t, strength_here) = (*t, *strength_here);
+            let Some(&(first, strength)) = seen.get(pattern) else {
+                seen.insert(pattern, (t, strength_here));
+                continue;
+            };
+            let diagnostic = if strength == strength_here {
+                Diagnostic::warning(
+                    t.span,
+                    format!(
+                        "term `{}` of category `{}` is its term `{}` once normalized: it is found at the same places and adds nothing",
+                        t.value, c.name.name, first.value
+                    ),
+                )
+                .with_hint("drop one of the two")
+            } else {
+                let (weak, strong) = match strength_here {
+                    ast::Strength::Weak => (t, first),
+                    ast::Strength::Strong => {
+                        // Any further repeat is measured against the strong one, so
+                        // the weak one is warned of once.
+                        seen.insert(pattern, (t, strength_here));
+                        (first, t)
+                    }
                 };
-                let Some(&(first, strength)) = seen.get(&pattern) else {
-                    seen.insert(pattern, (t, g.strength));
-                    continue;
-                };
-                let diagnostic = if strength == g.strength {
-                    Diagnostic::warning(
-                        t.span,
-                        format!(
-                            "term `{}` of category `{}` is its term `{}` once normalized: it is found at the same places and adds nothing",
-                            t.value, c.name.name, first.value
-                        ),
-                    )
-                    .with_hint("drop one of the two")
-                } else {
-                    let (weak, strong) = match g.strength {
-                        ast::Strength::Weak => (t, first),
-                        ast::Strength::Strong => {
-                            // Any further repeat is measured against the strong one,
-                            // so the weak one is warned of once.
-                            seen.insert(pattern, (t, g.strength));
-                            (first, t)
-                        }
-                    };
-                    Diagnostic::warning(
-                        weak.span,
-                        format!(
-                            "weak term `{}` of category `{}` is its strong term `{}` once normalized: the category matches wherever it is found, so the weak term never counts",
-                            weak.value, c.name.name, strong.value
-                        ),
-                    )
-                    .with_hint("drop the weak term, or the strong one if the term alone should not be enough")
-                };
-                self.diags.push(diagnostic);
-            }
+                Diagnostic::warning(
+                    weak.span,
+                    format!(
+                        "weak term `{}` of category `{}` is its strong term `{}` once normalized: the category matches wherever it is found, so the weak term never counts",
+                        weak.value, c.name.name, strong.value
+                    ),
+                )
+                .with_hint("drop the weak term, or the strong one if the term alone should not be enough")
+            };
+            self.diags.push(diagnostic);
         }
     }
 
