@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Prints the goods-classification benchmark table: MB/s per core of the classifier
-# (full default ruleset, 20,000 generated invoice lines) and of the naive scan it is
-# compared with (every term searched with `str::contains`), measured one after the
-# other in each round, with their ratio; RUNS rounds (default 5).
+# (full default ruleset, 20,000 generated invoice lines read in order from one buffer,
+# as a batch reader does), of the same lines held apart in memory, and of the naive
+# scan it is compared with (every term searched with `str::contains`), measured one
+# after the other in each round, with the classifier's ratio to the naive scan; RUNS
+# rounds (default 5).
 #   scripts/bench-classify.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
