@@ -8,10 +8,11 @@
 //! start of one more. Those are found token by token: one hash lookup per token of the
 //! description, then a walk in a trie of the terms' tokens. A byte-by-byte automaton
 //! over the whole text was tried: it runs fewer instructions and branches, but its
-//! table is too large for the first-level cache, so it was only 4% faster for five
-//! times the build time (see the README). Only the terms that start or end with a CJK
-//! character can match inside a token; they are searched with Aho-Corasick, and only
-//! in descriptions that are not all ASCII (no CJK character, no such match).
+//! table is too large for the first-level cache, so it was only 4 to 9% faster for
+//! five times the build time and an 11 MB table (see the README). Only the terms that
+//! start or end with a CJK character can match inside a token; they are searched with
+//! Aho-Corasick, and only in descriptions that are not all ASCII (no CJK character, no
+//! such match).
 //!
 //! [`TermMatcher::find`] reports the same matches as searching every term with one
 //! Aho-Corasick automaton over the whole text and checking the boundaries, in the same
