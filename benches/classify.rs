@@ -7,8 +7,9 @@
 //! a library user's batch loop do; the copy is part of the time. The same lines held
 //! as 20,000 separate `GoodsLine`s, each with its own strings on the heap, are measured
 //! too ("lines held apart"): there, reading each line's text from memory the
-//! prefetcher cannot foresee costs a quarter of the time or more, which is the
-//! bench's layout, not the classifier.
+//! prefetcher cannot foresee cost from a few percent to a quarter of the time,
+//! depending on what else the machine's shared cache held. That is the bench's
+//! layout, not the classifier.
 //!
 //! `cargo bench --bench classify` prints MB/s per core for all three and the ratio of
 //! the first to the naive scan, then runs the criterion groups (`classify/batch`,
