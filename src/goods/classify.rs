@@ -802,6 +802,13 @@ mod tests {
         }
     }
 
+    fn hs_prefix(digits: &str, strength: Strength) -> HsPrefix {
+        HsPrefix {
+            digits: digits.into(),
+            strength,
+        }
+    }
+
     fn category(id: &str) -> Category {
         Category {
             id: id.into(),
@@ -829,10 +836,7 @@ mod tests {
             term("золот*", Strength::Weak),
             term("серьг*", Strength::Weak),
         ];
-        jewellery.hs = vec![HsPrefix {
-            digits: "7113".into(),
-            strength: Strength::Strong,
-        }];
+        jewellery.hs = vec![hs_prefix("7113", Strength::Strong)];
         jewellery.exclude_terms = vec!["imitation".into(), "gold plated".into()];
 
         let mut drinks = category("drinks");
@@ -841,10 +845,7 @@ mod tests {
             term("xo", Strength::Weak),
             term("bottle", Strength::Weak),
         ];
-        drinks.hs = vec![HsPrefix {
-            digits: "2208".into(),
-            strength: Strength::Weak,
-        }];
+        drinks.hs = vec![hs_prefix("2208", Strength::Weak)];
         drinks.exclude_terms = vec!["xo sauce".into()];
 
         let mut kits = category("luxury_kits");
@@ -856,10 +857,7 @@ mod tests {
             term("car", Strength::Weak),
             term("maybach", Strength::Strong),
         ];
-        vehicles.hs = vec![HsPrefix {
-            digits: "8703".into(),
-            strength: Strength::Strong,
-        }];
+        vehicles.hs = vec![hs_prefix("8703", Strength::Strong)];
         vehicles.exclude_terms = vec!["1:18 die-cast model".into(), "toy".into()];
         vehicles.exclude_hs = vec!["870310".into()];
 
@@ -967,10 +965,7 @@ mod tests {
             term("steel pipes", Strength::Strong),
             term("pipes", Strength::Weak),
         ];
-        metals.hs = vec![HsPrefix {
-            digits: "7306".into(),
-            strength: Strength::Weak,
-        }];
+        metals.hs = vec![hs_prefix("7306", Strength::Weak)];
         let c = Classifier::from_categories(&[metals], BTreeMap::new());
         let hits = c.classify(&GoodsLine::new("Steel Pipes, welded").with_hs("7306.30"));
         let [m] = hits.as_slice() else {
@@ -1514,10 +1509,7 @@ mod tests {
                     term(&format!("weak{i}"), Strength::Weak),
                     term(&format!("other{i}"), Strength::Weak),
                 ];
-                c.hs = vec![HsPrefix {
-                    digits: format!("{}", 1000 + i),
-                    strength: Strength::Weak,
-                }];
+                c.hs = vec![hs_prefix(&format!("{}", 1000 + i), Strength::Weak)];
                 c.exclude_terms = vec![format!("not{i}")];
                 c
             })
