@@ -546,10 +546,15 @@ impl Classifier {
         // The words the matches were found in, to map them back to the description;
         // `None` when they were found in the description as written and their
         // positions are already its character offsets.
-        let reading = inner
+        let mut reading = inner
             .terms
             .find_ascii(line.description.as_bytes(), words, found);
         let description_ascii = reading != AsciiFind::NotAscii;
+        if !description_ascii
+            && inner.terms.find_mixed(&line.description, words, found) == AsciiFind::Found
+        {
+            reading = AsciiFind::Found;
+        }
         let pieces: Option<&[Piece]> = match reading {
             AsciiFind::Found => None,
             AsciiFind::Unsure => {

@@ -316,6 +316,48 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
     }
 }
 
+/// The next stretch of `text` from byte `from` that lies between ASCII separators:
+/// its start, its end, and whether it is plain (ASCII letters and digits only). No
+/// token of the normalizer crosses an ASCII separator, so the normalizer writes a line
+/// stretch by stretch as it would write each stretch alone. The tokens of a plain
+/// stretch are its runs of letters and of digits (see [`run_end`]); any other stretch
+/// holds a character that is not ASCII or an apostrophe, and is left to the
+/// normalizer. A stretch ends on an ASCII byte or at the end of the text, so both ends
+/// are character boundaries. `None` when only separators are left.
+pub(crate) fn next_stretch(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+    let start = from
+        + text
+            .get(from..)?
+            .iter()
+            .position(|&b| b >= 0x80 || ascii_class(b) != SEP)?;
+    let mut plain = true;
+    let mut end = start;
+    while let Some(&b) = text.get(end) {
+        if b >= 0x80 {
+            plain = false;
+        } else {
+            match ascii_class(b) {
+                SEP => break,
+                APOSTROPHE => plain = false,
+                _ => {}
+            }
+        }
+        end += 1;
+    }
+    Some((start, end, plain))
+}
+
+/// Where the run of ASCII letters or of ASCII digits that starts at `from` ends, within
+/// a plain stretch that ends at `end` (see [`next_stretch`]).
+pub(crate) fn run_end(text: &[u8], from: usize, end: usize) -> usize {
+    let class = text.get(from).map_or(SEP, |&b| ascii_class(b));
+    let mut i = from + 1;
+    while i < end && text.get(i).is_some_and(|&b| ascii_class(b) == class) {
+        i += 1;
+    }
+    i.min(end)
+}
+
 /// The runs of letters and of digits of an ASCII text, found 16 bytes at a time: the
 /// words of [`ascii_words_into`] when no apostrophe is next to them. After
 /// [`AsciiRuns::read`], [`AsciiRuns::next`] hands them out in order.

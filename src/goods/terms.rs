@@ -14,6 +14,11 @@
 //! Aho-Corasick, and only in descriptions that are not all ASCII (no CJK character, no
 //! such match).
 //!
+//! A description that is not all ASCII is most often an English line with a Chinese
+//! or Russian phrase in it. [`TermMatcher::find_mixed`] reads its ASCII words as
+//! [`TermMatcher::find_ascii`] does and normalizes only the stretches that hold the other
+//! characters, where normalizing the whole line cost twice as much per byte.
+//!
 //! [`TermMatcher::find`] reports the same matches as searching every term with one
 //! Aho-Corasick automaton over the whole text and checking the boundaries, in the same
 //! order (by end, then start, then term); the classifier's tests assert it.
@@ -22,8 +27,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::normalize::{
-    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, plural_rewrites_start,
-    spell_ascii_word, AsciiRuns, Piece, Reading,
+    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, next_stretch, normalize_text_into,
+    piece_span, plural_rewrites_start, run_end, spell_ascii_word, AsciiRuns, Normalized, Piece,
+    Reading,
 };
 use super::table::{U128Table, U64Table};
 
@@ -48,12 +54,13 @@ impl TermSpec {
     }
 }
 
-/// What [`TermMatcher::find_ascii`] made of a description.
+/// What [`TermMatcher::find_ascii`] or [`TermMatcher::find_mixed`] made of a
+/// description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AsciiFind {
-    /// The matches are found.
+    /// The matches are found, at character offsets of the description.
     Found,
-    /// The description is ASCII, but [`TermMatcher::find`] must read it.
+    /// [`TermMatcher::find`] must read the description.
     Unsure,
     /// The description is not all ASCII.
     NotAscii,
@@ -98,6 +105,9 @@ pub(crate) struct FindScratch {
     open: Vec<(u32, u32)>,
     /// The normalizer's spelling of one word, for a prefix term.
     one_spelling: Vec<u8>,
+    /// Stretches of a description that is not all ASCII, normalized (see
+    /// [`TermMatcher::find_mixed`]).
+    stretch: Normalized,
 }
 
 /// What a word written in lowercase ASCII letters or digits is to the matcher.
@@ -183,6 +193,9 @@ pub(crate) struct TermMatcher {
 #[derive(Debug)]
 struct OpenTerms {
     automaton: AhoCorasick,
+    /// Whether every word of every term holds a character that is not ASCII, so that
+    /// each match lies in words that [`TermMatcher::find_mixed`] normalizes together.
+    not_ascii_words: bool,
     /// For each automaton pattern: term id, prefix, open start, open end.
     terms: Vec<(u32, bool, bool, bool)>,
 }
@@ -473,6 +486,9 @@ impl TermMatcher {
                 .ok()
                 .map(|automaton| OpenTerms {
                     automaton,
+                    not_ascii_words: open_texts
+                        .iter()
+                        .all(|t| t.split(' ').all(|w| !w.is_ascii())),
                     terms: open_terms,
                 });
         }
@@ -648,111 +664,273 @@ impl TermMatcher {
             Reading::NotAscii => return AsciiFind::NotAscii,
         }
 
+        let mut text = Written {
+            input,
+            bytes: (0, 0),
+            one_word,
+            one_spelling,
+        };
         while let Some((start, i)) = runs.next() {
-            let len = i - start;
-            let (spelling, written_head) = if let Some(key) = pack_lowercase_at(input, start, len) {
-                (self.short_spellings.get(key), key as u32)
-            } else if let Some(key) = pack_long_lowercase_at(input, start, len) {
-                (self.middle_spellings.get(key), key as u32)
-            } else {
-                lowercase_into(input, start, i, one_word);
-                let head = head(one_word);
-                (self.long_spellings.get(one_word.as_slice()).copied(), head)
+            text.bytes = (start, i);
+            let Some((word, head)) = self.written_word(&mut text) else {
+                return AsciiFind::Unsure;
             };
-            let (word, head) = match spelling {
-                Some(s) if s.several => return AsciiFind::Unsure,
-                Some(s) => (s.word, s.head),
-                // Not a spelling of a word of the vocabulary nor an abbreviation: the
-                // normalizer keeps its first four bytes, unless it folds a short
-                // plural (`babies` is `baby`), whose head is then its spelling's.
-                None if plural_rewrites_start(
-                    input.get(start..i).unwrap_or_default(),
-                    HEAD_LEN,
-                ) =>
-                {
-                    lowercase_into(input, start, i, one_word);
-                    if spell_ascii_word(one_word, one_spelling).is_none() {
-                        return AsciiFind::Unsure;
-                    }
-                    (UNKNOWN, head(one_spelling))
-                }
-                None => (UNKNOWN, written_head),
-            };
-            let (start, end) = (start as u32, i as u32);
-
-            // The sequences of whole words open before this word: each may go on with
-            // it, or end with a prefix term that it starts with. Those this word opens
-            // or continues are pushed after them, and the old ones dropped after.
-            let before = open.len();
-            for k in 0..before {
-                let Some(&(node, from)) = open.get(k) else {
-                    break;
-                };
-                let Some(n) = self.nodes.get(node as usize) else {
-                    continue;
-                };
-                if n.prefixes.0 < n.prefixes.1 {
-                    let prefixes = self
-                        .prefixes
-                        .get(n.prefixes.0 as usize..n.prefixes.1 as usize)
-                        .unwrap_or_default();
-                    lowercase_into(input, start as usize, end as usize, one_word);
-                    let ok = prefix_matches(
-                        one_word,
-                        (start, end),
-                        prefixes.iter(),
-                        one_spelling,
-                        |term, at| {
-                            found.push(Found {
-                                term,
-                                start: from,
-                                end: at,
-                            })
-                        },
-                    );
-                    if !ok {
-                        return AsciiFind::Unsure;
-                    }
-                }
-                if n.more && word.id != NONE {
-                    if let Some(child) = self.edges.get(u64::from(node) << 32 | u64::from(word.id))
-                    {
-                        self.reached(child, from, end, found, open);
-                    }
-                }
-            }
-            if word.first != NONE {
-                self.reached(word.first, start, end, found, open);
-            }
-            if before > 0 {
-                open.drain(..before);
-            }
-
-            if !self.may_start_prefix_term(head) {
-                continue;
-            }
-            let cands = self.root_prefixes.get(&head).into_iter().flatten();
-            let prefixes = self.short_prefixes.iter().chain(cands);
-            lowercase_into(input, start as usize, end as usize, one_word);
-            let ok = prefix_matches(
-                one_word,
-                (start, end),
-                prefixes,
-                one_spelling,
-                |term, at| {
-                    found.push(Found {
-                        term,
-                        start,
-                        end: at,
-                    })
-                },
-            );
-            if !ok {
+            let at = (start as u32, i as u32);
+            if !self.step(word, head, at, &mut text, open, found) {
                 return AsciiFind::Unsure;
             }
         }
         found.sort_unstable_by_key(|f| (f.end, f.start, f.term));
         AsciiFind::Found
+    }
+
+    /// [`TermMatcher::find_ascii`] for a description that is not all ASCII, such as
+    /// an English line with one Chinese or Russian phrase in it: the ASCII words are
+    /// read as written, and only the stretches that are not plain ASCII go through the
+    /// normalizer, those next to each other together (see [`next_stretch`]). The
+    /// matches are [`TermMatcher::find`]'s on the normalizer's words, in the same
+    /// order, but their positions are character offsets in `input`, as [`piece_span`]
+    /// maps them.
+    ///
+    /// Answers [`AsciiFind::Unsure`], leaving `found` to be ignored, where that mapping
+    /// could change the order of the matches or has no answer: an ASCII word
+    /// [`TermMatcher::find_ascii`] cannot read, a normalized stretch whose words do not
+    /// stand for characters of their own (an abbreviation expanded to several words,
+    /// one character decomposed into two words), a match ending inside a word whose
+    /// characters were respelled, or a CJK stretch when a term with a CJK edge has a
+    /// word of ASCII only (`galaxy 手机`), which may reach into the ASCII words around
+    /// it. [`TermMatcher::find`] on the whole normalized line then answers.
+    pub fn find_mixed(
+        &self,
+        input: &str,
+        scratch: &mut FindScratch,
+        found: &mut Vec<Found>,
+    ) -> AsciiFind {
+        found.clear();
+        let FindScratch {
+            one_word,
+            open,
+            one_spelling,
+            stretch,
+            ..
+        } = scratch;
+        open.clear();
+        let bytes = input.as_bytes();
+        let mut written = Written {
+            input: bytes,
+            bytes: (0, 0),
+            one_word,
+            one_spelling,
+        };
+        // UTF-8 continuation bytes before the current stretch: a byte offset less
+        // this is a character offset.
+        let mut continuations = 0u32;
+        let mut next = next_stretch(bytes, 0);
+        while let Some((start, end, plain)) = next {
+            if plain {
+                next = next_stretch(bytes, end);
+                let mut i = start;
+                while i < end {
+                    let j = run_end(bytes, i, end);
+                    written.bytes = (i, j);
+                    let Some((word, head)) = self.written_word(&mut written) else {
+                        return AsciiFind::Unsure;
+                    };
+                    let at = (i as u32 - continuations, j as u32 - continuations);
+                    if !self.step(word, head, at, &mut written, open, found) {
+                        return AsciiFind::Unsure;
+                    }
+                    i = j;
+                }
+                continue;
+            }
+
+            // The stretches that are not plain up to the next plain one, with the
+            // separators between them, normalized at once: the normalizer writes them
+            // as it would in the whole line.
+            let mut last = end;
+            next = next_stretch(bytes, end);
+            while let Some((_, end, false)) = next {
+                last = end;
+                next = next_stretch(bytes, end);
+            }
+            let text = input.get(start..last).unwrap_or_default();
+            normalize_text_into(text, stretch);
+            let base = start as u32 - continuations;
+            continuations += text.bytes().filter(|&b| b & 0xC0 == 0x80).count() as u32;
+            // Words that stand for characters of their own, in order, so that their
+            // character offsets order the matches as their bytes in the normalized
+            // text do.
+            let mut last_end = 0;
+            for p in &stretch.pieces {
+                if p.orig_start < last_end || p.orig_end <= p.orig_start {
+                    return AsciiFind::Unsure;
+                }
+                last_end = p.orig_end;
+            }
+            let spelled = stretch.text.as_bytes();
+            for p in &stretch.pieces {
+                let w = spelled
+                    .get(p.start as usize..p.end as usize)
+                    .unwrap_or_default();
+                let (word, head) = self.normalized_word(w);
+                let mut text = Spelled {
+                    bytes: w,
+                    width: p.width,
+                };
+                let at = (base + p.orig_start, base + p.orig_end);
+                if !self.step(word, head, at, &mut text, open, found) {
+                    return AsciiFind::Unsure;
+                }
+            }
+            let Some(open_terms) = self.open.as_ref().filter(|_| stretch.has_cjk) else {
+                continue;
+            };
+            if !open_terms.not_ascii_words {
+                return AsciiFind::Unsure;
+            }
+            for m in open_terms
+                .automaton
+                .find_overlapping_iter(stretch.text.as_str())
+            {
+                let Some(&(term, prefix, open_start, open_end)) =
+                    open_terms.terms.get(m.pattern().as_usize())
+                else {
+                    continue;
+                };
+                let left_ok = open_start || spelled.get(m.start().wrapping_sub(1)) == Some(&b' ');
+                let right_ok = prefix || open_end || spelled.get(m.end()) == Some(&b' ');
+                if !(left_ok && right_ok) {
+                    continue;
+                }
+                let Some((s, e)) = piece_span(&stretch.pieces, m.start(), m.end()) else {
+                    return AsciiFind::Unsure;
+                };
+                found.push(Found {
+                    term,
+                    start: base + s as u32,
+                    end: base + e as u32,
+                });
+            }
+        }
+        found.sort_unstable_by_key(|f| (f.end, f.start, f.term));
+        AsciiFind::Found
+    }
+
+    /// What the vocabulary says of the ASCII word `text` (letters or digits, any case)
+    /// once normalized, and the first four bytes of its normalized form (see
+    /// [`head`]), looked up as written (see [`TermMatcher::short_spellings`]). `None`
+    /// for a word [`TermMatcher::find`] must read: an abbreviation of several words,
+    /// or a short plural the normalizer cannot spell as one word.
+    #[inline(always)]
+    fn written_word(&self, text: &mut Written) -> Option<(Word, u32)> {
+        let Written {
+            input,
+            bytes: (start, end),
+            one_word,
+            one_spelling,
+        } = text;
+        let (input, start, end) = (*input, *start, *end);
+        let len = end - start;
+        let (spelling, written_head) = if let Some(key) = pack_lowercase_at(input, start, len) {
+            (self.short_spellings.get(key), key as u32)
+        } else if let Some(key) = pack_long_lowercase_at(input, start, len) {
+            (self.middle_spellings.get(key), key as u32)
+        } else {
+            lowercase_into(input, start, end, one_word);
+            let head = head(one_word);
+            (self.long_spellings.get(one_word.as_slice()).copied(), head)
+        };
+        match spelling {
+            Some(s) if s.several => None,
+            Some(s) => Some((s.word, s.head)),
+            // Not a spelling of a word of the vocabulary nor an abbreviation: the
+            // normalizer keeps its first four bytes, unless it folds a short plural
+            // (`babies` is `baby`), whose head is then its spelling's.
+            None if plural_rewrites_start(input.get(start..end).unwrap_or_default(), HEAD_LEN) => {
+                lowercase_into(input, start, end, one_word);
+                spell_ascii_word(one_word, one_spelling)?;
+                Some((UNKNOWN, head(one_spelling)))
+            }
+            None => Some((UNKNOWN, written_head)),
+        }
+    }
+
+    /// What the vocabulary says of a normalized word, and its first four bytes (see
+    /// [`head`]).
+    #[inline]
+    fn normalized_word(&self, w: &[u8]) -> (Word, u32) {
+        match pack(w) {
+            Some(key) => (self.short_words.get(key).unwrap_or(UNKNOWN), key as u32),
+            None => (self.long_words.get(w).copied().unwrap_or(UNKNOWN), head(w)),
+        }
+    }
+
+    /// Reads the next word of a description, found at `at` (the range its matches
+    /// report), given what the vocabulary says of it and its head: the sequences of
+    /// whole words open before it may go on with it or end with a prefix term it starts
+    /// with, it may open sequences of its own, and it may start with a prefix term of
+    /// one word. Those it opens or continues replace the ones open before. `false` when
+    /// `text` cannot place the end of a prefix term in the description.
+    #[inline(always)]
+    fn step(
+        &self,
+        word: Word,
+        head: u32,
+        (start, end): (u32, u32),
+        text: &mut impl WordText,
+        open: &mut Vec<(u32, u32)>,
+        found: &mut Vec<Found>,
+    ) -> bool {
+        let before = open.len();
+        for k in 0..before {
+            let Some(&(node, from)) = open.get(k) else {
+                break;
+            };
+            let Some(n) = self.nodes.get(node as usize) else {
+                continue;
+            };
+            if n.prefixes.0 < n.prefixes.1 {
+                let prefixes = self
+                    .prefixes
+                    .get(n.prefixes.0 as usize..n.prefixes.1 as usize)
+                    .unwrap_or_default();
+                let ok = text.prefixes((start, end), prefixes.iter(), |term, at| {
+                    found.push(Found {
+                        term,
+                        start: from,
+                        end: at,
+                    })
+                });
+                if !ok {
+                    return false;
+                }
+            }
+            if n.more && word.id != NONE {
+                if let Some(child) = self.edges.get(u64::from(node) << 32 | u64::from(word.id)) {
+                    self.reached(child, from, end, found, open);
+                }
+            }
+        }
+        if word.first != NONE {
+            self.reached(word.first, start, end, found, open);
+        }
+        if before > 0 {
+            open.drain(..before);
+        }
+
+        if !self.may_start_prefix_term(head) {
+            return true;
+        }
+        let cands = self.root_prefixes.get(&head).into_iter().flatten();
+        let prefixes = self.short_prefixes.iter().chain(cands);
+        text.prefixes((start, end), prefixes, |term, at| {
+            found.push(Found {
+                term,
+                start,
+                end: at,
+            })
+        })
     }
 
     /// A sequence of whole words from byte `start` to byte `end` has reached trie node
@@ -797,6 +975,75 @@ impl TermMatcher {
         self.root_heads
             .get(bit / 64)
             .is_some_and(|bits| bits & (1 << (bit % 64)) != 0)
+    }
+}
+
+/// A word's text, as the prefix terms are held to it.
+trait WordText {
+    /// Calls `matched(term, end)` for each of `prefixes` that the word, found at
+    /// `at` in the description, starts with once normalized, `end` being where the
+    /// match ends in the description. `false` when a match ends inside the word where
+    /// no offset in the description corresponds.
+    fn prefixes<'p>(
+        &mut self,
+        at: (u32, u32),
+        prefixes: impl Iterator<Item = &'p (Box<[u8]>, u32)> + Clone,
+        matched: impl FnMut(u32, u32),
+    ) -> bool;
+}
+
+/// A word of ASCII letters or digits as written, `input[bytes.0..bytes.1]`, which the
+/// normalizer may still respell; the buffers are for lowercasing and respelling it.
+struct Written<'a> {
+    input: &'a [u8],
+    bytes: (usize, usize),
+    one_word: &'a mut Vec<u8>,
+    one_spelling: &'a mut Vec<u8>,
+}
+
+impl WordText for Written<'_> {
+    #[inline]
+    fn prefixes<'p>(
+        &mut self,
+        at: (u32, u32),
+        prefixes: impl Iterator<Item = &'p (Box<[u8]>, u32)> + Clone,
+        matched: impl FnMut(u32, u32),
+    ) -> bool {
+        lowercase_into(self.input, self.bytes.0, self.bytes.1, self.one_word);
+        prefix_matches(self.one_word, at, prefixes, self.one_spelling, matched)
+    }
+}
+
+/// A word as the normalizer wrote it, `width` bytes for each original character when
+/// its map is arithmetic, else 0 (see [`Piece::width`]).
+struct Spelled<'a> {
+    bytes: &'a [u8],
+    width: u8,
+}
+
+impl WordText for Spelled<'_> {
+    fn prefixes<'p>(
+        &mut self,
+        (start, end): (u32, u32),
+        prefixes: impl Iterator<Item = &'p (Box<[u8]>, u32)> + Clone,
+        mut matched: impl FnMut(u32, u32),
+    ) -> bool {
+        for (prefix, term) in prefixes {
+            if !self.bytes.starts_with(prefix) {
+                continue;
+            }
+            // As `piece_span` places it.
+            let width = usize::from(self.width);
+            let at = if prefix.len() == self.bytes.len() {
+                end
+            } else if width > 0 && prefix.len() % width == 0 {
+                start + (prefix.len() / width) as u32
+            } else {
+                return false;
+            };
+            matched(*term, at);
+        }
+        true
     }
 }
 
@@ -897,6 +1144,65 @@ mod tests {
                 prop_assert_eq!(head(&spelled), head(w), "{:?}", String::from_utf8_lossy(w));
             }
         }
+    }
+
+    fn matcher(terms: &[&str]) -> TermMatcher {
+        let specs: Vec<TermSpec> = terms
+            .iter()
+            .map(|t| TermSpec {
+                text: t.trim_end_matches('*').to_string(),
+                prefix: t.ends_with('*'),
+            })
+            .collect();
+        TermMatcher::new(&specs)
+    }
+
+    /// `find_mixed` on `text`: what it answered, and the matches as (term, start, end).
+    fn mixed(m: &TermMatcher, text: &str) -> (AsciiFind, Vec<(u32, u32, u32)>) {
+        let (mut scratch, mut found) = (FindScratch::default(), Vec::new());
+        let answer = m.find_mixed(text, &mut scratch, &mut found);
+        let found = found.iter().map(|f| (f.term, f.start, f.end)).collect();
+        (answer, found)
+    }
+
+    #[test]
+    fn mixed_lines_are_read_by_stretches_with_character_offsets() {
+        let m = matcher(&[
+            "teppich",
+            "handgeknupft",
+            "钻石",
+            "명품 가방",
+            "трубы стальные",
+            "золот*",
+        ]);
+        // Each match: term, start and end in characters.
+        type Matches = &'static [(u32, u32, u32)];
+        let cases: &[(&str, Matches)] = &[
+            ("Teppich handgeknüpft, 2 pcs", &[(0, 0, 7), (1, 8, 20)]),
+            // Inside a CJK run, after a Chinese word written before it.
+            ("Diamond 高级钻石戒指 ring", &[(2, 10, 12)]),
+            // A term of two Hangul words, across the space between two stretches.
+            ("LV 명품 가방 x2", &[(3, 3, 8)]),
+            // Cyrillic words with ASCII words around them; a prefix term inside a word.
+            (
+                "steel ТРУБЫ стальные 20т, золотые",
+                &[(4, 6, 20), (5, 26, 31)],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(mixed(&m, text), (AsciiFind::Found, want.to_vec()), "{text}");
+        }
+    }
+
+    #[test]
+    fn mixed_lines_the_stretches_cannot_place_are_left_to_find() {
+        let m = matcher(&["gold", "oz", "钻石", "galaxy 手机"]);
+        // `½` is written as two words, `1` and `2`, both standing for one character.
+        assert_eq!(mixed(&m, "gold ½ oz").0, AsciiFind::Unsure);
+        // A term with a CJK edge and an ASCII word may reach into the ASCII words
+        // around a CJK stretch.
+        assert_eq!(mixed(&m, "三星 galaxy 手机").0, AsciiFind::Unsure);
+        assert_eq!(mixed(&m, "gold ring, Zoë").0, AsciiFind::Found);
     }
 
     #[test]
