@@ -6,10 +6,11 @@
 //! joined by single spaces, so a term with boundaries on both sides is a sequence of
 //! whole tokens of the description, and a prefix term is whole tokens followed by the
 //! start of one more. Those are found token by token: one hash lookup per token of the
-//! description, then a walk in a trie of the terms' tokens. A byte-by-byte automaton
-//! over the whole text was tried: it runs fewer instructions and branches, but its
-//! table is too large for the first-level cache, so it was only 4 to 9% faster for
-//! five times the build time and an 11 MB table (see the README). Only the terms that
+//! description, then one step of Aho-Corasick over the trie of the terms' tokens (one
+//! more look-up), which follows every sequence of tokens open at once. A byte-by-byte
+//! automaton over the whole text was tried: it runs fewer instructions and branches,
+//! but its table is too large for the first-level cache, so it was only 4 to 9% faster
+//! for five times the build time and an 11 MB table (see the README). Only the terms that
 //! start or end with a CJK character can match inside a token; they are searched with
 //! Aho-Corasick, and only in descriptions that are not all ASCII (no CJK character, no
 //! such match).
@@ -90,6 +91,9 @@ impl Default for Word {
 
 const NONE: u32 = u32::MAX;
 
+/// The trie's root: the empty sequence of words.
+const ROOT: u32 = 0;
+
 /// Reusable buffers of [`TermMatcher::find`] and [`TermMatcher::find_ascii`].
 #[derive(Debug, Default)]
 pub(crate) struct FindScratch {
@@ -100,9 +104,8 @@ pub(crate) struct FindScratch {
     /// One word of it, lowercased: a long word to look up, or a word to hold to
     /// prefix terms.
     one_word: Vec<u8>,
-    /// The sequences of whole words that may go on with the next word: trie node and
-    /// where the sequence starts.
-    open: Vec<(u32, u32)>,
+    /// Where each word read so far starts, for the terms that end at a later one.
+    starts: Vec<u32>,
     /// The normalizer's spelling of one word, for a prefix term.
     one_spelling: Vec<u8>,
     /// Stretches of a description that is not all ASCII, normalized (see
@@ -141,6 +144,13 @@ struct Node {
     prefixes: (u32, u32),
     /// Whether longer sequences continue from here.
     more: bool,
+    /// The node read as a state of Aho-Corasick over words (see
+    /// [`TermMatcher::goto`]): the range of [`TermMatcher::outputs`] that holds the
+    /// terms ending here (this sequence's, and those of its shorter suffixes).
+    outputs: (u32, u32),
+    /// The range of [`TermMatcher::prefix_groups`] that holds the prefix terms going on
+    /// from here (this sequence's, and those of its shorter suffixes).
+    prefix_groups: (u32, u32),
 }
 
 /// A trie node while the matcher is built.
@@ -174,6 +184,18 @@ pub(crate) struct TermMatcher {
     /// Trie edges below the first level, keyed by `node << 32 | word id`.
     edges: U64Table<u32>,
     nodes: Vec<Node>,
+    /// The trie as Aho-Corasick over word ids, the state after a word being the node
+    /// of the longest run of last words that is a path of the trie: the transitions,
+    /// keyed as `edges`, that go elsewhere than the word's own first node (or the root
+    /// for a word that starts no term). One look-up per word then follows every
+    /// sequence of words open at once, where following each with its own look-up
+    /// branched on how many there were.
+    goto: U64Table<u32>,
+    /// The terms that end at each state: term id and length in words.
+    outputs: Vec<(u32, u32)>,
+    /// The prefix terms that go on from each state: a range of `prefixes` and the
+    /// length in words of the sequence before the prefix.
+    prefix_groups: Vec<(u32, u32, u32)>,
     ends: Vec<u32>,
     prefixes: Prefixes,
     /// Prefix terms of one word, by the first four bytes of their text (see [`head`]),
@@ -440,8 +462,11 @@ impl TermMatcher {
             short_spellings: U64Table::new(short_spellings),
             middle_spellings: U128Table::new(middle_spellings),
             long_spellings,
-            edges: U64Table::new(edges),
+            edges: U64Table::new(edges.clone()),
             nodes: Vec::with_capacity(nodes.len()),
+            goto: U64Table::new([]),
+            outputs: Vec::new(),
+            prefix_groups: Vec::new(),
             ends: Vec::new(),
             prefixes: Vec::new(),
             root_prefixes,
@@ -449,6 +474,11 @@ impl TermMatcher {
             short_prefixes,
             open: None,
         };
+        let firsts: FxHashMap<u32, u32> = words
+            .values()
+            .filter(|w| w.first != NONE)
+            .map(|w| (w.id, w.first))
+            .collect();
         for (w, word) in words {
             match pack(w) {
                 Some(key) => short_words.push((key, word)),
@@ -470,8 +500,11 @@ impl TermMatcher {
                 ends,
                 prefixes,
                 more: n.more,
+                outputs: (0, 0),
+                prefix_groups: (0, 0),
             });
         }
+        m.link_words(&edges, &firsts);
         if !open_texts.is_empty() {
             // A DFA is the fastest search; it is also the largest, so fall back to the
             // automatic choice if a very large ruleset makes it too big to build.
@@ -493,6 +526,124 @@ impl TermMatcher {
                 });
         }
         m
+    }
+
+    /// Reads the trie as Aho-Corasick over word ids (see [`TermMatcher::goto`]):
+    /// each node's failure (the node of its longest proper suffix that is a path of the
+    /// trie), then, shallow nodes first so that a node's failure is done before it,
+    /// its transitions, outputs and prefix groups, which are its own and its failure's.
+    /// `edges` and `firsts` are the trie's edges and each word's first node.
+    fn link_words(&mut self, edges: &FxHashMap<u64, u32>, firsts: &FxHashMap<u32, u32>) {
+        let count = self.nodes.len();
+        let mut children: Vec<Vec<(u32, u32)>> = vec![Vec::new(); count];
+        for (&key, &child) in edges {
+            if let Some(c) = children.get_mut((key >> 32) as usize) {
+                c.push((key as u32, child));
+            }
+        }
+        let mut roots: Vec<(u32, u32)> = firsts.iter().map(|(&w, &n)| (w, n)).collect();
+        roots.sort_unstable();
+        if let Some(c) = children.get_mut(ROOT as usize) {
+            *c = roots;
+        }
+        for c in &mut children {
+            c.sort_unstable();
+        }
+        let child = |node: u32, word: u32| {
+            if node == ROOT {
+                firsts.get(&word).copied()
+            } else {
+                edges
+                    .get(&(u64::from(node) << 32 | u64::from(word)))
+                    .copied()
+            }
+        };
+
+        // Breadth first, so that a node's failure is shallower and already known.
+        let mut fail = vec![ROOT; count];
+        let mut depth = vec![0u32; count];
+        let mut order: Vec<u32> = Vec::with_capacity(count);
+        let mut queue = std::collections::VecDeque::from([ROOT]);
+        while let Some(u) = queue.pop_front() {
+            for &(word, v) in children.get(u as usize).into_iter().flatten() {
+                let mut f = ROOT;
+                if u != ROOT {
+                    let mut s = fail.get(u as usize).copied().unwrap_or(ROOT);
+                    f = loop {
+                        if let Some(c) = child(s, word) {
+                            break c;
+                        }
+                        if s == ROOT {
+                            break ROOT;
+                        }
+                        s = fail.get(s as usize).copied().unwrap_or(ROOT);
+                    };
+                }
+                if let Some(x) = fail.get_mut(v as usize) {
+                    *x = f;
+                }
+                let d = depth.get(u as usize).map_or(1, |d| d + 1);
+                if let Some(x) = depth.get_mut(v as usize) {
+                    *x = d;
+                }
+                order.push(v);
+                queue.push_back(v);
+            }
+        }
+
+        let mut transitions: Vec<FxHashMap<u32, u32>> = vec![FxHashMap::default(); count];
+        let mut outputs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); count];
+        let mut groups: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); count];
+        for &v in &order {
+            let (vi, f) = (
+                v as usize,
+                fail.get(v as usize).copied().unwrap_or(ROOT) as usize,
+            );
+            let d = depth.get(vi).copied().unwrap_or(0);
+            let node = self.nodes.get(vi).copied().unwrap_or_default();
+            let mut t = transitions.get(f).cloned().unwrap_or_default();
+            t.extend(children.get(vi).into_iter().flatten().copied());
+            let own = self
+                .ends
+                .get(node.ends.0 as usize..node.ends.1 as usize)
+                .unwrap_or_default();
+            let mut o: Vec<(u32, u32)> = own.iter().map(|&term| (term, d)).collect();
+            o.extend(outputs.get(f).into_iter().flatten().copied());
+            let mut g = Vec::new();
+            if node.prefixes.0 < node.prefixes.1 {
+                g.push((node.prefixes.0, node.prefixes.1, d));
+            }
+            g.extend(groups.get(f).into_iter().flatten().copied());
+            if let Some(x) = transitions.get_mut(vi) {
+                *x = t;
+            }
+            if let Some(x) = outputs.get_mut(vi) {
+                *x = o;
+            }
+            if let Some(x) = groups.get_mut(vi) {
+                *x = g;
+            }
+        }
+
+        let mut goto = Vec::new();
+        for (v, node) in self.nodes.iter_mut().enumerate() {
+            let o = outputs.get(v).map(Vec::as_slice).unwrap_or_default();
+            node.outputs = (
+                self.outputs.len() as u32,
+                (self.outputs.len() + o.len()) as u32,
+            );
+            self.outputs.extend_from_slice(o);
+            let g = groups.get(v).map(Vec::as_slice).unwrap_or_default();
+            node.prefix_groups = (
+                self.prefix_groups.len() as u32,
+                (self.prefix_groups.len() + g.len()) as u32,
+            );
+            self.prefix_groups.extend_from_slice(g);
+            for (&word, &to) in transitions.get(v).into_iter().flatten() {
+                goto.push(((v as u64) << 32 | u64::from(word), to));
+            }
+        }
+        self.goto = U64Table::new(goto);
     }
 
     /// Every match of a term in a description cut into `pieces` (its words, see
@@ -653,11 +804,12 @@ impl TermMatcher {
         let FindScratch {
             runs,
             one_word,
-            open,
+            starts,
             one_spelling,
             ..
         } = scratch;
-        open.clear();
+        starts.clear();
+        let mut state = ROOT;
         match runs.read(input) {
             Reading::Words => {}
             Reading::Apostrophe => return AsciiFind::Unsure,
@@ -676,7 +828,7 @@ impl TermMatcher {
                 return AsciiFind::Unsure;
             };
             let at = (start as u32, i as u32);
-            if !self.step(word, head, at, &mut text, open, found) {
+            if !self.step(word, head, at, &mut text, &mut state, starts, found) {
                 return AsciiFind::Unsure;
             }
         }
@@ -709,12 +861,13 @@ impl TermMatcher {
         found.clear();
         let FindScratch {
             one_word,
-            open,
+            starts,
             one_spelling,
             stretch,
             ..
         } = scratch;
-        open.clear();
+        starts.clear();
+        let mut state = ROOT;
         let bytes = input.as_bytes();
         let mut written = Written {
             input: bytes,
@@ -737,7 +890,7 @@ impl TermMatcher {
                         return AsciiFind::Unsure;
                     };
                     let at = (i as u32 - continuations, j as u32 - continuations);
-                    if !self.step(word, head, at, &mut written, open, found) {
+                    if !self.step(word, head, at, &mut written, &mut state, starts, found) {
                         return AsciiFind::Unsure;
                     }
                     i = j;
@@ -779,7 +932,7 @@ impl TermMatcher {
                     width: p.width,
                 };
                 let at = (base + p.orig_start, base + p.orig_end);
-                if !self.step(word, head, at, &mut text, open, found) {
+                if !self.step(word, head, at, &mut text, &mut state, starts, found) {
                     return AsciiFind::Unsure;
                 }
             }
@@ -867,33 +1020,40 @@ impl TermMatcher {
     }
 
     /// Reads the next word of a description, found at `at` (the range its matches
-    /// report), given what the vocabulary says of it and its head: the sequences of
-    /// whole words open before it may go on with it or end with a prefix term it starts
-    /// with, it may open sequences of its own, and it may start with a prefix term of
-    /// one word. Those it opens or continues replace the ones open before. `false` when
-    /// `text` cannot place the end of a prefix term in the description.
+    /// report), given what the vocabulary says of it and its head, after `state` (see
+    /// [`TermMatcher::goto`]); `starts` holds where the words before it start. The
+    /// sequences of whole words open before it may end with a prefix term it starts
+    /// with; then the word moves the state on, and the terms that end with it are
+    /// found; last, it may start with a prefix term of one word. `false` when `text`
+    /// cannot place the end of a prefix term in the description.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn step(
         &self,
         word: Word,
         head: u32,
         (start, end): (u32, u32),
         text: &mut impl WordText,
-        open: &mut Vec<(u32, u32)>,
+        state: &mut u32,
+        starts: &mut Vec<u32>,
         found: &mut Vec<Found>,
     ) -> bool {
-        let before = open.len();
-        for k in 0..before {
-            let Some(&(node, from)) = open.get(k) else {
-                break;
-            };
-            let Some(n) = self.nodes.get(node as usize) else {
-                continue;
-            };
-            if n.prefixes.0 < n.prefixes.1 {
+        let before = self.nodes.get(*state as usize).copied().unwrap_or_default();
+        if before.prefix_groups.0 < before.prefix_groups.1 {
+            let groups = self
+                .prefix_groups
+                .get(before.prefix_groups.0 as usize..before.prefix_groups.1 as usize)
+                .unwrap_or_default();
+            for &(first, last, words) in groups {
+                let from = starts
+                    .len()
+                    .checked_sub(words as usize)
+                    .and_then(|k| starts.get(k))
+                    .copied()
+                    .unwrap_or(start);
                 let prefixes = self
                     .prefixes
-                    .get(n.prefixes.0 as usize..n.prefixes.1 as usize)
+                    .get(first as usize..last as usize)
                     .unwrap_or_default();
                 let ok = text.prefixes((start, end), prefixes.iter(), |term, at| {
                     found.push(Found {
@@ -906,17 +1066,32 @@ impl TermMatcher {
                     return false;
                 }
             }
-            if n.more && word.id != NONE {
-                if let Some(child) = self.edges.get(u64::from(node) << 32 | u64::from(word.id)) {
-                    self.reached(child, from, end, found, open);
-                }
-            }
         }
-        if word.first != NONE {
-            self.reached(word.first, start, end, found, open);
-        }
-        if before > 0 {
-            open.drain(..before);
+
+        starts.push(start);
+        let first = if word.first == NONE { ROOT } else { word.first };
+        let next = self
+            .goto
+            .get(u64::from(*state) << 32 | u64::from(word.id))
+            .unwrap_or(first);
+        *state = next;
+        let after = self.nodes.get(next as usize).copied().unwrap_or_default();
+        let outputs = self
+            .outputs
+            .get(after.outputs.0 as usize..after.outputs.1 as usize)
+            .unwrap_or_default();
+        for &(term, words) in outputs {
+            let from = starts
+                .len()
+                .checked_sub(words as usize)
+                .and_then(|k| starts.get(k))
+                .copied()
+                .unwrap_or(start);
+            found.push(Found {
+                term,
+                start: from,
+                end,
+            });
         }
 
         if !self.may_start_prefix_term(head) {
@@ -931,33 +1106,6 @@ impl TermMatcher {
                 end: at,
             })
         })
-    }
-
-    /// A sequence of whole words from byte `start` to byte `end` has reached trie node
-    /// `node`: the terms that end there are found, and the sequence stays open if
-    /// longer terms or prefix terms go on from it.
-    #[inline]
-    fn reached(
-        &self,
-        node: u32,
-        start: u32,
-        end: u32,
-        found: &mut Vec<Found>,
-        open: &mut Vec<(u32, u32)>,
-    ) {
-        let Some(n) = self.nodes.get(node as usize) else {
-            return;
-        };
-        for &term in self
-            .ends
-            .get(n.ends.0 as usize..n.ends.1 as usize)
-            .unwrap_or_default()
-        {
-            found.push(Found { term, start, end });
-        }
-        if n.more || n.prefixes.0 < n.prefixes.1 {
-            open.push((node, start));
-        }
     }
 
     /// Whether a word whose normalized form starts with the bytes of `head` may start
@@ -1146,6 +1294,9 @@ mod tests {
         }
     }
 
+    /// Matches as (term, start, end).
+    type Matches = &'static [(u32, u32, u32)];
+
     fn matcher(terms: &[&str]) -> TermMatcher {
         let specs: Vec<TermSpec> = terms
             .iter()
@@ -1165,6 +1316,34 @@ mod tests {
         (answer, found)
     }
 
+    /// Sequences of words that start inside a longer one, which the word automaton
+    /// follows through its failures: a term that ends inside a longer sequence, a
+    /// prefix term that goes on from one, a longer term after a false start.
+    #[test]
+    fn terms_inside_longer_sequences_are_found() {
+        let m = matcher(&[
+            "gold royal box",
+            "royal pri*",
+            "royal",
+            "box",
+            "gold gold royal",
+        ]);
+        let (mut scratch, mut found) = (FindScratch::default(), Vec::new());
+        let cases: &[(&str, Matches)] = &[
+            ("gold royal prince", &[(2, 5, 10), (1, 5, 14)]),
+            ("gold royal box", &[(2, 5, 10), (0, 0, 14), (3, 11, 14)]),
+            (
+                "gold gold royal box",
+                &[(4, 0, 15), (2, 10, 15), (0, 5, 19), (3, 16, 19)],
+            ),
+        ];
+        for (text, want) in cases {
+            let answer = m.find_ascii(text.as_bytes(), &mut scratch, &mut found);
+            let got: Vec<_> = found.iter().map(|f| (f.term, f.start, f.end)).collect();
+            assert_eq!((answer, got), (AsciiFind::Found, want.to_vec()), "{text}");
+        }
+    }
+
     #[test]
     fn mixed_lines_are_read_by_stretches_with_character_offsets() {
         let m = matcher(&[
@@ -1175,8 +1354,6 @@ mod tests {
             "трубы стальные",
             "золот*",
         ]);
-        // Each match: term, start and end in characters.
-        type Matches = &'static [(u32, u32, u32)];
         let cases: &[(&str, Matches)] = &[
             ("Teppich handgeknüpft, 2 pcs", &[(0, 0, 7), (1, 8, 20)]),
             // Inside a CJK run, after a Chinese word written before it.
