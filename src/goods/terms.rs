@@ -151,6 +151,11 @@ struct Node {
     /// The range of [`TermMatcher::prefix_groups`] that holds the prefix terms going on
     /// from here (this sequence's, and those of its shorter suffixes).
     prefix_groups: (u32, u32),
+    /// Bit `id % 64` of each word with a transition of its own from here in
+    /// [`TermMatcher::goto`]. Most words have none from the state they meet, and the
+    /// look-up of every pair of a state and a word would spread over a table too
+    /// large for the caches; a bit test turns most away.
+    next_words: u64,
 }
 
 /// A trie node while the matcher is built.
@@ -502,6 +507,7 @@ impl TermMatcher {
                 more: n.more,
                 outputs: (0, 0),
                 prefix_groups: (0, 0),
+                next_words: 0,
             });
         }
         m.link_words(&edges, &firsts);
@@ -641,6 +647,7 @@ impl TermMatcher {
             self.prefix_groups.extend_from_slice(g);
             for (&word, &to) in transitions.get(v).into_iter().flatten() {
                 goto.push(((v as u64) << 32 | u64::from(word), to));
+                node.next_words |= 1 << (word % 64);
             }
         }
         self.goto = U64Table::new(goto);
@@ -1070,10 +1077,13 @@ impl TermMatcher {
 
         starts.push(start);
         let first = if word.first == NONE { ROOT } else { word.first };
-        let next = self
-            .goto
-            .get(u64::from(*state) << 32 | u64::from(word.id))
-            .unwrap_or(first);
+        let next = if before.next_words & 1 << (word.id % 64) == 0 {
+            first
+        } else {
+            self.goto
+                .get(u64::from(*state) << 32 | u64::from(word.id))
+                .unwrap_or(first)
+        };
         *state = next;
         let after = self.nodes.get(next as usize).copied().unwrap_or_default();
         let outputs = self
