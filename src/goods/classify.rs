@@ -682,7 +682,16 @@ impl Classifier {
                 (kind == EvidenceKind::Hs, start, end, !strong)
             });
             found_ev.dedup_by_key(|&mut (kind, start, end, _)| (kind, start, end));
-            let mut evidence = SmallVec::<[Evidence; 2]>::with_capacity(found_ev.len());
+            // Written in place: a match with its evidence is over a hundred bytes, which
+            // moving from a local into the vector would copy twice.
+            out.push(CategoryMatch {
+                category: ci as usize,
+                evidence: SmallVec::new(),
+                unit_value_usd: unit_usd,
+            });
+            let Some(evidence) = out.last_mut().map(|m| &mut m.evidence) else {
+                continue;
+            };
             for &(kind, start, end, strong) in found_ev.iter() {
                 // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
                 let inside = kind == EvidenceKind::Term
@@ -711,11 +720,6 @@ impl Classifier {
                     },
                 });
             }
-            out.push(CategoryMatch {
-                category: ci as usize,
-                evidence,
-                unit_value_usd: unit_usd,
-            });
         }
     }
 
