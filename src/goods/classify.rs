@@ -363,7 +363,19 @@ impl Inner {
                 end,
             });
         };
+        // A term or code is evidence of the category only if it is strong or weak in
+        // it: its effects say so at once, where its uses would be read one by one.
+        let word = ci as usize / 64;
+        let bit = 1u64 << (ci % 64);
+        let concerns = |effects: &[Effect]| {
+            effects
+                .get(word)
+                .is_some_and(|e| (e.strong | e.weak) & bit != 0)
+        };
         for f in found {
+            if !concerns(self.term_effects(f.term)) {
+                continue;
+            }
             let uses = self
                 .patterns
                 .get(f.term as usize)
@@ -373,6 +385,9 @@ impl Inner {
             }
         }
         for &(n, code) in codes {
+            if !concerns(self.code_effects(code)) {
+                continue;
+            }
             for u in self.code_uses(code) {
                 add(u, EvidenceKind::Hs, 0, n);
             }
