@@ -316,46 +316,97 @@ pub(crate) fn ascii_words_into(input: &[u8], pieces: &mut Vec<Piece>, spelling: 
     }
 }
 
-/// The next stretch of `text` from byte `from` that lies between ASCII separators:
-/// its start, its end, and whether it is plain (ASCII letters and digits only). No
-/// token of the normalizer crosses an ASCII separator, so the normalizer writes a line
-/// stretch by stretch as it would write each stretch alone. The tokens of a plain
-/// stretch are its runs of letters and of digits (see [`run_end`]); any other stretch
-/// holds a character that is not ASCII or an apostrophe, and is left to the
-/// normalizer. A stretch ends on an ASCII byte or at the end of the text, so both ends
-/// are character boundaries. `None` when only separators are left.
-pub(crate) fn next_stretch(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
-    let start = from
-        + text
-            .get(from..)?
-            .iter()
-            .position(|&b| b >= 0x80 || ascii_class(b) != SEP)?;
-    let mut plain = true;
-    let mut end = start;
-    while let Some(&b) = text.get(end) {
-        if b >= 0x80 {
-            plain = false;
-        } else {
-            match ascii_class(b) {
-                SEP => break,
-                APOSTROPHE => plain = false,
-                _ => {}
-            }
-        }
-        end += 1;
-    }
-    Some((start, end, plain))
+/// The stretches of a text that lie between ASCII separators, and the runs of ASCII
+/// letters and of ASCII digits in them, found from bit masks of the text's bytes made
+/// 16 bytes at a time (as [`AsciiRuns`] does for ASCII text).
+///
+/// No token of the normalizer crosses an ASCII separator, so the normalizer writes a
+/// line stretch by stretch as it would write each stretch alone. A stretch is plain
+/// when it holds ASCII letters and digits only: its tokens are then its runs of letters
+/// and of digits (see [`Stretches::run_end`]). Any other stretch holds a character that
+/// is not ASCII or an apostrophe, and is left to the normalizer. A stretch ends on an
+/// ASCII byte or at the end of the text, so both ends are character boundaries.
+#[derive(Debug, Default)]
+pub(crate) struct Stretches {
+    /// For each block of 64 bytes: its letters, its digits, and its other bytes that
+    /// are not separators (apostrophes, bytes not ASCII), bit `i % 64` for byte `i`.
+    blocks: Vec<[u64; 3]>,
+    len: usize,
+    /// The text, padded with zeros to whole chunks of 16 bytes.
+    padded: Vec<u8>,
 }
 
-/// Where the run of ASCII letters or of ASCII digits that starts at `from` ends, within
-/// a plain stretch that ends at `end` (see [`next_stretch`]).
-pub(crate) fn run_end(text: &[u8], from: usize, end: usize) -> usize {
-    let class = text.get(from).map_or(SEP, |&b| ascii_class(b));
-    let mut i = from + 1;
-    while i < end && text.get(i).is_some_and(|&b| ascii_class(b) == class) {
-        i += 1;
+impl Stretches {
+    /// Reads `text`.
+    pub(crate) fn read(&mut self, text: &[u8]) {
+        self.len = text.len();
+        self.blocks.clear();
+        self.padded.clear();
+        self.padded.extend_from_slice(text);
+        self.padded.resize(text.len().div_ceil(64) * 64, 0);
+        for block in self.padded.chunks_exact(64) {
+            let mut masks = [0u64; 3];
+            for (k, chunk) in block.chunks_exact(16).enumerate() {
+                let Ok(chunk) = <&[u8; 16]>::try_from(chunk) else {
+                    continue;
+                };
+                let c = classes(chunk);
+                // Where a byte is not ASCII the other classes mean nothing.
+                let ascii = !c.high;
+                let shift = 16 * k;
+                masks[0] |= u64::from(c.letters & ascii) << shift;
+                masks[1] |= u64::from(c.digits & ascii) << shift;
+                masks[2] |= u64::from(c.apostrophes & ascii | c.high) << shift;
+            }
+            self.blocks.push(masks);
+        }
     }
-    i.min(end)
+
+    /// The first byte from `from` whose bit is set in `pick` of its block's masks, or
+    /// the end of the text.
+    #[inline]
+    fn first(&self, from: usize, pick: impl Fn(&[u64; 3]) -> u64) -> usize {
+        let mut k = from / 64;
+        let Some(block) = self.blocks.get(k) else {
+            return self.len;
+        };
+        let mut bits = pick(block) & (u64::MAX << (from % 64));
+        loop {
+            if bits != 0 {
+                return (64 * k + bits.trailing_zeros() as usize).min(self.len);
+            }
+            k += 1;
+            match self.blocks.get(k) {
+                Some(block) => bits = pick(block),
+                None => return self.len,
+            }
+        }
+    }
+
+    /// The next stretch from byte `from`: its start, its end, and whether it is plain.
+    /// `None` when only separators are left.
+    #[inline]
+    pub(crate) fn next(&self, from: usize) -> Option<(usize, usize, bool)> {
+        let start = self.first(from, |b| b[0] | b[1] | b[2]);
+        if start >= self.len {
+            return None;
+        }
+        let end = self.first(start, |b| !(b[0] | b[1] | b[2]));
+        let plain = self.first(start, |b| b[2]) >= end;
+        Some((start, end, plain))
+    }
+
+    /// Where the run of ASCII letters or of ASCII digits that starts at `from` ends,
+    /// within a plain stretch that ends at `end`.
+    #[inline]
+    pub(crate) fn run_end(&self, from: usize, end: usize) -> usize {
+        let letter = self
+            .blocks
+            .get(from / 64)
+            .is_some_and(|b| b[0] & 1 << (from % 64) != 0);
+        let class = usize::from(!letter);
+        self.first(from, |b| !b[class]).min(end)
+    }
 }
 
 /// The runs of letters and of digits of an ASCII text, found 16 bytes at a time: the
@@ -1224,6 +1275,65 @@ pub(crate) mod reference;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stretch from `from`, byte by byte: what [`Stretches::next`] answers.
+    fn stretch_by_bytes(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+        let start = from
+            + text
+                .get(from..)?
+                .iter()
+                .position(|&b| b >= 0x80 || ascii_class(b) != SEP)?;
+        let mut plain = true;
+        let mut end = start;
+        while let Some(&b) = text.get(end) {
+            if b >= 0x80 {
+                plain = false;
+            } else {
+                match ascii_class(b) {
+                    SEP => break,
+                    APOSTROPHE => plain = false,
+                    _ => {}
+                }
+            }
+            end += 1;
+        }
+        Some((start, end, plain))
+    }
+
+    proptest! {
+        /// Stretches and runs found from the masks are those found byte by byte, in
+        /// texts of every length around the 16-byte chunks and 64-byte blocks.
+        #[test]
+        fn stretches_from_masks_are_those_byte_by_byte(
+            text in prop_oneof![
+                any::<String>(),
+                "([a-zA-Z0-9]{1,9}[ ,./'-]{0,2}|[éж钻]{1,2}){0,30}",
+            ],
+        ) {
+            let bytes = text.as_bytes();
+            let mut stretches = Stretches::default();
+            stretches.read(bytes);
+            let mut from = 0;
+            loop {
+                let want = stretch_by_bytes(bytes, from);
+                prop_assert_eq!(stretches.next(from), want, "{:?} from {}", text, from);
+                let Some((start, end, plain)) = want else { break };
+                if plain {
+                    let mut i = start;
+                    while i < end {
+                        let class = ascii_class(bytes[i]);
+                        let mut j = i + 1;
+                        while j < end && ascii_class(bytes[j]) == class {
+                            j += 1;
+                        }
+                        prop_assert_eq!(stretches.run_end(i, end), j, "{:?} at {}", text, i);
+                        i = j;
+                    }
+                }
+                from = end;
+            }
+        }
+    }
     use proptest::prelude::*;
 
     fn n(s: &str) -> String {

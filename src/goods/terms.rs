@@ -28,9 +28,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::normalize::{
-    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, next_stretch, normalize_text_into,
-    piece_span, plural_rewrites_start, run_end, spell_ascii_word, AsciiRuns, Normalized, Piece,
-    Reading,
+    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, normalize_text_into, piece_span,
+    plural_rewrites_start, spell_ascii_word, AsciiRuns, Normalized, Piece, Reading, Stretches,
 };
 use super::table::{U128Table, U64Table};
 
@@ -111,6 +110,8 @@ pub(crate) struct FindScratch {
     /// Stretches of a description that is not all ASCII, normalized (see
     /// [`TermMatcher::find_mixed`]).
     stretch: Normalized,
+    /// Where the stretches of such a description are.
+    stretches: Stretches,
 }
 
 /// What a word written in lowercase ASCII letters or digits is to the matcher.
@@ -846,7 +847,7 @@ impl TermMatcher {
     /// [`TermMatcher::find_ascii`] for a description that is not all ASCII, such as
     /// an English line with one Chinese or Russian phrase in it: the ASCII words are
     /// read as written, and only the stretches that are not plain ASCII go through the
-    /// normalizer, those next to each other together (see [`next_stretch`]). The
+    /// normalizer, those next to each other together (see [`Stretches`]). The
     /// matches are [`TermMatcher::find`]'s on the normalizer's words, in the same
     /// order, but their positions are character offsets in `input`, as [`piece_span`]
     /// maps them.
@@ -871,6 +872,7 @@ impl TermMatcher {
             starts,
             one_spelling,
             stretch,
+            stretches,
             ..
         } = scratch;
         starts.clear();
@@ -885,13 +887,14 @@ impl TermMatcher {
         // UTF-8 continuation bytes before the current stretch: a byte offset less
         // this is a character offset.
         let mut continuations = 0u32;
-        let mut next = next_stretch(bytes, 0);
+        stretches.read(bytes);
+        let mut next = stretches.next(0);
         while let Some((start, end, plain)) = next {
             if plain {
-                next = next_stretch(bytes, end);
+                next = stretches.next(end);
                 let mut i = start;
                 while i < end {
-                    let j = run_end(bytes, i, end);
+                    let j = stretches.run_end(i, end);
                     written.bytes = (i, j);
                     let Some((word, head)) = self.written_word(&mut written) else {
                         return AsciiFind::Unsure;
@@ -909,10 +912,10 @@ impl TermMatcher {
             // separators between them, normalized at once: the normalizer writes them
             // as it would in the whole line.
             let mut last = end;
-            next = next_stretch(bytes, end);
+            next = stretches.next(end);
             while let Some((_, end, false)) = next {
                 last = end;
-                next = next_stretch(bytes, end);
+                next = stretches.next(end);
             }
             let text = input.get(start..last).unwrap_or_default();
             normalize_text_into(text, stretch);
