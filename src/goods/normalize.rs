@@ -1275,6 +1275,7 @@ pub(crate) mod reference;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// The stretch from `from`, byte by byte: what [`Stretches::next`] answers.
     fn stretch_by_bytes(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
@@ -1334,7 +1335,6 @@ mod tests {
             }
         }
     }
-    use proptest::prelude::*;
 
     fn n(s: &str) -> String {
         normalize(s).text
