@@ -1,6 +1,7 @@
 //! Data-driven cases for the shipped goods rules: `tests/fixtures/goods-cases.jsonl`
 //! holds lines written apart from the dev set (brands, languages, look-alikes) with
-//! their luxury label under the rules of `eval/README.md` (shared data).
+//! their luxury label under the rules of `eval/README.md` (shared data), and for some
+//! a tag that one of their categories must carry.
 
 mod goods_common;
 
@@ -32,6 +33,20 @@ fn shipped_rules_label_the_fixture_cases() {
                 .iter()
                 .any(|t| t == "luxury")
         });
+        // A line may also name a tag one of its categories must carry (`export-ban`,
+        // `import-ban`), for the trade bans that decide on origin and destination.
+        let tag = v["tag"].as_str();
+        let tagged = tag.is_none_or(|tag| {
+            hits.iter()
+                .any(|h| rules.categories[h.category].tags.iter().any(|t| t == tag))
+        });
+        if !tagged {
+            wrong.push(format!(
+                "line {}: {:?} has no category tagged {tag:?}",
+                n + 1,
+                g.description
+            ));
+        }
         if Some(luxury) != v["luxury"].as_bool() {
             let found: Vec<String> = hits
                 .iter()
