@@ -11,7 +11,7 @@ use smallvec::SmallVec;
 use super::bits::BitWalk;
 use super::hs::{self, CodeDigits};
 use super::normalize::{
-    ascii_words_into, normalize_into, normalize_text_into, pattern_of, piece_span, Normalized,
+    ascii_words_into, normalize_into, normalize_text_into, patterns_of, piece_span, Normalized,
     Piece,
 };
 use super::price;
@@ -412,18 +412,17 @@ impl Classifier {
         let mut deeper = vec![0u64; (100 + 10_000usize).div_ceil(64)];
 
         let mut add = |raw: &str, use_: Use| {
-            let Some((norm, prefix)) = pattern_of(raw) else {
-                return;
-            };
-            let id = *by_text.entry((norm.clone(), prefix)).or_insert_with(|| {
-                patterns.push(Pattern {
-                    spec: TermSpec { text: norm, prefix },
-                    uses: Vec::new(),
+            for (norm, prefix) in patterns_of(raw) {
+                let id = *by_text.entry((norm.clone(), prefix)).or_insert_with(|| {
+                    patterns.push(Pattern {
+                        spec: TermSpec { text: norm, prefix },
+                        uses: Vec::new(),
+                    });
+                    patterns.len() - 1
                 });
-                patterns.len() - 1
-            });
-            if let Some(p) = patterns.get_mut(id) {
-                p.uses.push(use_);
+                if let Some(p) = patterns.get_mut(id) {
+                    p.uses.push(use_);
+                }
             }
         };
 

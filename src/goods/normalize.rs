@@ -150,6 +150,59 @@ pub(crate) fn pattern_of(raw: &str) -> Option<(String, bool)> {
     (!norm.is_empty()).then_some((norm, prefix))
 }
 
+/// The endings a Russian noun or adjective takes in its cases and numbers, the empty
+/// one first (`ё` is left out: the normalizer writes it `е`). A `*` after a Cyrillic
+/// word inside a term stands for any of them
+/// (`спиртн* напит*` is `спиртные напитки`, `спиртных напитков` ...), since a term
+/// cannot follow a word that runs on into the next one.
+const RUSSIAN_ENDINGS: &[&str] = &[
+    "", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "ый", "ий", "ой", "ая", "яя", "ое", "ее",
+    "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ом", "ем", "ую", "юю", "ых", "их", "ыми",
+    "ими", "ей", "ам", "ям", "ах", "ях", "ами", "ями", "ов", "ев", "ия", "ью",
+];
+
+/// Whether `word`, a word of a term written with a `*` after it, is one whose endings
+/// [`patterns_of`] spells out: Cyrillic letters only.
+pub(crate) fn has_spelled_endings(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+}
+
+/// Every pattern a term stands for (see [`pattern_of`]): one, unless a word inside it
+/// is written with a `*`. Such a word, when Cyrillic, is spelled with each of the
+/// endings in [`RUSSIAN_ENDINGS`]; any other drops the `*` (the rules compiler warns
+/// of it). A `*` at the end still makes a prefix term.
+pub(crate) fn patterns_of(raw: &str) -> Vec<(String, bool)> {
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let mut spellings = vec![String::new()];
+    for (i, word) in words.iter().enumerate() {
+        let last = i + 1 == words.len();
+        let stem = word.strip_suffix('*').filter(|_| !last);
+        let endings: &[&str] = match stem {
+            Some(stem) if has_spelled_endings(stem) => RUSSIAN_ENDINGS,
+            _ => &[""],
+        };
+        let written = stem.unwrap_or(word);
+        spellings = spellings
+            .iter()
+            .flat_map(|before| {
+                endings.iter().map(move |ending| {
+                    let space = if before.is_empty() { "" } else { " " };
+                    format!("{before}{space}{written}{ending}")
+                })
+            })
+            .collect();
+    }
+    let mut patterns: Vec<(String, bool)> = Vec::new();
+    for spelling in spellings {
+        if let Some(p) = pattern_of(&spelling) {
+            if !patterns.contains(&p) {
+                patterns.push(p);
+            }
+        }
+    }
+    patterns
+}
+
 /// Normalizes `input` (see the module documentation).
 ///
 /// ```
@@ -1276,6 +1329,35 @@ pub(crate) mod reference;
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_star_inside_a_term_spells_the_russian_endings_of_a_cyrillic_word() {
+        let spelled = |text: &str| pattern_of(text).expect("a pattern");
+        // Endings the normalizer writes alike (`ый`, `ий` lose the breve) are one.
+        let endings: std::collections::HashSet<_> = RUSSIAN_ENDINGS
+            .iter()
+            .map(|e| spelled(&format!("ж{e}")))
+            .collect();
+        let patterns = patterns_of("спиртн* напит*");
+        assert_eq!(patterns.len(), endings.len());
+        for text in [
+            "спиртн напит*",
+            "спиртные напит*",
+            "спиртных напит*",
+            "спиртный напит*",
+        ] {
+            assert!(patterns.contains(&spelled(text)), "{text}: {patterns:?}");
+        }
+        // Two such words spell every pair of endings; the last word keeps its prefix.
+        let two = patterns_of("бытов* швейн* машин");
+        assert_eq!(two.len(), endings.len().pow(2));
+        assert!(two.contains(&spelled("бытовые швейные машин")));
+        // Elsewhere the star inside is dropped, as it always was; at the end it makes
+        // a prefix term, and a term without one is one pattern.
+        assert_eq!(patterns_of("hand* knotted"), [spelled("hand knotted")]);
+        assert_eq!(patterns_of("автомобил*"), [spelled("автомобил*")]);
+        assert_eq!(patterns_of("Cognac Bottles"), [spelled("cognac bottle")]);
+    }
 
     /// The stretch from `from`, byte by byte: what [`Stretches::next`] answers.
     fn stretch_by_bytes(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
