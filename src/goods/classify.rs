@@ -151,6 +151,34 @@ pub struct Classifier {
     inner: Arc<Inner>,
 }
 
+/// The text that the positions of a line's matches are in: the description itself
+/// (character offsets), or the normalized text they were found in (byte offsets; its
+/// words are joined by single spaces, and it need not be written out).
+#[derive(Clone, Copy)]
+enum Between<'a> {
+    Description(&'a str),
+    Normalized,
+}
+
+impl Between<'_> {
+    /// Whether one match ending at `end` and another starting at `start` are next to
+    /// each other: nothing but separators between them.
+    fn adjacent(self, end: u32, start: u32) -> bool {
+        let (end, start) = (end as usize, start as usize);
+        if start < end {
+            return false;
+        }
+        match self {
+            Between::Normalized => start - end <= 1,
+            Between::Description(text) => text
+                .chars()
+                .skip(end)
+                .take(start - end)
+                .all(|c| !c.is_alphanumeric()),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     categories: Vec<Category>,
@@ -173,6 +201,8 @@ struct Inner {
     hs_effects: Vec<Effect>,
     /// How many 64-bit words hold one bit per category (at least one).
     set_words: usize,
+    /// Whether any pattern is one of [`NAME_WORDS`] (always, but for tests).
+    has_name_words: bool,
     rates: BTreeMap<String, f64>,
 }
 
@@ -238,7 +268,60 @@ struct Pattern {
     /// The normalized text, and whether it matches a word prefix (`автомобил*`).
     spec: TermSpec,
     uses: Vec<Use>,
+    /// Whether it is one of [`NAME_WORDS`], and on which side of a name.
+    name_word: Option<NameSide>,
 }
+
+/// Where a word that makes a name stands: after the name (`Rolex Trading LLC`,
+/// `Cartier Street`) or before it (`Mr. Bentley`, `notify: Mercedes Rodriguez`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameSide {
+    After,
+    Before,
+}
+
+/// Words that make the term next to them a name rather than goods: a legal form or a
+/// trade after it names a company, a street word a place, a title or an addressee
+/// word before it a person or a party. A shipping document names its parties in the
+/// same text as its goods, and a brand is often also a surname or a trader's name,
+/// so `shipper: Armani Logistics Srl - used tyres` is not designer fashion. Only the
+/// term right next to the word is dropped, not the category: `Tiffany & Co. diamond
+/// ring` is still jewellery by `diamond ring`. Words that also go with goods are not
+/// here (`limited` in `limited edition`, `brand` in `Rolex brand watches`, `road` in
+/// `Harley-Davidson Road Glide`).
+const NAME_WORDS: &[(&str, NameSide)] = &[
+    ("llc", NameSide::After),
+    ("ltd", NameSide::After),
+    ("inc", NameSide::After),
+    ("gmbh", NameSide::After),
+    ("srl", NameSide::After),
+    ("sarl", NameSide::After),
+    ("plc", NameSide::After),
+    ("pte", NameSide::After),
+    ("jsc", NameSide::After),
+    ("ooo", NameSide::After),
+    ("fze", NameSide::After),
+    ("fzco", NameSide::After),
+    ("fzc", NameSide::After),
+    ("co", NameSide::After),
+    ("company", NameSide::After),
+    ("corp", NameSide::After),
+    ("corporation", NameSide::After),
+    ("holding", NameSide::After),
+    ("trading", NameSide::After),
+    ("logistics", NameSide::After),
+    ("shipping", NameSide::After),
+    ("freight", NameSide::After),
+    ("street", NameSide::After),
+    ("mr", NameSide::Before),
+    ("mrs", NameSide::Before),
+    ("ms", NameSide::Before),
+    ("dr", NameSide::Before),
+    ("attn", NameSide::Before),
+    ("notify", NameSide::Before),
+    ("consignee", NameSide::Before),
+    ("shipper", NameSide::Before),
+];
 
 #[derive(Debug, Clone, Copy)]
 struct Use {
@@ -334,6 +417,25 @@ impl Inner {
             .unwrap_or_default()
     }
 
+    /// Drops from `found` the terms that stand right next to one of [`NAME_WORDS`] on
+    /// its side, and the name words themselves, which are no evidence. Most lines
+    /// hold no name word and pass with one look at each term found.
+    fn drop_names(&self, found: &mut Vec<Found>, text: Between) {
+        let side = |f: &Found| self.patterns.get(f.term as usize).and_then(|p| p.name_word);
+        if !found.iter().any(|f| side(f).is_some()) {
+            return;
+        }
+        let names: Vec<(Found, NameSide)> =
+            found.iter().filter_map(|f| Some((*f, side(f)?))).collect();
+        found.retain(|f| {
+            side(f).is_none()
+                && !names.iter().any(|&(w, side)| match side {
+                    NameSide::After => text.adjacent(f.end, w.start),
+                    NameSide::Before => text.adjacent(w.end, f.start),
+                })
+        });
+    }
+
     /// The effects of a code prefix.
     fn code_effects(&self, code: CodeUses) -> &[Effect] {
         let at = code.effects as usize;
@@ -417,6 +519,7 @@ impl Classifier {
                     patterns.push(Pattern {
                         spec: TermSpec { text: norm, prefix },
                         uses: Vec::new(),
+                        name_word: None,
                     });
                     patterns.len() - 1
                 });
@@ -470,6 +573,24 @@ impl Classifier {
             }
         }
 
+        for &(word, side) in NAME_WORDS {
+            let id = *by_text.entry((word.to_string(), false)).or_insert_with(|| {
+                patterns.push(Pattern {
+                    spec: TermSpec {
+                        text: word.to_string(),
+                        prefix: false,
+                    },
+                    uses: Vec::new(),
+                    name_word: None,
+                });
+                patterns.len() - 1
+            });
+            if let Some(p) = patterns.get_mut(id) {
+                p.name_word = Some(side);
+            }
+        }
+        let has_name_words = patterns.iter().any(|p| p.name_word.is_some());
+
         let set_words = categories.len().div_ceil(64).max(1);
         let mut hs_uses = Vec::new();
         let mut hs_effects = Vec::new();
@@ -503,6 +624,7 @@ impl Classifier {
                 hs_uses,
                 hs_effects,
                 set_words,
+                has_name_words,
                 rates,
             }),
         }
@@ -601,6 +723,13 @@ impl Classifier {
                 Some(&norm.pieces)
             }
         };
+        if inner.has_name_words {
+            let text = match pieces {
+                None => Between::Description(&line.description),
+                Some(_) => Between::Normalized,
+            };
+            inner.drop_names(found, text);
+        }
         for f in found.iter() {
             for (t, e) in tally.iter_mut().zip(inner.term_effects(f.term)) {
                 t.add_term(e);
@@ -928,6 +1057,41 @@ mod tests {
 
     fn desc(c: &Classifier, text: &str) -> Vec<String> {
         ids(c, &GoodsLine::new(text))
+    }
+
+    /// A term right next to a name word is a name, not goods: a company (`Rolex
+    /// Trading LLC`), a street, a person (`Mr. Bentley`). Only that term is dropped,
+    /// on every reading of a line (as written, by stretches, normalized).
+    #[test]
+    fn terms_next_to_name_words_are_names() {
+        let mut watches = category("watches");
+        watches.terms = vec![
+            term("rolex", Strength::Strong),
+            term("diamond ring", Strength::Strong),
+            term("tiffany", Strength::Strong),
+        ];
+        let mut cars = category("cars");
+        cars.terms = vec![term("bentley", Strength::Strong)];
+        let c = Classifier::from_categories(&[watches, cars], BTreeMap::new());
+        for text in [
+            "notify party: Rolex Trading LLC, Dubai; goods: steel fasteners",
+            "Rolex Trading LLC's steel fasteners",
+            "Rolex Trading LLC, 钢管",
+            "Rolex Trading LLC, ½ inch steel pipes",
+            "Rolex Street 5, office chairs",
+            "attn: Mr. Bentley, office supplies",
+            "shipper: Bentley - used tyres",
+        ] {
+            assert!(desc(&c, text).is_empty(), "{text}: {:?}", desc(&c, text));
+        }
+        for (text, want) in [
+            ("Rolex watches from Acme Trading LLC", "watches"),
+            ("Tiffany & Co. diamond ring", "watches"),
+            ("Rolex Submariner, 钢 strap", "watches"),
+            ("Bentley Bentayga, consignee: Acme Ltd", "cars"),
+        ] {
+            assert_eq!(desc(&c, text), [want], "{text}");
+        }
     }
 
     #[test]
