@@ -7,7 +7,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{
     char_slice, two_weak_terms, CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Hit,
-    Role, Strength, Use,
+    NameSide, Role, Strength, Use,
 };
 use crate::goods::hs::HsCode;
 use crate::goods::normalize::{reference, Normalized};
@@ -47,6 +47,7 @@ impl Reference {
         reference::normalize_into(&line.description, norm);
         if let Some(ac) = &self.automaton {
             let text = norm.text.as_bytes();
+            let mut matches = Vec::new();
             for m in ac.find_overlapping_iter(norm.text.as_str()) {
                 let Some(p) = inner.patterns.get(m.pattern().as_usize()) else {
                     continue;
@@ -54,11 +55,27 @@ impl Reference {
                 let (open_start, open_end) = (p.spec.open_start(), p.spec.open_end());
                 let left_ok = open_start || text.get(m.start().wrapping_sub(1)) == Some(&b' ');
                 let right_ok = p.spec.prefix || open_end || text.get(m.end()) == Some(&b' ');
-                if !(left_ok && right_ok) {
+                if left_ok && right_ok {
+                    matches.push((p, m.start(), m.end()));
+                }
+            }
+            // A match next to a name word on its side is a name; in the normalized
+            // text, words are one space apart.
+            let names: Vec<_> = matches
+                .iter()
+                .filter_map(|&(p, start, end)| Some((p.name_word?, start, end)))
+                .collect();
+            let next_to = |end: usize, start: usize| start >= end && start - end <= 1;
+            for &(p, start, end) in &matches {
+                let named = names.iter().any(|&(side, w_start, w_end)| match side {
+                    NameSide::After => next_to(end, w_start),
+                    NameSide::Before => next_to(w_end, start),
+                });
+                if p.name_word.is_some() || named {
                     continue;
                 }
                 for u in &p.uses {
-                    record(state, hits, *u, EvidenceKind::Term, m.start(), m.end());
+                    record(state, hits, *u, EvidenceKind::Term, start, end);
                 }
             }
         }
