@@ -286,7 +286,8 @@ enum NameSide {
 /// same text as its goods, and a brand is often also a surname or a trader's name,
 /// so `shipper: Armani Logistics Srl - used tyres` is not designer fashion. Only the
 /// term right next to the word is dropped, not the category: `Tiffany & Co. diamond
-/// ring` is still jewellery by `diamond ring`. Words that also go with goods are not
+/// ring` is still jewellery by `diamond ring`. An exclusion is dropped alike: `Coin Co`
+/// is a company, and vetoes no jewellery. Words that also go with goods are not
 /// here (`limited` in `limited edition`, `brand` in `Rolex brand watches`, `road` in
 /// `Harley-Davidson Road Glide`).
 const NAME_WORDS: &[(&str, NameSide)] = &[
