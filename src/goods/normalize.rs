@@ -163,8 +163,25 @@ const RUSSIAN_ENDINGS: &[&str] = &[
 
 /// Whether `word`, a word of a term written with a `*` after it, is one whose endings
 /// [`patterns_of`] spells out: Cyrillic letters only.
-pub(crate) fn has_spelled_endings(word: &str) -> bool {
+fn has_spelled_endings(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+}
+
+/// The words of a term, each with the stem before its `*` when it is a word inside the
+/// term (not the last) written with one.
+fn inner_stems(raw: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    let mut words = raw.split_whitespace().peekable();
+    std::iter::from_fn(move || {
+        let word = words.next()?;
+        let inner = words.peek().is_some();
+        Some((word, word.strip_suffix('*').filter(|_| inner)))
+    })
+}
+
+/// The first stem of term `raw` whose inner `*` [`patterns_of`] drops, as it spells no
+/// endings for it (a word that is not Cyrillic): the rules compiler warns of it.
+pub(crate) fn inner_star_dropped(raw: &str) -> Option<&str> {
+    inner_stems(raw).find_map(|(_, stem)| stem.filter(|s| !has_spelled_endings(s)))
 }
 
 /// Every pattern a term stands for (see [`pattern_of`]): one, unless a word inside it
@@ -172,11 +189,8 @@ pub(crate) fn has_spelled_endings(word: &str) -> bool {
 /// endings in [`RUSSIAN_ENDINGS`]; any other drops the `*` (the rules compiler warns
 /// of it). A `*` at the end still makes a prefix term.
 pub(crate) fn patterns_of(raw: &str) -> Vec<(String, bool)> {
-    let words: Vec<&str> = raw.split_whitespace().collect();
     let mut spellings = vec![String::new()];
-    for (i, word) in words.iter().enumerate() {
-        let last = i + 1 == words.len();
-        let stem = word.strip_suffix('*').filter(|_| !last);
+    for (word, stem) in inner_stems(raw) {
         let endings: &[&str] = match stem {
             Some(stem) if has_spelled_endings(stem) => RUSSIAN_ENDINGS,
             _ => &[""],

@@ -13,12 +13,23 @@ use super::ast::{self, CategoryRef, Exclusion, Expr, Item, PlaceRef, SetKind, Te
 use super::diagnostic::{did_you_mean, Diagnostic};
 use super::ir::{self, EntityKind, Ruleset, RulesetData};
 use super::span::Span;
-use crate::goods::normalize::{has_spelled_endings, pattern_of};
+use crate::goods::normalize::{inner_star_dropped, pattern_of};
 use crate::reference;
 
 /// A term of a category, its strength, and its normalized text and prefix flag (see
 /// [`pattern_of`]).
 type TermPattern<'a> = (&'a Text, ast::Strength, (String, bool));
+
+/// The exclusion terms of category `c`, in order (its excluded codes left out).
+fn exclusion_terms(c: &ast::Category) -> impl Iterator<Item = &Text> {
+    c.exclusions
+        .iter()
+        .filter_map(|x| match x {
+            Exclusion::Terms { terms, .. } => Some(terms),
+            Exclusion::Hs { .. } => None,
+        })
+        .flatten()
+}
 
 /// Knobs of compilation that are not rules.
 #[derive(Debug, Clone)]
@@ -631,14 +642,7 @@ impl Compiler<'_> {
         // another where its text holds the other's.
         let words =
             |(text, prefix): &(String, bool)| format!(" {text}{}", if *prefix { "" } else { " " });
-        let exclusions: Vec<(String, &Text)> = c
-            .exclusions
-            .iter()
-            .filter_map(|x| match x {
-                Exclusion::Terms { terms, .. } => Some(terms),
-                Exclusion::Hs { .. } => None,
-            })
-            .flatten()
+        let exclusions: Vec<(String, &Text)> = exclusion_terms(c)
             .filter_map(|x| Some((words(&pattern_of(&x.value)?), x)))
             .collect();
         for (t, _, pattern) in patterns {
@@ -661,44 +665,37 @@ impl Compiler<'_> {
         }
     }
 
-    /// Warns of a term of category `c` that is another of its terms once both are
-    /// read as the classifier reads them (`steel pipe` and `Steel Pipes`): the two are
-    /// found at the same places, so the second adds nothing. When one is weak and the
-    /// other strong, the warning is on the weak one, which never counts.
     /// Warns of a `*` after a word inside a term (or an exclusion) that is not Cyrillic:
     /// only Cyrillic words are spelled with their endings there (see
     /// [`crate::goods::normalize::patterns_of`]); elsewhere the `*` would be dropped
     /// without a word, and the term would look for the bare stem.
     fn stars_inside_terms(&mut self, c: &ast::Category) {
-        let excluded = c.exclusions.iter().filter_map(|x| match x {
-            Exclusion::Terms { terms, .. } => Some(terms),
-            Exclusion::Hs { .. } => None,
-        });
-        let texts = c.terms.iter().map(|g| &g.terms).chain(excluded).flatten();
-        let mut found = Vec::new();
+        let texts = c
+            .terms
+            .iter()
+            .flat_map(|g| &g.terms)
+            .chain(exclusion_terms(c));
         for t in texts {
-            let words: Vec<&str> = t.value.split_whitespace().collect();
-            let inner = words.len().saturating_sub(1);
-            let bare = words.iter().take(inner).find_map(|w| {
-                w.strip_suffix('*')
-                    .filter(|stem| !has_spelled_endings(stem))
-            });
-            if let Some(stem) = bare {
-                found.push(
-                    Diagnostic::warning(
-                        t.span,
-                        format!(
-                            "`{stem}*` inside term `{}` of category `{}` stands for `{stem}` only: a `*` inside a term gives the Russian endings of a Cyrillic word, and makes a prefix only at the end",
-                            t.value, c.name.name
-                        ),
-                    )
-                    .with_hint("write the whole word, or the term once for each form it takes"),
-                );
-            }
+            let Some(stem) = inner_star_dropped(&t.value) else {
+                continue;
+            };
+            self.diags.push(
+                Diagnostic::warning(
+                    t.span,
+                    format!(
+                        "`{stem}*` inside term `{}` of category `{}` stands for `{stem}` only: a `*` inside a term gives the Russian endings of a Cyrillic word, and makes a prefix only at the end",
+                        t.value, c.name.name
+                    ),
+                )
+                .with_hint("write the whole word, or the term once for each form it takes"),
+            );
         }
-        self.diags.extend(found);
     }
 
+    /// Warns of a term of category `c` that is another of its terms once both are
+    /// read as the classifier reads them (`steel pipe` and `Steel Pipes`): the two are
+    /// found at the same places, so the second adds nothing. When one is weak and the
+    /// other strong, the warning is on the weak one, which never counts.
     fn terms_repeated(&mut self, c: &ast::Category, patterns: &[TermPattern]) {
         let mut seen: HashMap<&(String, bool), (&Text, ast::Strength)> = HashMap::new();
         for (t, strength_here, pattern) in patterns {
