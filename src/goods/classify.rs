@@ -201,8 +201,6 @@ struct Inner {
     hs_effects: Vec<Effect>,
     /// How many 64-bit words hold one bit per category (at least one).
     set_words: usize,
-    /// Whether any pattern is one of [`NAME_WORDS`] (always, but for tests).
-    has_name_words: bool,
     rates: BTreeMap<String, f64>,
 }
 
@@ -270,6 +268,31 @@ struct Pattern {
     uses: Vec<Use>,
     /// Whether it is one of [`NAME_WORDS`], and on which side of a name.
     name_word: Option<NameSide>,
+}
+
+/// The bit of [`Inner::hs_deeper`] for a code's first `len` digits (2 or 4) read as
+/// the number `value`: chapters from bit 0, headings from bit 100.
+fn deeper_bit(len: usize, value: usize) -> usize {
+    value + if len == 4 { 100 } else { 0 }
+}
+
+/// The pattern of normalized `text` (a prefix pattern if `prefix`), made on first
+/// sight: terms of several categories that normalize alike share one.
+fn pattern_of_text<'a>(
+    by_text: &mut HashMap<(String, bool), usize>,
+    patterns: &'a mut Vec<Pattern>,
+    text: String,
+    prefix: bool,
+) -> Option<&'a mut Pattern> {
+    let id = *by_text.entry((text.clone(), prefix)).or_insert_with(|| {
+        patterns.push(Pattern {
+            spec: TermSpec { text, prefix },
+            uses: Vec::new(),
+            name_word: None,
+        });
+        patterns.len() - 1
+    });
+    patterns.get_mut(id)
 }
 
 /// Where a word that makes a name stands: after the name (`Rolex Trading LLC`,
@@ -516,15 +539,7 @@ impl Classifier {
 
         let mut add = |raw: &str, use_: Use| {
             for (norm, prefix) in patterns_of(raw) {
-                let id = *by_text.entry((norm.clone(), prefix)).or_insert_with(|| {
-                    patterns.push(Pattern {
-                        spec: TermSpec { text: norm, prefix },
-                        uses: Vec::new(),
-                        name_word: None,
-                    });
-                    patterns.len() - 1
-                });
-                if let Some(p) = patterns.get_mut(id) {
+                if let Some(p) = pattern_of_text(&mut by_text, &mut patterns, norm, prefix) {
                     p.uses.push(use_);
                 }
             }
@@ -555,11 +570,12 @@ impl Classifier {
                 .chain(cat.exclude_hs.iter().map(|d| (d.as_str(), Role::Exclude)));
             for (hi, (digits, role)) in codes.enumerate() {
                 let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
-                for (len, offset) in [(2, 0), (4, 100)] {
+                for len in [2, 4] {
                     if digits.len() > len {
-                        if let Some(bit) = digits.get(..len).and_then(|d| d.parse::<usize>().ok()) {
-                            if let Some(w) = deeper.get_mut((offset + bit) / 64) {
-                                *w |= 1 << ((offset + bit) % 64);
+                        if let Some(value) = digits.get(..len).and_then(|d| d.parse().ok()) {
+                            let bit = deeper_bit(len, value);
+                            if let Some(w) = deeper.get_mut(bit / 64) {
+                                *w |= 1 << (bit % 64);
                             }
                         }
                     }
@@ -575,22 +591,10 @@ impl Classifier {
         }
 
         for &(word, side) in NAME_WORDS {
-            let id = *by_text.entry((word.to_string(), false)).or_insert_with(|| {
-                patterns.push(Pattern {
-                    spec: TermSpec {
-                        text: word.to_string(),
-                        prefix: false,
-                    },
-                    uses: Vec::new(),
-                    name_word: None,
-                });
-                patterns.len() - 1
-            });
-            if let Some(p) = patterns.get_mut(id) {
+            if let Some(p) = pattern_of_text(&mut by_text, &mut patterns, word.into(), false) {
                 p.name_word = Some(side);
             }
         }
-        let has_name_words = patterns.iter().any(|p| p.name_word.is_some());
 
         let set_words = categories.len().div_ceil(64).max(1);
         let mut hs_uses = Vec::new();
@@ -625,7 +629,6 @@ impl Classifier {
                 hs_uses,
                 hs_effects,
                 set_words,
-                has_name_words,
                 rates,
             }),
         }
@@ -724,13 +727,11 @@ impl Classifier {
                 Some(&norm.pieces)
             }
         };
-        if inner.has_name_words {
-            let text = match pieces {
-                None => Between::Description(&line.description),
-                Some(_) => Between::Normalized,
-            };
-            inner.drop_names(found, text);
-        }
+        let text = match pieces {
+            None => Between::Description(&line.description),
+            Some(_) => Between::Normalized,
+        };
+        inner.drop_names(found, text);
         for f in found.iter() {
             for (t, e) in tally.iter_mut().zip(inner.term_effects(f.term)) {
                 t.add_term(e);
@@ -755,7 +756,7 @@ impl Classifier {
                     codes.push((n, uses));
                 }
                 if n == 2 || n == 4 {
-                    let bit = value as usize + if n == 4 { 100 } else { 0 };
+                    let bit = deeper_bit(n, value as usize);
                     let deeper = inner
                         .hs_deeper
                         .get(bit / 64)

@@ -6,8 +6,8 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{
-    char_slice, two_weak_terms, CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Hit,
-    NameSide, Role, Strength, Use,
+    char_slice, two_weak_terms, Between, CategoryMatch, Classifier, Evidence, EvidenceKind,
+    GoodsLine, Hit, NameSide, Role, Strength, Use,
 };
 use crate::goods::hs::HsCode;
 use crate::goods::normalize::{reference, Normalized};
@@ -59,13 +59,13 @@ impl Reference {
                     matches.push((p, m.start(), m.end()));
                 }
             }
-            // A match next to a name word on its side is a name; in the normalized
-            // text, words are one space apart.
+            // A match next to a name word on its side is a name.
             let names: Vec<_> = matches
                 .iter()
                 .filter_map(|&(p, start, end)| Some((p.name_word?, start, end)))
                 .collect();
-            let next_to = |end: usize, start: usize| start >= end && start - end <= 1;
+            let next_to =
+                |end: usize, start: usize| Between::Normalized.adjacent(end as u32, start as u32);
             for &(p, start, end) in &matches {
                 let named = names.iter().any(|&(side, w_start, w_end)| match side {
                     NameSide::After => next_to(end, w_start),
