@@ -6,7 +6,7 @@
 #   - POST /v1/screen at a fixed 1,000 and 2,000 (the target) requests/s: latency;
 #   - the same closed loop with a hard mix (1 order in 4 names a DPRK-listed party,
 #     against 1 in 25 above): listed names cost the engine several times more.
-# The load generator (examples/loadgen.rs) runs on the same cores as the server,
+# The load generator (cli/examples/loadgen.rs) runs on the same cores as the server,
 # so the figures are a floor. Traffic goes to 127.0.0.1 only; every run is bounded.
 #   scripts/bench-serve.sh [SECONDS_PER_RUN] [CONNECTIONS]
 set -euo pipefail
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-10}"
 CONNECTIONS="${2:-8}"
 
-cargo build --release --quiet --bin embargo --example loadgen
+cargo build --release --quiet -p embargo-cli --bin embargo --example loadgen
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {

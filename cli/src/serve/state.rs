@@ -16,7 +16,7 @@ use embargo::rules::Ruleset;
 use super::audit::{self, Audit};
 use super::body::ApiError;
 use super::metrics::Metrics;
-use crate::cli::{Context, RulesArgs};
+use crate::{Context, RulesArgs};
 
 /// A screener with when it was loaded.
 #[derive(Clone)]

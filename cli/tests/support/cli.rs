@@ -8,9 +8,16 @@ use serde_json::Value;
 /// The rules fixture the CLI tests screen against: two lists, three real entities.
 pub const MINI: &str = "tests/fixtures/rules/valid/dprk-mini";
 
+/// The workspace root: fixtures, examples and rules are named relative to it, and the
+/// binary runs there as a user in a clone of the repository would.
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 /// Runs `embargo ARGS` with `stdin` as its standard input.
 pub fn embargo(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .current_dir(root())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -190,7 +190,8 @@ fn shipped_rules_decide_the_labelled_orders() {
     // The dev set of labelled orders (see eval/score_orders.py for the full report):
     // no block may be screened as clear, and at least 95% of decisions must be right.
     let labelled =
-        std::fs::read_to_string("tests/fixtures/orders/orders-dev.jsonl").expect("labelled orders");
+        std::fs::read_to_string(cli::root().join("tests/fixtures/orders/orders-dev.jsonl"))
+            .expect("labelled orders");
     let cases: Vec<Value> = labelled
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))

@@ -95,10 +95,16 @@ struct Server {
     stderr: Arc<Mutex<String>>,
 }
 
+/// The workspace root: fixtures, examples and rules are named relative to it, and the
+/// binary runs there as a user in a clone of the repository would.
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 impl Server {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_embargo"));
-        cmd.arg("serve").args(args);
+        cmd.current_dir(root()).arg("serve").args(args);
         if !args.contains(&"--addr") {
             cmd.args(["--addr", "127.0.0.1:0"]);
         }
@@ -408,6 +414,7 @@ fn match_classify_compare_entity_and_ruleset_answer_like_the_cli() {
 fn run_cli(args: &[&str], stdin: &str) -> Value {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .current_dir(root())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -967,7 +974,16 @@ fn the_load_generator_drives_the_server_without_errors() {
     let rules = dir.write("rules.emb", RULES);
     let server = Server::with_rules(&rules, &[]);
     let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "loadgen", "--"])
+        .current_dir(root())
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "embargo-cli",
+            "--example",
+            "loadgen",
+            "--",
+        ])
         .args([
             "--addr",
             &server.addr,

@@ -3,10 +3,10 @@
 //! with throughput, errors and latency percentiles.
 //!
 //! ```text
-//! cargo run --release --example loadgen -- --addr 127.0.0.1:8080 [--path /v1/screen]
+//! cargo run --release -p embargo-cli --example loadgen -- --addr 127.0.0.1:8080 [--path /v1/screen]
 //!     [--get] [--connections 8] [--seconds 10] [--rate 2000] [--hard-every 25]
 //!     [--label NAME] [--header] [--server-pid PID]
-//! cargo run --release --example loadgen -- --print-orders N [--hard-every 25]
+//! cargo run --release -p embargo-cli --example loadgen -- --print-orders N [--hard-every 25]
 //! ```
 //!
 //! Without `--rate` the load is closed-loop (each connection sends its next request

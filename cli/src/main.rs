@@ -1,4 +1,7 @@
-//! Argument parsing, dispatch and exit codes.
+//! The `embargo` command: a thin shell over the library. Each subcommand lives in a
+//! module of its own; none of them holds screening logic.
+//!
+//! Argument parsing, dispatch and exit codes live here.
 //!
 //! Exit codes mean one thing each (see `CONTRACT.md`): 0 every input record was
 //! processed, 1 the command could not run (usage, rules, I/O), 2 some input records
@@ -190,7 +193,7 @@ fn settings(path: Option<&PathBuf>) -> Result<Settings, Failure> {
 }
 
 /// Parses arguments, runs the command, and turns the outcome into an exit code.
-pub fn run() -> ExitCode {
+fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

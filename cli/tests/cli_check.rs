@@ -5,9 +5,16 @@ use std::process::{Command, Output};
 
 fn embargo(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .current_dir(root())
         .args(args)
         .output()
         .expect("the embargo binary runs")
+}
+
+/// The workspace root: fixtures, examples and rules are named relative to it, and the
+/// binary runs there as a user in a clone of the repository would.
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -134,7 +141,8 @@ fn fmt_keeps_comments() {
 
 #[test]
 fn the_example_settings_file_is_valid_and_says_the_defaults() {
-    let text = std::fs::read_to_string("embargo.example.toml").expect("example settings");
+    let text =
+        std::fs::read_to_string(root().join("embargo.example.toml")).expect("example settings");
     let parsed = embargo::config::Settings::from_toml("embargo.example.toml", &text);
     assert_eq!(parsed.ok(), Some(embargo::config::Settings::default()));
 }
