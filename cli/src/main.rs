@@ -21,6 +21,7 @@ mod compare;
 mod fmt;
 mod import;
 mod matches;
+mod rules_cmd;
 mod screen;
 mod serve;
 
@@ -86,15 +87,35 @@ enum Command {
     Import(import::ImportArgs),
     /// Serve the screening API over HTTP (health, metrics, rules reload, audit log).
     Serve(serve::ServeArgs),
+    /// Work with the default ruleset compiled into the binary.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
 }
 
-/// `--rules PATH`, shared by every command that reads rules.
+/// `--rules PATH` and `--add-rules PATH`, shared by every command that reads rules.
 #[derive(Debug, Clone, Args, Default)]
 pub struct RulesArgs {
-    /// Rules file or folder (read recursively for *.emb); repeatable. Without it, the
-    /// default ruleset compiled into the binary is used.
+    /// Rules file or folder (read recursively for *.emb); repeatable. Loads exactly
+    /// these, instead of the default ruleset compiled into the binary.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
+    /// Rules file or folder to add to the default ruleset; repeatable. A list declared
+    /// there replaces the shipped list of the same name.
+    #[arg(long = "add-rules", value_name = "PATH", conflicts_with = "rules")]
+    pub add_rules: Vec<PathBuf>,
+}
+
+impl RulesArgs {
+    /// Which rules these arguments name.
+    pub fn source(&self) -> rules::RuleSource {
+        if !self.rules.is_empty() {
+            rules::RuleSource::Paths(self.rules.clone())
+        } else if !self.add_rules.is_empty() {
+            rules::RuleSource::EmbeddedWith(self.add_rules.clone())
+        } else {
+            rules::RuleSource::Embedded
+        }
+    }
 }
 
 /// Everything a command needs besides its own arguments.
@@ -112,14 +133,10 @@ impl Context {
         }
     }
 
-    /// Loads and checks rules (the embedded default, or `--rules`).
+    /// Loads and checks rules (the embedded default, `--rules` or `--add-rules`),
+    /// refusing a ruleset that cannot decide.
     pub fn check_rules(&self, args: &RulesArgs) -> Result<rules::Checked, Failure> {
-        let options = self.compile_options();
-        if args.rules.is_empty() {
-            Ok(rules::load_embedded(&options))
-        } else {
-            Ok(rules::load_paths(&args.rules, &options)?)
-        }
+        Ok(rules::load(&args.source(), &self.compile_options())?)
     }
 
     /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
@@ -218,6 +235,7 @@ fn main() -> ExitCode {
             Command::Classify(a) => classify::run(&ctx, a),
             Command::Import(a) => import::run(&ctx, a),
             Command::Serve(a) => serve::run(&ctx, a),
+            Command::Rules(c) => rules_cmd::run(c),
         }
     });
     match result {

@@ -65,9 +65,22 @@ fn check_on_several_paths_loads_exactly_those() {
         "tests/fixtures/rules/valid/dprk-mini/lists.emb",
         "--rules",
         "tests/fixtures/rules/valid/dprk-mini/entities.emb",
+        "--rules",
+        "tests/fixtures/rules/valid/dprk-mini/goods.emb",
+        "--rules",
+        "tests/fixtures/rules/valid/dprk-mini/rules.emb",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("2 lists, 3 entities"));
+    // Lists alone cannot decide anything: refused, not an empty screen.
+    let out = embargo(&[
+        "check",
+        "--rules",
+        "tests/fixtures/rules/valid/dprk-mini/lists.emb",
+        "--rules",
+        "tests/fixtures/rules/valid/dprk-mini/entities.emb",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
 }
 
 #[test]

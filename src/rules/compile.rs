@@ -921,7 +921,22 @@ impl Compiler<'_> {
                     .collect(),
             ),
             Expr::Not(inner, _) => ir::Cond::Not(Box::new(self.expr(inner, names, data, cats))),
-            Expr::Cond(c) => self.test(&c.test, names, data, cats),
+            Expr::Cond(c) => {
+                // A name test over no entity can never hold: the rule would pass every
+                // order as if its parties had been screened.
+                let names_entities = matches!(
+                    c.test,
+                    Test::PartyMatches { .. } | Test::VesselMatches { .. }
+                );
+                if names_entities && data.entities.is_empty() {
+                    self.error_hint(
+                        c.span,
+                        "no entity is loaded, so this name test can never hold",
+                        Some("load the list files this rule screens against".to_string()),
+                    );
+                }
+                self.test(&c.test, names, data, cats)
+            }
         }
     }
 
@@ -946,6 +961,22 @@ impl Compiler<'_> {
         let mut out = ir::EntityFilter::default();
         for l in &f.lists {
             match names.lists.get(l.name.as_str()) {
+                Some((i, _))
+                    if !data.entities.is_empty() && !data.entities.iter().any(|e| e.list == *i) =>
+                {
+                    self.error_hint(
+                        l.span,
+                        format!(
+                            "list `{}` holds no entity, so this name test can never hold",
+                            l.name
+                        ),
+                        Some(format!(
+                            "load the entities of `{}` (its list file may be empty or cut off)",
+                            l.name
+                        )),
+                    );
+                    out.lists.push(*i);
+                }
                 Some((i, _)) => out.lists.push(*i),
                 None => {
                     let hint = did_you_mean(&l.name, names.lists.keys().copied())

@@ -2,8 +2,15 @@
 //! text -> [`parser`] -> [`compile`] -> [`Ruleset`].
 //!
 //! Sources are the embedded default ruleset, files and folders on disk (`--rules`,
-//! read recursively for `*.emb`), or a string. `include` is resolved relative to the
-//! including file, and every file is read once.
+//! read recursively for `*.emb`), the embedded ruleset with files of one's own added
+//! (`--add-rules`), or a string. `include` is resolved relative to the including file,
+//! and every file is read once.
+//!
+//! [`load`] is what a screening shell calls: besides the language's own checks it
+//! refuses a ruleset that cannot decide (no file, no rule that reviews or blocks), since
+//! screening with one would clear every order. The lower-level [`load_paths`],
+//! [`load_embedded`] and [`load_str`] compile parts of a ruleset (one list, goods
+//! categories alone) and leave that check to their caller.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -24,6 +31,39 @@ mod embedded {
 
 /// The name under which embedded files appear in diagnostics.
 pub const EMBEDDED_PREFIX: &str = "<embedded>/";
+
+/// How many files deep `include` may nest. Real entry points nest two or three deep; a
+/// chain thousands deep is a mistake or an attack, and would exhaust the stack.
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// Which rules to load.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::rules::{load, CompileOptions, RuleSource};
+///
+/// let checked = load(&RuleSource::Embedded, &CompileOptions::default())?;
+/// assert_eq!(checked.error_count(), 0);
+/// let empty = std::env::temp_dir().join(format!("embargo-doc-empty-{}", std::process::id()));
+/// std::fs::create_dir_all(&empty)?;
+/// // A folder without rule files is refused rather than screened with nothing.
+/// assert!(load(&RuleSource::Paths(vec![empty]), &CompileOptions::default()).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RuleSource {
+    /// The default ruleset compiled into the library from the repository's `rules/`.
+    #[default]
+    Embedded,
+    /// Exactly these files and folders (folders read recursively for `*.emb`), and
+    /// nothing of the embedded ruleset.
+    Paths(Vec<PathBuf>),
+    /// The embedded ruleset plus these files and folders. A list declared in them
+    /// replaces the embedded list of the same name, its entities included; their
+    /// entities, categories, sets, rules and allowances join the embedded ones.
+    EmbeddedWith(Vec<PathBuf>),
+}
 
 /// The outcome of loading: the sources, every diagnostic, and the ruleset when there
 /// were no errors.
@@ -49,6 +89,47 @@ impl Checked {
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count()
+    }
+
+    /// Adds an error when the ruleset, valid as it is, cannot decide: it has no rule
+    /// that reviews or blocks, so every order screened with it would be `clear`.
+    /// `paths_only` says the rules were given as paths, replacing the embedded ones,
+    /// which the hint then points at.
+    pub fn require_decisions(&mut self, paths_only: bool) {
+        let Some(ruleset) = &self.ruleset else {
+            return;
+        };
+        if ruleset
+            .rules
+            .iter()
+            .any(|r| r.decision > super::Decision::Clear)
+        {
+            return;
+        }
+        let message = if ruleset.rules.is_empty() {
+            "no rule in these files decides anything: every order would be `clear`".to_string()
+        } else {
+            format!(
+                "none of the {} rule(s) reviews or blocks: every order would be `clear`",
+                ruleset.rules.len()
+            )
+        };
+        let hint = if paths_only {
+            "rules given as paths (`--rules`) replace the shipped rules; to screen with the \
+             shipped decision rules plus these files, add them instead (`--add-rules`)"
+        } else {
+            "add a `rule` whose `then` is `review` or `block`"
+        };
+        // The ruleset as a whole is at fault; its first file is where a reader starts.
+        let first = self
+            .sources
+            .files()
+            .next()
+            .map(|(id, _)| id)
+            .unwrap_or_default();
+        self.diagnostics
+            .push(Diagnostic::error(super::Span::new(first, 0, 0), message).with_hint(hint));
+        self.ruleset = None;
     }
 
     /// Renders every diagnostic.
@@ -81,6 +162,18 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+impl LoadError {
+    fn not_regular(path: &Path) -> LoadError {
+        LoadError {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file (a rule file must be a plain file, not a pipe or device)",
+            ),
+        }
+    }
+}
+
 impl std::error::Error for LoadError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
@@ -97,9 +190,18 @@ enum Origin {
 struct Pipeline {
     sources: SourceMap,
     files: Vec<ast::File>,
+    /// Whether `files[i]` is one of the embedded files.
+    embedded: Vec<bool>,
+    /// The text of `files[i]`, for the hash.
+    texts: Vec<Arc<str>>,
+    /// Whether `files[i]` lost every item to a list of the user's (it then takes no
+    /// part in the hash).
+    replaced: Vec<bool>,
     diagnostics: Vec<Diagnostic>,
     seen: HashSet<String>,
-    hasher: Sha256,
+    /// Folders already walked (canonical paths), so that symlinks looping back up a
+    /// tree are followed once.
+    walked: HashSet<PathBuf>,
 }
 
 impl Pipeline {
@@ -107,18 +209,24 @@ impl Pipeline {
         Pipeline {
             sources: SourceMap::new(),
             files: Vec::new(),
+            embedded: Vec::new(),
+            texts: Vec::new(),
+            replaced: Vec::new(),
             diagnostics: Vec::new(),
             seen: HashSet::new(),
-            hasher: Sha256::new(),
+            walked: HashSet::new(),
         }
     }
 
-    /// Parses one file and, depth first, the files it includes.
-    fn add(&mut self, name: String, text: Arc<str>, origin: Origin) -> Result<(), LoadError> {
-        // The hash covers every file's bytes in load order, so it changes with any
-        // edit to the rules and is the same wherever the same files are loaded from.
-        self.hasher.update((text.len() as u64).to_le_bytes());
-        self.hasher.update(text.as_bytes());
+    /// Parses one file and, depth first, the files it includes; `depth` is how many
+    /// includes led to it.
+    fn add(
+        &mut self,
+        name: String,
+        text: Arc<str>,
+        origin: Origin,
+        depth: usize,
+    ) -> Result<(), LoadError> {
         // The source map and the parser share one copy of the text.
         let id = self.sources.add(SourceFile::new(name, Arc::clone(&text)));
         let (file, diags) = parser::parse(id, &text);
@@ -132,25 +240,41 @@ impl Pipeline {
             })
             .collect();
         self.files.push(file);
+        self.embedded.push(matches!(origin, Origin::Embedded(_)));
+        self.texts.push(text);
+        self.replaced.push(false);
         for inc in includes {
+            if depth >= MAX_INCLUDE_DEPTH {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        inc.path.span,
+                        format!("`include` nests more than {MAX_INCLUDE_DEPTH} files deep"),
+                    )
+                    .with_hint("include the files from one entry point, or load a folder"),
+                );
+                break;
+            }
             match &origin {
                 Origin::Disk(path) => {
                     let base = path.parent().unwrap_or(Path::new("."));
                     let target = base.join(&inc.path.value);
-                    if !target.is_file() {
-                        self.diagnostics.push(Diagnostic::error(
+                    match std::fs::metadata(&target) {
+                        Ok(m) if m.is_file() => self.add_disk_file(&target, depth + 1)?,
+                        Ok(_) => self.diagnostics.push(Diagnostic::error(
+                            inc.path.span,
+                            format!("included `{}` is not a regular file", target.display()),
+                        )),
+                        Err(_) => self.diagnostics.push(Diagnostic::error(
                             inc.path.span,
                             format!("included file `{}` does not exist", target.display()),
-                        ));
-                        continue;
+                        )),
                     }
-                    self.add_disk_file(&target)?;
                 }
                 Origin::Embedded(rel) => {
                     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
                     let wanted = normalize_rel(dir, &inc.path.value);
                     match embedded::EMBEDDED_RULES.iter().find(|(p, _)| *p == wanted) {
-                        Some((p, body)) => self.add_embedded(p, body)?,
+                        Some((p, body)) => self.add_embedded(p, body, depth + 1)?,
                         None => self.diagnostics.push(Diagnostic::error(
                             inc.path.span,
                             format!("included file `{wanted}` is not in the embedded rules"),
@@ -166,7 +290,7 @@ impl Pipeline {
         Ok(())
     }
 
-    fn add_disk_file(&mut self, path: &Path) -> Result<(), LoadError> {
+    fn add_disk_file(&mut self, path: &Path, depth: usize) -> Result<(), LoadError> {
         let key = path
             .canonicalize()
             .unwrap_or_else(|_| path.to_path_buf())
@@ -174,6 +298,14 @@ impl Pipeline {
             .into_owned();
         if !self.seen.insert(key) {
             return Ok(());
+        }
+        // Opening a FIFO or a device would wait for a writer that never comes.
+        let meta = std::fs::metadata(path).map_err(|source| LoadError {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if !meta.is_file() {
+            return Err(LoadError::not_regular(path));
         }
         let bytes = std::fs::read(path).map_err(|source| LoadError {
             path: path.to_path_buf(),
@@ -187,10 +319,11 @@ impl Pipeline {
             path.display().to_string(),
             Arc::from(text),
             Origin::Disk(path.to_path_buf()),
+            depth,
         )
     }
 
-    fn add_embedded(&mut self, rel: &str, body: &str) -> Result<(), LoadError> {
+    fn add_embedded(&mut self, rel: &str, body: &str, depth: usize) -> Result<(), LoadError> {
         if !self.seen.insert(format!("{EMBEDDED_PREFIX}{rel}")) {
             return Ok(());
         }
@@ -198,11 +331,88 @@ impl Pipeline {
             format!("{EMBEDDED_PREFIX}{rel}"),
             Arc::from(body),
             Origin::Embedded(rel.to_string()),
+            depth,
         )
     }
 
+    fn add_embedded_all(&mut self) {
+        for (rel, body) in embedded::EMBEDDED_RULES {
+            // Embedded includes always resolve or report; reading cannot fail.
+            let _ = self.add_embedded(rel, body, 0);
+        }
+    }
+
+    /// Adds files and folders given by the user.
+    fn add_paths(&mut self, paths: &[PathBuf]) -> Result<(), LoadError> {
+        for path in paths {
+            let meta = std::fs::metadata(path).map_err(|source| LoadError {
+                path: path.clone(),
+                source,
+            })?;
+            if meta.is_dir() {
+                let files = rule_files(path, &mut self.walked)?;
+                if files.is_empty() {
+                    return Err(LoadError {
+                        path: path.clone(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "the folder holds no rule file (*.emb)",
+                        ),
+                    });
+                }
+                for f in files {
+                    self.add_disk_file(&f, 0)?;
+                }
+            } else {
+                self.add_disk_file(path, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops the embedded lists that a file of the user's declares again, with their
+    /// entities: the user's version of a list replaces the shipped one whole.
+    fn replace_embedded_lists(&mut self) {
+        let mine: HashSet<String> = self
+            .files
+            .iter()
+            .zip(&self.embedded)
+            .filter(|(_, embedded)| !**embedded)
+            .flat_map(|(f, _)| f.items.iter())
+            .filter_map(|i| match i {
+                Item::List(l) => Some(l.name.name.clone()),
+                _ => None,
+            })
+            .collect();
+        if mine.is_empty() {
+            return;
+        }
+        let files = self.files.iter_mut().zip(&self.embedded);
+        for ((file, _), replaced) in files.zip(&mut self.replaced).filter(|((_, e), _)| **e) {
+            let before = file.items.len();
+            file.items.retain(|i| match i {
+                Item::List(l) => !mine.contains(&l.name.name),
+                Item::Entity(e) => !mine.contains(&e.id.list.name),
+                _ => true,
+            });
+            *replaced = before > 0 && file.items.is_empty();
+        }
+    }
+
     fn finish(self, options: &CompileOptions) -> Checked {
-        let hash = format!("sha256:{:x}", self.hasher.finalize());
+        // The hash covers the bytes of every file that takes part, in load order, so it
+        // changes with any edit to the rules and is the same wherever the same files are
+        // loaded from. An embedded file whose every item a file of the user's replaced
+        // takes no part.
+        let mut hasher = Sha256::new();
+        for (text, replaced) in self.texts.iter().zip(&self.replaced) {
+            if *replaced {
+                continue;
+            }
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        let hash = format!("sha256:{:x}", hasher.finalize());
         let mut diagnostics = self.diagnostics;
         let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
         let (ruleset, compile_diags) = compile(self.files, hash, options);
@@ -233,11 +443,20 @@ fn normalize_rel(dir: &str, path: &str) -> String {
 }
 
 /// Every `*.emb` file under `dir`, sorted, so that load order (and the hash) does not
-/// depend on the file system's listing order.
-fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+/// depend on the file system's listing order. A folder reached again through a
+/// symlink is walked once; a `*.emb` that is not a regular file (a FIFO, a device) is
+/// an error, as reading it could wait forever.
+fn rule_files(dir: &Path, walked: &mut HashSet<PathBuf>) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        let canonical = d.canonicalize().map_err(|source| LoadError {
+            path: d.clone(),
+            source,
+        })?;
+        if !walked.insert(canonical) {
+            continue;
+        }
         let entries = std::fs::read_dir(&d).map_err(|source| LoadError {
             path: d.clone(),
             source,
@@ -248,9 +467,26 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
                 source,
             })?;
             let path = entry.path();
-            if path.is_dir() {
+            // Follows symlinks: a linked folder or file counts as what it points to.
+            let Ok(meta) = std::fs::metadata(&path) else {
+                // A dangling symlink named `*.emb` is a rule file that cannot be read.
+                if path.extension().is_some_and(|e| e == "emb") {
+                    return Err(LoadError {
+                        path,
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "the link points nowhere",
+                        ),
+                    });
+                }
+                continue;
+            };
+            if meta.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "emb") {
+                if !meta.is_file() {
+                    return Err(LoadError::not_regular(&path));
+                }
                 out.push(path);
             }
         }
@@ -260,39 +496,80 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 /// Loads and compiles rules from files and folders (folders recursively, `*.emb`).
+///
+/// A folder with no rule file in it is an error. The ruleset is not required to
+/// decide anything (it may be one list); [`load`] is the entry point for screening.
 pub fn load_paths(paths: &[PathBuf], options: &CompileOptions) -> Result<Checked, LoadError> {
     let mut p = Pipeline::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| LoadError {
-            path: path.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            for f in rule_files(path)? {
-                p.add_disk_file(&f)?;
-            }
-        } else {
-            p.add_disk_file(path)?;
-        }
-    }
+    p.add_paths(paths)?;
     Ok(p.finish(options))
 }
 
 /// Loads and compiles the default ruleset compiled into the binary from `rules/`.
 pub fn load_embedded(options: &CompileOptions) -> Checked {
     let mut p = Pipeline::new();
-    for (rel, body) in embedded::EMBEDDED_RULES {
-        // Embedded includes always resolve or report; reading cannot fail.
-        let _ = p.add_embedded(rel, body);
-    }
+    p.add_embedded_all();
     p.finish(options)
 }
 
 /// Loads and compiles rules from a string (no `include`).
 pub fn load_str(name: &str, text: &str, options: &CompileOptions) -> Checked {
     let mut p = Pipeline::new();
-    let _ = p.add(name.to_string(), Arc::from(text), Origin::Text);
+    let _ = p.add(name.to_string(), Arc::from(text), Origin::Text, 0);
     p.finish(options)
+}
+
+/// Loads, compiles and checks a ruleset to screen with: everything [`load_paths`]
+/// checks, and that the ruleset can decide (see [`Checked::require_decisions`]).
+///
+/// # Errors
+///
+/// A path that cannot be read, a folder with no rule file, a `*.emb` that is not a
+/// regular file. Invalid rules are not an error here: they are in the diagnostics.
+pub fn load(source: &RuleSource, options: &CompileOptions) -> Result<Checked, LoadError> {
+    let mut p = Pipeline::new();
+    match source {
+        RuleSource::Embedded => p.add_embedded_all(),
+        RuleSource::Paths(paths) => p.add_paths(paths)?,
+        RuleSource::EmbeddedWith(paths) => {
+            p.add_embedded_all();
+            p.add_paths(paths)?;
+            p.replace_embedded_lists();
+        }
+    }
+    let replaced_all = matches!(source, RuleSource::Paths(_));
+    let mut checked = p.finish(options);
+    checked.require_decisions(replaced_all);
+    Ok(checked)
+}
+
+/// Writes the embedded rule files under `dir`, in the folders they have in `rules/`,
+/// so that they can be read, edited and loaded with `--rules DIR` (to the same
+/// ruleset hash, unedited). Existing files are never overwritten.
+///
+/// # Errors
+///
+/// A file that exists already, or one that cannot be written; each names its path.
+pub fn export_embedded(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let fail = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| LoadError { path, source }
+    };
+    let mut written = Vec::new();
+    for (rel, body) in embedded::EMBEDDED_RULES {
+        let target = dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(fail(parent))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(fail(&target))?;
+        std::io::Write::write_all(&mut file, body.as_bytes()).map_err(fail(&target))?;
+        written.push(target);
+    }
+    Ok(written)
 }
 
 /// The paths and sizes of the embedded rule files.

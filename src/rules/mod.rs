@@ -18,7 +18,9 @@ pub use ast::Decision;
 pub use compile::CompileOptions;
 pub use diagnostic::{Diagnostic, Severity};
 pub use ir::Ruleset;
-pub use load::{load_embedded, load_paths, load_str, Checked, LoadError};
+pub use load::{
+    export_embedded, load, load_embedded, load_paths, load_str, Checked, LoadError, RuleSource,
+};
 pub use span::{FileId, SourceFile, SourceMap, Span};
 
 impl Checked {
@@ -57,17 +59,35 @@ impl Ruleset {
     /// # Ok::<(), embargo::Error>(())
     /// ```
     pub fn embedded() -> Result<Ruleset, crate::Error> {
-        load_embedded(&CompileOptions::default()).into_ruleset()
+        Ruleset::load(&RuleSource::Embedded)
     }
 
-    /// Rules from files and folders (folders are read recursively for `*.emb`).
+    /// Rules from files and folders (folders are read recursively for `*.emb`),
+    /// without the embedded ones. They must be able to decide: rules that cannot
+    /// review or block anything are an error, not a ruleset that clears every order.
     pub fn from_paths<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<Ruleset, crate::Error> {
         let paths: Vec<std::path::PathBuf> =
             paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
-        load_paths(&paths, &CompileOptions::default())?.into_ruleset()
+        Ruleset::load(&RuleSource::Paths(paths))
     }
 
-    /// Rules from a string; `name` appears in diagnostics.
+    /// The embedded ruleset plus files and folders of one's own: a list declared in
+    /// them replaces the embedded list of that name (a list imported today, screened
+    /// with the shipped decision rules), and everything else joins the embedded rules.
+    pub fn embedded_with<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<Ruleset, crate::Error> {
+        let paths: Vec<std::path::PathBuf> =
+            paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
+        Ruleset::load(&RuleSource::EmbeddedWith(paths))
+    }
+
+    /// The rules `source` names, checked as [`load`] checks them, with the default
+    /// compile options.
+    pub fn load(source: &RuleSource) -> Result<Ruleset, crate::Error> {
+        load(source, &CompileOptions::default())?.into_ruleset()
+    }
+
+    /// Rules from a string; `name` appears in diagnostics. Like [`Ruleset::from_paths`],
+    /// they must be able to decide.
     ///
     /// # Examples
     ///
@@ -77,6 +97,8 @@ impl Ruleset {
     /// assert!(err.to_string().contains("mine.emb:1:"));
     /// ```
     pub fn from_text(name: &str, text: &str) -> Result<Ruleset, crate::Error> {
-        load_str(name, text, &CompileOptions::default()).into_ruleset()
+        let mut checked = load_str(name, text, &CompileOptions::default());
+        checked.require_decisions(false);
+        checked.into_ruleset()
     }
 }
