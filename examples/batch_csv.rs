@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::BufReader;
 
 use embargo::batch::{self, Sinks};
-use embargo::io::CsvOrders;
+use embargo::io::{CsvOrders, OrderReader};
 use embargo::{Ruleset, ScreenOptions, Screener};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,10 +18,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "examples/data/orders.csv".to_string());
     let screener = Screener::new(Ruleset::embedded()?, ScreenOptions::default());
 
-    let orders = CsvOrders::new(BufReader::new(File::open(&path)?))?;
+    let mut orders = CsvOrders::new(BufReader::new(File::open(&path)?))?;
     let mut out = std::io::stdout().lock();
-    let summary = batch::run(
-        orders,
+    let mut summary = batch::run(
+        &mut orders,
         1024,
         |order| {
             let decision = screener.screen(order);
@@ -35,6 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         &|rejected| eprintln!("{path}: line {}: {}", rejected.line, rejected.error),
     )?;
+    summary.lines = orders.lines_read();
     eprintln!("{summary}");
     Ok(())
 }

@@ -25,6 +25,8 @@ pub struct Summary {
     pub screened: u64,
     /// Records rejected.
     pub rejected: u64,
+    /// Physical lines of the input read (set by the caller from the reader's count).
+    pub lines: u64,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
@@ -47,12 +49,13 @@ impl std::fmt::Display for Summary {
         let get = |d: &str| self.decisions.get(d).copied().unwrap_or(0);
         write!(
             f,
-            "screened {} orders ({} block, {} review, {} clear), rejected {} records, {:.1} s, {:.0} orders/s",
+            "screened {} orders ({} block, {} review, {} clear), rejected {} records, {} lines read, {:.1} s, {:.0} orders/s",
             self.screened,
             get("block"),
             get("review"),
             get("clear"),
             self.rejected,
+            self.lines,
             self.elapsed.as_secs_f64(),
             self.throughput()
         )
@@ -123,13 +126,15 @@ where
                 }
                 Err(rejected) => {
                     summary.rejected += 1;
-                    on_reject(rejected);
                     if let Some(e) = errors.as_mut() {
                         let line =
                             serde_json::to_string(rejected).map_err(std::io::Error::other)?;
                         e.write_all(line.as_bytes())?;
                         e.write_all(b"\n")?;
+                        // A run that dies later still shows what it rejected.
+                        e.flush()?;
                     }
+                    on_reject(rejected);
                 }
             }
             done += 1;
@@ -158,7 +163,9 @@ mod tests {
             if i % 100 == 7 {
                 input.push_str("{broken\n");
             } else {
-                input.push_str(&format!("{{\"id\": \"o{i}\"}}\n"));
+                input.push_str(&format!(
+                    "{{\"id\": \"o{i}\", \"route\": {{\"origin\": \"CN\"}}}}\n"
+                ));
             }
         }
         let mut out = Vec::new();

@@ -6,11 +6,17 @@
 //! and strict where a field cannot mean anything (a value of `"ten"`, a negative
 //! quantity, an HS code with letters): such an order is rejected with the reason,
 //! never screened on a guess.
+//!
+//! Strict too about what an order says: a field this model does not name (`party` for
+//! `parties`, `full_name`, a `destination` outside `route`) rejects the order, since
+//! screening it without that field could clear what it was meant to catch; and so does
+//! an order with nothing to screen.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// One order to screen.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     /// The caller's identifier, echoed in the decision.
     #[serde(deserialize_with = "de_text")]
@@ -28,6 +34,7 @@ pub struct Order {
 
 /// A party to the order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Party {
     /// Free text: `buyer`, `seller`, `consignee`, `notify`, `bank`, `end_user`, ...
     #[serde(default, deserialize_with = "de_opt_text")]
@@ -41,10 +48,34 @@ pub struct Party {
     /// Address, as written.
     #[serde(default, deserialize_with = "de_opt_text")]
     pub address: Option<String>,
+    /// Date of birth (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), as CONTRACT.md allows it.
+    /// Accepted so that it is not refused as unknown; name matching may weigh it.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub dob: Option<String>,
+    /// Nationality (a country), as CONTRACT.md allows it; accepted like `dob`.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub nationality: Option<String>,
+    /// Identifiers (`[{"type": "passport", "value": "..."}]`), as CONTRACT.md allows
+    /// them; accepted like `dob`.
+    #[serde(default, deserialize_with = "de_null_default")]
+    pub identifiers: Vec<PartyIdentifier>,
+}
+
+/// An identifier a party states (passport, registration, tax number ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyIdentifier {
+    /// What it is: `passport`, `national_id`, `registration`, ...
+    #[serde(default, rename = "type", deserialize_with = "de_opt_text")]
+    pub kind: Option<String>,
+    /// The identifier as written.
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub value: Option<String>,
 }
 
 /// One goods line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GoodsLine {
     /// Invoice or bill-of-lading text.
     #[serde(default, deserialize_with = "de_opt_text")]
@@ -65,6 +96,7 @@ pub struct GoodsLine {
 
 /// The route.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Route {
     /// Country (or place) of origin.
     #[serde(default, deserialize_with = "de_opt_text")]
@@ -83,6 +115,25 @@ pub struct Route {
     pub imo: Option<String>,
 }
 
+/// The fields of an order, as JSON names them.
+pub const ORDER_FIELDS: &[&str] = &["id", "parties", "goods", "route"];
+/// The fields of a party.
+pub const PARTY_FIELDS: &[&str] = &[
+    "role",
+    "name",
+    "country",
+    "address",
+    "dob",
+    "nationality",
+    "identifiers",
+];
+/// The fields of a party's identifier.
+pub const IDENTIFIER_FIELDS: &[&str] = &["type", "value"];
+/// The fields of a goods line.
+pub const GOODS_FIELDS: &[&str] = &["description", "hs", "quantity", "value", "currency"];
+/// The fields of a route.
+pub const ROUTE_FIELDS: &[&str] = &["origin", "destination", "via", "vessel", "imo"];
+
 impl Order {
     /// Reads one order from JSON and validates it.
     ///
@@ -92,22 +143,74 @@ impl Order {
     /// let order = embargo::Order::from_json(r#"{"id": "PO-1", "route": {"destination": "North Korea"}}"#)?;
     /// assert_eq!(order.route.destination.as_deref(), Some("North Korea"));
     /// assert!(embargo::Order::from_json(r#"{"parties": []}"#).is_err());
+    /// // A field the order model does not name is refused, never ignored.
+    /// let err = embargo::Order::from_json(r#"{"id": "X", "party": [{"name": "KOMID"}]}"#).unwrap_err();
+    /// assert!(err.to_string().contains("unknown field `party` (did you mean `parties`?)"));
+    /// // So is an order with nothing to screen.
+    /// assert!(embargo::Order::from_json(r#"{"id": "X"}"#).is_err());
     /// # Ok::<(), embargo::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Order, crate::Error> {
-        let order: Order =
-            serde_json::from_str(text).map_err(|e| crate::Error::InvalidOrder(e.to_string()))?;
+        let order: Order = serde_json::from_str(text)
+            .map_err(|e| crate::Error::InvalidOrder(explain_json_error(text, e)))?;
         order.validate().map_err(crate::Error::InvalidOrder)?;
         Ok(order)
     }
 
-    /// Checks what deserialization cannot: a non-empty id, values and quantities that
-    /// are finite and not negative, HS codes of 4 to 10 digits.
+    /// [`Order::from_json`] for a JSON value already parsed (an HTTP body).
+    pub fn from_value(value: serde_json::Value) -> Result<Order, crate::Error> {
+        // The walk names an unknown field with its path; serde's own message is kept
+        // for every other fault.
+        if let Some(why) = unknown_field(&value) {
+            return Err(crate::Error::InvalidOrder(why));
+        }
+        let order: Order =
+            serde_json::from_value(value).map_err(|e| crate::Error::InvalidOrder(e.to_string()))?;
+        order.validate().map_err(crate::Error::InvalidOrder)?;
+        Ok(order)
+    }
+
+    /// Whether the order names anything to screen: a party's name, country or
+    /// address, a goods line's description or code, or a route field.
+    pub fn has_something_to_screen(&self) -> bool {
+        let r = &self.route;
+        self.parties.iter().any(Party::says_something)
+            || self.goods.iter().any(GoodsLine::says_something)
+            || r.origin.is_some()
+            || r.destination.is_some()
+            || !r.via.is_empty()
+            || r.vessel.is_some()
+            || r.imo.is_some()
+    }
+
+    /// Checks what deserialization cannot: a non-empty id, something to screen, no
+    /// empty party or goods line, values and quantities that are finite and not
+    /// negative, HS codes of 4 to 10 digits.
     pub fn validate(&self) -> Result<(), String> {
         if self.id.trim().is_empty() {
             return Err("`id` is missing or empty".to_string());
         }
+        if !self.has_something_to_screen() {
+            return Err(
+                "nothing to screen: no party name, country or address, no goods description or HS code, no route"
+                    .to_string(),
+            );
+        }
+        // An empty party or goods line is a field lost on the way (a name column left
+        // blank, a mapping gone wrong): what it stood for cannot be screened.
+        for (k, p) in self.parties.iter().enumerate() {
+            if !p.says_something() {
+                return Err(format!(
+                    "parties[{k}] has no name, country or address: nothing to screen"
+                ));
+            }
+        }
         for (k, g) in self.goods.iter().enumerate() {
+            if !g.says_something() {
+                return Err(format!(
+                    "goods[{k}] has no description or HS code: nothing to screen"
+                ));
+            }
             for (field, v) in [("quantity", g.quantity), ("value", g.value)] {
                 if let Some(v) = v {
                     if !v.is_finite() || v < 0.0 {
@@ -126,6 +229,126 @@ impl Order {
             }
         }
         Ok(())
+    }
+}
+
+impl Party {
+    /// Whether the party names something to screen: a name, a country or an address.
+    pub fn says_something(&self) -> bool {
+        self.name.is_some() || self.country.is_some() || self.address.is_some()
+    }
+}
+
+impl GoodsLine {
+    /// Whether the line names something to classify: a description or an HS code.
+    pub fn says_something(&self) -> bool {
+        self.description.is_some() || self.hs.is_some()
+    }
+}
+
+/// The message for an order that did not deserialize: an unknown field named with its
+/// path and a "did you mean", or serde's own message for any other fault.
+pub fn explain_json_error(text: &str, e: serde_json::Error) -> String {
+    if e.is_data() {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            if let Some(why) = unknown_field(&value) {
+                return why;
+            }
+        }
+    }
+    e.to_string()
+}
+
+/// The first field of `order` (a JSON order) that the order model does not name, as a
+/// message with its path (`parties[0].full_name`) and a hint; `None` when every field
+/// is known.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::order::unknown_field;
+/// let v = serde_json::json!({"id": "T1", "destination": "KP"});
+/// let why = unknown_field(&v).unwrap_or_default();
+/// assert!(why.contains("`destination` belongs in `route`"), "{why}");
+/// ```
+pub fn unknown_field(order: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let obj = order.as_object()?;
+    if let Some(k) = first_unknown(obj, ORDER_FIELDS) {
+        let inner = [
+            ("route", ROUTE_FIELDS, "`route`"),
+            ("a party", PARTY_FIELDS, "a party of `parties`"),
+            ("a goods line", GOODS_FIELDS, "a line of `goods`"),
+        ];
+        let lower = k.to_lowercase();
+        let hint = match inner
+            .iter()
+            .find(|(_, fields, _)| fields.contains(&lower.as_str()))
+        {
+            Some((_, _, place)) => format!("`{lower}` belongs in {place}"),
+            None => hint_for(k, ORDER_FIELDS, "an order"),
+        };
+        return Some(format!("unknown field `{k}` ({hint})"));
+    }
+    let each = |field: &str, fields: &'static [&'static str], what: &str| -> Option<String> {
+        let Some(Value::Array(items)) = obj.get(field) else {
+            return None;
+        };
+        items.iter().enumerate().find_map(|(i, item)| {
+            let o = item.as_object()?;
+            if let Some(k) = first_unknown(o, fields) {
+                return Some(format!(
+                    "unknown field `{field}[{i}].{k}` ({})",
+                    hint_for(k, fields, what)
+                ));
+            }
+            if field == "parties" {
+                if let Some(Value::Array(ids)) = o.get("identifiers") {
+                    for (j, id) in ids.iter().enumerate() {
+                        if let Some(k) = id
+                            .as_object()
+                            .and_then(|o| first_unknown(o, IDENTIFIER_FIELDS))
+                        {
+                            return Some(format!(
+                                "unknown field `parties[{i}].identifiers[{j}].{k}` ({})",
+                                hint_for(k, IDENTIFIER_FIELDS, "an identifier")
+                            ));
+                        }
+                    }
+                }
+            }
+            None
+        })
+    };
+    if let Some(why) = each("parties", PARTY_FIELDS, "a party") {
+        return Some(why);
+    }
+    if let Some(why) = each("goods", GOODS_FIELDS, "a goods line") {
+        return Some(why);
+    }
+    if let Some(Value::Object(route)) = obj.get("route") {
+        if let Some(k) = first_unknown(route, ROUTE_FIELDS) {
+            return Some(format!(
+                "unknown field `route.{k}` ({})",
+                hint_for(k, ROUTE_FIELDS, "a route")
+            ));
+        }
+    }
+    None
+}
+
+fn first_unknown<'a>(
+    obj: &'a serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
+) -> Option<&'a str> {
+    obj.keys().map(String::as_str).find(|k| !known.contains(k))
+}
+
+/// "did you mean `x`?", or the fields `what` has.
+fn hint_for(field: &str, known: &[&'static str], what: &str) -> String {
+    match crate::rules::diagnostic::did_you_mean(field, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("{what} has {}", known.join(", ")),
     }
 }
 

@@ -2,7 +2,7 @@
 //! order, with a summary on stderr.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -10,7 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use embargo::batch::{self, Sinks};
 use embargo::engine::{ScreenOptions, Screener};
-use embargo::io::{CsvOrders, JsonlOrders, Record, Rejected};
+use embargo::io::output::{refuse_same_files, OutputFile};
+use embargo::io::{CsvOrders, JsonlOrders, OrderReader, Rejected};
 
 use super::{Context, Exit, Failure, RulesArgs};
 
@@ -31,9 +32,14 @@ pub struct ScreenArgs {
     /// Input format (default: from the file's extension, else jsonl).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Write decisions here instead of stdout.
+    /// Write decisions here instead of stdout (`-` is stdout). The file appears when
+    /// the run is done; until then it is written beside, as a `.partial` file.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
+    /// A CSV column that holds nothing to screen (an internal note); repeatable.
+    /// Any other column embargo does not read is an error.
+    #[arg(long = "ignore-column", value_name = "NAME")]
+    ignore_columns: Vec<String>,
     /// Also write rejected records here, one JSON line each (`{"line","id","error"}`).
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
@@ -48,13 +54,6 @@ pub struct ScreenArgs {
     input: Option<PathBuf>,
 }
 
-fn format_of(args: &ScreenArgs) -> Format {
-    args.format.unwrap_or_else(|| match &args.input {
-        Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => Format::Csv,
-        _ => Format::Jsonl,
-    })
-}
-
 fn open_input(path: Option<&Path>) -> Result<(Box<dyn BufRead + Send>, Option<u64>), Failure> {
     match path {
         None => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
@@ -67,9 +66,27 @@ fn open_input(path: Option<&Path>) -> Result<(Box<dyn BufRead + Send>, Option<u6
     }
 }
 
-fn create(path: &Path) -> Result<BufWriter<File>, Failure> {
-    let f = File::create(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    Ok(BufWriter::with_capacity(1 << 16, f))
+/// The input's format: `--format`, else the file's extension, else its first bytes.
+/// Only a guess from the bytes is said on stderr, once, with how to choose.
+fn format_of(args: &ScreenArgs, input: &mut dyn BufRead) -> Result<Format, Failure> {
+    if let Some(f) = args.format {
+        return Ok(f);
+    }
+    let named = args.input.as_deref().filter(|p| p.as_os_str() != "-");
+    match named.and_then(embargo::io::Format::from_extension) {
+        Some(embargo::io::Format::Csv) => return Ok(Format::Csv),
+        Some(embargo::io::Format::Jsonl) => return Ok(Format::Jsonl),
+        None => {}
+    }
+    let head = input.fill_buf()?;
+    let what = named.map_or("standard input".to_string(), |p| p.display().to_string());
+    match embargo::io::Format::sniff(head) {
+        Some(embargo::io::Format::Csv) => {
+            eprintln!("note: {what} is read as CSV (its first line is not JSON); pass --format csv or --format jsonl to choose");
+            Ok(Format::Csv)
+        }
+        _ => Ok(Format::Jsonl),
+    }
 }
 
 /// Counts the bytes read so the progress bar can show how far through the file we are.
@@ -100,6 +117,14 @@ impl<R: BufRead> BufRead for Counting<R> {
 
 /// Screens every order of the input; exit 2 when some records were rejected.
 pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
+    // Before anything is read: `screen X -o X` would truncate its own input.
+    let stdin = Path::new("-");
+    let input_path = args.input.as_deref().unwrap_or(stdin);
+    let decisions_path = args.output.as_deref().unwrap_or(stdin);
+    let mut outputs = vec![decisions_path];
+    outputs.extend(args.errors.as_deref());
+    refuse_same_files(&[input_path], &outputs).map_err(Failure)?;
+
     let ruleset = ctx.ruleset(&args.rules)?;
     let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
     let threads = args.threads.unwrap_or(ctx.settings.batch.threads);
@@ -108,30 +133,23 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
         .build_global()
         .map_err(|e| Failure(format!("cannot start worker threads: {e}")))?;
 
-    let (input, size) = open_input(args.input.as_deref())?;
+    let (mut input, size) = open_input(args.input.as_deref())?;
+    let format = format_of(args, &mut input)?;
     let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let input = Counting {
         inner: input,
         bytes: bytes.clone(),
     };
-    let records: Box<dyn Iterator<Item = std::io::Result<Record>>> = match format_of(args) {
+    let mut records: Box<dyn OrderReader> = match format {
         Format::Jsonl => Box::new(JsonlOrders::new(input)),
         Format::Csv => {
-            let orders = CsvOrders::new(input).map_err(Failure)?;
-            if !orders.ignored().is_empty() {
-                eprintln!("note: columns not read: {}", orders.ignored().join(", "));
-            }
-            Box::new(orders)
+            Box::new(CsvOrders::with_ignored(input, &args.ignore_columns).map_err(Failure)?)
         }
     };
 
-    let stdout = std::io::stdout();
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(create(p)?),
-        None => Box::new(BufWriter::with_capacity(1 << 16, stdout.lock())),
-    };
+    let mut out = OutputFile::create(decisions_path)?;
     let mut errors = match &args.errors {
-        Some(p) => Some(create(p)?),
+        Some(p) => Some(OutputFile::log(p)?),
         None => None,
     };
 
@@ -175,8 +193,8 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
         });
         (decision.decision, line)
     };
-    let summary = batch::run(
-        records,
+    let mut summary = batch::run(
+        &mut records,
         ctx.settings.batch.chunk_size,
         screen,
         Sinks {
@@ -186,6 +204,11 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
         },
         &report,
     )?;
+    summary.lines = records.lines_read();
+    out.commit()?;
+    if let Some(e) = errors {
+        e.commit()?;
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

@@ -1,6 +1,9 @@
 //! Orders from CSV: one row per order, with a header row.
 //!
-//! Columns (case-insensitive; unknown columns are reported by [`CsvOrders::ignored`]):
+//! Columns (case-insensitive). A column embargo does not know is an error for the
+//! whole file, with a "did you mean": a misspelt `destinaton` read as nothing would
+//! clear the orders it was meant to stop. Columns one knows to hold nothing to screen
+//! (an internal note) are named to [`CsvOrders::with_ignored`].
 //!
 //! | column | meaning |
 //! | --- | --- |
@@ -12,11 +15,17 @@
 //! | `buyer_name`, `seller_country`, `consignee_address`, ... | a party with that role (`buyer`, `seller`, `consignee`, `shipper`, `notify`, `bank`, `carrier`, `end_user`, `insurer`, `agent`) |
 //! | `goods_description`, `goods_hs`, `goods_quantity`, `goods_value`, `goods_currency` | goods: `;`-lists aligned by position (also without the `goods_` prefix) |
 //! | `goodsN_description`, ... (N = 1, 2, ...) | one goods line per number |
+//!
+//! Rows are split here rather than by a general CSV reader, so that every physical line
+//! is accounted for: a quoted field runs on over line breaks (a cell with Alt+Enter in
+//! Excel), but a quote never closed is not allowed to swallow the rest of the file. Its
+//! record is rejected, and reading goes on from the line after the one it opened on.
+//! Line numbers count physical lines, whether they end in `\n` or `\r\n`.
 
-use std::collections::BTreeMap;
-use std::io::Read;
+use std::collections::{BTreeMap, VecDeque};
+use std::io::BufRead;
 
-use super::{Record, Rejected};
+use super::{OrderReader, Record, Rejected, BOM};
 use crate::order::{parse_number, split_list, GoodsLine, Order, Party};
 
 const ROLES: &[&str] = &[
@@ -107,46 +116,251 @@ fn classify(header: &str) -> Column {
     Column::Ignored
 }
 
-/// A CSV file of orders.
-pub struct CsvOrders<R> {
-    reader: csv::Reader<R>,
-    columns: Vec<Column>,
-    ignored: Vec<String>,
-    record: csv::ByteRecord,
+/// Every column name [`CsvOrders`] understands, for hints: the fixed ones, the
+/// `;`-list and role columns, and the numbered ones with `1`.
+pub fn csv_columns() -> Vec<String> {
+    let mut out: Vec<String> = [
+        "id",
+        "order_id",
+        "origin",
+        "destination",
+        "via",
+        "vessel",
+        "imo",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for f in PARTY_FIELDS {
+        out.push(format!("party_{f}"));
+        out.push(format!("party1_{f}"));
+    }
+    for f in GOODS_FIELDS {
+        out.push((*f).to_string());
+        out.push(format!("goods_{f}"));
+        out.push(format!("goods1_{f}"));
+    }
+    for role in ROLES {
+        for f in PARTY_FIELDS.iter().filter(|f| **f != "role") {
+            out.push(format!("{role}_{f}"));
+        }
+    }
+    out
 }
 
-impl<R: Read> CsvOrders<R> {
-    /// Reads the header row; fails when it cannot be read or has no `id` column.
+/// A quoted field may run over at most this many lines: a longer one is a quote left
+/// open, and stopping there bounds the memory one bad quote can take.
+const MAX_RECORD_LINES: u64 = 1000;
+
+/// Physical lines of the input, with lines given back after a record that swallowed
+/// them is rejected.
+struct Lines<R> {
+    reader: R,
+    /// Lines read from `reader` so far.
+    read: u64,
+    /// Lines to read again before `reader`: `(number, text)`.
+    again: VecDeque<(u64, Vec<u8>)>,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The next line, without its line break (`\n` or `\r\n`).
+    fn next(&mut self) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+        if let Some(l) = self.again.pop_front() {
+            return Ok(Some(l));
+        }
+        let mut buf = Vec::new();
+        if self.reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(None);
+        }
+        self.read += 1;
+        if self.read == 1 {
+            if let Some(rest) = buf.strip_prefix(BOM) {
+                buf = rest.to_vec();
+            }
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        }
+        Ok(Some((self.read, buf)))
+    }
+}
+
+/// One row as split: its fields, or why it could not be.
+enum Row {
+    /// The fields of a record starting on `line`.
+    Fields { line: u64, fields: Vec<Vec<u8>> },
+    /// A quote opened on `quote_line` and never closed, in the record starting on
+    /// `line`; read up to `last_line`.
+    Unclosed {
+        line: u64,
+        quote_line: u64,
+        last_line: u64,
+    },
+}
+
+/// Splits the next non-blank record. RFC 4180: a field starting with `"` is quoted
+/// until a lone `"`, with `""` standing for one quote, and may hold commas and line
+/// breaks; text after a closing quote is kept (as common readers do).
+fn next_row<R: BufRead>(lines: &mut Lines<R>) -> std::io::Result<Option<Row>> {
+    #[derive(PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (start, first) = loop {
+        match lines.next()? {
+            None => return Ok(None),
+            Some((_, l)) if l.iter().all(|b| b.is_ascii_whitespace()) => continue,
+            Some(l) => break l,
+        }
+    };
+    let mut taken: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = Vec::new();
+    let mut state = State::FieldStart;
+    let mut quote_line = start;
+    let (mut number, mut line) = (start, first);
+    loop {
+        for &b in &line {
+            match state {
+                State::FieldStart if b == b'"' => {
+                    state = State::Quoted;
+                    quote_line = number;
+                }
+                State::FieldStart | State::Unquoted if b == b',' => {
+                    fields.push(std::mem::take(&mut field));
+                    state = State::FieldStart;
+                }
+                State::FieldStart | State::Unquoted => {
+                    field.push(b);
+                    state = State::Unquoted;
+                }
+                State::Quoted if b == b'"' => state = State::QuoteInQuoted,
+                State::Quoted => field.push(b),
+                State::QuoteInQuoted if b == b'"' => {
+                    field.push(b'"');
+                    state = State::Quoted;
+                }
+                State::QuoteInQuoted if b == b',' => {
+                    fields.push(std::mem::take(&mut field));
+                    state = State::FieldStart;
+                }
+                State::QuoteInQuoted => {
+                    field.push(b);
+                    state = State::Unquoted;
+                }
+            }
+        }
+        if state != State::Quoted {
+            fields.push(field);
+            return Ok(Some(Row::Fields {
+                line: start,
+                fields,
+            }));
+        }
+        // A quoted field goes on over the line break.
+        taken.push((number, std::mem::take(&mut line)));
+        let next = if number - start + 1 >= MAX_RECORD_LINES {
+            None
+        } else {
+            lines.next()?
+        };
+        match next {
+            Some((n, l)) => {
+                field.push(b'\n');
+                number = n;
+                line = l;
+            }
+            None => {
+                // The lines after the one the quote opened on are rows of their own,
+                // most likely; they are read again.
+                let last_line = taken.last().map_or(start, |(n, _)| *n);
+                let again: Vec<(u64, Vec<u8>)> =
+                    taken.into_iter().filter(|(n, _)| *n > quote_line).collect();
+                for l in again.into_iter().rev() {
+                    lines.again.push_front(l);
+                }
+                return Ok(Some(Row::Unclosed {
+                    line: start,
+                    quote_line,
+                    last_line,
+                }));
+            }
+        }
+    }
+}
+
+/// A CSV file of orders.
+pub struct CsvOrders<R> {
+    lines: Lines<R>,
+    columns: Vec<Column>,
+    record: Vec<Vec<u8>>,
+}
+
+impl<R: BufRead> CsvOrders<R> {
+    /// Reads the header row; fails when it cannot be read, has no `id` column, or
+    /// names a column embargo does not read.
     pub fn new(input: R) -> Result<Self, String> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let headers = reader
-            .byte_headers()
-            .map_err(|e| format!("line 1: cannot read the CSV header: {e}"))?
-            .clone();
+        Self::with_ignored(input, &[])
+    }
+
+    /// [`CsvOrders::new`], with columns that are known to hold nothing to screen and
+    /// are not read (compared without regard to case).
+    pub fn with_ignored(input: R, ignored: &[String]) -> Result<Self, String> {
+        let mut lines = Lines {
+            reader: input,
+            read: 0,
+            again: VecDeque::new(),
+        };
+        let (line, headers) = match next_row(&mut lines) {
+            Ok(Some(Row::Fields { line, fields })) => (line, fields),
+            Ok(Some(Row::Unclosed { line, .. })) => {
+                return Err(format!(
+                    "line {line}: the CSV header has a quote never closed"
+                ))
+            }
+            Ok(None) => return Err("the CSV input is empty: no header row".to_string()),
+            Err(e) => return Err(format!("cannot read the CSV header: {e}")),
+        };
         let mut columns = Vec::new();
-        let mut ignored = Vec::new();
-        for h in headers.iter() {
+        let known = csv_columns();
+        for (k, h) in headers.iter().enumerate() {
             let h = String::from_utf8_lossy(h).into_owned();
+            if ignored
+                .iter()
+                .any(|i| i.trim().eq_ignore_ascii_case(h.trim()))
+            {
+                columns.push(Column::Ignored);
+                continue;
+            }
             let c = classify(&h);
             if matches!(c, Column::Ignored) {
-                ignored.push(h);
+                let hint = crate::rules::diagnostic::did_you_mean(
+                    &h.trim().to_ascii_lowercase(),
+                    known.iter().map(String::as_str),
+                )
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+                return Err(format!(
+                    "line {line}, column {}: unknown column `{h}`: {hint}a column embargo does not read could hold what decides an order; rename it, or name it as one to ignore",
+                    k + 1
+                ));
             }
             columns.push(c);
         }
         if !columns.iter().any(|c| matches!(c, Column::Id)) {
-            return Err("line 1: the CSV header has no `id` column".to_string());
+            return Err(format!("line {line}: the CSV header has no `id` column"));
         }
         Ok(CsvOrders {
-            reader,
+            lines,
             columns,
-            ignored,
-            record: csv::ByteRecord::new(),
+            record: Vec::new(),
         })
-    }
-
-    /// Header columns that mean nothing to embargo and are not read.
-    pub fn ignored(&self) -> &[String] {
-        &self.ignored
     }
 
     fn order(&self, line: u64) -> Record {
@@ -166,7 +380,7 @@ impl<R: Read> CsvOrders<R> {
         let mut goods_lists: [Vec<String>; 5] = Default::default();
         let mut parties: BTreeMap<String, [Option<String>; 4]> = BTreeMap::new();
         let mut goods: BTreeMap<u32, [Option<String>; 5]> = BTreeMap::new();
-        for (col, raw) in self.columns.iter().zip(self.record.iter()) {
+        for (col, raw) in self.columns.iter().zip(&self.record) {
             let Ok(value) = std::str::from_utf8(raw) else {
                 return Err(reject(None, "a field is not valid UTF-8".to_string()));
             };
@@ -218,6 +432,7 @@ impl<R: Read> CsvOrders<R> {
                 name: at(nm, i),
                 country: at(c, i),
                 address: at(a, i),
+                ..Party::default()
             });
         }
         for [role, name, country, address] in parties.into_values() {
@@ -226,6 +441,7 @@ impl<R: Read> CsvOrders<R> {
                 name,
                 country,
                 address,
+                ..Party::default()
             });
         }
         order
@@ -268,27 +484,34 @@ impl<R: Read> CsvOrders<R> {
     }
 }
 
-impl<R: Read> Iterator for CsvOrders<R> {
+impl<R: BufRead> OrderReader for CsvOrders<R> {
+    fn lines_read(&self) -> u64 {
+        self.lines.read
+    }
+}
+
+impl<R: BufRead> Iterator for CsvOrders<R> {
     type Item = Result<Record, std::io::Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let line = self.record.position().map_or(0, csv::Position::line);
+        match next_row(&mut self.lines) {
+            Ok(None) => None,
+            Ok(Some(Row::Fields { line, fields })) => {
+                self.record = fields;
                 Some(Ok(self.order(line)))
             }
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                match e.into_kind() {
-                    csv::ErrorKind::Io(io) => Some(Err(io)),
-                    other => Some(Ok(Err(Rejected {
-                        line,
-                        id: None,
-                        error: format!("malformed CSV row: {other:?}"),
-                    }))),
-                }
-            }
+            Ok(Some(Row::Unclosed {
+                line,
+                quote_line,
+                last_line,
+            })) => Some(Ok(Err(Rejected {
+                line,
+                id: None,
+                error: format!(
+                    "the quote opened on line {quote_line} is never closed (lines {line} to {last_line} would have been one record); the lines after it are read as rows again"
+                ),
+            }))),
+            Err(e) => Some(Err(e)),
         }
     }
 }
@@ -308,7 +531,10 @@ mod tests {
     fn lists_numbered_and_role_columns() {
         let csv = "id,party_role,party_name,party_country,buyer_name,buyer_country,goods1_description,goods1_value,goods2_description,hs,origin,destination,via,notes\n\
                    PO-1,seller;bank,Acme Ltd;Koryo Bank,CN;,Dalian Ruifeng,CN,Lexus LX570,\"1,000,000\",cognac XO,,AE,CN,Dalian;Nampo,hello\n";
-        let records = read(csv);
+        let records: Vec<Record> = CsvOrders::with_ignored(csv.as_bytes(), &["Notes".to_string()])
+            .expect("header")
+            .map(|r| r.expect("io"))
+            .collect();
         let (line, o) = records[0].as_ref().expect("order");
         assert_eq!(*line, 2);
         assert_eq!(o.parties.len(), 3);
@@ -318,13 +544,30 @@ mod tests {
         assert_eq!(o.goods.len(), 2);
         assert_eq!(o.goods[0].value, Some(1_000_000.0));
         assert_eq!(o.route.via, ["Dalian", "Nampo"]);
-        let reader = CsvOrders::new(csv.as_bytes()).expect("header");
-        assert_eq!(reader.ignored(), ["notes"]);
+        // Not named as ignored, the same column refuses the file.
+        let err = CsvOrders::new(csv.as_bytes()).err().unwrap_or_default();
+        assert!(
+            err.starts_with("line 1, column 14: unknown column `notes`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_columns_are_refused_with_a_hint() {
+        let err = CsvOrders::new("id,destinaton,buyer_nam\n".as_bytes())
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with(
+                "line 1, column 2: unknown column `destinaton`: did you mean `destination`?"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn bad_rows_are_rejected_with_their_line() {
-        let csv = "id,goods_value\nA,10\nB,ten\nC,1,2\n\"D\nstill D\",5\nE,6\n";
+        let csv = "id,goods_value,goods_description\nA,10,x\nB,ten,x\nC,1,x,2\n\"D\nstill D\",5,x\nE,6,x\n";
         let records = read(csv);
         assert_eq!(records.len(), 5);
         let b = records[1].as_ref().expect_err("B rejected");
@@ -340,7 +583,50 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_quote_swallows_no_row() {
+        let csv = "id,destination,goods_description\nA1,KP,Rolex watch\nA2,KP,\"Rolex watch\nA3,KP,Rolex watch\nA4,KP,Rolex watch\n";
+        let mut reader = CsvOrders::new(csv.as_bytes()).expect("header");
+        let records: Vec<Record> = reader.by_ref().map(|r| r.expect("io")).collect();
+        let lines: Vec<(u64, bool)> = records
+            .iter()
+            .map(|r| match r {
+                Ok((l, _)) => (*l, true),
+                Err(rej) => (rej.line, false),
+            })
+            .collect();
+        assert_eq!(lines, [(2, true), (3, false), (4, true), (5, true)]);
+        let why = &records[1].as_ref().expect_err("A2").error;
+        assert!(
+            why.contains("quote opened on line 3 is never closed"),
+            "{why}"
+        );
+        assert_eq!(reader.lines_read(), 5);
+    }
+
+    #[test]
+    fn crlf_lines_and_a_byte_order_mark() {
+        let csv = "\u{feff}id,destination\r\nA1,KP\r\n\r\nA2,\"North\r\nKorea\"\r\nA3,CN\r\n";
+        let records = read(csv);
+        let got: Vec<(u64, String, Option<String>)> = records
+            .iter()
+            .map(|r| {
+                let (l, o) = r.as_ref().expect("order");
+                (*l, o.id.clone(), o.route.destination.clone())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "A1".to_string(), Some("KP".to_string())),
+                (4, "A2".to_string(), Some("North\nKorea".to_string())),
+                (6, "A3".to_string(), Some("CN".to_string())),
+            ]
+        );
+    }
+
+    #[test]
     fn a_header_without_id_is_refused() {
         assert!(CsvOrders::new("name,value\n".as_bytes()).is_err());
+        assert!(CsvOrders::new("destination,value\n".as_bytes()).is_err());
     }
 }

@@ -2,13 +2,70 @@
 //!
 //! Both readers stream: one record at a time, so memory stays bounded whatever the
 //! file's size. Every record comes out either as an [`Order`] or as a [`Rejected`]
-//! with its line number and the reason, so nothing is lost silently.
+//! with its line number and the reason, so nothing is lost silently; each reader
+//! counts the physical lines it read ([`OrderReader::lines_read`]) so that a summary
+//! can show that every line was accounted for. A UTF-8 byte order mark at the start
+//! of a file (as Excel and Notepad write one) is skipped.
 
 mod csv_orders;
+pub mod output;
 
 use std::io::BufRead;
 
-pub use csv_orders::CsvOrders;
+pub use csv_orders::{csv_columns, CsvOrders};
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A reader of orders: records in file order, and how many lines it has read.
+pub trait OrderReader: Iterator<Item = Result<Record, std::io::Error>> {
+    /// Physical lines read so far (blank ones included).
+    fn lines_read(&self) -> u64;
+}
+
+/// The formats of order files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON order per line.
+    Jsonl,
+    /// A header row, then one order per row.
+    Csv,
+}
+
+impl Format {
+    /// The format of a file by its name's extension, when it tells.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The format of a file by its first bytes: JSON lines start with `{` (after a
+    /// byte order mark and blank space); anything else whose first line holds a comma
+    /// is taken for a CSV header. `None` when neither fits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::io::Format;
+    /// assert_eq!(Format::sniff(b"\xEF\xBB\xBF{\"id\":\"A\"}\n"), Some(Format::Jsonl));
+    /// assert_eq!(Format::sniff(b"id,destination\nA1,KP\n"), Some(Format::Csv));
+    /// assert_eq!(Format::sniff(b"hello\n"), None);
+    /// ```
+    pub fn sniff(head: &[u8]) -> Option<Format> {
+        let head = head.strip_prefix(BOM).unwrap_or(head);
+        let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+        let rest = head.get(start..)?;
+        if rest.first() == Some(&b'{') {
+            return Some(Format::Jsonl);
+        }
+        let line = rest.split(|b| *b == b'\n').next().unwrap_or(rest);
+        line.contains(&b',').then_some(Format::Csv)
+    }
+}
 
 use crate::order::Order;
 
@@ -32,6 +89,12 @@ pub struct JsonlOrders<R> {
     reader: R,
     line: u64,
     buf: Vec<u8>,
+}
+
+impl<R: BufRead> OrderReader for JsonlOrders<R> {
+    fn lines_read(&self) -> u64 {
+        self.line
+    }
 }
 
 impl<R: BufRead> JsonlOrders<R> {
@@ -58,7 +121,11 @@ impl<R: BufRead> Iterator for JsonlOrders<R> {
             }
             self.line += 1;
             let line = self.line;
-            let text = match std::str::from_utf8(&self.buf) {
+            let bytes = match self.buf.strip_prefix(BOM) {
+                Some(rest) if line == 1 => rest,
+                _ => &self.buf[..],
+            };
+            let text = match std::str::from_utf8(bytes) {
                 Ok(t) => t.trim(),
                 Err(e) => {
                     return Some(Ok(Err(Rejected {
@@ -76,7 +143,8 @@ impl<R: BufRead> Iterator for JsonlOrders<R> {
     }
 }
 
-/// Parses one JSON order and validates it.
+/// Parses one JSON order and validates it: a field the order model does not name and
+/// an order with nothing to screen are rejected like malformed JSON.
 pub fn parse_order_json(line: u64, text: &str) -> Record {
     match serde_json::from_str::<Order>(text) {
         Ok(order) => match order.validate() {
@@ -90,7 +158,10 @@ pub fn parse_order_json(line: u64, text: &str) -> Record {
         Err(e) => Err(Rejected {
             line,
             id: id_of(text),
-            error: format!("invalid order: {e}"),
+            error: format!(
+                "invalid order: {}",
+                crate::order::explain_json_error(text, e)
+            ),
         }),
     }
 }
@@ -111,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_line_is_an_order_or_a_rejection() {
-        let input = b"{\"id\": \"a\"}\n\n{\"id\": \"b\", \"goods\": [{\"value\": \"ten\"}]}\n{not json\n\xff\xfe\n{\"id\": \"c\"}";
+        let input = b"{\"id\": \"a\", \"route\": {\"origin\": \"CN\"}}\n\n{\"id\": \"b\", \"goods\": [{\"value\": \"ten\"}]}\n{not json\n\xff\xfe\n{\"id\": \"c\", \"route\": {\"origin\": \"CN\"}}";
         let records: Vec<Record> = JsonlOrders::new(&input[..])
             .map(|r| r.expect("io"))
             .collect();

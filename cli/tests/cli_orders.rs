@@ -1,0 +1,296 @@
+//! End-to-end tests of what `embargo screen` refuses in its input and how it writes
+//! its output (issue 22, "fail closed"): orders that say nothing or say it in fields
+//! embargo does not read, CSV rows a stray quote would swallow, byte order marks and
+//! CRLF lines, outputs that would overwrite an input, and output of a run that dies.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{embargo, json_lines, MINI};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("embargo-orders-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn arg(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn ids(out: &std::process::Output) -> Vec<String> {
+    json_lines(out)
+        .iter()
+        .filter_map(|d| d["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn unknown_fields_at_any_level_reject_the_order() {
+    let orders = concat!(
+        r#"{"id":"T0","parties":[{"name":"Korea Kumsan Trading Corporation","dob":"1970","nationality":"KP","identifiers":[{"type":"passport","value":"123"}]}]}"#,
+        "\n",
+        r#"{"id":"T1","party":[{"name":"Korea Kumsan Trading Corporation"}]}"#,
+        "\n",
+        r#"{"id":"T2","goods":[{"description":"Rolex"}],"destination":"KP"}"#,
+        "\n",
+        r#"{"id":"T3","goods":[{"description":"Rolex"}],"Route":{"destination":"KP"}}"#,
+        "\n",
+        r#"{"id":"T4","parties":[{"full_name":"Korea Kumsan Trading Corporation"}]}"#,
+        "\n",
+        r#"{"id":"T5","route":{"destinaton":"KP"}}"#,
+        "\n",
+        r#"{"id":"T6"}"#,
+        "\n",
+        r#"{"id":"T7","parties":[{"role":"buyer"}],"goods":[{"description":"rice"}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(ids(&out), ["T0"], "only the order that says what it means");
+    for needle in [
+        "line 2 (order T1): invalid order: unknown field `party` (did you mean `parties`?)",
+        "line 3 (order T2): invalid order: unknown field `destination` (`destination` belongs in `route`)",
+        "line 4 (order T3): invalid order: unknown field `Route` (did you mean `route`?)",
+        "line 5 (order T4): invalid order: unknown field `parties[0].full_name`",
+        "line 6 (order T5): invalid order: unknown field `route.destinaton` (did you mean `destination`?)",
+        "line 7 (order T6): nothing to screen",
+        "line 8 (order T7): parties[0] has no name, country or address",
+    ] {
+        assert!(stderr.contains(needle), "{needle}\n{stderr}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_does_not_cost_the_first_order() {
+    let orders = "\u{feff}{\"id\":\"B1\",\"route\":{\"destination\":\"KP\"}}\n{\"id\":\"B2\",\"route\":{\"destination\":\"CN\"}}\n";
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(ids(&out), ["B1", "B2"]);
+}
+
+#[test]
+fn an_unbalanced_quote_swallows_no_csv_row() {
+    let csv = "id,destination,goods_description\nA1,KP,Rolex watch\nA2,KP,\"Rolex watch\nA3,KP,Rolex watch\nA4,KP,Rolex watch\n";
+    let out = embargo(&["screen", "--format", "csv"], csv);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(ids(&out), ["A1", "A3", "A4"]);
+    assert!(json_lines(&out).iter().all(|d| d["decision"] == "block"));
+    assert!(
+        stderr.contains("line 3: the quote opened on line 3 is never closed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "screened 3 orders (3 block, 0 review, 0 clear), rejected 1 records, 5 lines read"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn csv_line_numbers_count_crlf_lines_and_skip_a_byte_order_mark() {
+    let csv = "\u{feff}id,destination,goods_description,goods_value\r\nC1,KP,rice,10\r\nC2,KP,rice,ten\r\n\r\nC3,CN,rice,\"1,000\"\r\nC4,KP,rice,eleven\r\n";
+    let out = embargo(&["screen", "--rules", MINI, "--format", "csv"], csv);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(ids(&out), ["C1", "C3"]);
+    assert!(stderr.contains("line 3 (order C2):"), "{stderr}");
+    assert!(stderr.contains("line 6 (order C4):"), "{stderr}");
+    assert!(stderr.contains("6 lines read"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_csv_column_refuses_the_file_with_a_hint() {
+    let csv = "id,destinaton,goods_description\nU1,KP,Rolex watch\n";
+    let out = embargo(&["screen", "--rules", MINI, "--format", "csv"], csv);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr
+            .contains("line 1, column 2: unknown column `destinaton`: did you mean `destination`?"),
+        "{stderr}"
+    );
+    // A column named as holding nothing to screen is read past.
+    let csv = "id,destination,notes\nU1,KP,call first\n";
+    let out = embargo(
+        &[
+            "screen",
+            "--rules",
+            MINI,
+            "--format",
+            "csv",
+            "--ignore-column",
+            "notes",
+        ],
+        csv,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(ids(&out), ["U1"]);
+}
+
+#[test]
+fn csv_on_standard_input_is_recognised() {
+    let csv = "id,destination,goods_description\nS1,KP,Rolex watch\n";
+    let out = embargo(&["screen"], csv);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(ids(&out), ["S1"]);
+    assert_eq!(json_lines(&out)[0]["decision"], "block");
+    assert!(stderr.contains("read as CSV"), "{stderr}");
+}
+
+#[test]
+fn dash_is_standard_output_and_writes_no_file() {
+    let dash = cli::root().join("-");
+    let _ = std::fs::remove_file(&dash);
+    let out = embargo(
+        &["screen", "--rules", MINI, "-o", "-"],
+        "{\"id\":\"D1\",\"route\":{\"destination\":\"CN\"}}\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(ids(&out), ["D1"]);
+    assert!(!dash.exists(), "no file named `-`");
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_before_reading() {
+    let dir = temp_dir("same");
+    let input = dir.join("orders.jsonl");
+    let body = "{\"id\":\"S1\",\"route\":{\"destination\":\"CN\"}}\n";
+    std::fs::write(&input, body).expect("write");
+    let check = |args: &[&str]| {
+        let mut all = vec!["screen", "--rules", MINI];
+        all.extend_from_slice(args);
+        let out = embargo(&all, "");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+        assert_eq!(std::fs::read_to_string(&input).ok().as_deref(), Some(body));
+        text(&out.stderr)
+    };
+    let i = arg(&input);
+    let stderr = check(&[&i, "-o", &i]);
+    assert!(
+        stderr.contains("is both an input and an output"),
+        "{stderr}"
+    );
+    check(&[&i, "--errors", &i]);
+    #[cfg(unix)]
+    {
+        let link = dir.join("link.jsonl");
+        std::os::unix::fs::symlink(&input, &link).expect("symlink");
+        check(&[&i, "-o", &arg(&link)]);
+    }
+    let same = arg(&dir.join("out.jsonl"));
+    let stderr = check(&[&i, "-o", &same, "--errors", &same]);
+    assert!(stderr.contains("given as two outputs"), "{stderr}");
+    assert!(!dir.join("out.jsonl").exists());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_an_error_naming_the_file() {
+    let orders = "{\"id\":\"F1\",\"route\":{\"destination\":\"CN\"}}\n{\"id\":\"F2\"}\n";
+    let out = embargo(&["screen", "--rules", MINI, "-o", "/dev/full"], orders);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("/dev/full: No space left on device"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The errors file fails the same way; the decisions never appear as complete.
+    let dir = temp_dir("full");
+    let target = dir.join("decisions.jsonl");
+    std::fs::write(&target, "a stale result\n").expect("write");
+    let out = embargo(
+        &[
+            "screen",
+            "--rules",
+            MINI,
+            "-o",
+            &arg(&target),
+            "--errors",
+            "/dev/full",
+        ],
+        orders,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("/dev/full:"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !target.exists(),
+        "neither the stale nor a partial result stands"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir).expect("dir").collect();
+    assert!(left.is_empty(), "no partial file is left: {left:?}");
+}
+
+/// A run killed midway leaves its rejections so far in `--errors` and no file that
+/// looks like its decisions.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_leaves_no_complete_looking_output() {
+    let dir = temp_dir("killed");
+    let config = dir.join("embargo.toml");
+    // One order per chunk, so each is written as soon as it is read.
+    std::fs::write(&config, "[batch]\nchunk_size = 1\n").expect("write");
+    let target = dir.join("decisions.jsonl");
+    let errors = dir.join("rejected.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .current_dir(cli::root())
+        .args([
+            "screen",
+            "--config",
+            &arg(&config),
+            "--rules",
+            MINI,
+            "-o",
+            &arg(&target),
+            "--errors",
+            &arg(&errors),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the embargo binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"{\"id\":\"K1\",\"route\":{\"destination\":\"CN\"}}\n{\"id\":\"K2\"}\n")
+        .expect("write");
+    stdin.flush().expect("flush");
+    // The rejection is reported on stderr once it is in the errors file.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("line 2") {
+        line.clear();
+        if stderr.read_line(&mut line).expect("stderr") == 0 {
+            panic!("embargo ended before rejecting line 2");
+        }
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    drop(stdin);
+    let rejected = std::fs::read_to_string(&errors).expect("errors file");
+    assert!(rejected.contains("\"line\":2"), "{rejected}");
+    assert!(!target.exists(), "no decisions file until the run is done");
+}
