@@ -1,15 +1,19 @@
 //! Engine settings that are not rules, read from `embargo.toml`.
 //!
 //! Every key is optional and documented on its field; unknown keys are rejected with
-//! their line and column, because a misspelt threshold that silently falls back to the
-//! default is worse than no setting at all. `embargo.example.toml` in the repository
-//! lists every key with its default.
+//! their line and column and a "did you mean", because a misspelt threshold that
+//! silently falls back to the default is worse than no setting at all. So are list
+//! names in `[lists] enabled` that no loaded list has ([`Settings::load_rules`]
+//! checks them against the rules): `enabled = ["ofac"]` would screen against nothing.
+//! `embargo.example.toml` in the repository lists every key with its default.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{SourceFile, SourceMap, Span};
+use crate::rules::diagnostic::did_you_mean;
+use crate::rules::{CompileOptions, Diagnostic, RuleSource, SourceFile, SourceMap, Span};
 
 /// All settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -25,6 +29,19 @@ pub struct Settings {
     pub output: OutputSettings,
     /// Batch screening.
     pub batch: BatchSettings,
+    /// The file the settings were read from, to locate problems found once the rules
+    /// are loaded (a list name no list has). Not a setting.
+    #[serde(skip)]
+    pub origin: SettingsOrigin,
+}
+
+/// The text settings were read from, and its name, when they were read from one. It
+/// takes no part in equality: two settings are equal when they set the same, wherever
+/// they were read from.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsOrigin {
+    /// The file name, as diagnostics show it, and the whole text.
+    pub file: Option<(String, Arc<str>)>,
 }
 
 /// Name matching thresholds and limits.
@@ -55,7 +72,8 @@ impl Default for MatchingSettings {
 pub struct ListSettings {
     /// Only entities of these lists are screened (by list name); empty means all.
     pub enabled: Vec<String>,
-    /// `check` warns when a list's `as_of` is older than this many days. Default 365.
+    /// A list whose `as_of` is older than this many days is stale: `check`, `screen`,
+    /// `match` and `serve` warn of it, and each decision's `lists` marks it. Default 365.
     pub max_age_days: u32,
 }
 
@@ -170,18 +188,19 @@ impl Settings {
     /// assert_eq!(s.matching.limit, 5);
     /// let err = Settings::from_toml("embargo.toml", "[matching]\nlimt = 5\n").unwrap_err();
     /// assert!(err.message.starts_with("embargo.toml:2:1: unknown field `limt`"));
+    /// assert!(err.message.contains("help: did you mean `limit`?"));
     /// ```
     pub fn from_toml(name: &str, text: &str) -> Result<Settings, ConfigError> {
-        let settings: Settings = toml::from_str(text).map_err(|e| {
+        let mut settings: Settings = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_string();
             match e.span() {
                 Some(range) => {
                     let mut map = SourceMap::new();
                     let id = map.add(SourceFile::new(name, text));
-                    let d = crate::rules::Diagnostic::error(
-                        Span::new(id, range.start, range.end),
-                        message,
-                    );
+                    let mut d = Diagnostic::error(Span::new(id, range.start, range.end), message);
+                    if let Some(hint) = unknown_key_hint(e.message()) {
+                        d = d.with_hint(hint);
+                    }
                     let rendered = d.render(&map);
                     // `render` says "error:"; a settings message reads better without it.
                     ConfigError {
@@ -194,7 +213,128 @@ impl Settings {
             }
         })?;
         settings.validate(name)?;
+        settings.origin = SettingsOrigin {
+            file: Some((name.to_string(), Arc::from(text))),
+        };
         Ok(settings)
+    }
+
+    /// The compile options these settings ask for.
+    pub fn compile_options(&self) -> CompileOptions {
+        CompileOptions {
+            max_list_age_days: Some(self.lists.max_age_days),
+            ..CompileOptions::default()
+        }
+    }
+
+    /// Loads the rules `source` names as [`crate::rules::load`] does, with these
+    /// settings' compile options, and checks the settings against them: a name in
+    /// `[lists] enabled` that no loaded list has is an error located in the settings
+    /// file, and a rule screening only lists that `enabled` leaves out is warned of.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::config::Settings;
+    /// use embargo::rules::RuleSource;
+    /// let s = Settings::from_toml("embargo.toml", "[lists]\nenabled = [\"ofac\"]\n")?;
+    /// let checked = s.load_rules(&RuleSource::Embedded)?;
+    /// assert!(checked.ruleset.is_none());
+    /// assert!(checked.render_diagnostics().contains(
+    ///     "embargo.toml:2:12: error: no list is named `ofac`"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_rules(
+        &self,
+        source: &RuleSource,
+    ) -> Result<crate::rules::Checked, crate::rules::LoadError> {
+        let mut checked = crate::rules::load(source, &self.compile_options())?;
+        self.check_lists(&mut checked);
+        Ok(checked)
+    }
+
+    /// Checks `[lists] enabled` against the lists of `checked` (see
+    /// [`Settings::load_rules`]).
+    pub fn check_lists(&self, checked: &mut crate::rules::Checked) {
+        if self.lists.enabled.is_empty() {
+            return;
+        }
+        let Some(ruleset) = checked.ruleset.clone() else {
+            return;
+        };
+        let names: Vec<&str> = ruleset.lists.iter().map(|l| l.name.as_str()).collect();
+        // The settings text, for locations: the file read, or the settings as TOML.
+        let (name, text) = self.origin.file.clone().unwrap_or_else(|| {
+            (
+                "<settings>".to_string(),
+                Arc::from(toml::to_string(self).unwrap_or_default()),
+            )
+        });
+        let spans = enabled_spans(&text);
+        let id = checked.sources.add(SourceFile::new(name, text));
+        let at = |k: usize| {
+            spans
+                .get(k)
+                .map_or(Span::new(id, 0, 0), |r| Span::new(id, r.start, r.end))
+        };
+        let mut failed = false;
+        for (k, name) in self.lists.enabled.iter().enumerate() {
+            if names.contains(&name.as_str()) {
+                continue;
+            }
+            failed = true;
+            let family: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| n.starts_with(&format!("{name}-")))
+                .collect();
+            let hint = if !family.is_empty() {
+                format!(
+                    "did you mean {}?",
+                    family
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
+            } else if let Some(near) = did_you_mean(name, names.iter().copied()) {
+                format!("did you mean `{near}`?")
+            } else {
+                format!("the lists loaded are {}", names.join(", "))
+            };
+            checked.diagnostics.push(
+                Diagnostic::error(
+                    at(k),
+                    format!("no list is named `{name}`: `lists.enabled` would screen against none of its entities"),
+                )
+                .with_hint(hint),
+            );
+        }
+        if failed {
+            checked.ruleset = None;
+            return;
+        }
+        // Rules that name only lists left out can never fire; the operator may mean
+        // it, but should see it.
+        for rule in &ruleset.rules {
+            let mut lists = Vec::new();
+            filter_lists(&rule.when, &mut lists);
+            let left_out: Vec<&str> = lists
+                .iter()
+                .filter_map(|i| ruleset.lists.get(*i).map(|l| l.name.as_str()))
+                .filter(|n| !self.lists.enabled.iter().any(|e| e == n))
+                .collect();
+            if !lists.is_empty() && left_out.len() == lists.len() {
+                checked.diagnostics.push(Diagnostic::warning(
+                    at(0),
+                    format!(
+                        "rule `{}` screens only list(s) {} that `lists.enabled` leaves out: it can never fire",
+                        rule.id,
+                        left_out.join(", ")
+                    ),
+                ));
+            }
+        }
     }
 
     /// Reads settings from a file.
@@ -223,6 +363,52 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// The lists named by the name tests of `cond`, as indices (repeats kept).
+fn filter_lists(cond: &crate::rules::ir::Cond, out: &mut Vec<usize>) {
+    use crate::rules::ir::Cond;
+    match cond {
+        Cond::And(v) | Cond::Or(v) => v.iter().for_each(|c| filter_lists(c, out)),
+        Cond::Not(c) => filter_lists(c, out),
+        Cond::PartyMatches { filter, .. } | Cond::VesselMatches { filter, .. } => {
+            out.extend(filter.lists.iter().copied());
+        }
+        _ => {}
+    }
+}
+
+/// Byte ranges of the names in `[lists] enabled`, in order.
+fn enabled_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    #[derive(Deserialize)]
+    struct Shadow {
+        #[serde(default)]
+        lists: Option<ShadowLists>,
+    }
+    #[derive(Deserialize)]
+    struct ShadowLists {
+        #[serde(default)]
+        enabled: Vec<toml::Spanned<String>>,
+    }
+    toml::from_str::<Shadow>(text)
+        .ok()
+        .and_then(|s| s.lists)
+        .map(|l| l.enabled.iter().map(toml::Spanned::span).collect())
+        .unwrap_or_default()
+}
+
+impl PartialEq for SettingsOrigin {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+/// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b``.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    did_you_mean(key, known.iter().copied()).map(|k| format!("did you mean `{k}`?"))
 }
 
 #[cfg(test)]

@@ -183,12 +183,30 @@ impl Order {
             || r.imo.is_some()
     }
 
-    /// Checks what deserialization cannot: a non-empty id, something to screen, no
-    /// empty party or goods line, values and quantities that are finite and not
-    /// negative, HS codes of 4 to 10 digits.
+    /// Checks what deserialization cannot: a non-empty id, values and quantities that
+    /// are finite and not negative, HS codes of 4 to 10 digits, something to screen,
+    /// and no empty party or goods line.
     pub fn validate(&self) -> Result<(), String> {
         if self.id.trim().is_empty() {
             return Err("`id` is missing or empty".to_string());
+        }
+        for (k, g) in self.goods.iter().enumerate() {
+            for (field, v) in [("quantity", g.quantity), ("value", g.value)] {
+                if let Some(v) = v {
+                    if !v.is_finite() || v < 0.0 {
+                        return Err(format!(
+                            "goods[{k}].{field} must be a number of zero or more, got {v}"
+                        ));
+                    }
+                }
+            }
+            if let Some(hs) = &g.hs {
+                if !hs.trim().is_empty() && hs_digits(hs).is_none() {
+                    return Err(format!(
+                        "goods[{k}].hs `{hs}` is not an HS code (4 to 10 digits, dots and spaces allowed)"
+                    ));
+                }
+            }
         }
         if !self.has_something_to_screen() {
             return Err(
@@ -210,22 +228,6 @@ impl Order {
                 return Err(format!(
                     "goods[{k}] has no description or HS code: nothing to screen"
                 ));
-            }
-            for (field, v) in [("quantity", g.quantity), ("value", g.value)] {
-                if let Some(v) = v {
-                    if !v.is_finite() || v < 0.0 {
-                        return Err(format!(
-                            "goods[{k}].{field} must be a number of zero or more, got {v}"
-                        ));
-                    }
-                }
-            }
-            if let Some(hs) = &g.hs {
-                if !hs.trim().is_empty() && hs_digits(hs).is_none() {
-                    return Err(format!(
-                        "goods[{k}].hs `{hs}` is not an HS code (4 to 10 digits, dots and spaces allowed)"
-                    ));
-                }
             }
         }
         Ok(())

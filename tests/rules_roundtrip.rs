@@ -113,6 +113,14 @@ fn idents(max: usize) -> impl Strategy<Value = Vec<Ident>> {
 
 /// Finite, non-negative numbers over the whole `f64` range, including zero and
 /// subnormals: the printer must write each so that it reads back to the same bits.
+/// A list's entity count: a whole number.
+fn count() -> impl Strategy<Value = Number> {
+    (0u32..100_000).prop_map(|n| Number {
+        value: f64::from(n),
+        span: sp(),
+    })
+}
+
 fn number() -> impl Strategy<Value = Number> {
     use proptest::num::f64 as F;
     prop_oneof![
@@ -173,19 +181,23 @@ fn list() -> impl Strategy<Value = Item> {
         prop::option::of(text()),
         prop::option::of(text()),
         prop::collection::vec(text(), 0..3),
+        prop::option::of(count()),
     )
-        .prop_map(|(name, title, authority, url, as_of, source, basis)| {
-            Item::List(ListDecl {
-                name,
-                title,
-                authority,
-                url,
-                as_of,
-                source,
-                basis,
-                span: sp(),
-            })
-        })
+        .prop_map(
+            |(name, title, authority, url, as_of, source, basis, entities)| {
+                Item::List(ListDecl {
+                    name,
+                    title,
+                    authority,
+                    url,
+                    as_of,
+                    source,
+                    basis,
+                    entities,
+                    span: sp(),
+                })
+            },
+        )
 }
 
 fn term_group() -> impl Strategy<Value = TermGroup> {

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use embargo::config::Settings;
-use embargo::rules::{self, CompileOptions, Ruleset};
+use embargo::rules::{self, Ruleset};
 
 mod check;
 mod classify;
@@ -125,18 +125,11 @@ pub struct Context {
 }
 
 impl Context {
-    /// Compile options derived from the settings.
-    pub fn compile_options(&self) -> CompileOptions {
-        CompileOptions {
-            max_list_age_days: Some(self.settings.lists.max_age_days),
-            ..CompileOptions::default()
-        }
-    }
-
-    /// Loads and checks rules (the embedded default, `--rules` or `--add-rules`),
-    /// refusing a ruleset that cannot decide.
+    /// Loads and checks rules (the embedded default, `--rules` or `--add-rules`) with
+    /// the settings' options, refusing a ruleset that cannot decide and list names in
+    /// the settings that no loaded list has.
     pub fn check_rules(&self, args: &RulesArgs) -> Result<rules::Checked, Failure> {
-        Ok(rules::load(&args.source(), &self.compile_options())?)
+        Ok(self.settings.load_rules(&args.source())?)
     }
 
     /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
@@ -201,6 +194,8 @@ fn settings(path: Option<&PathBuf>) -> Result<Settings, Failure> {
         None => {
             let default = PathBuf::from("embargo.toml");
             if default.is_file() {
+                // Settings can change decisions; one picked up unasked is said so.
+                eprintln!("embargo: settings from ./embargo.toml (found in the working directory)");
                 Ok(Settings::from_file(&default)?)
             } else {
                 Ok(Settings::default())

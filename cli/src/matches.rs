@@ -52,6 +52,9 @@ pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
     let kind = parse_kind(&args.kind).map_err(Failure)?;
     let ruleset = ctx.ruleset(&args.rules)?;
     let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
+    for warning in screener.staleness_warnings() {
+        eprintln!("{warning}");
+    }
     let threshold = args.threshold.unwrap_or(ctx.settings.matching.threshold);
     let limit = args
         .limit

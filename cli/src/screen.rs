@@ -127,6 +127,9 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
 
     let ruleset = ctx.ruleset(&args.rules)?;
     let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
+    for warning in screener.staleness_warnings() {
+        eprintln!("{warning}");
+    }
     let threads = args.threads.unwrap_or(ctx.settings.batch.threads);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

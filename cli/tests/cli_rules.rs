@@ -293,3 +293,48 @@ fn recipe_c_export_the_embedded_rules() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("dprk/decisions.emb"));
 }
+
+/// The importer states each list's entity count, and `check` holds the file to it: a
+/// list file cut off at an entity boundary still parses, and only the count tells.
+#[test]
+fn a_list_file_cut_off_at_an_entity_boundary_is_a_located_error() {
+    let dir = temp_dir("cut-off");
+    let list = dir.join("un.emb");
+    let out = embargo(
+        &[
+            "import",
+            "un",
+            "tests/fixtures/lists/un-consolidated-2026-02-27.xml",
+            "-o",
+            &arg(&list),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let whole = std::fs::read_to_string(&list).expect("read");
+    assert!(whole.contains("\n  entities 8\n}"), "{whole}");
+    let out = embargo(&["check", "--add-rules", &arg(&list)], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // Cut before the last entity, as a download that stopped there would be.
+    let cut_at = whole.rfind("\nentity ").expect("an entity");
+    std::fs::write(&list, &whole[..cut_at + 1]).expect("write");
+    let line = whole
+        .lines()
+        .position(|l| l == "  entities 8")
+        .expect("the count's line")
+        + 1;
+    let out = embargo(&["check", "--add-rules", &arg(&list)], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:{line}:12: error: list `un` states 8 entities, but 7 are loaded",
+            arg(&list)
+        )),
+        "{stderr}"
+    );
+    let out = embargo(&["screen", "--add-rules", &arg(&list)], LISTED_BUYER);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}

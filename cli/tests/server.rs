@@ -320,7 +320,7 @@ fn screens_one_order_and_a_batch_and_audits_every_decision() {
             ("Content-Type", "application/json"),
             ("X-Request-Id", "caller-42"),
         ],
-        Some(br#"{"id":"PO-9"}"#),
+        Some(br#"{"id":"PO-9","route":{"origin":"CN"}}"#),
     );
     assert_eq!(r.header("x-request-id"), Some("caller-42"));
     let text = std::fs::read_to_string(&audit).unwrap();
@@ -540,7 +540,10 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
         "orders",
     );
     assert_json_error(
-        &server.post("/v1/screen", r#"{"orders": [{"id": "1"}, 5]}"#),
+        &server.post(
+            "/v1/screen",
+            r#"{"orders": [{"id": "1", "route": {"origin": "CN"}}, 5]}"#,
+        ),
         422,
         "orders[1]",
     );
@@ -626,7 +629,7 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
         "POST",
         "/v1/screen",
         &[("Content-Type", "text/plain")],
-        Some(br#"{"id":"1"}"#),
+        Some(br#"{"id":"1","route":{"origin":"CN"}}"#),
     );
     assert_json_error(&r, 415, "application/json");
     let r = server.send(
@@ -637,20 +640,25 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
     );
     assert_json_error(&r, 415, "application/json");
     // JSON without a type, or with `curl -d`'s default type, is read as JSON.
-    let r = server.send("POST", "/v1/screen", &[], Some(br#"{"id":"1"}"#));
+    let r = server.send(
+        "POST",
+        "/v1/screen",
+        &[],
+        Some(br#"{"id":"1","route":{"origin":"CN"}}"#),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let r = server.send(
         "POST",
         "/v1/screen",
         &[("Content-Type", "application/x-www-form-urlencoded")],
-        Some(br#"{"id":"1"}"#),
+        Some(br#"{"id":"1","route":{"origin":"CN"}}"#),
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let r = server.send(
         "POST",
         "/v1/screen",
         &[("Content-Type", "application/json; charset=utf-8")],
-        Some(br#"{"id":"1"}"#),
+        Some(br#"{"id":"1","route":{"origin":"CN"}}"#),
     );
     assert_eq!(r.status, 200, "{}", r.text());
     // Unknown routes and methods.
@@ -705,7 +713,7 @@ fn a_bearer_token_guards_everything_but_health() {
         assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
     }
     assert_json_error(
-        &server.post("/v1/screen", r#"{"id":"1"}"#),
+        &server.post("/v1/screen", r#"{"id":"1","route":{"origin":"CN"}}"#),
         401,
         "missing bearer token",
     );
@@ -718,7 +726,7 @@ fn a_bearer_token_guards_everything_but_health() {
                 ("Content-Type", "application/json"),
                 ("Authorization", auth),
             ],
-            Some(br#"{"id":"1"}"#),
+            Some(br#"{"id":"1","route":{"origin":"CN"}}"#),
         )
     };
     assert_json_error(&screen("Bearer wrong"), 401, "invalid bearer token");
@@ -899,7 +907,7 @@ fn slow_requests_time_out_with_a_json_503() {
     // The single screening slot frees once the abandoned work ends; then all is well.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let r = server.post("/v1/screen", r#"{"id":"after"}"#);
+        let r = server.post("/v1/screen", r#"{"id":"after","route":{"origin":"CN"}}"#);
         if r.status == 200 {
             break;
         }

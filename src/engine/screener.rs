@@ -33,6 +33,12 @@ pub struct ScreenOptions {
     /// Distinct name searches remembered across orders (0: none). Order files repeat
     /// their counterparties, and results are the same either way.
     pub name_cache: usize,
+    /// A list whose `as_of` is older than this many days is stale: each decision's
+    /// `lists` says so. `None`: lists never go stale.
+    pub max_list_age_days: Option<u32>,
+    /// The day lists are aged against (`YYYY-MM-DD`); `None`: today (UTC), when the
+    /// screener is built.
+    pub today: Option<String>,
 }
 
 impl Default for ScreenOptions {
@@ -43,6 +49,8 @@ impl Default for ScreenOptions {
             explain: true,
             lists: Vec::new(),
             name_cache: 200_000,
+            max_list_age_days: Some(365),
+            today: None,
         }
     }
 }
@@ -55,6 +63,8 @@ impl From<&crate::config::Settings> for ScreenOptions {
             explain: s.output.explain,
             lists: s.lists.enabled.clone(),
             name_cache: s.batch.name_cache,
+            max_list_age_days: Some(s.lists.max_age_days),
+            today: None,
         }
     }
 }
@@ -83,6 +93,7 @@ struct Inner {
     eager: f64,
     engine: String,
     lists: Vec<ListVersion>,
+    settings: DecisionSettings,
 }
 
 /// Which version of a list a decision used.
@@ -92,6 +103,36 @@ pub struct ListVersion {
     pub name: String,
     /// Its as-of date.
     pub as_of: String,
+    /// Whether the list is older than the settings allow (`lists.max_age_days`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+    /// The list's age in days, given when it is stale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_days: Option<i64>,
+}
+
+impl ListVersion {
+    /// A line to warn of a stale list on, or `None` when it is not stale.
+    pub fn staleness_warning(&self, max_age_days: Option<u32>) -> Option<String> {
+        let age = self.age_days.filter(|_| self.stale)?;
+        Some(format!(
+            "warning: list `{}` is {age} days old (as of {}), older than the {} days `lists.max_age_days` allows: import a current version",
+            self.name,
+            self.as_of,
+            max_age_days.unwrap_or(0)
+        ))
+    }
+}
+
+/// The settings that can change a decision, recorded in it so that it can be
+/// reproduced. (The lists enabled are in [`OrderDecision::lists`].)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionSettings {
+    /// `matching.threshold`: the score from which rules without one of their own take
+    /// a name to match.
+    pub threshold: f64,
+    /// `matching.limit`: the most entity hits considered per name.
+    pub limit: usize,
 }
 
 /// One reason for a decision: a rule that fired and what made it fire.
@@ -124,7 +165,10 @@ pub struct OrderDecision {
     pub ruleset: String,
     /// The engine and its version.
     pub engine: String,
-    /// The list versions screened against.
+    /// The settings that can change a decision.
+    pub settings: DecisionSettings,
+    /// The list versions screened against: only the lists whose entities were
+    /// screened, each marked when stale.
     pub lists: Vec<ListVersion>,
 }
 
@@ -340,14 +384,34 @@ impl Screener {
             .iter()
             .map(|r| CompiledPlaces::new(&r.when))
             .collect();
+        let today = options
+            .today
+            .clone()
+            .unwrap_or_else(crate::rules::compile::today_utc);
+        let today = crate::rules::compile::days_from_civil(&today);
         let lists = ruleset
             .lists
             .iter()
-            .map(|l| ListVersion {
-                name: l.name.clone(),
-                as_of: l.as_of.clone(),
+            .filter(|l| options.lists.is_empty() || options.lists.contains(&l.name))
+            .map(|l| {
+                let age = today.zip(crate::rules::compile::days_from_civil(&l.as_of));
+                let age = age.map(|(now, then)| now - then);
+                let stale = matches!(
+                    (age, options.max_list_age_days),
+                    (Some(a), Some(max)) if a > i64::from(max)
+                );
+                ListVersion {
+                    name: l.name.clone(),
+                    as_of: l.as_of.clone(),
+                    stale,
+                    age_days: age.filter(|_| stale),
+                }
             })
             .collect();
+        let settings = DecisionSettings {
+            threshold: options.threshold,
+            limit: options.limit,
+        };
         Screener {
             inner: Arc::new(Inner {
                 names: NameIndex::build(names),
@@ -360,6 +424,7 @@ impl Screener {
                 eager,
                 engine: format!("embargo {}", env!("CARGO_PKG_VERSION")),
                 lists,
+                settings,
                 ruleset,
             }),
         }
@@ -448,6 +513,16 @@ impl Screener {
     /// The list versions screened against.
     pub fn lists(&self) -> &[ListVersion] {
         &self.inner.lists
+    }
+
+    /// One warning line per stale list screened against (see
+    /// [`ScreenOptions::max_list_age_days`]), for a shell to print when it starts.
+    pub fn staleness_warnings(&self) -> Vec<String> {
+        self.inner
+            .lists
+            .iter()
+            .filter_map(|l| l.staleness_warning(self.inner.options.max_list_age_days))
+            .collect()
     }
 
     fn entity_evidence(
@@ -746,6 +821,7 @@ impl Screener {
             allowed,
             ruleset: inner.ruleset.hash().to_string(),
             engine: inner.engine.clone(),
+            settings: inner.settings.clone(),
             lists: inner.lists.clone(),
         }
     }

@@ -442,6 +442,11 @@ impl<'a> Ctx<'a> {
             as_of: Some(builder::text(&as_of)),
             source: Some(builder::text(&source)),
             basis: meta.basis.iter().map(|b| builder::text(b)).collect(),
+            // The count lets `check` find a file cut off at an entity boundary.
+            entities: Some(ast::Number {
+                value: parsed.entities.len() as f64,
+                span: Default::default(),
+            }),
             span: Default::default(),
         };
         let mut items = Vec::with_capacity(parsed.entities.len() + 1);

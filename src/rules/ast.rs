@@ -140,6 +140,9 @@ pub struct ListDecl {
     pub source: Option<Text>,
     /// `basis "..."`: the legal basis of the list.
     pub basis: Vec<Text>,
+    /// `entities N`: how many entities the list holds, as its importer counted them;
+    /// `check` verifies it, so that a file cut off at an entity boundary is found.
+    pub entities: Option<Number>,
     /// Where it stands.
     pub span: Span,
 }

@@ -327,6 +327,7 @@ impl Compiler<'_> {
         }
         // Ids are unique here, so an unstable sort gives the same order without a buffer.
         data.entities.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        self.entity_counts(items, &names, &data);
 
         for item in items {
             match item {
@@ -356,6 +357,50 @@ impl Compiler<'_> {
             }
         }
         data
+    }
+
+    /// Checks each list's stated `entities` count against the entities loaded for it:
+    /// a list file cut off at an entity boundary parses, and only its count tells.
+    fn entity_counts(&mut self, items: &[Item], names: &Names, data: &RulesetData) {
+        let mut loaded = vec![0usize; data.lists.len()];
+        for e in &data.entities {
+            if let Some(n) = loaded.get_mut(e.list) {
+                *n += 1;
+            }
+        }
+        for item in items {
+            let Item::List(l) = item else { continue };
+            let Some(stated) = &l.entities else { continue };
+            // Only the declaration that was kept (a duplicate is an error already).
+            let Some((k, span)) = names.lists.get(l.name.name.as_str()) else {
+                continue;
+            };
+            if span.start != l.name.span.start || span.file != l.name.span.file {
+                continue;
+            }
+            let v = stated.value;
+            if v < 0.0 || v.fract() != 0.0 {
+                self.error(
+                    stated.span,
+                    format!("`entities` is a count of entities, not `{v}`"),
+                );
+                continue;
+            }
+            let have = loaded.get(*k).copied().unwrap_or(0);
+            if v != have as f64 {
+                self.error_hint(
+                    stated.span,
+                    format!(
+                        "list `{}` states {v} entities, but {have} are loaded",
+                        l.name.name
+                    ),
+                    Some(
+                        "the list file may be cut off, edited by hand, or joined by entities of another file: import it again, and keep entities of your own in a list of your own"
+                            .to_string(),
+                    ),
+                );
+            }
+        }
     }
 
     fn date(&mut self, t: &Text, what: &str) -> bool {

@@ -637,6 +637,7 @@ impl Parser {
                     as_of: None,
                     source: None,
                     basis: Vec::new(),
+                    entities: None,
                     span: Span::default(),
                 };
                 let rest = self.block(j, "list", &mut list, LIST_PROPS, list_prop)?;
@@ -951,9 +952,22 @@ fn set_once<T>(slot: &mut Option<T>, value: T, kw: &Kw) -> Result<(), Fail> {
 // Properties
 // ---------------------------------------------------------------------------------
 
-const LIST_PROPS: &[&str] = &["title", "authority", "url", "as_of", "source", "basis"];
+const LIST_PROPS: &[&str] = &[
+    "title",
+    "authority",
+    "url",
+    "as_of",
+    "source",
+    "basis",
+    "entities",
+];
 
 fn list_prop<'a>(l: &mut ListDecl, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
+    if kw == "entities" {
+        let (i, n) = number(i, "the number of entities the list holds")?;
+        set_once(&mut l.entities, n, &kwi)?;
+        return Ok((i, ()));
+    }
     let (i, s) = string(i, "a string in quotes")?;
     match kw {
         "title" => set_once(&mut l.title, s, &kwi)?,

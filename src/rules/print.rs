@@ -90,6 +90,9 @@ pub fn print_item(out: &mut String, item: &Item) {
             opt_str(out, "as_of", &l.as_of);
             opt_str(out, "source", &l.source);
             many_str(out, "basis", &l.basis);
+            if let Some(n) = &l.entities {
+                let _ = writeln!(out, "  entities {}", number(n.value));
+            }
             out.push_str("}\n");
         }
         Item::Category(c) => print_category(out, c),

@@ -94,6 +94,9 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Exit, Failure> {
     let ruleset = ctx.ruleset(&args.rules)?;
     let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
     eprintln!("embargo: {}", state::summary(screener.ruleset()));
+    for warning in screener.staleness_warnings() {
+        eprintln!("embargo: {warning}");
+    }
 
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     runtime.enable_all();

@@ -217,6 +217,9 @@ impl AppState {
                 *self.current.write().unwrap_or_else(|e| e.into_inner()) = Loaded::new(screener);
                 self.metrics.reloaded(true, &hash);
                 eprintln!("embargo: reloaded {line}");
+                for warning in self.screener().staleness_warnings() {
+                    eprintln!("embargo: {warning}");
+                }
                 Ok(json!({
                     "status": "reloaded",
                     "ruleset": hash,
