@@ -5,7 +5,14 @@
 //! DPRK"). Names are compared folded: case, accents and apostrophes do not matter
 //! (`P'yŏngyang` = `Pyongyang`), hyphens count as spaces. Latin names match whole words;
 //! names in scripts written without spaces (Chinese, Japanese; Korean names too,
-//! since Hangul addresses often run words together) match anywhere in the text.
+//! since Hangul addresses often run words together) match anywhere in the text,
+//! except a country name of one to three such characters, which must stand apart from
+//! other such characters: `朝鲜` in `朝鲜族` (the Korean minority of China) or `조선`
+//! in `조선소` (a shipyard) does not name the DPRK.
+//!
+//! A country is known by its names in every language (see [`crate::reference`]), and
+//! a place that is a city CLDR knows by its name in every language too: a set holding
+//! `Pyongyang` finds `Pjöngjang` and `Phenjan`.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use unicode_normalization::UnicodeNormalization;
@@ -57,8 +64,19 @@ pub struct PlaceMatcher {
     /// Folded names; `labels[i]` is what pattern `i` stands for.
     searcher: Option<AhoCorasick>,
     labels: Vec<String>,
-    /// Whether pattern `i` must sit on word boundaries.
-    word_bounded: Vec<bool>,
+    /// What must stand on either side of pattern `i`.
+    bounds: Vec<Bound>,
+}
+
+/// What may not stand right before or after a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    /// A letter or digit: Latin and other spaced scripts match whole words.
+    Word,
+    /// A character of a script written without spaces: short country names there.
+    Spaceless,
+    /// Nothing: names in scripts written without spaces match anywhere.
+    None,
 }
 
 /// Folds text for comparison, keeping a map from each output byte to the character
@@ -95,12 +113,23 @@ fn fold(text: &str) -> (String, Vec<usize>) {
     (out, map)
 }
 
+fn spaceless_char(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
 fn spaceless_script(s: &str) -> bool {
-    s.chars().any(|c| {
-        matches!(c as u32,
-            0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
-    })
+    s.chars().any(spaceless_char)
+}
+
+/// A folded name as a search pattern: words separated by one space.
+fn pattern(name: &str) -> String {
+    fold(name)
+        .0
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl PlaceMatcher {
@@ -108,29 +137,42 @@ impl PlaceMatcher {
     pub fn new(set: &PlaceSet) -> PlaceMatcher {
         let mut patterns = Vec::new();
         let mut labels = Vec::new();
+        let mut bounds = Vec::new();
         for code in &set.countries {
             for name in reference::country_names(code) {
-                patterns.push(
-                    fold(name)
-                        .0
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                );
+                let p = pattern(name);
+                // Counted before folding, which splits a Hangul syllable into letters.
+                bounds.push(match spaceless_script(&p) {
+                    true if name.trim().chars().count() <= 3 => Bound::Spaceless,
+                    true => Bound::None,
+                    false => Bound::Word,
+                });
+                patterns.push(p);
                 labels.push(code.clone());
             }
         }
-        for place in &set.places {
-            patterns.push(
-                fold(place)
-                    .0
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+        // The set's own names first, so that each keeps its label; then the other
+        // names of the cities among them.
+        let own = set.places.iter().map(|p| (p.as_str(), p));
+        let others = set.places.iter().flat_map(|place| {
+            reference::city_names(place)
+                .iter()
+                .map(move |name| (*name, place))
+        });
+        let mut seen = std::collections::HashSet::new();
+        for (name, place) in own.chain(others) {
+            let p = pattern(name);
+            if !seen.insert(p.clone()) {
+                continue;
+            }
+            bounds.push(if spaceless_script(&p) {
+                Bound::None
+            } else {
+                Bound::Word
+            });
+            patterns.push(p);
             labels.push(place.clone());
         }
-        let word_bounded = patterns.iter().map(|p| !spaceless_script(p)).collect();
         let keep: Vec<bool> = patterns.iter().map(|p| !p.is_empty()).collect();
         let searcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -145,7 +187,7 @@ impl PlaceMatcher {
             countries: set.countries.clone(),
             searcher,
             labels,
-            word_bounded,
+            bounds,
         }
     }
 
@@ -185,14 +227,15 @@ impl PlaceMatcher {
         let (folded, map) = (&reading.folded, &reading.map);
         for m in searcher.find_iter(folded.as_str()) {
             let k = m.pattern().as_usize();
-            if self.word_bounded.get(k).copied().unwrap_or(true) {
-                let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());
-                let after = folded.get(m.end()..).and_then(|s| s.chars().next());
-                if before.is_some_and(char::is_alphanumeric)
-                    || after.is_some_and(char::is_alphanumeric)
-                {
-                    continue;
-                }
+            let apart: fn(char) -> bool = match self.bounds.get(k).copied().unwrap_or(Bound::Word) {
+                Bound::Word => char::is_alphanumeric,
+                Bound::Spaceless => spaceless_char,
+                Bound::None => |_| false,
+            };
+            let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());
+            let after = folded.get(m.end()..).and_then(|s| s.chars().next());
+            if before.is_some_and(apart) || after.is_some_and(apart) {
+                continue;
             }
             let start = map.get(m.start()).copied().unwrap_or(0);
             let end = map.get(m.end().saturating_sub(1)).map_or(start, |e| e + 1);
@@ -269,6 +312,44 @@ mod tests {
         );
         assert!(dprk.find_in("Seoul, Republic of Korea").is_none());
         assert!(dprk.find_in("Pyongyangsan Road, Busan").is_none());
+    }
+
+    #[test]
+    fn the_dprk_in_other_languages_but_not_its_look_alikes() {
+        let dprk = set(&["KP"], &["Pyongyang"]);
+        for field in [
+            "朝鲜",
+            "조선",
+            "북한",
+            "КНДР",
+            "Nordkorea",
+            "Corée du Nord",
+            "North Korean",
+        ] {
+            assert!(dprk.matches_field(field).is_some(), "{field}");
+        }
+        for field in ["한국", "대한민국", "South Korea", "Korea", "南朝鲜"] {
+            assert!(dprk.matches_field(field).is_none(), "{field}");
+        }
+        for address in [
+            "Embassy of North Korea, Moscow",
+            "North Korean Trade Mission, Vladivostok",
+            "朝鲜 平安南道",
+            "조선 평안남도",
+            "ul. Mosfilmovskaya 72, Moskva, КНДР",
+            "Pjöngjang, Nordkorea",
+            "Phenjan",
+        ] {
+            assert!(dprk.find_in(address).is_some(), "{address}");
+        }
+        for address in [
+            "吉林省延边朝鲜族自治州延吉市",
+            "울산 현대중공업 조선소",
+            "Seoul, Korea",
+            "대한민국 서울특별시",
+        ] {
+            assert_eq!(dprk.find_in(address), None, "{address}");
+        }
     }
 
     #[test]

@@ -294,3 +294,69 @@ fn a_killed_run_leaves_no_complete_looking_output() {
     assert!(rejected.contains("\"line\":2"), "{rejected}");
     assert!(!target.exists(), "no decisions file until the run is done");
 }
+
+/// The DPRK however an order writes it, in any language or script or as a demonym, and
+/// a party whose name says it is a DPRK body; the look-alikes stay what they are.
+#[test]
+fn the_dprk_in_other_languages_and_by_name_is_a_hit() {
+    let rolex = |id: &str, destination: &str| {
+        format!(
+            "{{\"id\":\"{id}\",\"goods\":[{{\"description\":\"Rolex Submariner wristwatch\"}}],\"route\":{{\"destination\":\"{destination}\"}}}}\n"
+        )
+    };
+    let dprk = [
+        "朝鲜",
+        "조선",
+        "북한",
+        "КНДР",
+        "Nordkorea",
+        "Corée du Nord",
+        "North Korean",
+        "Pjöngjang",
+        "Phenjan",
+    ];
+    let mut orders: String = dprk
+        .iter()
+        .enumerate()
+        .map(|(k, d)| rolex(&format!("K{k}"), d))
+        .collect();
+    for (id, d) in [
+        ("S1", "대한민국"),
+        ("S2", "South Korea"),
+        ("S3", "韩国"),
+        ("S4", "Korea"),
+    ] {
+        orders.push_str(&rolex(id, d));
+    }
+    orders.push_str(concat!(
+        r#"{"id":"N1","parties":[{"role":"buyer","name":"Embassy of North Korea in Moscow","country":"RU","address":"Mosfilmovskaya 72, Moscow"}],"goods":[{"description":"office chairs"}]}"#,
+        "\n",
+        r#"{"id":"N2","parties":[{"role":"consignee","name":"DPRK Trade Representation in Vladivostok","country":"RU"}],"goods":[{"description":"Hennessy XO cognac"}]}"#,
+        "\n",
+        r#"{"id":"N3","parties":[{"role":"buyer","name":"Yanbian Rice Co","address":"吉林省延边朝鲜族自治州延吉市"}],"goods":[{"description":"rice"}]}"#,
+        "\n",
+    ));
+    let out = embargo(&["screen"], &orders);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = json_lines(&out);
+    let decision = |id: &str| {
+        got.iter()
+            .find(|d| d["id"] == id)
+            .map(|d| d["decision"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    for k in 0..dprk.len() {
+        assert_eq!(decision(&format!("K{k}")), "block", "{}", dprk[k]);
+    }
+    assert_eq!(decision("S1"), "clear");
+    assert_eq!(decision("S2"), "clear");
+    assert_eq!(decision("S3"), "clear");
+    assert_eq!(decision("S4"), "review", "`Korea` alone needs a person");
+    let n1 = got.iter().find(|d| d["id"] == "N1").expect("N1");
+    assert_eq!(n1["decision"], "review", "{n1}");
+    assert_eq!(n1["hits"][0]["rule"], "dprk_body_by_name");
+    assert_eq!(n1["hits"][0]["field"], "parties[0].name");
+    assert_eq!(n1["hits"][0]["text"], "North Korea");
+    assert_eq!(decision("N2"), "block", "luxury goods to a DPRK body");
+    assert_eq!(decision("N3"), "clear", "朝鲜族 is China's Korean minority");
+}

@@ -103,6 +103,8 @@ pub struct PartyFacts {
     pub country: Option<String>,
     /// Address as written.
     pub address: Option<String>,
+    /// Name as written, for tests of what it names (`party name in ...`).
+    pub name: Option<String>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,
     /// Entities the name matched below the score `hits` were searched to, filled on
@@ -171,7 +173,9 @@ impl CompiledPlaces {
             match c {
                 Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, out)),
                 Cond::Not(x) => walk(x, out),
-                Cond::PartyIn { places, .. } | Cond::RouteIn { places, .. } => {
+                Cond::PartyIn { places, .. }
+                | Cond::PartyNameIn { places, .. }
+                | Cond::RouteIn { places, .. } => {
                     out.push(PlaceMatcher::new(places));
                 }
                 _ => {}
@@ -223,7 +227,7 @@ fn place_count(cond: &Cond) -> usize {
     match cond {
         Cond::And(v) | Cond::Or(v) => v.iter().map(place_count).sum(),
         Cond::Not(x) => place_count(x),
-        Cond::PartyIn { .. } | Cond::RouteIn { .. } => 1,
+        Cond::PartyIn { .. } | Cond::PartyNameIn { .. } | Cond::RouteIn { .. } => 1,
         _ => 0,
     }
 }
@@ -353,6 +357,29 @@ fn eval(
             }
             (!ev.is_empty()).then_some(ev)
         }
+        Cond::PartyNameIn { roles, .. } => {
+            let matcher = places.matchers.get(*cursor);
+            *cursor += 1;
+            let matcher = matcher?;
+            let ev: Vec<Evidence> = facts
+                .parties
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| roles_ok(roles, p.role.as_ref()))
+                .filter_map(|(k, p)| {
+                    let name = p.name.as_deref()?;
+                    let h = matcher.find_in_reading(name, &facts.reading(name))?;
+                    Some(Evidence::Route {
+                        field: format!("parties[{k}].name"),
+                        place: h.place,
+                        text: h.text,
+                        start: h.start,
+                        end: h.end,
+                    })
+                })
+                .collect();
+            (!ev.is_empty()).then_some(ev)
+        }
         Cond::RouteIn { leg, .. } => {
             let matcher = places.matchers.get(*cursor);
             *cursor += 1;
@@ -441,6 +468,7 @@ fn describe(cond: &Cond) -> String {
         Cond::PartyMatches { .. } => "no party matching the excluded entities".to_string(),
         Cond::VesselMatches { .. } => "no vessel matching the excluded entities".to_string(),
         Cond::PartyIn { .. } => "no party in the excluded places".to_string(),
+        Cond::PartyNameIn { .. } => "no party named for the excluded places".to_string(),
         Cond::GoodsIn(_) => "no goods in the excluded categories".to_string(),
         Cond::RouteIn { leg, .. } => {
             format!("route {leg:?} not in the excluded places").to_lowercase()

@@ -674,6 +674,7 @@ impl Screener {
                 role: p.role.as_ref().map(|r| r.trim().to_lowercase()),
                 country: p.country.clone(),
                 address: p.address.clone(),
+                name: p.name.clone(),
                 hits: Vec::new(),
                 deeper: Default::default(),
             };

@@ -457,6 +457,14 @@ pub enum Test {
         /// The places.
         places: PlaceRef,
     },
+    /// `party [role(..)] name in PLACES`: a party's name names a country or place of
+    /// the set ("Embassy of North Korea in Moscow").
+    PartyNameIn {
+        /// Only parties with these roles (empty: any role).
+        roles: Vec<Text>,
+        /// The places.
+        places: PlaceRef,
+    },
     /// `vessel matches FILTER [score >= N]`: the route's vessel (IMO or name).
     VesselMatches {
         /// Which entities count.

@@ -1139,6 +1139,10 @@ impl Compiler<'_> {
                 roles: roles(r),
                 places: self.places(places, names, data),
             },
+            Test::PartyNameIn { roles: r, places } => ir::Cond::PartyNameIn {
+                roles: roles(r),
+                places: self.places(places, names, data),
+            },
             Test::VesselMatches { filter, min_score } => ir::Cond::VesselMatches {
                 filter: self.filter(filter, names, data),
                 min_score: self.score(min_score),

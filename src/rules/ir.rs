@@ -307,6 +307,13 @@ pub enum Cond {
         /// The places.
         places: PlaceSet,
     },
+    /// A party's name names a country or place of a place set.
+    PartyNameIn {
+        /// Roles (lowercase); empty for any.
+        roles: Vec<String>,
+        /// The places.
+        places: PlaceSet,
+    },
     /// The route's vessel matches a watchlist entity.
     VesselMatches {
         /// Which entities count.

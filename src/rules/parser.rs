@@ -1384,8 +1384,17 @@ fn test(i: In) -> PResult<Expr> {
             } else if let Some(r) = keyword(i, "in") {
                 let (r, places) = place_ref(r)?;
                 (r, Test::PartyIn { roles, places })
+            } else if let Some(r) = keyword(i, "name") {
+                let Some(r) = keyword(r, "in") else {
+                    return expected(&skip_ws(r), "`in` after `party name`");
+                };
+                let (r, places) = place_ref(r)?;
+                (r, Test::PartyNameIn { roles, places })
             } else {
-                return expected(&skip_ws(i), "`matches`, `in` or `role(...)` after `party`");
+                return expected(
+                    &skip_ws(i),
+                    "`matches`, `in`, `name in` or `role(...)` after `party`",
+                );
             }
         }
         "vessel" => {

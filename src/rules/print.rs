@@ -473,6 +473,10 @@ fn test(t: &Test) -> String {
             roles: r,
             places: p,
         } => format!("party{} in {}", roles(r), places(p)),
+        Test::PartyNameIn {
+            roles: r,
+            places: p,
+        } => format!("party{} name in {}", roles(r), places(p)),
         Test::VesselMatches {
             filter: f,
             min_score,

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Regenerates src/data/country-names.tsv and src/data/city-names.tsv from kept data
+sources, so that embargo understands a country or a city however an order writes it:
+朝鲜, 북한, КНДР, Nordkorea, Corée du Nord, "North Korean", Pjöngjang, Phenjan.
+
+Sources (PyPI packages, pinned so that a run gives the same table):
+- babel: the Unicode CLDR territory names of every locale, and the CLDR exemplar
+  city names of time zones (the only city names CLDR carries) in every locale;
+- countrynames (OpenSanctions, MIT): country names and spellings as trade and
+  sanctions data write them, demonyms among them ("North Korean");
+- countryinfo (MIT): the English demonym of each country.
+
+A name that two countries claim is left out (CLDR is trusted over the others: a name
+CLDR gives one country is kept for it). So are names that say only "Korea": which
+Korea is meant is for a person to confirm (the `ambiguous_korea` set of the rules),
+and a table that read "Korea" as either would clear what it should hold. Names of
+two Latin letters or fewer are left out too, as they would shadow ISO codes.
+
+SUPPLEMENT holds the few names no permissive kept source carries that the project
+needs; each says why.
+
+Usage:
+  python3 -m venv /tmp/cldr && /tmp/cldr/bin/pip install babel==2.18.0 \\
+      countrynames==1.17.0 countryinfo==1.0.1
+  /tmp/cldr/bin/python scripts/gen-country-names.py
+"""
+import glob
+import json
+import os
+import unicodedata
+
+import babel
+import countryinfo
+import countrynames
+from babel import Locale, localedata
+from countrynames.data import DATA as COUNTRYNAMES
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA_DIR = os.path.join(HERE, "..", "src", "data")
+
+# Names that say "Korea" and nothing more, in the languages where a source gives one
+# to a single Korea. Policy, not country names: see the module doc.
+BARE_KOREA = {"korea", "korean", "corea", "coree", "kore", "koreya", "koreja",
+              "kórea", "korea republic", "корея", "코리아", "coirea", "كورېيە",
+              "corean", "koreai"}
+
+SUPPLEMENT = {
+    # The DPRK's own short name, on its documents and in North Korean usage. CLDR has
+    # only the full official name (조선민주주의인민공화국, locale ko_KP); the short
+    # form alone names the DPRK in an address or a destination field.
+    "KP": ["조선", "북조선"],
+}
+
+
+def key(name):
+    """The look-up key, as `reference::name_key` in Rust computes it: case, accents,
+    apostrophes and dots do not matter, and words are separated by one space."""
+    out, space = [], False
+    for c in unicodedata.normalize("NFKD", name):
+        if unicodedata.combining(c) or c in "'’.":
+            continue
+        if c.isalnum():
+            if space and out:
+                out.append(" ")
+            space = False
+            out.append(c.lower())
+        else:
+            space = True
+    return "".join(out)
+
+
+def iso_codes():
+    codes = set()
+    with open(os.path.join(DATA_DIR, "countries.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                code = line.split("\t", 1)[0]
+                if len(code) == 2:
+                    codes.add(code)
+    return codes
+
+
+def cldr_territories(codes):
+    by_code = {c: set() for c in codes}
+    for loc in localedata.locale_identifiers():
+        try:
+            territories = Locale.parse(loc).territories
+        except Exception:  # a locale babel cannot parse carries nothing for us
+            continue
+        for code, name in territories.items():
+            if code in by_code:
+                by_code[code].add(name)
+    return by_code
+
+
+def other_sources(codes):
+    by_code = {c: set() for c in codes}
+    for code, names in COUNTRYNAMES.items():
+        if code in by_code:
+            by_code[code].update(names)
+    folder = os.path.join(os.path.dirname(countryinfo.__file__), "data")
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        code = (d.get("ISO") or {}).get("alpha2")
+        demonym = d.get("demonym")
+        if code in by_code and demonym:
+            by_code[code].add(demonym)
+    return by_code
+
+
+def claims(by_code):
+    owners = {}
+    for code, names in by_code.items():
+        for n in names:
+            owners.setdefault(key(n), set()).add(code)
+    return owners
+
+
+def country_table(codes):
+    cldr = cldr_territories(codes)
+    other = other_sources(codes)
+    cldr_owners = claims(cldr)
+    other_owners = claims(other)
+    table = {c: {} for c in codes}
+
+    def keep(code, name, owners):
+        k = key(name)
+        if (k.isascii() and len(k) <= 2) or k in BARE_KOREA or owners.get(k) != {code}:
+            return
+        # One spelling per key: the first seen (CLDR before the others).
+        table[code].setdefault(k, " ".join(name.split()))
+
+    for code in sorted(codes):
+        for name in sorted(cldr[code]):
+            keep(code, name, cldr_owners)
+    for code in sorted(codes):
+        for name in sorted(other[code]):
+            k = key(name)
+            # CLDR decides where it speaks; elsewhere the other sources must agree.
+            owners = cldr_owners if k in cldr_owners else other_owners
+            keep(code, name, owners)
+    for code, names in SUPPLEMENT.items():
+        for name in names:
+            table[code].setdefault(key(name), name)
+    return table
+
+
+def city_table():
+    """Time zone id -> every exemplar city name CLDR gives it."""
+    cities = {}
+    for loc in localedata.locale_identifiers():
+        try:
+            zones = localedata.load(loc).get("time_zones", {})
+        except Exception:  # as above
+            continue
+        for zone, data in zones.items():
+            city = data.get("city") if isinstance(data, dict) else None
+            if city and "/" in zone and not zone.startswith("Etc/"):
+                cities.setdefault(zone, set()).add(" ".join(city.split()))
+    return cities
+
+
+def main():
+    codes = iso_codes()
+    table = country_table(codes)
+    with open(os.path.join(DATA_DIR, "country-names.tsv"), "w", encoding="utf-8") as f:
+        f.write("# ISO 3166-1 alpha-2 code, then the country's names in every CLDR locale "
+                f"(babel {babel.__version__}), countrynames and countryinfo demonyms. "
+                "Generated by scripts/gen-country-names.py\n")
+        for code in sorted(table):
+            names = sorted(table[code].values())
+            if names:
+                f.write("\t".join([code] + names) + "\n")
+    cities = city_table()
+    with open(os.path.join(DATA_DIR, "city-names.tsv"), "w", encoding="utf-8") as f:
+        f.write("# CLDR time zone id, then the exemplar city's name in every locale "
+                f"(babel {babel.__version__}). Generated by scripts/gen-country-names.py\n")
+        for zone in sorted(cities):
+            f.write("\t".join([zone] + sorted(cities[zone])) + "\n")
+
+
+if __name__ == "__main__":
+    main()
