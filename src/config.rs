@@ -227,7 +227,7 @@ impl Settings {
         }
     }
 
-    /// Loads the rules `source` names as [`crate::rules::load`] does, with these
+    /// Loads the rules `source` names as [`crate::rules::load()`] does, with these
     /// settings' compile options, and checks the settings against them: a name in
     /// `[lists] enabled` that no loaded list has is an error located in the settings
     /// file, and a rule screening only lists that `enabled` leaves out is warned of.

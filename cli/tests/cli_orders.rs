@@ -345,8 +345,8 @@ fn the_dprk_in_other_languages_and_by_name_is_a_hit() {
             .map(|d| d["decision"].as_str().unwrap_or("").to_string())
             .unwrap_or_default()
     };
-    for k in 0..dprk.len() {
-        assert_eq!(decision(&format!("K{k}")), "block", "{}", dprk[k]);
+    for (k, written) in dprk.iter().enumerate() {
+        assert_eq!(decision(&format!("K{k}")), "block", "{written}");
     }
     assert_eq!(decision("S1"), "clear");
     assert_eq!(decision("S2"), "clear");

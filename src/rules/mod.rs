@@ -3,7 +3,7 @@
 //! - [`parser`] turns text into an [`ast::File`] and diagnostics;
 //! - [`mod@print`] prints a tree back in canonical form;
 //! - [`compile`] validates trees and builds an immutable [`Ruleset`];
-//! - [`load`] finds files (folders, includes, the embedded default) and runs the pipeline.
+//! - [`mod@load`] finds files (folders, includes, the embedded default) and runs the pipeline.
 
 pub mod ast;
 pub mod compile;
@@ -80,7 +80,7 @@ impl Ruleset {
         Ruleset::load(&RuleSource::EmbeddedWith(paths))
     }
 
-    /// The rules `source` names, checked as [`load`] checks them, with the default
+    /// The rules `source` names, checked as [`load()`] checks them, with the default
     /// compile options.
     pub fn load(source: &RuleSource) -> Result<Ruleset, crate::Error> {
         load(source, &CompileOptions::default())?.into_ruleset()
