@@ -264,6 +264,7 @@ impl Settings {
         };
         let names: Vec<&str> = ruleset.lists.iter().map(|l| l.name.as_str()).collect();
         // The settings text, for locations: the file read, or the settings as TOML.
+        // It joins the sources only when a diagnostic points into it.
         let (name, text) = self.origin.file.clone().unwrap_or_else(|| {
             (
                 "<settings>".to_string(),
@@ -271,11 +272,17 @@ impl Settings {
             )
         });
         let spans = enabled_spans(&text);
-        let id = checked.sources.add(SourceFile::new(name, text));
-        let at = |k: usize| {
+        let mut source = Some(SourceFile::new(name, text));
+        let mut id = None;
+        let mut at = |checked: &mut crate::rules::Checked, k: usize| {
+            let file = *id.get_or_insert_with(|| {
+                checked
+                    .sources
+                    .add(source.take().unwrap_or_else(|| SourceFile::new("", "")))
+            });
             spans
                 .get(k)
-                .map_or(Span::new(id, 0, 0), |r| Span::new(id, r.start, r.end))
+                .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end))
         };
         let mut failed = false;
         for (k, name) in self.lists.enabled.iter().enumerate() {
@@ -302,9 +309,10 @@ impl Settings {
             } else {
                 format!("the lists loaded are {}", names.join(", "))
             };
+            let span = at(checked, k);
             checked.diagnostics.push(
                 Diagnostic::error(
-                    at(k),
+                    span,
                     format!("no list is named `{name}`: `lists.enabled` would screen against none of its entities"),
                 )
                 .with_hint(hint),
@@ -325,8 +333,9 @@ impl Settings {
                 .filter(|n| !self.lists.enabled.iter().any(|e| e == n))
                 .collect();
             if !lists.is_empty() && left_out.len() == lists.len() {
+                let span = at(checked, 0);
                 checked.diagnostics.push(Diagnostic::warning(
-                    at(0),
+                    span,
                     format!(
                         "rule `{}` screens only list(s) {} that `lists.enabled` leaves out: it can never fire",
                         rule.id,

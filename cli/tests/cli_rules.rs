@@ -161,6 +161,11 @@ fn symlink_loops_are_walked_once_and_a_fifo_is_refused() {
         stdout.contains("ok: 4 files, 2 lists, 3 entities"),
         "{stdout}"
     );
+    // A folder given twice, or with a folder inside it, is read once, not refused.
+    let d = arg(&dir);
+    let twice = embargo(&["check", "--rules", &d, "--rules", &d], "");
+    assert_eq!(twice.status.code(), Some(0), "{}", text(&twice.stderr));
+    assert!(text(&twice.stdout).contains("ok: 4 files"));
 
     let fifo = dir.join("a/b/pipe.emb");
     let made = std::process::Command::new("mkfifo")

@@ -124,6 +124,14 @@ fn settings_found_in_the_working_directory_are_said_and_recorded() {
     assert_eq!(after["lists"][0]["name"], "un");
     assert_eq!(before["decision"], "block");
     assert_eq!(after["decision"], "clear");
+    // Valid settings add nothing to what `check` counts.
+    let out = embargo_in(&dir, &["check", "--rules", &arg(&rules)], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("ok: 4 files,"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 /// A list of one's own dated 2000: stale whatever the day the tests run.

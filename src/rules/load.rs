@@ -199,9 +199,6 @@ struct Pipeline {
     replaced: Vec<bool>,
     diagnostics: Vec<Diagnostic>,
     seen: HashSet<String>,
-    /// Folders already walked (canonical paths), so that symlinks looping back up a
-    /// tree are followed once.
-    walked: HashSet<PathBuf>,
 }
 
 impl Pipeline {
@@ -214,7 +211,6 @@ impl Pipeline {
             replaced: Vec::new(),
             diagnostics: Vec::new(),
             seen: HashSet::new(),
-            walked: HashSet::new(),
         }
     }
 
@@ -350,7 +346,7 @@ impl Pipeline {
                 source,
             })?;
             if meta.is_dir() {
-                let files = rule_files(path, &mut self.walked)?;
+                let files = rule_files(path)?;
                 if files.is_empty() {
                     return Err(LoadError {
                         path: path.clone(),
@@ -445,8 +441,10 @@ fn normalize_rel(dir: &str, path: &str) -> String {
 /// Every `*.emb` file under `dir`, sorted, so that load order (and the hash) does not
 /// depend on the file system's listing order. A folder reached again through a
 /// symlink is walked once; a `*.emb` that is not a regular file (a FIFO, a device) is
-/// an error, as reading it could wait forever.
-fn rule_files(dir: &Path, walked: &mut HashSet<PathBuf>) -> Result<Vec<PathBuf>, LoadError> {
+/// an error, as reading it could wait forever. (Files found by several walks, as when
+/// a folder and its subfolder are both given, are read once by the pipeline.)
+fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let mut walked = HashSet::new();
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
