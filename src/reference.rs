@@ -50,22 +50,6 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
             all_names.entry(code).or_default().push(name);
         }
     }
-    // The names of every language come second: where one reads like a name above (a
-    // list spelling), the name above keeps its country.
-    for line in COUNTRY_NAMES_TSV.lines().filter(|l| !l.starts_with('#')) {
-        let mut fields = line.split('\t');
-        let Some(code) = fields.next().and_then(|c| by_code_of(&codes, c)) else {
-            continue;
-        };
-        for name in fields {
-            let k = name_key(name);
-            if by_name.contains_key(&k) {
-                continue;
-            }
-            by_name.insert(k, code);
-            all_names.entry(code).or_default().push(name);
-        }
-    }
     Countries {
         by_code: codes.iter().copied().collect(),
         codes,
@@ -73,6 +57,39 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
         by_name,
         names,
     }
+});
+
+/// The country names of every language (`country-names.tsv`), apart from the ISO
+/// table: most look-ups (codes, list spellings) are answered by that one, and building
+/// this one (some 40,000 names) is paid only by a run that needs it.
+struct WorldNames {
+    /// Normalized name -> code, for names the ISO table does not have.
+    by_name: HashMap<String, &'static str>,
+    /// Code -> every name of it, the ISO table's first.
+    all_names: HashMap<&'static str, Vec<&'static str>>,
+}
+
+static WORLD: LazyLock<WorldNames> = LazyLock::new(|| {
+    let iso = &*COUNTRIES;
+    let mut by_name = HashMap::new();
+    let mut all_names = iso.all_names.clone();
+    // Where a name of another language reads like a name of the ISO table (a list
+    // spelling), the ISO table's country keeps it.
+    for line in COUNTRY_NAMES_TSV.lines().filter(|l| !l.starts_with('#')) {
+        let mut fields = line.split('\t');
+        let Some(code) = fields.next().and_then(|c| by_code_of(&iso.codes, c)) else {
+            continue;
+        };
+        for name in fields {
+            let k = name_key(name);
+            if iso.by_name.contains_key(&k) || by_name.contains_key(&k) {
+                continue;
+            }
+            by_name.insert(k, code);
+            all_names.entry(code).or_default().push(name);
+        }
+    }
+    WorldNames { by_name, all_names }
 });
 
 /// `code` as listed in `codes`, so that it lives as long as the table.
@@ -162,7 +179,12 @@ pub fn country_code(text: &str) -> Option<&'static str> {
                 .and_then(|u| COUNTRIES.by_code.get(u).copied());
         }
     }
-    COUNTRIES.by_name.get(&name_key(t)).copied()
+    let key = name_key(t);
+    COUNTRIES
+        .by_name
+        .get(&key)
+        .or_else(|| WORLD.by_name.get(&key))
+        .copied()
 }
 
 /// The ISO short name of a country code (`KP` -> `Korea, Democratic People's Republic of`).
@@ -170,9 +192,10 @@ pub fn country_name(code: &str) -> Option<&'static str> {
     COUNTRIES.names.get(code).copied()
 }
 
-/// Every name known for a country code (ISO names and list spellings).
+/// Every name known for a country code: ISO names and list spellings first, then its
+/// names in every language and its demonyms.
 pub fn country_names(code: &str) -> &'static [&'static str] {
-    COUNTRIES.all_names.get(code).map_or(&[], Vec::as_slice)
+    WORLD.all_names.get(code).map_or(&[], Vec::as_slice)
 }
 
 /// Every name of the city `place` names, in every CLDR locale (the exemplar cities of
