@@ -262,6 +262,28 @@ fn serve_warns_of_stale_lists_and_refuses_rules_that_cannot_decide() {
         .expect("screen");
     assert_eq!(screened.status, 200, "{}", screened.text());
     assert_eq!(screened.json()["decision"], "block");
+    // The library's order model refuses an unknown field over HTTP too, naming it.
+    let typo = conn
+        .post_json(
+            "/v1/screen",
+            r#"{"id":"H-2","party":[{"name":"Korea Kwangson Banking Corp"}]}"#,
+        )
+        .expect("screen");
+    assert_eq!(typo.status, 422, "{}", typo.text());
+    assert!(
+        typo.text().contains("unknown field `party`"),
+        "{}",
+        typo.text()
+    );
+    let empty = conn
+        .post_json("/v1/screen", r#"{"id":"H-3"}"#)
+        .expect("screen");
+    assert_eq!(empty.status, 422, "{}", empty.text());
+    assert!(
+        empty.text().contains("nothing to screen"),
+        "{}",
+        empty.text()
+    );
     let _ = child.kill();
     let _ = child.wait();
 }
