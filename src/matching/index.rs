@@ -63,6 +63,10 @@ struct NameRec {
 struct Inner {
     /// Tells indexes apart for the per-thread memo of similar words.
     id: u64,
+    /// The longest text or key of a vocabulary word, in bytes: a query word longer
+    /// than this by more than its edit budget has no deletion variant in common with
+    /// any, and is not looked up by them.
+    max_word_len: usize,
     vocab: Vec<Tok>,
     by_text: FxHashMap<Box<str>, u32>,
     by_key: FxHashMap<Box<str>, Vec<u32>>,
@@ -197,6 +201,22 @@ impl RunShape {
         near(q.text_len, self.text_len, q.text_letters, self.text_letters)
             || near(q.key_len, self.key_len, q.key_letters, self.key_letters)
     }
+}
+
+/// What one search did, counted rather than timed: the cost of a search is bounded by
+/// these counts, and the regression tests of its cost read them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchWork {
+    /// Deletion variants hashed and looked up (of query words and runs).
+    pub variants: u64,
+    /// Vocabulary words compared with a query word or run.
+    pub words_compared: u64,
+    /// Vocabulary words checked for being contained in a query word.
+    pub contained_checked: u64,
+    /// Listed names met through their words.
+    pub names_met: u64,
+    /// Listed names scored.
+    pub names_scored: u64,
 }
 
 /// An immutable index of listed names for fast fuzzy search. Cheap to clone (an `Arc`
@@ -452,6 +472,8 @@ struct Cand {
 
 #[derive(Default)]
 struct Scratch {
+    /// What the current search has done.
+    work: SearchWork,
     epoch: u32,
     /// Per indexed name: whether and how this search met it.
     cands: Vec<Cand>,
@@ -532,6 +554,7 @@ impl Scratch {
                 partial: 0,
             };
             self.touched.push(name);
+            self.work.names_met += 1;
         }
         Some(c)
     }
@@ -767,6 +790,12 @@ impl NameIndex {
                 .push(grams.iter().fold(0, |sig, &g| sig | gram_bit(g)));
         }
         (inner.pivots, inner.pivot_ids) = pivot_trigrams(&inner.word_grams, &inner.word_gram_off);
+        inner.max_word_len = inner
+            .vocab
+            .iter()
+            .map(|t| t.text.len().max(t.key.len()))
+            .max()
+            .unwrap_or(0);
         (inner.deletes, inner.del_ids) = group_variants(dels);
         inner.id = NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         NameIndex {
@@ -863,6 +892,7 @@ impl NameIndex {
         key: &str,
         max_budget: usize,
         seen: &mut Vec<u32>,
+        work: &mut SearchWork,
     ) -> Vec<(u32, f32, Basis)> {
         let i = &self.inner;
         seen.clear();
@@ -878,23 +908,21 @@ impl NameIndex {
             }
         }
         let mut lookup = |h: u64| {
+            work.variants += 1;
             if let Some(&(start, len)) = i.deletes.get(&h) {
                 if let Some(ids) = i.del_ids.get(start as usize..(start + len) as usize) {
                     seen.extend_from_slice(ids);
                 }
             }
         };
-        for_each_deletion(
-            key.as_bytes(),
-            budget(key.len()).min(max_budget),
-            &mut lookup,
-        );
-        if text != key {
-            for_each_deletion(
-                text.as_bytes(),
-                budget(text.len()).min(max_budget),
-                &mut lookup,
-            );
+        // A word longer than every listed word by more than its budget shares no
+        // variant with one.
+        let reach = |s: &str| budget(s.len()).min(max_budget);
+        if key.len() <= i.max_word_len + reach(key) {
+            for_each_deletion(key.as_bytes(), reach(key), &mut lookup);
+        }
+        if text != key && text.len() <= i.max_word_len + reach(text) {
+            for_each_deletion(text.as_bytes(), reach(text), &mut lookup);
         }
         seen.sort_unstable();
         seen.dedup();
@@ -919,6 +947,7 @@ impl NameIndex {
             if !near {
                 continue;
             }
+            work.words_compared += 1;
             let (s, basis) = word_sim_to(&forms, &v.text, &v.key, max_budget);
             if s > 0.0 {
                 out.push((id, s, basis));
@@ -932,6 +961,18 @@ impl NameIndex {
     /// `limit` candidates the index finds, whatever their score.
     pub fn search(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
         with_scratch(|sc| self.search_with(query, opts, None, sc))
+    }
+
+    /// [`NameIndex::search`] with a count of what it did. The memo of similar words is
+    /// left out, so that the count is the same on every call.
+    pub fn search_counted(
+        &self,
+        query: &NameQuery,
+        opts: &SearchOptions,
+    ) -> (Vec<NameHit>, SearchWork) {
+        let mut sc = Scratch::default();
+        let hits = self.search_with(query, opts, None, &mut sc);
+        (hits, sc.work)
     }
 
     /// Like [`NameIndex::search`], but only among names that share a distinctive word
@@ -957,6 +998,7 @@ impl NameIndex {
         sc: &mut Scratch,
     ) -> Vec<NameHit> {
         let inner = &*self.inner;
+        sc.work = SearchWork::default();
         let names_own_country = query_names_own_country(query);
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
         let q = Prepared::new(&query.name, kind);
@@ -1010,7 +1052,9 @@ impl NameIndex {
                     }
                     // Listed runs a long word may align with despite a typo.
                     if sharing.is_none() && t.text.len() >= score::RUN_TYPO_MIN_LEN {
+                        let work = &mut sc.work;
                         let mut lookup = |h: u64| {
+                            work.variants += 1;
                             let v = &inner.run_variants;
                             let from = v.partition_point(|&x| x >> 32 < h >> 32);
                             let same = v.get(from..).unwrap_or(&[]);
@@ -1024,8 +1068,9 @@ impl NameIndex {
                     match memo_words.get(&*t.text) {
                         Some(hits) => hits.clone(),
                         None => {
-                            let hits: Similar =
-                                self.similar(&t.text, &t.key, usize::MAX, &mut seen).into();
+                            let hits: Similar = self
+                                .similar(&t.text, &t.key, usize::MAX, &mut seen, &mut sc.work)
+                                .into();
                             memo_words.insert(t.text.clone(), hits.clone());
                             hits
                         }
@@ -1052,8 +1097,9 @@ impl NameIndex {
                     let hits = match memo_runs.get(text.as_str()) {
                         Some(hits) => hits.clone(),
                         None => {
-                            let hits: Similar =
-                                self.similar(&text, &key, RUN_BUDGET, &mut seen).into();
+                            let hits: Similar = self
+                                .similar(&text, &key, RUN_BUDGET, &mut seen, &mut sc.work)
+                                .into();
                             memo_runs.insert(text.clone().into(), hits.clone());
                             hits
                         }
@@ -1217,6 +1263,7 @@ impl NameIndex {
                 word_hits: &sc.word_hits,
                 epoch,
             };
+            sc.work.names_scored += 1;
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
             apply_query_factors(&mut o, query, rec, names_own_country);
             if o.score < threshold || o.score <= 0.0 {
@@ -1426,6 +1473,7 @@ impl NameIndex {
                     Some(s) if *s != epoch => *s = epoch,
                     _ => continue,
                 }
+                sc.work.contained_checked += 1;
                 // Trigrams on different bits are different trigrams: two bits of the
                 // word not among the query's mean two trigrams missing, one too many.
                 let own_sig = inner.word_gram_sig.get(v as usize).copied().unwrap_or(0);

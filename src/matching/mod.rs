@@ -9,10 +9,11 @@ mod index;
 mod score;
 
 pub use index::{
-    NameIndex, COUNTRY_MISMATCH_FACTOR, NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
+    NameIndex, SearchWork, COUNTRY_MISMATCH_FACTOR, NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
 };
 pub use score::{
-    compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NON_IDENTICAL,
+    compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NAME_BYTES,
+    MAX_NON_IDENTICAL,
 };
 
 use crate::rules::ir::EntityKind;

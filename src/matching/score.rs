@@ -301,6 +301,9 @@ pub(crate) struct Prepared {
 impl Prepared {
     pub(crate) fn new(name: &str, kind: Option<EntityKind>) -> Prepared {
         let kind = kind.filter(|k| *k != EntityKind::Unknown);
+        // Only the first `MAX_TOKENS` tokens count, and a name that long has them in
+        // its first few kilobytes: the rest of a pasted description costs nothing.
+        let name = clip(name, MAX_NAME_BYTES);
         let mut toks = Vec::new();
         let mut legal = Vec::new();
         for t in normalize::normalize(name, kind) {
@@ -320,6 +323,22 @@ impl Prepared {
 
 /// Tokens beyond this many are ignored (alignment masks are 64 bits wide).
 pub(crate) const MAX_TOKENS: usize = 24;
+
+/// Bytes of a name read: enough for [`MAX_TOKENS`] words of any list, so that what a
+/// name costs stays bounded whatever is pasted into it.
+pub const MAX_NAME_BYTES: usize = 4096;
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character.
+pub(crate) fn clip(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
 
 /// Why two tokens were aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -332,6 +332,10 @@ fn contract_dprk(raw: Vec<String>) -> Vec<String> {
     out
 }
 
+/// The most bytes of a word kept by [`normalize`]: longer runs of letters are cut
+/// there (the longest words of the shipped lists, names run together, are about 40).
+pub const MAX_WORD_BYTES: usize = 64;
+
 /// Whether `word` (folded) is a stopword.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
@@ -375,10 +379,19 @@ pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
                 } else {
                     TokenClass::Word
                 };
-                let text = match expand_abbreviation(&text) {
+                let mut text = match expand_abbreviation(&text) {
                     Some(full) if !person => full.to_string(),
                     _ => text,
                 };
+                // No name word is this long; a run of letters past it is noise, and
+                // the edit distances and deletion variants of a word grow with it.
+                if text.len() > MAX_WORD_BYTES {
+                    let mut end = MAX_WORD_BYTES;
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text.truncate(end);
+                }
                 out.push(Token { text, class });
             }
         }
