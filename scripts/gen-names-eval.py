@@ -470,7 +470,7 @@ def abbreviate(name, rng):
 
 
 def qualifier(name, rng, person):
-    if person:
+    if person:  # also vessels: see perturb()
         return None
     return name.rstrip(". ") + rng.choice(QUALIFIERS)
 
@@ -542,6 +542,8 @@ def culture(e, names):
 
 def perturb(name, kind_name, e, ctx, rng):
     person = e["kind"] == "person"
+    if kind_name in ("qualifier", "acronym") and e["kind"] != "organization":
+        return None  # offices and acronyms are organizations'
     if kind_name == "romanization-ko":
         return korean_respell(name, ctx["ko"], rng, person)
     if kind_name == "romanization-zh":

@@ -264,17 +264,6 @@ enum Depth {
 /// Word weight (1.0 for a word on one listed name) from which a word is distinctive.
 const DISTINCTIVE_WEIGHT: f64 = 0.9;
 
-/// Splits `NAME (SHORT)` into the name and the short form, when the parenthesis ends
-/// the name and holds one word.
-fn parenthesized_short_form(name: &str) -> Option<(&str, &str)> {
-    let body = name.trim_end().strip_suffix(')')?;
-    let open = body.rfind('(')?;
-    let short = body[open + 1..].trim();
-    let base = body[..open].trim_end();
-    let one_word = !short.is_empty() && !short.contains(char::is_whitespace);
-    (one_word && !base.is_empty()).then_some((base, short))
-}
-
 /// IMO digits of an identifier or route field (`IMO 9176187` -> `9176187`).
 fn imo_digits(text: &str) -> Option<String> {
     let d: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -298,22 +287,18 @@ impl Screener {
                 continue;
             }
             let entity = k as u32;
+            // Short forms in parentheses ("... COMPANY, LIMITED (OMM)") and other
+            // readings of a name are indexed by the index itself.
             let mut add = |name: &str, weak: bool| {
-                let mut push = |text: &str, weak: bool| {
-                    let mut n = IndexedName::new(entity, text, e.kind);
-                    n.weak = weak;
-                    n.countries = e.countries.clone();
-                    names.push(n);
+                let mut n = IndexedName::new(entity, name, e.kind);
+                n.weak = weak;
+                // A person listed with a nationality and no country is of that country.
+                n.countries = if e.countries.is_empty() {
+                    e.nationalities.clone()
+                } else {
+                    e.countries.clone()
                 };
-                push(name, weak);
-                // Lists write a short form after the name ("OCEAN MARITIME MANAGEMENT
-                // COMPANY, LIMITED (OMM)"): an alias, not a word every spelling of the
-                // name must carry. Index the name without it, and the short form as an
-                // alias of its own (weak: short forms collide).
-                if let Some((base, short)) = parenthesized_short_form(name) {
-                    push(base, weak);
-                    push(short, true);
-                }
+                names.push(n);
             };
             add(&e.name, false);
             for a in &e.aliases {
@@ -754,20 +739,4 @@ impl Screener {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_forms_in_parentheses_are_split_off() {
-        assert_eq!(
-            parenthesized_short_form("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"),
-            Some(("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", "OMM"))
-        );
-        assert_eq!(
-            parenthesized_short_form("FOREIGN TRADE BANK (FTB) "),
-            Some(("FOREIGN TRADE BANK", "FTB"))
-        );
-        assert_eq!(parenthesized_short_form("KWANGSON TRADING (HK) LTD"), None);
-        assert_eq!(parenthesized_short_form("RI (a.k.a. LI) Chol"), None);
-        assert_eq!(parenthesized_short_form("(OMM)"), None);
-        assert_eq!(parenthesized_short_form("X (two words)"), None);
-    }
 }

@@ -38,6 +38,10 @@ const PARTIAL_MIN_LEN: usize = 5;
 pub const WEAK_ALIAS_FACTOR: f64 = 0.95;
 /// Score factor when the query's country is not among the listed name's countries.
 pub const COUNTRY_MISMATCH_FACTOR: f64 = 0.97;
+/// Score factor when the query's country is not the one country of the listed
+/// entity (a party in Seoul against a designation in the DPRK only): strong evidence
+/// of another party, so that a name alone, however close, goes to review.
+pub const COUNTRY_CONFLICT_FACTOR: f64 = 0.78;
 /// Factor for a name that names its own country (the party's, given apart) when the
 /// listed entity is of other countries and its name does not name that one.
 pub const NAMED_COUNTRY_DIFFERS_FACTOR: f64 = 0.8;
@@ -74,6 +78,12 @@ struct Inner {
     by_run: FxHashMap<Box<str>, Vec<u32>>,
     /// Consonant skeleton → short vocabulary words.
     by_skeleton: FxHashMap<Box<str>, Vec<u32>>,
+    /// Word without its endings (see `score::stem`) → vocabulary words: other forms
+    /// of generic words align (`BANKING` / `BANK`).
+    by_stem: FxHashMap<Box<str>, Vec<u32>>,
+    /// Consonants of the key (see `score::consonants`) → vocabulary words: a word
+    /// read from Arabic or Hebrew script meets its Latin spellings there.
+    by_consonants: FxHashMap<Box<str>, Vec<u32>>,
     /// Deletion-variant hash → range in `del_ids`.
     deletes: FxHashMap<u64, (u32, u32)>,
     del_ids: Vec<u32>,
@@ -590,9 +600,15 @@ impl NameIndex {
         inner.name_run_off.push(0);
         let mut run_variants: Vec<u64> = Vec::new();
         let mut per_vocab: Vec<Vec<u32>> = Vec::new();
-        for n in names {
+        // Each reading of a listed name (other scripts, a short form in parentheses,
+        // alternates) is indexed as a name of its own, reported as listed.
+        let readings = names.into_iter().flat_map(|n| {
+            let rs = crate::normalize::readings::readings(&n.name);
+            rs.into_iter().map(move |r| (n.clone(), r))
+        });
+        for (n, reading) in readings {
             let kind = Some(n.kind).filter(|k| *k != EntityKind::Unknown);
-            let p = Prepared::new(&n.name, kind);
+            let p = Prepared::new(&reading.text, kind);
             let name_id = inner.names.len() as u32;
             let mut ids = Vec::with_capacity(p.toks.len());
             for t in p.toks {
@@ -601,7 +617,7 @@ impl NameIndex {
                         if inner
                             .vocab
                             .get(id as usize)
-                            .is_some_and(|v| v.class == t.class) =>
+                            .is_some_and(|v| v.class == t.class && v.abjad == t.abjad) =>
                     {
                         id
                     }
@@ -688,7 +704,7 @@ impl NameIndex {
                 entity: n.entity,
                 original: n.name.into_boxed_str(),
                 kind: n.kind,
-                weak: n.weak,
+                weak: n.weak || reading.short_form,
                 countries: n
                     .countries
                     .iter()
@@ -761,6 +777,17 @@ impl NameIndex {
             }
             let id = id as u32;
             inner.by_key.entry(t.key.clone()).or_default().push(id);
+            if let Some(st) = score::stem(&t.text) {
+                inner.by_stem.entry(st.into()).or_default().push(id);
+            }
+            let cons = score::consonants(&score::abjad_fold(&t.text));
+            if cons.len() >= 2 {
+                inner
+                    .by_consonants
+                    .entry(cons.into_boxed_str())
+                    .or_default()
+                    .push(id);
+            }
             if t.text.len() <= SKELETON_MAX_LEN {
                 let sk = skeleton(&t.key);
                 if sk.len() >= 2 {
@@ -886,10 +913,12 @@ impl NameIndex {
     }
 
     /// Vocabulary words similar to a word (or run) with text `text` and key `key`.
+    #[allow(clippy::too_many_arguments)]
     fn similar(
         &self,
         text: &str,
         key: &str,
+        abjad: bool,
         max_budget: usize,
         seen: &mut Vec<u32>,
         work: &mut SearchWork,
@@ -901,6 +930,21 @@ impl NameIndex {
         }
         if let Some(ids) = i.by_key.get(key) {
             seen.extend_from_slice(ids);
+        }
+        if let Some(ids) = score::stem(text).and_then(|st| i.by_stem.get(st)) {
+            seen.extend_from_slice(ids);
+        }
+        // Words of the other kind of script (Arabic or Hebrew against Latin) with the
+        // same consonants; `abjad_sim` keeps those whose letters also agree.
+        let by_consonants = || {
+            i.by_consonants
+                .get(score::consonants(&score::abjad_fold(text)).as_str())
+        };
+        if let Some(ids) = by_consonants() {
+            seen.extend(
+                ids.iter()
+                    .filter(|&&v| i.vocab.get(v as usize).is_some_and(|t| t.abjad != abjad)),
+            );
         }
         if text.len() <= SKELETON_MAX_LEN {
             if let Some(ids) = i.by_skeleton.get(skeleton(key).as_str()) {
@@ -936,6 +980,7 @@ impl NameIndex {
             if v.class != TokenClass::Word {
                 continue;
             }
+            let other_script = score::abjad_sim(text, abjad, &v.text, v.abjad);
             // Words too different in letters for the edit budget, and too long to
             // share consonants (see `word_sim_budget`), cannot align.
             let (vt, vk) = i.letters.get(id as usize).copied().unwrap_or((0, 0));
@@ -943,12 +988,16 @@ impl NameIndex {
             let kk = budget(key.len().max(v.key.len())).min(max_budget) as u32;
             let near = (q_letters.0 ^ vt).count_ones() <= 2 * kt
                 || (q_letters.1 ^ vk).count_ones() <= 2 * kk
-                || (text.len() <= SKELETON_MAX_LEN && v.text.len() <= SKELETON_MAX_LEN);
-            if !near {
+                || (text.len() <= SKELETON_MAX_LEN && v.text.len() <= SKELETON_MAX_LEN)
+                || score::stem(text).is_some_and(|st| Some(st) == score::stem(&v.text));
+            if !near && other_script.is_none() {
                 continue;
             }
             work.words_compared += 1;
-            let (s, basis) = word_sim_to(&forms, &v.text, &v.key, max_budget);
+            let (s, basis) = score::best_sim(
+                word_sim_to(&forms, &v.text, &v.key, max_budget),
+                other_script,
+            );
             if s > 0.0 {
                 out.push((id, s, basis));
             }
@@ -960,7 +1009,56 @@ impl NameIndex {
     /// at or above `opts.threshold`, at most `opts.limit`. With threshold 0, the best
     /// `limit` candidates the index finds, whatever their score.
     pub fn search(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
-        with_scratch(|sc| self.search_with(query, opts, None, sc))
+        self.each_reading(query, opts, |q| {
+            with_scratch(|sc| self.search_with(q, opts, None, sc))
+        })
+    }
+
+    /// Runs `search` on each reading of the query (see
+    /// [`crate::normalize::readings`]) and keeps each entity's best hit: a short form
+    /// the query gives in parentheses counts as a weak alias does.
+    fn each_reading(
+        &self,
+        query: &NameQuery,
+        opts: &SearchOptions,
+        search: impl Fn(&NameQuery) -> Vec<NameHit>,
+    ) -> Vec<NameHit> {
+        let readings = crate::normalize::readings::readings(&query.name);
+        if readings.len() <= 1 {
+            return search(query);
+        }
+        let mut best: FxHashMap<u32, NameHit> = FxHashMap::default();
+        for r in readings {
+            let q = NameQuery {
+                name: r.text.clone(),
+                ..query.clone()
+            };
+            for mut h in search(&q) {
+                if r.short_form {
+                    h.score *= WEAK_ALIAS_FACTOR;
+                    h.explanation.score = h.score;
+                    h.explanation
+                        .adjustments
+                        .push(("short form of the screened name".into(), WEAK_ALIAS_FACTOR));
+                    if h.score < opts.threshold {
+                        continue;
+                    }
+                }
+                if r.text != query.name {
+                    h.explanation.reading = Some(r.text.clone());
+                }
+                match best.get(&h.entity) {
+                    Some(b) if b.score >= h.score => {}
+                    _ => {
+                        best.insert(h.entity, h);
+                    }
+                }
+            }
+        }
+        let mut hits: Vec<NameHit> = best.into_values().collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entity.cmp(&b.entity)));
+        hits.truncate(opts.limit);
+        hits
     }
 
     /// [`NameIndex::search`] with a count of what it did. The memo of similar words is
@@ -987,7 +1085,9 @@ impl NameIndex {
         opts: &SearchOptions,
         min_weight: f32,
     ) -> Vec<NameHit> {
-        with_scratch(|sc| self.search_with(query, opts, Some(min_weight), sc))
+        self.each_reading(query, opts, |q| {
+            with_scratch(|sc| self.search_with(q, opts, Some(min_weight), sc))
+        })
     }
 
     fn search_with(
@@ -1001,7 +1101,7 @@ impl NameIndex {
         sc.work = SearchWork::default();
         let names_own_country = query_names_own_country(query);
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
-        let q = Prepared::new(&query.name, kind);
+        let q = Prepared::screened(&query.name, kind);
         let nq = q.toks.len();
         if nq == 0 || opts.limit == 0 {
             return Vec::new();
@@ -1065,13 +1165,26 @@ impl NameIndex {
                             for_each_deletion(s, RUN_BUDGET, &mut lookup);
                         }
                     }
-                    match memo_words.get(&*t.text) {
+                    // Words read from Arabic or Hebrew script are remembered apart.
+                    let memo_key: Box<str> = if t.abjad {
+                        format!("\u{1}{}", t.text).into()
+                    } else {
+                        t.text.clone()
+                    };
+                    match memo_words.get(&memo_key) {
                         Some(hits) => hits.clone(),
                         None => {
                             let hits: Similar = self
-                                .similar(&t.text, &t.key, usize::MAX, &mut seen, &mut sc.work)
+                                .similar(
+                                    &t.text,
+                                    &t.key,
+                                    t.abjad,
+                                    usize::MAX,
+                                    &mut seen,
+                                    &mut sc.work,
+                                )
                                 .into();
-                            memo_words.insert(t.text.clone(), hits.clone());
+                            memo_words.insert(memo_key, hits.clone());
                             hits
                         }
                     }
@@ -1098,7 +1211,7 @@ impl NameIndex {
                         Some(hits) => hits.clone(),
                         None => {
                             let hits: Similar = self
-                                .similar(&text, &key, RUN_BUDGET, &mut seen, &mut sc.work)
+                                .similar(&text, &key, false, RUN_BUDGET, &mut seen, &mut sc.work)
                                 .into();
                             memo_runs.insert(text.clone().into(), hits.clone());
                             hits
@@ -1503,10 +1616,15 @@ impl NameIndex {
     /// retrieval is measured against. Same hits as [`NameIndex::search`] when retrieval
     /// misses nothing.
     pub fn search_brute_force(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
+        self.each_reading(query, opts, |q| self.scan(q, opts))
+    }
+
+    /// [`NameIndex::search_brute_force`] of one reading.
+    fn scan(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
         let inner = &*self.inner;
         let names_own_country = query_names_own_country(query);
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
-        let q = Prepared::new(&query.name, kind);
+        let q = Prepared::screened(&query.name, kind);
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
         for (name, rec) in inner.names.iter().enumerate() {
             let view = View::of(inner, name, rec);
@@ -1747,6 +1865,12 @@ fn apply_query_factors(
             o.adjustments.push((
                 "the name names another country",
                 NAMED_COUNTRY_DIFFERS_FACTOR,
+            ));
+        } else if rec.countries.len() == 1 {
+            o.score *= COUNTRY_CONFLICT_FACTOR;
+            o.adjustments.push((
+                "the party's country is not the listed one",
+                COUNTRY_CONFLICT_FACTOR,
             ));
         } else {
             o.score *= COUNTRY_MISMATCH_FACTOR;

@@ -9,7 +9,8 @@ mod index;
 mod score;
 
 pub use index::{
-    NameIndex, SearchWork, COUNTRY_MISMATCH_FACTOR, NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
+    NameIndex, SearchWork, COUNTRY_CONFLICT_FACTOR, COUNTRY_MISMATCH_FACTOR,
+    NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
 };
 pub use score::{
     compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NAME_BYTES,

@@ -125,11 +125,69 @@ const GENERIC_WORDS: &[&str] = &[
     "hotel",
     "zinc",
     "partners",
+    // Parts of an organization rather than its name: "Pyongyang Branch", "Head Office".
+    "branch",
+    "representative",
+    "headquarters",
+    "liaison",
+    "head",
     "co",
     "corporation",
     "company",
     "ltd",
     "limited",
+];
+
+/// Words that name places far more often than parties (generated from the lists'
+/// addresses by `scripts/gen-place-words.py`): in a name they qualify ("Pyongyang
+/// Branch", "(Dandong)") and weigh at most [`PLACE_WEIGHT`].
+const PLACE_WORDS: &str = include_str!("place_words.txt");
+const PLACE_WEIGHT: f32 = 0.2;
+
+/// Words that make a name an organization's: a company is never the vessel or the
+/// person of the same name ("Sunrise Trading" is not the vessel SUNRISE).
+const ORG_WORDS: &[&str] = &[
+    "trading",
+    "trade",
+    "bank",
+    "banking",
+    "corporation",
+    "company",
+    "industrial",
+    "industry",
+    "industries",
+    "group",
+    "holding",
+    "holdings",
+    "enterprise",
+    "enterprises",
+    "shipping",
+    "logistics",
+    "services",
+    "international",
+    "development",
+    "investment",
+    "import",
+    "export",
+    "technology",
+    "engineering",
+    "construction",
+    "insurance",
+    "factory",
+    "ministry",
+    "bureau",
+    "committee",
+    "association",
+    "agency",
+    "institute",
+    "university",
+    "exchange",
+    "commercial",
+    "federation",
+    "office",
+    "branch",
+    "airlines",
+    "airways",
 ];
 
 /// Weight of a word used by `df` listed names: 1 for rare words, falling log-linearly
@@ -196,6 +254,7 @@ struct Weights {
     n: f32,
     by_key: FxHashMap<String, f32>,
     generic: FxHashMap<&'static str, ()>,
+    places: FxHashMap<&'static str, ()>,
 }
 
 fn weights() -> &'static Weights {
@@ -220,6 +279,11 @@ fn weights() -> &'static Weights {
             n,
             by_key,
             generic: GENERIC_WORDS.iter().map(|w| (*w, ())).collect(),
+            places: PLACE_WORDS
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .map(|w| (w, ()))
+                .collect(),
         }
     })
 }
@@ -265,7 +329,16 @@ pub(crate) fn weight_of(text: &str, key: &str, class: TokenClass) -> f32 {
     if text.len() <= 2 {
         weight = weight.min(0.6);
     }
+    if w.places.contains_key(text) {
+        weight = weight.min(PLACE_WEIGHT);
+    }
     weight
+}
+
+/// Whether `text` (a folded word) is one of the words so generic in organization
+/// names that they say almost nothing ([`GENERIC_WORDS`]).
+pub(crate) fn is_generic(text: &str) -> bool {
+    weights().generic.contains_key(text)
 }
 
 /// One identity token of a prepared name.
@@ -275,6 +348,8 @@ pub(crate) struct Tok {
     pub key: Box<str>,
     pub weight: f32,
     pub class: TokenClass,
+    /// Read from Arabic or Hebrew script (see [`normalize::Token::abjad`]).
+    pub abjad: bool,
 }
 
 impl Tok {
@@ -285,6 +360,7 @@ impl Tok {
             text: text.into(),
             key: key.into(),
             class,
+            abjad: false,
         }
     }
 }
@@ -296,6 +372,9 @@ pub(crate) struct Prepared {
     /// Canonical legal forms, sorted.
     pub legal: Vec<Box<str>>,
     pub kind: Option<EntityKind>,
+    /// Whether the name reads as an organization's (a legal form, or a word such as
+    /// `trading` or `bank`), whatever kind it was given.
+    pub org_like: bool,
 }
 
 impl Prepared {
@@ -310,16 +389,86 @@ impl Prepared {
             match t.class {
                 TokenClass::Stop => {}
                 TokenClass::Legal => legal.push(t.text.into_boxed_str()),
-                class => toks.push(Tok::new(&t.text, class)),
+                class => toks.push(Tok {
+                    abjad: t.abjad,
+                    ..Tok::new(&t.text, class)
+                }),
             }
         }
         // Names longer than this are descriptions, not names; the rest adds nothing.
         toks.truncate(MAX_TOKENS);
         legal.sort_unstable();
         legal.dedup();
-        Prepared { toks, legal, kind }
+        let org_like = !legal.is_empty() || toks.iter().any(|t| ORG_WORDS.contains(&&*t.text));
+        Prepared {
+            toks,
+            legal,
+            kind,
+            org_like,
+        }
     }
 }
+
+impl Prepared {
+    /// A screened name (the query side): as [`Prepared::new`], and what a screened
+    /// name adds to the party's name is read as such. An acronym of the name's own
+    /// words (`KOREA RYONGWANG TRADING CORPORATION (KRTC)`) adds nothing and goes; the
+    /// word before `Branch`, `Office`, `Representative` names where the branch is
+    /// (`Dandong Representative Office`) and weighs as a place.
+    pub(crate) fn screened(name: &str, kind: Option<EntityKind>) -> Prepared {
+        let mut p = Prepared::new(name, kind);
+        if p.toks.len() < 2 {
+            return p;
+        }
+        let person = kind == Some(EntityKind::Person);
+        let raw: Vec<String> =
+            normalize::tokenize(&normalize::fold(clip(name, MAX_NAME_BYTES)), person)
+                .into_iter()
+                .filter(|w| !normalize::is_stopword(w))
+                .collect();
+        let acronym = |t: &Tok| {
+            let n = t.text.len();
+            if t.class != TokenClass::Word || !(3..=8).contains(&n) {
+                return false;
+            }
+            let initials: String = raw
+                .iter()
+                .filter(|w| w.as_str() != &*t.text)
+                .filter_map(|w| w.chars().next())
+                .collect();
+            initials.contains(&*t.text)
+        };
+        if !person {
+            let keep: Vec<bool> = p.toks.iter().map(|t| !acronym(t)).collect();
+            if keep.iter().any(|k| *k) {
+                let mut k = keep.iter();
+                p.toks.retain(|_| *k.next().unwrap_or(&true));
+            }
+        }
+        for i in 1..p.toks.len() {
+            let next_is_unit = p
+                .toks
+                .get(i)
+                .is_some_and(|t| BRANCH_WORDS.contains(&&*t.text));
+            if let (true, Some(t)) = (next_is_unit, p.toks.get_mut(i - 1)) {
+                if t.class == TokenClass::Word && !BRANCH_WORDS.contains(&&*t.text) {
+                    t.weight = t.weight.min(PLACE_WEIGHT);
+                }
+            }
+        }
+        p
+    }
+}
+
+/// Words naming a part of an organization, after where it is (`Pyongyang Branch`).
+const BRANCH_WORDS: &[&str] = &[
+    "branch",
+    "office",
+    "representative",
+    "liaison",
+    "headquarters",
+    "head",
+];
 
 /// Tokens beyond this many are ignored (alignment masks are 64 bits wide).
 pub(crate) const MAX_TOKENS: usize = 24;
@@ -354,6 +503,10 @@ pub enum Basis {
     },
     /// Short words with the same consonants.
     Consonants,
+    /// Two forms of one generic word (`banking` / `bank`, `korean` / `korea`).
+    Form,
+    /// A word in Arabic or Hebrew script and a Latin spelling with its consonants.
+    Abjad,
     /// An initial and a word starting with it.
     Initial,
 }
@@ -365,6 +518,8 @@ impl fmt::Display for Basis {
             Basis::Phonetic => write!(f, "same sound"),
             Basis::Typo { edits } => write!(f, "{edits} edit(s)"),
             Basis::Consonants => write!(f, "same consonants"),
+            Basis::Form => write!(f, "same word"),
+            Basis::Abjad => write!(f, "same consonants, other script"),
             Basis::Initial => write!(f, "initial"),
         }
     }
@@ -433,6 +588,11 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
     if ak == bk && !ak.is_empty() && at.len() >= 2 && bt.len() >= 2 {
         return (PHONETIC_SIM, Basis::Phonetic);
     }
+    // Another form of a generic word: `BANKING` / `BANK`, `KOREAN` / `KOREA`,
+    // `INDUSTRIAL` / `INDUSTRY`.
+    if (is_generic(at) || is_generic(bt)) && stem(at).is_some_and(|s| Some(s) == stem(bt)) {
+        return (PHONETIC_SIM, Basis::Form);
+    }
     let mut best: Option<(usize, usize)> = None; // (edits, longest)
     for (a, osa, b) in [(at, &a.text_osa, bt), (ak, &a.key_osa, bk)] {
         let longest = a.len().max(b.len());
@@ -468,10 +628,105 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         let s = PHONETIC_SIM * (0.5 * (1.0 - edits / longest.max(1) as f32) + 0.5 * jw) - short;
         return (s.max(0.05), Basis::Typo { edits: d as u8 });
     }
-    if at.len() <= SKELETON_MAX_LEN && bt.len() <= SKELETON_MAX_LEN && same_skeleton(ak, bk) {
+    // Consonants alone do not make a generic word another word: `KOREA` is not
+    // `KORYO`, `BANK` not `BINH`.
+    if at.len() <= SKELETON_MAX_LEN
+        && bt.len() <= SKELETON_MAX_LEN
+        && same_skeleton(ak, bk)
+        && !is_generic(at)
+        && !is_generic(bt)
+    {
         return (SKELETON_SIM, Basis::Consonants);
     }
     (0.0, Basis::Exact)
+}
+
+/// A word without the endings that make its other forms (`-ing`, `-s`, `-es`, `-ies`,
+/// `-ial`, `-y`, `-e`, an adjective's `-n`), when four letters or more are left.
+pub(crate) fn stem(word: &str) -> Option<&str> {
+    let n = word.len();
+    let cut = if n >= 6 && (word.ends_with("ing") || word.ends_with("ial") || word.ends_with("ies"))
+    {
+        3
+    } else if n >= 6 && word.ends_with("es") {
+        2
+    } else if n >= 6 && word.ends_with("an") {
+        1
+    } else if n >= 5 && (word.ends_with('s') || word.ends_with('y') || word.ends_with('e')) {
+        1
+    } else {
+        0
+    };
+    word.get(..n - cut).filter(|s| s.len() >= 4)
+}
+
+/// Similarity of a word read from Arabic or Hebrew script (`a`, when `a_abjad`) and
+/// a Latin spelling: the same consonants, and the letters the script wrote (long
+/// vowels included: `محمود` is `mahmud`, not `muhammad`) in the Latin spelling's
+/// order, both read by [`abjad_fold`]. `None` unless exactly one side is such a word.
+pub(crate) fn abjad_sim(a: &str, a_abjad: bool, b: &str, b_abjad: bool) -> Option<(f32, Basis)> {
+    let (script, latin) = match (a_abjad, b_abjad) {
+        (true, false) => (abjad_fold(a), abjad_fold(b)),
+        (false, true) => (abjad_fold(b), abjad_fold(a)),
+        _ => return None,
+    };
+    let skel = consonants(&script);
+    let same = skel.len() >= 2 && skel == consonants(&latin) && is_subsequence(&script, &latin);
+    same.then_some((ABJAD_SIM, Basis::Abjad))
+}
+
+/// Similarity of a word in Arabic or Hebrew script and its Latin spelling.
+const ABJAD_SIM: f32 = 0.85;
+
+/// A word as the letters of Arabic script would spell it, so that a transliteration
+/// and a Latin spelling compare: digraphs as one letter (`kh`, `sh`, `th`, `dh`, `gh`),
+/// the letters lists write for one sound as one (`q`/`k`/`c`, `e`/`i`, `o`/`u`, `y`/`i`,
+/// `w`/`u`), doubled letters once.
+pub(crate) fn abjad_fold(word: &str) -> String {
+    let b = word.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        let next = b.get(k + 1).copied();
+        let (letter, used) = match (c, next) {
+            (b'k', Some(b'h')) | (b'g', Some(b'h')) => (b'k', 2),
+            (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'x', 2),
+            (b't', Some(b'h')) => (b't', 2),
+            (b'd', Some(b'h')) => (b'd', 2),
+            (b'p', Some(b'h')) => (b'f', 2),
+            (b'q' | b'c' | b'g', _) => (b'k', 1),
+            (b'e' | b'y', _) => (b'i', 1),
+            (b'o' | b'w', _) => (b'u', 1),
+            (b'z', _) => (b's', 1),
+            _ => (c, 1),
+        };
+        if out.last() != Some(&letter) {
+            out.push(letter);
+        }
+        k += used;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The consonants of a folded word (see [`abjad_fold`]).
+pub(crate) fn consonants(folded: &str) -> String {
+    folded
+        .chars()
+        .filter(|c| !matches!(c, 'a' | 'i' | 'u'))
+        .collect()
+}
+
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|d| d == c))
+}
+
+/// The better of two similarities.
+pub(crate) fn best_sim(a: (f32, Basis), b: Option<(f32, Basis)>) -> (f32, Basis) {
+    match b {
+        Some(b) if b.0 > a.0 => b,
+        _ => a,
+    }
 }
 
 /// Whether two words of equal length differ by two adjacent letters swapped or by one
@@ -530,7 +785,10 @@ pub(crate) fn token_sim(a: &Tok, b: &Tok) -> (f32, Basis) {
         }
         (Initial, Word) => initial_sim(a, b),
         (Word, Initial) => initial_sim(b, a),
-        (Word, Word) => word_sim(&a.text, &a.key, &b.text, &b.key),
+        (Word, Word) => best_sim(
+            word_sim(&a.text, &a.key, &b.text, &b.key),
+            abjad_sim(&a.text, a.abjad, &b.text, b.abjad),
+        ),
         _ => (0.0, Basis::Exact),
     }
 }
@@ -616,7 +874,16 @@ pub(crate) fn run_text(toks: &[Tok], run: Run) -> Option<(String, String)> {
 const LEGAL_DIFFERENT: f32 = 0.97;
 const LEGAL_ONE_SIDED: f32 = 0.99;
 const ORDER_CHANGED: f32 = 0.97;
-const KIND_DIFFERENT: f32 = 0.85;
+/// Two names of different kinds (a company and a vessel or a person): strong evidence
+/// of two parties, whatever the names share.
+const KIND_DIFFERENT: f32 = 0.6;
+/// A personal name aligning less distinctive text than this (two common parts, as
+/// `KIM JONG`) is common, and its score is multiplied by [`COMMON_NAME`].
+const COMMON_NAME_INFO: f32 = 1.3;
+const COMMON_NAME: f32 = 0.9;
+/// Words left unaligned on both sides of a company's name (`AIR KORYO` / `KORYO
+/// BANK`): each name says something the other contradicts.
+const BOTH_SIDES_UNALIGNED: f32 = 0.9;
 /// A company name with words and a legal form against a one-word name without one.
 const COMPANY_VS_BARE_WORD: f32 = 0.85;
 const NO_WORD_ALIGNED: f32 = 0.5;
@@ -803,7 +1070,30 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
                 .push(("word order differs", ORDER_CHANGED as f64));
         }
     }
-    if let Some(factor) = kind_factor(q.kind, c_kind) {
+    // A personal name made of a few common parts (`KIM JONG`) is shared by thousands:
+    // the name alone cannot tell them apart, and needs corroboration to block.
+    let person_like = person || (q.kind.is_none() && !q.org_like && c_kind.is_none());
+    if person_like && !q.org_like && info < COMMON_NAME_INFO && pairs.len() == 2 {
+        s *= COMMON_NAME;
+        out.adjustments
+            .push(("a common name, needs corroboration", COMMON_NAME as f64));
+    }
+    // A company's name with a word of its own on each side says something the other
+    // contradicts (`AIR KORYO` / `KORYO BANK`); a name inside a longer one does not.
+    if !person {
+        let unaligned_word = |n: usize, mask: u64, tok: &dyn Fn(usize) -> Option<TokenClass>| {
+            (0..n).any(|j| mask & (1u64 << j) == 0 && tok(j) == Some(TokenClass::Word))
+        };
+        let q_open = unaligned_word(nq, qmask, &|j| q.toks.get(j).map(|t| t.class));
+        let c_open = unaligned_word(nc, cmask, &|j| c.tok(j).map(|t| t.class));
+        if q_open && c_open {
+            identical = false;
+            s *= BOTH_SIDES_UNALIGNED;
+            out.adjustments
+                .push(("words of its own on each side", BOTH_SIDES_UNALIGNED as f64));
+        }
+    }
+    if let Some(factor) = kind_factor(q, c_kind) {
         identical = false;
         s *= factor;
         out.adjustments.push(("kinds differ", factor as f64));
@@ -848,8 +1138,10 @@ fn legal_factors(q: &Prepared, c_legal: &[Box<str>], nc: usize) -> (Option<f32>,
     (Some(legal), bare)
 }
 
-/// The factor for two names of different kinds in [`score`], if they differ.
-fn kind_factor(q_kind: Option<EntityKind>, c_kind: Option<EntityKind>) -> Option<f32> {
+/// The factor for two names of different kinds in [`score`], if they differ: a name
+/// given no kind that reads as an organization's is taken for one.
+fn kind_factor(q: &Prepared, c_kind: Option<EntityKind>) -> Option<f32> {
+    let q_kind = q.kind.or(q.org_like.then_some(EntityKind::Organization));
     match (q_kind, c_kind) {
         (Some(a), Some(b)) if a != b && b != EntityKind::Unknown => Some(KIND_DIFFERENT),
         _ => None,
@@ -867,7 +1159,7 @@ pub(crate) fn fixed_factor(
     c_kind: Option<EntityKind>,
 ) -> f32 {
     let (legal, bare) = legal_factors(q, c_legal, nc);
-    [legal, bare, kind_factor(q.kind, c_kind)]
+    [legal, bare, kind_factor(q, c_kind)]
         .into_iter()
         .flatten()
         .product()
@@ -1143,11 +1435,17 @@ pub struct Explanation {
     /// Factors applied after the weighted share (legal forms, order, kind, country,
     /// weak alias).
     pub adjustments: Vec<(String, f64)>,
+    /// The reading of the screened name that matched, when not the name as written
+    /// (`김정은` for `金正恩`; see [`crate::normalize::readings`]).
+    pub reading: Option<String>,
 }
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "score {:.3}", self.score)?;
+        if let Some(r) = &self.reading {
+            write!(f, " (read as {r})")?;
+        }
         if self.identical {
             write!(f, " (identical after normalization)")?;
         }
@@ -1216,6 +1514,7 @@ pub(crate) fn explain<C: CandToks + ?Sized>(q: &Prepared, c: &C, o: &Outcome) ->
             .iter()
             .map(|(w, f)| (w.to_string(), *f))
             .collect(),
+        reading: None,
     }
 }
 
@@ -1249,14 +1548,31 @@ pub fn compare(a: &str, b: &str, kind: Option<EntityKind>) -> f64 {
 /// println!("{e}");
 /// ```
 pub fn compare_explained(a: &str, b: &str, kind: Option<EntityKind>) -> Explanation {
-    let q = Prepared::new(a, kind);
-    let c = Prepared::new(b, kind);
-    let sims = Direct {
-        q: &q,
-        c: c.toks.as_slice(),
-    };
-    let o = score(&q, c.toks.as_slice(), &c.legal, c.kind, &sims);
-    explain(&q, c.toks.as_slice(), &o)
+    // Each side's readings (other scripts, short forms, alternates): the best pair.
+    let listed: Vec<Prepared> = normalize::readings::readings(b)
+        .iter()
+        .map(|r| Prepared::new(&r.text, kind))
+        .collect();
+    let mut best: Option<Explanation> = None;
+    for r in normalize::readings::readings(a) {
+        let q = Prepared::screened(&r.text, kind);
+        for c in &listed {
+            let sims = Direct {
+                q: &q,
+                c: c.toks.as_slice(),
+            };
+            // A listed name of no given kind that reads as an organization's is one,
+            // as the screened name is (see `kind_factor`): the score stays symmetric.
+            let c_kind = c.kind.or(c.org_like.then_some(EntityKind::Organization));
+            let o = score(&q, c.toks.as_slice(), &c.legal, c_kind, &sims);
+            if best.as_ref().is_none_or(|e| o.score > e.score) {
+                let mut e = explain(&q, c.toks.as_slice(), &o);
+                e.reading = (r.text != a).then(|| r.text.clone());
+                best = Some(e);
+            }
+        }
+    }
+    best.unwrap_or_default()
 }
 
 #[cfg(test)]
