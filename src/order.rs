@@ -41,6 +41,39 @@ pub struct Party {
     /// Address, as written.
     #[serde(default, deserialize_with = "de_opt_text")]
     pub address: Option<String>,
+    /// Date of birth (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): evidence for or against a
+    /// name hit on a listed person.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dob: Option<String>,
+    /// Nationality (ISO code or country name), evidence as `dob` is.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nationality: Option<String>,
+    /// Identifiers (passport, national id, ...), evidence as `dob` is.
+    #[serde(
+        default,
+        deserialize_with = "de_null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub identifiers: Vec<PartyIdentifier>,
+}
+
+/// An identifier of a party: `{"type": "passport", "value": "..."}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartyIdentifier {
+    /// The scheme: `passport`, `national_id`, `imo`, ...
+    #[serde(rename = "type", default, deserialize_with = "de_text")]
+    pub scheme: String,
+    /// The identifier as written.
+    #[serde(deserialize_with = "de_text")]
+    pub value: String,
 }
 
 /// One goods line.

@@ -68,6 +68,8 @@ pub struct Screener {
 
 struct Inner {
     ruleset: Ruleset,
+    /// Entries of one party across lists.
+    links: super::links::Links,
     names: NameIndex,
     name_cache: super::cache::NameCache,
     imo: HashMap<String, Vec<usize>>,
@@ -153,6 +155,9 @@ pub struct NameMatch {
     pub kind: String,
     /// The lists the entity is on.
     pub lists: Vec<String>,
+    /// The other list entries of the same party (`LIST:ID`): one hit per real party.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// The entity's sanctions programs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programs: Vec<String>,
@@ -292,12 +297,8 @@ impl Screener {
             let mut add = |name: &str, weak: bool| {
                 let mut n = IndexedName::new(entity, name, e.kind);
                 n.weak = weak;
-                // A person listed with a nationality and no country is of that country.
-                n.countries = if e.countries.is_empty() {
-                    e.nationalities.clone()
-                } else {
-                    e.countries.clone()
-                };
+                // Countries of location only: a national of the DPRK may live abroad.
+                n.countries = e.countries.clone();
                 names.push(n);
             };
             add(&e.name, false);
@@ -335,6 +336,7 @@ impl Screener {
             .collect();
         Screener {
             inner: Arc::new(Inner {
+                links: super::links::Links::new(&ruleset),
                 names: NameIndex::build(names),
                 name_cache: super::cache::NameCache::new(options.name_cache),
                 imo,
@@ -395,10 +397,13 @@ impl Screener {
         } else {
             self.inner.names.search(query, &opts)
         };
+        let mut seen_groups = std::collections::HashSet::new();
         hits.into_iter()
+            .filter(|h| seen_groups.insert(self.inner.links.group(h.entity as usize)))
             .filter_map(|h| {
                 let e = rs.entities.get(h.entity as usize)?;
                 Some(NameMatch {
+                    also: self.also(h.entity as usize).0,
                     entity: e.id.clone(),
                     name: h.name,
                     score: h.score,
@@ -450,6 +455,7 @@ impl Screener {
             .get(entity)
             .map(|e| e.id.clone())
             .unwrap_or_default();
+        let (also, linked) = self.also(entity);
         EntityEvidence {
             entity,
             entity_id: id,
@@ -457,7 +463,20 @@ impl Screener {
             score,
             by: by.to_string(),
             explanation,
+            also,
+            linked,
         }
+    }
+
+    /// The ids and indices of the other entries of entity `k`'s party.
+    fn also(&self, k: usize) -> (Vec<String>, Vec<usize>) {
+        let rs = &self.inner.ruleset;
+        let linked: Vec<usize> = self.inner.links.others(k).collect();
+        let ids = linked
+            .iter()
+            .filter_map(|&m| rs.entities.get(m).map(|e| e.id.clone()))
+            .collect();
+        (ids, linked)
     }
 
     fn allowance(&self, entity: usize, party_name: &str, country: Option<&str>) -> Option<String> {
@@ -466,7 +485,11 @@ impl Screener {
         if rs.allows.is_empty() {
             return None;
         }
-        let id = &rs.entities.get(entity)?.id;
+        // An allowance naming any entry of the party covers them all.
+        let ids: Vec<&str> = std::iter::once(entity)
+            .chain(self.inner.links.others(entity))
+            .filter_map(|k| rs.entities.get(k).map(|e| e.id.as_str()))
+            .collect();
         let today = crate::rules::compile::today_utc();
         let fold = |s: &str| {
             s.split_whitespace()
@@ -477,7 +500,7 @@ impl Screener {
         rs.allows
             .iter()
             .find(|a| {
-                a.entity.as_ref().is_none_or(|e| e == id)
+                a.entity.as_ref().is_none_or(|e| ids.contains(&e.as_str()))
                     && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
                     && a.country.as_ref().is_none_or(|c| {
                         country
@@ -545,7 +568,7 @@ impl Screener {
                         }
                     },
                 );
-        let mut hits = Vec::new();
+        let mut hits: Vec<EntityEvidence> = Vec::new();
         for h in found.iter() {
             if let Some(below) = echo_below {
                 // Hits from `below` up are the eager search's.
@@ -553,8 +576,38 @@ impl Screener {
                     continue;
                 }
             }
-            let why = inner.options.explain.then(|| h.explanation.to_string());
-            let ev = self.entity_evidence(h.entity as usize, h.name.clone(), h.score, "name", why);
+            // The party's own date of birth, nationality and identifiers, for or
+            // against the listed entity.
+            let mut score = h.score;
+            let mut explanation = std::borrow::Cow::Borrowed(&h.explanation);
+            if let Some(e) = inner.ruleset.entities.get(h.entity as usize) {
+                let evidence = super::links::party_evidence(p, e);
+                if !evidence.is_empty() {
+                    let x = explanation.to_mut();
+                    for (why, factor) in evidence {
+                        score *= factor;
+                        x.adjustments.push((why, factor));
+                    }
+                    score = score.clamp(0.0, 1.0);
+                    x.score = score;
+                }
+            }
+            // One hit per party: its best entry, the others listed with it.
+            let group = inner.links.group(h.entity as usize);
+            if let Some(prev) = hits
+                .iter_mut()
+                .find(|x| inner.links.group(x.entity) == group)
+            {
+                if prev.score >= score {
+                    continue;
+                }
+                *prev =
+                    self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", None);
+                prev.explanation = inner.options.explain.then(|| explanation.to_string());
+                continue;
+            }
+            let why = inner.options.explain.then(|| explanation.to_string());
+            let ev = self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
             match self.allowance(ev.entity, name, p.country.as_deref()) {
                 Some(allow) => {
                     if let Some(a) = allowed.as_deref_mut() {

@@ -218,6 +218,7 @@ impl<R: Read> CsvOrders<R> {
                 name: at(nm, i),
                 country: at(c, i),
                 address: at(a, i),
+                ..Party::default()
             });
         }
         for [role, name, country, address] in parties.into_values() {
@@ -226,6 +227,7 @@ impl<R: Read> CsvOrders<R> {
                 name,
                 country,
                 address,
+                ..Party::default()
             });
         }
         order
