@@ -62,8 +62,8 @@ def seed_words():
                 if m and kind == "organization":
                     count.update(set(re.findall(r"[a-z]+", m.group(2).lower())))
     # Only the words the matcher already knows as generic words of organization names
-    # (GENERIC_WORDS in src/matching/score.rs): what names are called, not who.
-    with open("src/matching/score.rs", encoding="utf-8") as f:
+    # (GENERIC_WORDS in src/matching/score/weights.rs): what names are called, not who.
+    with open("src/matching/score/weights.rs", encoding="utf-8") as f:
         text = f.read()
     block = text[text.index("const GENERIC_WORDS"):]
     block = block[: block.index("];")]

@@ -17,7 +17,7 @@ pub use score::{
     MAX_NON_IDENTICAL,
 };
 
-use crate::rules::ir::EntityKind;
+use crate::vocab::EntityKind;
 
 /// The default review threshold: a hit at or above it is reported. Chosen from the
 /// threshold sweep over the labelled evaluation sets (see `eval/RESULTS-names.md`):

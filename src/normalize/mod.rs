@@ -24,7 +24,7 @@ pub mod translit;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::rules::ir::EntityKind;
+use crate::vocab::EntityKind;
 pub(crate) use distance::{osa_within, OsaWord};
 use translit::Script;
 
