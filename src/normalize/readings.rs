@@ -84,6 +84,12 @@ fn tables() -> &'static Tables {
 /// assert_eq!(texts("FOREIGN TRADE BANK (FTB)"), ["FOREIGN TRADE BANK (FTB)", "FOREIGN TRADE BANK", "FTB"]);
 /// ```
 pub fn readings(name: &str) -> Vec<Reading> {
+    readings_with(name, |_| false)
+}
+
+/// [`readings`], but a word in parentheses for which `qualifies` holds (a place:
+/// `Golden Star Trading LLC (Dubai)`) is part of the name, not a short form of it.
+pub fn readings_with(name: &str, qualifies: impl Fn(&str) -> bool) -> Vec<Reading> {
     let mut out = vec![Reading {
         text: name.to_string(),
         short_form: false,
@@ -94,7 +100,9 @@ pub fn readings(name: &str) -> Vec<Reading> {
             out.push(Reading { text, short_form });
         }
     };
-    if let Some((base, short)) = parenthesized_short_form(name) {
+    if let Some((base, short)) =
+        parenthesized_short_form(name).filter(|(_, short)| !qualifies(&short.to_lowercase()))
+    {
         push(base.to_string(), false);
         push(short.to_string(), true);
     }

@@ -137,7 +137,7 @@ impl NameIndex {
         // Each reading of a listed name (other scripts, a short form in parentheses,
         // alternates) is indexed as a name of its own, reported as listed.
         let readings = names.into_iter().flat_map(|n| {
-            let rs = crate::normalize::readings::readings(&n.name);
+            let rs = crate::normalize::readings::readings_with(&n.name, score::is_place);
             rs.into_iter().map(move |r| (n.clone(), r))
         });
         for (n, reading) in readings {

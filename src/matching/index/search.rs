@@ -20,7 +20,7 @@ impl NameIndex {
         opts: &SearchOptions,
         search: impl Fn(&NameQuery) -> Vec<NameHit>,
     ) -> Vec<NameHit> {
-        let readings = crate::normalize::readings::readings(&query.name);
+        let readings = crate::normalize::readings::readings_with(&query.name, score::is_place);
         if readings.len() <= 1 {
             return search(query);
         }

@@ -512,12 +512,12 @@ pub fn compare(a: &str, b: &str, kind: Option<EntityKind>) -> f64 {
 /// ```
 pub fn compare_explained(a: &str, b: &str, kind: Option<EntityKind>) -> Explanation {
     // Each side's readings (other scripts, short forms, alternates): the best pair.
-    let listed: Vec<Prepared> = normalize::readings::readings(b)
+    let listed: Vec<Prepared> = normalize::readings::readings_with(b, is_place)
         .iter()
         .map(|r| Prepared::new(&r.text, kind))
         .collect();
     let mut best: Option<Explanation> = None;
-    for r in normalize::readings::readings(a) {
+    for r in normalize::readings::readings_with(a, is_place) {
         let q = Prepared::screened(&r.text, kind);
         for c in &listed {
             let sims = Direct {

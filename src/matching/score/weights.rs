@@ -272,3 +272,9 @@ pub(crate) fn weight_of(text: &str, key: &str, class: TokenClass) -> f32 {
 pub(crate) fn is_generic(text: &str) -> bool {
     weights().generic.contains_key(text)
 }
+
+/// Whether `text` (a folded word) names a place far more often than a party
+/// (`PLACE_WORDS`).
+pub(crate) fn is_place(text: &str) -> bool {
+    weights().places.contains_key(text)
+}
