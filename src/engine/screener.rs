@@ -299,6 +299,7 @@ impl Screener {
                 n.weak = weak;
                 // Countries of location only: a national of the DPRK may live abroad.
                 n.countries = e.countries.clone();
+                n.nationalities = e.nationalities.clone();
                 names.push(n);
             };
             add(&e.name, false);

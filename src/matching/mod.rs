@@ -38,6 +38,9 @@ pub struct IndexedName {
     pub weak: bool,
     /// ISO codes of the entity's countries (a soft signal).
     pub countries: Vec<String>,
+    /// ISO codes of the entity's nationalities: where it is thought to be when no
+    /// country is listed (a softer signal: nationals live abroad).
+    pub nationalities: Vec<String>,
 }
 
 impl IndexedName {
@@ -49,6 +52,7 @@ impl IndexedName {
             kind,
             weak: false,
             countries: Vec::new(),
+            nationalities: Vec::new(),
         }
     }
 }

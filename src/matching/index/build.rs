@@ -244,6 +244,11 @@ impl NameIndex {
                     .iter()
                     .filter_map(|c| country_bytes(c))
                     .collect(),
+                nationalities: n
+                    .nationalities
+                    .iter()
+                    .filter_map(|c| country_bytes(c))
+                    .collect(),
                 toks: ids.into_boxed_slice(),
                 legal: p.legal.into_boxed_slice(),
             });

@@ -12,6 +12,13 @@ pub(super) fn apply_query_factors(
         o.score *= WEAK_ALIAS_FACTOR;
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
+    if elsewhere_than_nationality(query, rec) {
+        o.score *= NATIONALITY_ELSEWHERE_FACTOR;
+        o.adjustments.push((
+            "the party is not in the listed nationality's country",
+            NATIONALITY_ELSEWHERE_FACTOR,
+        ));
+    }
     if let Some(c) = country_differs(query, rec) {
         // "Agricultural Development Bank of China" in CN is not the DPRK's
         // Agricultural Development Bank: a name that carries its own country, which
@@ -49,6 +56,23 @@ pub(super) fn country_differs<'q>(query: &'q NameQuery, rec: &NameRec) -> Option
     let code = country_bytes(c);
     (!rec.countries.is_empty() && !rec.countries.iter().any(|x| Some(*x) == code)).then_some(c)
 }
+
+/// Whether the listed entity has no country but nationalities, and the query's country
+/// is not one of them.
+pub(super) fn elsewhere_than_nationality(query: &NameQuery, rec: &NameRec) -> bool {
+    let Some(c) = query.country.as_deref() else {
+        return false;
+    };
+    let code = country_bytes(c);
+    rec.countries.is_empty()
+        && !rec.nationalities.is_empty()
+        && !rec.nationalities.iter().any(|x| Some(*x) == code)
+}
+
+/// Score factor when the party is not in the country of a listed person's nationality
+/// and no country of location is listed: weaker than a country that differs, since
+/// nationals live and work abroad.
+pub const NATIONALITY_ELSEWHERE_FACTOR: f64 = 0.9;
 
 /// At most what [`apply_query_factors`] leaves of a score, known before scoring.
 pub(super) fn query_factor(query: &NameQuery, rec: &NameRec) -> f64 {

@@ -65,6 +65,8 @@ struct NameRec {
     /// The entity's countries, as upper-case ISO codes held inline: this is read for
     /// every candidate scored, and a pointer per country was a cache miss each.
     countries: Box<[[u8; 2]]>,
+    /// The entity's nationalities, as `countries`.
+    nationalities: Box<[[u8; 2]]>,
     /// The countries the name itself names ("... Bank of China"), found when first
     /// needed rather than for every query it is scored against (or for every name at
     /// build, when few are ever asked).

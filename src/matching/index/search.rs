@@ -20,6 +20,18 @@ impl NameIndex {
         opts: &SearchOptions,
         search: impl Fn(&NameQuery) -> Vec<NameHit>,
     ) -> Vec<NameHit> {
+        // What a name costs is bounded: only its first kilobytes are read (see
+        // `score::MAX_NAME_BYTES`).
+        let clipped;
+        let query = if query.name.len() > score::MAX_NAME_BYTES {
+            clipped = NameQuery {
+                name: score::clip(&query.name, score::MAX_NAME_BYTES).to_string(),
+                ..query.clone()
+            };
+            &clipped
+        } else {
+            query
+        };
         let readings = crate::normalize::readings::readings_with(&query.name, score::is_place);
         if readings.len() <= 1 {
             return search(query);
@@ -96,6 +108,16 @@ impl NameIndex {
     ) -> Vec<NameHit> {
         let inner = &*self.inner;
         sc.work = SearchWork::default();
+        let clipped;
+        let query = if query.name.len() > score::MAX_NAME_BYTES {
+            clipped = NameQuery {
+                name: score::clip(&query.name, score::MAX_NAME_BYTES).to_string(),
+                ..query.clone()
+            };
+            &clipped
+        } else {
+            query
+        };
         let names_own_country = query_names_own_country(query);
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
         let q = Prepared::screened(&query.name, kind);

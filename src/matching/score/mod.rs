@@ -197,6 +197,8 @@ const KIND_DIFFERENT: f32 = 0.6;
 /// `KIM JONG`) is common, and its score is multiplied by [`COMMON_NAME`].
 const COMMON_NAME_INFO: f32 = 1.3;
 const COMMON_NAME: f32 = 0.9;
+/// A common name's parts each weigh less than this (many listed names use them).
+const COMMON_PART: f32 = 0.75;
 /// Words left unaligned on both sides of a company's name (`AIR KORYO` / `KORYO
 /// BANK`): each name says something the other contradicts.
 const BOTH_SIDES_UNALIGNED: f32 = 0.9;
@@ -307,6 +309,8 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     let mut mq = 0.0f32;
     let mut mc = 0.0f32;
     let mut info = 0.0f32;
+    // The heaviest word aligned: a rare one (a surname few share) is no common name.
+    let mut rarest = 0.0f32;
     // Aligned words count with the lighter of their two weights on both sides: a
     // misspelled common word (`KOREAS`, unknown, so weight 1) is still the common word.
     let (mut wq, mut wc) = (wq, wc);
@@ -324,6 +328,7 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         mq += p.sim * w;
         mc += p.sim * w;
         info += w;
+        rarest = rarest.max(w);
         let qt = q.toks.get(p.q.start as usize).map(|t| t.class);
         if p.basis != Basis::Initial && qt != Some(TokenClass::Initial) {
             any_word = true;
@@ -389,7 +394,12 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     // A personal name made of a few common parts (`KIM JONG`) is shared by thousands:
     // the name alone cannot tell them apart, and needs corroboration to block.
     let person_like = person || (q.kind.is_none() && !q.org_like && c_kind.is_none());
-    if person_like && !q.org_like && info < COMMON_NAME_INFO && pairs.len() == 2 {
+    if person_like
+        && !q.org_like
+        && info < COMMON_NAME_INFO
+        && rarest < COMMON_PART
+        && pairs.len() == 2
+    {
         s *= COMMON_NAME;
         out.adjustments
             .push(("a common name, needs corroboration", COMMON_NAME as f64));
@@ -511,6 +521,7 @@ pub fn compare(a: &str, b: &str, kind: Option<EntityKind>) -> f64 {
 /// println!("{e}");
 /// ```
 pub fn compare_explained(a: &str, b: &str, kind: Option<EntityKind>) -> Explanation {
+    let (a, b) = (clip(a, MAX_NAME_BYTES), clip(b, MAX_NAME_BYTES));
     // Each side's readings (other scripts, short forms, alternates): the best pair.
     let listed: Vec<Prepared> = normalize::readings::readings_with(b, is_place)
         .iter()
