@@ -789,8 +789,3 @@ impl Screener {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}

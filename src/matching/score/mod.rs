@@ -197,8 +197,10 @@ const KIND_DIFFERENT: f32 = 0.6;
 /// `KIM JONG`) is common, and its score is multiplied by [`COMMON_NAME`].
 const COMMON_NAME_INFO: f32 = 1.3;
 const COMMON_NAME: f32 = 0.9;
-/// A common name's parts each weigh less than this (many listed names use them).
+/// A common name's parts each weigh less than this (many listed names use them), or
+/// are no longer than a syllable.
 const COMMON_PART: f32 = 0.75;
+const SYLLABLE_LEN: usize = 5;
 /// Words left unaligned on both sides of a company's name (`AIR KORYO` / `KORYO
 /// BANK`): each name says something the other contradicts.
 const BOTH_SIDES_UNALIGNED: f32 = 0.9;
@@ -309,8 +311,10 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     let mut mq = 0.0f32;
     let mut mc = 0.0f32;
     let mut info = 0.0f32;
-    // The heaviest word aligned: a rare one (a surname few share) is no common name.
+    // The heaviest word aligned, and the longest: a rare, long one (a surname few
+    // share) is no common name; a syllable is shared by many, however rare in lists.
     let mut rarest = 0.0f32;
+    let mut longest = 0usize;
     // Aligned words count with the lighter of their two weights on both sides: a
     // misspelled common word (`KOREAS`, unknown, so weight 1) is still the common word.
     let (mut wq, mut wc) = (wq, wc);
@@ -329,6 +333,11 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         mc += p.sim * w;
         info += w;
         rarest = rarest.max(w);
+        longest = longest.max(
+            q.toks
+                .get(p.q.range())
+                .map_or(0, |s| s.iter().map(|t| t.text.len()).sum()),
+        );
         let qt = q.toks.get(p.q.start as usize).map(|t| t.class);
         if p.basis != Basis::Initial && qt != Some(TokenClass::Initial) {
             any_word = true;
@@ -397,7 +406,7 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     if person_like
         && !q.org_like
         && info < COMMON_NAME_INFO
-        && rarest < COMMON_PART
+        && (rarest < COMMON_PART || longest <= SYLLABLE_LEN)
         && pairs.len() == 2
     {
         s *= COMMON_NAME;
