@@ -216,9 +216,9 @@ pub(crate) fn stem(word: &str) -> Option<&str> {
         3
     } else if n >= 6 && word.ends_with("es") {
         2
-    } else if n >= 6 && word.ends_with("an") {
-        1
-    } else if n >= 5 && (word.ends_with('s') || word.ends_with('y') || word.ends_with('e')) {
+    } else if (n >= 6 && word.ends_with("an"))
+        || (n >= 5 && (word.ends_with('s') || word.ends_with('y') || word.ends_with('e')))
+    {
         1
     } else {
         0
