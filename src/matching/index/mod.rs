@@ -22,6 +22,8 @@ mod bound;
 mod build;
 mod candidates;
 mod factors;
+#[cfg(test)]
+mod naive;
 mod search;
 
 use build::*;

@@ -170,7 +170,7 @@ const BRANCH_WORDS: &[&str] = &[
 /// Tokens beyond this many are ignored (alignment masks are 64 bits wide).
 pub(crate) const MAX_TOKENS: usize = 24;
 
-/// Bytes of a name read: enough for [`MAX_TOKENS`] words of any list, so that what a
+/// Bytes of a name read: enough for the 24 tokens that count (`MAX_TOKENS`), so that what a
 /// name costs stays bounded whatever is pasted into it.
 pub const MAX_NAME_BYTES: usize = 4096;
 
