@@ -391,6 +391,34 @@ fn main() {
             "speed-up vs baseline".into(),
             format!("{:.1}x", bf_q / idx_q),
         ));
+        // Inputs that are not names: their cost must stay bounded (issue 23, item 6).
+        let long_run: String = "QWERTYUIOPASDFGHJKLZXCVBNM"
+            .chars()
+            .cycle()
+            .take(5000)
+            .collect();
+        let words = [
+            "korea", "trading", "kim", "jong", "bank", "goods", "lexus", "of",
+        ];
+        let description: String = (0..200_000)
+            .map(|k| words[k * 7 % words.len()])
+            .collect::<Vec<_>>()
+            .join(" ");
+        for (label, text) in [
+            ("a 5,000-letter name", long_run),
+            ("a 1 MB description as a name", description),
+        ] {
+            let q = NameQuery::new(text);
+            let t = Instant::now();
+            let n = 20;
+            for _ in 0..n {
+                black_box(index.search(&q, &opts));
+            }
+            rows.push(Row(
+                format!("index search of {label}"),
+                format!("{:.1} us/query", per_query(t.elapsed(), n) * 1e6),
+            ));
+        }
     } else {
         rows.push(Row(
             "OFAC SDN data or dev queries not found".into(),

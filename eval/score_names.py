@@ -54,7 +54,8 @@ def main() -> int:
     def outcome(c, t):
         hits = [h for h in answers.get(c["qid"], []) if h["score"] >= t]
         if c.get("expect"):
-            return any(h["entity"] == c["expect"] for h in hits), bool(hits)
+            # A hit names one entry of its party and lists the others (`also`).
+            return any(c["expect"] in [h["entity"]] + h.get("also", []) for h in hits), bool(hits)
         return False, bool(hits)
 
     pos = [c for c in cases if c.get("expect")]
@@ -80,7 +81,7 @@ def main() -> int:
     t = args.threshold
     for c in pos:
         if not outcome(c, t)[0]:
-            best = max((h["score"] for h in answers.get(c["qid"], []) if h["entity"] == c["expect"]), default=0)
+            best = max((h["score"] for h in answers.get(c["qid"], []) if c["expect"] in [h["entity"]] + h.get("also", [])), default=0)
             print(f"MISS {c['qid']}: {c['name']!r} (listed {c.get('listed_as')!r}) best {best:.3f}")
     for c in neg:
         for h in answers.get(c["qid"], []):

@@ -56,7 +56,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let decision: serde_json::Value = serde_json::from_str(body)?;
     println!("{} {}", decision["id"], decision["decision"]);
     for hit in decision["hits"].as_array().into_iter().flatten() {
-        println!("  {} {} {}", hit["rule"], hit["field"], hit["entity"]);
+        // One hit per real party: the entry that matched, and its entries on other lists.
+        println!(
+            "  {} {} {} also {}",
+            hit["rule"], hit["field"], hit["entity"], hit["also"]
+        );
     }
     Ok(())
 }

@@ -48,29 +48,40 @@ pub struct Party {
     /// Address, as written.
     #[serde(default, deserialize_with = "de_opt_text")]
     pub address: Option<String>,
-    /// Date of birth (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), as CONTRACT.md allows it.
-    /// Accepted so that it is not refused as unknown; name matching may weigh it.
-    #[serde(default, deserialize_with = "de_opt_text")]
+    /// Date of birth (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): evidence for or against a
+    /// name hit on a listed person.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dob: Option<String>,
-    /// Nationality (a country), as CONTRACT.md allows it; accepted like `dob`.
-    #[serde(default, deserialize_with = "de_opt_text")]
+    /// Nationality (ISO code or country name), evidence as `dob` is.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nationality: Option<String>,
-    /// Identifiers (`[{"type": "passport", "value": "..."}]`), as CONTRACT.md allows
-    /// them; accepted like `dob`.
-    #[serde(default, deserialize_with = "de_null_default")]
+    /// Identifiers (passport, national id, ...), evidence as `dob` is.
+    #[serde(
+        default,
+        deserialize_with = "de_null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub identifiers: Vec<PartyIdentifier>,
 }
 
-/// An identifier a party states (passport, registration, tax number ...).
+/// An identifier of a party: `{"type": "passport", "value": "..."}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartyIdentifier {
-    /// What it is: `passport`, `national_id`, `registration`, ...
-    #[serde(default, rename = "type", deserialize_with = "de_opt_text")]
-    pub kind: Option<String>,
+    /// The scheme: `passport`, `national_id`, `imo`, ...
+    #[serde(rename = "type", default, deserialize_with = "de_text")]
+    pub scheme: String,
     /// The identifier as written.
-    #[serde(default, deserialize_with = "de_opt_text")]
-    pub value: Option<String>,
+    #[serde(deserialize_with = "de_text")]
+    pub value: String,
 }
 
 /// One goods line.

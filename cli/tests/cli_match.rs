@@ -202,12 +202,17 @@ fn match_default_rules_find_transliterated_and_reordered_names() {
         String::from_utf8_lossy(&out.stderr)
     );
     let got = lines(&out);
+    // One hit per party: its other list entries are in `also`.
     let ids = |k: usize| -> Vec<String> {
         got[k]["hits"]
             .as_array()
             .map(|h| {
                 h.iter()
-                    .filter_map(|x| x["entity"].as_str().map(String::from))
+                    .flat_map(|x| {
+                        let also = x["also"].as_array().cloned().unwrap_or_default();
+                        std::iter::once(x["entity"].clone()).chain(also)
+                    })
+                    .filter_map(|x| x.as_str().map(String::from))
                     .collect()
             })
             .unwrap_or_default()

@@ -28,6 +28,21 @@ pub struct EntityEvidence {
     /// Why the score is what it is (aligned words), when explanations are on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// The other list entries of the same party (`LIST:ID`): one hit per real party.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+    /// Indices of those entries: a rule's filter accepts the hit when it accepts any.
+    #[serde(skip)]
+    pub linked: Vec<usize>,
+}
+
+impl EntityEvidence {
+    /// Whether `accept` holds for the entity or one of its linked entries.
+    fn accepted_by(&self, rs: &ir::RulesetData, accept: impl Fn(&ir::Entity) -> bool) -> bool {
+        std::iter::once(self.entity)
+            .chain(self.linked.iter().copied())
+            .any(|k| rs.entities.get(k).is_some_and(&accept))
+    }
 }
 
 /// A goods category a line fell in.
@@ -290,7 +305,7 @@ fn eval(
                     _ => &[],
                 };
                 for h in p.hits.iter().chain(below) {
-                    let accepted = rs.entities.get(h.entity).is_some_and(|e| filter.accepts(e));
+                    let accepted = h.accepted_by(rs, |e| filter.accepts(e));
                     if h.score >= min && accepted {
                         ev.push(Evidence::Entity {
                             field: format!("parties[{k}].name"),
@@ -306,9 +321,7 @@ fn eval(
             let ev: Vec<Evidence> = facts
                 .vessel
                 .iter()
-                .filter(|h| {
-                    h.score >= min && rs.entities.get(h.entity).is_some_and(|e| filter.accepts(e))
-                })
+                .filter(|h| h.score >= min && h.accepted_by(rs, |e| filter.accepts(e)))
                 .map(|h| Evidence::Entity {
                     field: if h.by == "name" {
                         "route.vessel"
@@ -557,6 +570,8 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
             score,
             by: "name".into(),
             explanation: None,
+            also: Vec::new(),
+            linked: Vec::new(),
         };
         let mut facts = Facts {
             parties: vec![PartyFacts {

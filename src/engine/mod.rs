@@ -6,6 +6,7 @@
 
 mod cache;
 pub mod eval;
+pub mod links;
 pub mod screener;
 
 pub use screener::{

@@ -78,6 +78,8 @@ pub struct Screener {
 
 struct Inner {
     ruleset: Ruleset,
+    /// Entries of one party across lists.
+    links: super::links::Links,
     names: NameIndex,
     name_cache: super::cache::NameCache,
     imo: HashMap<String, Vec<usize>>,
@@ -197,6 +199,9 @@ pub struct NameMatch {
     pub kind: String,
     /// The lists the entity is on.
     pub lists: Vec<String>,
+    /// The other list entries of the same party (`LIST:ID`): one hit per real party.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// The entity's sanctions programs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programs: Vec<String>,
@@ -308,17 +313,6 @@ enum Depth {
 /// Word weight (1.0 for a word on one listed name) from which a word is distinctive.
 const DISTINCTIVE_WEIGHT: f64 = 0.9;
 
-/// Splits `NAME (SHORT)` into the name and the short form, when the parenthesis ends
-/// the name and holds one word.
-fn parenthesized_short_form(name: &str) -> Option<(&str, &str)> {
-    let body = name.trim_end().strip_suffix(')')?;
-    let open = body.rfind('(')?;
-    let short = body[open + 1..].trim();
-    let base = body[..open].trim_end();
-    let one_word = !short.is_empty() && !short.contains(char::is_whitespace);
-    (one_word && !base.is_empty()).then_some((base, short))
-}
-
 /// IMO digits of an identifier or route field (`IMO 9176187` -> `9176187`).
 fn imo_digits(text: &str) -> Option<String> {
     let d: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -342,22 +336,15 @@ impl Screener {
                 continue;
             }
             let entity = k as u32;
+            // Short forms in parentheses ("... COMPANY, LIMITED (OMM)") and other
+            // readings of a name are indexed by the index itself.
             let mut add = |name: &str, weak: bool| {
-                let mut push = |text: &str, weak: bool| {
-                    let mut n = IndexedName::new(entity, text, e.kind);
-                    n.weak = weak;
-                    n.countries = e.countries.clone();
-                    names.push(n);
-                };
-                push(name, weak);
-                // Lists write a short form after the name ("OCEAN MARITIME MANAGEMENT
-                // COMPANY, LIMITED (OMM)"): an alias, not a word every spelling of the
-                // name must carry. Index the name without it, and the short form as an
-                // alias of its own (weak: short forms collide).
-                if let Some((base, short)) = parenthesized_short_form(name) {
-                    push(base, weak);
-                    push(short, true);
-                }
+                let mut n = IndexedName::new(entity, name, e.kind);
+                n.weak = weak;
+                // Countries of location only: a national of the DPRK may live abroad.
+                n.countries = e.countries.clone();
+                n.nationalities = e.nationalities.clone();
+                names.push(n);
             };
             add(&e.name, false);
             for a in &e.aliases {
@@ -414,6 +401,7 @@ impl Screener {
         };
         Screener {
             inner: Arc::new(Inner {
+                links: super::links::Links::new(&ruleset),
                 names: NameIndex::build(names),
                 name_cache: super::cache::NameCache::new(options.name_cache),
                 imo,
@@ -475,10 +463,13 @@ impl Screener {
         } else {
             self.inner.names.search(query, &opts)
         };
+        let mut seen_groups = std::collections::HashSet::new();
         hits.into_iter()
+            .filter(|h| seen_groups.insert(self.inner.links.group(h.entity as usize)))
             .filter_map(|h| {
                 let e = rs.entities.get(h.entity as usize)?;
                 Some(NameMatch {
+                    also: self.also(h.entity as usize).0,
                     entity: e.id.clone(),
                     name: h.name,
                     score: h.score,
@@ -540,6 +531,7 @@ impl Screener {
             .get(entity)
             .map(|e| e.id.clone())
             .unwrap_or_default();
+        let (also, linked) = self.also(entity);
         EntityEvidence {
             entity,
             entity_id: id,
@@ -547,7 +539,20 @@ impl Screener {
             score,
             by: by.to_string(),
             explanation,
+            also,
+            linked,
         }
+    }
+
+    /// The ids and indices of the other entries of entity `k`'s party.
+    fn also(&self, k: usize) -> (Vec<String>, Vec<usize>) {
+        let rs = &self.inner.ruleset;
+        let linked: Vec<usize> = self.inner.links.others(k).collect();
+        let ids = linked
+            .iter()
+            .filter_map(|&m| rs.entities.get(m).map(|e| e.id.clone()))
+            .collect();
+        (ids, linked)
     }
 
     fn allowance(&self, entity: usize, party_name: &str, country: Option<&str>) -> Option<String> {
@@ -556,7 +561,11 @@ impl Screener {
         if rs.allows.is_empty() {
             return None;
         }
-        let id = &rs.entities.get(entity)?.id;
+        // An allowance naming any entry of the party covers them all.
+        let ids: Vec<&str> = std::iter::once(entity)
+            .chain(self.inner.links.others(entity))
+            .filter_map(|k| rs.entities.get(k).map(|e| e.id.as_str()))
+            .collect();
         let today = crate::rules::compile::today_utc();
         let fold = |s: &str| {
             s.split_whitespace()
@@ -567,7 +576,7 @@ impl Screener {
         rs.allows
             .iter()
             .find(|a| {
-                a.entity.as_ref().is_none_or(|e| e == id)
+                a.entity.as_ref().is_none_or(|e| ids.contains(&e.as_str()))
                     && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
                     && a.country.as_ref().is_none_or(|c| {
                         country
@@ -635,7 +644,7 @@ impl Screener {
                         }
                     },
                 );
-        let mut hits = Vec::new();
+        let mut hits: Vec<EntityEvidence> = Vec::new();
         for h in found.iter() {
             if let Some(below) = echo_below {
                 // Hits from `below` up are the eager search's.
@@ -643,8 +652,38 @@ impl Screener {
                     continue;
                 }
             }
-            let why = inner.options.explain.then(|| h.explanation.to_string());
-            let ev = self.entity_evidence(h.entity as usize, h.name.clone(), h.score, "name", why);
+            // The party's own date of birth, nationality and identifiers, for or
+            // against the listed entity.
+            let mut score = h.score;
+            let mut explanation = std::borrow::Cow::Borrowed(&h.explanation);
+            if let Some(e) = inner.ruleset.entities.get(h.entity as usize) {
+                let evidence = super::links::party_evidence(p, e);
+                if !evidence.is_empty() {
+                    let x = explanation.to_mut();
+                    for (why, factor) in evidence {
+                        score *= factor;
+                        x.adjustments.push((why, factor));
+                    }
+                    score = score.clamp(0.0, 1.0);
+                    x.score = score;
+                }
+            }
+            // One hit per party: its best entry, the others listed with it.
+            let group = inner.links.group(h.entity as usize);
+            if let Some(prev) = hits
+                .iter_mut()
+                .find(|x| inner.links.group(x.entity) == group)
+            {
+                if prev.score >= score {
+                    continue;
+                }
+                *prev =
+                    self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", None);
+                prev.explanation = inner.options.explain.then(|| explanation.to_string());
+                continue;
+            }
+            let why = inner.options.explain.then(|| explanation.to_string());
+            let ev = self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
             match self.allowance(ev.entity, name, p.country.as_deref()) {
                 Some(allow) => {
                     if let Some(a) = allowed.as_deref_mut() {
@@ -825,26 +864,5 @@ impl Screener {
             settings: inner.settings.clone(),
             lists: inner.lists.clone(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_forms_in_parentheses_are_split_off() {
-        assert_eq!(
-            parenthesized_short_form("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"),
-            Some(("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", "OMM"))
-        );
-        assert_eq!(
-            parenthesized_short_form("FOREIGN TRADE BANK (FTB) "),
-            Some(("FOREIGN TRADE BANK", "FTB"))
-        );
-        assert_eq!(parenthesized_short_form("KWANGSON TRADING (HK) LTD"), None);
-        assert_eq!(parenthesized_short_form("RI (a.k.a. LI) Chol"), None);
-        assert_eq!(parenthesized_short_form("(OMM)"), None);
-        assert_eq!(parenthesized_short_form("X (two words)"), None);
     }
 }

@@ -9,13 +9,15 @@ mod index;
 mod score;
 
 pub use index::{
-    NameIndex, COUNTRY_MISMATCH_FACTOR, NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
+    NameIndex, SearchWork, COUNTRY_CONFLICT_FACTOR, COUNTRY_MISMATCH_FACTOR,
+    NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
 };
 pub use score::{
-    compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NON_IDENTICAL,
+    compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NAME_BYTES,
+    MAX_NON_IDENTICAL,
 };
 
-use crate::rules::ir::EntityKind;
+use crate::vocab::EntityKind;
 
 /// The default review threshold: a hit at or above it is reported. Chosen from the
 /// threshold sweep over the labelled evaluation sets (see `eval/RESULTS-names.md`):
@@ -36,6 +38,9 @@ pub struct IndexedName {
     pub weak: bool,
     /// ISO codes of the entity's countries (a soft signal).
     pub countries: Vec<String>,
+    /// ISO codes of the entity's nationalities: where it is thought to be when no
+    /// country is listed (a softer signal: nationals live abroad).
+    pub nationalities: Vec<String>,
 }
 
 impl IndexedName {
@@ -47,6 +52,7 @@ impl IndexedName {
             kind,
             weak: false,
             countries: Vec::new(),
+            nationalities: Vec::new(),
         }
     }
 }

@@ -18,12 +18,13 @@
 
 mod distance;
 pub mod legal;
+pub mod readings;
 pub mod translit;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::rules::ir::EntityKind;
+use crate::vocab::EntityKind;
 pub(crate) use distance::{osa_within, OsaWord};
 use translit::Script;
 
@@ -49,11 +50,15 @@ pub struct Token {
     pub text: String,
     /// Its class.
     pub class: TokenClass,
+    /// Read from a script that leaves short vowels unwritten (Arabic, Hebrew): its
+    /// vowels are not those of a Latin spelling, only its consonants compare.
+    pub abjad: bool,
 }
 
 /// Folds text to lowercase ASCII: NFKC, case folding, diacritics stripped, other scripts
 /// transliterated. Hangul and CJK ideographs become one space-separated word per
-/// syllable.
+/// syllable. Letters read from Arabic and Hebrew script, which leave short vowels
+/// unwritten, are written in upper case, so that [`normalize`] knows them.
 ///
 /// # Examples
 ///
@@ -131,9 +136,36 @@ pub fn fold(text: &str) -> String {
 
 fn flush(run: &mut Vec<char>, script: Script, out: &mut String) {
     if !run.is_empty() {
+        // Arabic and Hebrew script leave short vowels unwritten: their letters are
+        // written in upper case, the one mark that survives to the tokens, so that
+        // they are compared by consonants ([`Token::abjad`]).
+        let from = out.len();
         translit::run_to_ascii(script, run, out);
+        if matches!(script, Script::Arabic | Script::Hebrew) {
+            let tail = out.split_off(from);
+            out.push_str(&abjad_words(&tail));
+        }
         run.clear();
     }
+}
+
+/// Transliterated Arabic or Hebrew text in upper case, the Arabic article `al` of a
+/// word apart from it (`الرحمن` → `AL RHMN`), as Latin spellings write it.
+fn abjad_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for (k, w) in text.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        match w.strip_prefix("al") {
+            Some(rest) if rest.len() >= 2 => {
+                out.push_str("AL ");
+                out.push_str(&rest.to_ascii_uppercase());
+            }
+            _ => out.push_str(&w.to_ascii_uppercase()),
+        }
+    }
+    out
 }
 
 /// Non-ASCII punctuation that matters for tokenizing, mapped to its ASCII role.
@@ -332,6 +364,10 @@ fn contract_dprk(raw: Vec<String>) -> Vec<String> {
     out
 }
 
+/// The most bytes of a word kept by [`normalize`]: longer runs of letters are cut
+/// there (the longest words of the shipped lists, names run together, are about 40).
+pub const MAX_WORD_BYTES: usize = 64;
+
 /// Whether `word` (folded) is a stopword.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
@@ -364,8 +400,15 @@ pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
             Some(canon) => out.push(Token {
                 text: canon,
                 class: TokenClass::Legal,
+                abjad: false,
             }),
             None => {
+                let abjad = text.bytes().any(|b| b.is_ascii_uppercase());
+                let text = if abjad {
+                    text.to_ascii_lowercase()
+                } else {
+                    text
+                };
                 let class = if text.bytes().all(|b| b.is_ascii_digit()) {
                     TokenClass::Number
                 } else if is_stopword(&text) {
@@ -375,11 +418,20 @@ pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
                 } else {
                     TokenClass::Word
                 };
-                let text = match expand_abbreviation(&text) {
+                let mut text = match expand_abbreviation(&text) {
                     Some(full) if !person => full.to_string(),
                     _ => text,
                 };
-                out.push(Token { text, class });
+                // No name word is this long; a run of letters past it is noise, and
+                // the edit distances and deletion variants of a word grow with it.
+                if text.len() > MAX_WORD_BYTES {
+                    let mut end = MAX_WORD_BYTES;
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text.truncate(end);
+                }
+                out.push(Token { text, class, abjad });
             }
         }
     }

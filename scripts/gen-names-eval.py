@@ -1,0 +1,864 @@
+#!/usr/bin/env python3
+"""Generates the name-matching evaluation sets of `eval/names/` (see eval/names.py).
+
+Reads the shipped lists (`rules/lists/*.emb`, imported from ../shared/data) and the
+FollowTheMoney sample (../shared/data/ftm/sample.ftm.json), and writes, with a fixed
+seed:
+
+- aliases.jsonl: leave-one-alias-out queries on the OFAC SDN and UN lists (every
+  program): one name of an entity held out (`holdout.tsv`: removed from the lists the
+  query is screened against), to be found through its other names;
+- perturbed.jsonl: DPRK names (and Arabic- and Slavic-named entities of other programs)
+  changed 1 to 3 ways: Korean romanization systems, pinyin / Wade-Giles, Arabic and
+  Russian/Ukrainian romanizations, typos, word order, abbreviations, qualifiers,
+  acronyms, split and joined words, initials, a dropped word;
+- negatives.jsonl: unlisted names in the same styles, changed the same ways;
+- crossscript.jsonl: one name in two scripts (the lists' original-script names against
+  their Latin names; Hangul spellings of DPRK persons' names) and pairs of different
+  names;
+- lookalikes.jsonl: legitimate parties with their country whose names resemble listed
+  DPRK names (South Korean and Chinese banks and companies, common person names).
+
+Every case carries `half`: `tune` or `report`, by entity (all cases of one entity, and
+of entities linked to it, fall in one half). Tune on `tune`, report `report`.
+
+Needs (in a virtualenv): faker, iuliia, pypinyin. Run from the repository root:
+    python3 scripts/gen-names-eval.py [--shared ../shared/data]
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import unicodedata
+import zlib
+from collections import defaultdict
+
+from faker import Faker
+import iuliia
+from pypinyin import Style, lazy_pinyin
+
+SEED = 20261206
+OUT = "eval/names"
+
+DPRK_PROGRAMS = {"UN 1718", "DPRK", "DPRK2", "DPRK3", "DPRK4", "DPRK-NKSPEA", "EU-PRK"}
+ARAB_COUNTRIES = {"IQ", "SY", "SA", "YE", "LB", "JO", "EG", "LY", "SD", "KW", "AE", "QA",
+                  "BH", "OM", "PS", "DZ", "TN", "MA", "SO", "MR", "AF", "PK", "IR"}
+SLAVIC_COUNTRIES = {"RU", "UA", "BY", "KZ", "KG", "TJ", "UZ", "MD", "RS", "BG"}
+
+# ---------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------
+
+LINE = re.compile(r'^\s+(name|alias|country|nationality|program|born|identifier|kind)\b(.*)$')
+STR = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def read_emb(path):
+    out, cur = [], None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"entity (\S+) \{", line)
+            if m:
+                cur = {"id": m.group(1), "kind": "unknown", "names": [], "weak": [],
+                       "countries": [], "programs": [], "born": [], "ids": []}
+                out.append(cur)
+                continue
+            if cur is None:
+                continue
+            m = LINE.match(line)
+            if not m:
+                continue
+            key, rest = m.group(1), m.group(2)
+            strs = [s.replace('\\"', '"') for s in STR.findall(rest)]
+            if key == "kind":
+                cur["kind"] = rest.strip()
+            elif key in ("name", "alias"):
+                if strs:
+                    cur["names"].append(strs[0])
+                    cur["weak"].append(" weak " in f" {rest} ")
+            elif key in ("country", "nationality"):
+                cur["countries"] += [c.strip() for c in rest.split(",") if c.strip()]
+            elif key == "program":
+                cur["programs"] += strs + [w.strip() for w in STR.sub("", rest).split(",") if w.strip()]
+            elif key == "born":
+                cur["born"] += strs
+            elif key == "identifier":
+                parts = rest.split()
+                if strs and parts:
+                    cur["ids"].append((parts[0], re.sub(r"\W", "", strs[0]).upper()))
+    return out
+
+
+def is_latin(s):
+    return all(ord(c) < 0x250 or not c.isalpha() for c in s)
+
+
+def script_of(s):
+    for c in s:
+        if c.isalpha() and ord(c) >= 0x250:
+            n = unicodedata.name(c, "")
+            for k in ("HANGUL", "CJK", "ARABIC", "CYRILLIC", "GREEK", "HEBREW", "THAI",
+                      "HIRAGANA", "KATAKANA"):
+                if n.startswith(k):
+                    return {"CJK": "han", "HIRAGANA": "japanese", "KATAKANA": "japanese"}.get(k, k.lower())
+            return "other"
+    return "latin"
+
+
+def key(name):
+    """A crude normalized form: lowercase letters and digits, words sorted."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(sorted(re.findall(r"[^\W_]+", folded)))
+
+
+def is_dprk(e):
+    return bool(DPRK_PROGRAMS & set(e["programs"])) or "KP" in e["countries"]
+
+
+class Groups:
+    """Entities of one party across lists: same kind and a shared full name of two
+    words or more, or a shared identifier."""
+
+    def __init__(self, ents):
+        self.parent = {e["id"]: e["id"] for e in ents}
+        by_name, by_id = defaultdict(list), defaultdict(list)
+        for e in ents:
+            for n in e["names"]:
+                k = key(n)
+                if len(k.split()) >= 2:
+                    by_name[(e["kind"], k)].append(e["id"])
+            for scheme, v in e["ids"]:
+                if len(v) >= 6 and scheme not in ("website", "email", "phone"):
+                    by_id[(scheme, v)].append(e["id"])
+        for ids in list(by_name.values()) + list(by_id.values()):
+            for x in ids[1:]:
+                self.union(ids[0], x)
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def half_of(group):
+    return "tune" if zlib.crc32(group.encode()) % 2 == 0 else "report"
+
+
+# ---------------------------------------------------------------------------------
+# Korean romanization: Hangul syllables spelled in McCune-Reischauer (as DPRK lists
+# write it, without breves or apostrophes), Revised Romanization, the DPRK's own
+# system, and the informal spellings of South Korean passports.
+# ---------------------------------------------------------------------------------
+
+INI_MR = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch",
+          "kh", "th", "ph", "h"]
+INI_RR = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
+          "k", "t", "p", "h"]
+INI_KP = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch",
+          "kh", "th", "ph", "h"]
+MED_MR = ["a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+          "wo", "we", "wi", "yu", "u", "ui", "i"]
+MED_RR = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+          "wo", "we", "wi", "yu", "eu", "ui", "i"]
+MED_INF = ["a", "ae", "ya", "yae", "u", "e", "yu", "ye", "o", "wa", "wae", "oi", "yo", "oo",
+           "wo", "we", "wi", "yu", "eu", "ui", "i"]
+FIN = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
+       "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
+
+
+def syllable(ini, med, fin):
+    return chr(0xAC00 + ini * 588 + med * 28 + fin)
+
+
+def jamo(s):
+    n = ord(s) - 0xAC00
+    return n // 588, (n % 588) // 28, n % 28
+
+
+def romanize(s, system, first=False):
+    i, m, f = jamo(s)
+    if system == "mr":
+        r = INI_MR[i] + MED_MR[m] + FIN[f]
+    elif system == "rr":
+        r = INI_RR[i] + MED_RR[m] + FIN[f]
+    elif system == "kp":
+        r = INI_KP[i] + MED_MR[m] + FIN[f]
+    else:  # informal
+        r = INI_RR[i] + MED_INF[m] + FIN[f]
+        if i == 0:
+            r = "k" + r[1:]
+        if i == 7:
+            r = "p" + r[1:]
+        if f == 1 or f == 2:
+            r = r[:-1] + "k"
+    if first and r in ("i", "ri", "ni"):
+        r = {"mr": "ri", "kp": "ri", "rr": "i", "inf": "lee"}[system]
+    if first and system == "inf" and r == "bak":
+        r = "park"
+    if first and system == "inf" and r == "choe":
+        r = "choi"
+    return r
+
+
+def sino_korean_syllables(shared):
+    """Syllables that are readings of some Han character (Unihan kHangul): the
+    syllables of Korean names."""
+    import bz2
+    out = set()
+    path = "/usr/share/unicode/Unihan_Readings.txt.bz2"
+    if os.path.exists(path):
+        with bz2.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                if "\tkHangul\t" in line:
+                    for r in line.rstrip("\n").split("\t")[2].split():
+                        out.add(r.split(":")[0])
+    return out
+
+
+class Korean:
+    def __init__(self, common):
+        self.by_mr = defaultdict(list)
+        for i in range(19):
+            for m in range(21):
+                for f in range(28):
+                    s = syllable(i, m, f)
+                    if common and s not in common:
+                        continue
+                    self.by_mr[romanize(s, "mr")].append(s)
+                    if i == 5:  # MR writes an initial ㄹ as r; DPRK lists too
+                        pass
+        self.by_mr["ri"] = ["리"] + self.by_mr.get("ri", [])
+        self.max_len = max(len(k) for k in self.by_mr)
+
+    def segment(self, word):
+        """The fewest MR syllables spelling `word`, or None."""
+        word = word.lower()
+        best = {0: []}
+        for end in range(1, len(word) + 1):
+            for start in range(max(0, end - self.max_len), end):
+                if start in best and word[start:end] in self.by_mr:
+                    cand = best[start] + [word[start:end]]
+                    if end not in best or len(cand) < len(best[end]):
+                        best[end] = cand
+        return best.get(len(word))
+
+    def hangul(self, word, rng):
+        seg = self.segment(word)
+        if not seg:
+            return None
+        return "".join(rng.choice(self.by_mr[s]) for s in seg)
+
+
+def korean_respell(name, ko, rng, person):
+    """Respells the Korean-looking words of `name` in another romanization system."""
+    system = rng.choice(["rr", "kp", "inf"])
+    words = re.findall(r"[A-Za-z]+|[^A-Za-z]+", name)
+    out, changed, first = [], False, True
+    for w in words:
+        if not w.isalpha():
+            out.append(w)
+            continue
+        h = ko.hangul(w, rng) if len(w) <= 12 else None
+        if h is None or w.upper() in ("KOREA", "CORPORATION", "COMPANY", "TRADING", "BANK"):
+            out.append(w)
+            first = False
+            continue
+        parts = [romanize(s, system, first and k == 0 and person) for k, s in enumerate(h)]
+        # Given names in Revised Romanization are often hyphenated or joined.
+        r = ("-" if person and system != "kp" and rng.random() < 0.3 else "").join(parts)
+        r = r.capitalize() if w[:1].isupper() and not w.isupper() else (r.upper() if w.isupper() else r)
+        changed |= r.lower() != w.lower()
+        out.append(r)
+        first = False
+    return "".join(out) if changed else None
+
+
+# ---------------------------------------------------------------------------------
+# Pinyin and Wade-Giles
+# ---------------------------------------------------------------------------------
+
+def pinyin_table():
+    from pypinyin.pinyin_dict import pinyin_dict
+    table = {}
+    for cp in pinyin_dict:
+        ch = chr(cp)
+        p = lazy_pinyin(ch)[0]
+        w = re.sub(r"[^a-z]", "", lazy_pinyin(ch, style=Style.WADEGILES)[0].lower())
+        if p.isalpha() and w:
+            table.setdefault(p, w)
+    return table
+
+
+def segment_by(word, table, max_len=6):
+    best = {0: []}
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - max_len), end):
+            if start in best and word[start:end] in table:
+                cand = best[start] + [word[start:end]]
+                if end not in best or len(cand) < len(best[end]):
+                    best[end] = cand
+    return best.get(len(word))
+
+
+def wade_giles(name, table, rng):
+    words = re.findall(r"[A-Za-z]+|[^A-Za-z]+", name)
+    out, changed = [], False
+    for w in words:
+        seg = segment_by(w.lower(), table) if w.isalpha() else None
+        if not seg or w.upper() in GENERIC:
+            out.append(w)
+            continue
+        r = "".join(table[s] for s in seg) if rng.random() < 0.5 else " ".join(table[s] for s in seg)
+        r = r.upper() if w.isupper() else r.capitalize()
+        changed |= r.replace(" ", "").lower() != w.lower()
+        out.append(r)
+    return "".join(out) if changed else None
+
+
+# ---------------------------------------------------------------------------------
+# Arabic and Slavic romanizations
+# ---------------------------------------------------------------------------------
+
+ARABIC_RULES = [
+    (r"\bmoh?amm?[ae]d\b", ["muhammad", "mohammed", "mohamed", "mohamad", "muhammed"]),
+    (r"\babd[ -]?(al|el|ul)[ -]?", ["abdul ", "abd al-", "abdel ", "abd-al-", "abdal"]),
+    (r"\b(al|el)-", ["al-", "el-", "al ", "", "al"]),
+    (r"ou", ["u"]), (r"oo", ["u"]), (r"ee", ["i"]),
+    (r"u", ["o", "ou"]), (r"o", ["u"]), (r"i", ["e", "ee"]), (r"e", ["i", "a"]),
+    (r"ay", ["ai", "ei"]), (r"ai", ["ay", "ei"]),
+    (r"q", ["k", "g"]), (r"kh", ["h", "kh"]), (r"dh", ["z", "d", "th"]),
+    (r"j", ["dj", "g", "zh"]), (r"sh", ["ch"]), (r"y", ["i", "j"]), (r"w", ["ou", "u"]),
+    (r"([bcdfghklmnpqrstvz])\1", [r"\1"]), (r"ah\b", ["a", "eh"]), (r"\ba", ["e"]),
+]
+
+SLAVIC_RULES = [
+    (r"iy\b", ["ii", "y", "ij", "i"]), (r"yy\b", ["ii", "y", "yi"]), (r"kh", ["h", "ch"]),
+    (r"ya", ["ia", "ja"]), (r"yu", ["iu", "ju"]), (r"ye", ["e", "je", "ie"]),
+    (r"yo", ["e", "jo", "io"]), (r"zh", ["j", "z", "zj"]), (r"ts", ["tz", "c"]),
+    (r"ch", ["tch", "c", "tsch"]), (r"shch", ["sch", "stch", "shh"]), (r"sh", ["ch", "sch", "s"]),
+    (r"ovich\b", ["ovych", "owitsch", "ovitj"]), (r"evich\b", ["evych", "ewitsch"]),
+    (r"ov\b", ["off", "ow"]), (r"ev\b", ["eff", "ew"]), (r"v", ["w"]), (r"y", ["i", "j"]),
+    (r"g", ["h"]), (r"e", ["ye"]),
+]
+
+
+def apply_rules(name, rules, rng, n):
+    low = name.lower()
+    applicable = [(p, subs) for p, subs in rules if re.search(p, low)]
+    rng.shuffle(applicable)
+    changed = False
+    for p, subs in applicable[:n]:
+        matches = list(re.finditer(p, low))
+        if not matches:
+            continue
+        m = rng.choice(matches)
+        rep = m.expand(rng.choice(subs))
+        low = low[:m.start()] + rep + low[m.end():]
+        changed = True
+    if not changed:
+        return None
+    return restore_case(name, low)
+
+
+def restore_case(orig, new):
+    if orig.isupper():
+        return new.upper()
+    return " ".join(w[:1].upper() + w[1:] for w in new.split(" "))
+
+
+CYRILLIC_SCHEMAS = [iuliia.WIKIPEDIA, iuliia.BGN_PCGN, iuliia.ICAO_DOC_9303, iuliia.ALA_LC,
+                    iuliia.GOST_779, iuliia.SCIENTIFIC, iuliia.TELEGRAM, iuliia.MVD_310_FR,
+                    iuliia.UNGEGN_1987, iuliia.YANDEX_MONEY]
+
+
+def cyrillic_latin(text, rng):
+    return rng.choice(CYRILLIC_SCHEMAS).translate(text)
+
+
+# ---------------------------------------------------------------------------------
+# Generic changes
+# ---------------------------------------------------------------------------------
+
+GENERIC = {"KOREA", "KOREAN", "TRADING", "TRADE", "CORPORATION", "CORP", "COMPANY", "CO",
+           "LTD", "LIMITED", "BANK", "BANKING", "GENERAL", "INTERNATIONAL", "INDUSTRIAL",
+           "DEVELOPMENT", "LLC", "GROUP", "SHIPPING", "OF", "THE", "AND", "JOINT", "VENTURE",
+           "DPRK", "NATIONAL", "COMMERCIAL"}
+
+ABBREV = [(r"\bcorporation\b", ["Corp.", "Corp", "Co."]), (r"\bcompany\b", ["Co.", "Co", "Comp."]),
+          (r"\btrading\b", ["Trdg", "Trad.", "Tr."]), (r"\binternational\b", ["Intl", "Int'l", "Int."]),
+          (r"\blimited\b", ["Ltd", "Ltd."]), (r"\bbank\b", ["Bk", "Bnk"]),
+          (r"\bdevelopment\b", ["Dev.", "Devt"]), (r"\bindustrial\b", ["Ind.", "Indl"]),
+          (r"\bgeneral\b", ["Gen.", "Genl"]), (r"\bshipping\b", ["Shpg"]),
+          (r"\bassociation\b", ["Assn", "Assoc."]), (r"\bdemocratic people'?s republic of korea\b", ["DPRK", "DPR Korea", "North Korea"]),
+          (r"\bkorea\b", ["Korean"]), (r"\bmanagement\b", ["Mgmt"]), (r"\btechnology\b", ["Tech"])]
+
+QUALIFIERS = [", Pyongyang Branch", " (Pyongyang)", " Branch Office", " Head Office",
+              " - Dandong Representative Office", " (Shenyang Branch)", ", Beijing Office",
+              " Pyongyang", " (Nampo)", " Moscow Representative Office", " Hong Kong Branch"]
+
+KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+
+
+def typo(name, rng):
+    words = name.split(" ")
+    idx = [i for i, w in enumerate(words) if sum(c.isalpha() for c in w) >= 4]
+    if not idx:
+        return None
+    i = rng.choice(idx)
+    w = list(words[i])
+    pos = [k for k, c in enumerate(w) if c.isalpha()]
+    k = rng.choice(pos[1:]) if len(pos) > 1 else pos[0]
+    op = rng.choice(["sub", "del", "ins", "swap", "near"])
+    c = w[k]
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    up = c.isupper()
+    if op == "sub":
+        w[k] = rng.choice(letters)
+    elif op == "del":
+        del w[k]
+    elif op == "ins":
+        w.insert(k, rng.choice(letters))
+    elif op == "swap" and k + 1 < len(w) and w[k + 1].isalpha():
+        w[k], w[k + 1] = w[k + 1], w[k]
+    else:
+        for row in KEYBOARD:
+            j = row.find(c.lower())
+            if j >= 0:
+                w[k] = row[max(0, j - 1)] if rng.random() < 0.5 or j + 1 >= len(row) else row[j + 1]
+    w = [x.upper() if up and x.isalpha() else x for x in w]
+    words[i] = "".join(w)
+    out = " ".join(words)
+    return out if out != name else None
+
+
+def word_order(name, rng, person):
+    words = [w for w in re.split(r"[ ,]+", name) if w]
+    if len(words) < 2:
+        return None
+    if person:
+        k = rng.randrange(1, len(words))
+        out = words[k:] + words[:k]
+    else:
+        out = words[:]
+        i = rng.randrange(len(out))
+        w = out.pop(i)
+        out.insert(rng.randrange(len(out) + 1), w)
+    out = " ".join(out)
+    return out if key(out) == key(name) and out != " ".join(words) else None
+
+
+def abbreviate(name, rng):
+    low = name.lower()
+    applicable = [(p, s) for p, s in ABBREV if re.search(p, low)]
+    if not applicable:
+        return None
+    p, subs = rng.choice(applicable)
+    m = re.search(p, low)
+    rep = rng.choice(subs)
+    if name.isupper():
+        rep = rep.upper()
+    return name[:m.start()] + rep + name[m.end():]
+
+
+def qualifier(name, rng, person):
+    if person:  # also vessels: see perturb()
+        return None
+    return name.rstrip(". ") + rng.choice(QUALIFIERS)
+
+
+def acronym(name, rng, person):
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.upper() not in ("OF", "THE", "AND")]
+    if person or len(words) < 3:
+        return None
+    return f"{name} ({''.join(w[0].upper() for w in words)})"
+
+
+def split_join(name, rng):
+    words = name.split(" ")
+    long = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= 7]
+    if long and rng.random() < 0.5:
+        i = rng.choice(long)
+        w = words[i]
+        k = rng.randrange(3, len(w) - 2)
+        words[i] = w[:k] + " " + w[k:]
+        return " ".join(words)
+    pairs = [i for i in range(len(words) - 1) if words[i].isalpha() and words[i + 1].isalpha()]
+    if not pairs:
+        return None
+    i = rng.choice(pairs)
+    sep = rng.choice(["", "-"])
+    return " ".join(words[:i] + [words[i] + sep + words[i + 1]] + words[i + 2:])
+
+
+def initials(name, rng, person):
+    words = name.replace(",", " ").split()
+    if not person or len(words) < 3:
+        return None
+    i = rng.randrange(1, len(words))
+    words[i] = words[i][0] + "."
+    return " ".join(words)
+
+
+def drop_word(name, rng, person):
+    words = name.replace(",", " ").split()
+    if len(words) < 3:
+        return None
+    if person:
+        i = rng.randrange(1, len(words) - 1)
+    else:
+        cands = [i for i, w in enumerate(words) if w.upper().strip(".,") in GENERIC]
+        if not cands:
+            return None
+        i = rng.choice(cands)
+    return " ".join(words[:i] + words[i + 1:])
+
+
+# ---------------------------------------------------------------------------------
+# Assembly
+# ---------------------------------------------------------------------------------
+
+def culture(e, names):
+    cs = set(e["countries"])
+    scripts = {script_of(n) for n in names}
+    if is_dprk(e) and "CN" not in cs and "HK" not in cs:
+        return "korean"
+    if cs & {"CN", "HK", "TW", "MO"}:
+        return "chinese"
+    if "arabic" in scripts or cs & ARAB_COUNTRIES:
+        return "arabic"
+    if "cyrillic" in scripts or cs & SLAVIC_COUNTRIES:
+        return "slavic"
+    return "other"
+
+
+def perturb(name, kind_name, e, ctx, rng):
+    person = e["kind"] == "person"
+    if kind_name in ("qualifier", "acronym") and e["kind"] != "organization":
+        return None  # offices and acronyms are organizations'
+    if kind_name == "romanization-ko":
+        return korean_respell(name, ctx["ko"], rng, person)
+    if kind_name == "romanization-zh":
+        return wade_giles(name, ctx["wg"], rng)
+    if kind_name == "romanization-ar":
+        return apply_rules(name, ARABIC_RULES, rng, rng.choice([1, 2]))
+    if kind_name == "romanization-ru":
+        cyr = [n for n in e["names"] if script_of(n) == "cyrillic"]
+        if cyr and rng.random() < 0.6:
+            return cyrillic_latin(rng.choice(cyr), rng)
+        return apply_rules(name, SLAVIC_RULES, rng, rng.choice([1, 2]))
+    if kind_name == "typo":
+        return typo(name, rng)
+    if kind_name == "word-order":
+        return word_order(name, rng, person)
+    if kind_name == "abbreviation":
+        return abbreviate(name, rng)
+    if kind_name == "qualifier":
+        return qualifier(name, rng, person)
+    if kind_name == "acronym":
+        return acronym(name, rng, person)
+    if kind_name == "split-join":
+        return split_join(name, rng)
+    if kind_name == "initials":
+        return initials(name, rng, person)
+    if kind_name == "dropped-word":
+        return drop_word(name, rng, person)
+    return None
+
+
+KINDS_BY_CULTURE = {
+    "korean": ["romanization-ko"] * 3,
+    "chinese": ["romanization-zh"] * 2,
+    "arabic": ["romanization-ar"] * 3,
+    "slavic": ["romanization-ru"] * 3,
+    "other": [],
+}
+COMMON_KINDS = ["typo", "word-order", "abbreviation", "qualifier", "acronym", "split-join",
+                "initials", "dropped-word"]
+
+
+def variants(name, e, ctx, rng, per_name):
+    cult = culture(e, e["names"])
+    primary_pool = KINDS_BY_CULTURE[cult] + COMMON_KINDS
+    out = []
+    tries = 0
+    while len(out) < per_name and tries < per_name * 6:
+        tries += 1
+        primary = rng.choice(primary_pool)
+        q = perturb(name, primary, e, ctx, rng)
+        if not q:
+            continue
+        kinds = [primary]
+        extra = rng.choice([0, 0, 1, 2])
+        for _ in range(extra):
+            k = rng.choice(COMMON_KINDS + KINDS_BY_CULTURE[cult])
+            if k in kinds:
+                continue
+            q2 = perturb(q, k, e, ctx, rng)
+            if q2:
+                q, kinds = q2, kinds + [k]
+        if key(q) == key(name) and primary not in ("word-order",):
+            continue
+        out.append((q, kinds))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default="../shared/data")
+    args = ap.parse_args()
+    rng = random.Random(SEED)
+    os.makedirs(OUT, exist_ok=True)
+
+    lists = {}
+    for name in ("ofac-sdn", "un", "eu-dprk", "ofac-cons"):
+        lists[name] = read_emb(f"rules/lists/{name}.emb")
+    ents = [e for es in lists.values() for e in es]
+    groups = Groups(ents)
+    group_members = defaultdict(list)
+    for e in ents:
+        group_members[groups.find(e["id"])].append(e["id"])
+
+    def expect_of(e):
+        return sorted(group_members[groups.find(e["id"])])
+
+    listed_keys = {key(n) for e in ents for n in e["names"]}
+    ctx = {"ko": Korean(sino_korean_syllables(args.shared)), "wg": pinyin_table()}
+
+    # -- leave-one-alias-out: OFAC SDN and UN, every program ----------------------
+    alias_cases, holdout = [], []
+    pool = [e for e in lists["ofac-sdn"] + lists["un"]
+            if len([n for n in e["names"] if is_latin(n)]) >= 2 and e["kind"] in ("person", "organization", "vessel")]
+    rng.shuffle(pool)
+    seen_groups = set()
+    for e in pool:
+        g = groups.find(e["id"])
+        if g in seen_groups:
+            continue
+        seen_groups.add(g)
+        latin = [n for n, w in zip(e["names"], e["weak"]) if is_latin(n) and not w and len(key(n)) >= 4]
+        if len(latin) < 2:
+            continue
+        held = rng.choice(latin[1:]) if rng.random() < 0.7 else latin[0]
+        # The held-out name must differ from every remaining name of the party (else it
+        # is not held out at all).
+        rest = {key(n) for m in group_members[g] for x in ents if x["id"] == m for n in x["names"]} if False else None
+        alias_cases.append({"id": f"al-{len(alias_cases):05d}", "name": held, "kind": e["kind"],
+                            "expect": expect_of(e), "entity": e["id"], "group": g,
+                            "half": half_of(g), "variation": culture(e, e["names"])})
+        if len(alias_cases) >= 3000:
+            break
+    held_keys = defaultdict(set)
+    for c in alias_cases:
+        held_keys[c["group"]].add(key(c["name"]))
+    for e in ents:
+        g = groups.find(e["id"])
+        for n in e["names"]:
+            if key(n) in held_keys.get(g, ()):
+                holdout.append((e["id"], n))
+    for c in alias_cases:
+        del c["group"]
+
+    # -- perturbations ------------------------------------------------------------
+    pert = []
+    dprk = [e for e in ents if is_dprk(e) and e["kind"] in ("person", "organization", "vessel")]
+    others = [e for e in lists["ofac-sdn"] + lists["un"]
+              if not is_dprk(e) and e["kind"] == "person" and culture(e, e["names"]) in ("arabic", "slavic")]
+    rng.shuffle(others)
+    seen_groups = set()
+    for e in dprk + others[:500]:
+        g = groups.find(e["id"])
+        if g in seen_groups:
+            continue
+        seen_groups.add(g)
+        latin = [n for n in e["names"] if is_latin(n) and len(key(n)) >= 4]
+        if not latin:
+            continue
+        per = 3 if is_dprk(e) else 2
+        for q, kinds in variants(rng.choice(latin[:2]), e, ctx, rng, per):
+            pert.append({"id": f"pe-{len(pert):05d}", "name": q, "kind": e["kind"],
+                         "expect": expect_of(e), "changes": kinds, "dprk": is_dprk(e),
+                         "half": half_of(g)})
+
+    # -- negatives: unlisted names in the same styles ------------------------------
+    negs = []
+    fakers = {"korean": Faker("ko_KR"), "chinese": Faker("zh_CN"), "slavic": Faker("ru_RU"),
+              "other": Faker("en_US")}
+    for f in fakers.values():
+        f.seed_instance(SEED)
+    ko = ctx["ko"]
+
+    def korean_latin(hangul, person):
+        system = rng.choice(["mr", "rr", "kp", "inf"])
+        if person:
+            sur, given = hangul[0], hangul[1:]
+            s = romanize(sur, system, True)
+            gv = [romanize(x, system) for x in given]
+            g = rng.choice(["-", " ", ""]).join(gv)
+            return f"{s.capitalize()} {g.capitalize() if '-' in g or ' ' not in g else g.title()}"
+        return " ".join(romanize(x, system).capitalize() for x in hangul)
+
+    listed_tokens = defaultdict(list)
+    for e in ents:
+        if e["kind"] == "person":
+            for n in e["names"]:
+                if is_latin(n):
+                    listed_tokens[culture(e, e["names"])].append(re.findall(r"[A-Za-z'-]+", n))
+
+    def add_neg(name, kind, style, country=None):
+        if not name or key(name) in listed_keys:
+            return
+        case = {"id": f"ng-{len(negs):05d}", "name": name, "kind": kind, "expect": [],
+                "style": style, "half": "tune" if len(negs) % 2 == 0 else "report"}
+        negs.append(case)
+
+    for _ in range(700):  # Korean persons
+        h = fakers["korean"].name()
+        if len(h) == 3:
+            add_neg(korean_latin(h, True), "person", "korean")
+    for _ in range(300):  # Korean companies: a Faker company's distinctive syllables
+        h = re.sub(r"[^\uac00-\ud7a3]", "", fakers["korean"].last_name() + fakers["korean"].first_name())
+        core = " ".join(romanize(x, "mr").capitalize() for x in h[1:])
+        suffix = rng.choice(["Trading Co., Ltd.", "Corporation", "Industrial Co.", "Bank",
+                             "Shipping Company", "General Trading Corporation", "Joint Venture Company"])
+        add_neg(f"{rng.choice(['Korea ', 'Korea ', ''])}{core.replace(' ', '')} {suffix}", "organization", "korean")
+    for _ in range(500):  # Chinese persons and companies
+        h = fakers["chinese"].name()
+        py = lazy_pinyin(h)
+        add_neg(f"{py[0].capitalize()} {''.join(py[1:]).capitalize()}", "person", "chinese")
+        c = re.sub(r"(有限公司|公司|集团|网络|科技|信息|传媒|贸易)", "", fakers["chinese"].company())
+        cpy = "".join(lazy_pinyin(c)).capitalize()
+        if cpy:
+            city = rng.choice(["Dandong", "Shenyang", "Dalian", "Shanghai", "Hong Kong", "Beijing", "Tianjin"])
+            add_neg(f"{city} {cpy} {rng.choice(['Trading Co., Ltd.', 'Industrial Co., Ltd.', 'Import & Export Co.', 'Logistics Ltd'])}", "organization", "chinese")
+    for _ in range(500):  # Slavic persons
+        r = fakers["slavic"].name()
+        add_neg(cyrillic_latin(r, rng), "person", "slavic")
+    for style in ("arabic", "other"):  # recombined listed name parts
+        toks = listed_tokens[style]
+        for _ in range(600):
+            # A given name, maybe a middle name and a surname of three different
+            # listed persons: common parts, but no listed person's name.
+            a, b, c = rng.choice(toks), rng.choice(toks), rng.choice(toks)
+            if len(a) < 2 or len(b) < 2 or len(c) < 3:
+                continue
+            middle = [c[1]] if rng.random() < 0.4 else []
+            add_neg(" ".join(b[-1:] + a[:1] + middle), "person", style)
+    for _ in range(400):
+        add_neg(fakers["other"].company(), "organization", "other")
+    # Negatives are changed the same ways as positives, so form alone tells nothing.
+    for c in negs:
+        if rng.random() < 0.5:
+            fake = {"kind": c["kind"], "names": [c["name"]], "countries": [], "programs": []}
+            k = rng.choice(COMMON_KINDS)
+            q = perturb(c["name"], k, fake, ctx, rng)
+            if q and key(q) not in listed_keys:
+                c["name"], c["changes"] = q, [k]
+
+    # -- cross-script pairs --------------------------------------------------------
+    pairs = []
+    latin_by_script = defaultdict(list)
+    for e in ents:
+        originals = [n for n in e["names"] if not is_latin(n) and script_of(n) != "latin"]
+        latin = [n for n in e["names"] if is_latin(n)]
+        if not originals or not latin:
+            continue
+        for o in originals:
+            s = script_of(o)
+            latin_by_script[s].append((e, latin[0]))
+            g = groups.find(e["id"])
+            pairs.append({"a": o, "b": latin[0], "kind": e["kind"], "match": True, "script": s,
+                          "source": e["id"].split(":")[0], "half": half_of(g)})
+    shared_ftm = os.path.join(args.shared, "ftm/sample.ftm.json")
+    if os.path.exists(shared_ftm):
+        with open(shared_ftm, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                names = d.get("properties", {}).get("name", [])
+                latin = [n for n in names if is_latin(n)]
+                kind = {"Person": "person", "Organization": "organization"}.get(d.get("schema"))
+                if not latin or not kind:
+                    continue
+                for o in names:
+                    if not is_latin(o):
+                        pairs.append({"a": o, "b": latin[0], "kind": kind, "match": True,
+                                      "script": script_of(o), "source": "ftm", "half": half_of(d["id"])})
+    # Hangul spellings of DPRK persons' names, from the McCune-Reischauer syllables.
+    for e in dprk:
+        if e["kind"] != "person":
+            continue
+        latin = [n for n in e["names"] if is_latin(n)]
+        if not latin or any(script_of(n) == "hangul" for n in e["names"]):
+            continue
+        words = re.findall(r"[A-Za-z]+", latin[0])
+        hs = [ko.hangul(w, rng) for w in words]
+        if words and all(hs) and sum(len(h) for h in hs) <= 4:
+            # Korean writes the surname first and the whole name as one word.
+            pairs.append({"a": "".join(hs), "b": latin[0], "kind": "person", "match": True,
+                          "script": "hangul", "source": "generated", "half": half_of(groups.find(e["id"]))})
+    positives = [p for p in pairs if p["match"]]
+    for p in positives:
+        others_ = [x for x in positives if x["script"] == p["script"] and key(x["b"]) != key(p["b"]) and x["kind"] == p["kind"]]
+        if others_:
+            x = rng.choice(others_)
+            pairs.append({"a": p["a"], "b": x["b"], "kind": p["kind"], "match": False,
+                          "script": p["script"], "source": p["source"], "half": p["half"]})
+    for k, p in enumerate(pairs):
+        p["id"] = f"cs-{k:05d}"
+
+    # -- look-alikes ---------------------------------------------------------------
+    look = []
+    with open("scripts/lookalikes.tsv", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            name, kind, country, address = (line.rstrip("\n").split("\t") + ["", "", ""])[:4]
+            look.append({"name": name, "kind": kind, "country": country, "address": address})
+    kr = Faker("ko_KR")
+    kr.seed_instance(SEED + 1)
+    zh = Faker("zh_CN")
+    zh.seed_instance(SEED + 1)
+    for _ in range(60):
+        h = kr.name()
+        if len(h) == 3:
+            look.append({"name": korean_latin(h, True), "kind": "person", "country": rng.choice(["KR", "KR", "US", "JP"]), "address": ""})
+    for _ in range(40):
+        py = lazy_pinyin(zh.name())
+        look.append({"name": f"{py[0].capitalize()} {''.join(py[1:]).capitalize()}", "kind": "person", "country": "CN", "address": ""})
+    arabic_tokens = listed_tokens["arabic"]
+    for _ in range(40):
+        a, b = rng.choice(arabic_tokens), rng.choice(arabic_tokens)
+        if len(a) >= 2 and len(b) >= 2:
+            look.append({"name": " ".join(a[:1] + b[-1:]), "kind": "person", "country": rng.choice(["EG", "JO", "AE", "GB", "US"]), "address": ""})
+    for k, c in enumerate(look):
+        c["id"] = f"lk-{k:04d}"
+        c["half"] = "tune" if k % 2 == 0 else "report"
+
+    def write(name, rows):
+        with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+
+    write("aliases.jsonl", alias_cases)
+    write("perturbed.jsonl", pert)
+    write("negatives.jsonl", negs)
+    write("crossscript.jsonl", pairs)
+    write("lookalikes.jsonl", look)
+    with open(os.path.join(OUT, "holdout.tsv"), "w", encoding="utf-8") as f:
+        f.write("# entity\tname held out of the lists for aliases.jsonl\n")
+        for eid, n in sorted(set(holdout)):
+            f.write(f"{eid}\t{n}\n")
+    print(f"aliases {len(alias_cases)} (holdout {len(set(holdout))} names), perturbed {len(pert)}, "
+          f"negatives {len(negs)}, cross-script {len(pairs)}, look-alikes {len(look)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,346 @@
+//! Finding candidates: the listed words similar to a query word, and the words a query
+//! word contains.
+use super::*;
+
+impl NameIndex {
+    pub(super) fn postings(&self, v: u32) -> &[u32] {
+        let i = &self.inner;
+        i.postings.get(span(&i.post_off, v as usize)).unwrap_or(&[])
+    }
+
+    /// The postings of word `v` that are names with initials.
+    pub(super) fn postings_with_initials(&self, v: u32) -> &[u32] {
+        let i = &self.inner;
+        let a = i.post_split.get(v as usize).copied().unwrap_or(0) as usize;
+        let b = i.post_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
+        i.postings.get(a..b).unwrap_or(&[])
+    }
+
+    /// Vocabulary words similar to a word (or run) with text `text` and key `key`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn similar(
+        &self,
+        text: &str,
+        key: &str,
+        abjad: bool,
+        max_budget: usize,
+        seen: &mut Vec<u32>,
+        work: &mut SearchWork,
+    ) -> Vec<(u32, f32, Basis)> {
+        let i = &self.inner;
+        seen.clear();
+        if let Some(&id) = i.by_text.get(text) {
+            seen.push(id);
+        }
+        if let Some(ids) = i.by_key.get(key) {
+            seen.extend_from_slice(ids);
+        }
+        if let Some(ids) = score::stem(text).and_then(|st| i.by_stem.get(st)) {
+            seen.extend_from_slice(ids);
+        }
+        // Words of the other kind of script (Arabic or Hebrew against Latin) with the
+        // same consonants; `abjad_sim` keeps those whose letters also agree.
+        let by_consonants = || {
+            i.by_consonants
+                .get(score::consonants(&score::abjad_fold(text)).as_str())
+        };
+        if let Some(ids) = by_consonants() {
+            seen.extend(
+                ids.iter()
+                    .filter(|&&v| i.vocab.get(v as usize).is_some_and(|t| t.abjad != abjad)),
+            );
+        }
+        if text.len() <= SKELETON_MAX_LEN {
+            if let Some(ids) = i.by_skeleton.get(skeleton(key).as_str()) {
+                seen.extend_from_slice(ids);
+            }
+        }
+        let mut lookup = |h: u64| {
+            work.variants += 1;
+            if let Some(&(start, len)) = i.deletes.get(&h) {
+                if let Some(ids) = i.del_ids.get(start as usize..(start + len) as usize) {
+                    seen.extend_from_slice(ids);
+                }
+            }
+        };
+        // A word longer than every listed word by more than its budget shares no
+        // variant with one.
+        let reach = |s: &str| budget(s.len()).min(max_budget);
+        if key.len() <= i.max_word_len + reach(key) {
+            for_each_deletion(key.as_bytes(), reach(key), &mut lookup);
+        }
+        if text != key && text.len() <= i.max_word_len + reach(text) {
+            for_each_deletion(text.as_bytes(), reach(text), &mut lookup);
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        let q_letters = (letter_set(text), letter_set(key));
+        let forms = WordForms::new(text, key);
+        let mut out = Vec::with_capacity(seen.len());
+        for &id in seen.iter() {
+            let Some(v) = i.vocab.get(id as usize) else {
+                continue;
+            };
+            if v.class != TokenClass::Word {
+                continue;
+            }
+            let other_script = score::abjad_sim(text, abjad, &v.text, v.abjad);
+            // Words too different in letters for the edit budget, and too long to
+            // share consonants (see `word_sim_budget`), cannot align.
+            let (vt, vk) = i.letters.get(id as usize).copied().unwrap_or((0, 0));
+            let kt = budget(text.len().max(v.text.len())).min(max_budget) as u32;
+            let kk = budget(key.len().max(v.key.len())).min(max_budget) as u32;
+            let near = (q_letters.0 ^ vt).count_ones() <= 2 * kt
+                || (q_letters.1 ^ vk).count_ones() <= 2 * kk
+                || (text.len() <= SKELETON_MAX_LEN && v.text.len() <= SKELETON_MAX_LEN)
+                || score::stem(text).is_some_and(|st| Some(st) == score::stem(&v.text));
+            if !near && other_script.is_none() {
+                continue;
+            }
+            work.words_compared += 1;
+            let (s, basis) = score::best_sim(
+                word_sim_to(&forms, &v.text, &v.key, max_budget),
+                other_script,
+            );
+            if s > 0.0 {
+                out.push((id, s, basis));
+            }
+        }
+        out
+    }
+
+    /// Listed words whose key trigrams nearly all occur in `key`: words that a query
+    /// word contains when names run together. Each goes to `out` with `mask`, the
+    /// query token it came through, in order of the first trigram it shares with
+    /// `key`, then by word.
+    ///
+    /// A word of fewer than five trigrams must have them all in `key`, one of five or
+    /// more all but one (a typo in it). So its rarest trigram, or one of its two rarest
+    /// when it may miss one, is in `key`: only the words pivoting on `key`'s trigrams
+    /// are checked (see [`pivot_trigrams`]), not every word sharing a trigram with it,
+    /// which for common trigrams (`ANG`, `ING`) are thousands.
+    pub(super) fn contained_words(
+        &self,
+        key: &str,
+        mask: u64,
+        sc: &mut Scratch,
+        out: &mut Vec<(u32, u64)>,
+    ) {
+        let inner = &*self.inner;
+        let nv = inner.vocab.len();
+        if sc.vstamp.len() < nv {
+            sc.vstamp = vec![0; nv];
+        }
+        sc.contain_epoch = sc.contain_epoch.wrapping_add(1);
+        if sc.contain_epoch == 0 {
+            sc.vstamp.iter_mut().for_each(|s| *s = 0);
+            sc.contain_epoch = 1;
+        }
+        let epoch = sc.contain_epoch;
+        sc.grams.clear();
+        sc.grams.extend(trigrams(key.as_bytes()));
+        sc.grams.sort_unstable();
+        sc.grams.dedup();
+        let sig = sc.grams.iter().fold(0, |sig, &g| sig | gram_bit(g));
+        sc.contained.clear();
+        for &g in &sc.grams {
+            let Some(&(start, len)) = inner.pivots.get(&u64::from(g)) else {
+                continue;
+            };
+            let words = inner.pivot_ids.get(start as usize..(start + len) as usize);
+            for &v in words.unwrap_or_default() {
+                match sc.vstamp.get_mut(v as usize) {
+                    Some(s) if *s != epoch => *s = epoch,
+                    _ => continue,
+                }
+                sc.work.contained_checked += 1;
+                // Trigrams on different bits are different trigrams: two bits of the
+                // word not among the query's mean two trigrams missing, one too many.
+                let own_sig = inner.word_gram_sig.get(v as usize).copied().unwrap_or(0);
+                if (own_sig & !sig).count_ones() >= 2 {
+                    continue;
+                }
+                let own = inner
+                    .word_grams
+                    .get(span(&inner.word_gram_off, v as usize))
+                    .unwrap_or_default();
+                let (have, first) = shared_sorted(own, &sc.grams);
+                let need = if own.len() >= 5 {
+                    own.len() - 1
+                } else {
+                    own.len()
+                };
+                if need >= 2 && have >= need {
+                    sc.contained.push((first, v));
+                }
+            }
+        }
+        sc.contained.sort_unstable();
+        out.extend(sc.contained.iter().map(|&(_, v)| (v, mask)));
+    }
+}
+
+/// The query tokens at least one of which a name must share, by a hit of similarity
+/// `floor` or more, to reach `threshold` (a mask), unless it has initials or was found
+/// through runs. A name without such a hit aligns each essential token at most as well
+/// as that token's best hit below `floor` (`low`), or not at all (weight `U`), and each
+/// other token at most as well as its best hit (`best`): with `S` that best case,
+/// `0.5·(S / (U + S) + 1)` stays below the threshold (see [`NameIndex::bound`]).
+pub(super) fn essential_tokens(
+    q: &Prepared,
+    flat: &[Found],
+    init_w: f32,
+    threshold: f64,
+    floor: f32,
+) -> u64 {
+    let nq = q.toks.len();
+    let all = if nq >= 64 { u64::MAX } else { (1u64 << nq) - 1 };
+    if threshold <= 0.5 {
+        return all;
+    }
+    let mut best = [0.0f32; score::MAX_TOKENS];
+    let mut low = [0.0f32; score::MAX_TOKENS];
+    for &Found { mask, sim, .. } in flat {
+        for k in bits(mask) {
+            if let Some(x) = best.get_mut(k) {
+                *x = x.max(sim);
+            }
+            if sim < floor {
+                if let Some(x) = low.get_mut(k) {
+                    *x = x.max(sim);
+                }
+            }
+        }
+    }
+    let get = |a: &[f32; score::MAX_TOKENS], k: usize| a.get(k).copied().unwrap_or(1.0);
+    // Start with every token essential; cheapest first, tokens that bring the least to
+    // a match leave while the bound stays below the threshold.
+    let (mut s, mut u) = (init_w, 0.0f32);
+    for (k, t) in q.toks.iter().enumerate() {
+        if t.class == TokenClass::Initial {
+            continue;
+        }
+        if get(&low, k) > 0.0 {
+            s += t.weight * get(&low, k);
+        } else {
+            u += t.weight;
+        }
+    }
+    let mut order: Vec<(f32, usize)> = q
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| t.class != TokenClass::Initial && get(&best, *k) > 0.0)
+        .map(|(k, t)| (t.weight * get(&best, k), k))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut essential = all;
+    for (sw, k) in order {
+        let (w, l) = (q.toks.get(k).map_or(0.0, |t| t.weight), get(&low, k));
+        let (s2, u2) = if l > 0.0 {
+            (s - w * l + sw, u)
+        } else {
+            (s + sw, u - w)
+        };
+        let bound = 0.5 * (f64::from(s2 / (u2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
+        // Margin for rounding: a pruned name must be clearly below.
+        if bound + 1e-4 >= threshold {
+            break;
+        }
+        s = s2;
+        u = u2;
+        essential &= !(1u64 << k);
+    }
+    essential
+}
+
+/// The set of ASCII letters and digits in `s`, a bit each (digits share the top bits).
+pub(super) fn letter_set(s: &str) -> u32 {
+    s.bytes().fold(0u32, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + (b - b'0') % 6),
+        _ => m | 1 << 31,
+    })
+}
+
+/// Lays out every listed word the query units found in `flat`, grouped by word, and
+/// points each word's `word_hits` entry at its group: two passes over the hits, no
+/// sort (each unit's hits come sorted by word, but many units share words).
+pub(super) fn group_by_word(
+    units: &[Unit],
+    epoch: u32,
+    word_hits: &mut [WordHits],
+    words: &mut Vec<u32>,
+    flat: &mut Vec<Found>,
+) {
+    // Count each word's hits, noting words in order of first appearance.
+    words.clear();
+    for &(v, sim, _) in units.iter().flat_map(|u| u.hits.iter()) {
+        if let Some(h) = word_hits.get_mut(v as usize) {
+            if h.epoch != epoch {
+                *h = WordHits {
+                    epoch,
+                    start: 0,
+                    end: 0,
+                    best: sim,
+                };
+                words.push(v);
+            }
+            h.end += 1;
+            h.best = h.best.max(sim);
+        }
+    }
+    // Each group starts where the previous one ends; `end` then counts up as it fills.
+    let mut at = 0u32;
+    for &v in words.iter() {
+        if let Some(h) = word_hits.get_mut(v as usize) {
+            let n = h.end;
+            h.start = at;
+            h.end = at;
+            at += n;
+        }
+    }
+    flat.clear();
+    flat.resize(
+        at as usize,
+        Found {
+            mask: 0,
+            sim: 0.0,
+            run: Run { start: 0, len: 0 },
+            basis: Basis::Exact,
+        },
+    );
+    for u in units {
+        let mask = unit_mask(u.run);
+        for &(v, sim, basis) in u.hits.iter() {
+            let Some(h) = word_hits.get_mut(v as usize) else {
+                continue;
+            };
+            if let Some(slot) = flat.get_mut(h.end as usize) {
+                *slot = Found {
+                    mask,
+                    sim,
+                    run: u.run,
+                    basis,
+                };
+            }
+            h.end += 1;
+        }
+    }
+}
+
+/// The positions of the set bits of `mask`, lowest first.
+pub(super) fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let k = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            k
+        })
+    })
+}
+
+pub(super) fn unit_mask(run: Run) -> u64 {
+    let ones = (1u64 << run.len.min(63)) - 1;
+    ones << run.start.min(63)
+}

@@ -1,0 +1,371 @@
+//! Similarity of two words: exact, same sound, a typo within an edit budget, the
+//! same consonants, another form of a generic word, another script.
+use super::*;
+
+/// Similarity of two tokens with the same phonetic key.
+pub(crate) const PHONETIC_SIM: f32 = 0.9;
+
+/// Similarity of two short words (one syllable) with the same consonants: vowels
+/// written differently (Cyrillic Чен for Korean 정 Jong).
+pub(crate) const SKELETON_SIM: f32 = 0.7;
+
+/// Words longer than this are not compared by consonants alone.
+pub(crate) const SKELETON_MAX_LEN: usize = 5;
+
+/// The consonants of a phonetic key, with a final `ng` read as `n`.
+pub(crate) fn skeleton(key: &str) -> String {
+    let mut out = vec![0u8; key.len()];
+    let n = skeleton_into(key, &mut out).unwrap_or(0);
+    out.truncate(n);
+    // Only ASCII vowels and a final `k` were dropped: the rest is still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes [`skeleton`] of `key` into `out` and returns its length in bytes; `None`
+/// when `out` is too short.
+pub(crate) fn skeleton_into(key: &str, out: &mut [u8]) -> Option<usize> {
+    let mut n = 0;
+    for &c in key.as_bytes() {
+        if !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+            *out.get_mut(n)? = c;
+            n += 1;
+        }
+    }
+    // Keys spell `g` as `k`: a final `nk` is the `ng` read as `n`.
+    if out.get(..n)?.ends_with(b"nk") {
+        n -= 1;
+    }
+    Some(n)
+}
+
+/// Whether two keys have the same [`skeleton`] of at least two letters, compared
+/// without allocating (this runs for many pairs of short words).
+pub(crate) fn same_skeleton(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+    match (skeleton_into(a, &mut x), skeleton_into(b, &mut y)) {
+        (Some(n), Some(m)) => n >= 2 && x.get(..n) == y.get(..m),
+        // Keys this long are not short words; build the skeletons.
+        _ => {
+            let sk = skeleton(a);
+            sk.len() >= 2 && sk == skeleton(b)
+        }
+    }
+}
+
+/// Similarity of an initial and a word starting with its letter.
+pub(crate) const INITIAL_SIM: f32 = 0.6;
+
+/// Why two tokens were aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Identical.
+    Exact,
+    /// Same phonetic key: romanization or transliteration variants (`jong` / `chong`).
+    Phonetic,
+    /// Phonetic keys within the edit budget for their length.
+    Typo {
+        /// Damerau-Levenshtein edits between the two keys.
+        edits: u8,
+    },
+    /// Short words with the same consonants.
+    Consonants,
+    /// Two forms of one generic word (`banking` / `bank`, `korean` / `korea`).
+    Form,
+    /// A word in Arabic or Hebrew script and a Latin spelling with its consonants.
+    Abjad,
+    /// An initial and a word starting with it.
+    Initial,
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Basis::Exact => write!(f, "exact"),
+            Basis::Phonetic => write!(f, "same sound"),
+            Basis::Typo { edits } => write!(f, "{edits} edit(s)"),
+            Basis::Consonants => write!(f, "same consonants"),
+            Basis::Form => write!(f, "same word"),
+            Basis::Abjad => write!(f, "same consonants, other script"),
+            Basis::Initial => write!(f, "initial"),
+        }
+    }
+}
+
+/// Edits allowed between two tokens whose longer one has `len` characters. (Retrieval
+/// finds every such pair: within this budget, the shorter token never needs more
+/// deletions than its own budget to reach a common variant.)
+pub(crate) fn budget(len: usize) -> usize {
+    match len {
+        0..=2 => 0,
+        3..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Edit budget for runs of adjacent words (names split or joined differently).
+pub(crate) const RUN_BUDGET: usize = 1;
+
+/// Similarity of two word texts and keys, 0 when they are not alike enough to align.
+pub(crate) fn word_sim(at: &str, ak: &str, bt: &str, bk: &str) -> (f32, Basis) {
+    word_sim_budget(at, ak, bt, bk, usize::MAX)
+}
+
+/// [`word_sim`] with the edit budget capped at `max_budget`. A typo is counted on the
+/// texts or on the phonetic keys, whichever is closer, with the budget of the longer
+/// one; it is graded by edits per length and Jaro-Winkler, and short words lose more
+/// per edit (one letter of a three-letter syllable makes another syllable).
+pub(crate) fn word_sim_budget(
+    at: &str,
+    ak: &str,
+    bt: &str,
+    bk: &str,
+    max_budget: usize,
+) -> (f32, Basis) {
+    word_sim_to(&WordForms::new(at, ak), bt, bk, max_budget)
+}
+
+/// A word's text and key, prepared for comparing with many others (retrieval compares
+/// a query word with every listed word that may be a typo of it).
+pub(crate) struct WordForms<'a> {
+    text: &'a str,
+    key: &'a str,
+    text_osa: OsaWord<'a>,
+    key_osa: OsaWord<'a>,
+}
+
+impl<'a> WordForms<'a> {
+    /// Prepares a word of text `text` and phonetic key `key`.
+    pub(crate) fn new(text: &'a str, key: &'a str) -> WordForms<'a> {
+        WordForms {
+            text,
+            key,
+            text_osa: OsaWord::new(text.as_bytes()),
+            key_osa: OsaWord::new(key.as_bytes()),
+        }
+    }
+}
+
+/// [`word_sim_budget`] of a prepared word `a` and the word of text `bt`, key `bk`.
+pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) -> (f32, Basis) {
+    let (at, ak) = (a.text, a.key);
+    if at == bt {
+        return (1.0, Basis::Exact);
+    }
+    if ak == bk && !ak.is_empty() && at.len() >= 2 && bt.len() >= 2 {
+        return (PHONETIC_SIM, Basis::Phonetic);
+    }
+    // Another form of a generic word: `BANKING` / `BANK`, `KOREAN` / `KOREA`,
+    // `INDUSTRIAL` / `INDUSTRY`.
+    if (is_generic(at) || is_generic(bt)) && stem(at).is_some_and(|s| Some(s) == stem(bt)) {
+        return (PHONETIC_SIM, Basis::Form);
+    }
+    let mut best: Option<(usize, usize)> = None; // (edits, longest)
+    for (a, osa, b) in [(at, &a.text_osa, bt), (ak, &a.key_osa, bk)] {
+        let longest = a.len().max(b.len());
+        let k = budget(longest).min(max_budget);
+        if k == 0 || a.len().abs_diff(b.len()) > k {
+            continue;
+        }
+        let Some(d) = osa.within(b.as_bytes(), k) else {
+            continue;
+        };
+        let better = match best {
+            None => true,
+            Some((bd, bl)) => (d as f32 / longest as f32) < (bd as f32 / bl as f32),
+        };
+        if d <= k && better {
+            best = Some((d, longest));
+        }
+    }
+    if let Some((d, longest)) = best {
+        let jw = strsim::jaro_winkler(at, bt) as f32;
+        // A swap of two letters, or a key next to the right one, is how people mistype;
+        // it keeps the syllable recognisable and counts half an edit. Other edits of a
+        // short word make another syllable (`kim` / `kin` aside, `nam` / `dam`).
+        let slip = d == 1 && keyboard_slip(at.as_bytes(), bt.as_bytes());
+        let (edits, short) = if slip {
+            (0.5, 0.0)
+        } else {
+            (
+                d as f32,
+                SHORT_WORD_PENALTY * (SHORT_WORD_LEN.saturating_sub(longest)) as f32,
+            )
+        };
+        let s = PHONETIC_SIM * (0.5 * (1.0 - edits / longest.max(1) as f32) + 0.5 * jw) - short;
+        return (s.max(0.05), Basis::Typo { edits: d as u8 });
+    }
+    // Consonants alone do not make a generic word another word: `KOREA` is not
+    // `KORYO`, `BANK` not `BINH`.
+    if at.len() <= SKELETON_MAX_LEN
+        && bt.len() <= SKELETON_MAX_LEN
+        && same_skeleton(ak, bk)
+        && !is_generic(at)
+        && !is_generic(bt)
+    {
+        return (SKELETON_SIM, Basis::Consonants);
+    }
+    (0.0, Basis::Exact)
+}
+
+/// A word without the endings that make its other forms (`-ing`, `-s`, `-es`, `-ies`,
+/// `-ial`, `-y`, `-e`, an adjective's `-n`), when four letters or more are left.
+pub(crate) fn stem(word: &str) -> Option<&str> {
+    let n = word.len();
+    let cut = if n >= 6 && (word.ends_with("ing") || word.ends_with("ial") || word.ends_with("ies"))
+    {
+        3
+    } else if n >= 6 && word.ends_with("es") {
+        2
+    } else if (n >= 6 && word.ends_with("an"))
+        || (n >= 5 && (word.ends_with('s') || word.ends_with('y') || word.ends_with('e')))
+    {
+        1
+    } else {
+        0
+    };
+    word.get(..n - cut).filter(|s| s.len() >= 4)
+}
+
+/// Similarity of a word read from Arabic or Hebrew script (`a`, when `a_abjad`) and
+/// a Latin spelling: the same consonants, and the letters the script wrote (long
+/// vowels included: `محمود` is `mahmud`, not `muhammad`) in the Latin spelling's
+/// order, both read by [`abjad_fold`]. `None` unless exactly one side is such a word.
+pub(crate) fn abjad_sim(a: &str, a_abjad: bool, b: &str, b_abjad: bool) -> Option<(f32, Basis)> {
+    let (script, latin) = match (a_abjad, b_abjad) {
+        (true, false) => (abjad_fold(a), abjad_fold(b)),
+        (false, true) => (abjad_fold(b), abjad_fold(a)),
+        _ => return None,
+    };
+    let skel = consonants(&script);
+    let same = skel.len() >= 2 && skel == consonants(&latin) && is_subsequence(&script, &latin);
+    same.then_some((ABJAD_SIM, Basis::Abjad))
+}
+
+/// Similarity of a word in Arabic or Hebrew script and its Latin spelling.
+pub(crate) const ABJAD_SIM: f32 = 0.85;
+
+/// A word as the letters of Arabic script would spell it, so that a transliteration
+/// and a Latin spelling compare: digraphs as one letter (`kh`, `sh`, `th`, `dh`, `gh`),
+/// the letters lists write for one sound as one (`q`/`k`/`c`, `e`/`i`, `o`/`u`, `y`/`i`,
+/// `w`/`u`), doubled letters once.
+pub(crate) fn abjad_fold(word: &str) -> String {
+    let b = word.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        let next = b.get(k + 1).copied();
+        let (letter, used) = match (c, next) {
+            (b'k', Some(b'h')) | (b'g', Some(b'h')) => (b'k', 2),
+            (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'x', 2),
+            (b't', Some(b'h')) => (b't', 2),
+            (b'd', Some(b'h')) => (b'd', 2),
+            (b'p', Some(b'h')) => (b'f', 2),
+            (b'q' | b'c' | b'g', _) => (b'k', 1),
+            (b'e' | b'y', _) => (b'i', 1),
+            (b'o' | b'w', _) => (b'u', 1),
+            (b'z', _) => (b's', 1),
+            _ => (c, 1),
+        };
+        if out.last() != Some(&letter) {
+            out.push(letter);
+        }
+        k += used;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The consonants of a folded word (see [`abjad_fold`]).
+pub(crate) fn consonants(folded: &str) -> String {
+    folded
+        .chars()
+        .filter(|c| !matches!(c, 'a' | 'i' | 'u'))
+        .collect()
+}
+
+pub(crate) fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|d| d == c))
+}
+
+/// The better of two similarities.
+pub(crate) fn best_sim(a: (f32, Basis), b: Option<(f32, Basis)>) -> (f32, Basis) {
+    match b {
+        Some(b) if b.0 > a.0 => b,
+        _ => a,
+    }
+}
+
+/// Whether two words of equal length differ by two adjacent letters swapped or by one
+/// letter typed with a neighbouring key of a QWERTY keyboard.
+pub(crate) fn keyboard_slip(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y);
+    match (diff.next(), diff.next(), diff.next()) {
+        (Some((_, (&x, &y))), None, None) => adjacent_keys(x, y),
+        (Some((i, (&x1, &y1))), Some((j, (&x2, &y2))), None) => j == i + 1 && x1 == y2 && x2 == y1,
+        _ => false,
+    }
+}
+
+/// Whether two letters are neighbours on a QWERTY keyboard (rows staggered by a quarter
+/// and three quarters of a key).
+pub(crate) fn adjacent_keys(x: u8, y: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    const OFFSET: [f32; 3] = [0.0, 0.25, 0.75];
+    let pos = |c: u8| {
+        ROWS.iter()
+            .zip(OFFSET)
+            .enumerate()
+            .find_map(|(r, (row, off))| {
+                row.iter()
+                    .position(|&k| k == c)
+                    .map(|col| (r as f32, col as f32 + off))
+            })
+    };
+    match (pos(x), pos(y)) {
+        (Some((r1, c1)), Some((r2, c2))) if x != y => {
+            let (dr, dc) = ((r1 - r2).abs(), (c1 - c2).abs());
+            (dr == 0.0 && dc == 1.0) || (dr == 1.0 && dc <= 0.75)
+        }
+        _ => false,
+    }
+}
+
+/// Typos in words shorter than this many letters lose [`SHORT_WORD_PENALTY`] per
+/// missing letter.
+pub(crate) const SHORT_WORD_LEN: usize = 6;
+
+pub(crate) const SHORT_WORD_PENALTY: f32 = 0.06;
+
+/// Similarity of two tokens in [0, 1]; 0 when they do not align.
+pub(crate) fn token_sim(a: &Tok, b: &Tok) -> (f32, Basis) {
+    use TokenClass::*;
+    match (a.class, b.class) {
+        (Number, Number) | (Initial, Initial) => {
+            if a.text == b.text {
+                (1.0, Basis::Exact)
+            } else {
+                (0.0, Basis::Exact)
+            }
+        }
+        (Initial, Word) => initial_sim(a, b),
+        (Word, Initial) => initial_sim(b, a),
+        (Word, Word) => best_sim(
+            word_sim(&a.text, &a.key, &b.text, &b.key),
+            abjad_sim(&a.text, a.abjad, &b.text, b.abjad),
+        ),
+        _ => (0.0, Basis::Exact),
+    }
+}
+
+pub(crate) fn initial_sim(initial: &Tok, word: &Tok) -> (f32, Basis) {
+    let same = initial.text.bytes().next() == word.text.bytes().next()
+        || (!initial.key.is_empty() && initial.key.bytes().next() == word.key.bytes().next());
+    if same {
+        (INITIAL_SIM, Basis::Initial)
+    } else {
+        (0.0, Basis::Initial)
+    }
+}
