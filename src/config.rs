@@ -83,6 +83,22 @@ pub struct ServerSettings {
     pub request_timeout_ms: u64,
     /// Requests screened at once; more wait in line. Default 64.
     pub max_concurrency: usize,
+    /// Requests that may wait for a screening slot beyond `max_concurrency`; one more
+    /// is answered 429 at once, before its body is read, so at most
+    /// `(max_concurrency + max_queue) * max_body_bytes` of bodies are held. Default 64.
+    pub max_queue: usize,
+    /// Open connections at most (lowered to fit the open-file limit); at the cap the
+    /// longest-idle connection is closed to let a new one in. Default 1024.
+    pub max_connections: usize,
+    /// Time for a request's headers to arrive once its first byte has, in
+    /// milliseconds. Default 10000.
+    pub header_read_timeout_ms: u64,
+    /// A keep-alive connection with no request for this long is closed, in
+    /// milliseconds. Default 60000.
+    pub idle_timeout_ms: u64,
+    /// On SIGTERM or Ctrl-C, time given to requests in flight before the rest is
+    /// abandoned, in milliseconds. Default 10000.
+    pub shutdown_grace_ms: u64,
     /// Append-only JSON lines audit log of decisions. Default: none.
     pub audit_log: Option<String>,
     /// Log order contents (names, goods). Default false: logs hold no order data.
@@ -97,6 +113,11 @@ impl Default for ServerSettings {
             max_body_bytes: 1 << 20,
             request_timeout_ms: 10_000,
             max_concurrency: 64,
+            max_queue: 64,
+            max_connections: 1024,
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            shutdown_grace_ms: 10_000,
             audit_log: None,
             log_order_contents: false,
         }
