@@ -81,11 +81,13 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// Time allowed for one request, in milliseconds. Default 10000.
     pub request_timeout_ms: u64,
-    /// Requests screened at once; more wait in line. Default 64.
+    /// Screening slots; a request takes one per started 64 KiB of its body (a single
+    /// order one, a 1 MiB batch 17), and waits in line for them. Default 64.
     pub max_concurrency: usize,
-    /// Requests that may wait for a screening slot beyond `max_concurrency`; one more
-    /// is answered 429 at once, before its body is read, so at most
-    /// `(max_concurrency + max_queue) * max_body_bytes` of bodies are held. Default 64.
+    /// Places in line beyond `max_concurrency`, counted the same way; a request that
+    /// finds too few is answered 429 at once, before its body is read, so the bodies
+    /// held stay under the larger of `(max_concurrency + max_queue) * 64 KiB` and
+    /// `max_body_bytes`. Default 64.
     pub max_queue: usize,
     /// Open connections at most (lowered to fit the open-file limit); at the cap the
     /// longest-idle connection is closed to let a new one in. Default 1024.
