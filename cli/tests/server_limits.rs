@@ -147,6 +147,7 @@ fn a_request_past_its_deadline_stops_its_work_and_is_not_logged() {
         .metric("embargo_orders_screened_total")
         .expect("counter");
     assert!(screened < n as f64, "{screened} of {n} orders screened");
+    assert_eq!(server.metric("embargo_requests_abandoned_total"), Some(1.0));
 }
 
 #[cfg(unix)]

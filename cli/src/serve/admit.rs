@@ -174,8 +174,9 @@ impl Job {
                 .is_ok()
     }
 
-    /// The error a worker returns when it stopped.
+    /// The error a worker returns when it stopped; the job counts as abandoned.
     pub fn stopped(&self) -> ApiError {
+        self.abandon();
         if self.stop.load(Ordering::Relaxed) {
             ApiError::unavailable("the service is stopping; no decision was made")
         } else {
@@ -231,7 +232,13 @@ where
         // Committed just before time ran out: the answer is on its way.
         Err(_) => handle.await,
     };
-    joined.map_err(|e| ApiError::internal(format!("the screening worker failed: {e}")))?
+    let result =
+        joined.map_err(|e| ApiError::internal(format!("the screening worker failed: {e}")))?;
+    // The worker saw the deadline (or shutdown) first and stopped by itself.
+    if result.is_err() && job.state.load(Ordering::Acquire) == ABANDONED {
+        metrics.abandoned.fetch_add(1, Ordering::Relaxed);
+    }
+    result
 }
 
 #[cfg(test)]
