@@ -46,8 +46,6 @@ pub struct ConnState {
     pub closing: AtomicBool,
     /// Wakes the connection's task: evicted.
     pub evict: Notify,
-    /// Wakes the connection's task: its timers may have moved.
-    pub activity: Notify,
 }
 
 /// Why a connection should be closed now.
@@ -70,7 +68,6 @@ impl ConnState {
             epoch,
             closing: AtomicBool::new(false),
             evict: Notify::new(),
-            activity: Notify::new(),
         };
         c.idle_since.store(c.now(), Ordering::Relaxed);
         c
@@ -119,13 +116,14 @@ impl ConnState {
     }
 
     fn bytes_arrived(&self) {
-        if self.busy.load(Ordering::Acquire) == 0
-            && self
-                .head_started
-                .compare_exchange(0, self.now() + 1, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-        {
-            self.activity.notify_one();
+        if self.busy.load(Ordering::Acquire) == 0 {
+            // Only the first byte of a head starts its timer.
+            let _ = self.head_started.compare_exchange(
+                0,
+                self.now() + 1,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
         }
     }
 }
@@ -148,9 +146,7 @@ impl Drop for Busy {
         c.idle_since.store(c.now(), Ordering::Relaxed);
         // hyper writes the answer next, then flushes (see `Io::poll_flush`).
         c.unwritten.store(true, Ordering::Release);
-        if c.busy.fetch_sub(1, Ordering::AcqRel) == 1 {
-            c.activity.notify_one();
-        }
+        c.busy.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -290,9 +286,7 @@ impl AsyncWrite for Io {
         ready!(self.poll_replacement(cx))?;
         ready!(Pin::new(&mut self.stream).poll_flush(cx))?;
         // hyper flushes once its buffer is out: any answer it held has been written.
-        if self.conn.unwritten.swap(false, Ordering::AcqRel) {
-            self.conn.activity.notify_one();
-        }
+        self.conn.unwritten.store(false, Ordering::Release);
         Poll::Ready(Ok(()))
     }
 

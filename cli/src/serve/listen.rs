@@ -242,13 +242,16 @@ impl Connection {
         tokio::pin!(served);
         let metrics = &self.state.metrics;
         let mut stopping = false;
+        // The timers are read, not notified: the task looks at the connection's
+        // state at its next expiry, and at least every `check` (the shorter timeout),
+        // so a request costs no extra wake-up and a timer fires at most `check` late.
+        let check = self.header.min(self.idle);
         loop {
-            // While a request is in the router its own deadline governs; look again
-            // when it is done (`activity`) or an idle timeout from now.
-            let (wake, expiry) = self
+            let now = Instant::now();
+            let wake = self
                 .conn
                 .expiry(self.header, self.idle)
-                .map_or((Instant::now() + self.idle, None), |(at, e)| (at, Some(e)));
+                .map_or(now + check, |(at, _)| at.min(now + check));
             tokio::select! {
                 _ = served.as_mut() => return,
                 () = self.conn.evict.notified() => {
@@ -261,13 +264,13 @@ impl Connection {
                         served.as_mut().graceful_shutdown();
                     }
                 }
-                () = self.conn.activity.notified() => {}
                 () = tokio::time::sleep_until(wake.into()) => {
-                    let due = self
+                    // While a request is in hand its own deadline governs.
+                    let expired = self
                         .conn
                         .expiry(self.header, self.idle)
-                        .is_some_and(|(at, e)| Some(&e) == expiry.as_ref() && at <= Instant::now());
-                    if due {
+                        .is_some_and(|(at, _)| at <= Instant::now());
+                    if expired {
                         metrics.connections_timed_out.fetch_add(1, Ordering::Relaxed);
                         return;
                     }

@@ -126,6 +126,11 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Exit, Failure> {
     if let Some(n) = args.threads.filter(|n| *n > 0) {
         runtime.worker_threads(n);
     }
+    // Screening never runs on more threads than there are slots, but tokio starts a
+    // new blocking thread whenever none is idle at that instant, and each screening
+    // thread keeps its own name memo: under churn the pool grew past 170 threads and
+    // its memory with it. A few more threads than slots serve reloads and file I/O.
+    runtime.max_blocking_threads(server.max_concurrency.clamp(1, 4096) + 4);
     let runtime = runtime
         .build()
         .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
