@@ -254,6 +254,29 @@ fn unknown_fields_nulls_and_empty_orders_are_refused_as_the_document_says() {
     ] {
         assert_json_error(&server.post(path, body), 422, field);
     }
+    // The party evidence CONTRACT.md names is taken; a date that is none is not.
+    let r = server.post(
+        "/v1/screen",
+        r#"{"id":"E1","parties":[{"name":"KOMID","dob":"1961-04","nationality":"KP",
+            "identifiers":[{"type":"passport","value":"P-123"}]}]}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_json_error(
+        &server.post(
+            "/v1/screen",
+            r#"{"id":"E2","parties":[{"name":"x","dob":"April 1961"}]}"#,
+        ),
+        422,
+        "parties[0].dob",
+    );
+    assert_json_error(
+        &server.post(
+            "/v1/screen",
+            r#"{"id":"E3","parties":[{"name":"x","identifiers":[{"type":"passport","number":"1"}]}]}"#,
+        ),
+        422,
+        "parties[0].identifiers[0]",
+    );
     // An order that says nothing is refused, not cleared.
     for body in [
         r#"{"id":"X"}"#,
