@@ -4,7 +4,8 @@
 //!
 //! Requests are lenient the way orders are: numbers may arrive as strings
 //! (`"1,000"`), a missing optional field and `null` mean the same. What cannot be
-//! understood is an error naming the field.
+//! understood is an error naming the field, and so is a field they do not have (a
+//! misspelt `hs_code` must not be ignored).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -41,6 +42,7 @@ pub fn parse_kind(word: &str) -> Result<Option<EntityKind>, String> {
 
 /// One name to look up on the watchlists.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MatchRequest {
     /// The caller's identifier, echoed in the answer (any JSON value).
     #[serde(default)]
@@ -108,6 +110,7 @@ pub struct MatchAnswer {
 
 /// One goods line to classify.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClassifyRequest {
     /// The caller's identifier, echoed in the answer.
     #[serde(default)]
@@ -163,6 +166,7 @@ pub struct ClassifyAnswer {
 
 /// Two names to compare.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CompareRequest {
     /// The caller's identifier, echoed in the answer when given.
     #[serde(default, skip_serializing_if = "Value::is_null")]

@@ -99,8 +99,26 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// Time allowed for one request, in milliseconds. Default 10000.
     pub request_timeout_ms: u64,
-    /// Requests screened at once; more wait in line. Default 64.
+    /// Screening slots; a request takes one per started 64 KiB of its body (a single
+    /// order one, a 1 MiB batch 17), and waits in line for them. Default 64.
     pub max_concurrency: usize,
+    /// Places in line beyond `max_concurrency`, counted the same way; a request that
+    /// finds too few is answered 429 at once, before its body is read, so the bodies
+    /// held stay under the larger of `(max_concurrency + max_queue) * 64 KiB` and
+    /// `max_body_bytes`. Default 64.
+    pub max_queue: usize,
+    /// Open connections at most (lowered to fit the open-file limit); at the cap the
+    /// longest-idle connection is closed to let a new one in. Default 1024.
+    pub max_connections: usize,
+    /// Time for a request's headers to arrive once its first byte has, in
+    /// milliseconds. Default 10000.
+    pub header_read_timeout_ms: u64,
+    /// A keep-alive connection with no request for this long is closed, in
+    /// milliseconds. Default 60000.
+    pub idle_timeout_ms: u64,
+    /// On SIGTERM or Ctrl-C, time given to requests in flight before the rest is
+    /// abandoned, in milliseconds. Default 10000.
+    pub shutdown_grace_ms: u64,
     /// Append-only JSON lines audit log of decisions. Default: none.
     pub audit_log: Option<String>,
     /// Log order contents (names, goods). Default false: logs hold no order data.
@@ -115,6 +133,11 @@ impl Default for ServerSettings {
             max_body_bytes: 1 << 20,
             request_timeout_ms: 10_000,
             max_concurrency: 64,
+            max_queue: 64,
+            max_connections: 1024,
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            shutdown_grace_ms: 10_000,
             audit_log: None,
             log_order_contents: false,
         }

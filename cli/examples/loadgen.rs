@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release -p embargo-cli --example loadgen -- --addr 127.0.0.1:8080 [--path /v1/screen]
 //!     [--get] [--connections 8] [--seconds 10] [--rate 2000] [--hard-every 25]
-//!     [--label NAME] [--header] [--server-pid PID]
+//!     [--batch N] [--label NAME] [--header] [--server-pid PID]
 //! cargo run --release -p embargo-cli --example loadgen -- --print-orders N [--hard-every 25]
 //! ```
 //!
@@ -14,6 +14,9 @@
 //! `--rate R` requests are sent on a fixed schedule of R per second and latency is
 //! counted from when each request was due, not when it went out, so a stall shows up
 //! in the percentiles instead of quietly lowering the rate (coordinated omission).
+//! `--batch N` sends `{"orders": [...]}` with N orders per request (1 MB at about
+//! 3,000). Answers 429 (the server's queue was full) are counted apart from errors;
+//! with `--server-pid` the row also gives the server's peak resident memory.
 //! Only loopback addresses are accepted; every run is bounded in time.
 
 #[path = "../tests/support/http.rs"]
@@ -35,6 +38,7 @@ struct Options {
     header: bool,
     token: Option<String>,
     hard_every: usize,
+    batch: usize,
     print_orders: Option<usize>,
     server_pid: Option<u32>,
 }
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Options, String> {
         header: false,
         token: std::env::var("EMBARGO_TOKEN").ok(),
         hard_every: 25,
+        batch: 1,
         print_orders: None,
         server_pid: None,
     };
@@ -98,6 +103,11 @@ fn parse_args() -> Result<Options, String> {
                     .parse()
                     .map_err(|e| format!("--hard-every: {e}"))?
             }
+            "--batch" => {
+                o.batch = value("--batch")?
+                    .parse()
+                    .map_err(|e| format!("--batch: {e}"))?
+            }
             "--header" => o.header = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -110,7 +120,8 @@ fn parse_args() -> Result<Options, String> {
     if !(0.1..=600.0).contains(&o.seconds) {
         return Err("--seconds must lie between 0.1 and 600".into());
     }
-    o.connections = o.connections.clamp(1, 256);
+    o.connections = o.connections.clamp(1, 1024);
+    o.batch = o.batch.clamp(1, 100_000);
     if o.label.is_empty() {
         let method = if o.get { "GET" } else { "POST" };
         o.label = format!("{method} {}", o.path);
@@ -192,6 +203,7 @@ fn orders(n: usize, hard_every: usize) -> Vec<String> {
 struct Outcome {
     latencies: Vec<Duration>,
     errors: usize,
+    refused: usize,
     first_error: Option<String>,
 }
 
@@ -199,6 +211,7 @@ fn worker(o: Arc<Options>, k: usize, bodies: Arc<Vec<String>>, stop: Arc<AtomicB
     let mut out = Outcome {
         latencies: Vec::with_capacity(65_536),
         errors: 0,
+        refused: 0,
         first_error: None,
     };
     let auth = o.token.as_ref().map(|t| format!("Bearer {t}"));
@@ -245,6 +258,14 @@ fn worker(o: Arc<Options>, k: usize, bodies: Arc<Vec<String>>, stop: Arc<AtomicB
         };
         match result {
             Ok(r) if r.status == 200 => out.latencies.push(sent.elapsed()),
+            Ok(r) if r.status == 429 => {
+                out.refused += 1;
+                // Refused before its body was read: the server closes the connection
+                // unless it had the whole body already.
+                if r.header("connection") == Some("close") {
+                    conn = None;
+                }
+            }
             Ok(r) => {
                 out.errors += 1;
                 out.first_error
@@ -277,6 +298,25 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// The peak resident memory of a process so far, in MB, from `/proc` (Linux).
+fn peak_rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Request bodies: single orders, or batches of `batch` orders.
+fn bodies(o: &Options) -> Vec<String> {
+    if o.batch <= 1 {
+        return orders(4096, o.hard_every);
+    }
+    let all = orders(o.batch * 4, o.hard_every);
+    all.chunks(o.batch)
+        .map(|c| format!("{{\"orders\":[{}]}}", c.join(",")))
+        .collect()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -300,7 +340,7 @@ fn main() {
         }
         return;
     }
-    let bodies = Arc::new(orders(4096, o.hard_every));
+    let bodies = Arc::new(bodies(&o));
     let stop = Arc::new(AtomicBool::new(false));
     let cpu_before = o.server_pid.and_then(cpu_seconds);
     let started = Instant::now();
@@ -314,11 +354,13 @@ fn main() {
     stop.store(true, Ordering::Relaxed);
     let mut latencies = Vec::new();
     let mut errors = 0;
+    let mut refused = 0;
     let mut first_error = None;
     for h in handles {
         if let Ok(out) = h.join() {
             latencies.extend(out.latencies);
             errors += out.errors;
+            refused += out.refused;
             first_error = first_error.or(out.first_error);
         }
     }
@@ -332,12 +374,18 @@ fn main() {
         }
         _ => "-".to_string(),
     };
+    let peak = o
+        .server_pid
+        .and_then(peak_rss_mb)
+        .map_or("-".to_string(), |mb| format!("{mb:.0}"));
     if o.header {
-        println!("| load | connections | target req/s | requests | errors | req/s | p50 ms | p99 ms | max ms | server CPU µs/req |");
-        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        println!("| load | connections | target req/s | requests | errors | req/s | p50 ms | p99 ms | max ms | server CPU µs/req | 429s | server peak RSS MB |");
+        println!(
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        );
     }
     println!(
-        "| {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+        "| {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {} | {} |",
         o.label,
         o.connections,
         o.rate.map_or("max".to_string(), |r| format!("{r:.0}")),
@@ -348,6 +396,8 @@ fn main() {
         percentile(&latencies, 0.99),
         percentile(&latencies, 1.0),
         cpu_per_request,
+        refused,
+        peak,
     );
     if let Some(e) = first_error {
         eprintln!(

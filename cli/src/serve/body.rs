@@ -1,98 +1,45 @@
-//! Reading request bodies and writing errors: every failure is a JSON object that says
-//! what is wrong, with the status that fits (400 unreadable, 413 too large, 415 not
-//! JSON, 422 understood but invalid).
+//! What a screening handler takes from its request before any work: its tickets
+//! ([`Admitted`]: 429 at once when too few are left, before a byte of the body is
+//! read), then the body under `server.max_body_bytes` and the request's deadline
+//! ([`JsonBody`]).
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
+use super::admit::{Deadline, Ticket};
+use super::error::ApiError;
 use super::state::AppState;
 
-/// An error answer: `{"error": MESSAGE, "status": CODE, ...details}`.
-#[derive(Debug)]
-pub struct ApiError {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// What is wrong, in words. May quote the request, so it is logged only when
-    /// `server.log_order_contents` is on.
-    pub message: String,
-    /// Further fields (diagnostics, the ruleset still serving, ...).
-    details: Map<String, Value>,
-}
+/// The tickets of a request, weighed by the body it declares: its `Content-Length`, or
+/// the largest allowed when it is sent in chunks.
+pub struct Admitted(pub Ticket);
 
-/// Attached to error responses so the logging layer can show the message when
-/// allowed (it may quote order contents).
-#[derive(Debug, Clone)]
-pub struct ErrorMessage(pub String);
+impl FromRequestParts<AppState> for Admitted {
+    type Rejection = ApiError;
 
-impl ApiError {
-    /// An error with `status` and `message`.
-    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-            details: Map::new(),
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admitted, ApiError> {
+        let headers = &parts.headers;
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let max = state.settings.server.max_body_bytes;
+        let bytes = match declared {
+            Some(n) => n.min(max),
+            None if headers.contains_key(header::TRANSFER_ENCODING) => max,
+            None => 0,
+        };
+        state.admission.admit(bytes).map(Admitted).ok_or_else(|| {
+            state
+                .metrics
+                .queue_full
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            state.admission.busy()
+        })
     }
-
-    /// 400: the body cannot be read as JSON.
-    pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    /// 422: JSON, but not a valid request.
-    pub fn invalid(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
-    }
-
-    /// 500: a fault of ours (a worker panicked), never of the input.
-    pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
-    }
-
-    /// Adds (or replaces) a field of the answer.
-    pub fn with(mut self, key: &str, value: Value) -> ApiError {
-        self.details.insert(key.to_string(), value);
-        self
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = self.details;
-        body.insert("error".into(), Value::String(self.message.clone()));
-        body.insert("status".into(), Value::from(self.status.as_u16()));
-        let mut response = json_response(self.status, &Value::Object(body));
-        response.extensions_mut().insert(ErrorMessage(self.message));
-        response
-    }
-}
-
-/// A response with a JSON body.
-pub fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => json_bytes(status, bytes),
-        // Our answer types are plain data; should one ever fail, say so as JSON.
-        Err(e) => json_bytes(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("{{\"error\":\"cannot serialize the answer: {e}\",\"status\":500}}")
-                .into_bytes(),
-        ),
-    }
-}
-
-/// A response whose body is already serialized JSON.
-pub fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
-    let mut response = (status, bytes).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
 }
 
 /// The raw bytes of a JSON request body, read under `server.max_body_bytes`.
@@ -121,15 +68,58 @@ fn is_json_type(value: Option<&HeaderValue>) -> bool {
         || mime == "application/x-www-form-urlencoded"
 }
 
+/// Reads the whole body, or why not: too large, broken, or not in by `deadline`.
+pub async fn read_body(
+    req: Request,
+    limit: usize,
+    deadline: Option<Deadline>,
+) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body larger than {limit} bytes (server.max_body_bytes)"),
+        )
+    };
+    // A declared length over the limit is refused before reading a byte.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let collect = Limited::new(req.into_body(), limit).collect();
+    let collected = match deadline {
+        Some(d) => tokio::time::timeout_at(d.at.into(), collect)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "the request body did not arrive within {} ms (server.request_timeout_ms)",
+                        d.limit.as_millis()
+                    ),
+                )
+            })?,
+        None => collect.await,
+    };
+    match collected {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "cannot read the request body: {e}"
+        ))),
+    }
+}
+
 impl FromRequest<AppState> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let limit = state.settings.server.max_body_bytes;
-        let headers = req.headers();
-        if !is_json_type(headers.get(header::CONTENT_TYPE)) {
-            let got = headers
-                .get(header::CONTENT_TYPE)
+        let content_type = req.headers().get(header::CONTENT_TYPE);
+        if !is_json_type(content_type) {
+            let got = content_type
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("?")
                 .to_string();
@@ -138,65 +128,13 @@ impl FromRequest<AppState> for JsonBody {
                 format!("expected Content-Type: application/json, got `{got}`"),
             ));
         }
-        let too_large = || {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("request body larger than {limit} bytes (server.max_body_bytes)"),
-            )
-        };
-        // A declared length over the limit is refused before reading a byte.
-        let declared = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > limit as u64) {
-            return Err(too_large());
-        }
-        let bytes = match Limited::new(req.into_body(), limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) if e.is::<LengthLimitError>() => return Err(too_large()),
-            Err(e) => {
-                return Err(ApiError::bad_request(format!(
-                    "cannot read the request body: {e}"
-                )))
-            }
-        };
+        let deadline = req.extensions().get::<Deadline>().copied();
+        let bytes = read_body(req, state.settings.server.max_body_bytes, deadline).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request(
                 "empty request body: expected a JSON object",
             ));
         }
         Ok(JsonBody(bytes))
-    }
-}
-
-/// Parses a body as JSON: 400 when it is not JSON at all.
-pub fn parse_value(bytes: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))
-}
-
-/// Reads a request object of type `T` (400 when not JSON, 422 when not an object or
-/// when a field has the wrong type) — the HTTP twin of `embargo::api::parse_request`,
-/// which cannot tell the two apart for a status code.
-pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let v = parse_value(bytes)?;
-    if !v.is_object() {
-        return Err(ApiError::invalid(format!(
-            "expected a JSON object, got {}",
-            kind_of(&v)
-        )));
-    }
-    serde_json::from_value(v).map_err(|e| ApiError::invalid(e.to_string()))
-}
-
-/// `an array`, `a string`, ... for messages.
-pub fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

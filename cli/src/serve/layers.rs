@@ -1,20 +1,27 @@
-//! What wraps every request: a request id, the time limit, metrics and the error log
-//! (outermost), then the bearer-token check.
+//! What wraps every routed request: a request id, its deadline, metrics and the error
+//! log (outermost), then the bearer-token check.
 
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::body::{ApiError, ErrorMessage};
-use super::routes;
+use super::admit::Deadline;
+use super::error::{ApiError, ErrorMessage};
 use super::state::AppState;
 
 /// The request's id, for handlers (audit lines) and the `x-request-id` header.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
+
+/// The route a request took, as its template; requests no route took are one label.
+const UNMATCHED: &str = "unmatched";
+
+/// Routes without a deadline: a reload compiles the full ruleset, which can outlast
+/// any request limit, and one cut off half-way would throw its work away.
+const NO_DEADLINE: [&str; 1] = ["/v1/reload"];
 
 /// A caller-supplied `x-request-id` is kept when it is short and plain, so the
 /// caller's logs and our audit line share a key; anything else is replaced.
@@ -27,45 +34,33 @@ fn caller_id(req: &Request) -> Option<String> {
     ok.then(|| v.to_string())
 }
 
-/// Request id, time limit (`server.request_timeout_ms`), metrics and error log.
+/// Request id, deadline (`server.request_timeout_ms`), metrics and error log.
 pub async fn outer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = caller_id(&req).unwrap_or_else(|| state.request_id());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let route = routes::label(req.uri().path());
+    // The template the router matched (`/v1/entities/{id}`), never the raw path, so
+    // the labels stay a fixed set.
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED, MatchedPath::as_str)
+        .to_string();
+    if !NO_DEADLINE.contains(&route.as_str()) {
+        let limit = Duration::from_millis(state.settings.server.request_timeout_ms.max(1));
+        req.extensions_mut().insert(Deadline::after(limit));
+    }
     let method = req.method().clone();
-    // A reload is exempt: compiling the full ruleset can outlast the limit, and a
-    // reload cut off half-way would throw its work away without saying so.
-    let limit = if route == "/v1/reload" {
-        Duration::MAX
-    } else {
-        Duration::from_millis(state.settings.server.request_timeout_ms.max(1))
-    };
-    let mut response = match tokio::time::timeout(limit, next.run(req)).await {
-        Ok(r) => r,
-        // Time ran out waiting for a screening slot or for the work itself: the
-        // service is overloaded, not the request wrong, hence 503 with a retry hint.
-        // Work already handed to a worker finishes there and keeps its slot, so the
-        // bound on concurrent screening holds.
-        Err(_) => {
-            let mut r = ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "request timed out after {} ms (server.request_timeout_ms)",
-                    limit.as_millis()
-                ),
-            )
-            .into_response();
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            r
-        }
-    };
+    let mut response = next.run(req).await;
     let status = response.status();
     state
         .metrics
-        .request(route, status.as_u16(), started.elapsed());
-    if status.is_client_error() || status.is_server_error() {
+        .request(&route, status.as_u16(), started.elapsed());
+    // Refusals for load are counted, not logged one by one: under overload they come
+    // by the thousand a second.
+    if (status.is_client_error() || status.is_server_error())
+        && status != StatusCode::TOO_MANY_REQUESTS
+    {
         // The message can quote the request (a name, a goods text): only with consent.
         let detail = match response.extensions().get::<ErrorMessage>() {
             Some(m) if state.settings.server.log_order_contents => format!(": {}", m.0),

@@ -22,13 +22,19 @@ struct Histogram {
     sum: f64,
 }
 
+/// Keyed by route template (axum's matched path) or `unmatched`: a small fixed set,
+/// whatever paths callers send.
 #[derive(Default)]
 struct ByRoute {
-    /// (route, status) -> requests.
-    requests: BTreeMap<(&'static str, u16), u64>,
+    /// route -> status -> requests.
+    requests: BTreeMap<String, BTreeMap<u16, u64>>,
     /// route -> latency.
-    latency: BTreeMap<&'static str, Histogram>,
+    latency: BTreeMap<String, Histogram>,
 }
+
+/// Statuses the HTTP parser answers by itself (see `conn.rs`), counted apart: those
+/// requests never reach a route.
+pub const PROTOCOL_STATUSES: [u16; 3] = [400, 414, 431];
 
 /// The service's counters.
 pub struct Metrics {
@@ -38,6 +44,31 @@ pub struct Metrics {
     reloads_ok: AtomicU64,
     reloads_rejected: AtomicU64,
     ruleset: Mutex<String>,
+    /// Orders screened, whether or not their request was answered: a request cut
+    /// off at its deadline stops between orders, and this shows where.
+    pub orders_screened: AtomicU64,
+    /// Requests answered 429 because the queue was full.
+    pub queue_full: AtomicU64,
+    /// Requests whose deadline passed while their work ran; that work stopped.
+    pub abandoned: AtomicU64,
+    /// Requests the HTTP parser refused, by [`PROTOCOL_STATUSES`].
+    pub protocol_errors: [AtomicU64; 3],
+    /// Idle connections closed to make room under `server.max_connections`.
+    pub connections_evicted: AtomicU64,
+    /// Connections closed for a header-read or idle timeout.
+    pub connections_timed_out: AtomicU64,
+}
+
+/// Levels read at the time of a scrape.
+pub struct Gauges {
+    /// Requests admitted: reading their body, waiting for a slot, or screening.
+    pub admitted: usize,
+    /// Screening slots in use.
+    pub screening: usize,
+    /// Open connections.
+    pub connections: usize,
+    /// Whether the audit log (when there is one) can be written.
+    pub audit_ok: bool,
 }
 
 impl Metrics {
@@ -49,14 +80,41 @@ impl Metrics {
             reloads_ok: AtomicU64::new(0),
             reloads_rejected: AtomicU64::new(0),
             ruleset: Mutex::new(String::new()),
+            orders_screened: AtomicU64::new(0),
+            queue_full: AtomicU64::new(0),
+            abandoned: AtomicU64::new(0),
+            protocol_errors: Default::default(),
+            connections_evicted: AtomicU64::new(0),
+            connections_timed_out: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts one request the HTTP parser refused with `status`.
+    pub fn protocol_error(&self, status: u16) {
+        if let Some(k) = PROTOCOL_STATUSES.iter().position(|s| *s == status) {
+            if let Some(c) = self.protocol_errors.get(k) {
+                c.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 
     /// Counts one answered request.
-    pub fn request(&self, route: &'static str, status: u16, elapsed: Duration) {
+    pub fn request(&self, route: &str, status: u16, elapsed: Duration) {
         let mut m = self.by_route.lock().unwrap_or_else(|e| e.into_inner());
-        *m.requests.entry((route, status)).or_default() += 1;
-        let h = m.latency.entry(route).or_default();
+        // Looked up by `&str` first: the key is allocated once per route, not per request.
+        match m.requests.get_mut(route) {
+            Some(by_status) => *by_status.entry(status).or_default() += 1,
+            None => {
+                m.requests
+                    .insert(route.to_string(), BTreeMap::from([(status, 1)]));
+            }
+        }
+        if !m.latency.contains_key(route) {
+            m.latency.insert(route.to_string(), Histogram::default());
+        }
+        let Some(h) = m.latency.get_mut(route) else {
+            return;
+        };
         let secs = elapsed.as_secs_f64();
         h.count += 1;
         h.sum += secs;
@@ -96,7 +154,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition.
-    pub fn render(&self) -> String {
+    pub fn render(&self, gauges: &Gauges) -> String {
         let mut out = String::with_capacity(4096);
         let m = self.by_route.lock().unwrap_or_else(|e| e.into_inner());
         // Writing to a String cannot fail.
@@ -105,11 +163,13 @@ impl Metrics {
             "# HELP embargo_http_requests_total Requests answered, by route and status.\n\
              # TYPE embargo_http_requests_total counter"
         );
-        for ((route, status), n) in &m.requests {
-            let _ = writeln!(
-                out,
-                "embargo_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-            );
+        for (route, by_status) in &m.requests {
+            for (status, n) in by_status {
+                let _ = writeln!(
+                    out,
+                    "embargo_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
         }
         let _ = writeln!(
             out,
@@ -163,6 +223,53 @@ impl Metrics {
             self.reloads_ok.load(Ordering::Relaxed),
             self.reloads_rejected.load(Ordering::Relaxed)
         );
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "# HELP embargo_orders_screened_total Orders screened (a request cut off at its deadline stops between orders).\n\
+             # TYPE embargo_orders_screened_total counter\n\
+             embargo_orders_screened_total {}\n\
+             # HELP embargo_requests_rejected_total Requests refused for load: the queue was full (429).\n\
+             # TYPE embargo_requests_rejected_total counter\n\
+             embargo_requests_rejected_total{{reason=\"queue_full\"}} {}\n\
+             # HELP embargo_requests_abandoned_total Requests whose work was stopped at their deadline.\n\
+             # TYPE embargo_requests_abandoned_total counter\n\
+             embargo_requests_abandoned_total {}\n\
+             # HELP embargo_requests_admitted Requests admitted: reading their body, waiting for a slot, or screening.\n\
+             # TYPE embargo_requests_admitted gauge\n\
+             embargo_requests_admitted {}\n\
+             # HELP embargo_screening_slots_busy Screening slots in use (one per 64 KiB of body).\n\
+             # TYPE embargo_screening_slots_busy gauge\n\
+             embargo_screening_slots_busy {}\n\
+             # HELP embargo_connections Open connections.\n\
+             # TYPE embargo_connections gauge\n\
+             embargo_connections {}\n\
+             # HELP embargo_connections_closed_total Connections the server closed, by cause.\n\
+             # TYPE embargo_connections_closed_total counter\n\
+             embargo_connections_closed_total{{cause=\"evicted_idle\"}} {}\n\
+             embargo_connections_closed_total{{cause=\"timeout\"}} {}\n\
+             # HELP embargo_audit_log_ok Whether the audit log can be written (1 when there is none).\n\
+             # TYPE embargo_audit_log_ok gauge\n\
+             embargo_audit_log_ok {}\n\
+             # HELP embargo_http_protocol_errors_total Requests the HTTP parser refused, by status.\n\
+             # TYPE embargo_http_protocol_errors_total counter",
+            load(&self.orders_screened),
+            load(&self.queue_full),
+            load(&self.abandoned),
+            gauges.admitted,
+            gauges.screening,
+            gauges.connections,
+            load(&self.connections_evicted),
+            load(&self.connections_timed_out),
+            u8::from(gauges.audit_ok),
+        );
+        for (status, c) in PROTOCOL_STATUSES.iter().zip(&self.protocol_errors) {
+            let _ = writeln!(
+                out,
+                "embargo_http_protocol_errors_total{{status=\"{status}\"}} {}",
+                load(c)
+            );
+        }
         out
     }
 }

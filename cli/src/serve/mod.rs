@@ -6,6 +6,14 @@
 //! request/answer types of [`embargo::api`], the same ones the CLI's JSON lines use.
 //! This module only adds what a network service needs around them: limits, auth,
 //! request ids, metrics, the audit trail and an atomic swap of the screener on reload.
+//!
+//! The parts, each depending only on those above it:
+//! - `error`, `metrics`, `audit`, `schema`: leaves (error answers, counters, the
+//!   audit file, the request-schema check);
+//! - `openapi` (the served document), `admit` (tickets, slots, deadlines, jobs);
+//! - `state` (what requests share), then `reload`, `body` (extractors), `layers`;
+//! - `routes` (handlers and router), `conn` (one connection), `listen` (the accept
+//!   loop and shutdown); this module starts it all.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -16,11 +24,18 @@ use embargo::engine::{ScreenOptions, Screener};
 
 use super::{Context, Exit, Failure, RulesArgs};
 
+mod admit;
 mod audit;
 mod body;
+mod conn;
+mod error;
 mod layers;
+mod listen;
 mod metrics;
+mod openapi;
+mod reload;
 mod routes;
+mod schema;
 mod state;
 
 use state::{AppState, Loaded};
@@ -40,6 +55,10 @@ pub struct ServeArgs {
     /// Worker threads of the async runtime (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Listen on an address other machines can reach without a bearer token
+    /// (EMBARGO_TOKEN or server.token_file). Without this flag that is refused.
+    #[arg(long)]
+    insecure_no_token: bool,
 }
 
 /// The environment variable that holds the bearer token; it takes precedence over
@@ -80,6 +99,13 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Exit, Failure> {
         .next()
         .ok_or_else(|| Failure(format!("--addr `{addr_text}`: no address")))?;
     let token = token(ctx)?;
+    if token.is_none() && !addr.ip().is_loopback() && !args.insecure_no_token {
+        return Err(Failure(format!(
+            "refusing to listen on {addr} without a bearer token: anyone who can reach it \
+             could screen, read the ruleset and reload it. Set EMBARGO_TOKEN or \
+             server.token_file, listen on a loopback address, or pass --insecure-no-token"
+        )));
+    }
     let audit_path = args
         .audit_log
         .clone()
@@ -103,6 +129,11 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Exit, Failure> {
     if let Some(n) = args.threads.filter(|n| *n > 0) {
         runtime.worker_threads(n);
     }
+    // Screening never runs on more threads than there are slots, but tokio starts a
+    // new blocking thread whenever none is idle at that instant, and each screening
+    // thread keeps its own name memo: under churn the pool grew past 170 threads and
+    // its memory with it. A few more threads than slots serve reloads and file I/O.
+    runtime.max_blocking_threads(server.max_concurrency.clamp(1, 4096) + 4);
     let runtime = runtime
         .build()
         .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
@@ -113,8 +144,13 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Exit, Failure> {
         Loaded::new(screener),
         audit,
         token,
-    );
-    runtime.block_on(serve(addr, state))?;
+    )
+    .map_err(Failure)?;
+    let served = runtime.block_on(serve(addr, state));
+    // Work abandoned at shutdown may still be running on the blocking pool; it was
+    // told to stop, and the process does not wait for it beyond this.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served?;
     Ok(Exit::Ok)
 }
 
@@ -130,52 +166,58 @@ async fn serve(addr: SocketAddr, state: AppState) -> Result<(), Failure> {
     } else {
         "no auth"
     };
+    let (cap, limit) = listen::connection_cap(state.settings.server.max_connections);
+    let limit = limit.map_or_else(String::new, |l| format!(", open-file limit {l}"));
+    // The signal handlers are in place before anyone can learn the address, so a
+    // signal sent right after start is never met by the default action.
+    let stop = shutdown_signal();
+    spawn_sighup(state.clone());
     // Tests and scripts read the port from this line (`--addr 127.0.0.1:0`).
-    eprintln!("embargo: listening on http://{local} ({auth})");
-
-    spawn_sighup_reload(state.clone());
+    eprintln!("embargo: listening on http://{local} ({auth}; at most {cap} connections{limit})");
     let app = routes::router(state.clone());
-    let shutdown_state = state.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Readiness turns false first, so a balancer stops sending new requests
-            // while the ones in flight are answered.
-            shutdown_state.set_ready(false);
-            eprintln!("embargo: shutting down");
-        })
-        .await
-        .map_err(|e| Failure(format!("server error: {e}")))?;
+    listen::serve(listener, app, state, cap, stop).await;
     Ok(())
 }
 
-/// Resolves on Ctrl-C, or SIGTERM on unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        // If the handler cannot be installed there is no Ctrl-C to wait for.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// A future that resolves on Ctrl-C, or SIGTERM on unix; the handlers are installed
+/// when it is made, not when it is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = ctrl_c => {},
-                    _ = term.recv() => {},
+        // If a handler cannot be installed there is no such signal to wait for.
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut int = signal(SignalKind::interrupt()).ok();
+        async move {
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending().await,
                 }
+            };
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = term => {},
+                () = int => {},
             }
-            Err(_) => ctrl_c.await,
         }
     }
     #[cfg(not(unix))]
-    ctrl_c.await;
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
-/// Reloads the rules on every SIGHUP, as `POST /v1/reload` does.
-fn spawn_sighup_reload(state: AppState) {
+/// On every SIGHUP, reopens the audit log and reloads the rules as `POST /v1/reload`
+/// does.
+fn spawn_sighup(state: AppState) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -185,8 +227,7 @@ fn spawn_sighup_reload(state: AppState) {
         };
         tokio::spawn(async move {
             while hup.recv().await.is_some() {
-                // The outcome is logged by `reload` itself.
-                let _ = state.reload().await;
+                reload::hangup(&state).await;
             }
         });
     }

@@ -1,22 +1,21 @@
 //! What every request shares: the current screener (swapped whole on reload), the
-//! settings, the screening slots, the audit log and the metrics.
+//! settings, admission, the audit log, the metrics and the served document.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::http::StatusCode;
-use serde_json::{json, Value};
-use tokio::sync::{Mutex, Semaphore};
+use serde_json::Value;
 
 use embargo::config::Settings;
-use embargo::engine::{ScreenOptions, Screener};
+use embargo::engine::Screener;
 use embargo::rules::Ruleset;
 
+use super::admit::Admission;
 use super::audit::{self, Audit};
-use super::body::ApiError;
-use super::metrics::Metrics;
-use crate::{Context, RulesArgs};
+use super::metrics::{Gauges, Metrics};
+use super::openapi::Api;
+use crate::RulesArgs;
 
 /// A screener with when it was loaded.
 #[derive(Clone)]
@@ -51,16 +50,21 @@ pub struct Shared {
     /// Settings from embargo.toml.
     pub settings: Settings,
     /// `--rules` paths, read again on reload (empty: the embedded ruleset).
-    rules: RulesArgs,
+    pub rules: RulesArgs,
     /// One reload at a time: a second waits and then compiles the newest files.
-    reloading: Mutex<()>,
-    /// Screening slots (`server.max_concurrency`): CPU-bound work beyond this waits
-    /// in line (and times out there) instead of piling onto two cores.
-    pub slots: Arc<Semaphore>,
+    pub reloading: tokio::sync::Mutex<()>,
+    /// The outcome of the last reload, for `/readyz`.
+    pub last_reload: Mutex<Option<Value>>,
+    /// Tickets and screening slots.
+    pub admission: Admission,
     /// The audit log, when configured.
     pub audit: Option<Audit>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// The OpenAPI document served and the request schemas checked.
+    pub api: Api,
+    /// Open connections, kept by the accept loop.
+    pub connections: Arc<AtomicUsize>,
     /// The bearer token, when auth is on.
     token: Option<String>,
     /// False once shutdown began.
@@ -99,27 +103,32 @@ impl AppState {
         loaded: Loaded,
         audit: Option<Audit>,
         token: Option<String>,
-    ) -> AppState {
-        let slots = settings.server.max_concurrency.max(1);
+    ) -> Result<AppState, String> {
+        let server = &settings.server;
+        let admission = Admission::new(server.max_concurrency, server.max_queue);
+        let api = Api::new(token.is_some())?;
         let started = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let metrics = Metrics::new();
         metrics.set_ruleset(loaded.screener.ruleset().hash());
-        AppState(Arc::new(Shared {
+        Ok(AppState(Arc::new(Shared {
             current: RwLock::new(loaded),
             settings,
             rules,
-            reloading: Mutex::new(()),
-            slots: Arc::new(Semaphore::new(slots)),
+            reloading: tokio::sync::Mutex::new(()),
+            last_reload: Mutex::new(None),
+            admission,
             audit,
             metrics,
+            api,
+            connections: Arc::new(AtomicUsize::new(0)),
             token,
             ready: AtomicBool::new(true),
             id_prefix: format!("{started:x}-{:x}", std::process::id()),
             next_id: AtomicU64::new(1),
-        }))
+        })))
     }
 
     /// The screener in force and when it was loaded.
@@ -129,6 +138,11 @@ impl AppState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Puts `screener` in force.
+    pub fn swap(&self, screener: Screener) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Loaded::new(screener);
     }
 
     /// The screener in force.
@@ -158,14 +172,14 @@ impl AppState {
         diff == 0
     }
 
-    /// Whether the service takes traffic.
-    pub fn is_ready(&self) -> bool {
+    /// Whether the service is not stopping.
+    pub fn is_running(&self) -> bool {
         self.ready.load(Ordering::Relaxed)
     }
 
-    /// Marks the service (not) ready.
-    pub fn set_ready(&self, ready: bool) {
-        self.ready.store(ready, Ordering::Relaxed);
+    /// Marks the service as stopping.
+    pub fn set_stopping(&self) {
+        self.ready.store(false, Ordering::Relaxed);
     }
 
     /// A new request id, unique within this process and across restarts.
@@ -174,68 +188,13 @@ impl AppState {
         format!("{}-{n}", self.id_prefix)
     }
 
-    /// Compiles the rules aside (same `--rules`, or the embedded set) and swaps them in
-    /// when they have no error; otherwise the old ruleset keeps serving and the answer
-    /// carries the diagnostics (422).
-    pub async fn reload(&self) -> Result<Value, ApiError> {
-        let _one_at_a_time = self.reloading.lock().await;
-        let previous = self.screener().ruleset().hash().to_string();
-        let settings = self.settings.clone();
-        let rules = self.rules.clone();
-        // Compiling and indexing take seconds of CPU: off the async threads.
-        let built = tokio::task::spawn_blocking(move || {
-            let ctx = Context {
-                settings: settings.clone(),
-            };
-            // Unreadable rules (a --rules path gone) are rejected like broken ones.
-            let checked = ctx
-                .check_rules(&rules)
-                .map_err(|f| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, f.0))?;
-            let errors = checked.error_count();
-            let rendered: Vec<String> = checked
-                .diagnostics
-                .iter()
-                .map(|d| d.render(&checked.sources))
-                .collect();
-            match checked.ruleset {
-                Some(r) if errors == 0 => {
-                    Ok((Screener::new(r, ScreenOptions::from(&settings)), rendered))
-                }
-                _ => Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("the new rules have {errors} error(s); the old ruleset keeps serving"),
-                )
-                .with("diagnostics", json!(rendered))),
-            }
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("reload failed: {e}")))?;
-        match built {
-            Ok((screener, warnings)) => {
-                let hash = screener.ruleset().hash().to_string();
-                let line = summary(screener.ruleset());
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Loaded::new(screener);
-                self.metrics.reloaded(true, &hash);
-                eprintln!("embargo: reloaded {line}");
-                for warning in self.screener().staleness_warnings() {
-                    eprintln!("embargo: {warning}");
-                }
-                Ok(json!({
-                    "status": "reloaded",
-                    "ruleset": hash,
-                    "previous": previous,
-                    "changed": hash != previous,
-                    "warnings": warnings,
-                }))
-            }
-            Err(e) => {
-                self.metrics.reloaded(false, &previous);
-                eprintln!(
-                    "embargo: reload rejected, still serving {previous}: {}",
-                    e.message
-                );
-                Err(e.with("ruleset", json!(previous)))
-            }
+    /// Levels for `/metrics`.
+    pub fn gauges(&self) -> Gauges {
+        Gauges {
+            admitted: self.admission.admitted(),
+            screening: self.admission.screening(),
+            connections: self.connections.load(Ordering::Relaxed),
+            audit_ok: self.audit.as_ref().is_none_or(|a| a.failure().is_none()),
         }
     }
 }
