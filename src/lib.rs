@@ -101,12 +101,16 @@ mod error;
 pub mod goods;
 pub mod import;
 pub mod io;
+mod lookup;
 pub mod matching;
 pub mod normalize;
 pub mod order;
 pub mod places;
+pub mod refdata;
 pub mod reference;
 pub mod rules;
+pub mod text;
+pub mod vocab;
 
 pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};
 pub use error::Error;

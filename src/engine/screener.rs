@@ -482,7 +482,7 @@ impl Screener {
             return None;
         }
         let id = &rs.entities.get(entity)?.id;
-        let today = crate::rules::compile::today_utc();
+        let today = crate::refdata::date::today_utc();
         let fold = |s: &str| {
             s.split_whitespace()
                 .collect::<Vec<_>>()

@@ -8,15 +8,15 @@ use compact_str::CompactString;
 use serde::Serialize;
 use smallvec::SmallVec;
 
-use super::bits::BitWalk;
-use super::hs::{self, CodeDigits};
 use super::normalize::{
     ascii_words_into, normalize_into, normalize_text_into, patterns_of, piece_span, Normalized,
     Piece,
 };
 use super::price;
-use super::table::U64Table;
 use super::terms::{AsciiFind, FindScratch, Found, TermMatcher, TermSpec};
+use crate::lookup::bits::BitWalk;
+use crate::lookup::table::U64Table;
+use crate::refdata::hs::CodeDigits;
 use crate::rules::ir::{Category, Ruleset, Strength};
 
 /// One goods line of an invoice or order.
@@ -188,7 +188,7 @@ struct Inner {
     /// What finding each pattern does to the categories: [`Inner::set_words`] entries
     /// per pattern, in pattern order.
     pattern_effects: Vec<Effect>,
-    /// Keyed by [`hs::key`]: the uses of each code prefix. Looked up once per digit of
+    /// Keyed by [`hs_key`]: the uses of each code prefix. Looked up once per digit of
     /// every line's code, so in a flat table.
     hs: U64Table<CodeUses>,
     /// One bit per chapter (two digits) and per heading (four digits, from bit 100):
@@ -580,7 +580,7 @@ impl Classifier {
                         }
                     }
                 }
-                if let Some(k) = hs::key(&digits) {
+                if let Some(k) = hs_key(&digits) {
                     hs_map.entry(k).or_default().push(Use {
                         category,
                         term: hi as u32,
@@ -740,7 +740,7 @@ impl Classifier {
 
         let code = line.hs.as_deref().and_then(CodeDigits::parse);
         if let Some(code) = &code {
-            // The key of each prefix, built digit by digit (see `hs::key`) rather than
+            // The key of each prefix, built digit by digit (see `hs_key`) rather than
             // parsing every prefix afresh.
             let mut value: u64 = 0;
             for (k, &b) in code.digits().iter().enumerate() {
@@ -963,6 +963,22 @@ fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> CompactString {
         n += 1;
     }
     s.get(from..to).unwrap_or("").into()
+}
+
+/// Packs a digit string of at most 10 digits (and its length, so `0101` and `101`
+/// differ) into one integer key for prefix lookup.
+fn hs_key(digits: &str) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 12 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(b - b'0');
+    }
+    Some(v * 16 + digits.len() as u64)
 }
 
 #[cfg(test)]
@@ -1723,6 +1739,13 @@ mod tests {
             let want: String = s.chars().skip(start).take(end.saturating_sub(start)).collect();
             prop_assert_eq!(char_slice(&s, s.is_ascii(), start, end), want);
         }
+    }
+
+    #[test]
+    fn hs_keys_distinguish_leading_zeros() {
+        assert_ne!(hs_key("0101"), hs_key("101"));
+        assert_eq!(hs_key("8703"), hs_key("8703"));
+        assert_eq!(hs_key("87a3"), None);
     }
 
     #[test]

@@ -7,12 +7,9 @@
 //! and code normalization it uses; [`price`] reads unit prices and counts for value
 //! thresholds.
 
-mod bits;
 pub mod classify;
-pub mod hs;
 pub mod normalize;
 pub mod price;
-mod table;
 mod terms;
 
 pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Scratch};

@@ -28,8 +28,8 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-use super::bits::BitWalk;
-use super::table::U64Table;
+use crate::lookup::bits::BitWalk;
+use crate::lookup::table::U64Table;
 
 /// A normalized description with a map back to the original text.
 ///

@@ -31,7 +31,7 @@ use super::normalize::{
     abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, normalize_text_into, piece_span,
     plural_rewrites_start, spell_ascii_word, AsciiRuns, Normalized, Piece, Reading, Stretches,
 };
-use super::table::{U128Table, U64Table};
+use crate::lookup::table::{U128Table, U64Table};
 
 /// A term as the matcher needs it: its normalized text and how it may match.
 #[derive(Debug, Clone)]

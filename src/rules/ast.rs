@@ -8,6 +8,7 @@
 //! meaning (is that a country?) to the compiler, which can then point at the text.
 
 use super::span::Span;
+pub use crate::vocab::{AliasRelation, Decision, Strength};
 
 /// A parsed rules file: its items in source order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -144,17 +145,6 @@ pub struct ListDecl {
     pub span: Span,
 }
 
-/// How much a term, code or alias counts on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Strength {
-    /// Enough by itself (the default).
-    #[default]
-    Strong,
-    /// Needs corroboration: a weak alias is reported with a lower score; a weak goods
-    /// term or code matches a category only together with another piece of evidence.
-    Weak,
-}
-
 /// `category NAME { ... }`: a goods category.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
@@ -282,18 +272,6 @@ impl std::fmt::Display for EntityId {
     }
 }
 
-/// How an alias relates to the entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum AliasRelation {
-    /// Also known as (the default).
-    #[default]
-    Aka,
-    /// Formerly known as.
-    Fka,
-    /// Now known as.
-    Nka,
-}
-
 /// One `alias` line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alias {
@@ -342,37 +320,6 @@ pub struct SetDecl {
     pub items: Vec<Text>,
     /// Where it stands.
     pub span: Span,
-}
-
-/// The outcome of a rule, ordered by severity.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    /// Nothing to stop.
-    Clear,
-    /// A person must look at it.
-    Review,
-    /// Must not proceed.
-    Block,
-}
-
-impl Decision {
-    /// The keyword: `clear`, `review` or `block`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Clear => "clear",
-            Decision::Review => "review",
-            Decision::Block => "block",
-        }
-    }
-}
-
-impl std::fmt::Display for Decision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// `rule NAME { when ... then DECISION "reason" }`

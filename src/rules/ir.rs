@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use super::ast::{AliasRelation, Comparison, Decision, RouteLeg, Strength};
+pub use super::ast::{Comparison, RouteLeg};
+pub use crate::vocab::{AliasRelation, Decision, Strength};
 
 /// What kind of party an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
@@ -191,10 +192,8 @@ pub struct Alias {
     /// The alias.
     pub name: String,
     /// a.k.a., f.k.a., n.k.a.
-    #[serde(serialize_with = "ser_relation")]
     pub relation: AliasRelation,
     /// Whether the list marks it as low quality.
-    #[serde(serialize_with = "ser_strength")]
     pub strength: Strength,
 }
 
@@ -242,7 +241,6 @@ pub struct Term {
     /// Language tag, when given.
     pub lang: Option<String>,
     /// Strong or weak.
-    #[serde(serialize_with = "ser_strength")]
     pub strength: Strength,
 }
 
@@ -252,7 +250,6 @@ pub struct HsPrefix {
     /// Digits only.
     pub digits: String,
     /// Strong or weak.
-    #[serde(serialize_with = "ser_strength")]
     pub strength: Strength,
 }
 
@@ -389,21 +386,6 @@ pub struct Allow {
     pub because: String,
     /// Last day it applies, `YYYY-MM-DD`.
     pub expires: Option<String>,
-}
-
-fn ser_strength<S: serde::Serializer>(s: &Strength, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(match s {
-        Strength::Strong => "strong",
-        Strength::Weak => "weak",
-    })
-}
-
-fn ser_relation<S: serde::Serializer>(r: &AliasRelation, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(match r {
-        AliasRelation::Aka => "aka",
-        AliasRelation::Fka => "fka",
-        AliasRelation::Nka => "nka",
-    })
 }
 
 #[cfg(test)]

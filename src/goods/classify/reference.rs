@@ -9,8 +9,8 @@ use super::{
     char_slice, two_weak_terms, Between, CategoryMatch, Classifier, Evidence, EvidenceKind,
     GoodsLine, Hit, NameSide, Role, Strength, Use,
 };
-use crate::goods::hs::HsCode;
 use crate::goods::normalize::{reference, Normalized};
+use crate::refdata::hs::HsCode;
 
 /// A classifier answering as the first version did.
 pub(crate) struct Reference {
@@ -82,7 +82,7 @@ impl Reference {
 
         let code = line.hs.as_deref().and_then(HsCode::parse);
         if let Some(code) = &code {
-            // The key of each prefix, built digit by digit (see `hs::key`) rather than
+            // The key of each prefix, built digit by digit (see `hs_key`) rather than
             // parsing every prefix afresh.
             let mut value: u64 = 0;
             for (k, b) in code.digits.bytes().enumerate() {
