@@ -21,7 +21,7 @@ fn luxury_flag_on_dev_set() {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).expect("json");
         let g = GoodsLine {
-            description: v["description"].as_str().unwrap_or("").into(),
+            description: v["description"].as_str().map(Into::into),
             hs: v["hs"].as_str().map(Into::into),
             value: v["value"].as_f64(),
             currency: v["currency"].as_str().map(Into::into),
@@ -79,7 +79,7 @@ fn debug_one_line() {
     let mut only_one = rules.categories.clone();
     let classifier = Classifier::new(&rules);
     let line = GoodsLine {
-        description: desc,
+        description: Some(desc),
         hs: std::env::var("GOODS_DEBUG_HS").ok(),
         ..GoodsLine::default()
     };

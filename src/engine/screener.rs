@@ -8,9 +8,8 @@ use serde::Serialize;
 
 use super::eval::{
     self, CategoryEvidence, CompiledPlaces, Defaults, EntityEvidence, Evidence, Facts, PartyFacts,
-    Span,
 };
-use crate::goods::{Classifier, EvidenceKind, GoodsLine};
+use crate::goods::{Classifier, GoodsLine};
 use crate::matching::{Basis, IndexedName, NameIndex, NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::reference;
@@ -173,7 +172,7 @@ pub struct CategoryResult {
     /// Its legal basis citations.
     pub basis: Vec<String>,
     /// The terms and codes found, with character spans in the description.
-    pub evidence: Vec<Span>,
+    pub evidence: Vec<crate::goods::Evidence>,
     /// The value of one item in USD, when the category has a threshold and the value
     /// was known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,24 +219,11 @@ pub fn category_results(
                 title: c.title.clone(),
                 tags: c.tags.clone(),
                 basis: c.basis.clone(),
-                evidence: m.evidence.into_iter().map(span).collect(),
+                evidence: m.evidence.into_vec(),
                 unit_value_usd: m.unit_value_usd,
             })
         })
         .collect()
-}
-
-fn span(e: crate::goods::Evidence) -> Span {
-    Span {
-        kind: match e.kind {
-            EvidenceKind::Term => "term",
-            EvidenceKind::Hs => "hs",
-        }
-        .to_string(),
-        text: e.text.into(),
-        start: e.start,
-        end: e.end,
-    }
 }
 
 /// Below the scores rules test on every order, fuzzy resemblance is noise; a hit there
@@ -640,14 +626,7 @@ impl Screener {
         }
         let mut total = Some(0.0);
         for g in &order.goods {
-            let line = GoodsLine {
-                description: g.description.clone().unwrap_or_default(),
-                hs: g.hs.clone(),
-                value: g.value,
-                currency: g.currency.clone(),
-                quantity: g.quantity,
-            };
-            let matches = inner.classifier.classify(&line);
+            let matches = inner.classifier.classify(g);
             facts.goods.push(
                 matches
                     .into_iter()
@@ -659,7 +638,7 @@ impl Screener {
                             .get(m.category)
                             .map(|c| c.id.clone())
                             .unwrap_or_default(),
-                        evidence: m.evidence.into_iter().map(span).collect(),
+                        evidence: m.evidence.into_vec(),
                     })
                     .collect(),
             );

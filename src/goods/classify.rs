@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use compact_str::CompactString;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
+use super::line::GoodsLine;
 use super::normalize::{
     ascii_words_into, normalize_into, normalize_text_into, patterns_of, piece_span, Normalized,
     Piece,
@@ -17,54 +18,10 @@ use super::terms::{AsciiFind, FindScratch, Found, TermMatcher, TermSpec};
 use crate::lookup::bits::BitWalk;
 use crate::lookup::table::U64Table;
 use crate::refdata::hs::CodeDigits;
-use crate::rules::ir::{Category, Ruleset, Strength};
-
-/// One goods line of an invoice or order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GoodsLine {
-    /// Free-text description as the trader wrote it.
-    pub description: String,
-    /// HS / CN / HTS / Schedule B code, with or without dots.
-    pub hs: Option<String>,
-    /// Declared value of the whole line.
-    pub value: Option<f64>,
-    /// ISO 4217 currency of `value` (USD when absent).
-    pub currency: Option<String>,
-    /// Number of items on the line.
-    pub quantity: Option<f64>,
-}
-
-impl GoodsLine {
-    /// A line with only a description.
-    pub fn new(description: impl Into<String>) -> Self {
-        GoodsLine {
-            description: description.into(),
-            ..GoodsLine::default()
-        }
-    }
-
-    /// Sets the tariff code.
-    pub fn with_hs(mut self, hs: impl Into<String>) -> Self {
-        self.hs = Some(hs.into());
-        self
-    }
-
-    /// Sets the declared value and its currency.
-    pub fn with_value(mut self, value: f64, currency: impl Into<String>) -> Self {
-        self.value = Some(value);
-        self.currency = Some(currency.into());
-        self
-    }
-
-    /// Sets the quantity.
-    pub fn with_quantity(mut self, quantity: f64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-}
+use crate::rules::ir::{Category, Rates, Ruleset, Strength};
 
 /// What a piece of evidence was found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EvidenceKind {
     /// A term of the category, found in the description.
@@ -73,8 +30,9 @@ pub enum EvidenceKind {
     Hs,
 }
 
-/// A term or code that made a category match.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A term or code that made a category match: what `classify` reports, and what a
+/// decision's goods hit cites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// Term or HS code.
     pub kind: EvidenceKind,
@@ -201,7 +159,7 @@ struct Inner {
     hs_effects: Vec<Effect>,
     /// How many 64-bit words hold one bit per category (at least one).
     set_words: usize,
-    rates: BTreeMap<String, f64>,
+    rates: Rates,
 }
 
 /// A code prefix of the rules: the range of [`Inner::hs_uses`] that uses it, and where
@@ -529,8 +487,8 @@ impl Classifier {
     }
 
     /// Builds a classifier for `categories`, converting values to US dollars with
-    /// `rates` (US dollars per unit of each currency; `USD` is always 1).
-    pub fn from_categories(categories: &[Category], rates: BTreeMap<String, f64>) -> Self {
+    /// `rates`.
+    pub fn from_categories(categories: &[Category], rates: Rates) -> Self {
         let mut by_text: HashMap<(String, bool), usize> = HashMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut hs_map: BTreeMap<u64, Vec<Use>> = BTreeMap::new();
@@ -616,8 +574,6 @@ impl Classifier {
 
         let specs: Vec<TermSpec> = patterns.iter().map(|p| p.spec.clone()).collect();
         let terms = TermMatcher::new(&specs);
-        let mut rates = rates;
-        rates.insert("USD".into(), 1.0);
         Classifier {
             inner: Arc::new(Inner {
                 categories: categories.to_vec(),
@@ -681,6 +637,7 @@ impl Classifier {
     ) {
         out.clear();
         let inner = &*self.inner;
+        let description = line.text();
         let Scratch {
             ascii_pieces,
             spelling,
@@ -702,24 +659,22 @@ impl Classifier {
         // The words the matches were found in, to map them back to the description;
         // `None` when they were found in the description as written and their
         // positions are already its character offsets.
-        let mut reading = inner
-            .terms
-            .find_ascii(line.description.as_bytes(), words, found);
+        let mut reading = inner.terms.find_ascii(description.as_bytes(), words, found);
         let description_ascii = reading != AsciiFind::NotAscii;
         if !description_ascii
-            && inner.terms.find_mixed(&line.description, words, found) == AsciiFind::Found
+            && inner.terms.find_mixed(description, words, found) == AsciiFind::Found
         {
             reading = AsciiFind::Found;
         }
         let pieces: Option<&[Piece]> = match reading {
             AsciiFind::Found => None,
             AsciiFind::Unsure => {
-                ascii_words_into(line.description.as_bytes(), ascii_pieces, spelling);
+                ascii_words_into(description.as_bytes(), ascii_pieces, spelling);
                 inner.terms.find(ascii_pieces, spelling, None, words, found);
                 Some(ascii_pieces)
             }
             AsciiFind::NotAscii => {
-                normalize_text_into(&line.description, norm);
+                normalize_text_into(description, norm);
                 let cjk_text = norm.has_cjk.then_some(norm.text.as_str());
                 inner
                     .terms
@@ -728,7 +683,7 @@ impl Classifier {
             }
         };
         let text = match pieces {
-            None => Between::Description(&line.description),
+            None => Between::Description(description),
             Some(_) => Between::Normalized,
         };
         inner.drop_names(found, text);
@@ -806,7 +761,7 @@ impl Classifier {
                             if !mapped_ready {
                                 // The same text, now with its map, for a span the
                                 // words cannot place (inside a CJK run, say).
-                                normalize_into(&line.description, mapped);
+                                normalize_into(description, mapped);
                                 mapped_ready = true;
                             }
                             mapped.original_span(h.start, h.end)
@@ -847,7 +802,7 @@ impl Classifier {
                     continue;
                 }
                 let source = match kind {
-                    EvidenceKind::Term => (line.description.as_str(), description_ascii),
+                    EvidenceKind::Term => (description, description_ascii),
                     EvidenceKind::Hs => {
                         let hs = line.hs.as_deref().unwrap_or("");
                         (hs, hs.is_ascii())
@@ -873,7 +828,7 @@ impl Classifier {
     /// count in the text), converted at the classifier's rates. `None` when there is no
     /// value or its currency has no rate.
     pub fn unit_value_usd(&self, line: &GoodsLine) -> Option<f64> {
-        if let Some(p) = price::unit_price(&line.description) {
+        if let Some(p) = price::unit_price(line.text()) {
             let currency = p.currency.or(line.currency.as_deref()).unwrap_or("USD");
             return self.to_usd(p.amount, currency);
         }
@@ -881,15 +836,13 @@ impl Classifier {
         let quantity = line
             .quantity
             .filter(|q| q.is_finite() && *q > 0.0)
-            .or_else(|| price::item_count(&line.description))
+            .or_else(|| price::item_count(line.text()))
             .unwrap_or(1.0);
         self.to_usd(value / quantity, line.currency.as_deref().unwrap_or("USD"))
     }
 
     fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
-        let code = currency.trim().to_ascii_uppercase();
-        let code = if code.is_empty() { "USD".into() } else { code };
-        self.inner.rates.get(&code).map(|r| amount * r)
+        self.inner.rates.to_usd(amount, currency)
     }
 }
 
@@ -1061,7 +1014,7 @@ mod tests {
         rugs.terms = vec![term("hand-knotted", Strength::Strong)];
         rugs.threshold_usd = Some(500.0);
 
-        let mut rates = BTreeMap::new();
+        let mut rates = Rates::default();
         rates.insert("EUR".to_string(), 1.10);
         Classifier::from_categories(&[jewellery, drinks, kits, vehicles, rugs], rates)
     }
@@ -1090,7 +1043,7 @@ mod tests {
         ];
         let mut cars = category("cars");
         cars.terms = vec![term("bentley", Strength::Strong)];
-        let c = Classifier::from_categories(&[watches, cars], BTreeMap::new());
+        let c = Classifier::from_categories(&[watches, cars], Rates::default());
         for text in [
             "notify party: Rolex Trading LLC, Dubai; goods: steel fasteners",
             "Rolex Trading LLC's steel fasteners",
@@ -1197,7 +1150,7 @@ mod tests {
             hs_prefix("71131", Strength::Strong),
             hs_prefix("9101211", Strength::Strong),
         ];
-        let c = Classifier::from_categories(&[odd], BTreeMap::new());
+        let c = Classifier::from_categories(&[odd], Rates::default());
         for code in ["8703", "7113.19", "9101.21.10"] {
             let line = GoodsLine::new("x").with_hs(code);
             assert_eq!(ids(&c, &line), ["odd"], "{code}");
@@ -1221,7 +1174,7 @@ mod tests {
             term("pipes", Strength::Weak),
         ];
         metals.hs = vec![hs_prefix("7306", Strength::Weak)];
-        let c = Classifier::from_categories(&[metals], BTreeMap::new());
+        let c = Classifier::from_categories(&[metals], Rates::default());
         let hits = c.classify(&GoodsLine::new("Steel Pipes, welded").with_hs("7306.30"));
         let [m] = hits.as_slice() else {
             panic!("one category: {hits:?}");
@@ -1327,7 +1280,7 @@ mod tests {
 
     #[test]
     fn empty_ruleset_and_empty_input() {
-        let c = Classifier::from_categories(&[], BTreeMap::new());
+        let c = Classifier::from_categories(&[], Rates::default());
         assert!(c.classify(&GoodsLine::new("Rolex")).is_empty());
         let c = fixture();
         assert!(c.classify(&GoodsLine::default()).is_empty());
@@ -1590,7 +1543,7 @@ mod tests {
             text.push_str(ASCII_SEPARATORS[sep % ASCII_SEPARATORS.len()]);
         }
         let mut line = line_from(s, &[], hs, None);
-        line.description = text;
+        line.description = Some(text);
         line
     }
 
@@ -1651,7 +1604,7 @@ mod tests {
             term("戒指", Strength::Weak),
         ];
         b.threshold_usd = Some(100.0);
-        Classifier::from_categories(&[a, b], BTreeMap::new())
+        Classifier::from_categories(&[a, b], Rates::default())
     }
 
     #[test]
@@ -1701,7 +1654,7 @@ mod tests {
         fn same_as_reference_on_ascii_lines(words in words(), hs in code()) {
             let s = shipped();
             let line = ascii_line_from(s, &words, &hs);
-            prop_assert!(line.description.is_ascii());
+            prop_assert!(line.text().is_ascii());
             assert_same(s, &line, &mut Scratch::new())?;
         }
 
@@ -1724,7 +1677,7 @@ mod tests {
         #[test]
         fn same_as_reference_on_any_text(desc in any::<String>(), hs in prop::option::of(any::<String>())) {
             let s = shipped();
-            let line = GoodsLine { description: desc, hs, ..GoodsLine::default() };
+            let line = GoodsLine { description: Some(desc), hs, ..GoodsLine::default() };
             assert_same(s, &line, &mut Scratch::new())?;
         }
     }
@@ -1776,7 +1729,7 @@ mod tests {
                 c
             })
             .collect();
-        let s = with_reference(Classifier::from_categories(&cats, BTreeMap::new()));
+        let s = with_reference(Classifier::from_categories(&cats, Rates::default()));
         let ids = |line: &GoodsLine| ids(&s.classifier, line);
         let lines = [
             (GoodsLine::new("strong3 strong66"), vec!["c3", "c66"]),

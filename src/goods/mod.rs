@@ -8,8 +8,10 @@
 //! thresholds.
 
 pub mod classify;
+mod line;
 pub mod normalize;
 pub mod price;
 mod terms;
 
-pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Scratch};
+pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, Scratch};
+pub use line::GoodsLine;

@@ -5,7 +5,7 @@
 //! a [`Diagnostic`] pointing at the offending text; compilation carries on after an
 //! error so that one run reports them all. Only a ruleset without errors is built.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -113,7 +113,7 @@ struct Names<'a> {
     failed_entity_ids: FxHashSet<String>,
     programs: FxHashSet<String>,
     tags: HashSet<&'a str>,
-    rates: BTreeMap<String, f64>,
+    rates: ir::Rates,
 }
 
 impl Compiler<'_> {
@@ -383,7 +383,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn rates(&mut self, r: &ast::Rates, out: &mut BTreeMap<String, f64>) {
+    fn rates(&mut self, r: &ast::Rates, out: &mut ir::Rates) {
         if let Some(t) = &r.as_of {
             self.date(t, "`as_of`");
         }
@@ -403,7 +403,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn money_usd(&mut self, m: &ast::Money, rates: &BTreeMap<String, f64>) -> Option<f64> {
+    fn money_usd(&mut self, m: &ast::Money, rates: &ir::Rates) -> Option<f64> {
         let code = m.currency.name.as_str();
         if !reference::is_currency(code) {
             self.error_hint(
@@ -413,8 +413,8 @@ impl Compiler<'_> {
             );
             return None;
         }
-        match rates.get(code) {
-            Some(rate) => Some(m.amount.value * rate),
+        match rates.to_usd(m.amount.value, code) {
+            Some(usd) => Some(usd),
             None => {
                 self.error_hint(
                     m.currency.span,

@@ -83,7 +83,7 @@ pub struct RulesetData {
     /// Named sets of categories (indices into `categories`), by name.
     pub category_sets: BTreeMap<String, Vec<usize>>,
     /// US dollars per unit of currency (always contains `USD` = 1).
-    pub rates: BTreeMap<String, f64>,
+    pub rates: Rates,
 }
 
 impl std::ops::Deref for Ruleset {
@@ -124,10 +124,68 @@ impl Ruleset {
             .and_then(|i| self.inner.categories.get(i))
     }
 
-    /// Converts `amount` in `currency` to US dollars, if the rate is known.
+    /// Converts `amount` in `currency` to US dollars, if the rate is known (see
+    /// [`Rates::to_usd`]).
     pub fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
-        let code = currency.trim().to_ascii_uppercase();
-        self.inner.rates.get(&code).map(|r| amount * r)
+        self.inner.rates.to_usd(amount, currency)
+    }
+}
+
+/// Exchange rates: US dollars per unit of each currency, `USD` always 1. The one
+/// conversion of amounts to US dollars: of thresholds and value tests when rules
+/// compile, of goods lines' values when they are classified, of orders' totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rates(BTreeMap<String, f64>);
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates(BTreeMap::from([("USD".to_string(), 1.0)]))
+    }
+}
+
+impl Rates {
+    /// `amount` in `currency` (an ISO 4217 code, in any case and with spaces around
+    /// it; none or an empty one is USD) in US dollars; `None` when there is no rate
+    /// for the currency.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rules = embargo::Ruleset::from_text("r.emb", "rates { rate EUR 1.2 }")?;
+    /// assert_eq!(rules.rates.to_usd(100.0, " eur"), Some(120.0));
+    /// assert_eq!(rules.rates.to_usd(100.0, ""), Some(100.0));
+    /// assert_eq!(rules.rates.to_usd(100.0, "XAU"), None);
+    /// # Ok::<(), embargo::Error>(())
+    /// ```
+    pub fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
+        let code = currency.trim();
+        let rate = if code.is_empty() {
+            self.0.get("USD")
+        } else if code.bytes().all(|b| b.is_ascii_uppercase()) {
+            // Currencies are written in capitals: no copy for the usual code.
+            self.0.get(code)
+        } else {
+            self.0.get(&code.to_ascii_uppercase())
+        };
+        rate.map(|r| amount * r)
+    }
+
+    /// The rate of `code` (an ISO 4217 code in capitals).
+    pub fn get(&self, code: &str) -> Option<f64> {
+        self.0.get(code).copied()
+    }
+
+    /// Every currency with its rate, by code.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// Sets the rate of `code`, returning the one it replaces; the rate of `USD` stays 1.
+    pub(crate) fn insert(&mut self, code: String, rate: f64) -> Option<f64> {
+        if code == "USD" {
+            return Some(1.0);
+        }
+        self.0.insert(code, rate)
     }
 }
 

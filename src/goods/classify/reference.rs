@@ -44,7 +44,7 @@ impl Reference {
         let mut state = vec![CatState::default(); inner.categories.len()];
         let (norm, hits, state) = (&mut norm, &mut hits, &mut state);
 
-        reference::normalize_into(&line.description, norm);
+        reference::normalize_into(line.text(), norm);
         if let Some(ac) = &self.automaton {
             let text = norm.text.as_bytes();
             let mut matches = Vec::new();
@@ -126,11 +126,7 @@ impl Reference {
             for h in hits.iter().filter(|h| h.category == ci) {
                 let found = match h.kind {
                     EvidenceKind::Term => norm.original_span(h.start, h.end).map(|(a, b)| {
-                        (
-                            a,
-                            b,
-                            char_slice(&line.description, line.description.is_ascii(), a, b),
-                        )
+                        (a, b, char_slice(line.text(), line.text().is_ascii(), a, b))
                     }),
                     EvidenceKind::Hs => code.as_ref().and_then(|c| {
                         let hs = line.hs.as_deref().unwrap_or("");
