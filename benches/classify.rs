@@ -174,7 +174,7 @@ fn naive_terms(rules: &Ruleset) -> Vec<(usize, String)> {
             c.terms
                 .iter()
                 .map(|t| t.text.to_lowercase())
-                .chain(c.exclude_terms.iter().map(|t| t.to_lowercase()))
+                .chain(c.exclude_terms.iter().map(|t| t.text.to_lowercase()))
                 .map(move |t| (i, t))
         })
         .collect()
@@ -280,7 +280,7 @@ fn main() {
     let checked = load_embedded(&CompileOptions::default());
     let rules = checked.ruleset.expect("the default ruleset compiles");
     let lines = corpus(20_000);
-    let bytes: usize = lines.iter().map(|l| l.description.len()).sum();
+    let bytes: usize = lines.iter().map(|l| l.text().len()).sum();
     let batch = Batch::of(&lines);
     let classifier = Classifier::new(&rules);
     let terms = naive_terms(&rules);

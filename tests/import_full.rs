@@ -15,7 +15,11 @@ fn data() -> PathBuf {
     let Some(dir) = std::env::var_os("EMBARGO_LIST_DATA").map(PathBuf::from) else {
         panic!("set EMBARGO_LIST_DATA to the folder of the official list files");
     };
-    assert!(dir.is_dir(), "EMBARGO_LIST_DATA: {} is not a folder", dir.display());
+    assert!(
+        dir.is_dir(),
+        "EMBARGO_LIST_DATA: {} is not a folder",
+        dir.display()
+    );
     dir
 }
 
@@ -52,7 +56,9 @@ fn run(format: Format, files: &[&str], as_of: Option<&str>) -> Imported {
 
 /// The shipped list `rules/lists/{name}` is what the importer makes of its sources.
 fn assert_shipped(name: &str, imported: &Imported) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/lists").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("rules/lists")
+        .join(name);
     let shipped = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(
         render(imported) == shipped,

@@ -131,9 +131,9 @@ fn money() -> impl Strategy<Value = Money> {
     })
 }
 
-fn hs_codes() -> impl Strategy<Value = Vec<HsCode>> {
+fn hs_codes() -> impl Strategy<Value = Vec<HsPrefix>> {
     prop::collection::vec(
-        "[0-9]{1,12}".prop_map(|digits| HsCode { digits, span: sp() }),
+        "[0-9]{1,12}".prop_map(|digits| HsPrefix { digits, span: sp() }),
         1..4,
     )
 }

@@ -27,32 +27,12 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::normalize::{
-    abbreviations, ascii_spellings, is_cjk, may_be_abbreviation, normalize_text_into, piece_span,
-    plural_rewrites_start, spell_ascii_word, AsciiRuns, Normalized, Piece, Reading, Stretches,
-};
 use crate::lookup::table::{U128Table, U64Table};
-
-/// A term as the matcher needs it: its normalized text and how it may match.
-#[derive(Debug, Clone)]
-pub(crate) struct TermSpec {
-    /// Normalized text: tokens joined by single spaces, no leading or trailing space.
-    pub text: String,
-    /// Matches the start of a word (`автомобил*`): no boundary after it.
-    pub prefix: bool,
-}
-
-impl TermSpec {
-    /// Whether the term starts with a CJK character (no boundary needed before it).
-    pub fn open_start(&self) -> bool {
-        self.text.chars().next().is_some_and(is_cjk)
-    }
-
-    /// Whether the term ends with a CJK character (no boundary needed after it).
-    pub fn open_end(&self) -> bool {
-        self.text.chars().next_back().is_some_and(is_cjk)
-    }
-}
+use crate::text::goods::{
+    abbreviations, ascii_spellings, may_be_abbreviation, normalize_text_into, piece_span,
+    plural_rewrites_start, spell_ascii_word, AsciiRuns, Normalized, Piece, Reading, Stretches,
+    TermPattern,
+};
 
 /// What [`TermMatcher::find_ascii`] or [`TermMatcher::find_mixed`] made of a
 /// description.
@@ -342,7 +322,7 @@ struct Pending<'a> {
 
 impl TermMatcher {
     /// Builds the matcher; term ids are indexes into `terms`.
-    pub fn new(terms: &[TermSpec]) -> Self {
+    pub fn new(terms: &[TermPattern]) -> Self {
         let mut open_texts: Vec<&str> = Vec::new();
         let mut open_terms = Vec::new();
         let mut pending = Vec::new();
@@ -795,7 +775,7 @@ impl TermMatcher {
     /// normalized text or piece is made. The matches are the same, in the same order,
     /// but their positions are byte offsets in `input` (which are its character
     /// offsets): a whole-word match runs from the start of its first word to the end of
-    /// its last one, as [`super::normalize::piece_span`] maps it.
+    /// its last one, as [`crate::text::goods::piece_span`] maps it.
     ///
     /// Answers [`AsciiFind::Unsure`], leaving `found` to be ignored, for a description
     /// this cannot read so: an apostrophe (`men's`), an abbreviation the normalizer
@@ -1311,9 +1291,9 @@ mod tests {
     type Matches = &'static [(u32, u32, u32)];
 
     fn matcher(terms: &[&str]) -> TermMatcher {
-        let specs: Vec<TermSpec> = terms
+        let specs: Vec<TermPattern> = terms
             .iter()
-            .map(|t| TermSpec {
+            .map(|t| TermPattern {
                 text: t.trim_end_matches('*').to_string(),
                 prefix: t.ends_with('*'),
             })

@@ -108,7 +108,7 @@ pub struct Money {
 
 /// An HS / CN / HTS / Schedule B code prefix: `87`, `8703`, `8711.50`, `8703.24.00.10`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct HsCode {
+pub struct HsPrefix {
     /// The digits, without dots.
     pub digits: String,
     /// Where it stands.
@@ -187,7 +187,7 @@ pub struct HsGroup {
     /// Strong or weak.
     pub strength: Strength,
     /// Code prefixes.
-    pub codes: Vec<HsCode>,
+    pub codes: Vec<HsPrefix>,
     /// Where it stands.
     pub span: Span,
 }
@@ -205,7 +205,7 @@ pub enum Exclusion {
     /// `exclude hs 9503`
     Hs {
         /// The vetoing code prefixes.
-        codes: Vec<HsCode>,
+        codes: Vec<HsPrefix>,
         /// Where it stands.
         span: Span,
     },

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::text::goods::pattern::{patterns_of, TermPattern};
+
 pub use super::ast::{Comparison, RouteLeg};
 pub use crate::vocab::{AliasRelation, Decision, Strength};
 
@@ -282,7 +284,7 @@ pub struct Category {
     /// HS code prefixes.
     pub hs: Vec<HsPrefix>,
     /// Terms that veto the category.
-    pub exclude_terms: Vec<String>,
+    pub exclude_terms: Vec<ExcludedTerm>,
     /// HS code prefixes that veto the category.
     pub exclude_hs: Vec<String>,
     /// Minimum value of one item, in US dollars (exclusive).
@@ -300,6 +302,51 @@ pub struct Term {
     pub lang: Option<String>,
     /// Strong or weak.
     pub strength: Strength,
+    /// What the classifier looks for: the term normalized, once, when the rules
+    /// compile (see [`patterns_of`]).
+    #[serde(skip)]
+    pub patterns: Vec<TermPattern>,
+}
+
+impl Term {
+    /// A term as the compiler makes it, with its patterns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::rules::ir::{Strength, Term};
+    /// let t = Term::new("Cognac Bottles", None, Strength::Weak);
+    /// assert_eq!(t.patterns[0].text, "cognac bottle");
+    /// ```
+    pub fn new(text: impl Into<String>, lang: Option<String>, strength: Strength) -> Term {
+        let text = text.into();
+        let patterns = patterns_of(&text);
+        Term {
+            text,
+            lang,
+            strength,
+            patterns,
+        }
+    }
+}
+
+/// A term that vetoes its category wherever it is found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedTerm {
+    /// The term as written.
+    pub text: String,
+    /// What the classifier looks for (see [`Term::patterns`]).
+    #[serde(skip)]
+    pub patterns: Vec<TermPattern>,
+}
+
+impl ExcludedTerm {
+    /// An exclusion as the compiler makes it, with its patterns.
+    pub fn new(text: impl Into<String>) -> ExcludedTerm {
+        let text = text.into();
+        let patterns = patterns_of(&text);
+        ExcludedTerm { text, patterns }
+    }
 }
 
 /// An HS code prefix of a category.

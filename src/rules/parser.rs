@@ -421,7 +421,7 @@ fn number<'a>(i: In<'a>, what: &str) -> PResult<'a, Number> {
     }
 }
 
-fn hs_code<'a>(i: In<'a>) -> PResult<'a, HsCode> {
+fn hs_code<'a>(i: In<'a>) -> PResult<'a, HsPrefix> {
     let j = skip_ws(i);
     match raw_hs(j) {
         Ok((rest, c))
@@ -447,7 +447,7 @@ fn hs_code<'a>(i: In<'a>) -> PResult<'a, HsCode> {
         }
         Ok((rest, c)) => Ok((
             rest,
-            HsCode {
+            HsPrefix {
                 digits: c.fragment().chars().filter(char::is_ascii_digit).collect(),
                 span: span_of(j.extra, offset(&c), offset(&rest)),
             },

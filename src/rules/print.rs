@@ -270,7 +270,7 @@ fn string_list(values: &[Text]) -> Vec<String> {
     values.iter().map(|t| quote(&t.value)).collect()
 }
 
-fn code_list(values: &[HsCode]) -> Vec<String> {
+fn code_list(values: &[HsPrefix]) -> Vec<String> {
     values.iter().map(|c| hs_dotted(&c.digits)).collect()
 }
 

@@ -30,6 +30,12 @@ pub fn is_spaceless(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}') // CJK extensions B to F, compatibility supplement
 }
 
+/// Whether `c` is in the CJK Unified Ideographs block (`一` to `鿿`), where most
+/// Chinese text is written.
+pub fn is_cjk_unified(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 /// Whether `c` is a precomposed Hangul syllable (`가` to `힣`).
 pub fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
@@ -68,7 +74,7 @@ pub fn is_basic_cyrillic(c: char) -> bool {
 /// assert!(is_apostrophe('ʼ'));
 /// assert!(!is_apostrophe('"'));
 /// ```
-pub fn is_apostrophe(c: char) -> bool {
+pub const fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
         '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{00B4}'
