@@ -1,15 +1,15 @@
 //! The goods classifier: which categories a goods line falls in, and why.
 //!
-//! A [`Classifier`] is built once from a ruleset's categories ([`build`]): a matcher
+//! A [`Classifier`] is built once from a ruleset's categories (`build`): a matcher
 //! of every term pattern, a table of every code prefix, and for each what finding it
 //! does to the categories. Classifying a line then takes four steps:
-//! 1. [`find`]: the terms in the description, read the cheapest way that can place
+//! 1. `find`: the terms in the description, read the cheapest way that can place
 //!    them (as written, by ASCII words, or normalized), without the terms that stand
 //!    next to a word that makes them a name; and the code prefixes of its tariff code;
-//! 2. [`tally`]: what they say of each category, 64 categories at a time;
+//! 2. `tally`: what they say of each category, 64 categories at a time;
 //! 3. the decision: a category with a strong piece of evidence or two weak ones, no
 //!    exclusion, and an item worth more than its threshold (when it has one);
-//! 4. [`evidence`]: the terms and codes that made each category match, placed in what
+//! 4. `evidence`: the terms and codes that made each category match, placed in what
 //!    the trader wrote.
 
 use std::cell::RefCell;
@@ -135,7 +135,8 @@ pub struct Scratch {
     /// The code prefixes of the line's code that the rules use: digit count and uses.
     codes: Vec<(usize, CodeUses)>,
     tally: Vec<Tally>,
-    /// The categories matched, a bit each as in [`tally`]; and of those, the ones that
+    /// The categories matched, a bit each (category `64 * w + i` is bit `i` of word `w`);
+    /// and of those, the ones that
     /// need two different weak terms.
     matched: Vec<u64>,
     if_two: Vec<u64>,

@@ -129,7 +129,7 @@ pub fn inner_star_dropped(raw: &str) -> Option<&str> {
 
 /// Every pattern term `raw` stands for (see the module documentation): one, unless a
 /// Cyrillic word inside it is written with a `*`, which is spelled with each of the
-/// endings in [`RUSSIAN_ENDINGS`]. The first is the term with every inner `*` dropped;
+/// Russian case and number endings. The first is the term with every inner `*` dropped;
 /// when that normalizes to nothing, the term stands for nothing.
 ///
 /// # Examples
