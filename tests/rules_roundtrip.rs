@@ -10,8 +10,11 @@
 //!   `categories`/`tagged` (those read as the inline forms and then expect `(`);
 //! - `and`/`or` nodes have at least two children; nesting stays below `MAX_DEPTH`;
 //! - numbers are finite and non-negative (there is no minus sign in the language);
+//! - numbers carry the text they are written with, as the parser keeps it;
 //! - comments hold no line break and do not end in `\r` (the parser trims it, as CRLF);
-//! - comments sit before an item, inside it, or after the last item, in source order.
+//! - comments sit before an item, inside it, or after the last item, in source order,
+//!   and one ends a line (`trailing`) only after something, and only as the first
+//!   comment at its place.
 //!
 //! Strings, on the other hand, are arbitrary Unicode with quotes, backslashes, line
 //! breaks, tabs and control characters: the printer must escape all of them.
@@ -120,7 +123,12 @@ fn number() -> impl Strategy<Value = Number> {
         0.0f64..1.0,
         F::POSITIVE | F::ZERO | F::NORMAL | F::SUBNORMAL,
     ]
-    .prop_map(|value| Number { value, span: sp() })
+    // As the parser reads it back: `Display` writes no exponent and no sign.
+    .prop_map(|value| Number {
+        value,
+        text: value.to_string(),
+        span: sp(),
+    })
 }
 
 fn money() -> impl Strategy<Value = Money> {
@@ -569,27 +577,55 @@ fn set_item_span(item: &mut Item, span: Span) {
 fn file() -> impl Strategy<Value = File> {
     (
         prop::collection::vec(item(), 0..6),
-        prop::collection::vec((any::<Index>(), any::<bool>(), comment_text()), 0..5),
+        prop::collection::vec(
+            (
+                any::<Index>(),
+                any::<bool>(),
+                comment_text(),
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            0..5,
+        ),
     )
         .prop_map(|(mut items, seeds)| {
             let n = items.len();
+            let items_ref = items.clone();
             for (k, item) in items.iter_mut().enumerate() {
                 set_item_span(item, Span::new(FileId(0), 100 * k + 50, 100 * k + 90));
             }
             let mut comments: Vec<Comment> = seeds
                 .into_iter()
-                .map(|(slot, inside, text)| {
+                .map(|(slot, inside, text, trailing, blank_after)| {
                     let k = slot.index(n + 1);
-                    // Inside a one-line item (`include`, `set`) too: the parser puts a
-                    // comment there when a set's members continue over lines.
-                    let start = 100 * k + if inside && k < n { 60 } else { 10 };
+                    // Inside a block. A one-line item (`include`, `set`) holds a comment
+                    // only between its members, where the parser's spans put it: that
+                    // is tested on parsed text below.
+                    let block = items_ref
+                        .get(k)
+                        .is_some_and(|i| !matches!(i, Item::Include(_) | Item::Set(_)));
+                    let inside = inside && block;
+                    let start = 100 * k + if inside { 60 } else { 10 };
                     Comment {
                         text,
+                        // A comment ends a line only after something: inside an item,
+                        // or after the item before it.
+                        trailing: trailing && (inside || k > 0),
+                        // An empty line after a comment is kept for one on its own
+                        // line; after a line with something else it is not a comment's.
+                        blank_after: blank_after && !(trailing && (inside || k > 0)),
                         span: Span::new(FileId(0), start, start + 1),
                     }
                 })
                 .collect();
             comments.sort_by_key(|c| c.span.start);
+            // One comment per line: a comment ends a line only as the first at its
+            // place.
+            for k in 1..comments.len() {
+                if comments[k].span.start == comments[k - 1].span.start {
+                    comments[k].trailing = false;
+                }
+            }
             File { items, comments }
         })
 }
@@ -652,6 +688,131 @@ proptest! {
         if diags.is_empty() {
             assert_round_trip(&tree)?;
         }
+    }
+}
+
+/// Tests written with short identifiers only, so that a line of a printed condition
+/// is longer than the width only when it holds one test.
+fn plain_expr() -> impl Strategy<Value = Expr> {
+    let name = "[a-z][a-z_]{0,14}".prop_map(|name| Ident { name, span: sp() });
+    let leaf = prop_oneof![
+        name.clone().prop_map(|n| Test::RouteIn {
+            leg: RouteLeg::Destination,
+            places: PlaceRef::Set(n),
+        }),
+        name.clone().prop_map(|n| Test::GoodsIn(CategoryRef::Tagged(
+            vec![Text {
+                value: n.name,
+                span: sp()
+            }],
+            sp()
+        ))),
+        prop::collection::vec(name, 1..8).prop_map(|lists| Test::PartyMatches {
+            roles: Vec::new(),
+            filter: EntityFilter {
+                lists,
+                ..EntityFilter::default()
+            },
+            min_score: None,
+        }),
+    ]
+    .prop_map(|test| Expr::Cond(Condition { test, span: sp() }));
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..6).prop_map(|v| Expr::And(v, sp())),
+            prop::collection::vec(inner.clone(), 2..6).prop_map(|v| Expr::Or(v, sp())),
+            inner.prop_map(|e| Expr::Not(Box::new(e), sp())),
+        ]
+    })
+}
+
+fn rule_with(when: Expr) -> File {
+    File {
+        items: vec![Item::Rule(Rule {
+            name: Ident {
+                name: "r".into(),
+                span: sp(),
+            },
+            title: None,
+            basis: Vec::new(),
+            when,
+            then: Outcome {
+                decision: Decision::Block,
+                reason: Text {
+                    value: String::new(),
+                    span: sp(),
+                },
+                span: sp(),
+            },
+            span: sp(),
+        })],
+        comments: Vec::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn long_conditions_break_before_and_or_within_the_width(when in plain_expr()) {
+        let tree = rule_with(when);
+        assert_round_trip(&tree)?;
+        let printed = print::print_file(&tree);
+        for line in printed.lines() {
+            let body = line
+                .trim_start()
+                .trim_start_matches("when ")
+                .trim_start_matches("and ")
+                .trim_start_matches("or ")
+                .trim_start_matches(['(', ' ']);
+            let several = body.contains(" and ") || body.contains(" or ");
+            prop_assert!(
+                line.chars().count() <= print::WIDTH || !several,
+                "a line past the width holds more than one test:\n{}",
+                printed
+            );
+        }
+    }
+}
+
+#[test]
+fn numbers_stay_as_written() {
+    let text = "category c {\n  title \"C\"\n  basis \"B\"\n  hs 87\n  threshold EUR 1_000.10\n}\n\nrates {\n  rate EUR 1.10\n}\n";
+    let (tree, diags) = parser::parse(FileId(0), text);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(print::print_file(&tree), text);
+}
+
+/// The shipped rules are in canonical form: `embargo fmt --check` passes on them, and
+/// CI runs it.
+#[test]
+fn shipped_rules_are_in_canonical_form() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(root)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("rules/ is readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "emb") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 15, "found {} rules files", files.len());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let (tree, diags) = parser::parse(FileId(0), &text);
+        assert!(diags.is_empty(), "{}: {diags:?}", path.display());
+        assert!(
+            print::print_file(&tree) == text,
+            "{} is not in canonical form: run `embargo fmt --write` on it",
+            path.display()
+        );
     }
 }
 

@@ -292,6 +292,8 @@ fn provenance(format: Format, source: &str, as_of: &str, stats: &ImportStats) ->
         .into_iter()
         .map(|text| ast::Comment {
             text,
+            trailing: false,
+            blank_after: false,
             span: Default::default(),
         })
         .collect()

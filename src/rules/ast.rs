@@ -15,9 +15,10 @@ pub use crate::vocab::{AliasRelation, Decision, Strength};
 pub struct File {
     /// Top-level items.
     pub items: Vec<Item>,
-    /// `#` comments, in source order. The printer puts each before the item that
-    /// follows it, or at the top of the item it stands inside, so that formatting a
-    /// file never loses an analyst's notes.
+    /// `#` comments, in source order. The printer keeps each where it stands: before
+    /// the item or property that follows it, at the end of the line it ends, between
+    /// the members of a list, or at the end of a block; so formatting a file never
+    /// loses or moves an analyst's notes.
     pub comments: Vec<Comment>,
 }
 
@@ -26,6 +27,13 @@ pub struct File {
 pub struct Comment {
     /// The text after `#`, up to the end of the line.
     pub text: String,
+    /// Whether it ends a line that holds something else (`hs 8703  # cars`), rather
+    /// than standing on a line of its own.
+    pub trailing: bool,
+    /// Whether an empty line follows it, for a comment on a line of its own:
+    /// paragraphs of comments, and a comment set apart from the item after it, stay
+    /// apart.
+    pub blank_after: bool,
     /// Where it stands.
     pub span: Span,
 }
@@ -86,11 +94,13 @@ pub struct Text {
     pub span: Span,
 }
 
-/// A number as written: `0.9`, `500`, `1_000_000`.
+/// A number as written: `0.9`, `500`, `1_000_000`, `1.10`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Number {
     /// Its value.
     pub value: f64,
+    /// The digits as written, which the printer keeps (`1.10` stays `1.10`).
+    pub text: String,
     /// Where it stands.
     pub span: Span,
 }

@@ -68,7 +68,8 @@ pub struct Ruleset {
 /// The body of a ruleset.
 #[derive(Debug, Default)]
 pub struct RulesetData {
-    /// `sha256:` + hex digest of the canonical text of every item.
+    /// `sha256:` + hex digest of every source file's bytes, in load order: any edit
+    /// to a rules file, a reformatting included, makes a new ruleset version.
     pub hash: String,
     /// Source lists, by position.
     pub lists: Vec<List>,

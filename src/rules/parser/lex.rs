@@ -319,6 +319,7 @@ pub(super) fn number<'a>(i: In<'a>, what: &str) -> PResult<'a, Number> {
                     rest,
                     Number {
                         value,
+                        text: n.fragment().to_string(),
                         span: span_of(j.extra, offset(&n), offset(&rest)),
                     },
                 )),

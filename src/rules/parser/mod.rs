@@ -149,8 +149,22 @@ fn comments(file: FileId, text: &str) -> Vec<Comment> {
                     .and_then(|t| t.iter().position(|&c| c == b'\n'))
                     .map_or(text.len(), |n| pos + n);
                 let body = text.get(pos + 1..end).unwrap_or("");
+                let line_start = text
+                    .get(..pos)
+                    .and_then(|t| t.rfind('\n'))
+                    .map_or(0, |n| n + 1);
+                let before = text.get(line_start..pos).unwrap_or("");
+                // The line after this one, when there is one, holds only whitespace.
+                let next_line = text.get(end + 1..).filter(|_| end < text.len());
+                let blank_after = next_line.is_some_and(|rest| {
+                    let line = rest.split('\n').next().unwrap_or("");
+                    line.trim().is_empty() && (rest.contains('\n') || !line.is_empty())
+                });
+                let trailing = !before.trim().is_empty();
                 out.push(Comment {
                     text: body.trim_end_matches('\r').to_string(),
+                    trailing,
+                    blank_after: blank_after && !trailing,
                     span: span_of(file, pos, end),
                 });
                 // Resume at the line break so the state machine sees it.
