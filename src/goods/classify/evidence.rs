@@ -51,6 +51,7 @@ impl Placing {
     /// found in, or `None` when their positions are already the description's
     /// character offsets), the code prefixes in the code as written (`code`, read from
     /// it). Places first, text last: only the evidence that is kept is copied.
+    #[inline]
     pub(super) fn place(
         &mut self,
         line: &GoodsLine,
@@ -96,6 +97,7 @@ impl Placing {
 
     /// Copies the evidence [`Placing::place`] placed into `evidence`, with its text as
     /// written in `line`; `description_ascii` says whether the description is ASCII.
+    #[inline]
     pub(super) fn copy_into(
         &self,
         line: &GoodsLine,
@@ -138,6 +140,7 @@ impl Inner {
     /// The evidence of category `ci` on a line, into `hits`: the first place each of
     /// its terms was found (`found` in order), then each of its code prefixes found, in
     /// order of length. Exclusions are not evidence.
+    #[inline]
     pub(super) fn hits_of(
         &self,
         ci: u32,
@@ -196,6 +199,7 @@ impl Inner {
 
 /// Whether category `ci` has two different weak terms found at places that do not
 /// overlap: `watch case` holds `watch`, but is one piece of evidence, not two.
+#[inline]
 pub(super) fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
     let weak = || {
         hits.iter()
@@ -209,6 +213,7 @@ pub(super) fn two_weak_terms(hits: &[Hit], ci: u32) -> bool {
 }
 
 /// Characters `start..end` of `s`; `ascii` says whether `s` is ASCII.
+#[inline]
 pub(super) fn char_slice(s: &str, ascii: bool, start: usize, end: usize) -> CompactString {
     // Character offsets are byte offsets in ASCII text, the usual invoice line.
     if ascii {

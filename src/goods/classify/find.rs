@@ -54,6 +54,7 @@ impl Inner {
     /// found in, to map them back to the description (`None` when they were found in
     /// the description as written and their positions are already its character
     /// offsets), and whether the description is ASCII.
+    #[inline]
     pub(super) fn find_terms<'r>(
         &self,
         description: &str,
@@ -93,6 +94,7 @@ impl Inner {
     /// ([`super::build`]) on its side, and the name words themselves, which are no
     /// evidence. Most lines hold no name word and pass with one look at each term
     /// found.
+    #[inline]
     pub(super) fn drop_names(&self, found: &mut Vec<Found>, text: Between) {
         let side = |f: &Found| self.patterns.get(f.term as usize).and_then(|p| p.name_word);
         if !found.iter().any(|f| side(f).is_some()) {
@@ -111,6 +113,7 @@ impl Inner {
 
     /// The prefixes of `code` that the rules use, into `codes` (digit count and
     /// uses), each added to `tally`.
+    #[inline]
     pub(super) fn find_codes(
         &self,
         code: &CodeDigits,
