@@ -10,7 +10,7 @@
 //! more look-up), which follows every sequence of tokens open at once. A byte-by-byte
 //! automaton over the whole text was tried: it runs fewer instructions and branches,
 //! but its table is too large for the first-level cache, so it was only 4 to 9% faster
-//! for five times the build time and an 11 MB table (see the README). Only the terms that
+//! for five times the build time and an 11 MB table (see `docs/PERFORMANCE.md`). Only the terms that
 //! start or end with a CJK character can match inside a token; they are searched with
 //! Aho-Corasick, and only in descriptions that are not all ASCII (no CJK character, no
 //! such match).
