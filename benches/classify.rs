@@ -174,7 +174,7 @@ fn naive_terms(rules: &Ruleset) -> Vec<(usize, String)> {
             c.terms
                 .iter()
                 .map(|t| t.text.to_lowercase())
-                .chain(c.exclude_terms.iter().map(|t| t.to_lowercase()))
+                .chain(c.exclude_terms.iter().map(|t| t.text.to_lowercase()))
                 .map(move |t| (i, t))
         })
         .collect()
@@ -182,7 +182,7 @@ fn naive_terms(rules: &Ruleset) -> Vec<(usize, String)> {
 
 fn naive(terms: &[(usize, String)], batch: &Batch) -> usize {
     batch.each(|l| {
-        let text = l.description.to_lowercase();
+        let text = l.text().to_lowercase();
         terms
             .iter()
             .filter(|(_, t)| text.contains(t.as_str()))
@@ -206,7 +206,7 @@ impl Batch {
             text.len() - s.len()..text.len()
         };
         for l in lines {
-            let description = push(&l.description);
+            let description = push(l.text());
             let hs = l.hs.as_deref().map(&mut push);
             ranges.push((description, hs));
         }
@@ -223,9 +223,9 @@ impl Batch {
         let mut hs = String::new();
         let mut sum = 0;
         for (description, code) in &self.lines {
-            line.description.clear();
-            line.description
-                .push_str(self.text.get(description.clone()).unwrap_or_default());
+            let text = line.description.get_or_insert_with(String::new);
+            text.clear();
+            text.push_str(self.text.get(description.clone()).unwrap_or_default());
             line.hs = code.as_ref().map(|code| {
                 hs.clear();
                 hs.push_str(self.text.get(code.clone()).unwrap_or_default());
@@ -280,7 +280,7 @@ fn main() {
     let checked = load_embedded(&CompileOptions::default());
     let rules = checked.ruleset.expect("the default ruleset compiles");
     let lines = corpus(20_000);
-    let bytes: usize = lines.iter().map(|l| l.description.len()).sum();
+    let bytes: usize = lines.iter().map(|l| l.text().len()).sum();
     let batch = Batch::of(&lines);
     let classifier = Classifier::new(&rules);
     let terms = naive_terms(&rules);

@@ -136,7 +136,7 @@ impl ClassifyRequest {
     /// The goods line, or why the request cannot be answered. A line needs a
     /// description or an HS code (a vague invoice text leaves the code to decide).
     pub fn line(&self) -> Result<crate::goods::GoodsLine, String> {
-        let description = self.description.clone().unwrap_or_default();
+        let description = self.description.as_deref().unwrap_or_default();
         if description.trim().is_empty() && self.hs.as_deref().is_none_or(|h| h.trim().is_empty()) {
             return Err("missing \"description\" (or \"hs\")".to_string());
         }
@@ -146,7 +146,7 @@ impl ClassifyRequest {
             }
         }
         Ok(crate::goods::GoodsLine {
-            description,
+            description: self.description.clone(),
             hs: self.hs.clone(),
             value: self.value,
             currency: self.currency.clone(),

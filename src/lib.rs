@@ -81,8 +81,11 @@
 //!
 //! Data flows one way: rules text -> [`rules::ast`] (with spans) -> a compiled,
 //! immutable [`rules::Ruleset`] -> screening ([`engine`]) -> a decision with evidence.
-//! The parser knows nothing of matching; [`matching`] (names) and [`goods`] (goods
-//! descriptions and HS codes) know nothing of rules; [`engine`] is where they meet.
+//! Beneath everything, [`vocab`] (words every layer shares), [`text`] (scripts, the
+//! name fold, goods text and terms) and [`refdata`] (tariff codes, dates) depend on no
+//! other part. The parser knows nothing of matching; the compiler hands the goods
+//! classifier each term already read as a pattern; [`matching`] (names) knows nothing
+//! of rules, and [`goods`] only the compiled categories; [`engine`] is where they meet.
 //! [`import`] turns official lists into rules files; [`io`] and [`batch`] read and
 //! screen files of orders; [`api`] holds the request and answer shapes the CLI and the
 //! HTTP service share.
@@ -101,12 +104,15 @@ mod error;
 pub mod goods;
 pub mod import;
 pub mod io;
+mod lookup;
 pub mod matching;
 pub mod normalize;
 pub mod order;
 pub mod places;
+pub mod refdata;
 pub mod reference;
 pub mod rules;
+pub mod text;
 pub mod vocab;
 
 pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};

@@ -212,7 +212,7 @@ impl Order {
                 }
             }
             if let Some(hs) = &g.hs {
-                if !hs.trim().is_empty() && hs_digits(hs).is_none() {
+                if !hs.trim().is_empty() && crate::refdata::hs::HsCode::parse(hs).is_none() {
                     return Err(format!(
                         "goods[{k}].hs `{hs}` is not an HS code (4 to 10 digits, dots and spaces allowed)"
                     ));
@@ -363,27 +363,6 @@ fn hint_for(field: &str, known: &[&'static str], what: &str) -> String {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("{what} has {}", known.join(", ")),
     }
-}
-
-/// The digits of an HS / CN / HTS code written with or without dots and spaces
-/// (`8703.24`, `8703 24 10`), when it has 4 to 10 digits.
-///
-/// # Examples
-/// ```
-/// assert_eq!(embargo::order::hs_digits("8703.24"), Some("870324".to_string()));
-/// assert_eq!(embargo::order::hs_digits("87"), None);
-/// assert_eq!(embargo::order::hs_digits("87O3"), None);
-/// ```
-pub fn hs_digits(code: &str) -> Option<String> {
-    let mut digits = String::with_capacity(code.len());
-    for c in code.trim().chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            '.' | ' ' | '-' => {}
-            _ => return None,
-        }
-    }
-    (4..=10).contains(&digits.len()).then_some(digits)
 }
 
 /// Parses a number as order systems write it: `1250`, `1250.5`, `"1,250.50"`,

@@ -15,10 +15,11 @@
 //! `Pyongyang` finds `Pjöngjang` and `Phenjan`.
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::reference;
 use crate::rules::ir::PlaceSet;
+use crate::text::fold::fold_mapped as fold;
+use crate::text::script::is_spaceless;
 
 /// What a place test found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,50 +80,6 @@ enum Bound {
     None,
 }
 
-/// Folds text for comparison, keeping a map from each output byte to the character
-/// offset it came from.
-fn fold(text: &str) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len());
-    let mut push = |ci: usize, d: char| {
-        if unicode_normalization::char::is_combining_mark(d)
-            || matches!(d, '\'' | '’' | 'ʼ' | '`' | '.')
-        {
-            return;
-        }
-        let d = if d.is_alphanumeric() { d } else { ' ' };
-        // One space between words, so "Korea,  North" reads as "korea north".
-        if d == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            return;
-        }
-        for l in d.to_lowercase() {
-            let before = out.len();
-            out.push(l);
-            map.extend(std::iter::repeat_n(ci, out.len() - before));
-        }
-    };
-    for (ci, c) in text.chars().enumerate() {
-        // ASCII decomposes to itself: skip the decomposition machinery, which this
-        // runs for every address of every order.
-        if c.is_ascii() {
-            push(ci, c);
-        } else {
-            std::iter::once(c).nfkd().for_each(|d| push(ci, d));
-        }
-    }
-    (out, map)
-}
-
-fn spaceless_char(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
-}
-
-fn spaceless_script(s: &str) -> bool {
-    s.chars().any(spaceless_char)
-}
-
 /// A folded name as a search pattern: words separated by one space.
 fn pattern(name: &str) -> String {
     fold(name)
@@ -130,6 +87,10 @@ fn pattern(name: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+fn spaceless_script(s: &str) -> bool {
+    s.chars().any(is_spaceless)
 }
 
 impl PlaceMatcher {
@@ -229,7 +190,7 @@ impl PlaceMatcher {
             let k = m.pattern().as_usize();
             let apart: fn(char) -> bool = match self.bounds.get(k).copied().unwrap_or(Bound::Word) {
                 Bound::Word => char::is_alphanumeric,
-                Bound::Spaceless => spaceless_char,
+                Bound::Spaceless => is_spaceless,
                 Bound::None => |_| false,
             };
             let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use unicode_normalization::UnicodeNormalization;
+use crate::text::fold::fold as name_key;
 
 static COUNTRIES_TSV: &str = include_str!("data/countries.tsv");
 static CURRENCIES_TXT: &str = include_str!("data/currencies.txt");
@@ -124,37 +124,6 @@ static HS_CODES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect()
 });
-
-/// Lowercase ASCII letters and digits, words separated by single spaces; apostrophes
-/// and dots vanish so that "D.P.R.K." and "People's" read like "DPRK" and "Peoples".
-fn name_key(name: &str) -> String {
-    // ASCII decomposes to itself; most fields are ASCII and this runs for each of them.
-    if name.is_ascii() {
-        key_of(name, name.chars())
-    } else {
-        key_of(name, name.nfkd())
-    }
-}
-
-fn key_of(name: &str, chars: impl Iterator<Item = char>) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut space = false;
-    for c in chars {
-        if unicode_normalization::char::is_combining_mark(c) || matches!(c, '\'' | '’' | '.') {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            space = true;
-        }
-    }
-    out
-}
 
 /// The ISO 3166-1 alpha-2 code for a code or a country name, as lists and invoices
 /// write them: `KP`, `kp`, `North Korea`, `Korea, North`, `DPRK`,

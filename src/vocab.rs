@@ -1,8 +1,74 @@
-//! Words every layer shares: the kinds of parties lists designate. Rules, matching and
-//! the engine all speak of them; this module depends on nothing in the crate, so that
-//! name matching need not depend on the rule language (`rules::ir` re-exports it).
+//! Words every layer shares: the rule language writes them, the matchers and the
+//! classifier read them, the engine decides with them (the kinds of parties lists
+//! designate, how much a term counts, what a rule decides).
+//!
+//! This module depends on nothing else in the crate, so that the rules, the goods
+//! classifier, the name matcher and the engine can all use one meaning of each word
+//! without depending on one another.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// How much a term, code or alias counts on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    /// Enough by itself (the default).
+    #[default]
+    Strong,
+    /// Needs corroboration: a weak alias is reported with a lower score; a weak goods
+    /// term or code matches a category only together with another piece of evidence.
+    Weak,
+}
+
+/// How an alias relates to the entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AliasRelation {
+    /// Also known as (the default).
+    #[default]
+    Aka,
+    /// Formerly known as.
+    Fka,
+    /// Now known as.
+    Nka,
+}
+
+/// The outcome of a rule, ordered by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Nothing to stop.
+    Clear,
+    /// A person must look at it.
+    Review,
+    /// Must not proceed.
+    Block,
+}
+
+impl Decision {
+    /// The keyword: `clear`, `review` or `block`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::vocab::Decision;
+    /// assert_eq!(Decision::Review.as_str(), "review");
+    /// assert!(Decision::Block > Decision::Review);
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Clear => "clear",
+            Decision::Review => "review",
+            Decision::Block => "block",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What kind of party an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]

@@ -20,7 +20,7 @@ fn shipped_rules_label_the_fixture_cases() {
     {
         let v: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
         let g = GoodsLine {
-            description: v["description"].as_str().unwrap_or("").into(),
+            description: v["description"].as_str().map(Into::into),
             hs: v["hs"].as_str().map(Into::into),
             value: v["value"].as_f64(),
             currency: v["currency"].as_str().map(Into::into),

@@ -70,13 +70,13 @@ proptest! {
     fn never_panics_on_any_text(desc in any::<String>(), hs in proptest::option::of(any::<String>()),
                                 value in proptest::option::of(any::<f64>()),
                                 currency in proptest::option::of("[A-Za-z]{0,4}")) {
-        let line = GoodsLine { description: desc, hs, value, currency, quantity: None };
+        let line = GoodsLine { description: Some(desc), hs, value, currency, quantity: None };
         let _ = classifier().classify(&line);
     }
 
     #[test]
     fn evidence_slices_the_original(desc in goods_text(), hs in proptest::option::of("[0-9. ]{0,14}")) {
-        let line = GoodsLine { description: desc.clone(), hs: hs.clone(), ..GoodsLine::default() };
+        let line = GoodsLine { description: Some(desc.clone()), hs: hs.clone(), ..GoodsLine::default() };
         for m in classifier().classify(&line) {
             for e in &m.evidence {
                 let source = match e.kind {

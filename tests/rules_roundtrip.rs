@@ -10,8 +10,11 @@
 //!   `categories`/`tagged` (those read as the inline forms and then expect `(`);
 //! - `and`/`or` nodes have at least two children; nesting stays below `MAX_DEPTH`;
 //! - numbers are finite and non-negative (there is no minus sign in the language);
+//! - numbers carry the text they are written with, as the parser keeps it;
 //! - comments hold no line break and do not end in `\r` (the parser trims it, as CRLF);
-//! - comments sit before an item, inside it, or after the last item, in source order.
+//! - comments sit before an item, inside it, or after the last item, in source order,
+//!   and one ends a line (`trailing`) only after something, and only as the first
+//!   comment at its place.
 //!
 //! Strings, on the other hand, are arbitrary Unicode with quotes, backslashes, line
 //! breaks, tabs and control characters: the printer must escape all of them.
@@ -111,16 +114,17 @@ fn idents(max: usize) -> impl Strategy<Value = Vec<Ident>> {
     prop::collection::vec(ident(), 1..=max)
 }
 
-/// Finite, non-negative numbers over the whole `f64` range, including zero and
-/// subnormals: the printer must write each so that it reads back to the same bits.
 /// A list's entity count: a whole number.
 fn count() -> impl Strategy<Value = Number> {
     (0u32..100_000).prop_map(|n| Number {
         value: f64::from(n),
+        text: n.to_string(),
         span: sp(),
     })
 }
 
+/// Finite, non-negative numbers over the whole `f64` range, including zero and
+/// subnormals: the printer must write each so that it reads back to the same bits.
 fn number() -> impl Strategy<Value = Number> {
     use proptest::num::f64 as F;
     prop_oneof![
@@ -128,7 +132,12 @@ fn number() -> impl Strategy<Value = Number> {
         0.0f64..1.0,
         F::POSITIVE | F::ZERO | F::NORMAL | F::SUBNORMAL,
     ]
-    .prop_map(|value| Number { value, span: sp() })
+    // As the parser reads it back: `Display` writes no exponent and no sign.
+    .prop_map(|value| Number {
+        value,
+        text: value.to_string(),
+        span: sp(),
+    })
 }
 
 fn money() -> impl Strategy<Value = Money> {
@@ -139,9 +148,9 @@ fn money() -> impl Strategy<Value = Money> {
     })
 }
 
-fn hs_codes() -> impl Strategy<Value = Vec<HsCode>> {
+fn hs_codes() -> impl Strategy<Value = Vec<HsPrefix>> {
     prop::collection::vec(
-        "[0-9]{1,12}".prop_map(|digits| HsCode { digits, span: sp() }),
+        "[0-9]{1,12}".prop_map(|digits| HsPrefix { digits, span: sp() }),
         1..4,
     )
 }
@@ -582,27 +591,55 @@ fn set_item_span(item: &mut Item, span: Span) {
 fn file() -> impl Strategy<Value = File> {
     (
         prop::collection::vec(item(), 0..6),
-        prop::collection::vec((any::<Index>(), any::<bool>(), comment_text()), 0..5),
+        prop::collection::vec(
+            (
+                any::<Index>(),
+                any::<bool>(),
+                comment_text(),
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            0..5,
+        ),
     )
         .prop_map(|(mut items, seeds)| {
             let n = items.len();
+            let items_ref = items.clone();
             for (k, item) in items.iter_mut().enumerate() {
                 set_item_span(item, Span::new(FileId(0), 100 * k + 50, 100 * k + 90));
             }
             let mut comments: Vec<Comment> = seeds
                 .into_iter()
-                .map(|(slot, inside, text)| {
+                .map(|(slot, inside, text, trailing, blank_after)| {
                     let k = slot.index(n + 1);
-                    // Inside a one-line item (`include`, `set`) too: the parser puts a
-                    // comment there when a set's members continue over lines.
-                    let start = 100 * k + if inside && k < n { 60 } else { 10 };
+                    // Inside a block. A one-line item (`include`, `set`) holds a comment
+                    // only between its members, where the parser's spans put it: that
+                    // is tested on parsed text below.
+                    let block = items_ref
+                        .get(k)
+                        .is_some_and(|i| !matches!(i, Item::Include(_) | Item::Set(_)));
+                    let inside = inside && block;
+                    let start = 100 * k + if inside { 60 } else { 10 };
                     Comment {
                         text,
+                        // A comment ends a line only after something: inside an item,
+                        // or after the item before it.
+                        trailing: trailing && (inside || k > 0),
+                        // An empty line after a comment is kept for one on its own
+                        // line; after a line with something else it is not a comment's.
+                        blank_after: blank_after && !(trailing && (inside || k > 0)),
                         span: Span::new(FileId(0), start, start + 1),
                     }
                 })
                 .collect();
             comments.sort_by_key(|c| c.span.start);
+            // One comment per line: a comment ends a line only as the first at its
+            // place.
+            for k in 1..comments.len() {
+                if comments[k].span.start == comments[k - 1].span.start {
+                    comments[k].trailing = false;
+                }
+            }
             File { items, comments }
         })
 }

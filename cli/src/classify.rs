@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<Exit, Failure> {
     let mut out = BufWriter::new(stdout.lock());
     if !args.jsonl {
         let line = GoodsLine {
-            description: args.description.clone().unwrap_or_default(),
+            description: args.description.clone(),
             hs: args.hs.clone(),
             value: args.value,
             currency: args.currency.clone(),

@@ -55,20 +55,7 @@ pub struct CategoryEvidence {
     #[serde(rename = "category")]
     pub category_id: String,
     /// What matched: `term` or `hs`, the text, and its character span in the field.
-    pub evidence: Vec<Span>,
-}
-
-/// A piece of matched text.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Span {
-    /// `term` or `hs`.
-    pub kind: String,
-    /// The matched text as written.
-    pub text: String,
-    /// Start, in characters.
-    pub start: usize,
-    /// End (exclusive), in characters.
-    pub end: usize,
+    pub evidence: Vec<crate::goods::Evidence>,
 }
 
 /// What is known about one order before rules run.

@@ -8,9 +8,8 @@ use serde::Serialize;
 
 use super::eval::{
     self, CategoryEvidence, CompiledPlaces, Defaults, EntityEvidence, Evidence, Facts, PartyFacts,
-    Span,
 };
-use crate::goods::{Classifier, EvidenceKind, GoodsLine};
+use crate::goods::{Classifier, GoodsLine};
 use crate::matching::{Basis, IndexedName, NameIndex, NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::reference;
@@ -222,7 +221,7 @@ pub struct CategoryResult {
     /// Its legal basis citations.
     pub basis: Vec<String>,
     /// The terms and codes found, with character spans in the description.
-    pub evidence: Vec<Span>,
+    pub evidence: Vec<crate::goods::Evidence>,
     /// The value of one item in USD, when the category has a threshold and the value
     /// was known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,24 +268,11 @@ pub fn category_results(
                 title: c.title.clone(),
                 tags: c.tags.clone(),
                 basis: c.basis.clone(),
-                evidence: m.evidence.into_iter().map(span).collect(),
+                evidence: m.evidence.into_vec(),
                 unit_value_usd: m.unit_value_usd,
             })
         })
         .collect()
-}
-
-fn span(e: crate::goods::Evidence) -> Span {
-    Span {
-        kind: match e.kind {
-            EvidenceKind::Term => "term",
-            EvidenceKind::Hs => "hs",
-        }
-        .to_string(),
-        text: e.text.into(),
-        start: e.start,
-        end: e.end,
-    }
 }
 
 /// Below the scores rules test on every order, fuzzy resemblance is noise; a hit there
@@ -374,14 +360,14 @@ impl Screener {
         let today = options
             .today
             .clone()
-            .unwrap_or_else(crate::rules::compile::today_utc);
-        let today = crate::rules::compile::days_from_civil(&today);
+            .unwrap_or_else(crate::refdata::date::today_utc);
+        let today = crate::refdata::date::days_from_civil(&today);
         let lists = ruleset
             .lists
             .iter()
             .filter(|l| options.lists.is_empty() || options.lists.contains(&l.name))
             .map(|l| {
-                let age = today.zip(crate::rules::compile::days_from_civil(&l.as_of));
+                let age = today.zip(crate::refdata::date::days_from_civil(&l.as_of));
                 let age = age.map(|(now, then)| now - then);
                 let stale = matches!(
                     (age, options.max_list_age_days),
@@ -566,7 +552,7 @@ impl Screener {
             .chain(self.inner.links.others(entity))
             .filter_map(|k| rs.entities.get(k).map(|e| e.id.as_str()))
             .collect();
-        let today = crate::rules::compile::today_utc();
+        let today = crate::refdata::date::today_utc();
         let fold = |s: &str| {
             s.split_whitespace()
                 .collect::<Vec<_>>()
@@ -755,14 +741,7 @@ impl Screener {
         }
         let mut total = Some(0.0);
         for g in &order.goods {
-            let line = GoodsLine {
-                description: g.description.clone().unwrap_or_default(),
-                hs: g.hs.clone(),
-                value: g.value,
-                currency: g.currency.clone(),
-                quantity: g.quantity,
-            };
-            let matches = inner.classifier.classify(&line);
+            let matches = inner.classifier.classify(g);
             facts.goods.push(
                 matches
                     .into_iter()
@@ -774,7 +753,7 @@ impl Screener {
                             .get(m.category)
                             .map(|c| c.id.clone())
                             .unwrap_or_default(),
-                        evidence: m.evidence.into_iter().map(span).collect(),
+                        evidence: m.evidence.into_vec(),
                     })
                     .collect(),
             );

@@ -3,16 +3,14 @@
 //!
 //! [`Classifier`] is built once from a ruleset's categories and answers, for each
 //! [`GoodsLine`], which categories it falls in with the evidence (terms and codes, with
-//! character spans into what the trader wrote). [`normalize`] and [`hs`] are the text
-//! and code normalization it uses; [`price`] reads unit prices and counts for value
-//! thresholds.
+//! character spans into what the trader wrote). The text and codes are read by
+//! [`crate::text::goods`] and [`crate::refdata::hs`]; [`price`] reads unit prices and
+//! counts for value thresholds.
 
-mod bits;
 pub mod classify;
-pub mod hs;
-pub mod normalize;
+mod line;
 pub mod price;
-mod table;
 mod terms;
 
-pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, GoodsLine, Scratch};
+pub use classify::{CategoryMatch, Classifier, Evidence, EvidenceKind, Scratch};
+pub use line::GoodsLine;

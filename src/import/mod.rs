@@ -292,6 +292,8 @@ fn provenance(format: Format, source: &str, as_of: &str, stats: &ImportStats) ->
         .into_iter()
         .map(|text| ast::Comment {
             text,
+            trailing: false,
+            blank_after: false,
             span: Default::default(),
         })
         .collect()
@@ -445,6 +447,7 @@ impl<'a> Ctx<'a> {
             // The count lets `check` find a file cut off at an entity boundary.
             entities: Some(ast::Number {
                 value: parsed.entities.len() as f64,
+                text: parsed.entities.len().to_string(),
                 span: Default::default(),
             }),
             span: Default::default(),

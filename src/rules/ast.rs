@@ -8,15 +8,17 @@
 //! meaning (is that a country?) to the compiler, which can then point at the text.
 
 use super::span::Span;
+pub use crate::vocab::{AliasRelation, Decision, Strength};
 
 /// A parsed rules file: its items in source order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
     /// Top-level items.
     pub items: Vec<Item>,
-    /// `#` comments, in source order. The printer puts each before the item that
-    /// follows it, or at the top of the item it stands inside, so that formatting a
-    /// file never loses an analyst's notes.
+    /// `#` comments, in source order. The printer keeps each where it stands: before
+    /// the item or property that follows it, at the end of the line it ends, between
+    /// the members of a list, or at the end of a block; so formatting a file never
+    /// loses or moves an analyst's notes.
     pub comments: Vec<Comment>,
 }
 
@@ -25,6 +27,13 @@ pub struct File {
 pub struct Comment {
     /// The text after `#`, up to the end of the line.
     pub text: String,
+    /// Whether it ends a line that holds something else (`hs 8703  # cars`), rather
+    /// than standing on a line of its own.
+    pub trailing: bool,
+    /// Whether an empty line follows it, for a comment on a line of its own:
+    /// paragraphs of comments, and a comment set apart from the item after it, stay
+    /// apart.
+    pub blank_after: bool,
     /// Where it stands.
     pub span: Span,
 }
@@ -85,11 +94,13 @@ pub struct Text {
     pub span: Span,
 }
 
-/// A number as written: `0.9`, `500`, `1_000_000`.
+/// A number as written: `0.9`, `500`, `1_000_000`, `1.10`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Number {
     /// Its value.
     pub value: f64,
+    /// The digits as written, which the printer keeps (`1.10` stays `1.10`).
+    pub text: String,
     /// Where it stands.
     pub span: Span,
 }
@@ -107,7 +118,7 @@ pub struct Money {
 
 /// An HS / CN / HTS / Schedule B code prefix: `87`, `8703`, `8711.50`, `8703.24.00.10`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct HsCode {
+pub struct HsPrefix {
     /// The digits, without dots.
     pub digits: String,
     /// Where it stands.
@@ -145,17 +156,6 @@ pub struct ListDecl {
     pub entities: Option<Number>,
     /// Where it stands.
     pub span: Span,
-}
-
-/// How much a term, code or alias counts on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Strength {
-    /// Enough by itself (the default).
-    #[default]
-    Strong,
-    /// Needs corroboration: a weak alias is reported with a lower score; a weak goods
-    /// term or code matches a category only together with another piece of evidence.
-    Weak,
 }
 
 /// `category NAME { ... }`: a goods category.
@@ -200,7 +200,7 @@ pub struct HsGroup {
     /// Strong or weak.
     pub strength: Strength,
     /// Code prefixes.
-    pub codes: Vec<HsCode>,
+    pub codes: Vec<HsPrefix>,
     /// Where it stands.
     pub span: Span,
 }
@@ -218,7 +218,7 @@ pub enum Exclusion {
     /// `exclude hs 9503`
     Hs {
         /// The vetoing code prefixes.
-        codes: Vec<HsCode>,
+        codes: Vec<HsPrefix>,
         /// Where it stands.
         span: Span,
     },
@@ -285,18 +285,6 @@ impl std::fmt::Display for EntityId {
     }
 }
 
-/// How an alias relates to the entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum AliasRelation {
-    /// Also known as (the default).
-    #[default]
-    Aka,
-    /// Formerly known as.
-    Fka,
-    /// Now known as.
-    Nka,
-}
-
 /// One `alias` line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alias {
@@ -345,37 +333,6 @@ pub struct SetDecl {
     pub items: Vec<Text>,
     /// Where it stands.
     pub span: Span,
-}
-
-/// The outcome of a rule, ordered by severity.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    /// Nothing to stop.
-    Clear,
-    /// A person must look at it.
-    Review,
-    /// Must not proceed.
-    Block,
-}
-
-impl Decision {
-    /// The keyword: `clear`, `review` or `block`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Clear => "clear",
-            Decision::Review => "review",
-            Decision::Block => "block",
-        }
-    }
-}
-
-impl std::fmt::Display for Decision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// `rule NAME { when ... then DECISION "reason" }`

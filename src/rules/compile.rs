@@ -5,31 +5,19 @@
 //! a [`Diagnostic`] pointing at the offending text; compilation carries on after an
 //! error so that one run reports them all. Only a ruleset without errors is built.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::ast::{self, CategoryRef, Exclusion, Expr, Item, PlaceRef, SetKind, Test, Text};
+use super::ast::{self, CategoryRef, Expr, Item, PlaceRef, SetKind, Test, Text};
 use super::diagnostic::{did_you_mean, Diagnostic};
 use super::ir::{self, EntityKind, Ruleset, RulesetData};
 use super::span::Span;
-use crate::goods::normalize::{inner_star_dropped, pattern_of};
+use crate::refdata::date::{days_from_civil, today_utc};
 use crate::reference;
 
-/// A term of a category, its strength, and its normalized text and prefix flag (see
-/// [`pattern_of`]).
-type TermPattern<'a> = (&'a Text, ast::Strength, (String, bool));
-
-/// The exclusion terms of category `c`, in order (its excluded codes left out).
-fn exclusion_terms(c: &ast::Category) -> impl Iterator<Item = &Text> {
-    c.exclusions
-        .iter()
-        .filter_map(|x| match x {
-            Exclusion::Terms { terms, .. } => Some(terms),
-            Exclusion::Hs { .. } => None,
-        })
-        .flatten()
-}
+mod categories;
+mod money;
 
 /// Knobs of compilation that are not rules.
 #[derive(Debug, Clone)]
@@ -47,57 +35,6 @@ impl Default for CompileOptions {
             today: Some(today_utc()),
         }
     }
-}
-
-/// Today's date in UTC as `YYYY-MM-DD`.
-pub fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn days_from_civil(date: &str) -> Option<i64> {
-    if !reference::is_date(date) {
-        return None;
-    }
-    let y: i64 = date.get(0..4)?.parse().ok()?;
-    let m: i64 = date.get(5..7)?.parse().ok()?;
-    let d: i64 = date.get(8..10)?.parse().ok()?;
-    // Howard Hinnant's days-from-civil algorithm.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// The `(year, month, day)` of a count of days since 1970-01-01 (Howard Hinnant's
-/// civil-from-days algorithm); the inverse of [`days_from_civil`].
-///
-/// # Examples
-///
-/// ```
-/// use embargo::rules::compile::{civil_from_days, days_from_civil};
-/// assert_eq!(civil_from_days(0), (1970, 1, 1));
-/// assert_eq!(civil_from_days(days_from_civil("2024-02-29").unwrap_or(0)), (2024, 2, 29));
-/// ```
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `LIST:ID`, as [`ast::EntityId`] displays it, without the formatting machinery.
@@ -163,7 +100,7 @@ struct Names<'a> {
     failed_entity_ids: FxHashSet<String>,
     programs: FxHashSet<String>,
     tags: HashSet<&'a str>,
-    rates: BTreeMap<String, f64>,
+    rates: ir::Rates,
 }
 
 impl Compiler<'_> {
@@ -478,52 +415,6 @@ impl Compiler<'_> {
         }
     }
 
-    fn rates(&mut self, r: &ast::Rates, out: &mut BTreeMap<String, f64>) {
-        if let Some(t) = &r.as_of {
-            self.date(t, "`as_of`");
-        }
-        for rate in &r.rates {
-            let code = rate.currency.name.as_str();
-            if !reference::is_currency(code) {
-                self.error(rate.currency.span, format!("unknown currency `{code}`"));
-                continue;
-            }
-            if rate.usd.value <= 0.0 {
-                self.error(rate.usd.span, "a rate must be greater than zero");
-                continue;
-            }
-            if out.insert(code.to_string(), rate.usd.value).is_some() && code != "USD" {
-                self.error(rate.currency.span, format!("rate for `{code}` given twice"));
-            }
-        }
-    }
-
-    fn money_usd(&mut self, m: &ast::Money, rates: &BTreeMap<String, f64>) -> Option<f64> {
-        let code = m.currency.name.as_str();
-        if !reference::is_currency(code) {
-            self.error_hint(
-                m.currency.span,
-                format!("unknown currency `{code}`"),
-                Some("use an ISO 4217 code such as USD, EUR, CNY".to_string()),
-            );
-            return None;
-        }
-        match rates.get(code) {
-            Some(rate) => Some(m.amount.value * rate),
-            None => {
-                self.error_hint(
-                    m.currency.span,
-                    format!("no exchange rate for `{code}`"),
-                    Some(
-                        "add `rate` lines to a `rates { ... }` item, or write the amount in USD"
-                            .to_string(),
-                    ),
-                );
-                None
-            }
-        }
-    }
-
     fn country(&mut self, t: &Text) -> Option<String> {
         if let Some(code) = self.countries.get(t.value.as_str()) {
             return Some((*code).to_string());
@@ -549,235 +440,6 @@ impl Compiler<'_> {
                 self.error_hint(t.span, format!("unknown country `{}`", t.value), hint);
                 None
             }
-        }
-    }
-
-    fn hs_codes(&mut self, codes: &[ast::HsCode]) -> Vec<String> {
-        let mut out = Vec::new();
-        for code in codes {
-            match reference::check_hs(&code.digits) {
-                Ok(()) => out.push(code.digits.clone()),
-                Err(reference::HsProblem::Shape) => self.error_hint(
-                    code.span,
-                    format!("`{}` is not an HS code prefix", code.digits),
-                    Some("HS codes have 2, 4, 6, 8 or 10 digits".to_string()),
-                ),
-                Err(reference::HsProblem::Unknown(level)) => self.error_hint(
-                    code.span,
-                    format!(
-                        "HS code `{}` does not exist in HS 2022 (no `{level}`)",
-                        code.digits
-                    ),
-                    None,
-                ),
-            }
-        }
-        out
-    }
-
-    fn category(&mut self, c: &ast::Category, names: &Names) -> Option<ir::Category> {
-        let id = &c.name.name;
-        if c.title.is_none() {
-            self.error_hint(
-                c.name.span,
-                format!("category `{id}` has no `title`"),
-                Some("add `title \"...\"`".to_string()),
-            );
-        }
-        if c.basis.is_empty() {
-            self.error_hint(
-                c.name.span,
-                format!("category `{id}` cites no legal basis"),
-                Some("add `basis \"...\"` naming the resolution, regulation or annex".to_string()),
-            );
-        }
-        if c.terms.is_empty() && c.hs.is_empty() {
-            self.error_hint(
-                c.name.span,
-                format!(
-                    "category `{id}` has neither `terms` nor `hs` codes, so it can never match"
-                ),
-                None,
-            );
-        }
-        let mut terms = Vec::new();
-        for g in &c.terms {
-            for t in &g.terms {
-                if t.value.trim().is_empty() {
-                    self.error(t.span, "empty term");
-                    continue;
-                }
-                terms.push(ir::Term {
-                    text: t.value.clone(),
-                    lang: g.lang.as_ref().map(|l| l.name.clone()),
-                    strength: g.strength,
-                });
-            }
-        }
-        let mut hs = Vec::new();
-        for g in &c.hs {
-            for digits in self.hs_codes(&g.codes) {
-                hs.push(ir::HsPrefix {
-                    digits,
-                    strength: g.strength,
-                });
-            }
-        }
-        let mut exclude_terms = Vec::new();
-        let mut exclude_hs = Vec::new();
-        for x in &c.exclusions {
-            match x {
-                Exclusion::Terms { terms, .. } => {
-                    exclude_terms.extend(terms.iter().map(|t| t.value.clone()));
-                }
-                Exclusion::Hs { codes, .. } => exclude_hs.extend(self.hs_codes(codes)),
-            }
-        }
-        // Each term as the classifier reads it, for the two checks on terms.
-        let patterns: Vec<TermPattern> = c
-            .terms
-            .iter()
-            .flat_map(|g| g.terms.iter().map(move |t| (t, g.strength)))
-            .filter_map(|(t, strength)| Some((t, strength, pattern_of(&t.value)?)))
-            .collect();
-        self.terms_excluded(c, &patterns);
-        self.terms_repeated(c, &patterns);
-        self.stars_inside_terms(c);
-        let (threshold_usd, threshold_text) = match &c.threshold {
-            Some(t) => {
-                if t.above.amount.value <= 0.0 {
-                    self.error(t.above.amount.span, "a threshold must be greater than zero");
-                }
-                (
-                    self.money_usd(&t.above, &names.rates),
-                    Some(format!(
-                        "{} {}",
-                        t.above.currency.name, t.above.amount.value
-                    )),
-                )
-            }
-            None => (None, None),
-        };
-        Some(ir::Category {
-            id: id.clone(),
-            title: c
-                .title
-                .as_ref()
-                .map(|t| t.value.clone())
-                .unwrap_or_default(),
-            tags: c.tags.iter().map(|t| t.value.clone()).collect(),
-            basis: c.basis.iter().map(|t| t.value.clone()).collect(),
-            terms,
-            hs,
-            exclude_terms,
-            exclude_hs,
-            threshold_usd,
-            threshold_text,
-        })
-    }
-
-    /// Warns of a term of category `c` that holds one of its exclusions once both are
-    /// read as the classifier reads them (`tablet` and `Tablets`, `phone case` and
-    /// `case`, `notebook` and `notebook*`): the exclusion is found wherever the term
-    /// is, and vetoes the line, so the term can never make the category match.
-    /// `patterns` are the category's terms as the classifier reads them.
-    fn terms_excluded(&mut self, c: &ast::Category, patterns: &[TermPattern]) {
-        // A term's whole words with a space before each, and after the last unless it
-        // is a prefix term, which may run on into the rest of a word: one holds
-        // another where its text holds the other's.
-        let words =
-            |(text, prefix): &(String, bool)| format!(" {text}{}", if *prefix { "" } else { " " });
-        let exclusions: Vec<(String, &Text)> = exclusion_terms(c)
-            .filter_map(|x| Some((words(&pattern_of(&x.value)?), x)))
-            .collect();
-        for (t, _, pattern) in patterns {
-            // A prefix term's last word may run on in a line, so an exclusion must
-            // end before it to be found wherever the term is.
-            let term = words(pattern);
-            let Some((_, x)) = exclusions.iter().find(|(x, _)| term.contains(x.as_str())) else {
-                continue;
-            };
-            self.diags.push(
-                Diagnostic::warning(
-                    t.span,
-                    format!(
-                        "term `{}` of category `{}` holds its exclusion `{}`, which vetoes every line the term is found in: the term can never match",
-                        t.value, c.name.name, x.value
-                    ),
-                )
-                .with_hint("drop the term, or narrow the exclusion to what it means to keep out"),
-            );
-        }
-    }
-
-    /// Warns of a `*` after a word inside a term (or an exclusion) that is not Cyrillic:
-    /// only Cyrillic words are spelled with their endings there (see
-    /// [`crate::goods::normalize::patterns_of`]); elsewhere the `*` would be dropped
-    /// without a word, and the term would look for the bare stem.
-    fn stars_inside_terms(&mut self, c: &ast::Category) {
-        let texts = c
-            .terms
-            .iter()
-            .flat_map(|g| &g.terms)
-            .chain(exclusion_terms(c));
-        for t in texts {
-            let Some(stem) = inner_star_dropped(&t.value) else {
-                continue;
-            };
-            self.diags.push(
-                Diagnostic::warning(
-                    t.span,
-                    format!(
-                        "`{stem}*` inside term `{}` of category `{}` stands for `{stem}` only: a `*` inside a term gives the Russian endings of a Cyrillic word, and makes a prefix only at the end",
-                        t.value, c.name.name
-                    ),
-                )
-                .with_hint("write the whole word, or the term once for each form it takes"),
-            );
-        }
-    }
-
-    /// Warns of a term of category `c` that is another of its terms once both are
-    /// read as the classifier reads them (`steel pipe` and `Steel Pipes`): the two are
-    /// found at the same places, so the second adds nothing. When one is weak and the
-    /// other strong, the warning is on the weak one, which never counts.
-    fn terms_repeated(&mut self, c: &ast::Category, patterns: &[TermPattern]) {
-        let mut seen: HashMap<&(String, bool), (&Text, ast::Strength)> = HashMap::new();
-        for (t, strength_here, pattern) in patterns {
-            let (t, strength_here) = (*t, *strength_here);
-            let Some(&(first, strength)) = seen.get(pattern) else {
-                seen.insert(pattern, (t, strength_here));
-                continue;
-            };
-            let diagnostic = if strength == strength_here {
-                Diagnostic::warning(
-                    t.span,
-                    format!(
-                        "term `{}` of category `{}` is its term `{}` once normalized: it is found at the same places and adds nothing",
-                        t.value, c.name.name, first.value
-                    ),
-                )
-                .with_hint("drop one of the two")
-            } else {
-                let (weak, strong) = match strength_here {
-                    ast::Strength::Weak => (t, first),
-                    ast::Strength::Strong => {
-                        // Any further repeat is measured against the strong one, so
-                        // the weak one is warned of once.
-                        seen.insert(pattern, (t, strength_here));
-                        (first, t)
-                    }
-                };
-                Diagnostic::warning(
-                    weak.span,
-                    format!(
-                        "weak term `{}` of category `{}` is its strong term `{}` once normalized: the category matches wherever it is found, so the weak term never counts",
-                        weak.value, c.name.name, strong.value
-                    ),
-                )
-                .with_hint("drop the weak term, or the strong one if the term alone should not be enough")
-            };
-            self.diags.push(diagnostic);
         }
     }
 
@@ -1255,20 +917,5 @@ impl Compiler<'_> {
             because,
             expires: a.expires.as_ref().map(|t| t.value.clone()),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates_round_trip() {
-        for d in ["1970-01-01", "2000-02-29", "2026-11-23", "1944-10-13"] {
-            let days = days_from_civil(d).unwrap_or(i64::MIN);
-            let (y, m, dd) = civil_from_days(days);
-            assert_eq!(format!("{y:04}-{m:02}-{dd:02}"), d);
-        }
-        assert_eq!(days_from_civil("1970-01-02"), Some(1));
     }
 }

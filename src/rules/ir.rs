@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use super::ast::{AliasRelation, Comparison, Decision, RouteLeg, Strength};
+use crate::text::goods::pattern::{patterns_of, TermPattern};
+
+pub use super::ast::{Comparison, RouteLeg};
+pub use crate::vocab::{AliasRelation, Decision, Strength};
 
 pub use crate::vocab::EntityKind;
 
@@ -23,7 +26,8 @@ pub struct Ruleset {
 /// The body of a ruleset.
 #[derive(Debug, Default)]
 pub struct RulesetData {
-    /// `sha256:` + hex digest of the canonical text of every item.
+    /// `sha256:` + hex digest of every source file's bytes, in load order: any edit
+    /// to a rules file, a reformatting included, makes a new ruleset version.
     pub hash: String,
     /// Source lists, by position.
     pub lists: Vec<List>,
@@ -40,7 +44,7 @@ pub struct RulesetData {
     /// Named sets of categories (indices into `categories`), by name.
     pub category_sets: BTreeMap<String, Vec<usize>>,
     /// US dollars per unit of currency (always contains `USD` = 1).
-    pub rates: BTreeMap<String, f64>,
+    pub rates: Rates,
 }
 
 impl std::ops::Deref for Ruleset {
@@ -81,10 +85,71 @@ impl Ruleset {
             .and_then(|i| self.inner.categories.get(i))
     }
 
-    /// Converts `amount` in `currency` to US dollars, if the rate is known.
+    /// Converts `amount` in `currency` to US dollars, if the rate is known (see
+    /// [`Rates::to_usd`]).
     pub fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
-        let code = currency.trim().to_ascii_uppercase();
-        self.inner.rates.get(&code).map(|r| amount * r)
+        self.inner.rates.to_usd(amount, currency)
+    }
+}
+
+/// Exchange rates: US dollars per unit of each currency, `USD` always 1. The one
+/// conversion of amounts to US dollars: of thresholds and value tests when rules
+/// compile, of goods lines' values when they are classified, of orders' totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rates(BTreeMap<String, f64>);
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates(BTreeMap::from([("USD".to_string(), 1.0)]))
+    }
+}
+
+impl Rates {
+    /// `amount` in `currency` (an ISO 4217 code, in any case and with spaces around
+    /// it; none or an empty one is USD) in US dollars; `None` when there is no rate
+    /// for the currency.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::rules::{load_str, CompileOptions};
+    ///
+    /// // Rates alone decide nothing, so they are compiled without a ruleset's checks.
+    /// let checked = load_str("r.emb", "rates { rate EUR 1.2 }", &CompileOptions::default());
+    /// let rules = checked.ruleset.expect("compiles");
+    /// assert_eq!(rules.rates.to_usd(100.0, " eur"), Some(120.0));
+    /// assert_eq!(rules.rates.to_usd(100.0, ""), Some(100.0));
+    /// assert_eq!(rules.rates.to_usd(100.0, "XAU"), None);
+    /// ```
+    pub fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
+        let code = currency.trim();
+        let rate = if code.is_empty() {
+            self.0.get("USD")
+        } else if code.bytes().all(|b| b.is_ascii_uppercase()) {
+            // Currencies are written in capitals: no copy for the usual code.
+            self.0.get(code)
+        } else {
+            self.0.get(&code.to_ascii_uppercase())
+        };
+        rate.map(|r| amount * r)
+    }
+
+    /// The rate of `code` (an ISO 4217 code in capitals).
+    pub fn get(&self, code: &str) -> Option<f64> {
+        self.0.get(code).copied()
+    }
+
+    /// Every currency with its rate, by code.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// Sets the rate of `code`, returning the one it replaces; the rate of `USD` stays 1.
+    pub(crate) fn insert(&mut self, code: String, rate: f64) -> Option<f64> {
+        if code == "USD" {
+            return Some(1.0);
+        }
+        self.0.insert(code, rate)
     }
 }
 
@@ -149,10 +214,8 @@ pub struct Alias {
     /// The alias.
     pub name: String,
     /// a.k.a., f.k.a., n.k.a.
-    #[serde(serialize_with = "ser_relation")]
     pub relation: AliasRelation,
     /// Whether the list marks it as low quality.
-    #[serde(serialize_with = "ser_strength")]
     pub strength: Strength,
 }
 
@@ -183,7 +246,7 @@ pub struct Category {
     /// HS code prefixes.
     pub hs: Vec<HsPrefix>,
     /// Terms that veto the category.
-    pub exclude_terms: Vec<String>,
+    pub exclude_terms: Vec<ExcludedTerm>,
     /// HS code prefixes that veto the category.
     pub exclude_hs: Vec<String>,
     /// Minimum value of one item, in US dollars (exclusive).
@@ -200,8 +263,52 @@ pub struct Term {
     /// Language tag, when given.
     pub lang: Option<String>,
     /// Strong or weak.
-    #[serde(serialize_with = "ser_strength")]
     pub strength: Strength,
+    /// What the classifier looks for: the term normalized, once, when the rules
+    /// compile (see [`patterns_of`]).
+    #[serde(skip)]
+    pub patterns: Vec<TermPattern>,
+}
+
+impl Term {
+    /// A term as the compiler makes it, with its patterns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::rules::ir::{Strength, Term};
+    /// let t = Term::new("Cognac Bottles", None, Strength::Weak);
+    /// assert_eq!(t.patterns[0].text, "cognac bottle");
+    /// ```
+    pub fn new(text: impl Into<String>, lang: Option<String>, strength: Strength) -> Term {
+        let text = text.into();
+        let patterns = patterns_of(&text);
+        Term {
+            text,
+            lang,
+            strength,
+            patterns,
+        }
+    }
+}
+
+/// A term that vetoes its category wherever it is found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedTerm {
+    /// The term as written.
+    pub text: String,
+    /// What the classifier looks for (see [`Term::patterns`]).
+    #[serde(skip)]
+    pub patterns: Vec<TermPattern>,
+}
+
+impl ExcludedTerm {
+    /// An exclusion as the compiler makes it, with its patterns.
+    pub fn new(text: impl Into<String>) -> ExcludedTerm {
+        let text = text.into();
+        let patterns = patterns_of(&text);
+        ExcludedTerm { text, patterns }
+    }
 }
 
 /// An HS code prefix of a category.
@@ -210,7 +317,6 @@ pub struct HsPrefix {
     /// Digits only.
     pub digits: String,
     /// Strong or weak.
-    #[serde(serialize_with = "ser_strength")]
     pub strength: Strength,
 }
 
@@ -354,21 +460,6 @@ pub struct Allow {
     pub because: String,
     /// Last day it applies, `YYYY-MM-DD`.
     pub expires: Option<String>,
-}
-
-fn ser_strength<S: serde::Serializer>(s: &Strength, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(match s {
-        Strength::Strong => "strong",
-        Strength::Weak => "weak",
-    })
-}
-
-fn ser_relation<S: serde::Serializer>(r: &AliasRelation, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(match r {
-        AliasRelation::Aka => "aka",
-        AliasRelation::Fka => "fka",
-        AliasRelation::Nka => "nka",
-    })
 }
 
 #[cfg(test)]

@@ -84,11 +84,16 @@ allow kdb {
   expires "2027-03-02"
 }
 
+# A paragraph of comment,
+
+# and another, apart from the item after it.
+
 rates {
   as_of "2026-01-02"
   source "ECB"
   rate EUR 1.17
   rate GBP 1.34
+  rate CHF 1.10 # a number as written
 }
 # trailing comment
 "##;

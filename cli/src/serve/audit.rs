@@ -27,7 +27,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use embargo::engine::OrderDecision;
-use embargo::rules::compile::civil_from_days;
+use embargo::refdata::date::civil_from_days;
 
 /// The open audit file.
 pub struct Audit {

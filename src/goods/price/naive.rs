@@ -1,6 +1,6 @@
-//! The unit-price lexer as first written: a `Vec<char>` of the text and a `String`
-//! for every word and number. Kept only for tests, which assert that the production
-//! lexer finds the same prices and counts.
+//! The unit-price lexer restated the slow, obvious way: a `Vec<char>` of the text and
+//! a `String` for every word and number. Kept only for tests, which assert that the
+//! production lexer finds the same prices and counts.
 
 // The currency words are data, not the lexing under test: the table is shared.
 use super::{currency_word, UnitPrice};

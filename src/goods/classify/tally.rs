@@ -1,0 +1,84 @@
+//! What a line's finds say of the categories, 64 at a time: each term or code
+//! prefix found has an [`Effect`] (the categories it is strong in, weak in, and
+//! excludes, a bit each), and a line's [`Tally`] combines them a word of bits at a time.
+
+use crate::lookup::bits::BitWalk;
+
+/// What finding one term or code prefix does to 64 categories, a bit each (category
+/// `64 * w + i` is bit `i` of word `w`): the categories it is strong in, weak in, and
+/// excludes. A line's finds are then combined a word at a time, not a category at a
+/// time: most lines touch a few categories, and deciding each one by one was a branch
+/// the processor could not foresee.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Effect {
+    pub(super) strong: u64,
+    pub(super) weak: u64,
+    pub(super) exclude: u64,
+}
+
+/// What a line's finds so far say of 64 categories, a bit each as in [`Effect`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Tally {
+    strong: u64,
+    weak_term: u64,
+    weak_hs: u64,
+    excluded: u64,
+    /// A weak term found after another: the category may have two different weak
+    /// terms, which its evidence then decides (the same term twice, or two that
+    /// overlap, count once).
+    weak_again: u64,
+}
+
+impl Tally {
+    pub(super) fn add_term(&mut self, e: &Effect) {
+        self.weak_again |= self.weak_term & e.weak;
+        self.weak_term |= e.weak;
+        self.strong |= e.strong;
+        self.excluded |= e.exclude;
+    }
+
+    pub(super) fn add_code(&mut self, e: &Effect) {
+        self.weak_hs |= e.weak;
+        self.strong |= e.strong;
+        self.excluded |= e.exclude;
+    }
+
+    /// The categories matched for sure, and those matched if two different weak terms
+    /// are found among their evidence.
+    fn decide(&self) -> (u64, u64) {
+        let sure = (self.strong | self.weak_term & self.weak_hs) & !self.excluded;
+        let if_two = self.weak_again & !self.excluded & !sure;
+        (sure, if_two)
+    }
+}
+
+/// The set bits of `words` in order (bit `i % 64` of word `i / 64` is `i`), each word
+/// cleared as it is read (the categories a line matched, `Scratch::matched`).
+pub(super) fn take_bits(words: &mut [u64]) -> impl Iterator<Item = u32> + '_ {
+    let mut walk = BitWalk::new(words.first_mut().map(std::mem::take).unwrap_or(0));
+    std::iter::from_fn(move || {
+        // Category indexes are `u32` throughout.
+        let bit = walk.next(|k| words.get_mut(k).map(std::mem::take))?;
+        Some(bit as u32)
+    })
+}
+
+/// The categories `tally` decides, into `matched` (a bit each, as in [`Effect`]), and
+/// of those, the ones matched only if two different weak terms are found among their
+/// evidence, into `if_two`.
+pub(super) fn decide(tally: &[Tally], matched: &mut Vec<u64>, if_two: &mut Vec<u64>) {
+    matched.clear();
+    if_two.clear();
+    for t in tally {
+        let (sure, two) = t.decide();
+        matched.push(sure | two);
+        if_two.push(two);
+    }
+}
+
+/// Whether category `ci` is among those of `if_two`.
+pub(super) fn needs_two(if_two: &[u64], ci: u32) -> bool {
+    if_two
+        .get(ci as usize / 64)
+        .is_some_and(|w| w & (1 << (ci % 64)) != 0)
+}
