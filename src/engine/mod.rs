@@ -6,6 +6,7 @@
 
 mod cache;
 pub mod eval;
+mod field;
 pub mod screener;
 
 pub use screener::{
