@@ -107,6 +107,7 @@ pub mod order;
 pub mod places;
 pub mod reference;
 pub mod rules;
+pub mod watch;
 
 pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};
 pub use error::Error;

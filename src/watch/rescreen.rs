@@ -1,0 +1,815 @@
+//! Re-screening after a list or rule update: only the orders whose decision can
+//! change are screened again, and only the decisions that did change are written.
+//!
+//! # Which orders can change
+//!
+//! A decision depends on the decision logic (rules, categories, sets, rates,
+//! allowances), on the entities a party name or the vessel matched, and on the day
+//! (allowances expire). With the logic unchanged, an order's decision can change only
+//! when
+//!
+//! - a party name or the vessel name matches, at the lowest score any rule asks for,
+//!   some name of an entity that was added, removed or changed (the old or the new
+//!   version): every such name is put in a small index of its own and each distinct
+//!   name of the orders is searched in it once;
+//! - the vessel's IMO number is one of those entities' IMO numbers;
+//! - its previous decision cites such an entity, or an allowance (which may have
+//!   expired since);
+//! - or it has no previous decision, or one made with another ruleset than the old one.
+//!
+//! Every other order would be screened to the same decision: a name's score against a
+//! listed name depends on the two names only (word weights come from a fixed table, not
+//! from the other names on the lists), so an entity nobody changed scores as before,
+//! and the entities a name matches at most lose or gain the changed ones. When the
+//! decision logic changed, every order is screened again.
+//!
+//! [`Rescreen::rescreen`] decides and screens one order, which is what a service
+//! handler needs; [`Rescreen::run_jsonl`] runs a whole file in parallel, in input order.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, Write};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange};
+use super::previous::{hit_set, PreviousDecision, PreviousDecisions};
+use crate::engine::{OrderDecision, Screener};
+use crate::io::{Record, Rejected};
+use crate::matching::{NameQuery, SearchOptions};
+use crate::order::Order;
+use crate::rules::ir::{Cond, EntityKind, RulesetData};
+use crate::rules::{Decision, Ruleset};
+
+/// What a re-screen needs of an order to tell whether it can change: its id, its
+/// parties' names and countries, and the vessel.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct OrderNames {
+    /// The order's id.
+    #[serde(deserialize_with = "crate::order::de_text")]
+    pub id: String,
+    /// Each party's name and country.
+    #[serde(default, deserialize_with = "null_default")]
+    pub parties: Vec<PartyNames>,
+    /// The vessel.
+    #[serde(default, deserialize_with = "null_default")]
+    pub route: VesselNames,
+}
+
+/// A party's name and country.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct PartyNames {
+    /// The name as written.
+    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
+    pub name: Option<String>,
+    /// The country as written.
+    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
+    pub country: Option<String>,
+}
+
+/// The route's vessel.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct VesselNames {
+    /// The vessel's name.
+    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
+    pub vessel: Option<String>,
+    /// Its IMO number.
+    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
+    pub imo: Option<String>,
+}
+
+fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+impl OrderNames {
+    /// Reads the names of a JSON order, skipping everything else; an order whose names
+    /// cannot be read is an error. Reading nothing but these is what makes selecting
+    /// orders cheap: the goods lines, most of an order's bytes, are only scanned.
+    pub fn from_json(text: &str) -> Result<OrderNames, String> {
+        serde_json::from_str(text).map_err(|e| format!("invalid order: {e}"))
+    }
+}
+
+impl From<&Order> for OrderNames {
+    fn from(o: &Order) -> Self {
+        OrderNames {
+            id: o.id.clone(),
+            parties: o
+                .parties
+                .iter()
+                .map(|p| PartyNames {
+                    name: p.name.clone(),
+                    country: p.country.clone(),
+                })
+                .collect(),
+            route: VesselNames {
+                vessel: o.route.vessel.clone(),
+                imo: o.route.imo.clone(),
+            },
+        }
+    }
+}
+
+/// Why an order is screened again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The decision logic changed: every order is screened again.
+    RulesChanged,
+    /// No decision was written for it earlier.
+    NoPrevious,
+    /// Its decision was made with another ruleset than the old one compared against.
+    OtherRuleset,
+    /// Its previous decision cites an entity that changed or went.
+    CitesChangedEntity,
+    /// Its previous decision had a hit suppressed by an allowance, which may have
+    /// expired.
+    Allowance,
+    /// A party or vessel name matches a name of an added, removed or changed entity.
+    NameMatchesChange,
+    /// The vessel's IMO number is an added, removed or changed entity's.
+    ImoOfChange,
+}
+
+impl Reason {
+    /// Every reason, in a fixed order.
+    pub const ALL: [Reason; 7] = [
+        Reason::RulesChanged,
+        Reason::NoPrevious,
+        Reason::OtherRuleset,
+        Reason::CitesChangedEntity,
+        Reason::Allowance,
+        Reason::NameMatchesChange,
+        Reason::ImoOfChange,
+    ];
+
+    /// In words, for summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::RulesChanged => "decision logic changed",
+            Reason::NoPrevious => "no previous decision",
+            Reason::OtherRuleset => "previous decision made with another ruleset",
+            Reason::CitesChangedEntity => "previous decision cites a changed entity",
+            Reason::Allowance => "previous decision had an allowance",
+            Reason::NameMatchesChange => "a name matches a changed entity",
+            Reason::ImoOfChange => "the vessel's IMO is a changed entity's",
+        }
+    }
+}
+
+/// The decision an order had before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviousSummary {
+    /// Its decision.
+    pub decision: Decision,
+    /// The ruleset that made it.
+    pub ruleset: String,
+}
+
+/// One reason a decision changed, in words and, for a list change, with the entity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Because {
+    /// `newly listed on ofac-sdn, as of 2026-12-01`, `rule x changed`, ...
+    pub text: String,
+    /// The list, for a list change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// The entity, for a list change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// Added, removed or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<ChangeKind>,
+    /// The entity's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The entity's fields that changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<&'static str>,
+    /// The as-of date of the list version that made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+impl Because {
+    fn text(text: String) -> Because {
+        Because {
+            text,
+            list: None,
+            entity: None,
+            change: None,
+            name: None,
+            fields: Vec::new(),
+            as_of: None,
+        }
+    }
+
+    fn entity(c: &EntityChange) -> Because {
+        Because {
+            text: c.describe(),
+            list: Some(c.list.clone()),
+            entity: Some(c.entity.clone()),
+            change: Some(c.change),
+            name: Some(c.name.clone()),
+            fields: c.fields.clone(),
+            as_of: Some(c.as_of.clone()),
+        }
+    }
+}
+
+/// A decision that differs from the one written earlier: the new decision, what it
+/// was, and why it changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rescreened {
+    /// The new decision, as `screen` writes it.
+    #[serde(flatten)]
+    pub decision: OrderDecision,
+    /// The decision written earlier (`null` when there was none).
+    pub previous: Option<PreviousSummary>,
+    /// The changes that explain the difference.
+    pub changes: Vec<Because>,
+}
+
+/// The distinct names already searched among the changed entities' names, with the
+/// answer. Order books repeat their counterparties, so most look-ups end here.
+struct NameMemo {
+    shards: Vec<Mutex<FxHashMap<String, bool>>>,
+}
+
+impl NameMemo {
+    const SHARDS: usize = 16;
+
+    fn new() -> NameMemo {
+        NameMemo {
+            shards: (0..Self::SHARDS)
+                .map(|_| Mutex::new(FxHashMap::default()))
+                .collect(),
+        }
+    }
+
+    fn get_or(&self, key: String, search: impl FnOnce() -> bool) -> bool {
+        let mut h = rustc_hash::FxHasher::default();
+        key.hash(&mut h);
+        let shard = &self.shards[(h.finish() as usize) % Self::SHARDS];
+        if let Some(&found) = shard.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return found;
+        }
+        // Searched outside the lock: two threads may search one name at once, and
+        // agree.
+        let found = search();
+        shard
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, found);
+        found
+    }
+}
+
+/// Re-screening against a new ruleset of orders screened earlier with an old one.
+pub struct Rescreen {
+    screener: Screener,
+    diff: Diff,
+    /// The changes by entity id.
+    changed: HashMap<String, usize>,
+    /// The names of the changed entities, old and new versions; `None` when no entity
+    /// changed.
+    index: Option<Screener>,
+    /// IMO numbers (digits) of the changed entities, old and new versions.
+    imo: HashSet<String>,
+    /// The lowest score any rule of either ruleset accepts.
+    floor: f64,
+    memo: NameMemo,
+}
+
+/// The lowest `score >=` of the name tests of `rs`, `default` for tests without one.
+fn floor_of(rs: &RulesetData, default: f64) -> f64 {
+    fn walk(c: &Cond, default: f64, floor: &mut f64) {
+        match c {
+            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, default, floor)),
+            Cond::Not(x) => walk(x, default, floor),
+            Cond::PartyMatches { min_score, .. } | Cond::VesselMatches { min_score, .. } => {
+                *floor = floor.min(min_score.unwrap_or(default));
+            }
+            _ => {}
+        }
+    }
+    let mut floor = default;
+    for r in &rs.rules {
+        walk(&r.when, default, &mut floor);
+    }
+    floor
+}
+
+/// IMO digits of an identifier or route field, as the screener reads them.
+fn imo_digits(text: &str) -> Option<String> {
+    let d: String = text.chars().filter(char::is_ascii_digit).collect();
+    (d.len() == 7).then_some(d)
+}
+
+impl Rescreen {
+    /// Prepares re-screening with `screener` (the new ruleset) of decisions made with
+    /// `old`.
+    pub fn new(old: &Ruleset, screener: Screener) -> Rescreen {
+        let new = screener.ruleset().clone();
+        let diff = diff(old, &new, &DiffOptions::default());
+        let floor = floor_of(old, screener.options().threshold)
+            .min(floor_of(&new, screener.options().threshold));
+        let changed: HashMap<String, usize> = diff
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.entity.clone(), k))
+            .collect();
+        // Both versions of each changed entity, in one small ruleset with both rulesets'
+        // lists, so that the index is built exactly as the screener builds its own
+        // (short forms, weak aliases, countries, lists enabled).
+        let mut lists = old.lists.clone();
+        lists.extend(new.lists.iter().cloned());
+        let mut entities = Vec::new();
+        let mut imo = HashSet::new();
+        for c in &diff.entities {
+            let versions = [
+                (c.change != ChangeKind::Added)
+                    .then(|| old.entity(&c.entity).map(|e| (e, 0)))
+                    .flatten(),
+                (c.change != ChangeKind::Removed)
+                    .then(|| new.entity(&c.entity).map(|e| (e, old.lists.len())))
+                    .flatten(),
+            ];
+            for (e, shift) in versions.into_iter().flatten() {
+                let mut e = e.clone();
+                e.list += shift;
+                imo.extend(
+                    e.identifiers
+                        .iter()
+                        .filter(|i| i.scheme == "imo")
+                        .filter_map(|i| imo_digits(&i.value)),
+                );
+                entities.push(e);
+            }
+        }
+        let index = (!entities.is_empty()).then(|| {
+            let data = RulesetData {
+                hash: String::new(),
+                lists,
+                entities,
+                ..RulesetData::default()
+            };
+            let mut options = screener.options().clone();
+            options.name_cache = 0;
+            options.explain = false;
+            Screener::new(Ruleset::from_data(data), options)
+        });
+        Rescreen {
+            screener,
+            diff,
+            changed,
+            index,
+            imo,
+            floor,
+            memo: NameMemo::new(),
+        }
+    }
+
+    /// What changed between the old ruleset and the new.
+    pub fn diff(&self) -> &Diff {
+        &self.diff
+    }
+
+    /// The screener of the new ruleset.
+    pub fn screener(&self) -> &Screener {
+        &self.screener
+    }
+
+    /// Whether a name matches a name of a changed entity at the lowest score any rule
+    /// accepts.
+    fn matches_change(&self, index: &Screener, name: &str, country: Option<&str>, kind: Option<EntityKind>) -> bool {
+        if name.trim().is_empty() {
+            return false;
+        }
+        let code = country.and_then(crate::reference::country_code);
+        let mut key = String::with_capacity(name.len() + 4);
+        key.push_str(name);
+        key.push('\u{0}');
+        key.push_str(code.unwrap_or(""));
+        if kind.is_some() {
+            key.push_str("\u{0}v");
+        }
+        self.memo.get_or(key, || {
+            // The query the screener makes of the same name.
+            let mut q = NameQuery::new(name);
+            q.country = code.map(str::to_string);
+            q.kind = kind;
+            let opts = SearchOptions {
+                threshold: self.floor,
+                limit: 1,
+            };
+            !index.names().search(&q, &opts).is_empty()
+        })
+    }
+
+    /// Why `order` must be screened again, or `None` when its decision cannot have
+    /// changed since `previous`.
+    pub fn select(&self, order: &OrderNames, previous: Option<&PreviousDecision>) -> Option<Reason> {
+        if !self.diff.logic.is_empty() {
+            return Some(Reason::RulesChanged);
+        }
+        let Some(previous) = previous else {
+            return Some(Reason::NoPrevious);
+        };
+        if *previous.ruleset != self.diff.old_ruleset {
+            return Some(Reason::OtherRuleset);
+        }
+        if !previous.allowed.is_empty() {
+            return Some(Reason::Allowance);
+        }
+        if previous.entities().any(|e| self.changed.contains_key(e)) {
+            return Some(Reason::CitesChangedEntity);
+        }
+        let index = self.index.as_ref()?;
+        if let Some(digits) = order.route.imo.as_deref().and_then(imo_digits) {
+            if self.imo.contains(&digits) {
+                return Some(Reason::ImoOfChange);
+            }
+        }
+        for p in &order.parties {
+            if let Some(name) = p.name.as_deref() {
+                if self.matches_change(index, name, p.country.as_deref(), None) {
+                    return Some(Reason::NameMatchesChange);
+                }
+            }
+        }
+        if let Some(vessel) = order.route.vessel.as_deref() {
+            if self.matches_change(index, vessel, None, Some(EntityKind::Vessel)) {
+                return Some(Reason::NameMatchesChange);
+            }
+        }
+        None
+    }
+
+    /// Screens `order` again when it can have changed, and returns the new decision
+    /// when it differs from `previous` in its decision or in the entities and
+    /// categories it hit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::engine::{ScreenOptions, Screener};
+    /// use embargo::watch::{previous_of, Rescreen};
+    /// use embargo::{Order, Ruleset};
+    ///
+    /// let rules = |entities: &str| format!(r#"
+    /// list un {{ title "UN" as_of "2026-02-27" }}
+    /// {entities}
+    /// rule listed {{ basis "UNSCR 1718 (2006)" when party matches list(un) then block "Listed" }}
+    /// "#);
+    /// let old = Ruleset::from_text("old.emb", &rules(r#"entity un:KPe.001 { name "KOMID" }"#))?;
+    /// let new = Ruleset::from_text("new.emb", &rules(r#"entity un:KPe.001 { name "KOMID" }
+    /// entity un:KPe.009 { kind organization name "HUAXIN TRADING COMPANY LIMITED" }"#))?;
+    ///
+    /// let order = Order::from_json(r#"{"id": "PO-1", "parties": [{"name": "Huaxin Trading Co Ltd"}]}"#)?;
+    /// let before = previous_of(&Screener::new(old.clone(), ScreenOptions::default()).screen(&order));
+    ///
+    /// let rescreen = Rescreen::new(&old, Screener::new(new, ScreenOptions::default()));
+    /// let changed = rescreen.rescreen(&order, Some(&before)).expect("newly blocked");
+    /// assert_eq!(changed.decision.decision, embargo::Decision::Block);
+    /// assert_eq!(changed.changes[0].text, "newly listed on un, as of 2026-02-27");
+    ///
+    /// let other = Order::from_json(r#"{"id": "PO-2", "parties": [{"name": "Sunrise Logistics"}]}"#)?;
+    /// let before = previous_of(&Screener::new(old.clone(), ScreenOptions::default()).screen(&other));
+    /// assert!(rescreen.rescreen(&other, Some(&before)).is_none());
+    /// # Ok::<(), embargo::Error>(())
+    /// ```
+    pub fn rescreen(&self, order: &Order, previous: Option<&PreviousDecision>) -> Option<Rescreened> {
+        self.select(&OrderNames::from(order), previous)?;
+        self.compare(order, previous)
+    }
+
+    /// Screens `order` and compares the decision with `previous`.
+    fn compare(&self, order: &Order, previous: Option<&PreviousDecision>) -> Option<Rescreened> {
+        let decision = self.screener.screen(order);
+        let hits = hit_set(&decision);
+        if previous.is_some_and(|p| p.decision == decision.decision && p.hits == hits) {
+            return None;
+        }
+        let mut changes = Vec::new();
+        match previous {
+            None => changes.push(Because::text("no previous decision".to_string())),
+            Some(p) if *p.ruleset != self.diff.old_ruleset => changes.push(Because::text(format!(
+                "the previous decision was made with ruleset {}, not the one compared against ({})",
+                p.ruleset, self.diff.old_ruleset
+            ))),
+            Some(_) => {}
+        }
+        changes.extend(
+            self.diff
+                .logic
+                .iter()
+                .map(|l| Because::text(l.describe())),
+        );
+        // The changed entities the new or the old decision cites.
+        let mut cited: Vec<&str> = hits
+            .iter()
+            .filter_map(|h| match h {
+                super::previous::Hit::Entity(e) => Some(e.as_str()),
+                super::previous::Hit::Category(_) => None,
+            })
+            .chain(decision.allowed.iter().map(|a| a.hit.entity_id.as_str()))
+            .chain(previous.into_iter().flat_map(PreviousDecision::entities))
+            .filter(|e| self.changed.contains_key(*e))
+            .collect();
+        cited.sort_unstable();
+        cited.dedup();
+        for e in cited {
+            if let Some(c) = self.changed.get(e).and_then(|&k| self.diff.entities.get(k)) {
+                changes.push(Because::entity(c));
+            }
+        }
+        if let Some(p) = previous {
+            let now_allowed: HashSet<&str> =
+                decision.allowed.iter().map(|a| a.hit.entity_id.as_str()).collect();
+            for e in p.allowed.iter().filter(|e| !now_allowed.contains(e.as_str())) {
+                changes.push(Because::text(format!("the allowance for {e} no longer applies")));
+            }
+        }
+        Some(Rescreened {
+            previous: previous.map(|p| PreviousSummary {
+                decision: p.decision,
+                ruleset: p.ruleset.to_string(),
+            }),
+            decision,
+            changes,
+        })
+    }
+
+    /// Re-screens a file of JSON order lines against `previous`, in parallel, writing
+    /// the decisions that changed to `out` in input order. Orders are read in chunks of
+    /// `chunk_size` lines; an order is parsed in full only when it must be screened
+    /// again. A line that cannot be read is reported to `on_reject` with its line
+    /// number and counted; I/O errors stop the run.
+    pub fn run_jsonl(
+        &self,
+        input: impl BufRead,
+        previous: &PreviousDecisions,
+        chunk_size: usize,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<Summary> {
+        let started = Instant::now();
+        let mut summary = Summary::default();
+        let mut lines = input.split(b'\n');
+        let mut number = 0u64;
+        let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(chunk_size.max(1));
+        loop {
+            chunk.clear();
+            for bytes in lines.by_ref() {
+                number += 1;
+                let bytes = bytes?;
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                chunk.push((number, bytes));
+                if chunk.len() >= chunk_size.max(1) {
+                    break;
+                }
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|(line, bytes)| self.one_line(*line, bytes, previous))
+                .collect();
+            summary.write(outcomes, out, on_reject)?;
+        }
+        summary.elapsed = started.elapsed();
+        Ok(summary)
+    }
+
+    /// Like [`Rescreen::run_jsonl`], for orders read by another reader (CSV).
+    pub fn run_records(
+        &self,
+        records: impl Iterator<Item = std::io::Result<Record>>,
+        previous: &PreviousDecisions,
+        chunk_size: usize,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<Summary> {
+        let started = Instant::now();
+        let mut summary = Summary::default();
+        let mut records = records.peekable();
+        let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size.max(1));
+        while records.peek().is_some() {
+            chunk.clear();
+            for r in records.by_ref() {
+                chunk.push(r?);
+                if chunk.len() >= chunk_size.max(1) {
+                    break;
+                }
+            }
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|r| match r {
+                    Ok((_, order)) => self.one_order(order, previous),
+                    Err(rejected) => Outcome::Rejected(rejected.clone()),
+                })
+                .collect();
+            summary.write(outcomes, out, on_reject)?;
+        }
+        summary.elapsed = started.elapsed();
+        Ok(summary)
+    }
+
+    fn one_order(&self, order: &Order, previous: &PreviousDecisions) -> Outcome {
+        let before = previous.get(&order.id);
+        match self.select(&OrderNames::from(order), before) {
+            None => Outcome::Same(None),
+            Some(why) => Outcome::of(why, self.compare(order, before)),
+        }
+    }
+
+    fn one_line(&self, line: u64, bytes: &[u8], previous: &PreviousDecisions) -> Outcome {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t.trim(),
+            Err(e) => {
+                return Outcome::Rejected(Rejected {
+                    line,
+                    id: None,
+                    error: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
+                })
+            }
+        };
+        let names = match OrderNames::from_json(text) {
+            Ok(n) => n,
+            // The full reader says what is wrong in its own words.
+            Err(_) => {
+                return match crate::io::parse_order_json(line, text) {
+                    Err(r) => Outcome::Rejected(r),
+                    Ok((_, order)) => self.one_order(&order, previous),
+                }
+            }
+        };
+        let before = previous.get(&names.id);
+        let Some(why) = self.select(&names, before) else {
+            return Outcome::Same(None);
+        };
+        match crate::io::parse_order_json(line, text) {
+            Err(r) => Outcome::Rejected(r),
+            Ok((_, order)) => Outcome::of(why, self.compare(&order, before)),
+        }
+    }
+}
+
+/// What became of one order.
+enum Outcome {
+    /// Not screened again (`None`), or screened again to the same decision.
+    Same(Option<Reason>),
+    /// Screened again to another decision: the line to write.
+    Changed(Reason, Decision, String),
+    /// Could not be read.
+    Rejected(Rejected),
+}
+
+impl Outcome {
+    fn of(why: Reason, changed: Option<Rescreened>) -> Outcome {
+        match changed {
+            None => Outcome::Same(Some(why)),
+            Some(r) => {
+                let line = serde_json::to_string(&r).unwrap_or_else(|e| {
+                    // Plain data always serializes; say so in the output rather than
+                    // lose the order if it ever does not.
+                    format!("{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}", r.decision.id)
+                });
+                Outcome::Changed(why, r.decision.decision, line)
+            }
+        }
+    }
+}
+
+/// Counts at the end of a re-screen.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Orders read.
+    pub orders: u64,
+    /// Orders screened again, by reason.
+    pub rescreened: HashMap<Reason, u64>,
+    /// Decisions that changed, by new decision.
+    pub changed: HashMap<Decision, u64>,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    fn write(
+        &mut self,
+        outcomes: Vec<Outcome>,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<()> {
+        for o in outcomes {
+            match o {
+                Outcome::Same(why) => {
+                    self.orders += 1;
+                    if let Some(why) = why {
+                        *self.rescreened.entry(why).or_default() += 1;
+                    }
+                }
+                Outcome::Changed(why, decision, line) => {
+                    self.orders += 1;
+                    *self.rescreened.entry(why).or_default() += 1;
+                    *self.changed.entry(decision).or_default() += 1;
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                Outcome::Rejected(r) => {
+                    self.rejected += 1;
+                    on_reject(&r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Orders screened again.
+    pub fn rescreened_total(&self) -> u64 {
+        self.rescreened.values().sum()
+    }
+
+    /// Decisions written.
+    pub fn changed_total(&self) -> u64 {
+        self.changed.values().sum()
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let changed = |d: Decision| self.changed.get(&d).copied().unwrap_or(0);
+        write!(
+            f,
+            "read {} orders, screened {} again, {} decisions changed (now {} block, {} review, {} clear), rejected {} records, {:.1} s",
+            self.orders,
+            self.rescreened_total(),
+            self.changed_total(),
+            changed(Decision::Block),
+            changed(Decision::Review),
+            changed(Decision::Clear),
+            self.rejected,
+            self.elapsed.as_secs_f64()
+        )?;
+        let why: Vec<String> = Reason::ALL
+            .iter()
+            .filter_map(|r| {
+                self.rescreened
+                    .get(r)
+                    .map(|n| format!("{n} because {}", r.as_str()))
+            })
+            .collect();
+        if !why.is_empty() {
+            write!(f, "\nscreened again: {}", why.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+/// A decision just made, as re-screening reads decisions written earlier.
+pub fn previous_of(decision: &OrderDecision) -> PreviousDecision {
+    PreviousDecision {
+        decision: decision.decision,
+        ruleset: decision.ruleset.as_str().into(),
+        hits: hit_set(decision),
+        allowed: decision
+            .allowed
+            .iter()
+            .map(|a| a.hit.entity_id.clone())
+            .collect(),
+        line: 0,
+    }
+}
+
+/// Among `candidates` (rulesets the caller can load), the one that made most of the
+/// `previous` decisions: the old ruleset to compare against.
+pub fn previous_ruleset(previous: &PreviousDecisions, candidates: &[Ruleset]) -> Option<Ruleset> {
+    let mut best: Option<(&Ruleset, u64)> = None;
+    for c in candidates {
+        let made = previous
+            .rulesets()
+            .find(|(h, _)| *h == c.hash())
+            .map_or(0, |(_, n)| n);
+        if made > 0 && best.is_none_or(|(_, n)| made > n) {
+            best = Some((c, made));
+        }
+    }
+    best.map(|(r, _)| r.clone())
+}
