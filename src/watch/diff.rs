@@ -106,10 +106,9 @@ pub struct ListVersionChange {
 /// differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogicChange {
-    /// `rule`, `category`, `set`, `allow`, `rates` or `lists` (the lists' names and
-    /// order, which rules refer to).
+    /// `rule`, `category`, `set`, `allow` or `rates`.
     pub item: &'static str,
-    /// Its id (empty for the rates and the lists).
+    /// Its id (empty for the rates).
     pub id: String,
     /// Added, removed or changed.
     pub change: ChangeKind,
@@ -416,7 +415,37 @@ fn field_values(e: &Entity) -> [BTreeSet<String>; 13] {
     ]
 }
 
+/// Whether two versions of an entity are written the same, field for field and in the
+/// same order: most entities of a new list version are, and this tells so without
+/// building sets.
+fn written_alike(a: &Entity, b: &Entity) -> bool {
+    a.kind == b.kind
+        && a.name == b.name
+        && a.aliases.len() == b.aliases.len()
+        && a.aliases
+            .iter()
+            .zip(&b.aliases)
+            .all(|(x, y)| x.name == y.name && x.relation == y.relation && x.strength == y.strength)
+        && a.countries == b.countries
+        && a.nationalities == b.nationalities
+        && a.programs == b.programs
+        && a.identifiers.len() == b.identifiers.len()
+        && a.identifiers
+            .iter()
+            .zip(&b.identifiers)
+            .all(|(x, y)| x.scheme == y.scheme && x.value == y.value && x.note == y.note)
+        && a.addresses == b.addresses
+        && a.born == b.born
+        && a.birthplaces == b.birthplaces
+        && a.positions == b.positions
+        && a.listed == b.listed
+        && a.remarks == b.remarks
+}
+
 fn entity_deltas(old: &Entity, new: &Entity) -> BTreeMap<&'static str, FieldDelta> {
+    if written_alike(old, new) {
+        return BTreeMap::new();
+    }
     let mut out = BTreeMap::new();
     for ((field, o), n) in FIELDS.iter().zip(field_values(old)).zip(field_values(new)) {
         if o != n {
@@ -434,8 +463,8 @@ fn entity_deltas(old: &Entity, new: &Entity) -> BTreeMap<&'static str, FieldDelt
 
 /// Each item of decision logic with a text that is equal exactly when the item decides
 /// the same way. Indices inside conditions (lists, categories) are written as the names
-/// they stand for, since adding a list or a category renumbers them without changing
-/// any rule.
+/// they stand for, since loading files in another order or adding a list or a category
+/// renumbers them without changing any rule.
 fn logic_items(rs: &RulesetData) -> BTreeMap<(&'static str, String), String> {
     let list = |k: &usize| rs.lists.get(*k).map_or("?", |l| l.name.as_str());
     let category = |k: &usize| -> String {
@@ -450,15 +479,25 @@ fn logic_items(rs: &RulesetData) -> BTreeMap<(&'static str, String), String> {
             f.programs, f.countries, f.kinds, f.entities, f.remarks
         )
     };
-    fn cond(c: &Cond, f: &dyn Fn(&EntityFilter) -> String, cat: &dyn Fn(&usize) -> String) -> String {
+    fn cond(
+        c: &Cond,
+        f: &dyn Fn(&EntityFilter) -> String,
+        cat: &dyn Fn(&usize) -> String,
+    ) -> String {
         match c {
             Cond::And(v) => format!(
                 "and({})",
-                v.iter().map(|x| cond(x, f, cat)).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|x| cond(x, f, cat))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Cond::Or(v) => format!(
                 "or({})",
-                v.iter().map(|x| cond(x, f, cat)).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|x| cond(x, f, cat))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Cond::Not(x) => format!("not({})", cond(x, f, cat)),
             Cond::PartyMatches {
@@ -499,8 +538,6 @@ fn logic_items(rs: &RulesetData) -> BTreeMap<(&'static str, String), String> {
         items.insert(("allow", a.id.clone()), format!("{a:?}"));
     }
     items.insert(("rates", String::new()), format!("{:?}", rs.rates));
-    let names: Vec<&str> = rs.lists.iter().map(|l| l.name.as_str()).collect();
-    items.insert(("lists", String::new()), format!("{names:?}"));
     items
 }
 
@@ -592,7 +629,10 @@ rule cars { basis "b" when goods in cars and destination in dprk then block "car
     fn list_versions_and_decision_logic_are_reported_apart() {
         let new = load(
             &BASE
-                .replace(r#"list eu { title "EU" as_of "2026-01-05" }"#, r#"list eu { title "EU" as_of "2026-03-01" }"#)
+                .replace(
+                    r#"list eu { title "EU" as_of "2026-01-05" }"#,
+                    r#"list eu { title "EU" as_of "2026-03-01" }"#,
+                )
                 .replace("then block \"cars\"", "then review \"cars\""),
         );
         let d = diff(&load(BASE), &new, &DiffOptions::default());
@@ -605,7 +645,10 @@ rule cars { basis "b" when goods in cars and destination in dprk then block "car
             }]
         );
         assert_eq!(
-            d.logic.iter().map(LogicChange::describe).collect::<Vec<_>>(),
+            d.logic
+                .iter()
+                .map(LogicChange::describe)
+                .collect::<Vec<_>>(),
             ["rule cars changed"]
         );
         // A new category renumbers nothing a rule means.
@@ -614,14 +657,37 @@ rule cars { basis "b" when goods in cars and destination in dprk then block "car
         ));
         let d = diff(&load(BASE), &more, &DiffOptions::default());
         assert_eq!(
-            d.logic.iter().map(LogicChange::describe).collect::<Vec<_>>(),
+            d.logic
+                .iter()
+                .map(LogicChange::describe)
+                .collect::<Vec<_>>(),
             ["category aaa added"]
         );
     }
 
     #[test]
+    fn lists_declared_in_another_order_change_no_rule() {
+        let swapped = BASE.replace(
+            "list un { title \"UN\" as_of \"2026-01-05\" }\nlist eu { title \"EU\" as_of \"2026-01-05\" }",
+            "list eu { title \"EU\" as_of \"2026-01-05\" }\nlist un { title \"UN\" as_of \"2026-01-05\" }",
+        );
+        assert_ne!(swapped, BASE);
+        let (a, b) = (load(BASE), load(&swapped));
+        assert_ne!(
+            a.lists[0].name, b.lists[0].name,
+            "the lists are numbered otherwise"
+        );
+        let d = diff(&a, &b, &DiffOptions::default());
+        assert!(d.logic.is_empty() && d.entities.is_empty(), "{d:?}");
+    }
+
+    #[test]
     fn options_restrict_the_lists() {
-        let new = load(&BASE.replace("KOMID", "KOMID TRADING").replace("KIM, Jong Un", "KIM, Jong-un"));
+        let new = load(
+            &BASE
+                .replace("KOMID", "KOMID TRADING")
+                .replace("KIM, Jong Un", "KIM, Jong-un"),
+        );
         let all = diff(&load(BASE), &new, &DiffOptions::default());
         assert_eq!(all.entities.len(), 2);
         let un = diff(

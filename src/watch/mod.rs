@@ -11,6 +11,7 @@
 pub mod diff;
 pub mod previous;
 pub mod rescreen;
+mod text;
 
 pub use diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange, FieldDelta, LogicChange};
 pub use previous::{hit_set, HitSet, PreviousDecision, PreviousDecisions};

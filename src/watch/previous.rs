@@ -10,7 +10,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::BufRead;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use super::text::Chunk;
 
 use crate::io::Rejected;
 use crate::rules::Decision;
@@ -82,34 +85,39 @@ pub struct PreviousDecisions {
 
 #[derive(Deserialize)]
 struct Line<'a> {
-    #[serde(deserialize_with = "crate::order::de_text")]
-    id: String,
+    #[serde(borrow, deserialize_with = "super::text::text")]
+    id: Cow<'a, str>,
     decision: Decision,
     #[serde(borrow)]
     ruleset: Cow<'a, str>,
-    #[serde(default)]
-    hits: Option<Vec<LineHit>>,
-    #[serde(default)]
-    allowed: Option<Vec<LineHit>>,
+    #[serde(default, borrow)]
+    hits: Option<Vec<LineHit<'a>>>,
+    #[serde(default, borrow)]
+    allowed: Option<Vec<LineHit<'a>>>,
 }
 
 #[derive(Deserialize)]
-struct LineHit {
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    entity: Option<String>,
-    #[serde(default)]
-    category: Option<String>,
+struct LineHit<'a> {
+    #[serde(default, borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    entity: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    category: Option<Cow<'a, str>>,
 }
 
-/// Reads one decision line; `ruleset` interns its hash.
-fn parse_line(
-    line: u64,
-    text: &str,
-    ruleset: impl FnOnce(&str) -> Arc<str>,
-) -> Result<(String, PreviousDecision), Rejected> {
-    let l: Line = serde_json::from_str(text).map_err(|e| Rejected {
+/// One decision line, read but not yet filed: its id, hash and what it hit.
+struct Parsed<'a> {
+    id: Cow<'a, str>,
+    ruleset: Cow<'a, str>,
+    decision: Decision,
+    hits: HitSet,
+    allowed: Vec<String>,
+}
+
+/// Reads one decision line.
+fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
+    let l: Line = serde_json::from_slice(text).map_err(|e| Rejected {
         line,
         id: None,
         error: format!("not a decision: {e}"),
@@ -118,15 +126,15 @@ fn parse_line(
     for h in l.hits.into_iter().flatten() {
         match (h.kind.as_deref(), h.entity, h.category) {
             (Some("entity"), Some(e), _) => {
-                hits.insert(Hit::Entity(e));
+                hits.insert(Hit::Entity(e.into_owned()));
             }
             (Some("goods"), _, Some(c)) => {
-                hits.insert(Hit::Category(c));
+                hits.insert(Hit::Category(c.into_owned()));
             }
             (Some("entity"), None, _) | (Some("goods"), _, None) => {
                 return Err(Rejected {
                     line,
-                    id: Some(l.id),
+                    id: Some(l.id.into_owned()),
                     error: "a hit names no entity or category".to_string(),
                 })
             }
@@ -137,18 +145,15 @@ fn parse_line(
         .allowed
         .into_iter()
         .flatten()
-        .filter_map(|h| h.entity)
+        .filter_map(|h| h.entity.map(Cow::into_owned))
         .collect();
-    Ok((
-        l.id,
-        PreviousDecision {
-            decision: l.decision,
-            ruleset: ruleset(&l.ruleset),
-            hits,
-            allowed,
-            line,
-        },
-    ))
+    Ok(Parsed {
+        id: l.id,
+        ruleset: l.ruleset,
+        decision: l.decision,
+        hits,
+        allowed,
+    })
 }
 
 impl PreviousDecisions {
@@ -170,31 +175,37 @@ impl PreviousDecisions {
     /// assert_eq!(rejected[0].line, 3);
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn read(reader: impl BufRead) -> std::io::Result<(PreviousDecisions, Vec<Rejected>)> {
+    pub fn read(mut reader: impl BufRead) -> std::io::Result<(PreviousDecisions, Vec<Rejected>)> {
         let mut out = PreviousDecisions::default();
         let mut rejected = Vec::new();
-        let mut line = 0u64;
-        for text in reader.split(b'\n') {
-            let text = text?;
-            line += 1;
-            let Ok(text) = std::str::from_utf8(&text) else {
-                rejected.push(Rejected {
-                    line,
-                    id: None,
-                    error: "not valid UTF-8".to_string(),
-                });
-                continue;
-            };
-            if text.trim().is_empty() {
-                continue;
+        let (mut chunk, mut number) = (Chunk::default(), 0u64);
+        loop {
+            chunk.read(&mut reader, &mut number, 1 << 15)?;
+            if chunk.lines.is_empty() {
+                break;
             }
-            match parse_line(line, text, |h| out.intern(h)) {
-                Ok((id, d)) => {
-                    if let Err(r) = out.insert(id, d) {
-                        rejected.push(r);
-                    }
+            // Parsed in parallel, filed in order (the first of two equal ids wins).
+            let parsed: Vec<Result<Parsed, Rejected>> = chunk
+                .lines
+                .par_iter()
+                .map(|(line, range)| {
+                    parse_line(*line, chunk.buf.get(range.clone()).unwrap_or_default())
+                })
+                .collect();
+            for (p, (line, _)) in parsed.into_iter().zip(&chunk.lines) {
+                let filed = p.and_then(|p| {
+                    let decision = PreviousDecision {
+                        decision: p.decision,
+                        ruleset: out.intern(&p.ruleset),
+                        hits: p.hits,
+                        allowed: p.allowed,
+                        line: *line,
+                    };
+                    out.insert(p.id.into_owned(), decision)
+                });
+                if let Err(r) = filed {
+                    rejected.push(r);
                 }
-                Err(r) => rejected.push(r),
             }
         }
         Ok((out, rejected))
@@ -213,7 +224,11 @@ impl PreviousDecisions {
             });
         }
         let hash = self.intern(&decision.ruleset);
-        if let Some((_, n)) = self.rulesets.iter_mut().find(|(h, _)| Arc::ptr_eq(h, &hash)) {
+        if let Some((_, n)) = self
+            .rulesets
+            .iter_mut()
+            .find(|(h, _)| Arc::ptr_eq(h, &hash))
+        {
             *n += 1;
         }
         self.by_id.insert(id, decision);

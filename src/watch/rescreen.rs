@@ -26,6 +26,7 @@
 //! [`Rescreen::rescreen`] decides and screens one order, which is what a service
 //! handler needs; [`Rescreen::run_jsonl`] runs a whole file in parallel, in input order.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Write};
@@ -38,6 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use super::diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange};
 use super::previous::{hit_set, PreviousDecision, PreviousDecisions};
+use super::text::Chunk;
 use crate::engine::{OrderDecision, Screener};
 use crate::io::{Record, Rejected};
 use crate::matching::{NameQuery, SearchOptions};
@@ -46,40 +48,41 @@ use crate::rules::ir::{Cond, EntityKind, RulesetData};
 use crate::rules::{Decision, Ruleset};
 
 /// What a re-screen needs of an order to tell whether it can change: its id, its
-/// parties' names and countries, and the vessel.
+/// parties' names and countries, and the vessel. Texts are borrowed from the JSON line
+/// (or the order) where they can be.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct OrderNames {
+pub struct OrderNames<'a> {
     /// The order's id.
-    #[serde(deserialize_with = "crate::order::de_text")]
-    pub id: String,
+    #[serde(borrow, deserialize_with = "super::text::text")]
+    pub id: Cow<'a, str>,
     /// Each party's name and country.
-    #[serde(default, deserialize_with = "null_default")]
-    pub parties: Vec<PartyNames>,
+    #[serde(default, borrow, deserialize_with = "null_default")]
+    pub parties: Vec<PartyNames<'a>>,
     /// The vessel.
-    #[serde(default, deserialize_with = "null_default")]
-    pub route: VesselNames,
+    #[serde(default, borrow, deserialize_with = "null_default")]
+    pub route: VesselNames<'a>,
 }
 
 /// A party's name and country.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct PartyNames {
+pub struct PartyNames<'a> {
     /// The name as written.
-    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
-    pub name: Option<String>,
+    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
+    pub name: Option<Cow<'a, str>>,
     /// The country as written.
-    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
-    pub country: Option<String>,
+    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
+    pub country: Option<Cow<'a, str>>,
 }
 
 /// The route's vessel.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct VesselNames {
+pub struct VesselNames<'a> {
     /// The vessel's name.
-    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
-    pub vessel: Option<String>,
+    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
+    pub vessel: Option<Cow<'a, str>>,
     /// Its IMO number.
-    #[serde(default, deserialize_with = "crate::order::de_opt_text")]
-    pub imo: Option<String>,
+    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
+    pub imo: Option<Cow<'a, str>>,
 }
 
 fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
@@ -90,30 +93,31 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-impl OrderNames {
+impl<'a> OrderNames<'a> {
     /// Reads the names of a JSON order, skipping everything else; an order whose names
     /// cannot be read is an error. Reading nothing but these is what makes selecting
     /// orders cheap: the goods lines, most of an order's bytes, are only scanned.
-    pub fn from_json(text: &str) -> Result<OrderNames, String> {
-        serde_json::from_str(text).map_err(|e| format!("invalid order: {e}"))
+    pub fn from_json(text: &'a [u8]) -> Result<OrderNames<'a>, String> {
+        serde_json::from_slice(text).map_err(|e| format!("invalid order: {e}"))
     }
 }
 
-impl From<&Order> for OrderNames {
-    fn from(o: &Order) -> Self {
+impl<'a> From<&'a Order> for OrderNames<'a> {
+    fn from(o: &'a Order) -> Self {
+        let text = |t: &'a Option<String>| t.as_deref().map(Cow::Borrowed);
         OrderNames {
-            id: o.id.clone(),
+            id: Cow::Borrowed(&o.id),
             parties: o
                 .parties
                 .iter()
                 .map(|p| PartyNames {
-                    name: p.name.clone(),
-                    country: p.country.clone(),
+                    name: text(&p.name),
+                    country: text(&p.country),
                 })
                 .collect(),
             route: VesselNames {
-                vessel: o.route.vessel.clone(),
-                imo: o.route.imo.clone(),
+                vessel: text(&o.route.vessel),
+                imo: text(&o.route.imo),
             },
         }
     }
@@ -242,7 +246,12 @@ pub struct Rescreened {
 /// The distinct names already searched among the changed entities' names, with the
 /// answer. Order books repeat their counterparties, so most look-ups end here.
 struct NameMemo {
-    shards: Vec<Mutex<FxHashMap<String, bool>>>,
+    shards: Vec<Mutex<FxHashMap<Box<str>, bool>>>,
+}
+
+thread_local! {
+    /// The key of the look-up at hand, built without allocating.
+    static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 impl NameMemo {
@@ -256,21 +265,43 @@ impl NameMemo {
         }
     }
 
-    fn get_or(&self, key: String, search: impl FnOnce() -> bool) -> bool {
-        let mut h = rustc_hash::FxHasher::default();
-        key.hash(&mut h);
-        let shard = &self.shards[(h.finish() as usize) % Self::SHARDS];
-        if let Some(&found) = shard.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return found;
-        }
-        // Searched outside the lock: two threads may search one name at once, and
-        // agree.
-        let found = search();
-        shard
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, found);
-        found
+    /// The answer for `name` in `country` (`vessel`: searched as a vessel), from the
+    /// memo or from `search`.
+    fn get_or(
+        &self,
+        name: &str,
+        country: &str,
+        vessel: bool,
+        search: impl FnOnce() -> bool,
+    ) -> bool {
+        KEY.with(|k| {
+            let mut key = k.borrow_mut();
+            key.clear();
+            key.push_str(name);
+            key.push('\u{0}');
+            key.push_str(country);
+            if vessel {
+                key.push_str("\u{0}v");
+            }
+            let mut h = rustc_hash::FxHasher::default();
+            key.hash(&mut h);
+            let shard = &self.shards[(h.finish() as usize) % Self::SHARDS];
+            if let Some(&found) = shard
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(key.as_str())
+            {
+                return found;
+            }
+            // Searched outside the lock: two threads may search one name at once, and
+            // agree.
+            let found = search();
+            shard
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(Box::from(key.as_str()), found);
+            found
+        })
     }
 }
 
@@ -283,6 +314,9 @@ pub struct Rescreen {
     /// The names of the changed entities, old and new versions; `None` when no entity
     /// changed.
     index: Option<Screener>,
+    /// Per entity of `index`: the lowest score at which a party test (and a vessel
+    /// test) of its own ruleset accepts that version (infinite when none does).
+    accepted_at: Vec<(f64, f64)>,
     /// IMO numbers (digits) of the changed entities, old and new versions.
     imo: HashSet<String>,
     /// The lowest score any rule of either ruleset accepts.
@@ -309,6 +343,106 @@ fn floor_of(rs: &RulesetData, default: f64) -> f64 {
     floor
 }
 
+/// The lowest score at which a party test, and a vessel test, of `rs` accept `e`
+/// (infinite when none does). Tests under `not` count too: there an entity found or
+/// gone changes the decision just as well.
+fn accepted_at(rs: &RulesetData, e: &crate::rules::ir::Entity, default: f64) -> (f64, f64) {
+    fn walk(c: &Cond, e: &crate::rules::ir::Entity, default: f64, at: &mut (f64, f64)) {
+        match c {
+            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, e, default, at)),
+            Cond::Not(x) => walk(x, e, default, at),
+            Cond::PartyMatches {
+                filter, min_score, ..
+            } if filter.accepts(e) => at.0 = at.0.min(min_score.unwrap_or(default)),
+            Cond::VesselMatches { filter, min_score } if filter.accepts(e) => {
+                at.1 = at.1.min(min_score.unwrap_or(default));
+            }
+            _ => {}
+        }
+    }
+    let mut at = (f64::INFINITY, f64::INFINITY);
+    for r in &rs.rules {
+        walk(&r.when, e, default, &mut at);
+    }
+    at
+}
+
+/// Whether each name test of `rs` accepts `e`, keyed by rule and position in the rule
+/// (rules keep their ids when files are loaded in another order).
+fn acceptance(rs: &RulesetData, e: &crate::rules::ir::Entity) -> Vec<(String, usize, bool)> {
+    fn walk(c: &Cond, e: &crate::rules::ir::Entity, out: &mut Vec<bool>) {
+        match c {
+            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, e, out)),
+            Cond::Not(x) => walk(x, e, out),
+            Cond::PartyMatches { filter, .. } | Cond::VesselMatches { filter, .. } => {
+                out.push(filter.accepts(e));
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    for r in &rs.rules {
+        let mut tests = Vec::new();
+        walk(&r.when, e, &mut tests);
+        all.extend(
+            tests
+                .into_iter()
+                .enumerate()
+                .map(|(k, a)| (r.id.clone(), k, a)),
+        );
+    }
+    all.sort();
+    all
+}
+
+/// Whether an entity changed in anything screening reads: the names it is indexed
+/// under (with their strength, its kind and countries), its identifiers and dates of
+/// birth (evidence for or against a name), or which name tests accept it. A new
+/// address or remark that no test reads changes no decision.
+fn changes_screening(
+    old_rs: &RulesetData,
+    old: &crate::rules::ir::Entity,
+    new_rs: &RulesetData,
+    new: &crate::rules::ir::Entity,
+) -> bool {
+    let names = |e: &crate::rules::ir::Entity| {
+        let mut v: Vec<(String, bool)> = e
+            .aliases
+            .iter()
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    a.strength == crate::rules::ir::Strength::Weak,
+                )
+            })
+            .collect();
+        v.push((e.name.clone(), false));
+        v.sort();
+        v
+    };
+    let ids = |e: &crate::rules::ir::Entity| {
+        let mut v: Vec<(String, String)> = e
+            .identifiers
+            .iter()
+            .map(|i| (i.scheme.clone(), i.value.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    old.kind != new.kind
+        || names(old) != names(new)
+        || sorted(&old.countries) != sorted(&new.countries)
+        || sorted(&old.nationalities) != sorted(&new.nationalities)
+        || sorted(&old.born) != sorted(&new.born)
+        || ids(old) != ids(new)
+        || acceptance(old_rs, old) != acceptance(new_rs, new)
+}
+
 /// IMO digits of an identifier or route field, as the screener reads them.
 fn imo_digits(text: &str) -> Option<String> {
     let d: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -323,10 +457,19 @@ impl Rescreen {
         let diff = diff(old, &new, &DiffOptions::default());
         let floor = floor_of(old, screener.options().threshold)
             .min(floor_of(&new, screener.options().threshold));
+        // Only the changes screening can see select orders; the others are still
+        // named when they explain a decision that changed for another reason.
         let changed: HashMap<String, usize> = diff
             .entities
             .iter()
             .enumerate()
+            .filter(|(_, c)| {
+                c.change != ChangeKind::Changed
+                    || match (old.entity(&c.entity), new.entity(&c.entity)) {
+                        (Some(a), Some(b)) => changes_screening(old, a, &new, b),
+                        _ => true,
+                    }
+            })
             .map(|(k, c)| (c.entity.clone(), k))
             .collect();
         // Both versions of each changed entity, in one small ruleset with both rulesets'
@@ -335,17 +478,24 @@ impl Rescreen {
         let mut lists = old.lists.clone();
         lists.extend(new.lists.iter().cloned());
         let mut entities = Vec::new();
+        let mut accepted = Vec::new();
         let mut imo = HashSet::new();
-        for c in &diff.entities {
+        let threshold = screener.options().threshold;
+        for c in diff
+            .entities
+            .iter()
+            .filter(|c| changed.contains_key(&c.entity))
+        {
             let versions = [
                 (c.change != ChangeKind::Added)
-                    .then(|| old.entity(&c.entity).map(|e| (e, 0)))
+                    .then(|| old.entity(&c.entity).map(|e| (e, 0, &**old)))
                     .flatten(),
                 (c.change != ChangeKind::Removed)
-                    .then(|| new.entity(&c.entity).map(|e| (e, old.lists.len())))
+                    .then(|| new.entity(&c.entity).map(|e| (e, old.lists.len(), &*new)))
                     .flatten(),
             ];
-            for (e, shift) in versions.into_iter().flatten() {
+            for (e, shift, rs) in versions.into_iter().flatten() {
+                accepted.push(accepted_at(rs, e, threshold));
                 let mut e = e.clone();
                 e.list += shift;
                 imo.extend(
@@ -374,6 +524,7 @@ impl Rescreen {
             diff,
             changed,
             index,
+            accepted_at: accepted,
             imo,
             floor,
             memo: NameMemo::new(),
@@ -390,36 +541,70 @@ impl Rescreen {
         &self.screener
     }
 
-    /// Whether a name matches a name of a changed entity at the lowest score any rule
-    /// accepts.
-    fn matches_change(&self, index: &Screener, name: &str, country: Option<&str>, kind: Option<EntityKind>) -> bool {
+    /// Whether the entities a name matches can differ between the old and the new
+    /// ruleset in a way a rule sees: the name matches a version of a changed entity at
+    /// a score at which some test accepts that version, or it matches one at all and
+    /// could have so many matches that one more or one fewer changes which are kept
+    /// (the screener keeps the best `limit` per name).
+    fn matches_change(
+        &self,
+        index: &Screener,
+        name: &str,
+        country: Option<&str>,
+        kind: Option<EntityKind>,
+    ) -> bool {
         if name.trim().is_empty() {
             return false;
         }
         let code = country.and_then(crate::reference::country_code);
-        let mut key = String::with_capacity(name.len() + 4);
-        key.push_str(name);
-        key.push('\u{0}');
-        key.push_str(code.unwrap_or(""));
-        if kind.is_some() {
-            key.push_str("\u{0}v");
-        }
-        self.memo.get_or(key, || {
-            // The query the screener makes of the same name.
-            let mut q = NameQuery::new(name);
-            q.country = code.map(str::to_string);
-            q.kind = kind;
-            let opts = SearchOptions {
-                threshold: self.floor,
-                limit: 1,
-            };
-            !index.names().search(&q, &opts).is_empty()
-        })
+        self.memo
+            .get_or(name, code.unwrap_or(""), kind.is_some(), || {
+                // The query the screener makes of the same name.
+                let mut q = NameQuery::new(name);
+                q.country = code.map(str::to_string);
+                q.kind = kind;
+                let limit = self.screener.options().limit.max(1);
+                let changed = index.names().search(
+                    &q,
+                    &SearchOptions {
+                        threshold: self.floor,
+                        limit: index.names().len(),
+                    },
+                );
+                if changed.is_empty() {
+                    return false;
+                }
+                let seen = changed.iter().any(|h| {
+                    self.accepted_at
+                        .get(h.entity as usize)
+                        .is_some_and(|&(party, vessel)| {
+                            h.score >= if kind.is_some() { vessel } else { party }
+                        })
+                });
+                if seen {
+                    return true;
+                }
+                // No test sees these entities, but they take places among the best
+                // `limit`: when the name has that many matches, old and new versions
+                // together, the ones kept may differ.
+                let now = self.screener.names().search(
+                    &q,
+                    &SearchOptions {
+                        threshold: self.floor,
+                        limit,
+                    },
+                );
+                now.len() + changed.len() >= limit
+            })
     }
 
     /// Why `order` must be screened again, or `None` when its decision cannot have
     /// changed since `previous`.
-    pub fn select(&self, order: &OrderNames, previous: Option<&PreviousDecision>) -> Option<Reason> {
+    pub fn select(
+        &self,
+        order: &OrderNames<'_>,
+        previous: Option<&PreviousDecision>,
+    ) -> Option<Reason> {
         if !self.diff.logic.is_empty() {
             return Some(Reason::RulesChanged);
         }
@@ -489,7 +674,11 @@ impl Rescreen {
     /// assert!(rescreen.rescreen(&other, Some(&before)).is_none());
     /// # Ok::<(), embargo::Error>(())
     /// ```
-    pub fn rescreen(&self, order: &Order, previous: Option<&PreviousDecision>) -> Option<Rescreened> {
+    pub fn rescreen(
+        &self,
+        order: &Order,
+        previous: Option<&PreviousDecision>,
+    ) -> Option<Rescreened> {
         self.select(&OrderNames::from(order), previous)?;
         self.compare(order, previous)
     }
@@ -510,12 +699,7 @@ impl Rescreen {
             ))),
             Some(_) => {}
         }
-        changes.extend(
-            self.diff
-                .logic
-                .iter()
-                .map(|l| Because::text(l.describe())),
-        );
+        changes.extend(self.diff.logic.iter().map(|l| Because::text(l.describe())));
         // The changed entities the new or the old decision cites.
         let mut cited: Vec<&str> = hits
             .iter()
@@ -535,10 +719,19 @@ impl Rescreen {
             }
         }
         if let Some(p) = previous {
-            let now_allowed: HashSet<&str> =
-                decision.allowed.iter().map(|a| a.hit.entity_id.as_str()).collect();
-            for e in p.allowed.iter().filter(|e| !now_allowed.contains(e.as_str())) {
-                changes.push(Because::text(format!("the allowance for {e} no longer applies")));
+            let now_allowed: HashSet<&str> = decision
+                .allowed
+                .iter()
+                .map(|a| a.hit.entity_id.as_str())
+                .collect();
+            for e in p
+                .allowed
+                .iter()
+                .filter(|e| !now_allowed.contains(e.as_str()))
+            {
+                changes.push(Because::text(format!(
+                    "the allowance for {e} no longer applies"
+                )));
             }
         }
         Some(Rescreened {
@@ -566,33 +759,65 @@ impl Rescreen {
     ) -> std::io::Result<Summary> {
         let started = Instant::now();
         let mut summary = Summary::default();
-        let mut lines = input.split(b'\n');
-        let mut number = 0u64;
-        let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(chunk_size.max(1));
+        let mut input = input;
+        let (mut chunk, mut number) = (Chunk::default(), 0u64);
+        // Orders to screen again, held until there are enough to share out: selecting
+        // searches the small index of changed names, screening the full one, and each
+        // thread keeps the similar words of the index it searched last.
+        let mut held = Held::default();
         loop {
-            chunk.clear();
-            for bytes in lines.by_ref() {
-                number += 1;
-                let bytes = bytes?;
-                if bytes.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                chunk.push((number, bytes));
-                if chunk.len() >= chunk_size.max(1) {
-                    break;
-                }
-            }
-            if chunk.is_empty() {
+            chunk.read(&mut input, &mut number, chunk_size)?;
+            if chunk.lines.is_empty() {
                 break;
             }
-            let outcomes: Vec<Outcome> = chunk
+            let steps: Vec<Step> = chunk
+                .lines
                 .par_iter()
-                .map(|(line, bytes)| self.one_line(*line, bytes, previous))
+                .map(|(line, range)| {
+                    self.select_line(
+                        *line,
+                        chunk.buf.get(range.clone()).unwrap_or_default(),
+                        previous,
+                    )
+                })
                 .collect();
-            summary.write(outcomes, out, on_reject)?;
+            let mut done = Vec::new();
+            for (step, (line, range)) in steps.into_iter().zip(&chunk.lines) {
+                match step {
+                    Step::Done(o) => done.push(o),
+                    Step::Again(why) => {
+                        held.push(*line, chunk.buf.get(range.clone()).unwrap_or_default(), why)
+                    }
+                }
+            }
+            summary.write(done, out, on_reject)?;
+            if held.lines.len() >= HELD_ORDERS || held.buf.len() >= HELD_BYTES {
+                let outcomes = self.screen_held(&held, previous);
+                summary.write(outcomes, out, on_reject)?;
+                held.clear();
+            }
         }
+        let outcomes = self.screen_held(&held, previous);
+        summary.write(outcomes, out, on_reject)?;
         summary.elapsed = started.elapsed();
         Ok(summary)
+    }
+
+    /// Screens the held orders again, in parallel, in input order.
+    fn screen_held(&self, held: &Held, previous: &PreviousDecisions) -> Vec<Outcome> {
+        held.lines
+            .par_iter()
+            .map(|(line, range, why)| {
+                let bytes = held.buf.get(range.clone()).unwrap_or_default();
+                match full_order(*line, bytes) {
+                    Err(r) => Outcome::Rejected(r),
+                    Ok(order) => {
+                        let before = previous.get(&order.id);
+                        Outcome::of(*why, self.compare(&order, before))
+                    }
+                }
+            })
+            .collect()
     }
 
     /// Like [`Rescreen::run_jsonl`], for orders read by another reader (CSV).
@@ -637,35 +862,66 @@ impl Rescreen {
         }
     }
 
-    fn one_line(&self, line: u64, bytes: &[u8], previous: &PreviousDecisions) -> Outcome {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t.trim(),
-            Err(e) => {
-                return Outcome::Rejected(Rejected {
-                    line,
-                    id: None,
-                    error: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
-                })
-            }
-        };
-        let names = match OrderNames::from_json(text) {
+    /// Whether the order on a line must be screened again.
+    fn select_line(&self, line: u64, bytes: &[u8], previous: &PreviousDecisions) -> Step {
+        let names = match OrderNames::from_json(bytes) {
             Ok(n) => n,
             // The full reader says what is wrong in its own words.
             Err(_) => {
-                return match crate::io::parse_order_json(line, text) {
+                return Step::Done(match full_order(line, bytes) {
                     Err(r) => Outcome::Rejected(r),
-                    Ok((_, order)) => self.one_order(&order, previous),
-                }
+                    Ok(order) => self.one_order(&order, previous),
+                })
             }
         };
-        let before = previous.get(&names.id);
-        let Some(why) = self.select(&names, before) else {
-            return Outcome::Same(None);
-        };
-        match crate::io::parse_order_json(line, text) {
-            Err(r) => Outcome::Rejected(r),
-            Ok((_, order)) => Outcome::of(why, self.compare(&order, before)),
+        match self.select(&names, previous.get(&names.id)) {
+            None => Step::Done(Outcome::Same(None)),
+            Some(why) => Step::Again(why),
         }
+    }
+}
+
+/// Orders held for screening again: at most this many, or this many bytes of lines.
+const HELD_ORDERS: usize = 50_000;
+const HELD_BYTES: usize = 64 << 20;
+
+/// Lines of orders to screen again, with why.
+#[derive(Default)]
+struct Held {
+    buf: Vec<u8>,
+    lines: Vec<(u64, std::ops::Range<usize>, Reason)>,
+}
+
+impl Held {
+    fn push(&mut self, line: u64, bytes: &[u8], why: Reason) {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(bytes);
+        self.lines.push((line, start..self.buf.len(), why));
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.lines.clear();
+    }
+}
+
+/// What became of a line once read for selection.
+enum Step {
+    /// Nothing more to do.
+    Done(Outcome),
+    /// To be screened again.
+    Again(Reason),
+}
+
+/// The order on a line, read in full and checked.
+fn full_order(line: u64, bytes: &[u8]) -> Result<Order, Rejected> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => crate::io::parse_order_json(line, text.trim()).map(|(_, o)| o),
+        Err(e) => Err(Rejected {
+            line,
+            id: None,
+            error: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
+        }),
     }
 }
 
@@ -687,7 +943,10 @@ impl Outcome {
                 let line = serde_json::to_string(&r).unwrap_or_else(|e| {
                     // Plain data always serializes; say so in the output rather than
                     // lose the order if it ever does not.
-                    format!("{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}", r.decision.id)
+                    format!(
+                        "{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}",
+                        r.decision.id
+                    )
                 });
                 Outcome::Changed(why, r.decision.decision, line)
             }
