@@ -106,6 +106,7 @@ pub mod normalize;
 pub mod order;
 pub mod places;
 pub mod reference;
+pub mod report;
 pub mod rules;
 pub mod watch;
 

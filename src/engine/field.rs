@@ -34,7 +34,11 @@ pub(crate) fn field_text<'a>(order: &'a Order, path: &str) -> Option<&'a str> {
     }
     if let Some(rest) = path.strip_prefix("goods[") {
         let k = rest.strip_suffix(']')?;
-        return order.goods.get(k.parse::<usize>().ok()?)?.description.as_deref();
+        return order
+            .goods
+            .get(k.parse::<usize>().ok()?)?
+            .description
+            .as_deref();
     }
     if let Some(rest) = path.strip_prefix("route.via[") {
         let k = rest.strip_suffix(']')?;

@@ -6,7 +6,7 @@
 
 mod cache;
 pub mod eval;
-mod field;
+pub(crate) mod field;
 pub mod screener;
 
 pub use screener::{
