@@ -20,9 +20,14 @@ mod classify;
 mod compare;
 mod fmt;
 mod import;
+mod lists;
 mod matches;
+mod outputs;
+mod report;
+mod rescreen;
 mod screen;
 mod serve;
+mod show;
 
 /// What a subcommand reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +91,15 @@ enum Command {
     Import(import::ImportArgs),
     /// Serve the screening API over HTTP (health, metrics, rules reload, audit log).
     Serve(serve::ServeArgs),
+    /// Compare versions of the lists (`lists diff OLD NEW`).
+    Lists(lists::ListsArgs),
+    /// After a list or rule update, screen again only the orders that can change and
+    /// write the decisions that did.
+    Rescreen(rescreen::RescreenArgs),
+    /// Write one self-contained HTML page of decisions for reviewers.
+    Report(report::ReportArgs),
+    /// Print a listed entity's details.
+    Show(show::ShowArgs),
 }
 
 /// `--rules PATH`, shared by every command that reads rules.
@@ -218,6 +232,10 @@ fn main() -> ExitCode {
             Command::Classify(a) => classify::run(&ctx, a),
             Command::Import(a) => import::run(&ctx, a),
             Command::Serve(a) => serve::run(&ctx, a),
+            Command::Lists(a) => lists::run(&ctx, a),
+            Command::Rescreen(a) => rescreen::run(&ctx, a),
+            Command::Report(a) => report::run(&ctx, a),
+            Command::Show(a) => show::run(&ctx, a),
         }
     });
     match result {
