@@ -173,6 +173,7 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         })
         .expect("runs");
     let mut written = BTreeMap::new();
+    let mut explained = BTreeMap::new();
     for line in String::from_utf8(out).expect("utf-8").lines() {
         let mut v: serde_json::Value = serde_json::from_str(line).expect("json");
         let obj = v.as_object_mut().expect("an object");
@@ -189,6 +190,7 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
                 .is_some_and(|c| !c.is_empty() && c.iter().all(|c| c["entity"].is_string())),
             "{id}: a list change must explain it: {changes}"
         );
+        explained.insert(id.clone(), changes);
         written.insert(id, v);
     }
     assert_eq!(
@@ -212,16 +214,18 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
     );
 
     // A new designation is explained as such.
-    let huaxin = written
-        .values()
-        .find(|v| {
+    let (id, _) = written
+        .iter()
+        .find(|(_, v)| {
             v.to_string()
                 .contains("DANDONG HONGXIANG LOGISTICS CO., LTD.")
         })
         .expect("an order of a Dandong Hongxiang company changed");
-    assert!(huaxin
-        .to_string()
-        .contains("newly listed on ofac-sdn, as of 2026-12-01"));
+    assert!(explained[id]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["text"]
+            == "newly listed on ofac-sdn, as of 2026-12-01"
+            && c["name"] == "DANDONG HONGXIANG LOGISTICS CO., LTD.")));
 }
 
 /// The rules of the small test fixture, with `extra` appended.
