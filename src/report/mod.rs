@@ -590,3 +590,92 @@ impl Report {
         html::render(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINES: &str = r#"{"id":"a","decision":"clear","hits":[],"ruleset":"sha256:1","lists":[{"name":"un","as_of":"2026-02-27"}]}
+{"id":"b","decision":"block","hits":[{"rule":"listed","decision":"block","reason":"Listed","basis":["UNSCR 1718"],"kind":"entity","field":"parties[0].name","entity":"un:KPe.001","name":"KOMID","score":0.97},{"rule":"lux","decision":"block","reason":"Luxury","basis":["UNSCR 2094"],"kind":"route","field":"route.destination","place":"KP","text":"Nampo","start":0,"end":5}],"ruleset":"sha256:1"}
+not json
+{"id":"c","decision":"review","hits":[{"rule":"listed","kind":"entity","field":"parties[1].name","entity":"ofac-sdn:1","name":"X","score":0.8}],"ruleset":"sha256:1","previous":{"decision":"clear","ruleset":"sha256:0"},"changes":[{"text":"newly listed on ofac-sdn, as of 2026-12-01"}]}
+{"id":"d","decision":"maybe","ruleset":"sha256:1"}
+"#;
+
+    #[test]
+    fn counts_every_decision_and_keeps_the_worklist_evidence() {
+        let mut b = ReportBuilder::new(
+            None,
+            ReportOptions {
+                max_details: 1,
+                time_slices: 2,
+                ..ReportOptions::default()
+            },
+        );
+        b.add_lines(LINES.as_bytes()).expect("reads");
+        assert!(b.wants_orders(), "hit b has no input");
+        let order = Order::from_json(
+            r#"{"id":"b","parties":[{"name":"Komid Trading"}],"route":{"destination":"Nampo"}}"#,
+        )
+        .expect("order");
+        b.add_order(&order);
+        let r = b.finish();
+        assert_eq!(
+            r.counts,
+            Counts {
+                clear: 1,
+                review: 1,
+                block: 1
+            }
+        );
+        let lines: Vec<u64> = r.rejected.iter().map(|x| x.line).collect();
+        assert_eq!(lines, [3, 5]);
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows[0].countries, ["KP"]);
+        assert_eq!(r.rows[0].lists, ["un"]);
+        assert_eq!(r.rows[0].detail, Some(0));
+        assert_eq!(r.rows[1].detail, None, "past max_details");
+        assert!(r.rows[1].changed);
+        assert_eq!((r.details_left_out, r.rescreened), (1, 1));
+        // The rule fired on two orders; its basis and reason are kept once, in the table.
+        assert_eq!(r.rules[0].id, "listed");
+        assert_eq!(r.rules[0].orders, 2);
+        assert_eq!(r.rules[0].basis, ["UNSCR 1718"]);
+        let hit = &r.details[0].hits[0];
+        assert!(hit.get("basis").is_none() && hit.get("reason").is_none());
+        assert_eq!(hit["input"], "Komid Trading");
+        assert_eq!(r.details[0].hits[1]["input"], "Nampo");
+        assert!(!r.by_day);
+        assert_eq!(r.time.len(), 2);
+        assert_eq!(r.time[0].label, "1-2");
+        let html = r.to_html();
+        assert!(html.contains("id=\"count-total\" data-count=\"3\""));
+        assert!(html.contains("line 3: not a decision"));
+    }
+
+    #[test]
+    fn decisions_with_a_time_are_charted_by_day() {
+        let mut b = ReportBuilder::new(None, ReportOptions::default());
+        for (k, (day, d)) in [
+            ("2026-12-01", "clear"),
+            ("2026-12-02", "block"),
+            ("2026-12-01", "review"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let line = format!(
+                r#"{{"id":"{k}","decision":"{d}","hits":[],"ruleset":"h","screened_at":"{day}T10:00:00Z"}}"#
+            );
+            b.add_line(k as u64 + 1, &line).expect("a decision");
+        }
+        let r = b.finish();
+        assert!(r.by_day);
+        let days: Vec<(&str, u64)> = r
+            .time
+            .iter()
+            .map(|s| (s.label.as_str(), s.counts.total()))
+            .collect();
+        assert_eq!(days, [("2026-12-01", 2), ("2026-12-02", 1)]);
+    }
+}
