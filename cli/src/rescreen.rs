@@ -178,6 +178,8 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
     }
 
     let rescreen = Rescreen::new(&old, screener);
+    // The old rules served the comparison; the orders need only the new ones.
+    drop(old);
     eprint!("{}", rescreen.diff().summary());
 
     let (input, is_stdin): (Box<dyn BufRead + Send>, bool) = match args.input.as_deref() {

@@ -6,7 +6,7 @@
 //! ignored, so decisions of older and newer versions of embargo read alike.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -78,7 +78,7 @@ impl PreviousDecision {
 /// The decision of each order id, read from a decisions file.
 #[derive(Debug, Clone, Default)]
 pub struct PreviousDecisions {
-    by_id: HashMap<String, PreviousDecision>,
+    by_id: rustc_hash::FxHashMap<String, PreviousDecision>,
     /// Each distinct ruleset hash, with how many decisions it made.
     rulesets: Vec<(Arc<str>, u64)>,
 }

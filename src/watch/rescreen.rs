@@ -5,13 +5,16 @@
 //!
 //! A decision depends on the decision logic (rules, categories, sets, rates,
 //! allowances), on the entities a party name or the vessel matched, and on the day
-//! (allowances expire). With the logic unchanged, an order's decision can change only
-//! when
+//! (allowances expire). An entity change counts only when screening can see it: its
+//! names (with their strength), kind, countries, identifiers, dates of birth, or which
+//! name tests accept it; a new address or remark no test reads changes nothing. With
+//! the logic unchanged, an order's decision can change only when
 //!
-//! - a party name or the vessel name matches, at the lowest score any rule asks for,
-//!   some name of an entity that was added, removed or changed (the old or the new
-//!   version): every such name is put in a small index of its own and each distinct
-//!   name of the orders is searched in it once;
+//! - a party name or the vessel name matches a name of an added, removed or changed
+//!   entity (the old or the new version; all of them in a small index of their own,
+//!   each distinct name of the orders searched in it once) at a score at which some
+//!   name test accepts that version, or matches one at all and has so many matches
+//!   that one more or fewer changes the best `limit` the screener keeps;
 //! - the vessel's IMO number is one of those entities' IMO numbers;
 //! - its previous decision cites such an entity, or an allowance (which may have
 //!   expired since);
@@ -30,7 +33,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Write};
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -246,7 +249,8 @@ pub struct Rescreened {
 /// The distinct names already searched among the changed entities' names, with the
 /// answer. Order books repeat their counterparties, so most look-ups end here.
 struct NameMemo {
-    shards: Vec<Mutex<FxHashMap<Box<str>, bool>>>,
+    /// Read far more often than written: both threads read a shard at once.
+    shards: Vec<RwLock<FxHashMap<Box<str>, bool>>>,
 }
 
 thread_local! {
@@ -260,7 +264,7 @@ impl NameMemo {
     fn new() -> NameMemo {
         NameMemo {
             shards: (0..Self::SHARDS)
-                .map(|_| Mutex::new(FxHashMap::default()))
+                .map(|_| RwLock::new(FxHashMap::default()))
                 .collect(),
         }
     }
@@ -287,7 +291,7 @@ impl NameMemo {
             key.hash(&mut h);
             let shard = &self.shards[(h.finish() as usize) % Self::SHARDS];
             if let Some(&found) = shard
-                .lock()
+                .read()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(key.as_str())
             {
@@ -297,7 +301,7 @@ impl NameMemo {
             // agree.
             let found = search();
             shard
-                .lock()
+                .write()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(Box::from(key.as_str()), found);
             found
