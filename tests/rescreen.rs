@@ -59,7 +59,7 @@ fn rule_files_but_sdn(dir: &Path, out: &mut Vec<PathBuf>) {
 fn updated(n: usize) -> (Ruleset, list_changes::Update) {
     let rules = root().join("rules");
     let sdn = std::fs::read_to_string(rules.join("lists/ofac-sdn.emb")).expect("the SDN list");
-    let (text, update) = list_changes::update(&sdn, "ofac-sdn", n);
+    let (text, update) = list_changes::update(&sdn, "ofac-sdn", n, true);
     let dir = std::env::temp_dir().join(format!("embargo-rescreen-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("ofac-sdn.emb");

@@ -47,9 +47,11 @@ const FRONT_LAST: &[&str] = &[
 
 /// Applies an update of `n` entities to `text`, a list file in canonical form
 /// (`list_name` its list): about a third removed, a third changed, a third added.
-/// Entities are chosen evenly over the file, and first among them two the generated
-/// orders name (Tanchon Commercial Bank, Korea Hyoksin Trading Corporation).
-pub fn update(text: &str, list_name: &str, n: usize) -> (String, Update) {
+/// Entities are chosen evenly over the file. With `reach_orders`, two the generated
+/// orders name come first (Tanchon Commercial Bank, Korea Hyoksin Trading Corporation)
+/// and one new designation is close to a third; without it, the update names none of
+/// their counterparties, as most weekly updates touch none of a given order book's.
+pub fn update(text: &str, list_name: &str, n: usize, reach_orders: bool) -> (String, Update) {
     // Split into the header and entity blocks, keeping every byte.
     let mut header = String::new();
     let mut blocks: Vec<String> = Vec::new();
@@ -85,10 +87,15 @@ pub fn update(text: &str, list_name: &str, n: usize) -> (String, Update) {
     let stride = (candidates.len() / (2 * third + 2)).max(1);
     let mut picked: Vec<usize> = candidates.iter().copied().step_by(stride).collect();
     // The ones the orders name go first, so that the update reaches some decisions.
-    for name in [
-        "TANCHON COMMERCIAL BANK",
-        "KOREA HYOKSIN TRADING CORPORATION",
-    ] {
+    let named_by_orders: &[&str] = if reach_orders {
+        &[
+            "TANCHON COMMERCIAL BANK",
+            "KOREA HYOKSIN TRADING CORPORATION",
+        ]
+    } else {
+        &[]
+    };
+    for &name in named_by_orders {
         if let Some(k) = blocks.iter().position(|b| named(b, name)) {
             picked.retain(|&x| x != k);
             picked.insert(0, k);
@@ -127,7 +134,7 @@ pub fn update(text: &str, list_name: &str, n: usize) -> (String, Update) {
     let mut added = String::new();
     for i in 0..(n - update.removed.len() - update.changed.len()) {
         let id = format!("{list_name}:99{i:04}");
-        let (kind, name, country) = match NEW_NAMES.get(i) {
+        let (kind, name, country) = match NEW_NAMES.get(i).filter(|_| reach_orders) {
             Some(&(k, name, c)) => (k, name.to_string(), c),
             None => (
                 "organization",
