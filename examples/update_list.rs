@@ -6,15 +6,15 @@
 //! cargo run --release --example update_list -- rules/lists/ofac-sdn.emb ofac-sdn 100 > ofac-sdn.emb
 //! ```
 //!
-//! With a fourth argument `spread`, the update names none of the generated orders'
-//! counterparties (see `list_changes::update`).
+//! The fourth argument is `book` (the default: some entities the generated orders name
+//! are among those changed) or `spread` (none of them is; see `list_changes::update`).
 
 #[path = "../benches/support/list_changes.rs"]
 mod list_changes;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: update_list LIST_FILE LIST_NAME [N] [spread]";
+    let usage = "usage: update_list LIST_FILE LIST_NAME [N] [book|spread]";
     let path = args.next().ok_or(usage)?;
     let name = args.next().ok_or(usage)?;
     let n: usize = match args.next() {
@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => 100,
     };
     let reach_orders = match args.next().as_deref() {
-        None => true,
+        None | Some("book") => true,
         Some("spread") => false,
         Some(other) => return Err(format!("unknown mode `{other}`; {usage}").into()),
     };
