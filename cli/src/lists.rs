@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use embargo::watch::{diff, ChangeKind, DiffOptions};
 
-use super::{Context, Exit, Failure, RulesArgs};
+use super::{Context, Exit, Failure};
 
 /// Arguments of `embargo lists`.
 #[derive(Debug, Args)]
@@ -55,11 +55,7 @@ fn run_diff(ctx: &Context, args: &DiffArgs) -> Result<Exit, Failure> {
     if let Some(out) = args.output.as_deref().filter(|o| o.as_os_str() != "-") {
         super::outputs::refuse_input_as_output(out, &[&args.old, &args.new])?;
     }
-    let load = |path: &PathBuf| {
-        ctx.ruleset(&RulesArgs {
-            rules: vec![path.clone()],
-        })
-    };
+    let load = |path: &PathBuf| ctx.ruleset(&super::outputs::rules_at(vec![path.clone()]));
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let d = diff(
         &old,

@@ -36,3 +36,14 @@ pub fn refuse_input_as_output(output: &Path, inputs: &[&Path]) -> Result<(), Fai
     }
     Ok(())
 }
+
+/// `--rules` for these paths: the rules loaded are exactly those.
+#[expect(
+    clippy::field_reassign_with_default,
+    reason = "RulesArgs gains flags (--add-rules) that must keep their defaults here"
+)]
+pub fn rules_at(paths: Vec<std::path::PathBuf>) -> super::RulesArgs {
+    let mut args = super::RulesArgs::default();
+    args.rules = paths;
+    args
+}

@@ -131,9 +131,7 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             s.spawn(|| PreviousDecisions::read(BufReader::with_capacity(1 << 16, previous_file)));
         let old = s.spawn(|| {
             if !args.previous_rules.is_empty() {
-                let rules = RulesArgs {
-                    rules: args.previous_rules.clone(),
-                };
+                let rules = super::outputs::rules_at(args.previous_rules.clone());
                 (Some(ctx.ruleset(&rules)), None)
             } else if !args.rules.rules.is_empty() {
                 (None, Some(ctx.ruleset(&RulesArgs::default())))
