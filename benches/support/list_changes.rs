@@ -152,12 +152,15 @@ pub fn update(text: &str, list_name: &str, n: usize, reach_orders: bool) -> (Str
         ));
         update.added.push(id);
     }
-    // The new version's date.
+    // The new version's date, and its count of entities where the list states one.
+    let count = blocks.len() + update.added.len();
     let header: String = header
         .split_inclusive('\n')
         .map(|l| {
             if l.trim_start().starts_with("as_of ") {
                 "  as_of \"2026-12-01\"\n".to_string()
+            } else if l.trim_start().starts_with("entities ") {
+                format!("  entities {count}\n")
             } else {
                 l.to_string()
             }

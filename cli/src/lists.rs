@@ -1,10 +1,11 @@
 //! `embargo lists diff OLD NEW`: what changed between two versions of the lists.
 
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use embargo::rules::Ruleset;
 use embargo::watch::{diff, ChangeKind, DiffOptions};
 
 use super::{Context, Exit, Failure};
@@ -44,6 +45,30 @@ pub struct DiffArgs {
     output: Option<PathBuf>,
 }
 
+/// Rules from `path`, read as lists: unlike the rules a command screens with, a list
+/// file alone decides nothing and needs no decision rule.
+fn load_lists(ctx: &Context, path: &Path) -> Result<Ruleset, Failure> {
+    let checked = embargo::rules::load_paths(&[path.to_path_buf()], &ctx.compile_options())?;
+    match checked.ruleset {
+        Some(r) if checked.error_count() == 0 => Ok(r),
+        _ => {
+            let errors: Vec<String> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.render(&checked.sources))
+                .collect();
+            eprint!("{}", errors.join("\n"));
+            Err(Failure(format!(
+                "{}: the rules have {} error(s); run `embargo check --rules {}` for details",
+                path.display(),
+                errors.len(),
+                path.display()
+            )))
+        }
+    }
+}
+
 /// Runs `embargo lists ...`.
 pub fn run(ctx: &Context, args: &ListsArgs) -> Result<Exit, Failure> {
     match &args.command {
@@ -55,7 +80,7 @@ fn run_diff(ctx: &Context, args: &DiffArgs) -> Result<Exit, Failure> {
     if let Some(out) = args.output.as_deref().filter(|o| o.as_os_str() != "-") {
         super::outputs::refuse_input_as_output(out, &[&args.old, &args.new])?;
     }
-    let load = |path: &PathBuf| ctx.ruleset(&super::outputs::rules_at(vec![path.clone()]));
+    let load = |path: &PathBuf| load_lists(ctx, path);
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let d = diff(
         &old,
