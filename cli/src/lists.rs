@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use embargo::rules::Ruleset;
+use embargo::rules::{CompileOptions, Ruleset};
 use embargo::watch::{diff, ChangeKind, DiffOptions};
 
 use super::{Context, Exit, Failure};
@@ -47,8 +47,13 @@ pub struct DiffArgs {
 
 /// Rules from `path`, read as lists: unlike the rules a command screens with, a list
 /// file alone decides nothing and needs no decision rule.
-fn load_lists(ctx: &Context, path: &Path) -> Result<Ruleset, Failure> {
-    let checked = embargo::rules::load_paths(&[path.to_path_buf()], &ctx.compile_options())?;
+fn load_lists(path: &Path) -> Result<Ruleset, Failure> {
+    // No age warning: a diff compares old versions on purpose.
+    let options = CompileOptions {
+        max_list_age_days: None,
+        ..CompileOptions::default()
+    };
+    let checked = embargo::rules::load_paths(&[path.to_path_buf()], &options)?;
     match checked.ruleset {
         Some(r) if checked.error_count() == 0 => Ok(r),
         _ => {
@@ -70,17 +75,17 @@ fn load_lists(ctx: &Context, path: &Path) -> Result<Ruleset, Failure> {
 }
 
 /// Runs `embargo lists ...`.
-pub fn run(ctx: &Context, args: &ListsArgs) -> Result<Exit, Failure> {
+pub fn run(_ctx: &Context, args: &ListsArgs) -> Result<Exit, Failure> {
     match &args.command {
-        ListsCommand::Diff(a) => run_diff(ctx, a),
+        ListsCommand::Diff(a) => run_diff(a),
     }
 }
 
-fn run_diff(ctx: &Context, args: &DiffArgs) -> Result<Exit, Failure> {
+fn run_diff(args: &DiffArgs) -> Result<Exit, Failure> {
     if let Some(out) = args.output.as_deref().filter(|o| o.as_os_str() != "-") {
         super::outputs::refuse_input_as_output(out, &[&args.old, &args.new])?;
     }
-    let load = |path: &PathBuf| load_lists(ctx, path);
+    let load = |path: &PathBuf| load_lists(path);
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let d = diff(
         &old,
