@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::eval::{self, CompiledPlaces, Defaults, EntityEvidence, Evidence};
+use super::eval::{self, CompiledPlaces, EntityEvidence, Evidence};
 use crate::goods::{Classifier, GoodsLine};
 use crate::matching::{Basis, IndexedName, NameIndex, NameQuery, SearchOptions};
 use crate::order::Order;
@@ -84,6 +84,7 @@ struct Inner {
     imo: HashMap<String, Vec<usize>>,
     classifier: Classifier,
     places: Vec<CompiledPlaces>,
+    place_fields: facts::PlaceFields,
     options: ScreenOptions,
     /// The lowest score any rule accepts: names are searched down to it once, and each
     /// rule then keeps the hits at its own threshold.
@@ -400,6 +401,7 @@ impl Screener {
                 imo,
                 classifier: Classifier::new(&ruleset),
                 places,
+                place_fields: facts::PlaceFields::tested_by(&ruleset.rules),
                 options,
                 floor,
                 eager,
@@ -697,21 +699,10 @@ impl Screener {
     pub fn screen(&self, order: &Order) -> OrderDecision {
         let inner = &self.inner;
         let mut allowed = Vec::new();
-        let facts = self.facts(order, &mut allowed);
-        let deeper = |k: usize| match order.parties.get(k) {
-            Some(p) => self.party_hits(k, p, Depth::Echo, None),
-            None => Vec::new(),
-        };
-        let defaults = Defaults {
-            score: inner.options.threshold,
-            searched_to: inner.eager,
-            deeper: Some(&deeper),
-        };
+        let mut facts = self.facts(order, &mut allowed);
         let mut fired: Vec<(&crate::rules::ir::Rule, Vec<Evidence>)> = Vec::new();
         for (rule, places) in inner.ruleset.rules.iter().zip(&inner.places) {
-            if let Some(mut evidence) =
-                eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults)
-            {
+            if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts) {
                 // `or` branches can cite the same match twice.
                 let mut k = 0;
                 while k < evidence.len() {

@@ -1,11 +1,55 @@
 //! Gathering the facts of one order: what the name index, the goods classifier and the
-//! currency rates find in it, before any rule is evaluated.
+//! currency rates find in it and its fields as place tests read them, before any rule
+//! is evaluated; then the deeper name searches a rule asks for as it is evaluated.
 
 use super::{imo_digits, Allowed, Depth, Screener};
-use crate::engine::eval::{CategoryEvidence, Facts, PartyFacts};
+use crate::engine::eval::{
+    self, CategoryEvidence, CompiledPlaces, Defaults, Evidence, Facts, Outcome, PartyFacts,
+    PlaceField,
+};
 use crate::matching::{NameQuery, SearchOptions};
 use crate::order::Order;
-use crate::rules::ir::EntityKind;
+use crate::rules::ir::{Cond, EntityKind, Rule};
+
+/// Which fields of an order the ruleset's place tests read. Reading a field (folding
+/// it, looking up the country it names) costs about as much as one place test, so the
+/// fields no rule tests are not read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PlaceFields {
+    /// Parties' countries and addresses (`party in ...`).
+    party_location: bool,
+    /// Parties' names (`party name in ...`).
+    party_name: bool,
+    /// Origin, destination and transit places (`route in ...`, `via in ...`).
+    route: bool,
+}
+
+impl PlaceFields {
+    /// The fields the place tests of `rules` read.
+    pub(super) fn tested_by(rules: &[Rule]) -> PlaceFields {
+        fn walk(c: &Cond, fields: &mut PlaceFields) {
+            match c {
+                Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, fields)),
+                Cond::Not(x) => walk(x, fields),
+                Cond::PartyIn { .. } => fields.party_location = true,
+                Cond::PartyNameIn { .. } => fields.party_name = true,
+                Cond::RouteIn { .. } => fields.route = true,
+                Cond::PartyMatches { .. }
+                | Cond::VesselMatches { .. }
+                | Cond::GoodsIn(_)
+                | Cond::Value { .. } => {}
+            }
+        }
+        let mut fields = PlaceFields::default();
+        rules.iter().for_each(|r| walk(&r.when, &mut fields));
+        fields
+    }
+}
+
+/// `text` read for place tests when `wanted`.
+fn read(text: Option<&String>, wanted: bool) -> Option<PlaceField> {
+    text.filter(|_| wanted).map(|t| PlaceField::new(t))
+}
 
 impl Screener {
     /// Gathers what the matchers find in `order`.
@@ -15,15 +59,16 @@ impl Screener {
             threshold: inner.eager,
             limit: inner.options.limit.max(1),
         };
+        let fields = inner.place_fields;
         let mut facts = Facts::default();
         for (k, p) in order.parties.iter().enumerate() {
             let mut pf = PartyFacts {
                 role: p.role.as_ref().map(|r| r.trim().to_lowercase()),
-                country: p.country.clone(),
-                address: p.address.clone(),
-                name: p.name.clone(),
+                country: read(p.country.as_ref(), fields.party_location),
+                address: read(p.address.as_ref(), fields.party_location),
+                name: read(p.name.as_ref(), fields.party_name),
                 hits: Vec::new(),
-                deeper: Default::default(),
+                deeper: None,
             };
             pf.hits = self.party_hits(k, p, Depth::Eager, Some(allowed));
             facts.parties.push(pf);
@@ -88,9 +133,44 @@ impl Screener {
             }
         }
         facts.total_usd = total;
-        facts.origin = order.route.origin.clone();
-        facts.destination = order.route.destination.clone();
-        facts.via = order.route.via.clone();
+        let route = &order.route;
+        facts.origin = read(route.origin.as_ref(), fields.route);
+        facts.destination = read(route.destination.as_ref(), fields.route);
+        if fields.route {
+            facts.via = route.via.iter().map(|v| PlaceField::new(v)).collect();
+        }
         facts
+    }
+
+    /// Evaluates `cond` (of a rule whose place sets are `places`) over the facts of
+    /// `order`, searching a party's name deeper when the evaluation asks for it: each
+    /// party at most once per order, whichever rules ask.
+    pub(super) fn evaluate(
+        &self,
+        cond: &Cond,
+        places: &CompiledPlaces,
+        order: &Order,
+        facts: &mut Facts,
+    ) -> Option<Vec<Evidence>> {
+        let inner = &self.inner;
+        let defaults = Defaults {
+            score: inner.options.threshold,
+            searched_to: inner.eager,
+        };
+        loop {
+            match eval::evaluate(cond, facts, &inner.ruleset, places, defaults) {
+                Outcome::Holds(evidence) => return Some(evidence),
+                Outcome::Fails => return None,
+                Outcome::NeedsDeeperHits { party } => {
+                    // The evaluator asks only about parties the facts hold, and each
+                    // answer fills the party's `deeper`, so the loop ends.
+                    let party_facts = facts.parties.get_mut(party)?;
+                    party_facts.deeper = Some(match order.parties.get(party) {
+                        Some(p) => self.party_hits(party, p, Depth::Echo, None),
+                        None => Vec::new(),
+                    });
+                }
+            }
+        }
     }
 }
