@@ -3,16 +3,18 @@
 //! Evaluation is a pure function of plain data: it searches no names, classifies no
 //! goods and reads no field. What the name index and the goods classifier found, and
 //! each field as place tests read it (folded, the country it names), is gathered first
-//! into [`Facts`]; each rule's condition is a walk over them, in which a place test is a
-//! lookup of the rule's compiled place set in a field already read. A condition that
-//! holds returns the evidence that made it hold, so every decision can be explained hit
-//! by hit.
+//! into [`Facts`]; each rule's condition is a walk over them, and a place test runs the
+//! rule's compiled place set over a field already read. A condition that holds returns
+//! the evidence that made it hold, so every decision can be explained hit by hit.
 //!
-//! One fact is too dear to gather for every order: a name's hits below the score the
-//! facts were searched to, which only rules that first test something cheaper need
-//! (`party in hubs and party matches ... score >= 0.55`). When the walk reaches such a
-//! test without them, [`evaluate`] answers [`Outcome::NeedsDeeperHits`]; the caller
-//! searches that party's name deeper, fills [`PartyFacts::deeper`] and evaluates again.
+//! Two kinds of fact are gathered only for the orders a rule needs them for, because
+//! rules that put a cheap test first (`goods in tagged(luxury) and destination in
+//! dprk`, `party in hubs and party matches ... score >= 0.55`) reach them on few
+//! orders: the order's fields as place tests read them, and a name's hits below the
+//! score the facts were searched to. When the walk reaches a test without its facts,
+//! [`evaluate`] says which are missing ([`Outcome::NeedsPlaces`],
+//! [`Outcome::NeedsDeeperHits`]); the caller gathers them into the facts and evaluates
+//! again.
 
 use serde::Serialize;
 
@@ -68,26 +70,43 @@ pub struct CategoryEvidence {
 }
 
 /// What is known about one order before rules run.
-///
-/// Route and party fields are given only when some rule tests them against a place
-/// set; nothing else reads them.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    /// Per party (by position): its role (lowercase), location, name, and the entities
-    /// its name matched.
+    /// Per party (by position): its role (lowercase) and the entities its name matched.
     pub parties: Vec<PartyFacts>,
     /// Entities the route's vessel matched (by IMO, or by name when no IMO is given).
     pub vessel: Vec<EntityEvidence>,
     /// Per goods line (by position): the categories it fell in.
     pub goods: Vec<Vec<CategoryEvidence>>,
+    /// The order's total declared value in USD, when every valued line converts.
+    pub total_usd: Option<f64>,
+    /// The order's fields as place tests read them; `None` until a rule needs them.
+    pub places: Option<PlaceFacts>,
+}
+
+/// The fields of one order that place tests read. A field no rule tests (a party's
+/// name when no rule has `party name in`) is left out.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFacts {
+    /// Per party (by position, as [`Facts::parties`]).
+    pub parties: Vec<PartyPlaces>,
     /// The route's origin.
     pub origin: Option<PlaceField>,
     /// The route's destination.
     pub destination: Option<PlaceField>,
     /// The route's transit places.
     pub via: Vec<PlaceField>,
-    /// The order's total declared value in USD, when every valued line converts.
-    pub total_usd: Option<f64>,
+}
+
+/// The fields of one party that place tests read.
+#[derive(Debug, Clone, Default)]
+pub struct PartyPlaces {
+    /// Its country.
+    pub country: Option<PlaceField>,
+    /// Its address.
+    pub address: Option<PlaceField>,
+    /// Its name, for tests of what it names (`party name in ...`).
+    pub name: Option<PlaceField>,
 }
 
 /// A field of the order as written and as place tests read it. Several rules test the
@@ -125,12 +144,6 @@ impl PlaceField {
 pub struct PartyFacts {
     /// Role, lowercase.
     pub role: Option<String>,
-    /// Country as written.
-    pub country: Option<PlaceField>,
-    /// Address as written.
-    pub address: Option<PlaceField>,
-    /// Name as written, for tests of what it names (`party name in ...`).
-    pub name: Option<PlaceField>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,
     /// Entities the name matched below the score `hits` were searched to (see
@@ -230,6 +243,9 @@ pub enum Outcome {
     Holds(Vec<Evidence>),
     /// The condition does not hold.
     Fails,
+    /// The walk reached a place test and [`Facts::places`] is not gathered: gather it
+    /// and evaluate again.
+    NeedsPlaces,
     /// The walk reached a name test below [`Defaults::searched_to`] and party `party`'s
     /// [`PartyFacts::deeper`] hits are not gathered: gather them and evaluate again.
     /// Asked only when the tests before it in the condition hold, so rules that put a
@@ -240,12 +256,16 @@ pub enum Outcome {
     },
 }
 
-/// The walk needs the deeper name hits of this party (by position), which the facts
-/// lack; it ends the walk.
-struct NeedsDeeperHits(usize);
+/// A fact the walk needs and the facts lack; it ends the walk.
+enum Missing {
+    /// [`Facts::places`].
+    Places,
+    /// The deeper name hits of this party (by position).
+    DeeperHits(usize),
+}
 
 /// A walk's answer: `Some(evidence)` when the condition holds.
-type Walk = Result<Option<Vec<Evidence>>, NeedsDeeperHits>;
+type Walk = Result<Option<Vec<Evidence>>, Missing>;
 
 /// Evaluates `cond` over `facts`.
 pub fn evaluate(
@@ -259,7 +279,8 @@ pub fn evaluate(
     match eval(cond, facts, ruleset, places, defaults, &mut next_place) {
         Ok(Some(evidence)) => Outcome::Holds(evidence),
         Ok(None) => Outcome::Fails,
-        Err(NeedsDeeperHits(party)) => Outcome::NeedsDeeperHits { party },
+        Err(Missing::Places) => Outcome::NeedsPlaces,
+        Err(Missing::DeeperHits(party)) => Outcome::NeedsDeeperHits { party },
     }
 }
 
@@ -330,7 +351,7 @@ fn eval(
                     continue;
                 }
                 let below: &[EntityEvidence] = if min < defaults.searched_to {
-                    p.deeper.as_deref().ok_or(NeedsDeeperHits(k))?
+                    p.deeper.as_deref().ok_or(Missing::DeeperHits(k))?
                 } else {
                     &[]
                 };
@@ -370,9 +391,10 @@ fn eval(
             let Some(matcher) = matcher else {
                 return Ok(None);
             };
+            let read = facts.places.as_ref().ok_or(Missing::Places)?;
             let mut ev = Vec::new();
-            for (k, p) in facts.parties.iter().enumerate() {
-                if !roles_ok(roles, p.role.as_ref()) {
+            for (k, (party, p)) in facts.parties.iter().zip(&read.parties).enumerate() {
+                if !roles_ok(roles, party.role.as_ref()) {
                     continue;
                 }
                 let found = p
@@ -406,12 +428,14 @@ fn eval(
             let Some(matcher) = matcher else {
                 return Ok(None);
             };
+            let read = facts.places.as_ref().ok_or(Missing::Places)?;
             let ev: Vec<Evidence> = facts
                 .parties
                 .iter()
+                .zip(&read.parties)
                 .enumerate()
-                .filter(|(_, p)| roles_ok(roles, p.role.as_ref()))
-                .filter_map(|(k, p)| {
+                .filter(|(_, (party, _))| roles_ok(roles, party.role.as_ref()))
+                .filter_map(|(k, (_, p))| {
                     let h = p.name.as_ref()?.names_place_of(matcher)?;
                     Some(Evidence::Route {
                         field: format!("parties[{k}].name"),
@@ -430,27 +454,25 @@ fn eval(
             let Some(matcher) = matcher else {
                 return Ok(None);
             };
+            let read = facts.places.as_ref().ok_or(Missing::Places)?;
             let mut fields: Vec<(String, &PlaceField)> = Vec::new();
             if matches!(leg, RouteLeg::Origin | RouteLeg::Any) {
                 fields.extend(
-                    facts
-                        .origin
+                    read.origin
                         .as_ref()
                         .map(|o| ("route.origin".to_string(), o)),
                 );
             }
             if matches!(leg, RouteLeg::Destination | RouteLeg::Any) {
                 fields.extend(
-                    facts
-                        .destination
+                    read.destination
                         .as_ref()
                         .map(|d| ("route.destination".to_string(), d)),
                 );
             }
             if matches!(leg, RouteLeg::Via | RouteLeg::Any) {
                 fields.extend(
-                    facts
-                        .via
+                    read.via
                         .iter()
                         .enumerate()
                         .map(|(k, v)| (format!("route.via[{k}]"), v)),
@@ -553,20 +575,18 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
         checked.ruleset.expect("compiles")
     }
 
+    /// The rules of [`RULES`] that fire on `facts`, names searched to every score; facts
+    /// without places read none, so their place tests fail.
     fn fired(facts: &Facts) -> Vec<(String, Decision)> {
         let rs = ruleset();
+        let mut facts = facts.clone();
+        facts.places.get_or_insert_with(PlaceFacts::default);
         rs.rules
             .iter()
-            .filter_map(|r| {
-                let places = CompiledPlaces::new(&r.when);
-                let defaults = Defaults {
-                    score: 0.9,
-                    searched_to: 0.0,
-                };
-                match evaluate(&r.when, facts, &rs, &places, defaults) {
-                    Outcome::Holds(_) => Some((r.id.clone(), r.decision)),
-                    _ => None,
-                }
+            .filter_map(|r| match outcome(&rs, &r.id, &facts, 0.0) {
+                Outcome::Holds(_) => Some((r.id.clone(), r.decision)),
+                Outcome::Fails => None,
+                need => panic!("{}: {need:?} with every fact gathered", r.id),
             })
             .collect()
     }
@@ -615,49 +635,91 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
         assert_eq!(fired(&facts), [("listed".to_string(), Decision::Block)]);
     }
 
+    /// What rule `id` of [`RULES`] comes to on `facts` gathered with names searched down
+    /// to `searched_to`.
+    fn outcome(rs: &crate::rules::Ruleset, id: &str, facts: &Facts, searched_to: f64) -> Outcome {
+        let Some(rule) = rs.rules.iter().find(|r| r.id == id) else {
+            panic!("no rule {id}");
+        };
+        let defaults = Defaults {
+            score: 0.9,
+            searched_to,
+        };
+        evaluate(
+            &rule.when,
+            facts,
+            rs,
+            &CompiledPlaces::new(&rule.when),
+            defaults,
+        )
+    }
+
+    /// Facts of parties at `addresses`, their fields read for place tests.
+    fn at(addresses: &[&str]) -> Facts {
+        let read = |a: &&str| PartyPlaces {
+            address: Some(PlaceField::new(a)),
+            ..PartyPlaces::default()
+        };
+        Facts {
+            parties: vec![PartyFacts::default(); addresses.len()],
+            places: Some(PlaceFacts {
+                parties: addresses.iter().map(read).collect(),
+                ..PlaceFacts::default()
+            }),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn places_are_asked_for_only_when_a_place_test_is_reached() {
+        let rs = ruleset();
+        let unread = |goods| Facts {
+            goods,
+            ..Facts::default()
+        };
+        assert_eq!(
+            outcome(&rs, "to_dprk", &unread(vec![]), 0.0),
+            Outcome::Fails,
+            "no luxury goods: the destination is not tested"
+        );
+        assert_eq!(
+            outcome(&rs, "to_dprk", &unread(vec![car()]), 0.0),
+            Outcome::NeedsPlaces
+        );
+        assert_eq!(
+            outcome(&rs, "echo", &Facts::default(), 0.0),
+            Outcome::NeedsPlaces
+        );
+    }
+
     #[test]
     fn deeper_hits_are_asked_for_only_when_the_cheap_test_before_them_holds() {
         let rs = ruleset();
         let komid = entity(&rs, "un:KPe.001");
-        let rule = |id: &str| rs.rules.iter().find(|r| r.id == id).map(|r| &r.when);
-        let (Some(echo), Some(listed)) = (rule("echo"), rule("listed")) else {
-            panic!("the test rules compile");
-        };
-        let evaluate = |cond: &Cond, facts: &Facts| {
-            let defaults = Defaults {
-                score: 0.9,
-                searched_to: 0.7,
-            };
-            evaluate(cond, facts, &rs, &CompiledPlaces::new(cond), defaults)
-        };
-        let party = |address: &str| PartyFacts {
-            address: Some(PlaceField::new(address)),
-            ..PartyFacts::default()
-        };
-        let elsewhere = Facts {
-            parties: vec![party("Shenyang, Liaoning")],
-            ..Facts::default()
-        };
+        let elsewhere = at(&["Shenyang, Liaoning"]);
         assert_eq!(
-            evaluate(echo, &elsewhere),
+            outcome(&rs, "echo", &elsewhere, 0.7),
             Outcome::Fails,
             "no party in a hub"
         );
         assert_eq!(
-            evaluate(listed, &elsewhere),
+            outcome(&rs, "listed", &elsewhere, 0.7),
             Outcome::Fails,
             "0.9 is above the score hits were searched to"
         );
 
-        let mut near = Facts {
-            parties: vec![party("Shenyang"), party("Dandong, Liaoning")],
-            ..Facts::default()
-        };
-        assert_eq!(evaluate(echo, &near), Outcome::NeedsDeeperHits { party: 0 });
+        let mut near = at(&["Shenyang", "Dandong, Liaoning"]);
+        assert_eq!(
+            outcome(&rs, "echo", &near, 0.7),
+            Outcome::NeedsDeeperHits { party: 0 }
+        );
         near.parties[0].deeper = Some(vec![hit(komid, 0.5)]);
-        assert_eq!(evaluate(echo, &near), Outcome::NeedsDeeperHits { party: 1 });
+        assert_eq!(
+            outcome(&rs, "echo", &near, 0.7),
+            Outcome::NeedsDeeperHits { party: 1 }
+        );
         near.parties[1].deeper = Some(vec![hit(komid, 0.6)]);
-        let Outcome::Holds(evidence) = evaluate(echo, &near) else {
+        let Outcome::Holds(evidence) = outcome(&rs, "echo", &near, 0.7) else {
             panic!("party 1 is in a hub and its name scores 0.6 >= 0.55");
         };
         let named: Vec<&str> = evidence
@@ -680,26 +742,28 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
 
     #[test]
     fn goods_route_and_not() {
+        let route = |destination: &str| PlaceFacts {
+            destination: Some(PlaceField::new(destination)),
+            via: vec![PlaceField::new("Dandong, Liaoning")],
+            ..PlaceFacts::default()
+        };
         let facts = Facts {
             goods: vec![car()],
-            destination: Some(PlaceField::new("CN")),
-            via: vec![PlaceField::new("Dandong, Liaoning")],
+            places: Some(route("CN")),
             ..Facts::default()
         };
         assert_eq!(fired(&facts), [("hub".to_string(), Decision::Review)]);
         let to_dprk = Facts {
-            destination: Some(PlaceField::new("Korea, North")),
+            places: Some(route("Korea, North")),
             ..facts.clone()
         };
         assert_eq!(fired(&to_dprk), [("to_dprk".to_string(), Decision::Block)]);
-        let consignee = Facts {
-            parties: vec![PartyFacts {
-                role: Some("consignee".into()),
-                address: Some(PlaceField::new("Sosong District, Pyongyang, DPRK")),
-                ..PartyFacts::default()
-            }],
-            ..facts
-        };
+        let mut consignee = at(&["Sosong District, Pyongyang, DPRK"]);
+        consignee.goods = vec![car()];
+        consignee.parties[0].role = Some("consignee".into());
+        if let Some(read) = consignee.places.as_mut() {
+            read.destination = route("CN").destination;
+        }
         assert_eq!(fired(&consignee)[0].0, "to_dprk");
     }
 

@@ -1,19 +1,18 @@
 //! Gathering the facts of one order: what the name index, the goods classifier and the
-//! currency rates find in it and its fields as place tests read them, before any rule
-//! is evaluated; then the deeper name searches a rule asks for as it is evaluated.
+//! currency rates find in it, before any rule is evaluated; then what a rule asks for as
+//! it is evaluated, once per order: the order's fields read for place tests, and deeper
+//! name searches.
 
 use super::{imo_digits, Allowed, Depth, Screener};
 use crate::engine::eval::{
     self, CategoryEvidence, CompiledPlaces, Defaults, Evidence, Facts, Outcome, PartyFacts,
-    PlaceField,
+    PartyPlaces, PlaceFacts, PlaceField,
 };
 use crate::matching::{NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::rules::ir::{Cond, EntityKind, Rule};
 
-/// Which fields of an order the ruleset's place tests read. Reading a field (folding
-/// it, looking up the country it names) costs about as much as one place test, so the
-/// fields no rule tests are not read.
+/// Which fields of an order the ruleset's place tests read; the others are not read.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct PlaceFields {
     /// Parties' countries and addresses (`party in ...`).
@@ -59,14 +58,10 @@ impl Screener {
             threshold: inner.eager,
             limit: inner.options.limit.max(1),
         };
-        let fields = inner.place_fields;
         let mut facts = Facts::default();
         for (k, p) in order.parties.iter().enumerate() {
             let mut pf = PartyFacts {
                 role: p.role.as_ref().map(|r| r.trim().to_lowercase()),
-                country: read(p.country.as_ref(), fields.party_location),
-                address: read(p.address.as_ref(), fields.party_location),
-                name: read(p.name.as_ref(), fields.party_name),
                 hits: Vec::new(),
                 deeper: None,
             };
@@ -133,18 +128,36 @@ impl Screener {
             }
         }
         facts.total_usd = total;
-        let route = &order.route;
-        facts.origin = read(route.origin.as_ref(), fields.route);
-        facts.destination = read(route.destination.as_ref(), fields.route);
-        if fields.route {
-            facts.via = route.via.iter().map(|v| PlaceField::new(v)).collect();
-        }
         facts
     }
 
+    /// The fields of `order` the ruleset's place tests read, read.
+    fn places(&self, order: &Order) -> PlaceFacts {
+        let fields = self.inner.place_fields;
+        let route = &order.route;
+        PlaceFacts {
+            parties: order
+                .parties
+                .iter()
+                .map(|p| PartyPlaces {
+                    country: read(p.country.as_ref(), fields.party_location),
+                    address: read(p.address.as_ref(), fields.party_location),
+                    name: read(p.name.as_ref(), fields.party_name),
+                })
+                .collect(),
+            origin: read(route.origin.as_ref(), fields.route),
+            destination: read(route.destination.as_ref(), fields.route),
+            via: if fields.route {
+                route.via.iter().map(|v| PlaceField::new(v)).collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
     /// Evaluates `cond` (of a rule whose place sets are `places`) over the facts of
-    /// `order`, searching a party's name deeper when the evaluation asks for it: each
-    /// party at most once per order, whichever rules ask.
+    /// `order`, gathering what the evaluation asks for into them: each fact at most once
+    /// per order, whichever rules ask.
     pub(super) fn evaluate(
         &self,
         cond: &Cond,
@@ -161,9 +174,10 @@ impl Screener {
             match eval::evaluate(cond, facts, &inner.ruleset, places, defaults) {
                 Outcome::Holds(evidence) => return Some(evidence),
                 Outcome::Fails => return None,
+                Outcome::NeedsPlaces => facts.places = Some(self.places(order)),
                 Outcome::NeedsDeeperHits { party } => {
-                    // The evaluator asks only about parties the facts hold, and each
-                    // answer fills the party's `deeper`, so the loop ends.
+                    // The evaluator asks only for what the facts lack, and each answer
+                    // fills it in, so the loop ends.
                     let party_facts = facts.parties.get_mut(party)?;
                     party_facts.deeper = Some(match order.parties.get(party) {
                         Some(p) => self.party_hits(party, p, Depth::Echo, None),
