@@ -1,13 +1,24 @@
 //! Compiled conditions over the facts of one order -> fired rules with evidence.
 //!
-//! The evaluator sees no text and runs no matcher: what the name matcher, the goods
-//! classifier and the place matcher found is gathered first into [`Facts`], and each
-//! rule's condition is a walk over them. A condition that holds returns the evidence
-//! that made it hold, so every decision can be explained hit by hit.
+//! Evaluation is a pure function of plain data: it searches no names, classifies no
+//! goods and reads no field. What the name index and the goods classifier found, and
+//! each field as place tests read it (folded, the country it names), is gathered first
+//! into [`Facts`]; each rule's condition is a walk over them, and a place test runs the
+//! rule's compiled place set over a field already read. A condition that holds returns
+//! the evidence that made it hold, so every decision can be explained hit by hit.
+//!
+//! Two kinds of fact are gathered only for the orders a rule needs them for, because
+//! rules that put a cheap test first (`goods in tagged(luxury) and destination in
+//! dprk`, `party in hubs and party matches ... score >= 0.55`) reach them on few
+//! orders: the order's fields as place tests read them, and a name's hits below the
+//! score the facts were searched to. When the walk reaches a test without its facts,
+//! [`evaluate`] says which are missing ([`Outcome::NeedsPlaces`],
+//! [`Outcome::NeedsDeeperHits`]); the caller gathers them into the facts and evaluates
+//! again.
 
 use serde::Serialize;
 
-use crate::places::PlaceMatcher;
+use crate::places::{FieldReading, PlaceHit, PlaceMatcher};
 use crate::rules::ir::{self, Cond, Decision, RouteLeg};
 
 /// A watchlist entity a name (or vessel) matched.
@@ -61,38 +72,70 @@ pub struct CategoryEvidence {
 /// What is known about one order before rules run.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    /// Per party (by position): its role (lowercase), country code, address, and the
-    /// entities its name matched at or above the lowest threshold any rule uses.
+    /// Per party (by position): its role (lowercase) and the entities its name matched.
     pub parties: Vec<PartyFacts>,
     /// Entities the route's vessel matched (by IMO, or by name when no IMO is given).
     pub vessel: Vec<EntityEvidence>,
     /// Per goods line (by position): the categories it fell in.
     pub goods: Vec<Vec<CategoryEvidence>>,
-    /// Route fields as written.
-    pub origin: Option<String>,
-    /// Destination as written.
-    pub destination: Option<String>,
-    /// Transit places as written.
-    pub via: Vec<String>,
     /// The order's total declared value in USD, when every valued line converts.
     pub total_usd: Option<f64>,
-    /// Route and party fields as place tests read them, by text, filled on first use.
-    pub readings: std::cell::RefCell<
-        std::collections::HashMap<String, std::rc::Rc<crate::places::FieldReading>>,
-    >,
+    /// The order's fields as place tests read them; `None` until a rule needs them.
+    pub places: Option<PlaceFacts>,
 }
 
-impl Facts {
-    /// `text` as place tests read it, read once per order.
-    fn reading(&self, text: &str) -> std::rc::Rc<crate::places::FieldReading> {
-        if let Some(r) = self.readings.borrow().get(text) {
-            return r.clone();
+/// The fields of one order that place tests read. A field no rule tests (a party's
+/// name when no rule has `party name in`) is left out.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFacts {
+    /// Per party (by position, as [`Facts::parties`]).
+    pub parties: Vec<PartyPlaces>,
+    /// The route's origin.
+    pub origin: Option<PlaceField>,
+    /// The route's destination.
+    pub destination: Option<PlaceField>,
+    /// The route's transit places.
+    pub via: Vec<PlaceField>,
+}
+
+/// The fields of one party that place tests read.
+#[derive(Debug, Clone, Default)]
+pub struct PartyPlaces {
+    /// Its country.
+    pub country: Option<PlaceField>,
+    /// Its address.
+    pub address: Option<PlaceField>,
+    /// Its name, for tests of what it names (`party name in ...`).
+    pub name: Option<PlaceField>,
+}
+
+/// A field of the order as written and as place tests read it. Several rules test the
+/// same field against their own place sets; it is read once for all of them.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceField {
+    /// The text as written.
+    pub text: String,
+    /// The text folded, and the country it names if it names one.
+    pub reading: FieldReading,
+}
+
+impl PlaceField {
+    /// Reads `text`.
+    pub fn new(text: &str) -> PlaceField {
+        PlaceField {
+            text: text.to_string(),
+            reading: FieldReading::new(text),
         }
-        let r = std::rc::Rc::new(crate::places::FieldReading::new(text));
-        self.readings
-            .borrow_mut()
-            .insert(text.to_string(), r.clone());
-        r
+    }
+
+    /// Whether a route field (a code, a country name or a place name) is in `set`.
+    fn is_in(&self, set: &PlaceMatcher) -> Option<PlaceHit> {
+        set.matches_reading(&self.text, &self.reading)
+    }
+
+    /// The first place of `set` named anywhere in the field (an address, a name).
+    fn names_place_of(&self, set: &PlaceMatcher) -> Option<PlaceHit> {
+        set.find_in_reading(&self.text, &self.reading)
     }
 }
 
@@ -101,17 +144,11 @@ impl Facts {
 pub struct PartyFacts {
     /// Role, lowercase.
     pub role: Option<String>,
-    /// Country as written.
-    pub country: Option<String>,
-    /// Address as written.
-    pub address: Option<String>,
-    /// Name as written, for tests of what it names (`party name in ...`).
-    pub name: Option<String>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,
-    /// Entities the name matched below the score `hits` were searched to, filled on
-    /// first use.
-    pub deeper: std::cell::OnceCell<Vec<EntityEvidence>>,
+    /// Entities the name matched below the score `hits` were searched to (see
+    /// [`Defaults::searched_to`]); `None` until a rule needs them.
+    pub deeper: Option<Vec<EntityEvidence>>,
 }
 
 /// One reason a rule fired.
@@ -188,35 +225,63 @@ impl CompiledPlaces {
     }
 }
 
-/// Deeper name hits of one party (by position): those below the score its `hits` were
-/// searched to, down to the lowest score any rule asks for.
-pub type DeeperSearch<'a> = &'a dyn Fn(usize) -> Vec<EntityEvidence>;
-
-/// Thresholds for tests that do not state their own `score >=`, and how to find name
-/// hits below the score the facts were gathered at.
-#[derive(Clone, Copy)]
-pub struct Defaults<'a> {
+/// Thresholds for tests that do not state their own `score >=`, and the score name
+/// hits were gathered at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Defaults {
     /// Score at or above which a name is taken to match.
     pub score: f64,
-    /// The score down to which `PartyFacts::hits` were searched.
+    /// The score down to which [`PartyFacts::hits`] were searched. A test asking for
+    /// less needs the party's [`PartyFacts::deeper`] hits too.
     pub searched_to: f64,
-    /// Searches one party's name down to the lowest score of any rule; asked only when
-    /// a test below `searched_to` is reached, so rules that put a cheap test first
-    /// (`party in hubs and party matches ... score >= 0.55`) pay for it only when it
-    /// matters.
-    pub deeper: Option<DeeperSearch<'a>>,
 }
 
-/// Evaluates `cond`; `Some(evidence)` when it holds.
+/// What evaluating a condition over the facts came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The condition holds, for these reasons.
+    Holds(Vec<Evidence>),
+    /// The condition does not hold.
+    Fails,
+    /// The walk reached a place test and [`Facts::places`] is not gathered: gather it
+    /// and evaluate again.
+    NeedsPlaces,
+    /// The walk reached a name test below [`Defaults::searched_to`] and party `party`'s
+    /// [`PartyFacts::deeper`] hits are not gathered: gather them and evaluate again.
+    /// Asked only when the tests before it in the condition hold, so rules that put a
+    /// cheap test first pay for the deeper search only when it matters.
+    NeedsDeeperHits {
+        /// The party, by position in [`Facts::parties`].
+        party: usize,
+    },
+}
+
+/// A fact the walk needs and the facts lack; it ends the walk.
+enum Missing {
+    /// [`Facts::places`].
+    Places,
+    /// The deeper name hits of this party (by position).
+    DeeperHits(usize),
+}
+
+/// A walk's answer: `Some(evidence)` when the condition holds.
+type Walk = Result<Option<Vec<Evidence>>, Missing>;
+
+/// Evaluates `cond` over `facts`.
 pub fn evaluate(
     cond: &Cond,
     facts: &Facts,
     ruleset: &ir::RulesetData,
     places: &CompiledPlaces,
-    defaults: Defaults<'_>,
-) -> Option<Vec<Evidence>> {
+    defaults: Defaults,
+) -> Outcome {
     let mut next_place = 0;
-    eval(cond, facts, ruleset, places, defaults, &mut next_place)
+    match eval(cond, facts, ruleset, places, defaults, &mut next_place) {
+        Ok(Some(evidence)) => Outcome::Holds(evidence),
+        Ok(None) => Outcome::Fails,
+        Err(Missing::Places) => Outcome::NeedsPlaces,
+        Err(Missing::DeeperHits(party)) => Outcome::NeedsDeeperHits { party },
+    }
 }
 
 fn roles_ok(roles: &[String], role: Option<&String>) -> bool {
@@ -239,10 +304,10 @@ fn eval(
     facts: &Facts,
     rs: &ir::RulesetData,
     places: &CompiledPlaces,
-    defaults: Defaults<'_>,
+    defaults: Defaults,
     cursor: &mut usize,
-) -> Option<Vec<Evidence>> {
-    match cond {
+) -> Walk {
+    Ok(match cond {
         Cond::And(parts) => {
             let mut all = Vec::new();
             let mut failed = false;
@@ -251,7 +316,7 @@ fn eval(
                     *cursor += place_count(p);
                     continue;
                 }
-                match eval(p, facts, rs, places, defaults, cursor) {
+                match eval(p, facts, rs, places, defaults, cursor)? {
                     Some(ev) => all.extend(ev),
                     None => failed = true,
                 }
@@ -262,13 +327,13 @@ fn eval(
             // Every branch that holds is evidence; an auditor wants all the reasons.
             let mut any = None::<Vec<Evidence>>;
             for p in parts {
-                if let Some(ev) = eval(p, facts, rs, places, defaults, cursor) {
+                if let Some(ev) = eval(p, facts, rs, places, defaults, cursor)? {
                     any.get_or_insert_with(Vec::new).extend(ev);
                 }
             }
             any
         }
-        Cond::Not(inner) => match eval(inner, facts, rs, places, defaults, cursor) {
+        Cond::Not(inner) => match eval(inner, facts, rs, places, defaults, cursor)? {
             Some(_) => None,
             None => Some(vec![Evidence::Absent {
                 field: describe(inner),
@@ -285,11 +350,10 @@ fn eval(
                 if !roles_ok(roles, p.role.as_ref()) {
                     continue;
                 }
-                let below: &[EntityEvidence] = match defaults.deeper {
-                    Some(deeper) if min < defaults.searched_to => {
-                        p.deeper.get_or_init(|| deeper(k))
-                    }
-                    _ => &[],
+                let below: &[EntityEvidence] = if min < defaults.searched_to {
+                    p.deeper.as_deref().ok_or(Missing::DeeperHits(k))?
+                } else {
+                    &[]
                 };
                 for h in p.hits.iter().chain(below) {
                     let accepted = h.accepted_by(rs, |e| filter.accepts(e));
@@ -324,24 +388,25 @@ fn eval(
         Cond::PartyIn { roles, .. } => {
             let matcher = places.matchers.get(*cursor);
             *cursor += 1;
-            let matcher = matcher?;
+            let Some(matcher) = matcher else {
+                return Ok(None);
+            };
+            let read = facts.places.as_ref().ok_or(Missing::Places)?;
             let mut ev = Vec::new();
-            for (k, p) in facts.parties.iter().enumerate() {
-                if !roles_ok(roles, p.role.as_ref()) {
+            for (k, (party, p)) in facts.parties.iter().zip(&read.parties).enumerate() {
+                if !roles_ok(roles, party.role.as_ref()) {
                     continue;
                 }
                 let found = p
                     .country
-                    .as_deref()
+                    .as_ref()
                     .and_then(|c| {
-                        matcher
-                            .matches_reading(c, &facts.reading(c))
+                        c.is_in(matcher)
                             .map(|h| (format!("parties[{k}].country"), h))
                     })
                     .or_else(|| {
-                        p.address.as_deref().and_then(|a| {
-                            matcher
-                                .find_in_reading(a, &facts.reading(a))
+                        p.address.as_ref().and_then(|a| {
+                            a.names_place_of(matcher)
                                 .map(|h| (format!("parties[{k}].address"), h))
                         })
                     });
@@ -360,15 +425,18 @@ fn eval(
         Cond::PartyNameIn { roles, .. } => {
             let matcher = places.matchers.get(*cursor);
             *cursor += 1;
-            let matcher = matcher?;
+            let Some(matcher) = matcher else {
+                return Ok(None);
+            };
+            let read = facts.places.as_ref().ok_or(Missing::Places)?;
             let ev: Vec<Evidence> = facts
                 .parties
                 .iter()
+                .zip(&read.parties)
                 .enumerate()
-                .filter(|(_, p)| roles_ok(roles, p.role.as_ref()))
-                .filter_map(|(k, p)| {
-                    let name = p.name.as_deref()?;
-                    let h = matcher.find_in_reading(name, &facts.reading(name))?;
+                .filter(|(_, (party, _))| roles_ok(roles, party.role.as_ref()))
+                .filter_map(|(k, (_, p))| {
+                    let h = p.name.as_ref()?.names_place_of(matcher)?;
                     Some(Evidence::Route {
                         field: format!("parties[{k}].name"),
                         place: h.place,
@@ -383,46 +451,43 @@ fn eval(
         Cond::RouteIn { leg, .. } => {
             let matcher = places.matchers.get(*cursor);
             *cursor += 1;
-            let matcher = matcher?;
-            let mut fields: Vec<(String, &str)> = Vec::new();
+            let Some(matcher) = matcher else {
+                return Ok(None);
+            };
+            let read = facts.places.as_ref().ok_or(Missing::Places)?;
+            let mut fields: Vec<(String, &PlaceField)> = Vec::new();
             if matches!(leg, RouteLeg::Origin | RouteLeg::Any) {
                 fields.extend(
-                    facts
-                        .origin
-                        .as_deref()
+                    read.origin
+                        .as_ref()
                         .map(|o| ("route.origin".to_string(), o)),
                 );
             }
             if matches!(leg, RouteLeg::Destination | RouteLeg::Any) {
                 fields.extend(
-                    facts
-                        .destination
-                        .as_deref()
+                    read.destination
+                        .as_ref()
                         .map(|d| ("route.destination".to_string(), d)),
                 );
             }
             if matches!(leg, RouteLeg::Via | RouteLeg::Any) {
                 fields.extend(
-                    facts
-                        .via
+                    read.via
                         .iter()
                         .enumerate()
-                        .map(|(k, v)| (format!("route.via[{k}]"), v.as_str())),
+                        .map(|(k, v)| (format!("route.via[{k}]"), v)),
                 );
             }
             let ev: Vec<Evidence> = fields
                 .into_iter()
-                .filter_map(|(field, text)| {
-                    let reading = facts.reading(text);
-                    matcher
-                        .matches_reading(text, &reading)
-                        .map(|h| Evidence::Route {
-                            field,
-                            place: h.place,
-                            text: h.text,
-                            start: h.start,
-                            end: h.end,
-                        })
+                .filter_map(|(field, place)| {
+                    place.is_in(matcher).map(|h| Evidence::Route {
+                        field,
+                        place: h.place,
+                        text: h.text,
+                        start: h.start,
+                        end: h.end,
+                    })
                 })
                 .collect();
             (!ev.is_empty()).then_some(ev)
@@ -442,7 +507,9 @@ fn eval(
             (!ev.is_empty()).then_some(ev)
         }
         Cond::Value { op, usd } => {
-            let total = facts.total_usd?;
+            let Some(total) = facts.total_usd else {
+                return Ok(None);
+            };
             let holds = match op {
                 ir::Comparison::Gt => total > *usd,
                 ir::Comparison::Ge => total >= *usd,
@@ -456,7 +523,7 @@ fn eval(
                 }]
             })
         }
-    }
+    })
 }
 
 /// Words for what a `not` excluded, for its evidence.
@@ -499,6 +566,7 @@ rule listed { basis "b" when party matches country(KP) score >= 0.9 then block "
 rule to_dprk { basis "b" when goods in tagged(luxury) and (destination in dprk or party role(consignee) in dprk) then block "lux" }
 rule hub { basis "b" when goods in cars and via in hubs and not destination in dprk then review "hub" }
 rule big { basis "b" when value >= EUR 100 then review "big" }
+rule echo { basis "b" when party in hubs and party matches country(KP) score >= 0.55 then review "echo" }
 "#;
 
     fn ruleset() -> crate::rules::Ruleset {
@@ -507,26 +575,37 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
         checked.ruleset.expect("compiles")
     }
 
+    /// The rules of [`RULES`] that fire on `facts`, names searched to every score; facts
+    /// without places read none, so their place tests fail.
     fn fired(facts: &Facts) -> Vec<(String, Decision)> {
         let rs = ruleset();
+        let mut facts = facts.clone();
+        facts.places.get_or_insert_with(PlaceFacts::default);
         rs.rules
             .iter()
-            .filter_map(|r| {
-                let places = CompiledPlaces::new(&r.when);
-                evaluate(
-                    &r.when,
-                    facts,
-                    &rs,
-                    &places,
-                    Defaults {
-                        score: 0.9,
-                        searched_to: 0.0,
-                        deeper: None,
-                    },
-                )
-                .map(|_| (r.id.clone(), r.decision))
+            .filter_map(|r| match outcome(&rs, &r.id, &facts, 0.0) {
+                Outcome::Holds(_) => Some((r.id.clone(), r.decision)),
+                Outcome::Fails => None,
+                need => panic!("{}: {need:?} with every fact gathered", r.id),
             })
             .collect()
+    }
+
+    fn entity(rs: &crate::rules::Ruleset, id: &str) -> usize {
+        rs.entities.iter().position(|e| e.id == id).unwrap_or(0)
+    }
+
+    fn hit(entity: usize, score: f64) -> EntityEvidence {
+        EntityEvidence {
+            entity,
+            entity_id: String::new(),
+            name: String::new(),
+            score,
+            by: "name".into(),
+            explanation: None,
+            also: Vec::new(),
+            linked: Vec::new(),
+        }
     }
 
     fn car() -> Vec<CategoryEvidence> {
@@ -540,26 +619,7 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
     #[test]
     fn party_hits_respect_filter_and_score() {
         let rs = ruleset();
-        let komid = rs
-            .entities
-            .iter()
-            .position(|e| e.id == "un:KPe.001")
-            .unwrap_or(0);
-        let other = rs
-            .entities
-            .iter()
-            .position(|e| e.id == "un:KPe.002")
-            .unwrap_or(0);
-        let hit = |entity, score| EntityEvidence {
-            entity,
-            entity_id: String::new(),
-            name: String::new(),
-            score,
-            by: "name".into(),
-            explanation: None,
-            also: Vec::new(),
-            linked: Vec::new(),
-        };
+        let (komid, other) = (entity(&rs, "un:KPe.001"), entity(&rs, "un:KPe.002"));
         let mut facts = Facts {
             parties: vec![PartyFacts {
                 hits: vec![hit(komid, 0.89), hit(other, 0.99)],
@@ -575,28 +635,135 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
         assert_eq!(fired(&facts), [("listed".to_string(), Decision::Block)]);
     }
 
+    /// What rule `id` of [`RULES`] comes to on `facts` gathered with names searched down
+    /// to `searched_to`.
+    fn outcome(rs: &crate::rules::Ruleset, id: &str, facts: &Facts, searched_to: f64) -> Outcome {
+        let Some(rule) = rs.rules.iter().find(|r| r.id == id) else {
+            panic!("no rule {id}");
+        };
+        let defaults = Defaults {
+            score: 0.9,
+            searched_to,
+        };
+        evaluate(
+            &rule.when,
+            facts,
+            rs,
+            &CompiledPlaces::new(&rule.when),
+            defaults,
+        )
+    }
+
+    /// Facts of parties at `addresses`, their fields read for place tests.
+    fn at(addresses: &[&str]) -> Facts {
+        let read = |a: &&str| PartyPlaces {
+            address: Some(PlaceField::new(a)),
+            ..PartyPlaces::default()
+        };
+        Facts {
+            parties: vec![PartyFacts::default(); addresses.len()],
+            places: Some(PlaceFacts {
+                parties: addresses.iter().map(read).collect(),
+                ..PlaceFacts::default()
+            }),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn places_are_asked_for_only_when_a_place_test_is_reached() {
+        let rs = ruleset();
+        let unread = |goods| Facts {
+            goods,
+            ..Facts::default()
+        };
+        assert_eq!(
+            outcome(&rs, "to_dprk", &unread(vec![]), 0.0),
+            Outcome::Fails,
+            "no luxury goods: the destination is not tested"
+        );
+        assert_eq!(
+            outcome(&rs, "to_dprk", &unread(vec![car()]), 0.0),
+            Outcome::NeedsPlaces
+        );
+        assert_eq!(
+            outcome(&rs, "echo", &Facts::default(), 0.0),
+            Outcome::NeedsPlaces
+        );
+    }
+
+    #[test]
+    fn deeper_hits_are_asked_for_only_when_the_cheap_test_before_them_holds() {
+        let rs = ruleset();
+        let komid = entity(&rs, "un:KPe.001");
+        let elsewhere = at(&["Shenyang, Liaoning"]);
+        assert_eq!(
+            outcome(&rs, "echo", &elsewhere, 0.7),
+            Outcome::Fails,
+            "no party in a hub"
+        );
+        assert_eq!(
+            outcome(&rs, "listed", &elsewhere, 0.7),
+            Outcome::Fails,
+            "0.9 is above the score hits were searched to"
+        );
+
+        let mut near = at(&["Shenyang", "Dandong, Liaoning"]);
+        assert_eq!(
+            outcome(&rs, "echo", &near, 0.7),
+            Outcome::NeedsDeeperHits { party: 0 }
+        );
+        near.parties[0].deeper = Some(vec![hit(komid, 0.5)]);
+        assert_eq!(
+            outcome(&rs, "echo", &near, 0.7),
+            Outcome::NeedsDeeperHits { party: 1 }
+        );
+        near.parties[1].deeper = Some(vec![hit(komid, 0.6)]);
+        let Outcome::Holds(evidence) = outcome(&rs, "echo", &near, 0.7) else {
+            panic!("party 1 is in a hub and its name scores 0.6 >= 0.55");
+        };
+        let named: Vec<&str> = evidence
+            .iter()
+            .map(|e| match e {
+                Evidence::Entity { field, .. } | Evidence::Route { field, .. } => field.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(named, ["parties[1].address", "parties[1].name"]);
+    }
+
+    #[test]
+    fn facts_are_plain_data_threads_can_share() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Facts>();
+        send_sync::<Defaults>();
+        send_sync::<Outcome>();
+    }
+
     #[test]
     fn goods_route_and_not() {
+        let route = |destination: &str| PlaceFacts {
+            destination: Some(PlaceField::new(destination)),
+            via: vec![PlaceField::new("Dandong, Liaoning")],
+            ..PlaceFacts::default()
+        };
         let facts = Facts {
             goods: vec![car()],
-            destination: Some("CN".into()),
-            via: vec!["Dandong, Liaoning".into()],
+            places: Some(route("CN")),
             ..Facts::default()
         };
         assert_eq!(fired(&facts), [("hub".to_string(), Decision::Review)]);
         let to_dprk = Facts {
-            destination: Some("Korea, North".into()),
+            places: Some(route("Korea, North")),
             ..facts.clone()
         };
         assert_eq!(fired(&to_dprk), [("to_dprk".to_string(), Decision::Block)]);
-        let consignee = Facts {
-            parties: vec![PartyFacts {
-                role: Some("consignee".into()),
-                address: Some("Sosong District, Pyongyang, DPRK".into()),
-                ..PartyFacts::default()
-            }],
-            ..facts
-        };
+        let mut consignee = at(&["Sosong District, Pyongyang, DPRK"]);
+        consignee.goods = vec![car()];
+        consignee.parties[0].role = Some("consignee".into());
+        if let Some(read) = consignee.places.as_mut() {
+            read.destination = route("CN").destination;
+        }
         assert_eq!(fired(&consignee)[0].0, "to_dprk");
     }
 

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::eval::{
-    self, CategoryEvidence, CompiledPlaces, Defaults, EntityEvidence, Evidence, Facts, PartyFacts,
-};
+use super::eval::{self, CompiledPlaces, EntityEvidence, Evidence};
 use crate::goods::{Classifier, GoodsLine};
 use crate::matching::{Basis, IndexedName, NameIndex, NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::reference;
-use crate::rules::ir::{Cond, EntityKind, Strength};
+use crate::rules::ir::{Cond, Strength};
 use crate::rules::{Decision, Ruleset};
+
+mod facts;
 
 /// Thresholds and limits of screening.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,6 +84,7 @@ struct Inner {
     imo: HashMap<String, Vec<usize>>,
     classifier: Classifier,
     places: Vec<CompiledPlaces>,
+    place_fields: facts::PlaceFields,
     options: ScreenOptions,
     /// The lowest score any rule accepts: names are searched down to it once, and each
     /// rule then keeps the hits at its own threshold.
@@ -400,6 +401,7 @@ impl Screener {
                 imo,
                 classifier: Classifier::new(&ruleset),
                 places,
+                place_fields: facts::PlaceFields::tested_by(&ruleset.rules),
                 options,
                 floor,
                 eager,
@@ -693,111 +695,14 @@ impl Screener {
         hits
     }
 
-    /// Gathers what the matchers find in `order`.
-    fn facts(&self, order: &Order, allowed: &mut Vec<Allowed>) -> Facts {
-        let inner = &self.inner;
-        let opts = SearchOptions {
-            threshold: inner.eager,
-            limit: inner.options.limit.max(1),
-        };
-        let mut facts = Facts::default();
-        for (k, p) in order.parties.iter().enumerate() {
-            let mut pf = PartyFacts {
-                role: p.role.as_ref().map(|r| r.trim().to_lowercase()),
-                country: p.country.clone(),
-                address: p.address.clone(),
-                name: p.name.clone(),
-                hits: Vec::new(),
-                deeper: Default::default(),
-            };
-            pf.hits = self.party_hits(k, p, Depth::Eager, Some(allowed));
-            facts.parties.push(pf);
-        }
-        match order.route.imo.as_deref().and_then(imo_digits) {
-            Some(digits) => {
-                for &e in inner.imo.get(&digits).into_iter().flatten() {
-                    facts.vessel.push(self.entity_evidence(
-                        e,
-                        format!("IMO {digits}"),
-                        1.0,
-                        "imo",
-                        None,
-                    ));
-                }
-            }
-            None => {
-                if let Some(vessel) = order
-                    .route
-                    .vessel
-                    .as_deref()
-                    .filter(|v| !v.trim().is_empty())
-                {
-                    let q = NameQuery::new(vessel).kind(EntityKind::Vessel);
-                    for h in inner.names.search(&q, &opts) {
-                        let why = inner.options.explain.then(|| h.explanation.to_string());
-                        facts.vessel.push(self.entity_evidence(
-                            h.entity as usize,
-                            h.name,
-                            h.score,
-                            "name",
-                            why,
-                        ));
-                    }
-                }
-            }
-        }
-        let mut total = Some(0.0);
-        for g in &order.goods {
-            let matches = inner.classifier.classify(g);
-            facts.goods.push(
-                matches
-                    .into_iter()
-                    .map(|m| CategoryEvidence {
-                        category: m.category,
-                        category_id: inner
-                            .ruleset
-                            .categories
-                            .get(m.category)
-                            .map(|c| c.id.clone())
-                            .unwrap_or_default(),
-                        evidence: m.evidence.into_vec(),
-                    })
-                    .collect(),
-            );
-            if let Some(v) = g.value {
-                let cur = g.currency.as_deref().unwrap_or("USD");
-                total = match (total, inner.ruleset.to_usd(v, cur)) {
-                    (Some(t), Some(u)) => Some(t + u),
-                    _ => None,
-                };
-            }
-        }
-        facts.total_usd = total;
-        facts.origin = order.route.origin.clone();
-        facts.destination = order.route.destination.clone();
-        facts.via = order.route.via.clone();
-        facts
-    }
-
     /// Screens one order.
     pub fn screen(&self, order: &Order) -> OrderDecision {
         let inner = &self.inner;
         let mut allowed = Vec::new();
-        let facts = self.facts(order, &mut allowed);
-        let deeper = |k: usize| match order.parties.get(k) {
-            Some(p) => self.party_hits(k, p, Depth::Echo, None),
-            None => Vec::new(),
-        };
-        let defaults = Defaults {
-            score: inner.options.threshold,
-            searched_to: inner.eager,
-            deeper: Some(&deeper),
-        };
+        let mut facts = self.facts(order, &mut allowed);
         let mut fired: Vec<(&crate::rules::ir::Rule, Vec<Evidence>)> = Vec::new();
         for (rule, places) in inner.ruleset.rules.iter().zip(&inner.places) {
-            if let Some(mut evidence) =
-                eval::evaluate(&rule.when, &facts, &inner.ruleset, places, defaults)
-            {
+            if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts) {
                 // `or` branches can cite the same match twice.
                 let mut k = 0;
                 while k < evidence.len() {
