@@ -34,6 +34,9 @@ pub struct EntityEvidence {
     /// Indices of those entries: a rule's filter accepts the hit when it accepts any.
     #[serde(skip)]
     pub linked: Vec<usize>,
+    /// An allowance that covered this hit until it expired, and says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowance: Option<String>,
 }
 
 impl EntityEvidence {
@@ -559,6 +562,7 @@ rule big { basis "b" when value >= EUR 100 then review "big" }
             explanation: None,
             also: Vec::new(),
             linked: Vec::new(),
+            allowance: None,
         };
         let mut facts = Facts {
             parties: vec![PartyFacts {

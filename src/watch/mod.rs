@@ -7,8 +7,11 @@
 //!   and the changes that explain it. The module documentation of [`rescreen`] says
 //!   why skipping the other orders gives exactly what a full screen would.
 //! - [`PreviousDecisions`] reads back the decisions written earlier.
+//! - [`dispose`] turns an analyst's clearance of a hit into an `allow` item that
+//!   later screening honours and reports.
 
 pub mod diff;
+pub mod dispose;
 pub mod previous;
 pub mod rescreen;
 mod text;
