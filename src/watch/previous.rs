@@ -63,6 +63,38 @@ pub struct PreviousDecision {
 }
 
 impl PreviousDecision {
+    /// Reads one decision (a JSON object as `screen` writes it); its `id` is not read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::watch::PreviousDecision;
+    /// let p = PreviousDecision::from_json(br#"{"decision":"review","ruleset":"sha256:ab","hits":[{"kind":"entity","entity":"un:KPe.001"}]}"#)?;
+    /// assert_eq!(p.entities().collect::<Vec<_>>(), ["un:KPe.001"]);
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn from_json(text: &[u8]) -> Result<PreviousDecision, String> {
+        #[derive(Deserialize)]
+        struct NoId<'a> {
+            decision: Decision,
+            #[serde(borrow)]
+            ruleset: Cow<'a, str>,
+            #[serde(default, borrow)]
+            hits: Option<Vec<LineHit<'a>>>,
+            #[serde(default, borrow)]
+            allowed: Option<Vec<LineHit<'a>>>,
+        }
+        let l: NoId = serde_json::from_slice(text).map_err(|e| format!("not a decision: {e}"))?;
+        let (hits, allowed) = hits_of(l.hits, l.allowed).map_err(|e| e.to_string())?;
+        Ok(PreviousDecision {
+            decision: l.decision,
+            ruleset: Arc::from(&*l.ruleset),
+            hits,
+            allowed,
+            line: 0,
+        })
+    }
+
     /// The entity ids it hit or had allowed.
     pub fn entities(&self) -> impl Iterator<Item = &str> {
         self.hits
@@ -115,6 +147,35 @@ struct Parsed<'a> {
     allowed: Vec<String>,
 }
 
+/// The entities and categories of a decision's hits, and the entities of its
+/// allowed hits.
+fn hits_of(
+    hits: Option<Vec<LineHit<'_>>>,
+    allowed: Option<Vec<LineHit<'_>>>,
+) -> Result<(HitSet, Vec<String>), &'static str> {
+    let mut set = HitSet::new();
+    for h in hits.into_iter().flatten() {
+        match (h.kind.as_deref(), h.entity, h.category) {
+            (Some("entity"), Some(e), _) => {
+                set.insert(Hit::Entity(e.into_owned()));
+            }
+            (Some("goods"), _, Some(c)) => {
+                set.insert(Hit::Category(c.into_owned()));
+            }
+            (Some("entity"), None, _) | (Some("goods"), _, None) => {
+                return Err("a hit names no entity or category");
+            }
+            _ => {}
+        }
+    }
+    let allowed = allowed
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.entity.map(Cow::into_owned))
+        .collect();
+    Ok((set, allowed))
+}
+
 /// Reads one decision line.
 fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
     let l: Line = serde_json::from_slice(text).map_err(|e| Rejected {
@@ -122,31 +183,11 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
         id: None,
         error: format!("not a decision: {e}"),
     })?;
-    let mut hits = HitSet::new();
-    for h in l.hits.into_iter().flatten() {
-        match (h.kind.as_deref(), h.entity, h.category) {
-            (Some("entity"), Some(e), _) => {
-                hits.insert(Hit::Entity(e.into_owned()));
-            }
-            (Some("goods"), _, Some(c)) => {
-                hits.insert(Hit::Category(c.into_owned()));
-            }
-            (Some("entity"), None, _) | (Some("goods"), _, None) => {
-                return Err(Rejected {
-                    line,
-                    id: Some(l.id.into_owned()),
-                    error: "a hit names no entity or category".to_string(),
-                })
-            }
-            _ => {}
-        }
-    }
-    let allowed = l
-        .allowed
-        .into_iter()
-        .flatten()
-        .filter_map(|h| h.entity.map(Cow::into_owned))
-        .collect();
+    let (hits, allowed) = hits_of(l.hits, l.allowed).map_err(|error| Rejected {
+        line,
+        id: Some(l.id.to_string()),
+        error: error.to_string(),
+    })?;
     Ok(Parsed {
         id: l.id,
         ruleset: l.ruleset,

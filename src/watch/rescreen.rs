@@ -260,6 +260,7 @@ thread_local! {
 
 impl NameMemo {
     const SHARDS: usize = 16;
+    const MAX_PER_SHARD: usize = 1 << 16;
 
     fn new() -> NameMemo {
         NameMemo {
@@ -300,10 +301,13 @@ impl NameMemo {
             // Searched outside the lock: two threads may search one name at once, and
             // agree.
             let found = search();
-            shard
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(Box::from(key.as_str()), found);
+            let mut w = shard.write().unwrap_or_else(|p| p.into_inner());
+            // Bounded, for a service that keeps one re-screen for many requests: a
+            // full shard starts again (an answer forgotten is only searched again).
+            if w.len() >= Self::MAX_PER_SHARD {
+                w.clear();
+            }
+            w.insert(Box::from(key.as_str()), found);
             found
         })
     }
