@@ -289,7 +289,7 @@ pub fn category_results(
 /// counts only when a distinctive word of the listed name (one that few listed names
 /// share: not `Korea`, `Trading`, nor a city several names carry) appears in the
 /// screened name, as written or romanized differently.
-fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
+pub(crate) fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
     e.pairs.iter().any(|p| {
         matches!(p.basis, Basis::Exact | Basis::Phonetic)
             && p.query_weight.min(p.candidate_weight) >= DISTINCTIVE_WEIGHT
@@ -500,6 +500,31 @@ impl Screener {
     /// The list versions screened against.
     pub fn lists(&self) -> &[ListVersion] {
         &self.inner.lists
+    }
+
+    /// The score down to which every party name and vessel is searched. A name hit
+    /// below it counts only for a party, and only when it shares a distinctive word
+    /// with the listed name (see [`Screener::counts_name_hit`]).
+    pub fn eager_threshold(&self) -> f64 {
+        self.inner.eager
+    }
+
+    /// Whether a name hit of `score`, explained by `explanation`, can count in a
+    /// decision of this screener: at or above [`Screener::eager_threshold`], or below
+    /// it for a party name that shares a distinctive word with the listed name.
+    pub fn counts_name_hit(
+        &self,
+        score: f64,
+        explanation: &crate::matching::Explanation,
+        vessel: bool,
+    ) -> bool {
+        score >= self.inner.eager || (!vessel && shares_distinctive_word(explanation))
+    }
+
+    /// The groups of list entries that are one real party (a hit names one and lists
+    /// the others as `also`).
+    pub fn links(&self) -> &super::links::Links {
+        &self.inner.links
     }
 
     /// One warning line per stale list screened against (see

@@ -14,11 +14,13 @@ pub mod diff;
 pub mod dispose;
 pub mod previous;
 pub mod rescreen;
+mod run;
 mod text;
 
 pub use diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange, FieldDelta, LogicChange};
 pub use previous::{hit_set, HitSet, PreviousDecision, PreviousDecisions};
 pub use rescreen::{
     previous_of, previous_ruleset, Because, OrderNames, PreviousSummary, Reason, Rescreen,
-    Rescreened, Summary,
+    Rescreened,
 };
+pub use run::Summary;
