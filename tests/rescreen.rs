@@ -138,8 +138,11 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
 
     let mut previous = PreviousDecisions::default();
     let mut expected = BTreeMap::new();
+    let mut decisions = String::new();
     for o in &orders {
         let was = before.screen(o);
+        decisions.push_str(&serde_json::to_string(&was).expect("json"));
+        decisions.push('\n');
         let now = after.screen(o);
         if was.decision != now.decision || hit_set(&was) != hit_set(&now) {
             expected.insert(o.id.clone(), serde_json::to_value(&now).expect("json"));
@@ -172,6 +175,35 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
             panic!("rejected line {}: {}", r.line, r.error)
         })
         .expect("runs");
+    // Read in step with the orders, the decisions give the same output; and so they
+    // do out of step (an unreadable line a third of the way, then a map).
+    let in_step = |decisions: &str| {
+        let mut again = Vec::new();
+        let (s, rejected) = rescreen
+            .run_jsonl_in_step(
+                text.as_bytes(),
+                decisions.as_bytes(),
+                256,
+                &mut again,
+                &|r| panic!("rejected line {}: {}", r.line, r.error),
+            )
+            .expect("runs");
+        (again, s.rescreened_total(), rejected.len())
+    };
+    assert_eq!(
+        in_step(&decisions),
+        (out.clone(), summary.rescreened_total(), 0)
+    );
+    let cut = decisions
+        .match_indices('\n')
+        .nth(orders.len() / 3)
+        .map_or(0, |(k, _)| k + 1);
+    let broken = format!("{}not a decision\n{}", &decisions[..cut], &decisions[cut..]);
+    assert_eq!(
+        in_step(&broken),
+        (out.clone(), summary.rescreened_total(), 1)
+    );
+
     let mut written = BTreeMap::new();
     let mut explained = BTreeMap::new();
     for line in String::from_utf8(out).expect("utf-8").lines() {

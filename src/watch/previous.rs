@@ -176,6 +176,31 @@ fn hits_of(
     Ok((set, allowed))
 }
 
+/// Reads one decision line on its own: the order's id and its decision, the ruleset
+/// hash shared with `shared` when it is the same.
+pub(crate) fn read_line<'a>(
+    line: u64,
+    text: &'a [u8],
+    shared: &Arc<str>,
+) -> Result<(Cow<'a, str>, PreviousDecision), Rejected> {
+    let p = parse_line(line, text)?;
+    let ruleset = if *p.ruleset == **shared {
+        Arc::clone(shared)
+    } else {
+        Arc::from(&*p.ruleset)
+    };
+    Ok((
+        p.id,
+        PreviousDecision {
+            decision: p.decision,
+            ruleset,
+            hits: p.hits,
+            allowed: p.allowed,
+            line,
+        },
+    ))
+}
+
 /// Reads one decision line.
 fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
     let l: Line = serde_json::from_slice(text).map_err(|e| Rejected {
@@ -219,37 +244,54 @@ impl PreviousDecisions {
     pub fn read(mut reader: impl BufRead) -> std::io::Result<(PreviousDecisions, Vec<Rejected>)> {
         let mut out = PreviousDecisions::default();
         let mut rejected = Vec::new();
-        let (mut chunk, mut number) = (Chunk::default(), 0u64);
+        out.read_on(&mut reader, &mut 0, &mut rejected)?;
+        Ok((out, rejected))
+    }
+
+    /// Reads the rest of `reader`, whose lines before are `*number`, adding its
+    /// decisions and the lines rejected.
+    pub(crate) fn read_on(
+        &mut self,
+        reader: &mut dyn BufRead,
+        number: &mut u64,
+        rejected: &mut Vec<Rejected>,
+    ) -> std::io::Result<()> {
+        let mut chunk = Chunk::default();
+        let mut reader = reader;
         loop {
-            chunk.read(&mut reader, &mut number, 1 << 15)?;
+            chunk.read(&mut reader, number, 1 << 15)?;
             if chunk.lines.is_empty() {
-                break;
+                return Ok(());
             }
-            // Parsed in parallel, filed in order (the first of two equal ids wins).
-            let parsed: Vec<Result<Parsed, Rejected>> = chunk
-                .lines
-                .par_iter()
-                .map(|(line, range)| {
-                    parse_line(*line, chunk.buf.get(range.clone()).unwrap_or_default())
-                })
-                .collect();
-            for (p, (line, _)) in parsed.into_iter().zip(&chunk.lines) {
-                let filed = p.and_then(|p| {
-                    let decision = PreviousDecision {
-                        decision: p.decision,
-                        ruleset: out.intern(&p.ruleset),
-                        hits: p.hits,
-                        allowed: p.allowed,
-                        line: *line,
-                    };
-                    out.insert(p.id.into_owned(), decision)
-                });
-                if let Err(r) = filed {
-                    rejected.push(r);
-                }
+            self.file_chunk(&chunk, rejected);
+        }
+    }
+
+    /// Adds the decisions of a chunk of lines: parsed in parallel, filed in order (the
+    /// first of two equal ids wins).
+    pub(crate) fn file_chunk(&mut self, chunk: &Chunk, rejected: &mut Vec<Rejected>) {
+        let parsed: Vec<Result<Parsed, Rejected>> = chunk
+            .lines
+            .par_iter()
+            .map(|(line, range)| {
+                parse_line(*line, chunk.buf.get(range.clone()).unwrap_or_default())
+            })
+            .collect();
+        for (p, (line, _)) in parsed.into_iter().zip(&chunk.lines) {
+            let filed = p.and_then(|p| {
+                let decision = PreviousDecision {
+                    decision: p.decision,
+                    ruleset: self.intern(&p.ruleset),
+                    hits: p.hits,
+                    allowed: p.allowed,
+                    line: *line,
+                };
+                self.insert(p.id.into_owned(), decision)
+            });
+            if let Err(r) = filed {
+                rejected.push(r);
             }
         }
-        Ok((out, rejected))
     }
 
     /// Adds one decision; an id already present is refused, naming both lines.
