@@ -5,7 +5,6 @@
 #[path = "support/http.rs"]
 mod http;
 #[path = "support/server.rs"]
-#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod server;
 
 use serde_json::{json, Value};

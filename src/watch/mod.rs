@@ -12,6 +12,7 @@
 
 pub mod diff;
 pub mod dispose;
+mod names;
 pub mod previous;
 pub mod rescreen;
 mod run;
