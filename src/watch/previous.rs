@@ -58,6 +58,9 @@ pub struct PreviousDecision {
     /// Entity hits an allowance suppressed: allowances expire, so these orders may
     /// change with no change of the rules.
     pub allowed: Vec<String>,
+    /// The entries linked to the entities it hit (their `also`: one real party on
+    /// several lists), as the lists were then.
+    pub linked: Vec<String>,
     /// The line it was read from.
     pub line: u64,
 }
@@ -85,12 +88,13 @@ impl PreviousDecision {
             allowed: Option<Vec<LineHit<'a>>>,
         }
         let l: NoId = serde_json::from_slice(text).map_err(|e| format!("not a decision: {e}"))?;
-        let (hits, allowed) = hits_of(l.hits, l.allowed).map_err(|e| e.to_string())?;
+        let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|e| e.to_string())?;
         Ok(PreviousDecision {
             decision: l.decision,
             ruleset: Arc::from(&*l.ruleset),
             hits,
             allowed,
+            linked,
             line: 0,
         })
     }
@@ -136,6 +140,8 @@ struct LineHit<'a> {
     entity: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     category: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    also: Option<Vec<Cow<'a, str>>>,
 }
 
 /// One decision line, read but not yet filed: its id, hash and what it hit.
@@ -145,6 +151,7 @@ struct Parsed<'a> {
     decision: Decision,
     hits: HitSet,
     allowed: Vec<String>,
+    linked: Vec<String>,
 }
 
 /// The entities and categories of a decision's hits, and the entities of its
@@ -152,12 +159,14 @@ struct Parsed<'a> {
 fn hits_of(
     hits: Option<Vec<LineHit<'_>>>,
     allowed: Option<Vec<LineHit<'_>>>,
-) -> Result<(HitSet, Vec<String>), &'static str> {
+) -> Result<(HitSet, Vec<String>, Vec<String>), &'static str> {
     let mut set = HitSet::new();
+    let mut linked = Vec::new();
     for h in hits.into_iter().flatten() {
         match (h.kind.as_deref(), h.entity, h.category) {
             (Some("entity"), Some(e), _) => {
                 set.insert(Hit::Entity(e.into_owned()));
+                linked.extend(h.also.into_iter().flatten().map(Cow::into_owned));
             }
             (Some("goods"), _, Some(c)) => {
                 set.insert(Hit::Category(c.into_owned()));
@@ -173,7 +182,7 @@ fn hits_of(
         .flatten()
         .filter_map(|h| h.entity.map(Cow::into_owned))
         .collect();
-    Ok((set, allowed))
+    Ok((set, allowed, linked))
 }
 
 /// Reads one decision line on its own: the order's id and its decision, the ruleset
@@ -196,6 +205,7 @@ pub(crate) fn read_line<'a>(
             ruleset,
             hits: p.hits,
             allowed: p.allowed,
+            linked: p.linked,
             line,
         },
     ))
@@ -208,7 +218,7 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
         id: None,
         error: format!("not a decision: {e}"),
     })?;
-    let (hits, allowed) = hits_of(l.hits, l.allowed).map_err(|error| Rejected {
+    let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|error| Rejected {
         line,
         id: Some(l.id.to_string()),
         error: error.to_string(),
@@ -219,6 +229,7 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
         decision: l.decision,
         hits,
         allowed,
+        linked,
     })
 }
 
@@ -284,6 +295,7 @@ impl PreviousDecisions {
                     ruleset: self.intern(&p.ruleset),
                     hits: p.hits,
                     allowed: p.allowed,
+                    linked: p.linked,
                     line: *line,
                 };
                 self.insert(p.id.into_owned(), decision)

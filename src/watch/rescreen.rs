@@ -381,31 +381,24 @@ fn changes_screening(
         || acceptance(old_rs, old) != acceptance(new_rs, new)
 }
 
-/// The entries linked to a changed entity (`changed`: id to change) in the old ruleset
-/// or the new one (`links` are the new ruleset's), that did not change themselves,
-/// each with the changes of its party.
+/// The entries the new ruleset links (`links`: one real party) to a changed entity
+/// (`changed`: id to change), that did not change themselves, each with the changes of
+/// its party. The old ruleset's links are in the previous decisions' `also`.
 fn linked_to(
-    old: &Ruleset,
     new: &Ruleset,
     links: &crate::engine::links::Links,
     changed: &HashMap<String, usize>,
 ) -> HashMap<String, Vec<usize>> {
     let mut out: HashMap<String, Vec<usize>> = HashMap::new();
-    if changed.is_empty() {
-        return out;
-    }
-    let old_links = crate::engine::links::Links::new(old);
-    for (rs, links) in [(old, &old_links), (new, links)] {
-        for (id, &k) in changed {
-            let Ok(at) = rs.entities.binary_search_by(|e| e.id.as_str().cmp(id)) else {
-                continue;
-            };
-            for m in links.others(at) {
-                if let Some(e) = rs.entities.get(m).filter(|e| !changed.contains_key(&e.id)) {
-                    let party = out.entry(e.id.clone()).or_default();
-                    if !party.contains(&k) {
-                        party.push(k);
-                    }
+    for (id, &k) in changed {
+        let Ok(at) = new.entities.binary_search_by(|e| e.id.as_str().cmp(id)) else {
+            continue;
+        };
+        for m in links.others(at) {
+            if let Some(e) = new.entities.get(m).filter(|e| !changed.contains_key(&e.id)) {
+                let party = out.entry(e.id.clone()).or_default();
+                if !party.contains(&k) {
+                    party.push(k);
                 }
             }
         }
@@ -442,7 +435,7 @@ impl Rescreen {
             })
             .map(|(k, c)| (c.entity.clone(), k))
             .collect();
-        let linked = linked_to(old, &new, screener.links(), &changed);
+        let linked = linked_to(&new, screener.links(), &changed);
         // Both versions of each changed entity, in one small ruleset with both rulesets'
         // lists, so that the index is built exactly as the screener builds its own
         // (short forms, weak aliases, countries, lists enabled).
@@ -596,7 +589,9 @@ impl Rescreen {
         if previous.entities().any(|e| self.changed.contains_key(e)) {
             return Some(Reason::CitesChangedEntity);
         }
-        if previous.entities().any(|e| self.linked.contains_key(e)) {
+        if previous.entities().any(|e| self.linked.contains_key(e))
+            || previous.linked.iter().any(|e| self.changed.contains_key(e))
+        {
             return Some(Reason::CitesLinkedChange);
         }
         let index = self.index.as_ref()?;
@@ -695,13 +690,20 @@ impl Rescreen {
             .collect();
         cited.sort_unstable();
         cited.dedup();
-        // A cited entity's own change, or else the changes of the party it is one of.
+        // A cited entity's own change, or else the changes of the party it is one of
+        // (linked now, or linked when the previous decision was made).
         let mut explained: Vec<usize> = cited
             .iter()
             .flat_map(|e| match self.changed.get(*e) {
                 Some(&k) => vec![k],
                 None => self.linked.get(*e).cloned().unwrap_or_default(),
             })
+            .chain(
+                previous
+                    .into_iter()
+                    .flat_map(|p| &p.linked)
+                    .filter_map(|e| self.changed.get(e).copied()),
+            )
             .collect();
         explained.sort_unstable();
         explained.dedup();
@@ -747,6 +749,16 @@ pub fn previous_of(decision: &OrderDecision) -> PreviousDecision {
             .allowed
             .iter()
             .map(|a| a.hit.entity_id.clone())
+            .collect(),
+        linked: decision
+            .hits
+            .iter()
+            .filter_map(|h| match &h.evidence {
+                crate::engine::eval::Evidence::Entity { hit, .. } => Some(hit.also.iter()),
+                _ => None,
+            })
+            .flatten()
+            .cloned()
             .collect(),
         line: 0,
     }
