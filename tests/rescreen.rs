@@ -138,8 +138,11 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
 
     let mut previous = PreviousDecisions::default();
     let mut expected = BTreeMap::new();
+    let mut decisions = String::new();
     for o in &orders {
         let was = before.screen(o);
+        decisions.push_str(&serde_json::to_string(&was).expect("json"));
+        decisions.push('\n');
         let now = after.screen(o);
         if was.decision != now.decision || hit_set(&was) != hit_set(&now) {
             expected.insert(o.id.clone(), serde_json::to_value(&now).expect("json"));
@@ -172,6 +175,35 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
             panic!("rejected line {}: {}", r.line, r.error)
         })
         .expect("runs");
+    // Read in step with the orders, the decisions give the same output; and so they
+    // do out of step (an unreadable line a third of the way, then a map).
+    let in_step = |decisions: &str| {
+        let mut again = Vec::new();
+        let (s, rejected) = rescreen
+            .run_jsonl_in_step(
+                text.as_bytes(),
+                decisions.as_bytes(),
+                256,
+                &mut again,
+                &|r| panic!("rejected line {}: {}", r.line, r.error),
+            )
+            .expect("runs");
+        (again, s.rescreened_total(), rejected.len())
+    };
+    assert_eq!(
+        in_step(&decisions),
+        (out.clone(), summary.rescreened_total(), 0)
+    );
+    let cut = decisions
+        .match_indices('\n')
+        .nth(orders.len() / 3)
+        .map_or(0, |(k, _)| k + 1);
+    let broken = format!("{}not a decision\n{}", &decisions[..cut], &decisions[cut..]);
+    assert_eq!(
+        in_step(&broken),
+        (out.clone(), summary.rescreened_total(), 1)
+    );
+
     let mut written = BTreeMap::new();
     let mut explained = BTreeMap::new();
     for line in String::from_utf8(out).expect("utf-8").lines() {
@@ -401,4 +433,75 @@ fn scores_do_not_depend_on_other_listed_names() {
             .collect();
         assert_eq!(&got, want, "{n:?}");
     }
+}
+
+/// An order whose hit names one entry of a linked party (two lists' entries sharing
+/// a registration number) changes when the other entry changes, though its own entry
+/// and the names it matches do not: a rule's filter accepts a hit through any entry of
+/// its party. Re-screening selects it and explains it by the linked entry's change.
+#[test]
+fn a_change_to_a_linked_entry_selects_the_orders_citing_its_party() {
+    let rules = |sdn: &str| {
+        format!(
+            r#"
+list un {{ title "UN" as_of "2026-02-27" }}
+list ofac-sdn {{ title "SDN" as_of "2026-03-01" }}
+entity un:KPe.001 {{
+  kind organization
+  name "KOREA MINING DEVELOPMENT TRADING CORPORATION"
+  program "UN 1718"
+  identifier registration "KOMID-778899"
+}}
+{sdn}
+rule us_listed {{
+  basis "31 CFR Part 510"
+  when party matches program(DPRK)
+  then block "A party is designated under the US DPRK program"
+}}
+"#
+        )
+    };
+    let linked = r#"entity ofac-sdn:11111 {
+  kind organization
+  name "CHANGGWANG SINYONG CORPORATION"
+  program DPRK
+  identifier registration "KOMID-778899"
+}"#;
+    let unlinked = r#"entity ofac-sdn:22222 {
+  kind person
+  name "SOMEONE ELSE ENTIRELY"
+  program DPRK
+}"#;
+    let old = Ruleset::from_text("old.emb", &rules(&format!("{linked}\n{unlinked}"))).expect("old");
+    // The SDN entry of the party is lifted; nothing else changes.
+    let new = Ruleset::from_text("new.emb", &rules(unlinked)).expect("new");
+    let order = Order::from_json(
+        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
+    )
+    .expect("order");
+    let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(before.decision, embargo::Decision::Block);
+    let hits = hit_set(&before);
+    // The hit names the UN entry, the only one whose name the party's matches.
+    assert_eq!(
+        hits.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>(),
+        ["Entity(\"un:KPe.001\")"]
+    );
+    let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(full.decision, embargo::Decision::Clear);
+
+    let rescreen = Rescreen::new(&old, Screener::new(new, ScreenOptions::default()));
+    let previous = previous_of(&before);
+    assert_eq!(
+        rescreen.select(&(&order).into(), Some(&previous)),
+        Some(Reason::CitesLinkedChange)
+    );
+    let changed = rescreen.rescreen(&order, Some(&previous)).expect("changed");
+    assert_eq!(changed.decision.decision, full.decision);
+    assert_eq!(changed.changes.len(), 1, "{:?}", changed.changes);
+    assert_eq!(changed.changes[0].entity.as_deref(), Some("ofac-sdn:11111"));
+    assert_eq!(
+        changed.changes[0].text,
+        "removed from ofac-sdn, as of 2026-03-01"
+    );
 }

@@ -505,23 +505,31 @@ fn rule() -> impl Strategy<Value = Item> {
 fn allow() -> impl Strategy<Value = Item> {
     (
         ident(),
-        prop::option::of(entity_id()),
+        prop::collection::vec(entity_id(), 0..3),
         prop::option::of(text()),
         prop::option::of(word()),
         prop::option::of(text()),
-        prop::option::of(text()),
+        (
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(text()),
+        ),
     )
-        .prop_map(|(name, entity, party, country, because, expires)| {
-            Item::Allow(Allow {
-                name,
-                entity,
-                party,
-                country,
-                because,
-                expires,
-                span: sp(),
-            })
-        })
+        .prop_map(
+            |(name, entities, party, country, because, (by, on, expires))| {
+                Item::Allow(Allow {
+                    name,
+                    entities,
+                    party,
+                    country,
+                    because,
+                    by,
+                    on,
+                    expires,
+                    span: sp(),
+                })
+            },
+        )
 }
 
 fn rates() -> impl Strategy<Value = Item> {

@@ -18,6 +18,7 @@ use embargo::rules::{self, Ruleset};
 mod check;
 mod classify;
 mod compare;
+mod dispose;
 mod fmt;
 mod import;
 mod lists;
@@ -104,6 +105,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Print a listed entity's details.
     Show(show::ShowArgs),
+    /// Record that a hit under review is not the listed party: an `allow` item (who,
+    /// when, why, until when) that later screening honours and reports.
+    Dispose(dispose::DisposeArgs),
 }
 
 /// `--rules PATH` and `--add-rules PATH`, shared by every command that reads rules.
@@ -249,6 +253,7 @@ fn main() -> ExitCode {
             Command::Rescreen(a) => rescreen::run(&ctx, a),
             Command::Report(a) => report::run(&ctx, a),
             Command::Show(a) => show::run(&ctx, a),
+            Command::Dispose(a) => dispose::run(&ctx, a),
         }
     });
     match result {

@@ -2,7 +2,7 @@
 //! decision can change, and write only the decisions that did.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -46,6 +46,9 @@ pub struct RescreenArgs {
     #[arg(value_name = "FILE")]
     input: Option<PathBuf>,
 }
+
+/// How much of the previous decisions tells which rules made them, for JSON orders.
+const SAMPLE_BYTES: u64 = 64 << 20;
 
 fn create(path: &Path) -> Result<BufWriter<File>, Failure> {
     let f = File::create(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
@@ -120,15 +123,33 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         }
     };
 
-    // The previous decisions are read, and the old rules compiled, while the new
-    // ruleset compiles and its indexes are built: each takes about as long as the
-    // others, on different cores. Without --previous-rules, the rules embedded in the
-    // binary are compiled in case they made the previous decisions.
-    let previous_file = File::open(&args.previous)
-        .map_err(|e| Failure(format!("{}: {e}", args.previous.display())))?;
+    // Which rules made the previous decisions is told by the first of them (JSON
+    // orders then read their decisions in step, with no map of them all; CSV orders
+    // look theirs up in a map of every decision). They are read, and the old rules
+    // compiled, while the new ruleset compiles and its indexes are built, on different
+    // cores. Without --previous-rules, the rules embedded in the binary are compiled in
+    // case they made the previous decisions.
+    let open_previous = || {
+        File::open(&args.previous)
+            .map(|f| BufReader::with_capacity(1 << 16, f))
+            .map_err(|e| Failure(format!("{}: {e}", args.previous.display())))
+    };
+    let previous_file = open_previous()?;
+    let csv = args.format == Some(Format::Csv)
+        || (args.format.is_none()
+            && args
+                .input
+                .as_deref()
+                .and_then(Path::extension)
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     let (read, given, embedded, screener) = std::thread::scope(|s| {
-        let reader =
-            s.spawn(|| PreviousDecisions::read(BufReader::with_capacity(1 << 16, previous_file)));
+        let reader = s.spawn(|| {
+            if csv {
+                PreviousDecisions::read(previous_file)
+            } else {
+                PreviousDecisions::read(previous_file.take(SAMPLE_BYTES))
+            }
+        });
         let old = s.spawn(|| {
             if !args.previous_rules.is_empty() {
                 let rules = super::outputs::rules_at(args.previous_rules.clone());
@@ -159,8 +180,10 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
     // The embedded rules are only a guess: when they do not compile (they always do),
     // the new rules may still be the old ones.
     let embedded = embedded.and_then(Result::ok);
-    for r in &previous_rejected {
-        report(&format!("{}", args.previous.display()), r);
+    if csv {
+        for r in &previous_rejected {
+            report(&format!("{}", args.previous.display()), r);
+        }
     }
     let old = old_ruleset(given, embedded, screener.ruleset(), &previous)?;
     let other: u64 = previous
@@ -168,7 +191,7 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         .filter(|(h, _)| *h != old.hash())
         .map(|(_, n)| n)
         .sum();
-    if other > 0 {
+    if other > 0 && csv {
         eprintln!(
             "note: {other} previous decisions were made with another ruleset than {}; their orders are screened again",
             old.hash()
@@ -201,11 +224,20 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
     };
     let on_reject = |r: &Rejected| report("orders", r);
     let chunk = ctx.settings.batch.chunk_size;
-    let summary = match format {
-        Format::Jsonl => rescreen.run_jsonl(input, &previous, chunk, &mut out, &on_reject)?,
+    let (summary, previous_rejected) = match format {
+        Format::Jsonl => {
+            drop(previous);
+            let (summary, rejected) =
+                rescreen.run_jsonl_in_step(input, open_previous()?, chunk, &mut out, &on_reject)?;
+            for r in &rejected {
+                report(&format!("{}", args.previous.display()), r);
+            }
+            (summary, rejected)
+        }
         Format::Csv => {
             let orders = CsvOrders::new(input).map_err(Failure)?;
-            rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?
+            let summary = rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?;
+            (summary, previous_rejected)
         }
     };
     out.flush()?;

@@ -31,25 +31,29 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// The labelled dev orders without their labels (`expect`, `why`), which no order has.
+fn dev_orders(dir: &Path) -> PathBuf {
+    let labelled = std::fs::read_to_string(root().join("tests/fixtures/orders/orders-dev.jsonl"))
+        .expect("labelled orders");
+    let mut text = String::new();
+    for line in labelled.lines() {
+        let mut o: Value = serde_json::from_str(line).expect("JSON");
+        if let Some(m) = o.as_object_mut() {
+            m.remove("expect");
+            m.remove("why");
+        }
+        text.push_str(&format!("{o}\n"));
+    }
+    let path = dir.join("orders-dev.jsonl");
+    std::fs::write(&path, text).expect("write orders");
+    path
+}
+
 /// Decisions of the labelled dev orders with the shipped rules, repeated under new ids
 /// until there are `n`, so that the worklist has several pages.
 fn decisions(dir: &Path, n: usize) -> PathBuf {
-    // The fixture carries each order's expected decision and why, which are no order fields.
-    let orders: String =
-        std::fs::read_to_string(root().join("tests/fixtures/orders/orders-dev.jsonl"))
-            .expect("read the labelled orders")
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                let mut o: Value = serde_json::from_str(l).expect("a labelled order");
-                if let Some(m) = o.as_object_mut() {
-                    m.remove("expect");
-                    m.remove("why");
-                }
-                o.to_string() + "\n"
-            })
-            .collect();
-    let out = embargo(&["screen", "-"], &orders);
+    let orders = dev_orders(dir);
+    let out = embargo(&["screen", s(&orders)], "");
     assert!(
         out.status.success(),
         "{}",
@@ -107,11 +111,13 @@ fn the_report_renders_counts_filters_and_highlights_in_chromium() {
     assert!(count("block") > 50 && count("review") > 0 && count("clear") > 0);
 
     let shot = root().join("target/report-screenshot.png");
+    let exported = dir.join("dispositions.emb");
     let run = Command::new("node")
         .arg(driver.join("check-report.mjs"))
         .arg(&html)
         .arg(&shot)
         .arg("block")
+        .arg(&exported)
         .env("CHROMIUM", &browser)
         .output()
         .expect("node runs");
@@ -176,6 +182,69 @@ fn the_report_renders_counts_filters_and_highlights_in_chromium() {
     assert!(detail["text"]
         .as_str()
         .is_some_and(|t| t.contains("Legal basis")));
-    assert_eq!(seen["exportButton"], true, "export is for a later version");
     assert!(shot.is_file(), "the screenshot is written");
+
+    // Dispositions: nothing to export at first; a form that refuses a record without a
+    // reason and a name; then an allow file that embargo accepts and honours.
+    assert_eq!(seen["exportDisabled"], true);
+    assert_eq!(seen["disposeForm"], 1, "{seen}");
+    assert_eq!(seen["refused"], "Give a reason and your name.");
+    assert!(
+        seen["recorded"]
+            .as_str()
+            .is_some_and(|t| t.contains("cleared")),
+        "{seen}"
+    );
+    assert!(
+        seen["exportLabel"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Export dispositions (")),
+        "{seen}"
+    );
+    assert!(
+        seen["exportName"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(".emb")),
+        "{seen}"
+    );
+    let text = std::fs::read_to_string(&exported).expect("the exported allow file");
+    assert!(text.contains("by \"r.browser\""), "{text}");
+    assert!(
+        text.contains("because \"false positive: different date of birth \\\"1961\\\"\""),
+        "{text}"
+    );
+    let fmt = embargo(&["fmt", "--check", s(&exported)], "");
+    assert!(
+        fmt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fmt.stderr)
+    );
+    let again = embargo(
+        &[
+            "screen",
+            "--add-rules",
+            s(&exported),
+            s(&dir.join("orders-dev.jsonl")),
+        ],
+        "",
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let cleared: Vec<String> = json_lines(&again)
+        .iter()
+        .flat_map(|d| d["allowed"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a["cleared"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("cleared by r.browser on ")
+                && c.ends_with(
+                    "reason: false positive: different date of birth \"1961\", until 2099-12-31"
+                )),
+        "{cleared:?}"
+    );
 }

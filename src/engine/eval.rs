@@ -45,6 +45,9 @@ pub struct EntityEvidence {
     /// Indices of those entries: a rule's filter accepts the hit when it accepts any.
     #[serde(skip)]
     pub linked: Vec<usize>,
+    /// An allowance that covered this hit until it expired, and says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowance: Option<String>,
 }
 
 impl EntityEvidence {
@@ -605,6 +608,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
             explanation: None,
             also: Vec::new(),
             linked: Vec::new(),
+            allowance: None,
         }
     }
 

@@ -188,6 +188,9 @@ pub struct Allowed {
     pub allow: String,
     /// The input field.
     pub field: String,
+    /// Who cleared the hit, when, why and until when: `cleared by A on D, reason: R,
+    /// until X`.
+    pub cleared: String,
     /// The suppressed match.
     #[serde(flatten)]
     pub hit: EntityEvidence,
@@ -287,7 +290,7 @@ pub fn category_results(
 /// counts only when a distinctive word of the listed name (one that few listed names
 /// share: not `Korea`, `Trading`, nor a city several names carry) appears in the
 /// screened name, as written or romanized differently.
-fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
+pub(crate) fn shares_distinctive_word(e: &crate::matching::Explanation) -> bool {
     e.pairs.iter().any(|p| {
         matches!(p.basis, Basis::Exact | Basis::Phonetic)
             && p.query_weight.min(p.candidate_weight) >= DISTINCTIVE_WEIGHT
@@ -501,6 +504,31 @@ impl Screener {
         &self.inner.lists
     }
 
+    /// The score down to which every party name and vessel is searched. A name hit
+    /// below it counts only for a party, and only when it shares a distinctive word
+    /// with the listed name (see [`Screener::counts_name_hit`]).
+    pub fn eager_threshold(&self) -> f64 {
+        self.inner.eager
+    }
+
+    /// Whether a name hit of `score`, explained by `explanation`, can count in a
+    /// decision of this screener: at or above [`Screener::eager_threshold`], or below
+    /// it for a party name that shares a distinctive word with the listed name.
+    pub fn counts_name_hit(
+        &self,
+        score: f64,
+        explanation: &crate::matching::Explanation,
+        vessel: bool,
+    ) -> bool {
+        score >= self.inner.eager || (!vessel && shares_distinctive_word(explanation))
+    }
+
+    /// The groups of list entries that are one real party (a hit names one and lists
+    /// the others as `also`).
+    pub fn links(&self) -> &super::links::Links {
+        &self.inner.links
+    }
+
     /// One warning line per stale list screened against (see
     /// [`ScreenOptions::max_list_age_days`]), for a shell to print when it starts.
     pub fn staleness_warnings(&self) -> Vec<String> {
@@ -536,6 +564,7 @@ impl Screener {
             explanation,
             also,
             linked,
+            allowance: None,
         }
     }
 
@@ -550,7 +579,14 @@ impl Screener {
         (ids, linked)
     }
 
-    fn allowance(&self, entity: usize, party_name: &str, country: Option<&str>) -> Option<String> {
+    /// The allowance covering a hit of `entity` for this party, if one does; or else
+    /// one that would but has expired, so that the hit can say so.
+    fn allowance(
+        &self,
+        entity: usize,
+        party_name: &str,
+        country: Option<&str>,
+    ) -> Option<(&crate::rules::ir::Allow, bool)> {
         let rs = &self.inner.ruleset;
         // Most rulesets allow nothing; then a hit costs no clock read or folding.
         if rs.allows.is_empty() {
@@ -568,21 +604,25 @@ impl Screener {
                 .join(" ")
                 .to_lowercase()
         };
-        rs.allows
-            .iter()
-            .find(|a| {
-                a.entity.as_ref().is_none_or(|e| ids.contains(&e.as_str()))
-                    && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
-                    && a.country.as_ref().is_none_or(|c| {
-                        country
-                            .and_then(reference::country_code)
-                            .is_some_and(|q| q == c)
-                    })
-                    && a.expires
-                        .as_ref()
-                        .is_none_or(|x| x.as_str() >= today.as_str())
-            })
-            .map(|a| a.id.clone())
+        let mut expired = None;
+        for a in rs.allows.iter().filter(|a| {
+            (a.entities.is_empty() || a.entities.iter().any(|e| ids.contains(&e.as_str())))
+                && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
+                && a.country.as_ref().is_none_or(|c| {
+                    country
+                        .and_then(reference::country_code)
+                        .is_some_and(|q| q == c)
+                })
+        }) {
+            if a.expires
+                .as_ref()
+                .is_none_or(|x| x.as_str() >= today.as_str())
+            {
+                return Some((a, true));
+            }
+            expired = expired.or(Some((a, false)));
+        }
+        expired
     }
 
     /// The entities party `k`'s name matches at `depth`, minus those an allowance
@@ -640,6 +680,8 @@ impl Screener {
                     },
                 );
         let mut hits: Vec<EntityEvidence> = Vec::new();
+        // Groups of entries an allowance cleared: one record per party, as for hits.
+        let mut cleared: Vec<usize> = Vec::new();
         for h in found.iter() {
             if let Some(below) = echo_below {
                 // Hits from `below` up are the eager search's.
@@ -665,6 +707,9 @@ impl Screener {
             }
             // One hit per party: its best entry, the others listed with it.
             let group = inner.links.group(h.entity as usize);
+            if cleared.contains(&group) {
+                continue;
+            }
             if let Some(prev) = hits
                 .iter_mut()
                 .find(|x| inner.links.group(x.entity) == group)
@@ -680,14 +725,26 @@ impl Screener {
             let why = inner.options.explain.then(|| explanation.to_string());
             let ev = self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
             match self.allowance(ev.entity, name, p.country.as_deref()) {
-                Some(allow) => {
+                Some((allow, true)) => {
+                    cleared.push(group);
                     if let Some(a) = allowed.as_deref_mut() {
                         a.push(Allowed {
-                            allow,
+                            allow: allow.id.clone(),
                             field: format!("parties[{k}].name"),
+                            cleared: allow.cleared(),
                             hit: ev,
                         });
                     }
+                }
+                Some((allow, false)) => {
+                    let mut ev = ev;
+                    ev.allowance = Some(format!(
+                        "allowance {} expired on {} ({}): the hit stands",
+                        allow.id,
+                        allow.expires.as_deref().unwrap_or_default(),
+                        allow.cleared()
+                    ));
+                    hits.push(ev);
                 }
                 None => hits.push(ev),
             }

@@ -239,10 +239,100 @@
     if (d.allowed && d.allowed.length) {
       panel.appendChild(el("h4", { text: "Allowed (reviewed earlier and cleared)" }));
       panel.appendChild(el("ul", {}, d.allowed.map(function (a) {
-        return el("li", { text: (a.name || "") + " (" + (a.entity || "") + ") in " + (a.field || "") + ", allowance " + (a.allow || "") });
+        return el("li", { text: (a.name || "") + " (" + (a.entity || "") + ") in " + (a.field || "") + ", allowance " + (a.allow || "") + (a.cleared ? ": " + a.cleared : "") });
       })));
     }
+    var form = disposeForm(r, d);
+    if (form) { panel.appendChild(form); }
     panel.scrollIntoView({ block: "nearest" });
+  }
+
+  // Dispositions: hits an analyst clears here, exported as `allow` items of the rules
+  // language (the same text `embargo dispose` writes), to load with --add-rules.
+  var dispositions = [];
+  var DAY = 86400000;
+  function isoDay(t) { return new Date(t).toISOString().slice(0, 10); }
+  function today() { return isoDay(Date.now()); }
+  function yearAfter(day) { return isoDay(Date.parse(day + "T00:00:00Z") + 365 * DAY); }
+  function quote(s) {
+    return "\"" + String(s).replace(/[\\"\n\t\u0000-\u001f\u007f-\u009f]/g, function (c) {
+      if (c === "\\") { return "\\\\"; }
+      if (c === "\"") { return "\\\""; }
+      if (c === "\n") { return "\\n"; }
+      if (c === "\t") { return "\\t"; }
+      return "\\u{" + c.charCodeAt(0).toString(16) + "}";
+    }) + "\"";
+  }
+  function entityId(id) {
+    var k = id.indexOf(":");
+    if (k < 0) { return id; }
+    var local = id.slice(k + 1);
+    return /^[A-Za-z0-9_.\/-]+$/.test(local) ? id : id.slice(0, k + 1) + quote(local);
+  }
+  function identPart(s) { return String(s).replace(/[^A-Za-z0-9-]+/g, "_").replace(/^_+|_+$/g, ""); }
+  function allowText(x, id) {
+    var lines = ["allow " + id + " {", "  entity " + x.entities.map(entityId).join(", "), "  name " + quote(x.party),
+      "  because " + quote(x.because), "  by " + quote(x.by), "  on " + quote(x.on), "  expires " + quote(x.expires), "}"];
+    return lines.join("\n") + "\n";
+  }
+  function exportText() {
+    var taken = {};
+    return "# Dispositions recorded in an embargo report on " + today() + ": load with --add-rules.\n\n" +
+      dispositions.map(function (x) {
+        var base = ["cleared", x.order, x.entities[0], x.on].map(identPart).filter(Boolean).join("_"), id = base, n = 2;
+        while (taken[id]) { id = base + "_" + n; n += 1; }
+        taken[id] = true;
+        return allowText(x, id);
+      }).join("\n");
+  }
+  function refreshExport() {
+    var b = $("export-dispositions");
+    b.disabled = dispositions.length === 0;
+    b.textContent = "Export dispositions" + (dispositions.length ? " (" + dispositions.length + ")" : "");
+  }
+  $("export-dispositions").addEventListener("click", function () {
+    var url = URL.createObjectURL(new Blob([exportText()], { type: "text/plain" }));
+    var a = el("a", { href: url, download: "dispositions-" + today() + ".emb" });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  });
+
+  // The form under an order's evidence: its name hits, to clear with a reason, by
+  // whom and until when.
+  function disposeForm(r, d) {
+    var hits = d.hits.filter(function (h) { return h.kind === "entity" && h.by === "name" && h.input && h.entity; });
+    if (!hits.length) { return null; }
+    var box = el("div", { "class": "dispose" }, [el("h4", { text: "Clear as a false positive" })]);
+    var checks = hits.map(function (h, k) {
+      var c = el("input", { type: "checkbox", id: "d-hit-" + k });
+      c.checked = true;
+      box.appendChild(el("label", { "class": "dispose-hit" }, [c, " " + h.input + " is not " + h.name + " (" + [h.entity].concat(h.also || []).join(", ") + ")"]));
+      return c;
+    });
+    var reason = el("input", { id: "d-reason", type: "text", placeholder: "false positive: different date of birth", size: "48" });
+    var by = el("input", { id: "d-by", type: "text", placeholder: "your name", value: state.by || "" });
+    var until = el("input", { id: "d-until", type: "date", value: yearAfter(today()) });
+    var record = el("button", { id: "d-record", type: "button", text: "Record disposition" });
+    var note = el("span", { id: "d-note", "class": "muted", "aria-live": "polite" });
+    box.appendChild(el("div", { "class": "filters" }, [el("label", {}, ["Reason ", reason]), el("label", {}, ["By ", by]), el("label", {}, ["Until ", until]), record, note]));
+    record.addEventListener("click", function () {
+      var why = reason.value.trim(), who = by.value.trim(), end = until.value, on = today();
+      if (!why || !who) { note.textContent = "Give a reason and your name."; return; }
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(end) || end < on) { note.textContent = "Until must be a date from today on."; return; }
+      state.by = who;
+      var n = 0;
+      hits.forEach(function (h, k) {
+        if (!checks[k].checked) { return; }
+        dispositions = dispositions.filter(function (x) { return !(x.order === r.id && x.entities[0] === h.entity && x.party === h.input); });
+        dispositions.push({ order: r.id, entities: [h.entity].concat(h.also || []), party: h.input, because: why, by: who, on: on, expires: end });
+        n += 1;
+      });
+      note.textContent = n ? n + " hit(s) cleared; export the dispositions to apply them." : "No hit selected.";
+      refreshExport();
+    });
+    return box;
   }
 
   function bind(id, key) {

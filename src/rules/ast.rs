@@ -520,14 +520,20 @@ pub enum CategoryRef {
 pub struct Allow {
     /// Its id.
     pub name: Ident,
-    /// `entity LIST:ID`: the entity whose hit is suppressed.
-    pub entity: Option<EntityId>,
+    /// `entity LIST:ID, ...`: the entities whose hits are suppressed, usually the
+    /// entries of one real party on several lists (an allowance naming any entry of a
+    /// linked party covers them all).
+    pub entities: Vec<EntityId>,
     /// `name "..."`: the counterparty name as screened.
     pub party: Option<Text>,
     /// `country KR`: only for a party in this country.
     pub country: Option<Text>,
     /// `because "..."`: the justification (required).
     pub because: Option<Text>,
+    /// `by "..."`: who cleared the hit.
+    pub by: Option<Text>,
+    /// `on "YYYY-MM-DD"`: when it was cleared.
+    pub on: Option<Text>,
     /// `expires "YYYY-MM-DD"`: after this date the allowance no longer applies.
     pub expires: Option<Text>,
     /// Where it stands.

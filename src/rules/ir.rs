@@ -450,16 +450,67 @@ impl EntityFilter {
 pub struct Allow {
     /// Its id.
     pub id: String,
-    /// The entity whose hit is suppressed (`None`: any entity).
-    pub entity: Option<String>,
+    /// The entities whose hits are suppressed (empty: any entity); a hit is covered
+    /// when it or one of its linked entries is named.
+    pub entities: Vec<String>,
     /// The party name as screened.
     pub party: Option<String>,
     /// Only for a party in this country.
     pub country: Option<String>,
     /// Justification.
     pub because: String,
+    /// Who cleared the hit.
+    pub by: Option<String>,
+    /// When it was cleared, `YYYY-MM-DD`.
+    pub on: Option<String>,
     /// Last day it applies, `YYYY-MM-DD`.
     pub expires: Option<String>,
+}
+
+impl Allow {
+    /// The record as decisions report it: `cleared by A on D, reason R, until X`
+    /// (the parts the allowance states).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rs = embargo::Ruleset::from_text("a.emb", r#"
+    /// list un { title "UN" as_of "2026-02-27" }
+    /// entity un:KPe.001 { name "KOMID" }
+    /// rule listed { basis "UNSCR 1718 (2006)" when party matches list(un) then block "Listed" }
+    /// allow komid_trading {
+    ///   entity un:KPe.001
+    ///   name "Komid Trading"
+    ///   because "false positive: a Swiss trading house"
+    ///   by "j.doe"
+    ///   on "2026-12-01"
+    ///   expires "2027-12-01"
+    /// }
+    /// "#)?;
+    /// assert_eq!(
+    ///     rs.allows[0].cleared(),
+    ///     "cleared by j.doe on 2026-12-01, reason: false positive: a Swiss trading house, until 2027-12-01"
+    /// );
+    /// # Ok::<(), embargo::Error>(())
+    /// ```
+    pub fn cleared(&self) -> String {
+        let mut s = String::from("cleared");
+        if let Some(by) = &self.by {
+            s.push_str(" by ");
+            s.push_str(by);
+        }
+        if let Some(on) = &self.on {
+            s.push_str(" on ");
+            s.push_str(on);
+        }
+        s.push_str(", reason: ");
+        s.push_str(&self.because);
+        if let Some(x) = &self.expires {
+            s.push_str(", until ");
+            s.push_str(x);
+        }
+        s
+    }
 }
 
 #[cfg(test)]

@@ -7,15 +7,21 @@
 //!   and the changes that explain it. The module documentation of [`rescreen`] says
 //!   why skipping the other orders gives exactly what a full screen would.
 //! - [`PreviousDecisions`] reads back the decisions written earlier.
+//! - [`dispose`] turns an analyst's clearance of a hit into an `allow` item that
+//!   later screening honours and reports.
 
 pub mod diff;
+pub mod dispose;
+mod names;
 pub mod previous;
 pub mod rescreen;
+mod run;
 mod text;
 
 pub use diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange, FieldDelta, LogicChange};
 pub use previous::{hit_set, HitSet, PreviousDecision, PreviousDecisions};
 pub use rescreen::{
     previous_of, previous_ruleset, Because, OrderNames, PreviousSummary, Reason, Rescreen,
-    Rescreened, Summary,
+    Rescreened,
 };
+pub use run::Summary;

@@ -58,11 +58,47 @@ pub struct PreviousDecision {
     /// Entity hits an allowance suppressed: allowances expire, so these orders may
     /// change with no change of the rules.
     pub allowed: Vec<String>,
+    /// The entries linked to the entities it hit (their `also`: one real party on
+    /// several lists), as the lists were then.
+    pub linked: Vec<String>,
     /// The line it was read from.
     pub line: u64,
 }
 
 impl PreviousDecision {
+    /// Reads one decision (a JSON object as `screen` writes it); its `id` is not read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use embargo::watch::PreviousDecision;
+    /// let p = PreviousDecision::from_json(br#"{"decision":"review","ruleset":"sha256:ab","hits":[{"kind":"entity","entity":"un:KPe.001"}]}"#)?;
+    /// assert_eq!(p.entities().collect::<Vec<_>>(), ["un:KPe.001"]);
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn from_json(text: &[u8]) -> Result<PreviousDecision, String> {
+        #[derive(Deserialize)]
+        struct NoId<'a> {
+            decision: Decision,
+            #[serde(borrow)]
+            ruleset: Cow<'a, str>,
+            #[serde(default, borrow)]
+            hits: Option<Vec<LineHit<'a>>>,
+            #[serde(default, borrow)]
+            allowed: Option<Vec<LineHit<'a>>>,
+        }
+        let l: NoId = serde_json::from_slice(text).map_err(|e| format!("not a decision: {e}"))?;
+        let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|e| e.to_string())?;
+        Ok(PreviousDecision {
+            decision: l.decision,
+            ruleset: Arc::from(&*l.ruleset),
+            hits,
+            allowed,
+            linked,
+            line: 0,
+        })
+    }
+
     /// The entity ids it hit or had allowed.
     pub fn entities(&self) -> impl Iterator<Item = &str> {
         self.hits
@@ -104,6 +140,8 @@ struct LineHit<'a> {
     entity: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     category: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    also: Option<Vec<Cow<'a, str>>>,
 }
 
 /// One decision line, read but not yet filed: its id, hash and what it hit.
@@ -113,6 +151,64 @@ struct Parsed<'a> {
     decision: Decision,
     hits: HitSet,
     allowed: Vec<String>,
+    linked: Vec<String>,
+}
+
+/// The entities and categories of a decision's hits, and the entities of its
+/// allowed hits.
+fn hits_of(
+    hits: Option<Vec<LineHit<'_>>>,
+    allowed: Option<Vec<LineHit<'_>>>,
+) -> Result<(HitSet, Vec<String>, Vec<String>), &'static str> {
+    let mut set = HitSet::new();
+    let mut linked = Vec::new();
+    for h in hits.into_iter().flatten() {
+        match (h.kind.as_deref(), h.entity, h.category) {
+            (Some("entity"), Some(e), _) => {
+                set.insert(Hit::Entity(e.into_owned()));
+                linked.extend(h.also.into_iter().flatten().map(Cow::into_owned));
+            }
+            (Some("goods"), _, Some(c)) => {
+                set.insert(Hit::Category(c.into_owned()));
+            }
+            (Some("entity"), None, _) | (Some("goods"), _, None) => {
+                return Err("a hit names no entity or category");
+            }
+            _ => {}
+        }
+    }
+    let allowed = allowed
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.entity.map(Cow::into_owned))
+        .collect();
+    Ok((set, allowed, linked))
+}
+
+/// Reads one decision line on its own: the order's id and its decision, the ruleset
+/// hash shared with `shared` when it is the same.
+pub(crate) fn read_line<'a>(
+    line: u64,
+    text: &'a [u8],
+    shared: &Arc<str>,
+) -> Result<(Cow<'a, str>, PreviousDecision), Rejected> {
+    let p = parse_line(line, text)?;
+    let ruleset = if *p.ruleset == **shared {
+        Arc::clone(shared)
+    } else {
+        Arc::from(&*p.ruleset)
+    };
+    Ok((
+        p.id,
+        PreviousDecision {
+            decision: p.decision,
+            ruleset,
+            hits: p.hits,
+            allowed: p.allowed,
+            linked: p.linked,
+            line,
+        },
+    ))
 }
 
 /// Reads one decision line.
@@ -122,37 +218,18 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
         id: None,
         error: format!("not a decision: {e}"),
     })?;
-    let mut hits = HitSet::new();
-    for h in l.hits.into_iter().flatten() {
-        match (h.kind.as_deref(), h.entity, h.category) {
-            (Some("entity"), Some(e), _) => {
-                hits.insert(Hit::Entity(e.into_owned()));
-            }
-            (Some("goods"), _, Some(c)) => {
-                hits.insert(Hit::Category(c.into_owned()));
-            }
-            (Some("entity"), None, _) | (Some("goods"), _, None) => {
-                return Err(Rejected {
-                    line,
-                    id: Some(l.id.into_owned()),
-                    error: "a hit names no entity or category".to_string(),
-                })
-            }
-            _ => {}
-        }
-    }
-    let allowed = l
-        .allowed
-        .into_iter()
-        .flatten()
-        .filter_map(|h| h.entity.map(Cow::into_owned))
-        .collect();
+    let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|error| Rejected {
+        line,
+        id: Some(l.id.to_string()),
+        error: error.to_string(),
+    })?;
     Ok(Parsed {
         id: l.id,
         ruleset: l.ruleset,
         decision: l.decision,
         hits,
         allowed,
+        linked,
     })
 }
 
@@ -178,37 +255,55 @@ impl PreviousDecisions {
     pub fn read(mut reader: impl BufRead) -> std::io::Result<(PreviousDecisions, Vec<Rejected>)> {
         let mut out = PreviousDecisions::default();
         let mut rejected = Vec::new();
-        let (mut chunk, mut number) = (Chunk::default(), 0u64);
+        out.read_on(&mut reader, &mut 0, &mut rejected)?;
+        Ok((out, rejected))
+    }
+
+    /// Reads the rest of `reader`, whose lines before are `*number`, adding its
+    /// decisions and the lines rejected.
+    pub(crate) fn read_on(
+        &mut self,
+        reader: &mut dyn BufRead,
+        number: &mut u64,
+        rejected: &mut Vec<Rejected>,
+    ) -> std::io::Result<()> {
+        let mut chunk = Chunk::default();
+        let mut reader = reader;
         loop {
-            chunk.read(&mut reader, &mut number, 1 << 15)?;
+            chunk.read(&mut reader, number, 1 << 15)?;
             if chunk.lines.is_empty() {
-                break;
+                return Ok(());
             }
-            // Parsed in parallel, filed in order (the first of two equal ids wins).
-            let parsed: Vec<Result<Parsed, Rejected>> = chunk
-                .lines
-                .par_iter()
-                .map(|(line, range)| {
-                    parse_line(*line, chunk.buf.get(range.clone()).unwrap_or_default())
-                })
-                .collect();
-            for (p, (line, _)) in parsed.into_iter().zip(&chunk.lines) {
-                let filed = p.and_then(|p| {
-                    let decision = PreviousDecision {
-                        decision: p.decision,
-                        ruleset: out.intern(&p.ruleset),
-                        hits: p.hits,
-                        allowed: p.allowed,
-                        line: *line,
-                    };
-                    out.insert(p.id.into_owned(), decision)
-                });
-                if let Err(r) = filed {
-                    rejected.push(r);
-                }
+            self.file_chunk(&chunk, rejected);
+        }
+    }
+
+    /// Adds the decisions of a chunk of lines: parsed in parallel, filed in order (the
+    /// first of two equal ids wins).
+    pub(crate) fn file_chunk(&mut self, chunk: &Chunk, rejected: &mut Vec<Rejected>) {
+        let parsed: Vec<Result<Parsed, Rejected>> = chunk
+            .lines
+            .par_iter()
+            .map(|(line, range)| {
+                parse_line(*line, chunk.buf.get(range.clone()).unwrap_or_default())
+            })
+            .collect();
+        for (p, (line, _)) in parsed.into_iter().zip(&chunk.lines) {
+            let filed = p.and_then(|p| {
+                let decision = PreviousDecision {
+                    decision: p.decision,
+                    ruleset: self.intern(&p.ruleset),
+                    hits: p.hits,
+                    allowed: p.allowed,
+                    linked: p.linked,
+                    line: *line,
+                };
+                self.insert(p.id.into_owned(), decision)
+            });
+            if let Err(r) = filed {
+                rejected.push(r);
             }
         }
-        Ok((out, rejected))
     }
 
     /// Adds one decision; an id already present is refused, naming both lines.

@@ -29,102 +29,21 @@
 //! [`Rescreen::rescreen`] decides and screens one order, which is what a service
 //! handler needs; [`Rescreen::run_jsonl`] runs a whole file in parallel, in input order.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, Write};
 use std::sync::RwLock;
-use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange};
+pub use super::names::{OrderNames, PartyNames, VesselNames};
 use super::previous::{hit_set, PreviousDecision, PreviousDecisions};
-use super::text::Chunk;
 use crate::engine::{OrderDecision, Screener};
-use crate::io::{Record, Rejected};
 use crate::matching::{NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::rules::ir::{Cond, EntityKind, RulesetData};
 use crate::rules::{Decision, Ruleset};
-
-/// What a re-screen needs of an order to tell whether it can change: its id, its
-/// parties' names and countries, and the vessel. Texts are borrowed from the JSON line
-/// (or the order) where they can be.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct OrderNames<'a> {
-    /// The order's id.
-    #[serde(borrow, deserialize_with = "super::text::text")]
-    pub id: Cow<'a, str>,
-    /// Each party's name and country.
-    #[serde(default, borrow, deserialize_with = "null_default")]
-    pub parties: Vec<PartyNames<'a>>,
-    /// The vessel.
-    #[serde(default, borrow, deserialize_with = "null_default")]
-    pub route: VesselNames<'a>,
-}
-
-/// A party's name and country.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct PartyNames<'a> {
-    /// The name as written.
-    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
-    pub name: Option<Cow<'a, str>>,
-    /// The country as written.
-    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
-    pub country: Option<Cow<'a, str>>,
-}
-
-/// The route's vessel.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct VesselNames<'a> {
-    /// The vessel's name.
-    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
-    pub vessel: Option<Cow<'a, str>>,
-    /// Its IMO number.
-    #[serde(default, borrow, deserialize_with = "super::text::opt_text")]
-    pub imo: Option<Cow<'a, str>>,
-}
-
-fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-impl<'a> OrderNames<'a> {
-    /// Reads the names of a JSON order, skipping everything else; an order whose names
-    /// cannot be read is an error. Reading nothing but these is what makes selecting
-    /// orders cheap: the goods lines, most of an order's bytes, are only scanned.
-    pub fn from_json(text: &'a [u8]) -> Result<OrderNames<'a>, String> {
-        serde_json::from_slice(text).map_err(|e| format!("invalid order: {e}"))
-    }
-}
-
-impl<'a> From<&'a Order> for OrderNames<'a> {
-    fn from(o: &'a Order) -> Self {
-        let text = |t: &'a Option<String>| t.as_deref().map(Cow::Borrowed);
-        OrderNames {
-            id: Cow::Borrowed(&o.id),
-            parties: o
-                .parties
-                .iter()
-                .map(|p| PartyNames {
-                    name: text(&p.name),
-                    country: text(&p.country),
-                })
-                .collect(),
-            route: VesselNames {
-                vessel: text(&o.route.vessel),
-                imo: text(&o.route.imo),
-            },
-        }
-    }
-}
 
 /// Why an order is screened again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -138,6 +57,10 @@ pub enum Reason {
     OtherRuleset,
     /// Its previous decision cites an entity that changed or went.
     CitesChangedEntity,
+    /// Its previous decision cites an entry linked (as one real party) to an entity
+    /// that changed or went, before or after the update: a rule's filter accepts a hit
+    /// through any entry of its party.
+    CitesLinkedChange,
     /// Its previous decision had a hit suppressed by an allowance, which may have
     /// expired.
     Allowance,
@@ -149,11 +72,12 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in a fixed order.
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::RulesChanged,
         Reason::NoPrevious,
         Reason::OtherRuleset,
         Reason::CitesChangedEntity,
+        Reason::CitesLinkedChange,
         Reason::Allowance,
         Reason::NameMatchesChange,
         Reason::ImoOfChange,
@@ -166,6 +90,9 @@ impl Reason {
             Reason::NoPrevious => "no previous decision",
             Reason::OtherRuleset => "previous decision made with another ruleset",
             Reason::CitesChangedEntity => "previous decision cites a changed entity",
+            Reason::CitesLinkedChange => {
+                "previous decision cites an entry linked to a changed entity"
+            }
             Reason::Allowance => "previous decision had an allowance",
             Reason::NameMatchesChange => "a name matches a changed entity",
             Reason::ImoOfChange => "the vessel's IMO is a changed entity's",
@@ -260,6 +187,7 @@ thread_local! {
 
 impl NameMemo {
     const SHARDS: usize = 16;
+    const MAX_PER_SHARD: usize = 1 << 16;
 
     fn new() -> NameMemo {
         NameMemo {
@@ -300,10 +228,13 @@ impl NameMemo {
             // Searched outside the lock: two threads may search one name at once, and
             // agree.
             let found = search();
-            shard
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(Box::from(key.as_str()), found);
+            let mut w = shard.write().unwrap_or_else(|p| p.into_inner());
+            // Bounded, for a service that keeps one re-screen for many requests: a
+            // full shard starts again (an answer forgotten is only searched again).
+            if w.len() >= Self::MAX_PER_SHARD {
+                w.clear();
+            }
+            w.insert(Box::from(key.as_str()), found);
             found
         })
     }
@@ -315,6 +246,9 @@ pub struct Rescreen {
     diff: Diff,
     /// The changes by entity id.
     changed: HashMap<String, usize>,
+    /// Entries linked (one real party) to a changed entity in the old or the new
+    /// ruleset, not changed themselves, with the changes of their party.
+    linked: HashMap<String, Vec<usize>>,
     /// The names of the changed entities, old and new versions; `None` when no entity
     /// changed.
     index: Option<Screener>,
@@ -447,6 +381,31 @@ fn changes_screening(
         || acceptance(old_rs, old) != acceptance(new_rs, new)
 }
 
+/// The entries the new ruleset links (`links`: one real party) to a changed entity
+/// (`changed`: id to change), that did not change themselves, each with the changes of
+/// its party. The old ruleset's links are in the previous decisions' `also`.
+fn linked_to(
+    new: &Ruleset,
+    links: &crate::engine::links::Links,
+    changed: &HashMap<String, usize>,
+) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    for (id, &k) in changed {
+        let Ok(at) = new.entities.binary_search_by(|e| e.id.as_str().cmp(id)) else {
+            continue;
+        };
+        for m in links.others(at) {
+            if let Some(e) = new.entities.get(m).filter(|e| !changed.contains_key(&e.id)) {
+                let party = out.entry(e.id.clone()).or_default();
+                if !party.contains(&k) {
+                    party.push(k);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// IMO digits of an identifier or route field, as the screener reads them.
 fn imo_digits(text: &str) -> Option<String> {
     let d: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -476,6 +435,7 @@ impl Rescreen {
             })
             .map(|(k, c)| (c.entity.clone(), k))
             .collect();
+        let linked = linked_to(&new, screener.links(), &changed);
         // Both versions of each changed entity, in one small ruleset with both rulesets'
         // lists, so that the index is built exactly as the screener builds its own
         // (short forms, weak aliases, countries, lists enabled).
@@ -527,6 +487,7 @@ impl Rescreen {
             screener,
             diff,
             changed,
+            linked,
             index,
             accepted_at: accepted,
             imo,
@@ -578,12 +539,16 @@ impl Rescreen {
                 if changed.is_empty() {
                     return false;
                 }
+                // Only the hits the screener counts: below its eager search, a party
+                // name's hit counts only when a distinctive word is shared.
                 let seen = changed.iter().any(|h| {
-                    self.accepted_at
-                        .get(h.entity as usize)
-                        .is_some_and(|&(party, vessel)| {
-                            h.score >= if kind.is_some() { vessel } else { party }
-                        })
+                    self.screener
+                        .counts_name_hit(h.score, &h.explanation, kind.is_some())
+                        && self.accepted_at.get(h.entity as usize).is_some_and(
+                            |&(party, vessel)| {
+                                h.score >= if kind.is_some() { vessel } else { party }
+                            },
+                        )
                 });
                 if seen {
                     return true;
@@ -623,6 +588,11 @@ impl Rescreen {
         }
         if previous.entities().any(|e| self.changed.contains_key(e)) {
             return Some(Reason::CitesChangedEntity);
+        }
+        if previous.entities().any(|e| self.linked.contains_key(e))
+            || previous.linked.iter().any(|e| self.changed.contains_key(e))
+        {
+            return Some(Reason::CitesLinkedChange);
         }
         let index = self.index.as_ref()?;
         if let Some(digits) = order.route.imo.as_deref().and_then(imo_digits) {
@@ -688,7 +658,11 @@ impl Rescreen {
     }
 
     /// Screens `order` and compares the decision with `previous`.
-    fn compare(&self, order: &Order, previous: Option<&PreviousDecision>) -> Option<Rescreened> {
+    pub(super) fn compare(
+        &self,
+        order: &Order,
+        previous: Option<&PreviousDecision>,
+    ) -> Option<Rescreened> {
         let decision = self.screener.screen(order);
         let hits = hit_set(&decision);
         if previous.is_some_and(|p| p.decision == decision.decision && p.hits == hits) {
@@ -713,12 +687,28 @@ impl Rescreen {
             })
             .chain(decision.allowed.iter().map(|a| a.hit.entity_id.as_str()))
             .chain(previous.into_iter().flat_map(PreviousDecision::entities))
-            .filter(|e| self.changed.contains_key(*e))
             .collect();
         cited.sort_unstable();
         cited.dedup();
-        for e in cited {
-            if let Some(c) = self.changed.get(e).and_then(|&k| self.diff.entities.get(k)) {
+        // A cited entity's own change, or else the changes of the party it is one of
+        // (linked now, or linked when the previous decision was made).
+        let mut explained: Vec<usize> = cited
+            .iter()
+            .flat_map(|e| match self.changed.get(*e) {
+                Some(&k) => vec![k],
+                None => self.linked.get(*e).cloned().unwrap_or_default(),
+            })
+            .chain(
+                previous
+                    .into_iter()
+                    .flat_map(|p| &p.linked)
+                    .filter_map(|e| self.changed.get(e).copied()),
+            )
+            .collect();
+        explained.sort_unstable();
+        explained.dedup();
+        for k in explained {
+            if let Some(c) = self.diff.entities.get(k) {
                 changes.push(Because::entity(c));
             }
         }
@@ -747,303 +737,6 @@ impl Rescreen {
             changes,
         })
     }
-
-    /// Re-screens a file of JSON order lines against `previous`, in parallel, writing
-    /// the decisions that changed to `out` in input order. Orders are read in chunks of
-    /// `chunk_size` lines; an order is parsed in full only when it must be screened
-    /// again. A line that cannot be read is reported to `on_reject` with its line
-    /// number and counted; I/O errors stop the run.
-    pub fn run_jsonl(
-        &self,
-        input: impl BufRead,
-        previous: &PreviousDecisions,
-        chunk_size: usize,
-        out: &mut dyn Write,
-        on_reject: &dyn Fn(&Rejected),
-    ) -> std::io::Result<Summary> {
-        let started = Instant::now();
-        let mut summary = Summary::default();
-        let mut input = input;
-        let (mut chunk, mut number) = (Chunk::default(), 0u64);
-        // Orders to screen again, held until there are enough to share out: selecting
-        // searches the small index of changed names, screening the full one, and each
-        // thread keeps the similar words of the index it searched last.
-        let mut held = Held::default();
-        loop {
-            chunk.read(&mut input, &mut number, chunk_size)?;
-            if chunk.lines.is_empty() {
-                break;
-            }
-            let steps: Vec<Step> = chunk
-                .lines
-                .par_iter()
-                .map(|(line, range)| {
-                    self.select_line(
-                        *line,
-                        chunk.buf.get(range.clone()).unwrap_or_default(),
-                        previous,
-                    )
-                })
-                .collect();
-            let mut done = Vec::new();
-            for (step, (line, range)) in steps.into_iter().zip(&chunk.lines) {
-                match step {
-                    Step::Done(o) => done.push(o),
-                    Step::Again(why) => {
-                        held.push(*line, chunk.buf.get(range.clone()).unwrap_or_default(), why)
-                    }
-                }
-            }
-            summary.write(done, out, on_reject)?;
-            if held.lines.len() >= HELD_ORDERS || held.buf.len() >= HELD_BYTES {
-                let outcomes = self.screen_held(&held, previous);
-                summary.write(outcomes, out, on_reject)?;
-                held.clear();
-            }
-        }
-        let outcomes = self.screen_held(&held, previous);
-        summary.write(outcomes, out, on_reject)?;
-        summary.elapsed = started.elapsed();
-        Ok(summary)
-    }
-
-    /// Screens the held orders again, in parallel, in input order.
-    fn screen_held(&self, held: &Held, previous: &PreviousDecisions) -> Vec<Outcome> {
-        held.lines
-            .par_iter()
-            .map(|(line, range, why)| {
-                let bytes = held.buf.get(range.clone()).unwrap_or_default();
-                match full_order(*line, bytes) {
-                    Err(r) => Outcome::Rejected(r),
-                    Ok(order) => {
-                        let before = previous.get(&order.id);
-                        Outcome::of(*why, self.compare(&order, before))
-                    }
-                }
-            })
-            .collect()
-    }
-
-    /// Like [`Rescreen::run_jsonl`], for orders read by another reader (CSV).
-    pub fn run_records(
-        &self,
-        records: impl Iterator<Item = std::io::Result<Record>>,
-        previous: &PreviousDecisions,
-        chunk_size: usize,
-        out: &mut dyn Write,
-        on_reject: &dyn Fn(&Rejected),
-    ) -> std::io::Result<Summary> {
-        let started = Instant::now();
-        let mut summary = Summary::default();
-        let mut records = records.peekable();
-        let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size.max(1));
-        while records.peek().is_some() {
-            chunk.clear();
-            for r in records.by_ref() {
-                chunk.push(r?);
-                if chunk.len() >= chunk_size.max(1) {
-                    break;
-                }
-            }
-            let outcomes: Vec<Outcome> = chunk
-                .par_iter()
-                .map(|r| match r {
-                    Ok((_, order)) => self.one_order(order, previous),
-                    Err(rejected) => Outcome::Rejected(rejected.clone()),
-                })
-                .collect();
-            summary.write(outcomes, out, on_reject)?;
-        }
-        summary.elapsed = started.elapsed();
-        Ok(summary)
-    }
-
-    fn one_order(&self, order: &Order, previous: &PreviousDecisions) -> Outcome {
-        let before = previous.get(&order.id);
-        match self.select(&OrderNames::from(order), before) {
-            None => Outcome::Same(None),
-            Some(why) => Outcome::of(why, self.compare(order, before)),
-        }
-    }
-
-    /// Whether the order on a line must be screened again.
-    fn select_line(&self, line: u64, bytes: &[u8], previous: &PreviousDecisions) -> Step {
-        let names = match OrderNames::from_json(bytes) {
-            Ok(n) => n,
-            // The full reader says what is wrong in its own words.
-            Err(_) => {
-                return Step::Done(match full_order(line, bytes) {
-                    Err(r) => Outcome::Rejected(r),
-                    Ok(order) => self.one_order(&order, previous),
-                })
-            }
-        };
-        match self.select(&names, previous.get(&names.id)) {
-            None => Step::Done(Outcome::Same(None)),
-            Some(why) => Step::Again(why),
-        }
-    }
-}
-
-/// Orders held for screening again: at most this many, or this many bytes of lines.
-const HELD_ORDERS: usize = 50_000;
-const HELD_BYTES: usize = 64 << 20;
-
-/// Lines of orders to screen again, with why.
-#[derive(Default)]
-struct Held {
-    buf: Vec<u8>,
-    lines: Vec<(u64, std::ops::Range<usize>, Reason)>,
-}
-
-impl Held {
-    fn push(&mut self, line: u64, bytes: &[u8], why: Reason) {
-        let start = self.buf.len();
-        self.buf.extend_from_slice(bytes);
-        self.lines.push((line, start..self.buf.len(), why));
-    }
-
-    fn clear(&mut self) {
-        self.buf.clear();
-        self.lines.clear();
-    }
-}
-
-/// What became of a line once read for selection.
-enum Step {
-    /// Nothing more to do.
-    Done(Outcome),
-    /// To be screened again.
-    Again(Reason),
-}
-
-/// The order on a line, read in full and checked.
-fn full_order(line: u64, bytes: &[u8]) -> Result<Order, Rejected> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => crate::io::parse_order_json(line, text.trim()).map(|(_, o)| o),
-        Err(e) => Err(Rejected {
-            line,
-            id: None,
-            error: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
-        }),
-    }
-}
-
-/// What became of one order.
-enum Outcome {
-    /// Not screened again (`None`), or screened again to the same decision.
-    Same(Option<Reason>),
-    /// Screened again to another decision: the line to write.
-    Changed(Reason, Decision, String),
-    /// Could not be read.
-    Rejected(Rejected),
-}
-
-impl Outcome {
-    fn of(why: Reason, changed: Option<Rescreened>) -> Outcome {
-        match changed {
-            None => Outcome::Same(Some(why)),
-            Some(r) => {
-                let line = serde_json::to_string(&r).unwrap_or_else(|e| {
-                    // Plain data always serializes; say so in the output rather than
-                    // lose the order if it ever does not.
-                    format!(
-                        "{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}",
-                        r.decision.id
-                    )
-                });
-                Outcome::Changed(why, r.decision.decision, line)
-            }
-        }
-    }
-}
-
-/// Counts at the end of a re-screen.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
-    /// Orders read.
-    pub orders: u64,
-    /// Orders screened again, by reason.
-    pub rescreened: HashMap<Reason, u64>,
-    /// Decisions that changed, by new decision.
-    pub changed: HashMap<Decision, u64>,
-    /// Records rejected.
-    pub rejected: u64,
-    /// Wall time.
-    #[serde(skip)]
-    pub elapsed: Duration,
-}
-
-impl Summary {
-    fn write(
-        &mut self,
-        outcomes: Vec<Outcome>,
-        out: &mut dyn Write,
-        on_reject: &dyn Fn(&Rejected),
-    ) -> std::io::Result<()> {
-        for o in outcomes {
-            match o {
-                Outcome::Same(why) => {
-                    self.orders += 1;
-                    if let Some(why) = why {
-                        *self.rescreened.entry(why).or_default() += 1;
-                    }
-                }
-                Outcome::Changed(why, decision, line) => {
-                    self.orders += 1;
-                    *self.rescreened.entry(why).or_default() += 1;
-                    *self.changed.entry(decision).or_default() += 1;
-                    out.write_all(line.as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
-                Outcome::Rejected(r) => {
-                    self.rejected += 1;
-                    on_reject(&r);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Orders screened again.
-    pub fn rescreened_total(&self) -> u64 {
-        self.rescreened.values().sum()
-    }
-
-    /// Decisions written.
-    pub fn changed_total(&self) -> u64 {
-        self.changed.values().sum()
-    }
-}
-
-impl std::fmt::Display for Summary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let changed = |d: Decision| self.changed.get(&d).copied().unwrap_or(0);
-        write!(
-            f,
-            "read {} orders, screened {} again, {} decisions changed (now {} block, {} review, {} clear), rejected {} records, {:.1} s",
-            self.orders,
-            self.rescreened_total(),
-            self.changed_total(),
-            changed(Decision::Block),
-            changed(Decision::Review),
-            changed(Decision::Clear),
-            self.rejected,
-            self.elapsed.as_secs_f64()
-        )?;
-        let why: Vec<String> = Reason::ALL
-            .iter()
-            .filter_map(|r| {
-                self.rescreened
-                    .get(r)
-                    .map(|n| format!("{n} because {}", r.as_str()))
-            })
-            .collect();
-        if !why.is_empty() {
-            write!(f, "\nscreened again: {}", why.join("; "))?;
-        }
-        Ok(())
-    }
 }
 
 /// A decision just made, as re-screening reads decisions written earlier.
@@ -1056,6 +749,16 @@ pub fn previous_of(decision: &OrderDecision) -> PreviousDecision {
             .allowed
             .iter()
             .map(|a| a.hit.entity_id.clone())
+            .collect(),
+        linked: decision
+            .hits
+            .iter()
+            .filter_map(|h| match &h.evidence {
+                crate::engine::eval::Evidence::Entity { hit, .. } => Some(hit.also.iter()),
+                _ => None,
+            })
+            .flatten()
+            .cloned()
             .collect(),
         line: 0,
     }

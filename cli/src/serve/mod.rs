@@ -1,5 +1,5 @@
 //! `embargo serve`: a JSON API over the library (screen, match, classify, compare,
-//! entity look-up, ruleset), with health checks, Prometheus metrics, rules reload
+//! entity look-up, ruleset, lists, rescreen), with health checks, Prometheus metrics, rules reload
 //! (endpoint and SIGHUP) and an audit log.
 //!
 //! A thin shell: every answer comes from [`embargo::engine::Screener`] and the
@@ -12,8 +12,9 @@
 //!   audit file, the request-schema check);
 //! - `openapi` (the served document), `admit` (tickets, slots, deadlines, jobs);
 //! - `state` (what requests share), then `reload`, `body` (extractors), `layers`;
-//! - `routes` (handlers and router), `conn` (one connection), `listen` (the accept
-//!   loop and shutdown); this module starts it all.
+//! - `watch` (list versions and re-screening), `routes` (handlers and router),
+//!   `conn` (one connection), `listen` (the accept loop and shutdown); this module
+//!   starts it all.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -37,6 +38,7 @@ mod reload;
 mod routes;
 mod schema;
 mod state;
+mod watch;
 
 use state::{AppState, Loaded};
 

@@ -32,6 +32,7 @@ use super::error::{json_bytes, json_response, ApiError};
 use super::layers::{self, RequestId};
 use super::reload::{self, ReloadRequest};
 use super::state::{summary, AppState};
+use super::watch;
 
 /// Every route: path (axum syntax, the same as OpenAPI's), method, handler.
 pub fn table() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
@@ -42,6 +43,8 @@ pub fn table() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
         ("/v1/compare", Method::POST, post(compare)),
         ("/v1/entities/{id}", Method::GET, get(entity)),
         ("/v1/ruleset", Method::GET, get(ruleset)),
+        ("/v1/lists", Method::GET, get(watch::lists)),
+        ("/v1/rescreen", Method::POST, post(watch::rescreen)),
         ("/v1/reload", Method::POST, post(reload)),
         ("/healthz", Method::GET, get(healthz)),
         ("/readyz", Method::GET, get(readyz)),

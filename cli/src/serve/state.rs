@@ -10,6 +10,7 @@ use serde_json::Value;
 use embargo::config::Settings;
 use embargo::engine::Screener;
 use embargo::rules::Ruleset;
+use embargo::watch::Rescreen;
 
 use super::admit::Admission;
 use super::audit::{self, Audit};
@@ -36,6 +37,9 @@ impl Loaded {
     }
 }
 
+/// How many replaced rulesets are kept for `/v1/rescreen`.
+pub const RETIRED: usize = 3;
+
 /// Shared state; cheap to clone.
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
@@ -55,6 +59,12 @@ pub struct Shared {
     pub reloading: tokio::sync::Mutex<()>,
     /// The outcome of the last reload, for `/readyz`.
     pub last_reload: Mutex<Option<Value>>,
+    /// Rulesets reloads replaced, newest last (at most [`RETIRED`]): the rules earlier
+    /// decisions sent to `/v1/rescreen` were made with.
+    retired: Mutex<Vec<Ruleset>>,
+    /// The last re-screen prepared (old ruleset against the one in force), kept for
+    /// the next request comparing the same two.
+    rescreen: Mutex<Option<Arc<Rescreen>>>,
     /// Tickets and screening slots.
     pub admission: Admission,
     /// The audit log, when configured.
@@ -119,6 +129,8 @@ impl AppState {
             rules,
             reloading: tokio::sync::Mutex::new(()),
             last_reload: Mutex::new(None),
+            retired: Mutex::new(Vec::new()),
+            rescreen: Mutex::new(None),
             admission,
             audit,
             metrics,
@@ -140,9 +152,49 @@ impl AppState {
             .clone()
     }
 
-    /// Puts `screener` in force.
+    /// Puts `screener` in force; the ruleset it replaces is kept for re-screening.
     pub fn swap(&self, screener: Screener) {
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Loaded::new(screener);
+        let old = std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
+            Loaded::new(screener),
+        );
+        let old = old.screener.ruleset().clone();
+        let mut retired = self.retired.lock().unwrap_or_else(|e| e.into_inner());
+        retired.retain(|r| r.hash() != old.hash());
+        retired.push(old);
+        if retired.len() > RETIRED {
+            retired.remove(0);
+        }
+    }
+
+    /// The rulesets earlier decisions may have been made with: the one in force, then
+    /// those reloads replaced, newest first.
+    pub fn known_rulesets(&self) -> Vec<Ruleset> {
+        let mut all = vec![self.screener().ruleset().clone()];
+        let retired = self.retired.lock().unwrap_or_else(|e| e.into_inner());
+        all.extend(retired.iter().rev().cloned());
+        all
+    }
+
+    /// The re-screen of decisions made with `old` against `screener` (the ruleset in
+    /// force), prepared once for both and kept for later requests.
+    pub fn rescreen(&self, old: &Ruleset, screener: &Screener) -> Arc<Rescreen> {
+        let same = |r: &Rescreen| {
+            r.diff().old_ruleset == old.hash() && r.diff().new_ruleset == screener.ruleset().hash()
+        };
+        if let Some(r) = self
+            .rescreen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|r| same(r))
+        {
+            return Arc::clone(r);
+        }
+        // Prepared outside the lock: two requests may prepare it at once, and agree.
+        let made = Arc::new(Rescreen::new(old, screener.clone()));
+        *self.rescreen.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&made));
+        made
     }
 
     /// The screener in force.

@@ -2,12 +2,13 @@
 // one) and prints what a reviewer would see, as one JSON line, for
 // cli/tests/report_browser.rs to check: console errors, requests that left the file,
 // the counts shown, the worklist rows after filtering on a decision, the evidence
-// highlighted for the first order, and a screenshot.
+// highlighted for the first order, a disposition recorded for it and the allow file
+// the export button downloads (written to EXPORT.emb), and a screenshot.
 //
-// Usage: node check-report.mjs REPORT.html SCREENSHOT.png [DECISION]
+// Usage: node check-report.mjs REPORT.html SCREENSHOT.png [DECISION] [EXPORT.emb]
 import { chromium } from "playwright-core";
 
-const [file, screenshot, decision = "block"] = process.argv.slice(2);
+const [file, screenshot, decision = "block", exported] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
@@ -26,7 +27,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") out.errors.push(`${m.type()}: ${m.text()}`); });
   page.on("pageerror", (e) => out.errors.push(`page error: ${e}`));
-  page.on("request", (r) => { if (!r.url().startsWith("file:")) out.requests.push(r.url()); });
+  // The export is a download of text made in the page (a blob: URL), not a request.
+  page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("blob:")) out.requests.push(r.url()); });
   const started = Date.now();
   await page.goto("file://" + file, { waitUntil: "load" });
   out.loadMs = Date.now() - started;
@@ -56,7 +58,23 @@ try {
     await page.click("#page-next");
     out.page2 = await page.textContent("#page-info");
   }
-  out.exportButton = await page.isDisabled("#export-dispositions");
+  out.exportDisabled = await page.isDisabled("#export-dispositions");
+  // Clear the first order's name hits, then export.
+  await page.locator("#orders tbody tr").first().click();
+  out.disposeForm = await page.locator("#detail .dispose").count();
+  if (out.disposeForm) {
+    await page.click("#d-record");
+    out.refused = await page.textContent("#d-note");
+    await page.fill("#d-reason", "false positive: different date of birth \"1961\"");
+    await page.fill("#d-by", "r.browser");
+    await page.fill("#d-until", "2099-12-31");
+    await page.click("#d-record");
+    out.recorded = await page.textContent("#d-note");
+    out.exportLabel = await page.textContent("#export-dispositions");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-dispositions")]);
+    out.exportName = download.suggestedFilename();
+    if (exported) { await download.saveAs(exported); }
+  }
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();

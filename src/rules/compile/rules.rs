@@ -322,18 +322,19 @@ impl Compiler<'_> {
         names: &Names,
         entities: &[ir::Entity],
     ) -> Option<ir::Allow> {
+        // Every fault of the allowance is reported, not only the first.
         let because = match &a.because {
-            Some(b) if !b.value.trim().is_empty() => b.value.clone(),
+            Some(b) if !b.value.trim().is_empty() => Some(b.value.clone()),
             _ => {
                 self.error_hint(
                     a.name.span,
                     format!("allowance `{}` gives no justification", a.name.name),
                     Some("add `because \"...\"`: who reviewed it, when, and why it is not the listed party".to_string()),
                 );
-                return None;
+                None
             }
         };
-        if a.entity.is_none() && a.party.is_none() {
+        if a.entities.is_empty() && a.party.is_none() {
             self.error_hint(
                 a.name.span,
                 format!(
@@ -342,9 +343,8 @@ impl Compiler<'_> {
                 ),
                 None,
             );
-            return None;
         }
-        if let Some(id) = &a.entity {
+        for id in &a.entities {
             let text = id.to_string();
             let compiled = entities
                 .binary_search_by(|e| e.id.as_str().cmp(&text))
@@ -354,16 +354,54 @@ impl Compiler<'_> {
             }
         }
         let country = a.country.as_ref().and_then(|c| self.country(c));
-        if let Some(e) = &a.expires {
-            self.date(e, "`expires`");
+        let on_ok = a.on.as_ref().is_some_and(|d| self.date(d, "`on`"));
+        if let Some(x) = &a.expires {
+            if self.date(x, "`expires`") {
+                if let Some(on) = a.on.as_ref().filter(|_| on_ok) {
+                    if x.value < on.value {
+                        self.error(
+                            x.span,
+                            format!(
+                                "allowance `{}` expires ({}) before it was cleared ({})",
+                                a.name.name, x.value, on.value
+                            ),
+                        );
+                    }
+                }
+                self.expired_allowance(a, x);
+            }
+        }
+        if a.entities.is_empty() && a.party.is_none() {
+            return None;
         }
         Some(ir::Allow {
             id: a.name.name.clone(),
-            entity: a.entity.as_ref().map(ToString::to_string),
+            entities: a.entities.iter().map(ToString::to_string).collect(),
             party: a.party.as_ref().map(|t| t.value.clone()),
             country,
-            because,
+            because: because?,
+            by: a.by.as_ref().map(|t| t.value.clone()),
+            on: a.on.as_ref().map(|t| t.value.clone()),
             expires: a.expires.as_ref().map(|t| t.value.clone()),
         })
+    }
+
+    /// A warning for an allowance past its `expires` date: it no longer applies.
+    fn expired_allowance(&mut self, a: &ast::Allow, expires: &ast::Text) {
+        let Some(today) = self.options.today.as_deref() else {
+            return;
+        };
+        if expires.value.as_str() < today {
+            self.diags.push(
+                Diagnostic::warning(
+                    expires.span,
+                    format!(
+                        "allowance `{}` expired on {}: the hits it cleared are reported again",
+                        a.name.name, expires.value
+                    ),
+                )
+                .with_hint("review the hit again, and record a new disposition if it still holds"),
+            );
+        }
     }
 }

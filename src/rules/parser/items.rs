@@ -300,13 +300,18 @@ pub(super) fn rule_prop<'a>(
     }
 }
 
-pub(super) const ALLOW_PROPS: &[&str] = &["entity", "name", "country", "because", "expires"];
+pub(super) const ALLOW_PROPS: &[&str] = &[
+    "entity", "name", "country", "because", "by", "on", "expires",
+];
 
 pub(super) fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Kw<'a>, i: In<'a>) -> PResult<'a, ()> {
     match kw {
         "entity" => {
-            let (i, id) = entity_id(i)?;
-            set_once(&mut a.entity, id, &kwi)?;
+            // Given once, as a list: `entity ofac-sdn:36, un:KPi.033`.
+            let mut given = (!a.entities.is_empty()).then_some(());
+            set_once(&mut given, (), &kwi)?;
+            let (i, ids) = comma_list(i, entity_id)?;
+            a.entities = ids;
             Ok((i, ()))
         }
         "country" => {
@@ -319,6 +324,8 @@ pub(super) fn allow_prop<'a>(a: &mut Allow, kw: &str, kwi: Kw<'a>, i: In<'a>) ->
             match kw {
                 "name" => set_once(&mut a.party, s, &kwi)?,
                 "because" => set_once(&mut a.because, s, &kwi)?,
+                "by" => set_once(&mut a.by, s, &kwi)?,
+                "on" => set_once(&mut a.on, s, &kwi)?,
                 _ => set_once(&mut a.expires, s, &kwi)?,
             }
             Ok((i, ()))

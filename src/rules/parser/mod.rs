@@ -37,7 +37,8 @@
 //! rule_prop   = "title" STRING | "basis" STRING | "when" expr
 //!             | "then" ("clear" | "review" | "block") STRING ;
 //! allow       = "allow" IDENT "{" allow_prop* "}" ;
-//! allow_prop  = "entity" entity_id | ("name" | "because" | "expires") STRING | "country" word ;
+//! allow_prop  = "entity" entity_id ("," entity_id)*
+//!             | ("name" | "because" | "by" | "on" | "expires") STRING | "country" word ;
 //! rates       = "rates" "{" rates_prop* "}" ;
 //! rates_prop  = ("as_of" | "source") STRING | "rate" IDENT NUMBER ;
 //!
@@ -388,10 +389,12 @@ impl Parser {
                 let (j, name) = ident(after_kw, "the allowance's id after `allow`")?;
                 let mut allow = Allow {
                     name,
-                    entity: None,
+                    entities: Vec::new(),
                     party: None,
                     country: None,
                     because: None,
+                    by: None,
+                    on: None,
                     expires: None,
                     span: Span::default(),
                 };

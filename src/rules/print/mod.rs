@@ -199,18 +199,21 @@ fn print_item_with(out: &mut String, item: &Item, comments: &[&Comment]) {
         }
         Item::Allow(a) => {
             let props = [
-                a.entity.as_ref().map(|e| e.span),
+                a.entities.first().map(|e| e.span),
                 a.party.as_ref().map(|t| t.span),
                 a.country.as_ref().map(|t| t.span),
                 a.because.as_ref().map(|t| t.span),
+                a.by.as_ref().map(|t| t.span),
+                a.on.as_ref().map(|t| t.span),
                 a.expires.as_ref().map(|t| t.span),
             ]
             .map(Option::unwrap_or_default);
             b.open(format!("allow {} {{", a.name.name), comments, &props);
             let mut k = 0..;
             let at = k.next().unwrap_or_default();
-            if let Some(id) = &a.entity {
-                b.line(at, format!("  entity {}", entity_id(id)));
+            if !a.entities.is_empty() {
+                let ids = a.entities.iter().map(|e| (entity_id(e), e.span)).collect();
+                b.list(at, "  entity ", ids);
             }
             b.opt_str(&mut k, "name", &a.party);
             let at = k.next().unwrap_or_default();
@@ -218,6 +221,8 @@ fn print_item_with(out: &mut String, item: &Item, comments: &[&Comment]) {
                 b.line(at, format!("  country {}", word(&c.value)));
             }
             b.opt_str(&mut k, "because", &a.because);
+            b.opt_str(&mut k, "by", &a.by);
+            b.opt_str(&mut k, "on", &a.on);
             b.opt_str(&mut k, "expires", &a.expires);
             b.close();
         }

@@ -1,0 +1,334 @@
+//! End-to-end tests of dispositions: `embargo dispose` writes an `allow` item from a
+//! decision under review; screening with it honours it for the whole linked party and
+//! reports who cleared it; an expired one stops applying and says so; a broken allow
+//! file is refused with FILE:LINE:COL and left as it was.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+#[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
+mod cli;
+use cli::{embargo, json_lines, root};
+
+/// Two entries of one real party (a shared registration number) on two lists.
+const RULES: &str = r#"
+list un { title "UN" as_of "2026-02-27" }
+list ofac-sdn { title "SDN" as_of "2026-02-27" }
+entity un:KPe.001 {
+  kind organization
+  name "KOREA KUMRYONG TRADING COMPANY"
+  country KP
+  program "UN 1718"
+  identifier registration "KKTC-123456"
+}
+entity ofac-sdn:9345 {
+  kind organization
+  name "KOREA KUMRYONG TRADING COMPANY"
+  country KP
+  program DPRK
+  identifier registration "KKTC-123456"
+}
+rule listed {
+  basis "UNSCR 1718 (2006)"
+  when party matches list(un, ofac-sdn) score >= 0.7
+  then review "A party resembles a listed one"
+}
+"#;
+
+const ORDERS: &str = r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Kumryong Trading Co","country":"KR"}]}
+{"id":"PO-2","parties":[{"role":"buyer","name":"Sunrise Logistics","country":"KR"}]}
+"#;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = root()
+        .join("target")
+        .join("test-dispose")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The rules, orders and their first decisions in a fresh folder.
+fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let rules = dir.join("rules.emb");
+    std::fs::write(&rules, RULES).expect("rules");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, ORDERS).expect("orders");
+    let decisions = dir.join("decisions.jsonl");
+    let out = embargo(
+        &[
+            "screen",
+            "--rules",
+            s(&rules),
+            s(&orders),
+            "-o",
+            s(&decisions),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = std::fs::read_to_string(&decisions).expect("decisions");
+    assert!(first.contains(r#""decision":"review""#), "{first}");
+    (dir, rules, orders, decisions)
+}
+
+fn screen_with(rules: &Path, allow: &Path, orders: &Path) -> Vec<Value> {
+    let out = embargo(
+        &[
+            "screen",
+            "--rules",
+            s(rules),
+            "--rules",
+            s(allow),
+            s(orders),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    json_lines(&out)
+}
+
+#[test]
+fn a_cleared_review_is_honoured_for_the_linked_party_and_reported() {
+    let (dir, rules, orders, decisions) = setup("honoured");
+    let allow = dir.join("dispositions.emb");
+    let out = embargo(
+        &[
+            "dispose",
+            "--rules",
+            s(&rules),
+            "--decisions",
+            s(&decisions),
+            "--order",
+            "PO-1",
+            "--reason",
+            "false positive: a Seoul trading firm, different registration",
+            "--by",
+            "j.doe",
+            "--on",
+            "2026-12-01",
+            "--until",
+            "2099-12-31",
+            "-o",
+            s(&allow),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&allow).expect("allow file");
+    // Both entries of the party, the name as screened, who, when, why, until when.
+    assert!(
+        text.contains("entity ofac-sdn:9345, un:KPe.001\n")
+            || text.contains("entity un:KPe.001, ofac-sdn:9345\n"),
+        "{text}"
+    );
+    for needle in [
+        "name \"Kumryong Trading Co\"",
+        "by \"j.doe\"",
+        "on \"2026-12-01\"",
+        "expires \"2099-12-31\"",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    // The file is in canonical form.
+    let fmt = embargo(&["fmt", "--check", s(&allow)], "");
+    assert_eq!(fmt.status.code(), Some(0), "{}", stderr(&fmt));
+
+    let now = screen_with(&rules, &allow, &orders);
+    assert_eq!(now[0]["decision"], "clear", "{}", now[0]);
+    let allowed = now[0]["allowed"].as_array().expect("allowed");
+    // One record per real party, not one per list entry.
+    assert_eq!(allowed.len(), 1, "{}", now[0]);
+    assert_eq!(
+        allowed[0]["cleared"],
+        "cleared by j.doe on 2026-12-01, reason: false positive: a Seoul trading firm, different registration, until 2099-12-31"
+    );
+    assert_eq!(now[1]["decision"], "clear");
+
+    // A second disposition of the same hit gets an id of its own.
+    let again = embargo(
+        &[
+            "dispose",
+            "--rules",
+            s(&rules),
+            "--entity",
+            "un:KPe.001",
+            "--name",
+            "Kumryong Trading Co",
+            "--reason",
+            "re-reviewed",
+            "--by",
+            "a.smith",
+            "--on",
+            "2026-12-01",
+            "-o",
+            s(&allow),
+        ],
+        "",
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let check = embargo(&["check", "--rules", s(&rules), "--rules", s(&allow)], "");
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let text = std::fs::read_to_string(&allow).expect("allow file");
+    // Named by the UN entry, it still covers the SDN entry; a year by default.
+    assert!(
+        text.contains("entity un:KPe.001, ofac-sdn:9345\n"),
+        "{text}"
+    );
+    assert!(text.contains("expires \"2027-12-01\""), "{text}");
+}
+
+#[test]
+fn an_expired_disposition_stops_applying_and_says_so() {
+    let (dir, rules, orders, decisions) = setup("expired");
+    let allow = dir.join("dispositions.emb");
+    let out = embargo(
+        &[
+            "dispose",
+            "--rules",
+            s(&rules),
+            "--decisions",
+            s(&decisions),
+            "--order",
+            "PO-1",
+            "--reason",
+            "false positive",
+            "--by",
+            "j.doe",
+            "--on",
+            "2025-01-02",
+            "--until",
+            "2025-06-30",
+            "-o",
+            s(&allow),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let now = screen_with(&rules, &allow, &orders);
+    assert_eq!(now[0]["decision"], "review", "{}", now[0]);
+    let note = now[0]["hits"][0]["allowance"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("expired on 2025-06-30") && note.contains("cleared by j.doe on 2025-01-02"),
+        "{note}"
+    );
+    assert!(now[0].get("allowed").is_none(), "{}", now[0]);
+    // `check` warns of it.
+    let check = embargo(&["check", "--rules", s(&rules), "--rules", s(&allow)], "");
+    assert!(
+        stderr(&check).contains("expired on 2025-06-30")
+            || String::from_utf8_lossy(&check.stdout).contains("expired on 2025-06-30"),
+        "{}",
+        stderr(&check)
+    );
+}
+
+#[test]
+fn an_allow_file_with_errors_is_refused_and_left_as_it_was() {
+    let (dir, rules, orders, decisions) = setup("refused");
+    let allow = dir.join("dispositions.emb");
+    let broken = "allow cleared_x {\n  entity un:KPe.001\n  name \"Kumryong Trading Co\"\n  expires \"2099-13-45\"\n}\n";
+    std::fs::write(&allow, broken).expect("allow file");
+    let out = embargo(
+        &[
+            "dispose",
+            "--rules",
+            s(&rules),
+            "--decisions",
+            s(&decisions),
+            "--order",
+            "PO-1",
+            "--reason",
+            "false positive",
+            "--by",
+            "j.doe",
+            "-o",
+            s(&allow),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    // No justification (the allowance's id) and a bad date, each at its place.
+    assert!(err.contains("dispositions.emb:1:7"), "{err}");
+    assert!(err.contains("dispositions.emb:4:11"), "{err}");
+    assert_eq!(std::fs::read_to_string(&allow).expect("allow"), broken);
+    // Screening with it is refused too: nothing is screened with half the rules.
+    let screen = embargo(
+        &[
+            "screen",
+            "--rules",
+            s(&rules),
+            "--rules",
+            s(&allow),
+            s(&orders),
+        ],
+        "",
+    );
+    assert_eq!(screen.status.code(), Some(1));
+    assert!(
+        stderr(&screen).contains("dispositions.emb:4:11"),
+        "{}",
+        stderr(&screen)
+    );
+}
+
+#[test]
+fn an_order_without_an_entity_hit_has_nothing_to_clear() {
+    let (dir, rules, _orders, decisions) = setup("nothing");
+    let out = embargo(
+        &[
+            "dispose",
+            "--rules",
+            s(&rules),
+            "--decisions",
+            s(&decisions),
+            "--order",
+            "PO-2",
+            "--reason",
+            "x",
+            "--by",
+            "y",
+            "-o",
+            s(&dir.join("a.emb")),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no entity hit"), "{}", stderr(&out));
+    assert!(!dir.join("a.emb").exists());
+    let missing = embargo(
+        &[
+            "dispose",
+            "--rules",
+            s(&rules),
+            "--decisions",
+            s(&decisions),
+            "--order",
+            "PO-9",
+            "--reason",
+            "x",
+            "--by",
+            "y",
+        ],
+        "",
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("no decision of order `PO-9`"),
+        "{}",
+        stderr(&missing)
+    );
+}

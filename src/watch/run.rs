@@ -1,0 +1,460 @@
+//! Re-screening whole files: orders read in chunks and selected in parallel, the
+//! selected ones held and screened again together, the changed decisions written in
+//! input order, with a summary of why orders were screened again.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::previous::{self, PreviousDecision, PreviousDecisions};
+use super::rescreen::{OrderNames, Reason, Rescreen, Rescreened};
+use super::text::Chunk;
+use crate::io::{Record, Rejected};
+use crate::order::Order;
+use crate::rules::Decision;
+
+impl Rescreen {
+    /// Re-screens a file of JSON order lines against `previous`, in parallel, writing
+    /// the decisions that changed to `out` in input order. Orders are read in chunks of
+    /// `chunk_size` lines; an order is parsed in full only when it must be screened
+    /// again. A line that cannot be read is reported to `on_reject` with its line
+    /// number and counted; I/O errors stop the run.
+    pub fn run_jsonl(
+        &self,
+        input: impl BufRead,
+        previous: &PreviousDecisions,
+        chunk_size: usize,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<Summary> {
+        let mut input = input;
+        let source = Source {
+            map: Some(Cow::Borrowed(previous)),
+            stream: None,
+            rejected: Vec::new(),
+        };
+        self.run_with(&mut input, source, chunk_size, out, on_reject)
+            .map(|(s, _)| s)
+    }
+
+    /// [`Rescreen::run_jsonl`] with the previous decisions read from `decisions` in
+    /// step with the orders: `screen` writes one decision per order in input order, so
+    /// the k-th decision is the k-th order's, and no map of a million decisions is
+    /// built. From the first line where they do not line up (an order rejected the
+    /// first time, a decision line missing or unreadable), the rest of the decisions
+    /// are read into a map and looked up by id, as `run_jsonl` does. Returns, besides
+    /// the summary, the decision lines rejected (unreadable, or an id repeated).
+    pub fn run_jsonl_in_step(
+        &self,
+        input: impl BufRead,
+        decisions: impl BufRead,
+        chunk_size: usize,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<(Summary, Vec<Rejected>)> {
+        let mut input = input;
+        let mut decisions = decisions;
+        let source = Source {
+            map: None,
+            stream: Some((&mut decisions, Chunk::default(), 0)),
+            rejected: Vec::new(),
+        };
+        self.run_with(&mut input, source, chunk_size, out, on_reject)
+    }
+
+    fn run_with(
+        &self,
+        input: &mut dyn BufRead,
+        mut source: Source<'_>,
+        chunk_size: usize,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<(Summary, Vec<Rejected>)> {
+        let started = Instant::now();
+        let mut summary = Summary::default();
+        let mut input = input;
+        let (mut chunk, mut number) = (Chunk::default(), 0u64);
+        let old: Arc<str> = Arc::from(self.diff().old_ruleset.as_str());
+        // Orders to screen again, held until there are enough to share out: selecting
+        // searches the small index of changed names, screening the full one, and each
+        // thread keeps the similar words of the index it searched last.
+        let mut held = Held::default();
+        loop {
+            chunk.read(&mut input, &mut number, chunk_size)?;
+            if chunk.lines.is_empty() {
+                break;
+            }
+            let steps = match source.in_step(&chunk, self, &old)? {
+                Some(steps) => steps,
+                None => {
+                    let map = source.map.as_deref().unwrap_or(&EMPTY);
+                    chunk
+                        .lines
+                        .par_iter()
+                        .map(|(line, range)| {
+                            let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
+                            let found = std::cell::Cell::new(None);
+                            let step = self.select_line(*line, bytes, &|id| {
+                                let d = map.get(id);
+                                found.set(d);
+                                d
+                            });
+                            match step {
+                                Step::Again(why, _) => Step::Again(why, found.get().cloned()),
+                                done => done,
+                            }
+                        })
+                        .collect()
+                }
+            };
+            let mut done = Vec::new();
+            for (step, (line, range)) in steps.into_iter().zip(&chunk.lines) {
+                match step {
+                    Step::Done(o) => done.push(o),
+                    Step::Again(why, before) => held.push(
+                        *line,
+                        chunk.buf.get(range.clone()).unwrap_or_default(),
+                        why,
+                        before,
+                    ),
+                }
+            }
+            summary.write(done, out, on_reject)?;
+            if held.lines.len() >= HELD_ORDERS || held.buf.len() >= HELD_BYTES {
+                let outcomes = self.screen_held(&held);
+                summary.write(outcomes, out, on_reject)?;
+                held.clear();
+            }
+        }
+        let outcomes = self.screen_held(&held);
+        summary.write(outcomes, out, on_reject)?;
+        // Decisions beyond the last order are read too: an unreadable one is still
+        // reported, as when they are all read into a map.
+        if let Some((reader, _, number)) = source.stream.as_mut() {
+            PreviousDecisions::default().read_on(*reader, number, &mut source.rejected)?;
+        }
+        summary.elapsed = started.elapsed();
+        Ok((summary, source.rejected))
+    }
+
+    /// Screens the held orders again, in parallel, in input order.
+    fn screen_held(&self, held: &Held) -> Vec<Outcome> {
+        held.lines
+            .par_iter()
+            .map(|(line, range, why, before)| {
+                let bytes = held.buf.get(range.clone()).unwrap_or_default();
+                match full_order(*line, bytes) {
+                    Err(r) => Outcome::Rejected(r),
+                    Ok(order) => Outcome::of(*why, self.compare(&order, before.as_ref())),
+                }
+            })
+            .collect()
+    }
+
+    /// Like [`Rescreen::run_jsonl`], for orders read by another reader (CSV).
+    pub fn run_records(
+        &self,
+        records: impl Iterator<Item = std::io::Result<Record>>,
+        previous: &PreviousDecisions,
+        chunk_size: usize,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<Summary> {
+        let started = Instant::now();
+        let mut summary = Summary::default();
+        let mut records = records.peekable();
+        let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size.max(1));
+        while records.peek().is_some() {
+            chunk.clear();
+            for r in records.by_ref() {
+                chunk.push(r?);
+                if chunk.len() >= chunk_size.max(1) {
+                    break;
+                }
+            }
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|r| match r {
+                    Ok((_, order)) => self.one_order(order, previous),
+                    Err(rejected) => Outcome::Rejected(rejected.clone()),
+                })
+                .collect();
+            summary.write(outcomes, out, on_reject)?;
+        }
+        summary.elapsed = started.elapsed();
+        Ok(summary)
+    }
+
+    fn one_order(&self, order: &Order, previous: &PreviousDecisions) -> Outcome {
+        let before = previous.get(&order.id);
+        match self.select(&OrderNames::from(order), before) {
+            None => Outcome::Same(None),
+            Some(why) => Outcome::of(why, self.compare(order, before)),
+        }
+    }
+
+    /// Whether the order on a line must be screened again (`Step::Again` is returned
+    /// without the previous decision, which the caller adds), with its previous
+    /// decision as `previous` finds it by the order's id.
+    fn select_line<'p>(
+        &self,
+        line: u64,
+        bytes: &[u8],
+        previous: &dyn Fn(&str) -> Option<&'p PreviousDecision>,
+    ) -> Step {
+        let names = match OrderNames::from_json(bytes) {
+            Ok(n) => n,
+            // The full reader says what is wrong in its own words.
+            Err(_) => {
+                return Step::Done(match full_order(line, bytes) {
+                    Err(r) => Outcome::Rejected(r),
+                    Ok(order) => {
+                        let before = previous(&order.id);
+                        match self.select(&OrderNames::from(&order), before) {
+                            None => Outcome::Same(None),
+                            Some(why) => Outcome::of(why, self.compare(&order, before)),
+                        }
+                    }
+                })
+            }
+        };
+        match self.select(&names, previous(&names.id)) {
+            None => Step::Done(Outcome::Same(None)),
+            Some(why) => Step::Again(why, None),
+        }
+    }
+}
+
+/// No previous decision at all.
+static EMPTY: std::sync::LazyLock<PreviousDecisions> =
+    std::sync::LazyLock::new(PreviousDecisions::default);
+
+/// Where the previous decisions come from: a file read in step with the orders, and
+/// from the first misalignment on, a map.
+struct Source<'a> {
+    map: Option<Cow<'a, PreviousDecisions>>,
+    stream: Option<(&'a mut dyn BufRead, Chunk, u64)>,
+    rejected: Vec<Rejected>,
+}
+
+impl Source<'_> {
+    /// The steps of `chunk` selected with the decisions read in step, or `None` once
+    /// the decisions are in a map (then moved there at the first misalignment).
+    fn in_step(
+        &mut self,
+        chunk: &Chunk,
+        rescreen: &Rescreen,
+        old: &Arc<str>,
+    ) -> std::io::Result<Option<Vec<Step>>> {
+        let Some((reader, decisions, number)) = self.stream.as_mut() else {
+            return Ok(None);
+        };
+        decisions.read(reader, number, chunk.lines.len())?;
+        let steps: Vec<Option<Step>> = chunk
+            .lines
+            .par_iter()
+            .enumerate()
+            .map(|(k, (line, range))| {
+                let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
+                let (dline, drange) = decisions.lines.get(k)?;
+                let text = decisions.buf.get(drange.clone()).unwrap_or_default();
+                let (id, decision) = previous::read_line(*dline, text, old).ok()?;
+                // In step only when the order was read and its id is the decision's: a
+                // line rejected now was rejected the first time too, and has none.
+                let aligned = std::cell::Cell::new(false);
+                let step = rescreen.select_line(*line, bytes, &|order| {
+                    aligned.set(order == id);
+                    aligned.get().then_some(&decision)
+                });
+                if !aligned.get() {
+                    return None;
+                }
+                Some(match step {
+                    Step::Again(why, _) => Step::Again(why, Some(decision)),
+                    done => done,
+                })
+            })
+            .collect();
+        if steps.iter().all(Option::is_some) {
+            return Ok(Some(steps.into_iter().flatten().collect()));
+        }
+        // Out of step: the decisions of this chunk and the rest, into a map.
+        let mut map = PreviousDecisions::default();
+        map.file_chunk(decisions, &mut self.rejected);
+        map.read_on(reader, number, &mut self.rejected)?;
+        self.map = Some(Cow::Owned(map));
+        self.stream = None;
+        Ok(None)
+    }
+}
+
+/// Orders held for screening again: at most this many, or this many bytes of lines.
+const HELD_ORDERS: usize = 50_000;
+const HELD_BYTES: usize = 64 << 20;
+
+/// Lines of orders to screen again, with why.
+#[derive(Default)]
+struct Held {
+    buf: Vec<u8>,
+    lines: Vec<(
+        u64,
+        std::ops::Range<usize>,
+        Reason,
+        Option<PreviousDecision>,
+    )>,
+}
+
+impl Held {
+    fn push(&mut self, line: u64, bytes: &[u8], why: Reason, before: Option<PreviousDecision>) {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(bytes);
+        self.lines.push((line, start..self.buf.len(), why, before));
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.lines.clear();
+    }
+}
+
+/// What became of a line once read for selection.
+enum Step {
+    /// Nothing more to do.
+    Done(Outcome),
+    /// To be screened again, with its previous decision.
+    Again(Reason, Option<PreviousDecision>),
+}
+
+/// The order on a line, read in full and checked.
+fn full_order(line: u64, bytes: &[u8]) -> Result<Order, Rejected> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => crate::io::parse_order_json(line, text.trim()).map(|(_, o)| o),
+        Err(e) => Err(Rejected {
+            line,
+            id: None,
+            error: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
+        }),
+    }
+}
+
+/// What became of one order.
+enum Outcome {
+    /// Not screened again (`None`), or screened again to the same decision.
+    Same(Option<Reason>),
+    /// Screened again to another decision: the line to write.
+    Changed(Reason, Decision, String),
+    /// Could not be read.
+    Rejected(Rejected),
+}
+
+impl Outcome {
+    fn of(why: Reason, changed: Option<Rescreened>) -> Outcome {
+        match changed {
+            None => Outcome::Same(Some(why)),
+            Some(r) => {
+                let line = serde_json::to_string(&r).unwrap_or_else(|e| {
+                    // Plain data always serializes; say so in the output rather than
+                    // lose the order if it ever does not.
+                    format!(
+                        "{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}",
+                        r.decision.id
+                    )
+                });
+                Outcome::Changed(why, r.decision.decision, line)
+            }
+        }
+    }
+}
+
+/// Counts at the end of a re-screen.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Orders read.
+    pub orders: u64,
+    /// Orders screened again, by reason.
+    pub rescreened: HashMap<Reason, u64>,
+    /// Decisions that changed, by new decision.
+    pub changed: HashMap<Decision, u64>,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    fn write(
+        &mut self,
+        outcomes: Vec<Outcome>,
+        out: &mut dyn Write,
+        on_reject: &dyn Fn(&Rejected),
+    ) -> std::io::Result<()> {
+        for o in outcomes {
+            match o {
+                Outcome::Same(why) => {
+                    self.orders += 1;
+                    if let Some(why) = why {
+                        *self.rescreened.entry(why).or_default() += 1;
+                    }
+                }
+                Outcome::Changed(why, decision, line) => {
+                    self.orders += 1;
+                    *self.rescreened.entry(why).or_default() += 1;
+                    *self.changed.entry(decision).or_default() += 1;
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                Outcome::Rejected(r) => {
+                    self.rejected += 1;
+                    on_reject(&r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Orders screened again.
+    pub fn rescreened_total(&self) -> u64 {
+        self.rescreened.values().sum()
+    }
+
+    /// Decisions written.
+    pub fn changed_total(&self) -> u64 {
+        self.changed.values().sum()
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let changed = |d: Decision| self.changed.get(&d).copied().unwrap_or(0);
+        write!(
+            f,
+            "read {} orders, screened {} again, {} decisions changed (now {} block, {} review, {} clear), rejected {} records, {:.1} s",
+            self.orders,
+            self.rescreened_total(),
+            self.changed_total(),
+            changed(Decision::Block),
+            changed(Decision::Review),
+            changed(Decision::Clear),
+            self.rejected,
+            self.elapsed.as_secs_f64()
+        )?;
+        let why: Vec<String> = Reason::ALL
+            .iter()
+            .filter_map(|r| {
+                self.rescreened
+                    .get(r)
+                    .map(|n| format!("{n} because {}", r.as_str()))
+            })
+            .collect();
+        if !why.is_empty() {
+            write!(f, "\nscreened again: {}", why.join("; "))?;
+        }
+        Ok(())
+    }
+}
