@@ -111,9 +111,11 @@ pub mod order;
 pub mod places;
 pub mod refdata;
 pub mod reference;
+pub mod report;
 pub mod rules;
 pub mod text;
 pub mod vocab;
+pub mod watch;
 
 pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};
 pub use error::Error;

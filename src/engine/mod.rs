@@ -7,6 +7,7 @@
 mod cache;
 pub mod eval;
 pub mod links;
+pub(crate) mod field;
 pub mod screener;
 
 pub use screener::{
