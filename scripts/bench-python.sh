@@ -32,7 +32,8 @@ trap 'rm -rf "$work"' EXIT
 
 echo "generating $n orders ..." >&2
 target/release/examples/gen_orders "$n" > "$work/orders.jsonl"
-# Row groups of 64k orders, so that Spark splits the file among its cores.
+# Row groups of 16k orders, so that Spark splits the file among its cores in even
+# parts (it hands out whole row groups).
 "$py" - "$work/orders.jsonl" "$work/orders.parquet" <<'EOF'
 import json, sys
 import pyarrow.parquet as pq
@@ -44,7 +45,7 @@ def flush():
     global writer
     t = embargo.orders_to_arrow(chunk)
     writer = writer or pq.ParquetWriter(dst, t.schema)
-    writer.write_table(t, row_group_size=65536)
+    writer.write_table(t, row_group_size=16384)
     chunk.clear()
 with open(src) as f:
     for line in f:
