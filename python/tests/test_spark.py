@@ -32,6 +32,9 @@ def test_spark_example_equals_the_command(cli, gen_orders, tmp_path):
     )
     assert run.returncode == 0, run.stderr[-4000:]
     from_spark = pq.read_table(out_dir).sort_by("id")
+    # The file was split: both cores screened a part of it.
+    parts = [p for p in out_dir.glob("part-*.parquet") if pq.read_metadata(p).num_rows > 0]
+    assert len(parts) >= 2, sorted(out_dir.iterdir())
 
     cli_out = tmp_path / "cli.parquet"
     run_cli(cli, "screen", path, "-o", cli_out)
