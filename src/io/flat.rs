@@ -552,7 +552,9 @@ fn parse_identifiers(text: &str) -> Result<Vec<PartyIdentifier>, String> {
 }
 
 /// A party's identifiers as the flat layout writes them; `Err` names what cannot be
-/// written so that it reads back the same.
+/// written so that it reads back the same. Only Arrow batches are written (feature
+/// `arrow`).
+#[cfg_attr(not(feature = "arrow"), allow(dead_code))]
 pub(crate) fn write_identifiers(ids: &[PartyIdentifier]) -> Result<Option<String>, String> {
     if ids.is_empty() {
         return Ok(None);

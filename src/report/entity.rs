@@ -44,6 +44,7 @@ impl EntityDetails {
     /// let rules = embargo::Ruleset::from_text("t.emb", r#"
     /// list un { title "UN Security Council Consolidated List" as_of "2026-02-27" }
     /// entity un:KPe.001 { kind organization name "KOMID" alias weak "KOMID CORP" program "UN 1718" }
+    /// rule listed { basis "UNSCR 1718 (2006), para. 8(d)" when party matches list(un) then block "listed" }
     /// "#)?;
     /// let e = embargo::report::EntityDetails::of(&rules, "un:KPe.001").expect("listed");
     /// assert_eq!(e.source_id, "KPe.001");

@@ -224,11 +224,13 @@ impl Diff {
 /// list un { title "UN" as_of "2026-01-05" }
 /// entity un:KPe.001 { kind organization name "KOREA MINING DEVELOPMENT TRADING CORPORATION" }
 /// entity un:KPe.002 { kind organization name "KOREA RYONBONG GENERAL CORPORATION" }
+/// rule listed { basis "UNSCR 1718 (2006), para. 8(d)" when party matches list(un) then block "listed" }
 /// "#)?;
 /// let new = Ruleset::from_text("new.emb", r#"
 /// list un { title "UN" as_of "2026-02-27" }
 /// entity un:KPe.001 { kind organization name "KOREA MINING DEVELOPMENT TRADING CORPORATION" alias "KOMID" }
 /// entity un:KPe.003 { kind organization name "TANCHON COMMERCIAL BANK" }
+/// rule listed { basis "UNSCR 1718 (2006), para. 8(d)" when party matches list(un) then block "listed" }
 /// "#)?;
 /// let d = diff(&old, &new, &DiffOptions::default());
 /// let what: Vec<(&str, ChangeKind)> = d.entities.iter().map(|c| (c.entity.as_str(), c.change)).collect();
