@@ -72,6 +72,26 @@ pub struct Sinks<'a> {
     pub progress: Option<&'a dyn Fn(u64)>,
 }
 
+/// Where a batch puts what it made of each screened order, in input order.
+pub trait Sink<T> {
+    /// One screened order.
+    fn put(&mut self, item: T) -> std::io::Result<()>;
+    /// The end of a chunk (every record read so far is put): a place to write out.
+    fn chunk_done(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// JSON lines: one line per screened order.
+struct Lines<'a>(&'a mut dyn Write);
+
+impl Sink<String> for Lines<'_> {
+    fn put(&mut self, line: String) -> std::io::Result<()> {
+        self.0.write_all(line.as_bytes())?;
+        self.0.write_all(b"\n")
+    }
+}
+
 /// Screens every record of `records` with `screen`, which returns the decision and
 /// the JSON line to write for an order.
 ///
@@ -88,13 +108,37 @@ where
     I: Iterator<Item = std::io::Result<Record>>,
     F: Fn(&Order) -> (Decision, String) + Sync,
 {
-    let started = Instant::now();
-    let mut summary = Summary::default();
     let Sinks {
         out,
-        mut errors,
+        errors,
         progress,
     } = sinks;
+    let mut lines = Lines(out);
+    let summary = run_into(
+        records, chunk_size, screen, &mut lines, errors, progress, on_reject,
+    )?;
+    lines.0.flush()?;
+    Ok(summary)
+}
+
+/// [`run`], putting what `screen` makes of each order (a JSON line, a decision for a
+/// Parquet file) into `out`, chunk by chunk.
+pub fn run_into<I, F, T>(
+    records: I,
+    chunk_size: usize,
+    screen: F,
+    out: &mut dyn Sink<T>,
+    mut errors: Option<&mut dyn Write>,
+    progress: Option<&dyn Fn(u64)>,
+    on_reject: &dyn Fn(&Rejected),
+) -> std::io::Result<Summary>
+where
+    I: Iterator<Item = std::io::Result<Record>>,
+    F: Fn(&Order) -> (Decision, T) + Sync,
+    T: Send,
+{
+    let started = Instant::now();
+    let mut summary = Summary::default();
     let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size);
     let mut records = records.peekable();
     let mut done = 0u64;
@@ -106,7 +150,7 @@ where
                 None => break,
             }
         }
-        let results: Vec<Result<(Decision, String), &Rejected>> = chunk
+        let results: Vec<Result<(Decision, T), &Rejected>> = chunk
             .par_iter()
             .map(|r| match r {
                 Ok((_, order)) => Ok(screen(order)),
@@ -115,9 +159,8 @@ where
             .collect();
         for r in results {
             match r {
-                Ok((decision, line)) => {
-                    out.write_all(line.as_bytes())?;
-                    out.write_all(b"\n")?;
+                Ok((decision, item)) => {
+                    out.put(item)?;
                     summary.screened += 1;
                     *summary
                         .decisions
@@ -139,11 +182,11 @@ where
             }
             done += 1;
         }
+        out.chunk_done()?;
         if let Some(p) = progress {
             p(done);
         }
     }
-    out.flush()?;
     if let Some(e) = errors.as_mut() {
         e.flush()?;
     }

@@ -175,8 +175,16 @@ impl Order {
         if let Some(why) = unknown_field(&value) {
             return Err(crate::Error::invalid_order(why));
         }
-        let order: Order = serde_json::from_value(value)
-            .map_err(|e| crate::Error::invalid_order(e.to_string()))?;
+        let order = match Order::deserialize(&value) {
+            Ok(order) => order,
+            Err(e) => {
+                // Read again, keeping track of where, to name the field at fault.
+                let at = serde_path_to_error::deserialize::<_, Order>(&value)
+                    .err()
+                    .map(|pe| pe.path().to_string());
+                return Err(crate::Error::invalid_order(with_path(at, e.to_string())));
+            }
+        };
         order.validate().map_err(crate::Error::invalid_order)?;
         Ok(order)
     }
@@ -260,7 +268,17 @@ impl GoodsLine {
 }
 
 /// The message for an order that did not deserialize: an unknown field named with its
-/// path and a "did you mean", or serde's own message for any other fault.
+/// path and a "did you mean", or serde's own message for any other fault, after the
+/// path of the field at fault when there is one (`goods[0].value: ...`).
+///
+/// # Examples
+///
+/// ```
+/// let text = r#"{"id": "A", "goods": [{"value": "ten"}]}"#;
+/// let err = serde_json::from_str::<embargo::Order>(text).unwrap_err();
+/// let why = embargo::order::explain_json_error(text, err);
+/// assert!(why.starts_with("goods[0].value: `ten` is not a number"), "{why}");
+/// ```
 pub fn explain_json_error(text: &str, e: serde_json::Error) -> String {
     if e.is_data() {
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
@@ -268,8 +286,21 @@ pub fn explain_json_error(text: &str, e: serde_json::Error) -> String {
                 return why;
             }
         }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let at = serde_path_to_error::deserialize::<_, Order>(&mut de)
+            .err()
+            .map(|pe| pe.path().to_string());
+        return with_path(at, e.to_string());
     }
     e.to_string()
+}
+
+/// `why` after the path of the field at fault, when it names one.
+fn with_path(at: Option<String>, why: String) -> String {
+    match at {
+        Some(path) if path != "." && !path.is_empty() => format!("{path}: {why}"),
+        _ => why,
+    }
 }
 
 /// The first field of `order` (a JSON order) that the order model does not name, as a

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use embargo::engine::{ScreenOptions, Screener};
+use embargo::io::parquet::ParquetOrders;
 use embargo::io::{CsvOrders, Rejected};
 use embargo::rules::Ruleset;
 use embargo::watch::{previous_ruleset, PreviousDecisions, Rescreen};
@@ -114,7 +115,8 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             r.id.as_deref()
                 .map(|i| format!(" (order {i})"))
                 .unwrap_or_default();
-        eprintln!("{what} line {}{id}: {}", r.line, r.error);
+        // `what`: the input and its unit (`orders line`, `orders row` for Parquet).
+        eprintln!("{what} {}{id}: {}", r.line, r.error);
         if let Ok(line) = serde_json::to_string(r) {
             rejected_lines
                 .lock()
@@ -135,13 +137,16 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             .map_err(|e| Failure(format!("{}: {e}", args.previous.display())))
     };
     let previous_file = open_previous()?;
-    let csv = args.format == Some(Format::Csv)
-        || (args.format.is_none()
-            && args
-                .input
-                .as_deref()
-                .and_then(Path::extension)
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+    // CSV and Parquet orders look their previous decisions up in a map of them all.
+    let csv = match args.format {
+        Some(f) => f != Format::Jsonl,
+        None => args
+            .input
+            .as_deref()
+            .filter(|p| p.as_os_str() != "-")
+            .and_then(embargo::io::Format::from_extension)
+            .is_some_and(|f| matches!(f, embargo::io::Format::Csv | embargo::io::Format::Parquet)),
+    };
     let (read, given, embedded, screener) = std::thread::scope(|s| {
         let reader = s.spawn(|| {
             if csv {
@@ -182,7 +187,7 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
     let embedded = embedded.and_then(Result::ok);
     if csv {
         for r in &previous_rejected {
-            report(&format!("{}", args.previous.display()), r);
+            report(&format!("{} line", args.previous.display()), r);
         }
     }
     let old = old_ruleset(given, embedded, screener.ruleset(), &previous)?;
@@ -212,9 +217,11 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         }
     };
     let format = args.format.unwrap_or_else(|| match &args.input {
-        Some(p) if !is_stdin && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
-            Format::Csv
-        }
+        Some(p) if !is_stdin => match embargo::io::Format::from_extension(p) {
+            Some(embargo::io::Format::Csv) => Format::Csv,
+            Some(embargo::io::Format::Parquet) => Format::Parquet,
+            _ => Format::Jsonl,
+        },
         _ => Format::Jsonl,
     });
     let stdout = std::io::stdout();
@@ -222,7 +229,12 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         Some(p) => Box::new(create(p)?),
         None => Box::new(BufWriter::with_capacity(1 << 16, stdout.lock())),
     };
-    let on_reject = |r: &Rejected| report("orders", r);
+    let orders_unit = if format == Format::Parquet {
+        "orders row"
+    } else {
+        "orders line"
+    };
+    let on_reject = |r: &Rejected| report(orders_unit, r);
     let chunk = ctx.settings.batch.chunk_size;
     let (summary, previous_rejected) = match format {
         Format::Jsonl => {
@@ -230,12 +242,25 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             let (summary, rejected) =
                 rescreen.run_jsonl_in_step(input, open_previous()?, chunk, &mut out, &on_reject)?;
             for r in &rejected {
-                report(&format!("{}", args.previous.display()), r);
+                report(&format!("{} line", args.previous.display()), r);
             }
             (summary, rejected)
         }
         Format::Csv => {
             let orders = CsvOrders::new(input).map_err(Failure)?;
+            let summary = rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?;
+            (summary, previous_rejected)
+        }
+        Format::Parquet => {
+            let path = args.input.as_deref().filter(|_| !is_stdin).ok_or_else(|| {
+                Failure(
+                    "Parquet is read from a file (it is read from its end first): give its path"
+                        .to_string(),
+                )
+            })?;
+            drop(input);
+            let rows = chunk.clamp(1, 8192);
+            let orders = ParquetOrders::open(path, &[], rows).map_err(Failure)?;
             let summary = rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?;
             (summary, previous_rejected)
         }

@@ -1,5 +1,5 @@
-//! `embargo screen`: decisions for a file of orders (JSON lines or CSV), in input
-//! order, with a summary on stderr.
+//! `embargo screen`: decisions for a file of orders (JSON lines, CSV or Parquet), in
+//! input order, as JSON lines or a Parquet file, with a summary on stderr.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
@@ -9,8 +9,9 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use embargo::batch::{self, Sinks};
-use embargo::engine::{ScreenOptions, Screener};
-use embargo::io::output::{refuse_same_files, OutputFile};
+use embargo::engine::{OrderDecision, ScreenOptions, Screener};
+use embargo::io::output::{is_stdout, refuse_same_files, OutputFile};
+use embargo::io::parquet::{ParquetDecisions, ParquetOrders};
 use embargo::io::{CsvOrders, JsonlOrders, OrderReader, Rejected};
 
 use super::{Context, Exit, Failure, RulesArgs};
@@ -22,6 +23,18 @@ pub enum Format {
     Jsonl,
     /// A header row, then one order per row (see the README for the columns).
     Csv,
+    /// A Parquet file with the columns of a CSV file (read from a file, not stdin).
+    Parquet,
+}
+
+/// Output file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON decision per line.
+    Jsonl,
+    /// A Parquet file of decisions, one row each (the columns of the Python
+    /// package's `screen_arrow`).
+    Parquet,
 }
 
 /// Arguments of `embargo screen`.
@@ -29,13 +42,18 @@ pub enum Format {
 pub struct ScreenArgs {
     #[command(flatten)]
     rules: RulesArgs,
-    /// Input format (default: from the file's extension, else jsonl).
+    /// Input format (default: from the file's extension, else from its first bytes,
+    /// else jsonl).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write decisions here instead of stdout (`-` is stdout). The file appears when
     /// the run is done; until then it is written beside, as a `.partial` file.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
+    /// Output format (default: parquet for an OUT ending in `.parquet` or `.pq`,
+    /// else jsonl; standard output is always jsonl).
+    #[arg(long, value_enum)]
+    output_format: Option<OutputFormat>,
     /// A CSV column that holds nothing to screen (an internal note); repeatable.
     /// Any other column embargo does not read is an error.
     #[arg(long = "ignore-column", value_name = "NAME")]
@@ -76,6 +94,7 @@ fn format_of(args: &ScreenArgs, input: &mut dyn BufRead) -> Result<Format, Failu
     match named.and_then(embargo::io::Format::from_extension) {
         Some(embargo::io::Format::Csv) => return Ok(Format::Csv),
         Some(embargo::io::Format::Jsonl) => return Ok(Format::Jsonl),
+        Some(embargo::io::Format::Parquet) => return Ok(Format::Parquet),
         None => {}
     }
     let head = input.fill_buf()?;
@@ -85,7 +104,25 @@ fn format_of(args: &ScreenArgs, input: &mut dyn BufRead) -> Result<Format, Failu
             eprintln!("note: {what} is read as CSV (its first line is not JSON); pass --format csv or --format jsonl to choose");
             Ok(Format::Csv)
         }
+        Some(embargo::io::Format::Parquet) => Ok(Format::Parquet),
         _ => Ok(Format::Jsonl),
+    }
+}
+
+/// The output's format: `--output-format`, else the extension of `-o`. Parquet is
+/// not written to standard output, which stays JSON lines.
+fn output_format_of(args: &ScreenArgs, path: &Path) -> Result<OutputFormat, Failure> {
+    let by_name = (!is_stdout(path))
+        .then(|| embargo::io::Format::from_extension(path))
+        .flatten();
+    match (args.output_format, by_name) {
+        (Some(OutputFormat::Parquet), _) if is_stdout(path) => Err(Failure(
+            "Parquet decisions are written to a file (-o FILE.parquet); standard output takes JSON lines"
+                .to_string(),
+        )),
+        (Some(f), _) => Ok(f),
+        (None, Some(embargo::io::Format::Parquet)) => Ok(OutputFormat::Parquet),
+        (None, _) => Ok(OutputFormat::Jsonl),
     }
 }
 
@@ -136,6 +173,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
         .build_global()
         .map_err(|e| Failure(format!("cannot start worker threads: {e}")))?;
 
+    let output_format = output_format_of(args, decisions_path)?;
     let (mut input, size) = open_input(args.input.as_deref())?;
     let format = format_of(args, &mut input)?;
     let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -148,9 +186,17 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
         Format::Csv => {
             Box::new(CsvOrders::with_ignored(input, &args.ignore_columns).map_err(Failure)?)
         }
+        Format::Parquet => {
+            let path = args.input.as_deref().filter(|p| !is_stdout(p)).ok_or_else(|| {
+                Failure("Parquet is read from a file (it is read from its end first): give its path".to_string())
+            })?;
+            drop(input);
+            let rows = ctx.settings.batch.chunk_size.clamp(1, 8192);
+            Box::new(ParquetOrders::open(path, &args.ignore_columns, rows).map_err(Failure)?)
+        }
     };
 
-    let mut out = OutputFile::create(decisions_path)?;
+    let out = OutputFile::create(decisions_path)?;
     let mut errors = match &args.errors {
         Some(p) => Some(OutputFile::log(p)?),
         None => None,
@@ -178,35 +224,64 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
             r.id.as_deref()
                 .map(|i| format!(" (order {i})"))
                 .unwrap_or_default();
-        let line = format!("line {}{id}: {}", r.line, r.error);
+        let unit = if format == Format::Parquet {
+            "row"
+        } else {
+            "line"
+        };
+        let line = format!("{unit} {}{id}: {}", r.line, r.error);
         match &bar {
             Some(b) => b.println(line),
             None => eprintln!("{line}"),
         }
     };
-    let screen = |order: &embargo::order::Order| {
-        let decision = screener.screen(order);
-        let line = serde_json::to_string(&decision).unwrap_or_else(|e| {
-            // Serializing plain data cannot fail; say so in the output rather than lose
-            // the order if it ever does.
-            format!(
-                "{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}",
-                order.id
-            )
-        });
-        (decision.decision, line)
+    let mut errors_sink = errors.as_mut().map(|e| e as &mut dyn Write);
+    let (mut summary, out) = match output_format {
+        OutputFormat::Jsonl => {
+            let mut out = out;
+            let screen = |order: &embargo::order::Order| {
+                let decision = screener.screen(order);
+                let line = serde_json::to_string(&decision).unwrap_or_else(|e| {
+                    // Serializing plain data cannot fail; say so in the output rather
+                    // than lose the order if it ever does.
+                    format!(
+                        "{{\"id\":{:?},\"error\":\"cannot serialize: {e}\"}}",
+                        order.id
+                    )
+                });
+                (decision.decision, line)
+            };
+            let summary = batch::run(
+                &mut records,
+                ctx.settings.batch.chunk_size,
+                screen,
+                Sinks {
+                    out: &mut out,
+                    errors: errors_sink.take(),
+                    progress: Some(&progress),
+                },
+                &report,
+            )?;
+            (summary, out)
+        }
+        OutputFormat::Parquet => {
+            let mut sink = ParquetDecisions::new(out)?;
+            let screen = |order: &embargo::order::Order| -> (embargo::Decision, OrderDecision) {
+                let decision = screener.screen(order);
+                (decision.decision, decision)
+            };
+            let summary = batch::run_into(
+                &mut records,
+                ctx.settings.batch.chunk_size,
+                screen,
+                &mut sink,
+                errors_sink.take(),
+                Some(&progress),
+                &report,
+            )?;
+            (summary, sink.finish()?)
+        }
     };
-    let mut summary = batch::run(
-        &mut records,
-        ctx.settings.batch.chunk_size,
-        screen,
-        Sinks {
-            out: &mut out,
-            errors: errors.as_mut().map(|e| e as &mut dyn Write),
-            progress: Some(&progress),
-        },
-        &report,
-    )?;
     summary.lines = records.lines_read();
     out.commit()?;
     if let Some(e) = errors {

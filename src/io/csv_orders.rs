@@ -1,20 +1,8 @@
 //! Orders from CSV: one row per order, with a header row.
 //!
-//! Columns (case-insensitive). A column embargo does not know is an error for the
-//! whole file, with a "did you mean": a misspelt `destinaton` read as nothing would
-//! clear the orders it was meant to stop. Columns one knows to hold nothing to screen
-//! (an internal note) are named to [`CsvOrders::with_ignored`].
-//!
-//! | column | meaning |
-//! | --- | --- |
-//! | `id` | order id (required) |
-//! | `origin`, `destination`, `vessel`, `imo` | route |
-//! | `via` | transit places, `;`-separated |
-//! | `party_role`, `party_name`, `party_country`, `party_address` | parties: `;`-lists aligned by position |
-//! | `partyN_role`, `partyN_name`, ... (N = 1, 2, ...) | one party per number |
-//! | `buyer_name`, `seller_country`, `consignee_address`, ... | a party with that role (`buyer`, `seller`, `consignee`, `shipper`, `notify`, `bank`, `carrier`, `end_user`, `insurer`, `agent`) |
-//! | `goods_description`, `goods_hs`, `goods_quantity`, `goods_value`, `goods_currency` | goods: `;`-lists aligned by position (also without the `goods_` prefix) |
-//! | `goodsN_description`, ... (N = 1, 2, ...) | one goods line per number |
+//! The columns are those of the flat layout ([`super::flat`]), shared with Arrow and
+//! Parquet; a list is a text of `;`-separated items. Columns one knows to hold nothing
+//! to screen (an internal note) are named to [`CsvOrders::with_ignored`].
 //!
 //! Rows are split here rather than by a general CSV reader, so that every physical line
 //! is accounted for: a quoted field runs on over line breaks (a cell with Alt+Enter in
@@ -22,131 +10,11 @@
 //! record is rejected, and reading goes on from the line after the one it opened on.
 //! Line numbers count physical lines, whether they end in `\n` or `\r\n`.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::BufRead;
 
+use super::flat::{Cell, Layout};
 use super::{OrderReader, Record, Rejected, BOM};
-use crate::order::{parse_number, split_list, GoodsLine, Order, Party};
-
-const ROLES: &[&str] = &[
-    "buyer",
-    "seller",
-    "consignee",
-    "shipper",
-    "notify",
-    "bank",
-    "carrier",
-    "end_user",
-    "insurer",
-    "agent",
-];
-const PARTY_FIELDS: &[&str] = &["role", "name", "country", "address"];
-const GOODS_FIELDS: &[&str] = &["description", "hs", "quantity", "value", "currency"];
-
-/// Where a column's value goes.
-#[derive(Debug, Clone)]
-enum Column {
-    Id,
-    Origin,
-    Destination,
-    Via,
-    Vessel,
-    Imo,
-    /// `;`-list of a party field.
-    PartyList(usize),
-    /// Numbered party (group key) and field.
-    Party(String, usize),
-    /// Goods `;`-list field.
-    GoodsList(usize),
-    /// Numbered goods line and field.
-    Goods(u32, usize),
-    Ignored,
-}
-
-fn classify(header: &str) -> Column {
-    let h = header.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-    match h.as_str() {
-        "id" | "order_id" => return Column::Id,
-        "origin" => return Column::Origin,
-        "destination" => return Column::Destination,
-        "via" => return Column::Via,
-        "vessel" => return Column::Vessel,
-        "imo" => return Column::Imo,
-        _ => {}
-    }
-    if let Some(field) = h.strip_prefix("party_") {
-        if let Some(k) = PARTY_FIELDS.iter().position(|f| *f == field) {
-            return Column::PartyList(k);
-        }
-    }
-    if let Some(k) = GOODS_FIELDS.iter().position(|f| *f == h) {
-        return Column::GoodsList(k);
-    }
-    if let Some(field) = h.strip_prefix("goods_") {
-        if let Some(k) = GOODS_FIELDS.iter().position(|f| *f == field) {
-            return Column::GoodsList(k);
-        }
-    }
-    if let Some((prefix, field)) = h.split_once('_').or_else(|| h.rsplit_once('_')) {
-        let numbered = |p: &str, name: &str| -> Option<u32> {
-            p.strip_prefix(name)
-                .and_then(|n| n.trim_start_matches('_').parse().ok())
-        };
-        if let Some(n) = numbered(prefix, "party") {
-            if let Some(k) = PARTY_FIELDS.iter().position(|f| *f == field) {
-                return Column::Party(format!("{n:06}"), k);
-            }
-        }
-        if let Some(n) = numbered(prefix, "goods") {
-            if let Some(k) = GOODS_FIELDS.iter().position(|f| *f == field) {
-                return Column::Goods(n, k);
-            }
-        }
-    }
-    for role in ROLES {
-        if let Some(field) = h.strip_prefix(role).and_then(|r| r.strip_prefix('_')) {
-            if let Some(k) = PARTY_FIELDS
-                .iter()
-                .position(|f| *f == field && *f != "role")
-            {
-                return Column::Party(format!("~{role}"), k);
-            }
-        }
-    }
-    Column::Ignored
-}
-
-/// Every column name [`CsvOrders`] understands, for hints: the fixed ones, the
-/// `;`-list and role columns, and the numbered ones with `1`.
-pub fn csv_columns() -> Vec<String> {
-    let mut out: Vec<String> = [
-        "id",
-        "order_id",
-        "origin",
-        "destination",
-        "via",
-        "vessel",
-        "imo",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for f in PARTY_FIELDS {
-        out.push(format!("party_{f}"));
-        out.push(format!("party1_{f}"));
-    }
-    for f in GOODS_FIELDS {
-        out.push((*f).to_string());
-        out.push(format!("goods_{f}"));
-        out.push(format!("goods1_{f}"));
-    }
-    for role in ROLES {
-        for f in PARTY_FIELDS.iter().filter(|f| **f != "role") {
-            out.push(format!("{role}_{f}"));
-        }
-    }
-    out
-}
 
 /// A quoted field may run over at most this many lines: a longer one is a quote left
 /// open, and stopping there bounds the memory one bad quote can take.
@@ -298,7 +166,7 @@ fn next_row<R: BufRead>(lines: &mut Lines<R>) -> std::io::Result<Option<Row>> {
 /// A CSV file of orders.
 pub struct CsvOrders<R> {
     lines: Lines<R>,
-    columns: Vec<Column>,
+    layout: Layout,
     record: Vec<Vec<u8>>,
 }
 
@@ -327,160 +195,45 @@ impl<R: BufRead> CsvOrders<R> {
             Ok(None) => return Err("the CSV input is empty: no header row".to_string()),
             Err(e) => return Err(format!("cannot read the CSV header: {e}")),
         };
-        let mut columns = Vec::new();
-        let known = csv_columns();
-        for (k, h) in headers.iter().enumerate() {
-            let h = String::from_utf8_lossy(h).into_owned();
-            if ignored
-                .iter()
-                .any(|i| i.trim().eq_ignore_ascii_case(h.trim()))
-            {
-                columns.push(Column::Ignored);
-                continue;
-            }
-            let c = classify(&h);
-            if matches!(c, Column::Ignored) {
-                let hint = crate::rules::diagnostic::did_you_mean(
-                    &h.trim().to_ascii_lowercase(),
-                    known.iter().map(String::as_str),
-                )
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-                return Err(format!(
-                    "line {line}, column {}: unknown column `{h}`: {hint}a column embargo does not read could hold what decides an order; rename it, or name it as one to ignore",
-                    k + 1
-                ));
-            }
-            columns.push(c);
-        }
-        if !columns.iter().any(|c| matches!(c, Column::Id)) {
-            return Err(format!("line {line}: the CSV header has no `id` column"));
-        }
+        let headers: Vec<String> = headers
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        let layout = Layout::new(&headers, ignored).map_err(|e| match e.column {
+            Some(k) => format!("line {line}, column {}: {}", k + 1, e.message),
+            None => format!("line {line}: the CSV header has {}", e.message),
+        })?;
         Ok(CsvOrders {
             lines,
-            columns,
+            layout,
             record: Vec::new(),
         })
     }
 
     fn order(&self, line: u64) -> Record {
-        let reject = |id: Option<String>, error: String| Rejected { line, id, error };
-        if self.record.len() != self.columns.len() {
-            return Err(reject(
-                None,
-                format!(
+        if self.record.len() != self.layout.len() {
+            return Err(Rejected {
+                line,
+                id: None,
+                error: format!(
                     "{} fields, but the header has {}",
                     self.record.len(),
-                    self.columns.len()
+                    self.layout.len()
                 ),
-            ));
+            });
         }
-        let mut order = Order::default();
-        let mut party_lists: [Vec<String>; 4] = Default::default();
-        let mut goods_lists: [Vec<String>; 5] = Default::default();
-        let mut parties: BTreeMap<String, [Option<String>; 4]> = BTreeMap::new();
-        let mut goods: BTreeMap<u32, [Option<String>; 5]> = BTreeMap::new();
-        for (col, raw) in self.columns.iter().zip(&self.record) {
+        let mut row = self.layout.row();
+        for (k, raw) in self.record.iter().enumerate() {
             let Ok(value) = std::str::from_utf8(raw) else {
-                return Err(reject(None, "a field is not valid UTF-8".to_string()));
+                return Err(Rejected {
+                    line,
+                    id: None,
+                    error: "a field is not valid UTF-8".to_string(),
+                });
             };
-            let value = value.trim();
-            let some = || (!value.is_empty()).then(|| value.to_string());
-            match col {
-                Column::Id => order.id = value.to_string(),
-                Column::Origin => order.route.origin = some(),
-                Column::Destination => order.route.destination = some(),
-                Column::Via => order.route.via = split_list(value),
-                Column::Vessel => order.route.vessel = some(),
-                Column::Imo => order.route.imo = some(),
-                Column::PartyList(k) => {
-                    if let Some(slot) = party_lists.get_mut(*k) {
-                        *slot = value.split(';').map(|s| s.trim().to_string()).collect();
-                    }
-                }
-                Column::GoodsList(k) => {
-                    if let Some(slot) = goods_lists.get_mut(*k) {
-                        *slot = value.split(';').map(|s| s.trim().to_string()).collect();
-                    }
-                }
-                Column::Party(key, k) => {
-                    let entry = parties.entry(key.clone()).or_default();
-                    if let Some(slot) = entry.get_mut(*k) {
-                        *slot = some();
-                    }
-                    if let Some(role) = key.strip_prefix('~') {
-                        if let Some(slot) = entry.first_mut() {
-                            slot.get_or_insert_with(|| role.to_string());
-                        }
-                    }
-                }
-                Column::Goods(n, k) => {
-                    if let Some(slot) = goods.entry(*n).or_default().get_mut(*k) {
-                        *slot = some();
-                    }
-                }
-                Column::Ignored => {}
-            }
+            row.set(k, Cell::Text(value));
         }
-        let id = Some(order.id.clone()).filter(|s| !s.is_empty());
-        let at = |v: &[String], i: usize| v.get(i).filter(|s| !s.is_empty()).cloned();
-        let n = party_lists.iter().map(Vec::len).max().unwrap_or(0);
-        for i in 0..n {
-            let [r, nm, c, a] = &party_lists;
-            order.parties.push(Party {
-                role: at(r, i),
-                name: at(nm, i),
-                country: at(c, i),
-                address: at(a, i),
-                ..Party::default()
-            });
-        }
-        for [role, name, country, address] in parties.into_values() {
-            order.parties.push(Party {
-                role,
-                name,
-                country,
-                address,
-                ..Party::default()
-            });
-        }
-        order
-            .parties
-            .retain(|p| p.name.is_some() || p.country.is_some() || p.address.is_some());
-        let number = |field: &str, text: Option<String>| -> Result<Option<f64>, String> {
-            match text {
-                None => Ok(None),
-                Some(t) => parse_number(&t)
-                    .map(Some)
-                    .ok_or_else(|| format!("{field} `{t}` is not a number")),
-            }
-        };
-        let n = goods_lists.iter().map(Vec::len).max().unwrap_or(0);
-        let mut lines: Vec<[Option<String>; 5]> = (0..n)
-            .map(|i| std::array::from_fn(|k| goods_lists.get(k).and_then(|v| at(v, i))))
-            .collect();
-        lines.extend(goods.into_values());
-        for [description, hs, quantity, value, currency] in lines {
-            if [&description, &hs, &quantity, &value]
-                .iter()
-                .all(|f| f.is_none())
-            {
-                continue;
-            }
-            let quantity = number("quantity", quantity).map_err(|e| reject(id.clone(), e))?;
-            let value = number("value", value).map_err(|e| reject(id.clone(), e))?;
-            order.goods.push(GoodsLine {
-                description,
-                hs,
-                quantity,
-                value,
-                currency,
-            });
-        }
-        match order.validate() {
-            Ok(()) => Ok((line, order)),
-            Err(e) => Err(reject(id, e)),
-        }
+        row.finish(line)
     }
 }
 

@@ -1,4 +1,6 @@
-//! Reading orders from batch files: JSON lines and CSV.
+//! Reading orders from batch files: JSON lines, CSV, and (feature `arrow`) Arrow
+//! record batches and Parquet files, the last three in one flat column layout
+//! ([`flat`]).
 //!
 //! Both readers stream: one record at a time, so memory stays bounded whatever the
 //! file's size. Every record comes out either as an [`Order`] or as a [`Rejected`]
@@ -7,12 +9,18 @@
 //! can show that every line was accounted for. A UTF-8 byte order mark at the start
 //! of a file (as Excel and Notepad write one) is skipped.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod csv_orders;
+pub mod flat;
 pub mod output;
+#[cfg(feature = "arrow")]
+pub mod parquet;
 
 use std::io::BufRead;
 
-pub use csv_orders::{csv_columns, CsvOrders};
+pub use csv_orders::CsvOrders;
+pub use flat::{flat_columns, Layout};
 
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -30,6 +38,8 @@ pub enum Format {
     Jsonl,
     /// A header row, then one order per row.
     Csv,
+    /// A Parquet file in the flat column layout of CSV files (feature `arrow` reads it).
+    Parquet,
 }
 
 impl Format {
@@ -38,14 +48,15 @@ impl Format {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" => Some(Format::Csv),
+            "parquet" | "pq" => Some(Format::Parquet),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             _ => None,
         }
     }
 
-    /// The format of a file by its first bytes: JSON lines start with `{` (after a
-    /// byte order mark and blank space); anything else whose first line holds a comma
-    /// is taken for a CSV header. `None` when neither fits.
+    /// The format of a file by its first bytes: Parquet files start with `PAR1`; JSON
+    /// lines start with `{` (after a byte order mark and blank space); anything else
+    /// whose first line holds a comma is taken for a CSV header. `None` when none fits.
     ///
     /// # Examples
     ///
@@ -53,9 +64,13 @@ impl Format {
     /// use embargo::io::Format;
     /// assert_eq!(Format::sniff(b"\xEF\xBB\xBF{\"id\":\"A\"}\n"), Some(Format::Jsonl));
     /// assert_eq!(Format::sniff(b"id,destination\nA1,KP\n"), Some(Format::Csv));
+    /// assert_eq!(Format::sniff(b"PAR1\x15\x04"), Some(Format::Parquet));
     /// assert_eq!(Format::sniff(b"hello\n"), None);
     /// ```
     pub fn sniff(head: &[u8]) -> Option<Format> {
+        if head.starts_with(b"PAR1") {
+            return Some(Format::Parquet);
+        }
         let head = head.strip_prefix(BOM).unwrap_or(head);
         let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
         let rest = head.get(start..)?;

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Throughput of the Python package and of Spark against the `embargo` command, on the
+# same generated orders, the same cores and in the same run, as a table of ratios:
+#
+#   - `embargo screen orders.parquet -o decisions.parquet` (the command, every core);
+#   - `Screener.screen_arrow` on the same Parquet file read with pyarrow, decisions
+#     written back as Parquet (every core, one call); target >= 80% of the command;
+#   - examples/spark_screen.py on Spark local[1] and local[2] (wall time of the whole
+#     job, JVM start and one Screener per worker included); targets: local[2] >= 1.8x
+#     local[1], local[2] >= 60% of the command.
+#
+#   scripts/bench-python.sh [N_ORDERS]     (default 1,000,000)
+#
+# Needs the virtual environment scripts/test-python.sh makes (.venv-ci, or
+# $EMBARGO_VENV) with the package installed. Timings only: nothing is asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+n="${1:-1000000}"
+venv="$(pwd)/${EMBARGO_VENV:-.venv-ci}"
+if ! "$venv/bin/python" -c "import embargo, pyspark" 2>/dev/null; then
+    echo "no Python environment with embargo and pyspark at $venv: run scripts/test-python.sh first" >&2
+    exit 1
+fi
+py="$venv/bin/python"
+export PYSPARK_PYTHON="$py" PYSPARK_DRIVER_PYTHON="$py"
+
+cargo build --release --locked --quiet -p embargo-cli
+cargo build --release --locked --quiet --example gen_orders
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "generating $n orders ..." >&2
+target/release/examples/gen_orders "$n" > "$work/orders.jsonl"
+# Row groups of 16k orders, so that Spark splits the file among its cores in even
+# parts (it hands out whole row groups).
+"$py" - "$work/orders.jsonl" "$work/orders.parquet" <<'EOF'
+import json, sys
+import pyarrow.parquet as pq
+import embargo
+src, dst = sys.argv[1], sys.argv[2]
+writer = None
+chunk = []
+def flush():
+    global writer
+    t = embargo.orders_to_arrow(chunk)
+    writer = writer or pq.ParquetWriter(dst, t.schema)
+    writer.write_table(t, row_group_size=16384)
+    chunk.clear()
+with open(src) as f:
+    for line in f:
+        chunk.append(json.loads(line))
+        if len(chunk) == 65536:
+            flush()
+if chunk:
+    flush()
+writer.close()
+EOF
+
+seconds() { "$py" -c 'import time; print(time.perf_counter())'; }
+elapsed() { "$py" -c "print(f'{$2 - $1:.2f}')"; }
+
+t0=$(seconds)
+target/release/embargo screen "$work/orders.parquet" -o "$work/cli.parquet" 2>/dev/null
+t1=$(seconds)
+cli=$(elapsed "$t0" "$t1")
+
+arrow=$("$py" - "$work/orders.parquet" "$work/py.parquet" <<'EOF'
+import sys, time
+import pyarrow.parquet as pq
+import embargo
+s = embargo.Screener()   # built before the clock starts, as the command's index is not
+t0 = time.perf_counter()
+decisions = s.screen_arrow(pq.read_table(sys.argv[1]))
+pq.write_table(decisions, sys.argv[2])
+print(f"{time.perf_counter() - t0:.2f}")
+EOF
+)
+
+spark() {
+    local t0 t1
+    t0=$(seconds)
+    "$py" examples/spark_screen.py --master "$1" "$work/orders.parquet" "$work/spark-$2" 2>"$work/spark-$2.log"
+    t1=$(seconds)
+    elapsed "$t0" "$t1"
+}
+spark1=$(spark 'local[1]' 1)
+spark2=$(spark 'local[2]' 2)
+
+"$py" - "$n" "$cli" "$arrow" "$spark1" "$spark2" "$(nproc)" <<'EOF'
+import sys
+n = int(sys.argv[1]); cli, arrow, s1, s2 = map(float, sys.argv[2:6]); cores = sys.argv[6]
+rate = lambda s: n / s
+print(f"{n:,} generated orders, {cores} cores, Parquet in and out")
+print(f"{'run':<34} {'seconds':>8} {'orders/s':>10}")
+for name, s in [("embargo screen (CLI)", cli), ("screen_arrow (one call)", arrow),
+                ("Spark local[1]", s1), ("Spark local[2]", s2)]:
+    print(f"{name:<34} {s:>8.2f} {rate(s):>10,.0f}")
+print()
+print(f"{'ratio':<34} {'value':>8} {'target':>10}")
+for name, v, t in [("screen_arrow / CLI", rate(arrow) / rate(cli), 0.80),
+                   ("Spark local[2] / local[1]", s1 / s2, 1.80),
+                   ("Spark local[2] / CLI", rate(s2) / rate(cli), 0.60)]:
+    print(f"{name:<34} {v:>8.2f} {t:>9.2f}  {'met' if v >= t else 'NOT met'}")
+EOF
