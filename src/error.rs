@@ -23,6 +23,8 @@ pub enum Error {
     Import(crate::import::ImportError),
     /// Reading or writing failed.
     Io(std::io::Error),
+    /// A compiled ruleset was refused: foreign, of another build, or damaged.
+    Artifact(crate::artifact::ArtifactError),
 }
 
 impl fmt::Display for Error {
@@ -35,6 +37,7 @@ impl fmt::Display for Error {
             Error::InvalidOrder(why) => write!(f, "invalid order: {why}"),
             Error::Import(e) => write!(f, "{e}"),
             Error::Io(e) => write!(f, "{e}"),
+            Error::Artifact(e) => write!(f, "{e}"),
         }
     }
 }
@@ -45,6 +48,7 @@ impl std::error::Error for Error {
             Error::Load(e) => Some(e),
             Error::Import(e) => Some(e),
             Error::Io(e) => Some(e),
+            Error::Artifact(e) => Some(e),
             Error::InvalidRules { .. } | Error::InvalidOrder(_) => None,
         }
     }
@@ -59,6 +63,12 @@ impl From<crate::rules::LoadError> for Error {
 impl From<crate::import::ImportError> for Error {
     fn from(e: crate::import::ImportError) -> Self {
         Error::Import(e)
+    }
+}
+
+impl From<crate::artifact::ArtifactError> for Error {
+    fn from(e: crate::artifact::ArtifactError) -> Self {
+        Error::Artifact(e)
     }
 }
 

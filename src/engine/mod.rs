@@ -6,8 +6,8 @@
 
 mod cache;
 pub mod eval;
-pub mod links;
 pub(crate) mod field;
+pub mod links;
 pub mod screener;
 
 pub use screener::{
