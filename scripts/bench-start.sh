@@ -26,10 +26,14 @@ o = json.loads(open(sys.argv[1]).readline())
 print(json.dumps({k: v for k, v in o.items() if k in ("id", "parties", "goods", "route")}))
 EOF
 
-# median of "wall cpu" lines: prints "wall_ms cpu_ms"
+# median of "wall cpu" lines (seconds): prints "wall_ms cpu_ms"
 median() {
-    sort -n -k1,1 | awk '{w[NR]=$1; c[NR]=$2} END {
-        n = asort(w); asort(c); m = int((n + 1) / 2); printf "%.0f %.0f\n", w[m] * 1000, c[m] * 1000 }'
+    python3 -c '
+import statistics, sys
+rows = [l.split() for l in sys.stdin if len(l.split()) == 2]
+w = statistics.median(float(r[0]) for r in rows) if rows else 0
+c = statistics.median(float(r[1]) for r in rows) if rows else 0
+print(round(w * 1000), round(c * 1000))'
 }
 
 # Runs "$@" RUNS times (after one warm-up), each under /usr/bin/time.
@@ -90,7 +94,7 @@ if [[ -f "$SDN/sdn-2024-05.csv" && -f "$SDN/alt-2025-12.csv" ]]; then
     echo
     echo "| full SDN list | wall | cpu |"
     echo "| --- | --- | --- |"
-    read -r w c <<<"$(timed "$BIN" import ofac-sdn "$SDN/sdn-2024-05.csv" "$SDN/alt-2025-12.csv" -o "$WORK/sdn.emb")"
+    read -r w c <<<"$(timed "$BIN" import ofac-sdn "$SDN/sdn-2024-05.csv" "$SDN/alt-2025-12.csv" --as-of 2024-05-03 -o "$WORK/sdn.emb")"
     echo "| import (sdn + alt) | $w ms | $c ms |"
     mkdir -p "$WORK/sdn"
     cp "$WORK/sdn.emb" "$WORK/sdn/"
