@@ -2,6 +2,11 @@
 //! becomes a `(relative path, contents)` pair the binary loads when no `--rules` is
 //! given. Doing it here rather than listing files by hand keeps new rule files from
 //! being silently left out.
+//!
+//! It also writes `BUILD_FINGERPRINT`: a hash of the crate's version, its sources and
+//! its rules. A compiled ruleset (see `src/artifact`) records the fingerprint of the
+//! build that wrote it, and another build refuses it: the stored tables are laid out
+//! by the code that wrote them.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +21,47 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// FNV-1a, 64 bits: stable across builds and toolchains, which `std`'s hasher is not
+/// promised to be; it tells builds apart, it protects nothing.
+fn fnv(hash: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *hash ^= u64::from(b);
+        *hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+/// Every file under `dir`, for the fingerprint.
+fn collect_all(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_all(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn fingerprint(root: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    let mut files = Vec::new();
+    for dir in ["src", "rules"] {
+        println!("cargo:rerun-if-changed={dir}");
+        if root.join(dir).is_dir() {
+            collect_all(&root.join(dir), &mut files)?;
+        }
+    }
+    files.sort();
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    fnv(&mut hash, std::env::var("CARGO_PKG_VERSION")?.as_bytes());
+    for f in &files {
+        let rel = f.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        fnv(&mut hash, rel.as_bytes());
+        fnv(&mut hash, &fs::read(f)?);
+    }
+    Ok(format!("{hash:016x}"))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,6 +83,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ));
     }
     code.push_str("];\n");
+    code.push_str(&format!(
+        "/// The version, sources and rules of this build, hashed.\npub static BUILD_FINGERPRINT: &str = {:?};\n",
+        fingerprint(&root)?
+    ));
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("embedded_rules.rs");
     fs::write(out, code)?;
     Ok(())

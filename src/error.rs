@@ -23,6 +23,8 @@ pub enum ErrorKind {
     Import,
     /// Reading or writing failed.
     Io,
+    /// A compiled ruleset was refused: foreign, of another build, or damaged.
+    Artifact,
 }
 
 /// Why an embargo operation could not run.
@@ -34,10 +36,15 @@ pub struct Error {
 #[derive(Debug)]
 enum Repr {
     Load(crate::rules::LoadError),
-    InvalidRules { errors: usize, report: String },
+    InvalidRules {
+        errors: usize,
+        report: String,
+    },
     InvalidOrder(String),
     Import(crate::import::ImportError),
     Io(std::io::Error),
+    /// A compiled ruleset was refused: foreign, of another build, or damaged.
+    Artifact(crate::artifact::ArtifactError),
 }
 
 impl Error {
@@ -49,6 +56,7 @@ impl Error {
             Repr::InvalidOrder(_) => ErrorKind::InvalidOrder,
             Repr::Import(_) => ErrorKind::Import,
             Repr::Io(_) => ErrorKind::Io,
+            Repr::Artifact(_) => ErrorKind::Artifact,
         }
     }
 
@@ -94,6 +102,7 @@ impl fmt::Display for Error {
             Repr::InvalidOrder(why) => write!(f, "invalid order: {why}"),
             Repr::Import(e) => write!(f, "{e}"),
             Repr::Io(e) => write!(f, "{e}"),
+            Repr::Artifact(e) => write!(f, "{e}"),
         }
     }
 }
@@ -104,6 +113,7 @@ impl std::error::Error for Error {
             Repr::Load(e) => Some(e),
             Repr::Import(e) => Some(e),
             Repr::Io(e) => Some(e),
+            Repr::Artifact(e) => Some(e),
             Repr::InvalidRules { .. } | Repr::InvalidOrder(_) => None,
         }
     }
@@ -121,6 +131,14 @@ impl From<crate::import::ImportError> for Error {
     fn from(e: crate::import::ImportError) -> Self {
         Error {
             repr: Repr::Import(e),
+        }
+    }
+}
+
+impl From<crate::artifact::ArtifactError> for Error {
+    fn from(e: crate::artifact::ArtifactError) -> Self {
+        Error {
+            repr: Repr::Artifact(e),
         }
     }
 }

@@ -97,6 +97,7 @@
 )]
 
 pub mod api;
+pub mod artifact;
 pub mod batch;
 pub mod config;
 pub mod engine;

@@ -18,6 +18,7 @@ use embargo::rules::{self, Ruleset};
 mod check;
 mod classify;
 mod compare;
+mod compile;
 mod dispose;
 mod fmt;
 mod import;
@@ -85,6 +86,9 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Validate rules and print a summary; every error as FILE:LINE:COL.
     Check(check::CheckArgs),
+    /// Compile rules into an artifact (`rules.embc`) that `--rules` loads in
+    /// milliseconds.
+    Compile(compile::CompileArgs),
     /// Print rules files in canonical form.
     Fmt(fmt::FmtArgs),
     /// Goods categories (luxury, export-ban, import-ban) of a description and HS code.
@@ -113,8 +117,9 @@ enum Command {
 /// `--rules PATH` and `--add-rules PATH`, shared by every command that reads rules.
 #[derive(Debug, Clone, Args, Default)]
 pub struct RulesArgs {
-    /// Rules file or folder (read recursively for *.emb); repeatable. Loads exactly
-    /// these, instead of the default ruleset compiled into the binary.
+    /// Rules file or folder (read recursively for *.emb), or a compiled ruleset
+    /// (*.embc, given alone); repeatable. Loads exactly these, instead of the default
+    /// ruleset compiled into the binary.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
     /// Rules file or folder to add to the default ruleset; repeatable. A list declared
@@ -134,6 +139,17 @@ impl RulesArgs {
             rules::RuleSource::Embedded
         }
     }
+
+    /// The rules to screen with: as [`RulesArgs::source`], but the embedded default
+    /// from its artifact, compiled when the binary was built (the same ruleset, read
+    /// in milliseconds). Commands that report on the rule text (`check`, `fmt`) read
+    /// the text.
+    pub fn screening_source(&self) -> rules::RuleSource {
+        match self.source() {
+            rules::RuleSource::Embedded => embargo_compiled::source(),
+            other => other,
+        }
+    }
 }
 
 /// Everything a command needs besides its own arguments.
@@ -150,10 +166,16 @@ impl Context {
         Ok(self.settings.load_rules(&args.source())?)
     }
 
+    /// Loads rules to screen with as [`Context::check_rules`] does, the embedded
+    /// default from its artifact (see [`RulesArgs::screening_source`]).
+    pub fn screening_rules(&self, args: &RulesArgs) -> Result<rules::Checked, Failure> {
+        Ok(self.settings.load_rules(&args.screening_source())?)
+    }
+
     /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
     /// printed and the command fails; warnings are not repeated outside `check`.
     pub fn ruleset(&self, args: &RulesArgs) -> Result<Ruleset, Failure> {
-        let checked = self.check_rules(args)?;
+        let checked = self.screening_rules(args)?;
         match checked.ruleset {
             Some(r) if checked.error_count() == 0 => Ok(r),
             _ => {
@@ -244,6 +266,7 @@ fn main() -> ExitCode {
             Command::Match(a) => matches::run(&ctx, a),
             Command::Compare(a) => compare::run(a),
             Command::Check(a) => check::run(&ctx, a),
+            Command::Compile(a) => compile::run(&ctx, a),
             Command::Fmt(a) => fmt::run(&ctx, a),
             Command::Classify(a) => classify::run(&ctx, a),
             Command::Import(a) => import::run(&ctx, a),

@@ -101,12 +101,23 @@ impl Links {
             }
         }
         let group: Vec<usize> = (0..n).map(|k| find(&mut parent, k)).collect();
+        Links::from_groups(group)
+    }
+
+    /// The links whose groups are `group` (each entity's group, as [`Links::groups`]
+    /// gives them): what a compiled ruleset stores.
+    pub(crate) fn from_groups(group: Vec<usize>) -> Links {
         let mut members: std::collections::HashMap<usize, Vec<usize>> = Default::default();
         for (k, &g) in group.iter().enumerate() {
             members.entry(g).or_default().push(k);
         }
         members.retain(|_, v| v.len() > 1);
         Links { group, members }
+    }
+
+    /// Each entity's group, by entity.
+    pub(crate) fn groups(&self) -> &[usize] {
+        &self.group
     }
 
     /// The group of entity `k` (its own index when it stands alone).

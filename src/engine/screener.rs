@@ -82,8 +82,11 @@ struct Inner {
     names: NameIndex,
     name_cache: super::cache::NameCache,
     imo: HashMap<String, Vec<usize>>,
-    classifier: Classifier,
-    places: Vec<CompiledPlaces>,
+    /// Built when first asked for: a name search needs none.
+    classifier: std::sync::OnceLock<Classifier>,
+    /// The place sets of each rule, compiled when first screened: a name search
+    /// needs none.
+    places: std::sync::OnceLock<Vec<CompiledPlaces>>,
     place_fields: facts::PlaceFields,
     options: ScreenOptions,
     /// The lowest score any rule accepts: names are searched down to it once, and each
@@ -316,10 +319,35 @@ fn imo_digits(text: &str) -> Option<String> {
     (d.len() == 7).then_some(d)
 }
 
+/// The names of the entities of the lists `enabled` accepts, as the index takes them.
+fn indexed_names(ruleset: &Ruleset, enabled: impl Fn(usize) -> bool) -> Vec<IndexedName> {
+    let mut names = Vec::new();
+    for (k, e) in ruleset.entities.iter().enumerate() {
+        if !enabled(e.list) {
+            continue;
+        }
+        let entity = k as u32;
+        // Short forms in parentheses ("... COMPANY, LIMITED (OMM)") and other
+        // readings of a name are indexed by the index itself.
+        let mut add = |name: &str, weak: bool| {
+            let mut n = IndexedName::new(entity, name, e.kind);
+            n.weak = weak;
+            // Countries of location only: a national of the DPRK may live abroad.
+            n.countries = e.countries.clone();
+            n.nationalities = e.nationalities.clone();
+            names.push(n);
+        };
+        add(&e.name, false);
+        for a in &e.aliases {
+            add(&a.name, a.strength == Strength::Weak);
+        }
+    }
+    names
+}
+
 impl Screener {
     /// Builds the name index and classifier for `ruleset`.
     pub fn new(ruleset: Ruleset, options: ScreenOptions) -> Screener {
-        let mut names = Vec::new();
         let mut imo: HashMap<String, Vec<usize>> = HashMap::new();
         let enabled = |list: usize| {
             options.lists.is_empty()
@@ -332,21 +360,6 @@ impl Screener {
             if !enabled(e.list) {
                 continue;
             }
-            let entity = k as u32;
-            // Short forms in parentheses ("... COMPANY, LIMITED (OMM)") and other
-            // readings of a name are indexed by the index itself.
-            let mut add = |name: &str, weak: bool| {
-                let mut n = IndexedName::new(entity, name, e.kind);
-                n.weak = weak;
-                // Countries of location only: a national of the DPRK may live abroad.
-                n.countries = e.countries.clone();
-                n.nationalities = e.nationalities.clone();
-                names.push(n);
-            };
-            add(&e.name, false);
-            for a in &e.aliases {
-                add(&a.name, a.strength == Strength::Weak);
-            }
             for id in &e.identifiers {
                 if id.scheme == "imo" {
                     if let Some(d) = imo_digits(&id.value) {
@@ -355,6 +368,12 @@ impl Screener {
                 }
             }
         }
+        // A compiled ruleset brings the index of all its lists, built when it was
+        // compiled; only a choice of lists builds one here.
+        let names = match ruleset.stored_names() {
+            Some(stored) if options.lists.is_empty() => stored.clone(),
+            _ => NameIndex::build(indexed_names(&ruleset, enabled)),
+        };
         let mut floor = options.threshold;
         let mut eager = options.threshold;
         for r in &ruleset.rules {
@@ -363,11 +382,6 @@ impl Screener {
                 min_score(&r.when, options.threshold, &mut eager);
             }
         }
-        let places = ruleset
-            .rules
-            .iter()
-            .map(|r| CompiledPlaces::new(&r.when))
-            .collect();
         let today = options
             .today
             .clone()
@@ -398,12 +412,15 @@ impl Screener {
         };
         Screener {
             inner: Arc::new(Inner {
-                links: super::links::Links::new(&ruleset),
-                names: NameIndex::build(names),
+                links: match &ruleset.links {
+                    Some(stored) => (**stored).clone(),
+                    None => super::links::Links::new(&ruleset),
+                },
+                names,
                 name_cache: super::cache::NameCache::new(options.name_cache),
                 imo,
-                classifier: Classifier::new(&ruleset),
-                places,
+                classifier: std::sync::OnceLock::new(),
+                places: std::sync::OnceLock::new(),
                 place_fields: facts::PlaceFields::tested_by(&ruleset.rules),
                 options,
                 floor,
@@ -414,6 +431,12 @@ impl Screener {
                 ruleset,
             }),
         }
+    }
+
+    /// The index of the names of every list of `ruleset`, as a screener screening all
+    /// of them builds it: what a compiled ruleset stores.
+    pub(crate) fn index_names(ruleset: &Ruleset) -> NameIndex {
+        NameIndex::build(indexed_names(ruleset, |_| true))
     }
 
     /// The ruleset screened against.
@@ -428,7 +451,9 @@ impl Screener {
 
     /// The goods classifier.
     pub fn classifier(&self) -> &Classifier {
-        &self.inner.classifier
+        self.inner
+            .classifier
+            .get_or_init(|| Classifier::new(&self.inner.ruleset))
     }
 
     /// Finds the listed entities `query` names, best first: at most `limit`, each
@@ -491,7 +516,7 @@ impl Screener {
 
     /// The categories `line` falls in, with their evidence.
     pub fn classify(&self, line: &GoodsLine) -> Vec<CategoryResult> {
-        category_results(&self.inner.ruleset, self.inner.classifier.classify(line))
+        category_results(&self.inner.ruleset, self.classifier().classify(line))
     }
 
     /// The screening options in force.
@@ -758,7 +783,15 @@ impl Screener {
         let mut allowed = Vec::new();
         let mut facts = self.facts(order, &mut allowed);
         let mut fired: Vec<(&crate::rules::ir::Rule, Vec<Evidence>)> = Vec::new();
-        for (rule, places) in inner.ruleset.rules.iter().zip(&inner.places) {
+        let places = inner.places.get_or_init(|| {
+            inner
+                .ruleset
+                .rules
+                .iter()
+                .map(|r| CompiledPlaces::new(&r.when))
+                .collect()
+        });
+        for (rule, places) in inner.ruleset.rules.iter().zip(places) {
             if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts) {
                 // `or` branches can cite the same match twice.
                 let mut k = 0;

@@ -29,7 +29,7 @@ pub(crate) use distance::{osa_within, OsaWord};
 use translit::Script;
 
 /// What a token is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TokenClass {
     /// A name word.
     Word,

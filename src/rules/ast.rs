@@ -448,7 +448,7 @@ pub enum Test {
 }
 
 /// Which part of a route a test looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RouteLeg {
     /// The country or place of origin.
     Origin,
@@ -461,7 +461,7 @@ pub enum RouteLeg {
 }
 
 /// `>`, `>=`, `<`, `<=`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Comparison {
     /// `>`
     Gt,

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::goods::pattern::{patterns_of, TermPattern};
 
@@ -21,10 +21,15 @@ pub use crate::vocab::EntityKind;
 #[derive(Debug, Clone)]
 pub struct Ruleset {
     pub(crate) inner: Arc<RulesetData>,
+    /// The index of every list's names, when the ruleset was read from a compiled
+    /// artifact (see [`crate::artifact`]) rather than compiled from text.
+    pub(crate) names: Option<crate::matching::NameIndex>,
+    /// The entries of one party across lists, stored with the name index.
+    pub(crate) links: Option<Arc<crate::engine::links::Links>>,
 }
 
 /// The body of a ruleset.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RulesetData {
     /// `sha256:` + hex digest of every source file's bytes, in load order: any edit
     /// to a rules file, a reformatting included, makes a new ruleset version.
@@ -59,7 +64,14 @@ impl Ruleset {
     pub fn from_data(data: RulesetData) -> Self {
         Ruleset {
             inner: Arc::new(data),
+            names: None,
+            links: None,
         }
+    }
+
+    /// The name index stored with the ruleset, when it came from an artifact.
+    pub(crate) fn stored_names(&self) -> Option<&crate::matching::NameIndex> {
+        self.names.as_ref()
     }
 
     /// The content hash that identifies this ruleset (`sha256:...`).
@@ -95,7 +107,7 @@ impl Ruleset {
 /// Exchange rates: US dollars per unit of each currency, `USD` always 1. The one
 /// conversion of amounts to US dollars: of thresholds and value tests when rules
 /// compile, of goods lines' values when they are classified, of orders' totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rates(BTreeMap<String, f64>);
 
 impl Default for Rates {
@@ -154,7 +166,7 @@ impl Rates {
 }
 
 /// A source list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct List {
     /// Its name (`ofac-sdn`), the prefix of its entity ids.
     pub name: String,
@@ -173,7 +185,7 @@ pub struct List {
 }
 
 /// A watchlisted party.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entity {
     /// `LIST:ID`.
     pub id: String,
@@ -209,7 +221,7 @@ pub struct Entity {
 }
 
 /// Another name of an entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Alias {
     /// The alias.
     pub name: String,
@@ -220,7 +232,7 @@ pub struct Alias {
 }
 
 /// An identifier of an entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Identifier {
     /// `imo`, `swift`, `passport`, ...
     pub scheme: String,
@@ -231,7 +243,7 @@ pub struct Identifier {
 }
 
 /// A goods category.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Category {
     /// Its id.
     pub id: String,
@@ -256,7 +268,7 @@ pub struct Category {
 }
 
 /// A goods term.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Term {
     /// The term as written.
     pub text: String,
@@ -293,7 +305,7 @@ impl Term {
 }
 
 /// A term that vetoes its category wherever it is found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExcludedTerm {
     /// The term as written.
     pub text: String,
@@ -312,7 +324,7 @@ impl ExcludedTerm {
 }
 
 /// An HS code prefix of a category.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HsPrefix {
     /// Digits only.
     pub digits: String,
@@ -321,7 +333,7 @@ pub struct HsPrefix {
 }
 
 /// A set of places: ISO country codes and normalized place names.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PlaceSet {
     /// ISO 3166-1 alpha-2 codes.
     pub countries: Vec<String>,
@@ -330,7 +342,7 @@ pub struct PlaceSet {
 }
 
 /// A screening rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     /// Its id.
     pub id: String,
@@ -347,7 +359,7 @@ pub struct Rule {
 }
 
 /// A compiled condition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Cond {
     /// All hold.
     And(Vec<Cond>),
@@ -404,7 +416,7 @@ pub enum Cond {
 }
 
 /// Which entities a match test accepts; every non-empty facet must hold.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EntityFilter {
     /// List indices.
     pub lists: Vec<usize>,
@@ -446,7 +458,7 @@ impl EntityFilter {
 }
 
 /// A reviewed false positive.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Allow {
     /// Its id.
     pub id: String,

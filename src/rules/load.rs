@@ -29,6 +29,12 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
+/// The fingerprint of this build: its version, sources and rules, hashed (see
+/// [`crate::artifact`]).
+pub(crate) fn build_fingerprint() -> &'static str {
+    embedded::BUILD_FINGERPRINT
+}
+
 /// The name under which embedded files appear in diagnostics.
 pub const EMBEDDED_PREFIX: &str = "<embedded>/";
 
@@ -63,6 +69,9 @@ pub enum RuleSource {
     /// replaces the embedded list of the same name, its entities included; their
     /// entities, categories, sets, rules and allowances join the embedded ones.
     EmbeddedWith(Vec<PathBuf>),
+    /// A compiled ruleset held in memory, such as the default one the `embargo`
+    /// binary carries (see [`crate::artifact`]).
+    Compiled(crate::artifact::StaticArtifact),
 }
 
 /// The outcome of loading: the sources, every diagnostic, and the ruleset when there
@@ -498,9 +507,78 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 /// A folder with no rule file in it is an error. The ruleset is not required to
 /// decide anything (it may be one list); [`load`] is the entry point for screening.
 pub fn load_paths(paths: &[PathBuf], options: &CompileOptions) -> Result<Checked, LoadError> {
+    if let Some(checked) = compiled_among(paths)? {
+        return Ok(checked);
+    }
     let mut p = Pipeline::new();
     p.add_paths(paths)?;
     Ok(p.finish(options))
+}
+
+/// The first of `paths` that is a compiled ruleset: a file named `*.embc` or one
+/// that begins with the artifact signature. Folders are read for `*.emb` only.
+fn artifact_path(paths: &[PathBuf]) -> Result<Option<&Path>, LoadError> {
+    for path in paths {
+        if path.is_dir() {
+            continue;
+        }
+        if path
+            .extension()
+            .is_some_and(|e| e == crate::artifact::EXTENSION)
+        {
+            return Ok(Some(path));
+        }
+        let mut start = [0u8; 8];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut start))
+            .map_err(|source| LoadError {
+                path: path.clone(),
+                source,
+            })?;
+        if crate::artifact::is_artifact(start.get(..read).unwrap_or_default()) {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// The compiled ruleset among `paths`, when there is one; it must be given alone.
+fn compiled_among(paths: &[PathBuf]) -> Result<Option<Checked>, LoadError> {
+    let Some(path) = artifact_path(paths)? else {
+        return Ok(None);
+    };
+    if paths.len() > 1 {
+        return Err(LoadError {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a compiled ruleset is a whole ruleset: give it alone, or compile the \
+                 other files with the rules it was compiled from",
+            ),
+        });
+    }
+    let fail = |source| LoadError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(fail)?;
+    compiled(path, &bytes).map(Some)
+}
+
+/// The ruleset of an artifact, as a load without diagnostics; a refused artifact is
+/// an error that says why.
+fn compiled(path: &Path, bytes: &[u8]) -> Result<Checked, LoadError> {
+    let ruleset = Ruleset::from_artifact(bytes).map_err(|e| LoadError {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })?;
+    let mut sources = SourceMap::default();
+    sources.add(SourceFile::new(path.display().to_string(), ""));
+    Ok(Checked {
+        sources,
+        diagnostics: Vec::new(),
+        ruleset: Some(ruleset),
+    })
 }
 
 /// Loads and compiles the default ruleset compiled into the binary from `rules/`.
@@ -528,8 +606,30 @@ pub fn load(source: &RuleSource, options: &CompileOptions) -> Result<Checked, Lo
     let mut p = Pipeline::new();
     match source {
         RuleSource::Embedded => p.add_embedded_all(),
-        RuleSource::Paths(paths) => p.add_paths(paths)?,
+        RuleSource::Compiled(bytes) => {
+            let mut checked = compiled(Path::new("<embedded>.embc"), bytes.0)?;
+            checked.require_decisions(false);
+            return Ok(checked);
+        }
+        RuleSource::Paths(paths) => {
+            if let Some(mut checked) = compiled_among(paths)? {
+                checked.require_decisions(true);
+                return Ok(checked);
+            }
+            p.add_paths(paths)?
+        }
         RuleSource::EmbeddedWith(paths) => {
+            if let Some(path) = artifact_path(paths)? {
+                return Err(LoadError {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "a compiled ruleset is a whole ruleset and cannot be added to the \
+                         embedded one: compile both into one (`embargo compile --add-rules \
+                         FILES -o rules.embc`) and give it with --rules",
+                    ),
+                });
+            }
             p.add_embedded_all();
             p.add_paths(paths)?;
             p.replace_embedded_lists();

@@ -37,7 +37,7 @@ pub async fn reload(state: &AppState) -> Result<Value, ApiError> {
         };
         // Unreadable rules (a --rules path gone) are rejected like broken ones.
         let checked = ctx
-            .check_rules(&rules)
+            .screening_rules(&rules)
             .map_err(|f| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, f.0))?;
         let errors = checked.error_count();
         let rendered: Vec<String> = checked

@@ -103,7 +103,7 @@ impl Screener {
         }
         let mut total = Some(0.0);
         for g in &order.goods {
-            let matches = inner.classifier.classify(g);
+            let matches = self.classifier().classify(g);
             facts.goods.push(
                 matches
                     .into_iter()

@@ -25,6 +25,7 @@ mod factors;
 #[cfg(test)]
 mod naive;
 mod search;
+mod stored;
 
 use build::*;
 use candidates::*;
@@ -60,7 +61,7 @@ pub const COUNTRY_CONFLICT_FACTOR: f64 = 0.78;
 /// listed entity is of other countries and its name does not name that one.
 pub const NAMED_COUNTRY_DIFFERS_FACTOR: f64 = 0.8;
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct NameRec {
     entity: u32,
     original: Box<str>,
@@ -74,12 +75,13 @@ struct NameRec {
     /// The countries the name itself names ("... Bank of China"), found when first
     /// needed rather than for every query it is scored against (or for every name at
     /// build, when few are ever asked).
+    #[serde(skip)]
     named: std::sync::OnceLock<Box<[&'static str]>>,
     toks: Box<[u32]>,
     legal: Box<[Box<str>]>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Inner {
     /// Tells indexes apart for the per-thread memo of similar words.
     id: u64,
@@ -160,7 +162,7 @@ struct Inner {
 
 /// The lengths of the texts and keys of some words or runs, a bit each: a cheap test
 /// before comparing run shapes one by one.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct RunSummary {
     text_lens: u64,
     key_lens: u64,
@@ -191,7 +193,7 @@ impl RunSummary {
 
 /// What the bound needs to know of a word, or of a run of words joined: lengths and
 /// letters of its text and phonetic key.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct RunShape {
     text_letters: u32,
     key_letters: u32,

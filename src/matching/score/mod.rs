@@ -39,7 +39,7 @@ use crate::normalize::{self, phonetic_key, OsaWord, TokenClass};
 use crate::vocab::EntityKind;
 
 /// One identity token of a prepared name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Tok {
     pub text: Box<str>,
     pub key: Box<str>,
