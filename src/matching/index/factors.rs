@@ -36,18 +36,34 @@ pub(super) fn apply_query_factors(
                 "the name names another country",
                 NAMED_COUNTRY_DIFFERS_FACTOR,
             ));
-        } else if rec.countries.len() == 1 {
+        } else if two_koreas(c, rec) {
             o.score *= COUNTRY_CONFLICT_FACTOR;
             o.adjustments.push((
-                "the party's country is not the listed one",
+                "a party in South Korea against a designation in the DPRK",
                 COUNTRY_CONFLICT_FACTOR,
             ));
+        } else if rec.countries.len() == 1 {
+            // DPRK banks and trading firms work abroad under their listed names
+            // (branches in Dandong, Hong Kong, Dubai): another country says little
+            // against a distinctive word aligned, much against generic words alone.
+            let generic = 1.0 - f64::from(o.distinctive.clamp(0.0, 1.0));
+            let factor = COUNTRY_MISMATCH_FACTOR
+                - (COUNTRY_MISMATCH_FACTOR - COUNTRY_CONFLICT_FACTOR) * generic;
+            o.score *= factor;
+            o.adjustments
+                .push(("the party's country is not the listed one", factor));
         } else {
             o.score *= COUNTRY_MISMATCH_FACTOR;
             o.adjustments
                 .push(("country differs", COUNTRY_MISMATCH_FACTOR));
         }
     }
+}
+
+/// A party in South Korea against an entity listed in the DPRK only: the two Koreas
+/// are a specific conflict, as DPRK bodies do not operate in the South.
+pub(super) fn two_koreas(country: &str, rec: &NameRec) -> bool {
+    country_bytes(country) == Some(*b"KR") && rec.countries.iter().all(|c| c == b"KP")
 }
 
 /// The query's country, when the listed name has countries and that is not one.

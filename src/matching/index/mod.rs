@@ -51,8 +51,10 @@ pub const WEAK_ALIAS_FACTOR: f64 = 0.95;
 /// Score factor when the query's country is not among the listed name's countries.
 pub const COUNTRY_MISMATCH_FACTOR: f64 = 0.97;
 /// Score factor when the query's country is not the one country of the listed
-/// entity (a party in Seoul against a designation in the DPRK only): strong evidence
-/// of another party, so that a name alone, however close, goes to review.
+/// entity and the match rests on generic words alone (`Korea ... Development Bank`),
+/// and always for a party in South Korea against a designation in the DPRK only:
+/// strong evidence of another party, so that such a name goes to review. A match on a
+/// distinctive word loses [`COUNTRY_MISMATCH_FACTOR`] only, scaling between the two.
 pub const COUNTRY_CONFLICT_FACTOR: f64 = 0.78;
 /// Factor for a name that names its own country (the party's, given apart) when the
 /// listed entity is of other countries and its name does not name that one.

@@ -222,6 +222,11 @@ pub(crate) struct Outcome {
     pub pairs: Vec<Pair>,
     pub adjustments: Vec<(&'static str, f64)>,
     pub identical: bool,
+    /// How much of the match rests on one distinctive word: the heaviest aligned
+    /// word's weight (the lighter of its two sides) times its similarity, at most 1.
+    /// Evidence from outside the name (a country) weighs against a match in
+    /// proportion to what the name leaves to generic words.
+    pub distinctive: f32,
 }
 
 /// Candidate tokens by index.
@@ -333,6 +338,9 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         mc += p.sim * w;
         info += w;
         rarest = rarest.max(w);
+        if p.basis != Basis::Initial {
+            out.distinctive = out.distinctive.max((w * p.sim).min(1.0));
+        }
         longest = longest.max(
             q.toks
                 .get(p.q.range())
