@@ -336,6 +336,7 @@ async fn compare(
         Ok(CompareAnswer {
             id: r.id.clone(),
             score: compare_names(a, b, kind),
+            explanation: None,
         })
     })
     .await
