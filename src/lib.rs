@@ -11,7 +11,7 @@
 //! 1. **Load a ruleset**: the default compiled into the library
 //!    ([`Ruleset::embedded`]: the OFAC, UN and EU lists, the DPRK goods categories and
 //!    decision rules), files and folders ([`Ruleset::from_paths`]), or a string
-//!    ([`Ruleset::from_text`]). Invalid rules come back as [`Error::InvalidRules`] with
+//!    ([`Ruleset::from_text`]). Invalid rules come back as an [`Error`] of kind [`ErrorKind::InvalidRules`] with
 //!    every diagnostic located `FILE:LINE:COL`.
 //! 2. **Build a [`Screener`]** with [`ScreenOptions`] (match threshold, hits per
 //!    name, explanations, lists enabled). It builds the name index and the goods
@@ -111,12 +111,14 @@ pub mod order;
 pub mod places;
 pub mod refdata;
 pub mod reference;
+pub mod report;
 pub mod rules;
 pub mod text;
 pub mod vocab;
+pub mod watch;
 
 pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use matching::{compare, NameQuery};
 pub use order::Order;
 pub use rules::{Decision, Ruleset};

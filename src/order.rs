@@ -163,8 +163,8 @@ impl Order {
     /// ```
     pub fn from_json(text: &str) -> Result<Order, crate::Error> {
         let order: Order = serde_json::from_str(text)
-            .map_err(|e| crate::Error::InvalidOrder(explain_json_error(text, e)))?;
-        order.validate().map_err(crate::Error::InvalidOrder)?;
+            .map_err(|e| crate::Error::invalid_order(explain_json_error(text, e)))?;
+        order.validate().map_err(crate::Error::invalid_order)?;
         Ok(order)
     }
 
@@ -173,11 +173,11 @@ impl Order {
         // The walk names an unknown field with its path; serde's own message is kept
         // for every other fault.
         if let Some(why) = unknown_field(&value) {
-            return Err(crate::Error::InvalidOrder(why));
+            return Err(crate::Error::invalid_order(why));
         }
-        let order: Order =
-            serde_json::from_value(value).map_err(|e| crate::Error::InvalidOrder(e.to_string()))?;
-        order.validate().map_err(crate::Error::InvalidOrder)?;
+        let order: Order = serde_json::from_value(value)
+            .map_err(|e| crate::Error::invalid_order(e.to_string()))?;
+        order.validate().map_err(crate::Error::invalid_order)?;
         Ok(order)
     }
 

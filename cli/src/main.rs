@@ -20,10 +20,15 @@ mod classify;
 mod compare;
 mod fmt;
 mod import;
+mod lists;
 mod matches;
+mod outputs;
+mod report;
+mod rescreen;
 mod rules_cmd;
 mod screen;
 mod serve;
+mod show;
 
 /// What a subcommand reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +95,15 @@ enum Command {
     /// Work with the default ruleset compiled into the binary.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
+    /// Compare versions of the lists (`lists diff OLD NEW`).
+    Lists(lists::ListsArgs),
+    /// After a list or rule update, screen again only the orders that can change and
+    /// write the decisions that did.
+    Rescreen(rescreen::RescreenArgs),
+    /// Write one self-contained HTML page of decisions for reviewers.
+    Report(report::ReportArgs),
+    /// Print a listed entity's details.
+    Show(show::ShowArgs),
 }
 
 /// `--rules PATH` and `--add-rules PATH`, shared by every command that reads rules.
@@ -231,6 +245,10 @@ fn main() -> ExitCode {
             Command::Import(a) => import::run(&ctx, a),
             Command::Serve(a) => serve::run(&ctx, a),
             Command::Rules(c) => rules_cmd::run(c),
+            Command::Lists(a) => lists::run(&ctx, a),
+            Command::Rescreen(a) => rescreen::run(&ctx, a),
+            Command::Report(a) => report::run(&ctx, a),
+            Command::Show(a) => show::run(&ctx, a),
         }
     });
     match result {

@@ -121,7 +121,7 @@ fn without_quotes(hits: &Value) -> Value {
     match hits {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(k, _)| *k != "text" && *k != "explanation")
+                .filter(|(k, _)| !["input", "text", "explanation"].contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), without_quotes(v)))
                 .collect(),
         ),

@@ -6,6 +6,7 @@
 
 mod cache;
 pub mod eval;
+pub(crate) mod field;
 pub mod links;
 pub mod screener;
 

@@ -145,6 +145,13 @@ pub struct Hit {
     pub decision: Decision,
     /// The rule's reason.
     pub reason: String,
+    /// The rule's legal basis, as its `basis` lines cite it.
+    pub basis: Vec<String>,
+    /// The text of the input field the evidence was found in (the party name, goods
+    /// description or route field as the order wrote it), so evidence spans can be shown
+    /// in place without the order at hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
     /// What matched, where.
     #[serde(flatten)]
     pub evidence: Evidence,
@@ -826,6 +833,8 @@ impl Screener {
                     rule: rule.id.clone(),
                     decision: rule.decision,
                     reason: rule.reason.clone(),
+                    basis: rule.basis.clone(),
+                    input: super::field::text_of(order, e).map(str::to_string),
                     evidence: e.clone(),
                 });
             }

@@ -1,12 +1,16 @@
 //! Collects one entity's facts from however many records a list spreads them over,
 //! dropping blanks and exact repeats, then builds the syntax tree node.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
 use crate::rules::ast::{self, AliasRelation, Strength};
 use crate::rules::span::Span;
 
 use crate::reference::{country_code, imo_valid, is_date};
 
 use super::text::squash;
+use super::{Ctx, ImportError};
 
 /// A text node; imported nodes have no source position.
 pub(crate) fn text(s: &str) -> ast::Text {
@@ -300,5 +304,56 @@ impl EntityBuilder {
             remarks: texts(self.remarks),
             span: Span::default(),
         })
+    }
+}
+
+/// The entities of a list being read, in the order first met, each found again by its
+/// list id: lists that spread one party over several rows (the CSL, one row per US
+/// list; the UK ConList, one row per name; the EU files, one row per fact) gather them
+/// here, each entity remembering the file and line it started on for its diagnostics.
+pub(crate) struct Parties {
+    list: &'static str,
+    entities: Vec<(EntityBuilder, PathBuf, u64)>,
+    index: HashMap<String, usize>,
+}
+
+impl Parties {
+    /// No entities yet, of `list`.
+    pub fn new(list: &'static str) -> Self {
+        Parties {
+            list,
+            entities: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Whether an entity `id` was met before.
+    pub fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// The entity `id`, new (starting at `path:line`) when not met before.
+    pub fn entry(&mut self, id: &str, path: &Path, line: u64) -> Option<&mut EntityBuilder> {
+        let i = match self.index.get(id) {
+            Some(&i) => i,
+            None => {
+                self.index.insert(id.to_string(), self.entities.len());
+                self.entities
+                    .push((EntityBuilder::new(self.list, id), path.to_path_buf(), line));
+                self.entities.len() - 1
+            }
+        };
+        self.entities.get_mut(i).map(|(e, _, _)| e)
+    }
+
+    /// Finishes every entity in order (see [`Ctx::build`]).
+    pub fn build(self, ctx: &mut Ctx<'_>) -> Result<Vec<ast::Entity>, ImportError> {
+        let mut out = Vec::with_capacity(self.entities.len());
+        for (e, path, line) in self.entities {
+            if let Some(e) = ctx.build(e, &path, line)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
     }
 }

@@ -7,14 +7,13 @@
 //! `dates_of_birth`, ...) separate values with `; `; `ids` holds
 //! `COUNTRY, [ISSUED, EXPIRES,] NUMBER, TYPE` items.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::rules::ast::{AliasRelation, Strength};
 
-use super::builder::{EntityBuilder, Kind};
-use super::ofac::{id_scheme, parse_remarks};
-use super::read::{CsvFile, Row};
+use super::builder::{EntityBuilder, Kind, Parties};
+use super::read::{CsvFile, Header, Row};
+use super::remarks::{id_scheme, parse_remarks};
 use super::text::split_values;
 use super::{Ctx, ImportError, ListMeta, Parsed};
 
@@ -33,92 +32,52 @@ const META: ListMeta = ListMeta {
 const REQUIRED: [&str; 5] = ["_id", "source", "name", "type", "alt_names"];
 
 pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, ImportError> {
-    let mut parties: Vec<(EntityBuilder, PathBuf, u64)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut parties = Parties::new("csl");
     let mut merged = 0;
     for path in inputs {
-        merged += read_file(path, ctx, &mut parties, &mut index)?;
+        merged += read_file(path, ctx, &mut parties)?;
     }
     if merged > 0 {
         ctx.note(format!(
             "{merged} rows repeat the _id of an earlier row (one party on several US lists) and were merged into it"
         ));
     }
-    let mut entities = Vec::with_capacity(parties.len());
-    for (e, path, line) in parties {
-        if let Some(e) = ctx.build(e, &path, line)? {
-            entities.push(e);
-        }
-    }
     Ok(Parsed {
         meta: META,
         as_of: None,
-        entities,
+        entities: parties.build(ctx)?,
     })
 }
 
-fn read_file(
-    path: &Path,
-    ctx: &mut Ctx<'_>,
-    parties: &mut Vec<(EntityBuilder, PathBuf, u64)>,
-    index: &mut HashMap<String, usize>,
-) -> Result<usize, ImportError> {
+fn read_file(path: &Path, ctx: &mut Ctx<'_>, parties: &mut Parties) -> Result<usize, ImportError> {
     let mut csv = CsvFile::open(path, b',')?;
-    let Some(header) = csv.next_row()? else {
+    let Some(first) = csv.next_row()? else {
         return Err(ImportError::truncated(path, Some(1), "empty file"));
     };
-    let cols: HashMap<String, usize> = header
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.trim().to_string(), i))
-        .collect();
-    if let Some(missing) = REQUIRED.iter().find(|c| !cols.contains_key(**c)) {
-        return Err(ImportError::malformed(
-            path,
-            header.line,
-            None,
-            format!("header has no `{missing}` column: not a Consolidated Screening List CSV"),
-        ));
-    }
-    let width = header.fields.len();
+    let header = Header::new(path, &first, &REQUIRED, "a Consolidated Screening List CSV")?;
     let mut merged = 0;
     while let Some(row) = csv.next_row()? {
-        if row.fields.len() != width {
-            ctx.bad_record(
-                path,
-                row.line,
-                format!("expected {width} fields, found {}", row.fields.len()),
-            )?;
+        if !header.fits(ctx, path, &row)? {
             continue;
         }
-        let c = |name: &str| cols.get(name).map(|&i| row.get(i)).unwrap_or("");
-        let id = c("_id");
+        let id = header.get(&row, "_id");
         if id.is_empty() {
             ctx.bad_record(path, row.line, "row without an _id")?;
             continue;
         }
-        let i = match index.get(id) {
-            Some(&i) => {
-                merged += 1;
-                i
-            }
-            None => {
-                index.insert(id.to_string(), parties.len());
-                parties.push((EntityBuilder::new("csl", id), path.to_path_buf(), row.line));
-                parties.len() - 1
-            }
-        };
-        if let Some((e, _, _)) = parties.get_mut(i) {
-            add_row(e, &cols, &row);
+        if parties.contains(id) {
+            merged += 1;
+        }
+        if let Some(e) = parties.entry(id, path, row.line) {
+            add_row(e, &header, &row);
         }
     }
     ctx.file_read(path, csv.records.saturating_sub(1));
     Ok(merged)
 }
 
-fn add_row(e: &mut EntityBuilder, cols: &HashMap<String, usize>, row: &Row) {
-    let c = |name: &str| cols.get(name).map(|&i| row.get(i)).unwrap_or("");
+fn add_row(e: &mut EntityBuilder, header: &Header, row: &Row) {
+    let c = |name: &str| header.get(row, name);
     e.name(c("name"));
     match c("type").to_ascii_lowercase().as_str() {
         "individual" => e.set_kind(Kind::Person),

@@ -11,14 +11,13 @@
 //!   per annex entry with multi-valued cells separated by `; `. Its `recordId` counts
 //!   within an annex, so the id is `CELEX/ANNEX/RECORD` (`eu:32017R1509/XIII.A/1`).
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::rules::ast::{AliasRelation, Strength};
 
-use super::builder::{EntityBuilder, Kind};
-use super::read::{decode, open, CsvFile, Row};
+use super::builder::{EntityBuilder, Kind, Parties};
+use super::read::{decode, open, CsvFile, Header, Row};
 use super::text::{dmy_date, split_values};
 use super::{Ctx, ImportError, ListMeta, Parsed};
 
@@ -66,16 +65,15 @@ fn layout(path: &Path) -> Result<Layout, ImportError> {
 }
 
 pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, ImportError> {
-    let mut entities: Vec<(EntityBuilder, PathBuf, u64)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut entities = Parties::new("eu");
     let mut as_of: Option<String> = None;
     let mut journal = true;
     for path in inputs {
         match layout(path)? {
-            Layout::Journal => read_journal(path, ctx, &mut entities, &mut index)?,
+            Layout::Journal => read_journal(path, ctx, &mut entities)?,
             Layout::Fsf => {
                 journal = false;
-                if let Some(d) = read_fsf(path, ctx, &mut entities, &mut index)? {
+                if let Some(d) = read_fsf(path, ctx, &mut entities)? {
                     if as_of.as_deref().is_none_or(|a| d.as_str() < a) {
                         as_of = Some(d);
                     }
@@ -83,46 +81,11 @@ pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, Im
             }
         }
     }
-    let mut out = Vec::with_capacity(entities.len());
-    for (e, path, line) in entities {
-        if let Some(e) = ctx.build(e, &path, line)? {
-            out.push(e);
-        }
-    }
     Ok(Parsed {
         meta: if journal { JOURNAL_META } else { META },
         as_of,
-        entities: out,
+        entities: entities.build(ctx)?,
     })
-}
-
-/// Header name -> first column with that name (the FSF header repeats
-/// `Entity_logical_id` once per fact group).
-fn columns(header: &Row) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
-    for (i, f) in header.fields.iter().enumerate() {
-        let name = f.trim().trim_end_matches('\t').trim().to_string();
-        // Some exports head the first column `Date_filexxxx`.
-        if name.starts_with("Date_file") {
-            map.entry("Date_file".to_string()).or_insert(i);
-        }
-        map.entry(name).or_insert(i);
-    }
-    map
-}
-
-fn entity_for<'a>(
-    entities: &'a mut Vec<(EntityBuilder, PathBuf, u64)>,
-    index: &mut HashMap<String, usize>,
-    id: &str,
-    path: &Path,
-    line: u64,
-) -> Option<&'a mut EntityBuilder> {
-    let i = *index.entry(id.to_string()).or_insert_with(|| {
-        entities.push((EntityBuilder::new("eu", id), path.to_path_buf(), line));
-        entities.len() - 1
-    });
-    entities.get_mut(i).map(|(e, _, _)| e)
 }
 
 const FSF_REQUIRED: [&str; 4] = [
@@ -135,8 +98,7 @@ const FSF_REQUIRED: [&str; 4] = [
 fn read_fsf(
     path: &Path,
     ctx: &mut Ctx<'_>,
-    entities: &mut Vec<(EntityBuilder, PathBuf, u64)>,
-    index: &mut HashMap<String, usize>,
+    entities: &mut Parties,
 ) -> Result<Option<String>, ImportError> {
     let mut csv = CsvFile::open(path, b';')?;
     let Some(first) = csv.next_row()? else {
@@ -145,36 +107,30 @@ fn read_fsf(
     let wrapped = first.fields.len() == 1 && first.get(0).contains(';');
     let header = if wrapped { unwrap(&first) } else { Ok(first) }
         .map_err(|m| ImportError::malformed(path, 1, None, m))?;
-    let cols = columns(&header);
-    if let Some(missing) = FSF_REQUIRED.iter().find(|c| !cols.contains_key(**c)) {
-        return Err(ImportError::malformed(
-            path,
-            header.line,
-            None,
-            format!("header has no `{missing}` column"),
-        ));
-    }
-    let width = header.fields.len();
+    // Some exports head the first column `Date_filexxxx`.
+    let mut named = header;
+    named.fields = named
+        .fields
+        .into_iter()
+        .map(|f| match f.trim() {
+            name if name.starts_with("Date_file") => "Date_file".to_string(),
+            _ => f,
+        })
+        .collect();
+    let cols = Header::new(path, &named, &FSF_REQUIRED, "an EU FSF legacy CSV")?;
     let mut as_of = None;
     while let Some(outer) = csv.next_row()? {
         let line = outer.line;
         let row = if wrapped { unwrap(&outer) } else { Ok(outer) };
         let row = match row {
-            Ok(r) if r.fields.len() == width => r,
-            Ok(r) => {
-                ctx.bad_record(
-                    path,
-                    r.line,
-                    format!("expected {width} fields, found {}", r.fields.len()),
-                )?;
-                continue;
-            }
+            Ok(r) if cols.fits(ctx, path, &r)? => r,
+            Ok(_) => continue,
             Err(msg) => {
                 ctx.bad_record(path, line, msg)?;
                 continue;
             }
         };
-        let c = |name: &str| cols.get(name).map(|&i| row.get(i)).unwrap_or("");
+        let c = |name: &str| cols.get(&row, name);
         let id = c("Entity_logical_id");
         if id.is_empty() {
             ctx.bad_record(path, row.line, "row without an Entity_logical_id")?;
@@ -183,7 +139,7 @@ fn read_fsf(
         if as_of.is_none() {
             as_of = dmy_date(c("Date_file"));
         }
-        let Some(e) = entity_for(entities, index, id, path, row.line) else {
+        let Some(e) = entities.entry(id, path, row.line) else {
             continue;
         };
         fsf_row(e, &c);
@@ -308,36 +264,22 @@ fn fsf_row<'r>(e: &mut EntityBuilder, c: &dyn Fn(&str) -> &'r str) {
 
 const JOURNAL_REQUIRED: [&str; 5] = ["celex", "recordId", "annex", "schema", "name"];
 
-fn read_journal(
-    path: &Path,
-    ctx: &mut Ctx<'_>,
-    entities: &mut Vec<(EntityBuilder, PathBuf, u64)>,
-    index: &mut HashMap<String, usize>,
-) -> Result<(), ImportError> {
+fn read_journal(path: &Path, ctx: &mut Ctx<'_>, entities: &mut Parties) -> Result<(), ImportError> {
     let mut csv = CsvFile::open(path, b',')?;
     let Some(header) = csv.next_row()? else {
         return Err(ImportError::truncated(path, Some(1), "empty file"));
     };
-    let cols = columns(&header);
-    if let Some(missing) = JOURNAL_REQUIRED.iter().find(|c| !cols.contains_key(**c)) {
-        return Err(ImportError::malformed(
-            path,
-            header.line,
-            None,
-            format!("header has no `{missing}` column"),
-        ));
-    }
-    let width = header.fields.len();
+    let cols = Header::new(
+        path,
+        &header,
+        &JOURNAL_REQUIRED,
+        "an EU Official Journal transcription CSV",
+    )?;
     while let Some(row) = csv.next_row()? {
-        if row.fields.len() != width {
-            ctx.bad_record(
-                path,
-                row.line,
-                format!("expected {width} fields, found {}", row.fields.len()),
-            )?;
+        if !cols.fits(ctx, path, &row)? {
             continue;
         }
-        let c = |name: &str| cols.get(name).map(|&i| row.get(i)).unwrap_or("");
+        let c = |name: &str| cols.get(&row, name);
         let (celex, annex) = (c("celex"), c("annex"));
         // Vessels added to an annex as a block carry no entry number; their IMO
         // number identifies them as well.
@@ -359,11 +301,11 @@ fn read_journal(
         } else {
             format!("{celex}/{annex}/{record}")
         };
-        if index.contains_key(&id) {
+        if entities.contains(&id) {
             ctx.bad_record(path, row.line, format!("entry {id} listed twice"))?;
             continue;
         }
-        let Some(e) = entity_for(entities, index, &id, path, row.line) else {
+        let Some(e) = entities.entry(&id, path, row.line) else {
             continue;
         };
         journal_row(e, &c);

@@ -43,6 +43,7 @@ mod ftm;
 mod ofac;
 mod ofac_xml;
 mod read;
+mod remarks;
 mod text;
 mod uk;
 mod un;

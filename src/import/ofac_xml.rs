@@ -23,7 +23,7 @@ use std::path::Path;
 use crate::rules::ast::{AliasRelation, Strength};
 
 use super::builder::{EntityBuilder, Kind};
-use super::ofac::{id_scheme, relation};
+use super::remarks::{id_scheme, relation};
 use super::text::ofac_date;
 use super::xml::{Node, XmlRecords};
 use super::{Ctx, ImportError, ListMeta, Parsed};
@@ -207,7 +207,7 @@ fn entry(list: &str, node: &Node) -> EntityBuilder {
     let remarks = node.text_of("remarks");
     if !remarks.is_empty() {
         e.remark(remarks);
-        super::ofac::parse_remarks(&mut e, remarks, false);
+        super::remarks::parse_remarks(&mut e, remarks, false);
     }
     e
 }

@@ -2,6 +2,7 @@
 //! that tell a complete file from a cut one.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use flate2::bufread::MultiGzDecoder;
 
 use super::error::ImportError;
+use super::Ctx;
 
 /// DOS end-of-file marker; OFAC still ends every CSV with one.
 const DOS_EOF: u8 = 0x1a;
@@ -224,5 +226,93 @@ pub(crate) fn expect_fields(row: &Row, n: usize) -> Result<(), String> {
         Err(format!("expected {n} fields, found {}", row.fields.len()))
     } else {
         Ok(())
+    }
+}
+
+/// The header row of a CSV list: each column's position by name, and the width every
+/// record must have. One reading for every format with a header, so a missing column
+/// or a record of the wrong width is refused alike everywhere.
+pub(crate) struct Header {
+    columns: HashMap<String, usize>,
+    width: usize,
+}
+
+impl Header {
+    /// Reads `row` as the header of a file that must have the columns `required`,
+    /// telling `what` the file was taken for when one is missing. Names are trimmed
+    /// (exports leave spaces and tabs around them); a repeated name means its first
+    /// column.
+    pub fn new(path: &Path, row: &Row, required: &[&str], what: &str) -> Result<Self, ImportError> {
+        let mut columns = HashMap::new();
+        for (i, f) in row.fields.iter().enumerate() {
+            columns.entry(f.trim().to_string()).or_insert(i);
+        }
+        if let Some(missing) = required.iter().find(|c| !columns.contains_key(**c)) {
+            return Err(ImportError::malformed(
+                path,
+                row.line,
+                None,
+                format!("header has no `{missing}` column: not {what}"),
+            ));
+        }
+        Ok(Header {
+            columns,
+            width: row.fields.len(),
+        })
+    }
+
+    /// The field of `row` in column `name`, trimmed; empty when there is none.
+    pub fn get<'r>(&self, row: &'r Row, name: &str) -> &'r str {
+        self.columns.get(name).map_or("", |&i| row.get(i))
+    }
+
+    /// Whether `row` has as many fields as the header; a record that has not is
+    /// reported to `ctx` as malformed (and the import stops, unless bad records are
+    /// skipped).
+    pub fn fits(&self, ctx: &mut Ctx<'_>, path: &Path, row: &Row) -> Result<bool, ImportError> {
+        if row.fields.len() == self.width {
+            return Ok(true);
+        }
+        ctx.bad_record(
+            path,
+            row.line,
+            format!("expected {} fields, found {}", self.width, row.fields.len()),
+        )?;
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(fields: &[&str]) -> Row {
+        Row {
+            line: 3,
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_header_finds_columns_by_trimmed_name_and_refuses_a_missing_one() {
+        let path = Path::new("list.csv");
+        let header = Header::new(path, &row(&[" _id", "name\t", "name"]), &["_id"], "a list")
+            .expect("has _id");
+        assert_eq!(
+            header.get(&row(&["7", " KOMID ", "other"]), "name"),
+            "KOMID"
+        );
+        assert_eq!(header.get(&row(&["7"]), "name"), "");
+        assert_eq!(header.get(&row(&["7", "x", "y"]), "absent"), "");
+
+        let err = Header::new(path, &row(&["name"]), &["_id", "name"], "a CSL CSV")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("list.csv:3"), "{err}");
+        assert!(
+            err.contains("header has no `_id` column: not a CSL CSV"),
+            "{err}"
+        );
     }
 }

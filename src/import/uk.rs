@@ -6,13 +6,12 @@
 //! `Prime Alias` (the name), an `AKA` or an `FKA`. Names are in `Name 1`..`Name 5`
 //! (given names) and `Name 6` (family name or the whole name of an entity).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::rules::ast::{AliasRelation, Strength};
 
-use super::builder::{EntityBuilder, Kind};
-use super::read::{CsvFile, Row};
+use super::builder::{EntityBuilder, Kind, Parties};
+use super::read::{CsvFile, Header, Row};
 use super::text::{dmy_date, imo_in_text, numbered_parts};
 use super::{Ctx, ImportError, ListMeta, Parsed};
 
@@ -23,73 +22,42 @@ const META: ListMeta = ListMeta {
     basis: &["Sanctions and Anti-Money Laundering Act 2018"],
 };
 
-/// Column positions, found by header name so that a reordered file still reads.
-struct Columns(HashMap<String, usize>);
-
-impl Columns {
-    fn get<'r>(&self, row: &'r Row, name: &str) -> &'r str {
-        self.0.get(name).map(|&i| row.get(i)).unwrap_or("")
-    }
-}
-
 const REQUIRED: [&str; 4] = ["Name 6", "Group ID", "Alias Type", "Group Type"];
 
 pub(crate) fn import(inputs: &[PathBuf], ctx: &mut Ctx<'_>) -> Result<Parsed, ImportError> {
-    let mut groups: Vec<(EntityBuilder, PathBuf, u64)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut groups = Parties::new("uk");
     let mut as_of: Option<String> = None;
     for path in inputs {
-        let date = read_file(path, ctx, &mut groups, &mut index)?;
+        let date = read_file(path, ctx, &mut groups)?;
         if let Some(d) = date {
             if as_of.as_deref().is_none_or(|a| d.as_str() < a) {
                 as_of = Some(d);
             }
         }
     }
-    let mut entities = Vec::with_capacity(groups.len());
-    for (e, path, line) in groups {
-        if let Some(e) = ctx.build(e, &path, line)? {
-            entities.push(e);
-        }
-    }
     Ok(Parsed {
         meta: META,
         as_of,
-        entities,
+        entities: groups.build(ctx)?,
     })
 }
 
 fn read_file(
     path: &Path,
     ctx: &mut Ctx<'_>,
-    groups: &mut Vec<(EntityBuilder, PathBuf, u64)>,
-    index: &mut HashMap<String, usize>,
+    groups: &mut Parties,
 ) -> Result<Option<String>, ImportError> {
     let mut csv = CsvFile::open(path, b',')?;
     let mut as_of = None;
-    let mut columns: Option<Columns> = None;
+    let mut header: Option<Header> = None;
     let mut header_rows = 0;
     while let Some(row) = csv.next_row()? {
-        let Some(cols) = &columns else {
+        let Some(cols) = &header else {
             header_rows += 1;
             if row.get(0).eq_ignore_ascii_case("Last Updated") {
                 as_of = dmy_date(row.get(1));
             } else if row.fields.iter().any(|f| f.trim() == "Group ID") {
-                let map: HashMap<String, usize> = row
-                    .fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f.trim().to_string(), i))
-                    .collect();
-                if let Some(missing) = REQUIRED.iter().find(|c| !map.contains_key(**c)) {
-                    return Err(ImportError::malformed(
-                        path,
-                        row.line,
-                        None,
-                        format!("header has no `{missing}` column: not a ConList CSV"),
-                    ));
-                }
-                columns = Some(Columns(map));
+                header = Some(Header::new(path, &row, &REQUIRED, "a ConList CSV")?);
             } else {
                 return Err(ImportError::malformed(
                     path,
@@ -100,13 +68,7 @@ fn read_file(
             }
             continue;
         };
-        let width = cols.0.len();
-        if row.fields.len() != width {
-            ctx.bad_record(
-                path,
-                row.line,
-                format!("expected {width} fields, found {}", row.fields.len()),
-            )?;
+        if !cols.fits(ctx, path, &row)? {
             continue;
         }
         let group = cols.get(&row, "Group ID");
@@ -114,19 +76,7 @@ fn read_file(
             ctx.bad_record(path, row.line, "row without a Group ID")?;
             continue;
         }
-        let i = match index.get(group) {
-            Some(&i) => i,
-            None => {
-                index.insert(group.to_string(), groups.len());
-                groups.push((
-                    EntityBuilder::new("uk", group),
-                    path.to_path_buf(),
-                    row.line,
-                ));
-                groups.len() - 1
-            }
-        };
-        if let Some((e, _, _)) = groups.get_mut(i) {
+        if let Some(e) = groups.entry(group, path, row.line) {
             add_row(e, cols, &row);
         }
     }
@@ -134,7 +84,7 @@ fn read_file(
     Ok(as_of)
 }
 
-fn add_row(e: &mut EntityBuilder, cols: &Columns, row: &Row) {
+fn add_row(e: &mut EntityBuilder, cols: &Header, row: &Row) {
     let c = |name: &str| cols.get(row, name);
     let name = ["Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6"]
         .iter()

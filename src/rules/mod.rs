@@ -24,22 +24,21 @@ pub use load::{
 pub use span::{FileId, SourceFile, SourceMap, Span};
 
 impl Checked {
-    /// The ruleset, or every error as [`crate::Error::InvalidRules`]. Warnings (an old
+    /// The ruleset, or every error as an [`crate::Error`] of kind [`crate::ErrorKind::InvalidRules`]. Warnings (an old
     /// list) do not stop it.
     pub fn into_ruleset(self) -> Result<Ruleset, crate::Error> {
         let errors = self.error_count();
         match self.ruleset {
             Some(r) if errors == 0 => Ok(r),
-            _ => Err(crate::Error::InvalidRules {
-                errors: errors.max(1),
-                report: self
-                    .diagnostics
+            _ => Err(crate::Error::invalid_rules(
+                errors.max(1),
+                self.diagnostics
                     .iter()
                     .filter(|d| d.is_error())
                     .map(|d| d.render(&self.sources))
                     .collect::<Vec<_>>()
                     .join("\n"),
-            }),
+            )),
         }
     }
 }

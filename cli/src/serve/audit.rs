@@ -6,8 +6,8 @@
 //! order as compact JSON with keys sorted, so it does not depend on whitespace, key
 //! order or on whether the order came alone or in a batch, and anyone holding the
 //! order can recompute it. Unless `server.log_order_contents` is on, the hits lose
-//! what quotes the order (the matched text of a goods or place hit, the aligned words
-//! of a name score): the entity, category, rule and score stay.
+//! what quotes the order (the field's text, the matched text of a goods or place hit,
+//! the aligned words of a name score): the entity, category, rule and score stay.
 //!
 //! A write that fails (disk full) is cut back off the file, so no torn line is left to
 //! be glued to the next; when even that fails, the next write starts on a new line.
@@ -71,7 +71,7 @@ struct Gap<'a> {
 }
 
 /// Fields of a hit that quote the order rather than the rules or lists.
-const QUOTING: [&str; 2] = ["text", "explanation"];
+const QUOTING: [&str; 3] = ["input", "text", "explanation"];
 
 fn strip_quotes(v: &mut Value) {
     match v {
@@ -317,9 +317,9 @@ mod tests {
         let mut hits = json!([
             {"rule": "listed", "kind": "entity", "field": "parties[0].name",
              "entity": "un:KPe.001", "name": "KOMID", "score": 0.93,
-             "explanation": "komid~komid secretword"},
+             "explanation": "komid~komid secretword", "input": "Komid secretword"},
             {"rule": "luxury", "kind": "goods", "field": "goods[0]", "category": "watches",
-             "evidence": [{"kind": "term", "text": "Rolex", "start": 0, "end": 5}]}
+             "input": "Rolex Oyster", "evidence": [{"kind": "term", "text": "Rolex", "start": 0, "end": 5}]}
         ]);
         strip_quotes(&mut hits);
         assert_eq!(

@@ -1,0 +1,49 @@
+//! Checks on output paths made before anything is read, as `CONTRACT.md` asks: an
+//! output that is also an input would be truncated before it is read.
+
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+
+/// The path with its folder resolved, whether or not the file exists yet.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.canonicalize().ok()?,
+        _ => std::env::current_dir().ok()?,
+    };
+    Some(parent.join(path.file_name()?))
+}
+
+/// Refuses `output` when it names the same file as one of `inputs` (`-` and absent
+/// inputs aside).
+pub fn refuse_input_as_output(output: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    if output.as_os_str() == "-" {
+        return Ok(());
+    }
+    let Some(out) = resolved(output) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| i.as_os_str() != "-") {
+        if resolved(input).is_some_and(|i| i == out) {
+            return Err(Failure(format!(
+                "the output {} is also an input; refusing to overwrite it",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--rules` for these paths: the rules loaded are exactly those.
+#[expect(
+    clippy::field_reassign_with_default,
+    reason = "RulesArgs gains flags (--add-rules) that must keep their defaults here"
+)]
+pub fn rules_at(paths: Vec<std::path::PathBuf>) -> super::RulesArgs {
+    let mut args = super::RulesArgs::default();
+    args.rules = paths;
+    args
+}

@@ -1,0 +1,227 @@
+//! `embargo rescreen`: after a list or rule update, screen again only the orders whose
+//! decision can change, and write only the decisions that did.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use embargo::engine::{ScreenOptions, Screener};
+use embargo::io::{CsvOrders, Rejected};
+use embargo::rules::Ruleset;
+use embargo::watch::{previous_ruleset, PreviousDecisions, Rescreen};
+
+use super::screen::Format;
+use super::{Context, Exit, Failure, RulesArgs};
+
+/// Arguments of `embargo rescreen`.
+#[derive(Debug, Args)]
+pub struct RescreenArgs {
+    /// The new rules (default: the ruleset compiled into the binary).
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// The decisions written for these orders earlier (JSON lines, as `screen` writes).
+    #[arg(long, value_name = "DECISIONS")]
+    previous: PathBuf,
+    /// The rules the previous decisions were made with (a file or folder; repeatable).
+    /// Without it, the ruleset compiled into the binary or the new rules themselves,
+    /// whichever made the previous decisions (told by their `ruleset` hash).
+    #[arg(long = "previous-rules", value_name = "PATH")]
+    previous_rules: Vec<PathBuf>,
+    /// Input format (default: from the file's extension, else jsonl).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the changed decisions here instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Also write rejected records here, one JSON line each (`{"line","id","error"}`).
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+    /// Worker threads (default: `batch.threads`, 0 = one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Orders file, the same orders the previous decisions were made for; `-` or
+    /// nothing reads stdin.
+    #[arg(value_name = "FILE")]
+    input: Option<PathBuf>,
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>, Failure> {
+    let f = File::create(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    Ok(BufWriter::with_capacity(1 << 16, f))
+}
+
+/// The ruleset the previous decisions were made with: `--previous-rules` (`given`),
+/// or whichever of the new rules and the embedded ones made most of them.
+fn old_ruleset(
+    given: Option<Ruleset>,
+    embedded: Option<Ruleset>,
+    new: &Ruleset,
+    previous: &PreviousDecisions,
+) -> Result<Ruleset, Failure> {
+    let named: Vec<String> = previous
+        .rulesets()
+        .map(|(h, n)| format!("{h} ({n} decisions)"))
+        .collect();
+    if let Some(old) = given {
+        if previous_ruleset(previous, std::slice::from_ref(&old)).is_none() {
+            return Err(Failure(format!(
+                "none of the previous decisions was made with --previous-rules ({}); they name {}",
+                old.hash(),
+                named.join(", ")
+            )));
+        }
+        return Ok(old);
+    }
+    let mut candidates = vec![new.clone()];
+    candidates.extend(embedded);
+    previous_ruleset(previous, &candidates).ok_or_else(|| {
+        Failure(format!(
+            "the previous decisions were made with {}, which is neither the new ruleset ({}) nor the one compiled into this binary; give those rules with --previous-rules",
+            if named.is_empty() { "no ruleset (the file holds no decision)".to_string() } else { named.join(", ") },
+            new.hash()
+        ))
+    })
+}
+
+/// Re-screens; exit 2 when some records (orders or previous decisions) were rejected.
+pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
+    let mut inputs: Vec<&Path> = vec![&args.previous];
+    inputs.extend(args.input.as_deref());
+    for out in args.output.iter().chain(&args.errors) {
+        super::outputs::refuse_input_as_output(out, &inputs)?;
+    }
+    if let (Some(o), Some(e)) = (&args.output, &args.errors) {
+        super::outputs::refuse_input_as_output(o, &[e])?;
+    }
+    let threads = args.threads.unwrap_or(ctx.settings.batch.threads);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(|e| Failure(format!("cannot start worker threads: {e}")))?;
+
+    let mut errors = match &args.errors {
+        Some(p) => Some(create(p)?),
+        None => None,
+    };
+    let rejected_lines = std::sync::Mutex::new(Vec::<String>::new());
+    let report = |what: &str, r: &Rejected| {
+        let id =
+            r.id.as_deref()
+                .map(|i| format!(" (order {i})"))
+                .unwrap_or_default();
+        eprintln!("{what} line {}{id}: {}", r.line, r.error);
+        if let Ok(line) = serde_json::to_string(r) {
+            rejected_lines
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(line);
+        }
+    };
+
+    // The previous decisions are read, and the old rules compiled, while the new
+    // ruleset compiles and its indexes are built: each takes about as long as the
+    // others, on different cores. Without --previous-rules, the rules embedded in the
+    // binary are compiled in case they made the previous decisions.
+    let previous_file = File::open(&args.previous)
+        .map_err(|e| Failure(format!("{}: {e}", args.previous.display())))?;
+    let (read, given, embedded, screener) = std::thread::scope(|s| {
+        let reader =
+            s.spawn(|| PreviousDecisions::read(BufReader::with_capacity(1 << 16, previous_file)));
+        let old = s.spawn(|| {
+            if !args.previous_rules.is_empty() {
+                let rules = super::outputs::rules_at(args.previous_rules.clone());
+                (Some(ctx.ruleset(&rules)), None)
+            } else if !args.rules.rules.is_empty() {
+                (None, Some(ctx.ruleset(&RulesArgs::default())))
+            } else {
+                (None, None)
+            }
+        });
+        let screener = ctx
+            .ruleset(&args.rules)
+            .map(|r| Screener::new(r, ScreenOptions::from(&ctx.settings)));
+        let failed = |what: &str| Failure(format!("{what} failed"));
+        let read = reader
+            .join()
+            .map_err(|_| failed("reading the previous decisions"));
+        let (given, embedded) = match old.join() {
+            Ok(pair) => pair,
+            Err(_) => (Some(Err(failed("compiling the previous rules"))), None),
+        };
+        (read, given, embedded, screener)
+    });
+    let (previous, previous_rejected) =
+        read?.map_err(|e| Failure(format!("{}: {e}", args.previous.display())))?;
+    let screener = screener?;
+    let given = given.transpose()?;
+    // The embedded rules are only a guess: when they do not compile (they always do),
+    // the new rules may still be the old ones.
+    let embedded = embedded.and_then(Result::ok);
+    for r in &previous_rejected {
+        report(&format!("{}", args.previous.display()), r);
+    }
+    let old = old_ruleset(given, embedded, screener.ruleset(), &previous)?;
+    let other: u64 = previous
+        .rulesets()
+        .filter(|(h, _)| *h != old.hash())
+        .map(|(_, n)| n)
+        .sum();
+    if other > 0 {
+        eprintln!(
+            "note: {other} previous decisions were made with another ruleset than {}; their orders are screened again",
+            old.hash()
+        );
+    }
+
+    let rescreen = Rescreen::new(&old, screener);
+    // The old rules served the comparison; the orders need only the new ones.
+    drop(old);
+    eprint!("{}", rescreen.diff().summary());
+
+    let (input, is_stdin): (Box<dyn BufRead + Send>, bool) = match args.input.as_deref() {
+        None => (Box::new(BufReader::new(std::io::stdin())), true),
+        Some(p) if p.as_os_str() == "-" => (Box::new(BufReader::new(std::io::stdin())), true),
+        Some(p) => {
+            let f = File::open(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?;
+            (Box::new(BufReader::with_capacity(1 << 16, f)), false)
+        }
+    };
+    let format = args.format.unwrap_or_else(|| match &args.input {
+        Some(p) if !is_stdin && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+            Format::Csv
+        }
+        _ => Format::Jsonl,
+    });
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = match args.output.as_deref().filter(|o| o.as_os_str() != "-") {
+        Some(p) => Box::new(create(p)?),
+        None => Box::new(BufWriter::with_capacity(1 << 16, stdout.lock())),
+    };
+    let on_reject = |r: &Rejected| report("orders", r);
+    let chunk = ctx.settings.batch.chunk_size;
+    let summary = match format {
+        Format::Jsonl => rescreen.run_jsonl(input, &previous, chunk, &mut out, &on_reject)?,
+        Format::Csv => {
+            let orders = CsvOrders::new(input).map_err(Failure)?;
+            rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?
+        }
+    };
+    out.flush()?;
+    if let Some(e) = errors.as_mut() {
+        for line in rejected_lines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            writeln!(e, "{line}")?;
+        }
+        e.flush()?;
+    }
+    eprintln!("{summary}");
+    if summary.rejected > 0 || !previous_rejected.is_empty() {
+        return Ok(Exit::Rejected);
+    }
+    Ok(Exit::Ok)
+}

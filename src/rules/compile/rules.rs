@@ -1,0 +1,369 @@
+//! Decision rules and allowances: conditions resolved against the lists, categories
+//! and sets they name, scores and money checked.
+
+use std::collections::HashMap;
+
+use super::{Compiler, Names};
+use crate::reference;
+use crate::rules::ast::{self, CategoryRef, Expr, PlaceRef, SetKind, Test, Text};
+use crate::rules::diagnostic::{did_you_mean, Diagnostic};
+use crate::rules::ir::{self, EntityKind, RulesetData};
+use crate::rules::span::Span;
+
+impl Compiler<'_> {
+    pub(super) fn unknown_category(&mut self, span: Span, name: &str, names: &Names) {
+        let candidates = names.categories.keys().chain(names.sets.keys()).copied();
+        let hint = did_you_mean(name, candidates).map(|s| format!("did you mean `{s}`?"));
+        self.error_hint(span, format!("unknown category `{name}`"), hint);
+    }
+
+    pub(super) fn rule(
+        &mut self,
+        r: &ast::Rule,
+        names: &Names,
+        data: &RulesetData,
+        cats: &HashMap<&str, usize>,
+    ) -> Option<ir::Rule> {
+        if r.basis.is_empty() {
+            self.error_hint(
+                r.name.span,
+                format!("rule `{}` cites no legal basis", r.name.name),
+                Some("add `basis \"...\"`".to_string()),
+            );
+        }
+        if r.then.reason.value.trim().is_empty() {
+            self.error(r.then.reason.span, "the reason must not be empty");
+        }
+        let before = self.diags.iter().filter(|d| d.is_error()).count();
+        let when = self.expr(&r.when, names, data, cats);
+        let after = self.diags.iter().filter(|d| d.is_error()).count();
+        if after > before {
+            return None;
+        }
+        Some(ir::Rule {
+            id: r.name.name.clone(),
+            title: r.title.as_ref().map(|t| t.value.clone()),
+            basis: r.basis.iter().map(|t| t.value.clone()).collect(),
+            when,
+            decision: r.then.decision,
+            reason: r.then.reason.value.clone(),
+        })
+    }
+
+    pub(super) fn expr(
+        &mut self,
+        e: &Expr,
+        names: &Names,
+        data: &RulesetData,
+        cats: &HashMap<&str, usize>,
+    ) -> ir::Cond {
+        match e {
+            Expr::And(parts, _) => ir::Cond::And(
+                parts
+                    .iter()
+                    .map(|p| self.expr(p, names, data, cats))
+                    .collect(),
+            ),
+            Expr::Or(parts, _) => ir::Cond::Or(
+                parts
+                    .iter()
+                    .map(|p| self.expr(p, names, data, cats))
+                    .collect(),
+            ),
+            Expr::Not(inner, _) => ir::Cond::Not(Box::new(self.expr(inner, names, data, cats))),
+            Expr::Cond(c) => {
+                // A name test over no entity can never hold: the rule would pass every
+                // order as if its parties had been screened.
+                let names_entities = matches!(
+                    c.test,
+                    Test::PartyMatches { .. } | Test::VesselMatches { .. }
+                );
+                if names_entities && data.entities.is_empty() {
+                    self.error_hint(
+                        c.span,
+                        "no entity is loaded, so this name test can never hold",
+                        Some("load the list files this rule screens against".to_string()),
+                    );
+                }
+                self.test(&c.test, names, data, cats)
+            }
+        }
+    }
+
+    pub(super) fn score(&mut self, n: &Option<ast::Number>) -> Option<f64> {
+        let n = n.as_ref()?;
+        if !(0.0..=1.0).contains(&n.value) {
+            self.error_hint(
+                n.span,
+                format!("score `{}` is out of range", n.value),
+                Some("scores are between 0 and 1".to_string()),
+            );
+        }
+        Some(n.value)
+    }
+
+    pub(super) fn filter(
+        &mut self,
+        f: &ast::EntityFilter,
+        names: &Names,
+        data: &RulesetData,
+    ) -> ir::EntityFilter {
+        let mut out = ir::EntityFilter::default();
+        for l in &f.lists {
+            match names.lists.get(l.name.as_str()) {
+                Some((i, _))
+                    if !data.entities.is_empty() && !data.entities.iter().any(|e| e.list == *i) =>
+                {
+                    self.error_hint(
+                        l.span,
+                        format!(
+                            "list `{}` holds no entity, so this name test can never hold",
+                            l.name
+                        ),
+                        Some(format!(
+                            "load the entities of `{}` (its list file may be empty or cut off)",
+                            l.name
+                        )),
+                    );
+                    out.lists.push(*i);
+                }
+                Some((i, _)) => out.lists.push(*i),
+                None => {
+                    let hint = did_you_mean(&l.name, names.lists.keys().copied())
+                        .map(|s| format!("did you mean `{s}`?"));
+                    self.error_hint(l.span, format!("unknown list `{}`", l.name), hint);
+                }
+            }
+        }
+        for p in &f.programs {
+            if !names.programs.is_empty() && !names.programs.contains(p.value.as_str()) {
+                let hint = did_you_mean(&p.value, names.programs.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                let d = Diagnostic::warning(
+                    p.span,
+                    format!("no loaded entity carries program `{}`", p.value),
+                );
+                self.diags.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
+            }
+            out.programs.push(p.value.clone());
+        }
+        for c in &f.countries {
+            if let Some(code) = self.country(c) {
+                out.countries.push(code);
+            }
+        }
+        for k in &f.kinds {
+            match EntityKind::parse(&k.name) {
+                Some(kind) => out.kinds.push(kind),
+                None => {
+                    let hint =
+                        did_you_mean(&k.name, ["person", "organization", "vessel", "aircraft"])
+                            .map(|s| format!("did you mean `{s}`?"));
+                    self.error_hint(k.span, format!("unknown entity kind `{}`", k.name), hint);
+                }
+            }
+        }
+        for r in &f.remarks {
+            if r.value.trim().is_empty() {
+                self.error(r.span, "an empty remark text matches every entity");
+            }
+            out.remarks.push(r.value.to_lowercase());
+        }
+        for id in &f.entities {
+            let text = id.to_string();
+            if data
+                .entities
+                .binary_search_by(|e| e.id.as_str().cmp(&text))
+                .is_err()
+            {
+                self.error(id.span, format!("unknown entity `{text}`"));
+            }
+            out.entities.push(text);
+        }
+        out
+    }
+
+    pub(super) fn places(
+        &mut self,
+        p: &PlaceRef,
+        names: &Names,
+        data: &RulesetData,
+    ) -> ir::PlaceSet {
+        match p {
+            PlaceRef::Set(name) => match data.place_sets.get(&name.name) {
+                Some(set) => set.clone(),
+                None => {
+                    let is_categories = names
+                        .sets
+                        .get(name.name.as_str())
+                        .is_some_and(|s| s.kind == SetKind::Categories);
+                    if is_categories {
+                        self.error(
+                            name.span,
+                            format!("`{}` is a set of categories, not of places", name.name),
+                        );
+                    } else {
+                        let candidates = names
+                            .sets
+                            .iter()
+                            .filter(|(_, s)| s.kind != SetKind::Categories)
+                            .map(|(k, _)| *k);
+                        let hint = did_you_mean(&name.name, candidates)
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .or_else(|| {
+                                reference::country_code(&name.name)
+                                    .map(|c| format!("for a country write `countries({c})`"))
+                            });
+                        self.error_hint(name.span, format!("unknown set `{}`", name.name), hint);
+                    }
+                    ir::PlaceSet::default()
+                }
+            },
+            PlaceRef::Countries(items, _) => self.place_set(SetKind::Countries, items),
+            PlaceRef::Places(items, _) => self.place_set(SetKind::Places, items),
+        }
+    }
+
+    pub(super) fn test(
+        &mut self,
+        t: &Test,
+        names: &Names,
+        data: &RulesetData,
+        cats: &HashMap<&str, usize>,
+    ) -> ir::Cond {
+        let roles = |r: &[Text]| r.iter().map(|t| t.value.to_lowercase()).collect::<Vec<_>>();
+        match t {
+            Test::PartyMatches {
+                roles: r,
+                filter,
+                min_score,
+            } => ir::Cond::PartyMatches {
+                roles: roles(r),
+                filter: self.filter(filter, names, data),
+                min_score: self.score(min_score),
+            },
+            Test::PartyIn { roles: r, places } => ir::Cond::PartyIn {
+                roles: roles(r),
+                places: self.places(places, names, data),
+            },
+            Test::PartyNameIn { roles: r, places } => ir::Cond::PartyNameIn {
+                roles: roles(r),
+                places: self.places(places, names, data),
+            },
+            Test::VesselMatches { filter, min_score } => ir::Cond::VesselMatches {
+                filter: self.filter(filter, names, data),
+                min_score: self.score(min_score),
+            },
+            Test::GoodsIn(r) => {
+                let mut out = Vec::new();
+                match r {
+                    CategoryRef::Named(n) => {
+                        if let Some(i) = cats.get(n.name.as_str()) {
+                            out.push(*i);
+                        } else if let Some(members) = data.category_sets.get(&n.name) {
+                            out.extend(members.iter().copied());
+                        } else {
+                            self.unknown_category(n.span, &n.name, names);
+                        }
+                    }
+                    CategoryRef::List(v, _) => {
+                        for n in v {
+                            match cats.get(n.name.as_str()) {
+                                Some(i) => out.push(*i),
+                                None => self.unknown_category(n.span, &n.name, names),
+                            }
+                        }
+                    }
+                    CategoryRef::Tagged(tags, _) => {
+                        for tag in tags {
+                            if !names.tags.contains(tag.value.as_str()) {
+                                let hint = did_you_mean(&tag.value, names.tags.iter().copied())
+                                    .map(|s| format!("did you mean `{s}`?"));
+                                self.error_hint(
+                                    tag.span,
+                                    format!("no category is tagged `{}`", tag.value),
+                                    hint,
+                                );
+                            }
+                            for (i, c) in data.categories.iter().enumerate() {
+                                if c.tags.contains(&tag.value) && !out.contains(&i) {
+                                    out.push(i);
+                                }
+                            }
+                        }
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                ir::Cond::GoodsIn(out)
+            }
+            Test::RouteIn { leg, places } => ir::Cond::RouteIn {
+                leg: *leg,
+                places: self.places(places, names, data),
+            },
+            Test::Value { op, amount } => {
+                if amount.amount.value < 0.0 {
+                    self.error(amount.amount.span, "an amount must not be negative");
+                }
+                ir::Cond::Value {
+                    op: *op,
+                    usd: self.money_usd(amount, &names.rates).unwrap_or(0.0),
+                }
+            }
+        }
+    }
+
+    pub(super) fn allow(
+        &mut self,
+        a: &ast::Allow,
+        names: &Names,
+        entities: &[ir::Entity],
+    ) -> Option<ir::Allow> {
+        let because = match &a.because {
+            Some(b) if !b.value.trim().is_empty() => b.value.clone(),
+            _ => {
+                self.error_hint(
+                    a.name.span,
+                    format!("allowance `{}` gives no justification", a.name.name),
+                    Some("add `because \"...\"`: who reviewed it, when, and why it is not the listed party".to_string()),
+                );
+                return None;
+            }
+        };
+        if a.entity.is_none() && a.party.is_none() {
+            self.error_hint(
+                a.name.span,
+                format!(
+                    "allowance `{}` names neither an `entity` nor a party `name`",
+                    a.name.name
+                ),
+                None,
+            );
+            return None;
+        }
+        if let Some(id) = &a.entity {
+            let text = id.to_string();
+            let compiled = entities
+                .binary_search_by(|e| e.id.as_str().cmp(&text))
+                .is_ok();
+            if !compiled && !names.failed_entity_ids.contains(&text) {
+                self.error(id.span, format!("unknown entity `{text}`"));
+            }
+        }
+        let country = a.country.as_ref().and_then(|c| self.country(c));
+        if let Some(e) = &a.expires {
+            self.date(e, "`expires`");
+        }
+        Some(ir::Allow {
+            id: a.name.name.clone(),
+            entity: a.entity.as_ref().map(ToString::to_string),
+            party: a.party.as_ref().map(|t| t.value.clone()),
+            country,
+            because,
+            expires: a.expires.as_ref().map(|t| t.value.clone()),
+        })
+    }
+}
