@@ -198,11 +198,8 @@ pub struct CompareAnswer {
     /// The request's id, when it had one.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub id: Value,
-    /// The score in [0, 1]: the probability that the two names denote one party.
+    /// The score in [0, 1]; 1.0 only for identical normalized names.
     pub score: f64,
-    /// Why the score is what it is, when asked for (`compare --jsonl --explain`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
 }
 
 /// Parses one JSON line (or HTTP body) into a request type, with a message that says

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use clap::Args;
 
 use embargo::api::{parse_kind, parse_request, CompareAnswer, CompareRequest};
-use embargo::matching::compare_explained;
+use embargo::matching::{compare, compare_explained};
 
 use super::{answer_jsonl, Exit, Failure};
 
@@ -18,8 +18,7 @@ pub struct CompareArgs {
     /// Read `{"a":..,"b":..,"kind":..}` lines from stdin and write `{"score":..}` lines.
     #[arg(long)]
     jsonl: bool,
-    /// Also print on stderr which words aligned with which, and why (with `--jsonl`,
-    /// as `explanation` in each answer).
+    /// Also print on stderr which words aligned with which, and why.
     #[arg(long)]
     explain: bool,
     /// The first name.
@@ -51,11 +50,9 @@ pub fn run(args: &CompareArgs) -> Result<Exit, Failure> {
     answer_jsonl(&mut out, |text| {
         let r = parse_request::<CompareRequest>(text)?;
         let (a, b, k) = r.parts()?;
-        let e = compare_explained(a, b, k.or(kind));
         Ok(CompareAnswer {
             id: r.id.clone(),
-            score: e.score,
-            explanation: args.explain.then(|| e.to_string()),
+            score: compare(a, b, k.or(kind)),
         })
     })
 }

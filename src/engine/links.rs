@@ -8,7 +8,6 @@
 //! of birth, or both being DPRK designations. A hit names one entry and lists the
 //! others (`also`); an allowance of one covers all.
 
-use crate::matching::party;
 use crate::normalize::{normalize, signature};
 use crate::order::Party;
 use crate::rules::ir::{Entity, EntityKind, Ruleset};
@@ -157,8 +156,7 @@ fn identifier_value(text: &str) -> String {
 }
 
 /// What a party's own data (date of birth, nationality, identifiers) says about a hit
-/// on `entity`: why, and what it adds to the log-odds of the same party (likelihood
-/// ratios measured on the lists by `scripts/fit-name-model.py`), each piece apart.
+/// on `entity`: the factor for the score and why, each piece of evidence apart.
 pub fn party_evidence(party: &Party, entity: &Entity) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     let ids: Vec<(String, String)> = party
@@ -178,26 +176,23 @@ pub fn party_evidence(party: &Party, entity: &Entity) -> Vec<(String, f64)> {
         .map(|i| (i.scheme.to_ascii_lowercase(), identifier_value(&i.value)))
         .collect();
     if let Some((scheme, _)) = ids.iter().find(|(_, v)| listed.iter().any(|(_, w)| w == v)) {
-        out.push((
-            format!("{scheme} number matches"),
-            party::IDENTIFIER_MATCHES,
-        ));
+        out.push((format!("{scheme} number matches"), IDENTIFIER_MATCH));
     } else if ids
         .iter()
         .any(|(s, _)| !s.is_empty() && listed.iter().any(|(t, _)| t == s))
     {
         out.push((
             "identifier of the same type differs".to_string(),
-            party::IDENTIFIER_DIFFERS,
+            IDENTIFIER_DIFFERS,
         ));
     }
     if let Some(year) = party.dob.as_deref().and_then(year_of) {
         let years: Vec<i32> = entity.born.iter().filter_map(|b| year_of(b)).collect();
         if !years.is_empty() {
             if years.iter().any(|y| (y - year).abs() <= 1) {
-                out.push((format!("date of birth {year} agrees"), party::DOB_AGREES));
+                out.push((format!("date of birth {year} agrees"), DOB_AGREES));
             } else {
-                out.push((format!("date of birth {year} differs"), party::DOB_DIFFERS));
+                out.push((format!("date of birth {year} differs"), DOB_DIFFERS));
             }
         }
     }
@@ -208,20 +203,24 @@ pub fn party_evidence(party: &Party, entity: &Entity) -> Vec<(String, f64)> {
     {
         if !entity.nationalities.is_empty() {
             if entity.nationalities.iter().any(|n| n == code) {
-                out.push((
-                    format!("nationality {code} agrees"),
-                    party::NATIONALITY_AGREES,
-                ));
+                out.push((format!("nationality {code} agrees"), NATIONALITY_AGREES));
             } else {
-                out.push((
-                    format!("nationality {code} differs"),
-                    party::NATIONALITY_DIFFERS,
-                ));
+                out.push((format!("nationality {code} differs"), NATIONALITY_DIFFERS));
             }
         }
     }
     out
 }
+
+/// An identifier both give: the same party, whatever the spelling of the name.
+const IDENTIFIER_MATCH: f64 = 1.25;
+const IDENTIFIER_DIFFERS: f64 = 0.85;
+/// A date of birth within a year of a listed one corroborates a name; a different one
+/// is strong evidence of another person.
+const DOB_AGREES: f64 = 1.12;
+const DOB_DIFFERS: f64 = 0.7;
+const NATIONALITY_AGREES: f64 = 1.05;
+const NATIONALITY_DIFFERS: f64 = 0.85;
 
 /// The year of a date written `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or with a year in it.
 fn year_of(text: &str) -> Option<i32> {

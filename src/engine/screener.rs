@@ -653,10 +653,12 @@ impl Screener {
                 let evidence = super::links::party_evidence(p, e);
                 if !evidence.is_empty() {
                     let x = explanation.to_mut();
-                    for (why, log_odds) in evidence {
-                        crate::matching::add_evidence(x, why, log_odds);
+                    for (why, factor) in evidence {
+                        score *= factor;
+                        x.adjustments.push((why, factor));
                     }
-                    score = x.score;
+                    score = score.clamp(0.0, 1.0);
+                    x.score = score;
                 }
             }
             // One hit per party: its best entry, the others listed with it.

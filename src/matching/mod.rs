@@ -8,33 +8,16 @@
 mod index;
 mod score;
 
-pub use index::{NameIndex, SearchWork};
+pub use index::{
+    NameIndex, SearchWork, COUNTRY_CONFLICT_FACTOR, COUNTRY_MISMATCH_FACTOR,
+    NAMED_COUNTRY_DIFFERS_FACTOR, WEAK_ALIAS_FACTOR,
+};
 pub use score::{
     compare, compare_explained, word_weight, AlignedPair, Basis, Explanation, MAX_NAME_BYTES,
     MAX_NON_IDENTICAL,
 };
 
 use crate::vocab::EntityKind;
-
-pub(crate) use score::model::party;
-
-/// Adds evidence from outside the names (the party's date of birth, nationality,
-/// identifiers: `why`, and what it adds to the log-odds of the same party) to a hit's
-/// explanation, and sets its score again: scores combine evidence in log-odds, so
-/// that they stay probabilities.
-pub fn add_evidence(e: &mut Explanation, why: String, log_odds: f64) {
-    e.adjustments.push((why, log_odds));
-    add_log_odds(e, log_odds);
-}
-
-/// Adds `z` to an explanation's log-odds and sets its score again.
-/// An identical name keeps 1.0 with evidence for it, and takes its probability with
-/// evidence against it.
-pub(crate) fn add_log_odds(e: &mut Explanation, z: f64) {
-    e.log_odds += z;
-    let untouched = e.identical && e.score >= 1.0 && z >= 0.0;
-    e.score = score::model::score_of(e.log_odds, e.identical, !untouched);
-}
 
 /// The default review threshold: a hit at or above it is reported. Chosen from the
 /// threshold sweep over the labelled evaluation sets (see `eval/RESULTS-names.md`):

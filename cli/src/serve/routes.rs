@@ -336,7 +336,6 @@ async fn compare(
         Ok(CompareAnswer {
             id: r.id.clone(),
             score: compare_names(a, b, kind),
-            explanation: None,
         })
     })
     .await

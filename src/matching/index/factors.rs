@@ -9,10 +9,15 @@ pub(super) fn apply_query_factors(
     names_own_country: bool,
 ) {
     if rec.weak {
-        o.add(F::WeakAlias, 1.0);
+        o.score *= WEAK_ALIAS_FACTOR;
+        o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
     if elsewhere_than_nationality(query, rec) {
-        o.add(F::ElsewhereThanNationality, 1.0);
+        o.score *= NATIONALITY_ELSEWHERE_FACTOR;
+        o.adjustments.push((
+            "the party is not in the listed nationality's country",
+            NATIONALITY_ELSEWHERE_FACTOR,
+        ));
     }
     if let Some(c) = country_differs(query, rec) {
         // "Agricultural Development Bank of China" in CN is not the DPRK's
@@ -26,18 +31,31 @@ pub(super) fn apply_query_factors(
             !named.iter().any(|x| x.eq_ignore_ascii_case(c))
         };
         if names_own_country && names_other() {
-            o.add(F::NamedCountryDiffers, 1.0);
+            o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
+            o.adjustments.push((
+                "the name names another country",
+                NAMED_COUNTRY_DIFFERS_FACTOR,
+            ));
         } else if two_koreas(c, rec) {
-            o.add(F::TwoKoreas, 1.0);
+            o.score *= COUNTRY_CONFLICT_FACTOR;
+            o.adjustments.push((
+                "a party in South Korea against a designation in the DPRK",
+                COUNTRY_CONFLICT_FACTOR,
+            ));
         } else if rec.countries.len() == 1 {
             // DPRK banks and trading firms work abroad under their listed names
             // (branches in Dandong, Hong Kong, Dubai): another country says little
             // against a distinctive word aligned, much against generic words alone.
-            let generic = o.features.get(F::Generic);
-            o.features.set(F::AbroadGeneric, generic);
-            o.add(F::AbroadDistinctive, 1.0 - generic);
+            let generic = 1.0 - f64::from(o.distinctive.clamp(0.0, 1.0));
+            let factor = COUNTRY_MISMATCH_FACTOR
+                - (COUNTRY_MISMATCH_FACTOR - COUNTRY_CONFLICT_FACTOR) * generic;
+            o.score *= factor;
+            o.adjustments
+                .push(("the party's country is not the listed one", factor));
         } else {
-            o.add(F::CountryMismatch, 1.0);
+            o.score *= COUNTRY_MISMATCH_FACTOR;
+            o.adjustments
+                .push(("country differs", COUNTRY_MISMATCH_FACTOR));
         }
     }
 }
@@ -67,30 +85,20 @@ pub(super) fn elsewhere_than_nationality(query: &NameQuery, rec: &NameRec) -> bo
         && !rec.nationalities.iter().any(|x| Some(*x) == code)
 }
 
-/// At most what [`apply_query_factors`] adds to the log-odds, known before scoring
-/// (all of it is evidence against: at most nothing, or the least a country costs).
-pub(super) fn query_log_odds(query: &NameQuery, rec: &NameRec) -> f64 {
-    let weak = if rec.weak {
-        score::model::weigh(F::WeakAlias, 1.0)
-    } else {
-        0.0
-    };
+/// Score factor when the party is not in the country of a listed person's nationality
+/// and no country of location is listed: weaker than a country that differs, since
+/// nationals live and work abroad.
+pub const NATIONALITY_ELSEWHERE_FACTOR: f64 = 0.9;
+
+/// At most what [`apply_query_factors`] leaves of a score, known before scoring.
+pub(super) fn query_factor(query: &NameQuery, rec: &NameRec) -> f64 {
+    let weak = if rec.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
     let country = if country_differs(query, rec).is_some() {
-        [
-            F::NamedCountryDiffers,
-            F::TwoKoreas,
-            F::AbroadGeneric,
-            F::AbroadDistinctive,
-            F::CountryMismatch,
-        ]
-        .iter()
-        .map(|&f| score::model::weigh(f, 1.0))
-        .fold(f64::NEG_INFINITY, f64::max)
-        .min(0.0)
+        COUNTRY_MISMATCH_FACTOR.max(NAMED_COUNTRY_DIFFERS_FACTOR)
     } else {
-        0.0
+        1.0
     };
-    weak + country
+    weak * country
 }
 
 /// Whether a word of `name` (of four letters or more, so no legal form or ISO code is

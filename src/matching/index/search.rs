@@ -44,10 +44,11 @@ impl NameIndex {
             };
             for mut h in search(&q) {
                 if r.short_form {
-                    let z = model::weigh(F::ShortForm, 1.0);
-                    h.explanation.features.push(("short_form".into(), 1.0, z));
-                    crate::matching::add_log_odds(&mut h.explanation, z);
-                    h.score = h.explanation.score;
+                    h.score *= WEAK_ALIAS_FACTOR;
+                    h.explanation.score = h.score;
+                    h.explanation
+                        .adjustments
+                        .push(("short form of the screened name".into(), WEAK_ALIAS_FACTOR));
                     if h.score < opts.threshold {
                         continue;
                     }
@@ -243,10 +244,7 @@ impl NameIndex {
         sc.memo_words = memo_words;
         sc.memo_runs = memo_runs;
 
-        // Retrieval prunes by the aligned shares: the mean share below which no pair
-        // can score the threshold, whatever else it has for it.
-        let score_threshold = opts.threshold.max(0.0);
-        let threshold = model::share_needed(score_threshold);
+        let threshold = opts.threshold.max(0.0);
         let init_w: f32 = q
             .toks
             .iter()
@@ -382,17 +380,11 @@ impl NameIndex {
                 continue;
             };
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
-            // Legal forms, kinds, a weak alias and countries are evidence against known
-            // before the words align.
-            let against = score::fixed_log_odds(&q, &rec.legal, rec.toks.len(), c_kind)
-                + query_log_odds(query, rec);
-            let most = model::max_log_odds(bound as f32) + against;
-            // An identical name with nothing against it scores 1.0 (`model::score_of`).
-            let may_be_identical = bound >= 1.0 && against >= 0.0;
-            if score_threshold > 0.0
-                && !may_be_identical
-                && model::probability(most) + 1e-6 < score_threshold
-            {
+            // Legal forms, kinds, a weak alias and countries lower a score by factors
+            // known before the words align (an identical name is never lowered by the
+            // first two).
+            let fixed = score::fixed_factor(&q, &rec.legal, rec.toks.len(), c_kind);
+            if bound * f64::from(fixed) * query_factor(query, rec) + 1e-6 < threshold {
                 continue;
             }
             let view = View::of(inner, i, rec);
@@ -406,7 +398,7 @@ impl NameIndex {
             sc.work.names_scored += 1;
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
             apply_query_factors(&mut o, query, rec, names_own_country);
-            if o.score < score_threshold || o.score <= 0.0 {
+            if o.score < threshold || o.score <= 0.0 {
                 continue;
             }
             let entry = best

@@ -31,14 +31,9 @@ pub struct Explanation {
     pub unmatched_query: Vec<(String, f64)>,
     /// Candidate tokens left unaligned, with their weights.
     pub unmatched_candidate: Vec<(String, f64)>,
-    /// The evidence weighed (see `scripts/fit-name-model.py`): each feature that
-    /// counts, with its value and what it adds to the log-odds of the same party.
-    pub features: Vec<(String, f64, f64)>,
-    /// Evidence from the party's own data (date of birth, nationality, identifiers),
-    /// each with what it adds to the log-odds.
+    /// Factors applied after the weighted share (legal forms, order, kind, country,
+    /// weak alias).
     pub adjustments: Vec<(String, f64)>,
-    /// The log-odds of the same party: the score is its probability.
-    pub log_odds: f64,
     /// The reading of the screened name that matched, when not the name as written
     /// (`김정은` for `金正恩`; see [`crate::normalize::readings`]).
     pub reading: Option<String>,
@@ -66,17 +61,10 @@ impl fmt::Display for Explanation {
         for (t, w) in &self.unmatched_candidate {
             write!(f, "; listed {t} unmatched (weight {w:.2})")?;
         }
-        if !self.features.is_empty() {
-            write!(f, "; evidence:")?;
-            for (k, (name, value, z)) in self.features.iter().enumerate() {
-                let sep = if k == 0 { " " } else { ", " };
-                write!(f, "{sep}{name}={value:.3} ({z:+.2})")?;
-            }
+        for (why, factor) in &self.adjustments {
+            write!(f, "; {why} x{factor:.2}")?;
         }
-        for (why, z) in &self.adjustments {
-            write!(f, "; {why} ({z:+.2})")?;
-        }
-        write!(f, "; log-odds {:.2}", self.log_odds)
+        Ok(())
     }
 }
 
@@ -120,13 +108,11 @@ pub(crate) fn explain<C: CandToks + ?Sized>(q: &Prepared, c: &C, o: &Outcome) ->
         pairs,
         unmatched_query,
         unmatched_candidate,
-        features: o
-            .features
-            .contributions()
-            .map(|(name, value, z)| (name.to_string(), value, z))
+        adjustments: o
+            .adjustments
+            .iter()
+            .map(|(w, f)| (w.to_string(), *f))
             .collect(),
-        adjustments: Vec::new(),
-        log_odds: o.log_odds,
         reading: None,
     }
 }

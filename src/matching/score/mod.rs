@@ -18,15 +18,12 @@
 
 mod align;
 mod explain;
-pub(crate) mod model;
-mod model_coef;
 mod weights;
 mod word;
 
 pub(crate) use align::*;
 pub(crate) use explain::*;
 pub use explain::{AlignedPair, Explanation};
-pub(crate) use model::{Features, F};
 pub use weights::word_weight;
 pub(crate) use weights::*;
 pub use word::Basis;
@@ -189,10 +186,31 @@ pub(crate) fn clip(text: &str, max: usize) -> &str {
     text.get(..end).unwrap_or_default()
 }
 
-/// A personal name whose aligned words weigh less than this (two common parts, as
-/// `KIM CHOL`) is common, the more so the less they weigh.
-const COMMON_NAME_INFO: f32 = 1.5;
-/// The aligned weight of one distinctive word: a match on less rests on generic words.
+/// Penalty factors.
+const LEGAL_DIFFERENT: f32 = 0.97;
+const LEGAL_ONE_SIDED: f32 = 0.99;
+const ORDER_CHANGED: f32 = 0.97;
+/// Two names of different kinds (a company and a vessel or a person): strong evidence
+/// of two parties, whatever the names share.
+const KIND_DIFFERENT: f32 = 0.6;
+/// A personal name aligning less distinctive text than this (two common parts, as
+/// `KIM JONG`) is common, and its score is multiplied by [`COMMON_NAME`].
+const COMMON_NAME_INFO: f32 = 1.3;
+const COMMON_NAME: f32 = 0.9;
+/// A common name's parts each weigh less than this (many listed names use them), or
+/// are no longer than a syllable.
+const COMMON_PART: f32 = 0.75;
+const SYLLABLE_LEN: usize = 5;
+/// Words left unaligned on both sides of a company's name (`AIR KORYO` / `KORYO
+/// BANK`): each name says something the other contradicts.
+const BOTH_SIDES_UNALIGNED: f32 = 0.9;
+/// A company name with words and a legal form against a one-word name without one.
+const COMPANY_VS_BARE_WORD: f32 = 0.85;
+const NO_WORD_ALIGNED: f32 = 0.5;
+/// A match resting on less aligned weight than one rare word (only generic words:
+/// `KOREA ... DEVELOPMENT BANK`) keeps this share of its score at least, scaling up to
+/// all of it at [`INFO_FULL`].
+const INFO_FLOOR: f32 = 0.5;
 const INFO_FULL: f32 = 1.0;
 /// The best score a pair that is not identical after normalization can get.
 pub const MAX_NON_IDENTICAL: f64 = 0.99;
@@ -202,11 +220,8 @@ pub const MAX_NON_IDENTICAL: f64 = 0.99;
 pub(crate) struct Outcome {
     pub score: f64,
     pub pairs: Vec<Pair>,
+    pub adjustments: Vec<(&'static str, f64)>,
     pub identical: bool,
-    /// The evidence, weighed by the fitted model (see [`model`]).
-    pub features: Features,
-    /// The log-odds of the same party: the score's.
-    pub log_odds: f64,
     /// How much of the match rests on one distinctive word: the heaviest aligned
     /// word's weight (the lighter of its two sides) times its similarity, at most 1.
     /// Evidence from outside the name (a country) weighs against a match in
@@ -301,6 +316,10 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     let mut mq = 0.0f32;
     let mut mc = 0.0f32;
     let mut info = 0.0f32;
+    // The heaviest word aligned, and the longest: a rare, long one (a surname few
+    // share) is no common name; a syllable is shared by many, however rare in lists.
+    let mut rarest = 0.0f32;
+    let mut longest = 0usize;
     // Aligned words count with the lighter of their two weights on both sides: a
     // misspelled common word (`KOREAS`, unknown, so weight 1) is still the common word.
     let (mut wq, mut wc) = (wq, wc);
@@ -318,9 +337,15 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         mq += p.sim * w;
         mc += p.sim * w;
         info += w;
+        rarest = rarest.max(w);
         if p.basis != Basis::Initial {
             out.distinctive = out.distinctive.max((w * p.sim).min(1.0));
         }
+        longest = longest.max(
+            q.toks
+                .get(p.q.range())
+                .map_or(0, |s| s.iter().map(|t| t.text.len()).sum()),
+        );
         let qt = q.toks.get(p.q.start as usize).map(|t| t.class);
         if p.basis != Basis::Initial && qt != Some(TokenClass::Initial) {
             any_word = true;
@@ -333,42 +358,40 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     if qmask != all_q || cmask != all_c {
         identical = false;
     }
-    let f = &mut out.features;
-    // Each name's aligned share: a screened name fully found inside a longer listed
-    // name (a missing middle name or patronymic) keeps its own share whole.
-    let (cq, cc) = (mq / wq, mc / wc);
-    f.set(F::Share, 0.5 * (cq + cc));
-    f.set(F::CoverageMin, cq.min(cc));
-    f.set(F::Generic, 1.0 - out.distinctive);
+    // Each name's aligned share, averaged: a screened name fully found inside a longer
+    // listed name (a missing middle name or patronymic) keeps half its credit.
+    let mut s = 0.5 * (mq / wq + mc / wc);
     // A name made only of common words (`PHO THAE`, `KOREA ZINC INDUSTRY GENERAL`) has
     // no more to align than its own weight: aligning all of both names is full
-    // information. One short common word alone (`HM`) stays a weak match.
+    // information. A rare word on either side that stays unaligned keeps the bar at one.
+    // One short common word alone (`HM`) stays a weak match.
     let full = if pairs.len() >= 2 {
         INFO_FULL.min(wq.max(wc))
     } else {
         INFO_FULL
     };
-    f.set(
-        F::LittleInfo,
-        (full - info).max(0.0) / full.max(f32::MIN_POSITIVE),
-    );
+    if info < full {
+        let factor = INFO_FLOOR + (1.0 - INFO_FLOOR) * info / full;
+        s *= factor;
+        out.adjustments
+            .push(("little distinctive text aligned", factor as f64));
+    }
     if !any_word {
-        f.set(F::InitialsOnly, 1.0);
+        s *= NO_WORD_ALIGNED;
+        out.adjustments
+            .push(("only initials aligned", NO_WORD_ALIGNED as f64));
     }
+    // Legal forms.
     let (legal, bare) = legal_factors(q, c_legal, nc);
-    if let Some(conflict) = legal {
+    if let Some(factor) = legal {
         identical = false;
-        f.set(
-            if conflict {
-                F::LegalConflict
-            } else {
-                F::LegalOneSided
-            },
-            1.0,
-        );
+        s *= factor;
+        out.adjustments.push(("legal forms differ", factor as f64));
     }
-    if bare {
-        f.set(F::CompanyVsBare, 1.0);
+    if let Some(factor) = bare {
+        s *= factor;
+        out.adjustments
+            .push(("a company against a bare one-word name", factor as f64));
     }
     // Word order matters for companies and vessels, not for people.
     let person = q.kind == Some(EntityKind::Person) || c_kind == Some(EntityKind::Person);
@@ -380,74 +403,71 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         });
         if crossed {
             identical = false;
-            f.set(F::OrderDiffers, 1.0);
+            s *= ORDER_CHANGED;
+            out.adjustments
+                .push(("word order differs", ORDER_CHANGED as f64));
         }
     }
-    // A personal name made of a few common parts (`KIM CHOL`) is shared by thousands:
-    // the name alone cannot tell them apart.
+    // A personal name made of a few common parts (`KIM JONG`) is shared by thousands:
+    // the name alone cannot tell them apart, and needs corroboration to block.
     let person_like = person || (q.kind.is_none() && !q.org_like && c_kind.is_none());
-    if person_like && !q.org_like {
-        f.set(
-            F::CommonName,
-            (COMMON_NAME_INFO - info).max(0.0) / COMMON_NAME_INFO,
-        );
+    if person_like
+        && !q.org_like
+        && info < COMMON_NAME_INFO
+        && (rarest < COMMON_PART || longest <= SYLLABLE_LEN)
+        && pairs.len() == 2
+    {
+        s *= COMMON_NAME;
+        out.adjustments
+            .push(("a common name, needs corroboration", COMMON_NAME as f64));
     }
-    // Words of its own on each side say something the other contradicts (`AIR KORYO`
-    // / `KORYO BANK`, `KIM JONG UN` / `KIM JONG IL`); a name inside a longer one does
-    // not.
-    let open = |t: &Tok| matches!(t.class, TokenClass::Word | TokenClass::Number);
-    let open_q: f32 = (0..nq)
-        .filter(|j| qmask & (1u64 << j) == 0)
-        .filter_map(|j| q.toks.get(j))
-        .filter(|t| open(t))
-        .map(|t| t.weight)
-        .sum();
-    let open_c: f32 = (0..nc)
-        .filter(|j| cmask & (1u64 << j) == 0)
-        .filter_map(|j| c.tok(j))
-        .filter(|t| open(t))
-        .map(|t| t.weight)
-        .sum();
-    f.set(F::OpenBoth, open_q.min(open_c).min(1.5));
-    f.set(F::OpenMax, open_q.max(open_c).min(2.0));
-    if kind_differs(q, c_kind) {
+    // A company's name with a word of its own on each side says something the other
+    // contradicts (`AIR KORYO` / `KORYO BANK`); a name inside a longer one does not.
+    if !person {
+        let unaligned_word = |n: usize, mask: u64, tok: &dyn Fn(usize) -> Option<TokenClass>| {
+            (0..n).any(|j| mask & (1u64 << j) == 0 && tok(j) == Some(TokenClass::Word))
+        };
+        let q_open = unaligned_word(nq, qmask, &|j| q.toks.get(j).map(|t| t.class));
+        let c_open = unaligned_word(nc, cmask, &|j| c.tok(j).map(|t| t.class));
+        if q_open && c_open {
+            identical = false;
+            s *= BOTH_SIDES_UNALIGNED;
+            out.adjustments
+                .push(("words of its own on each side", BOTH_SIDES_UNALIGNED as f64));
+        }
+    }
+    if let Some(factor) = kind_factor(q, c_kind) {
         identical = false;
-        f.set(F::KindDiffers, 1.0);
+        s *= factor;
+        out.adjustments.push(("kinds differ", factor as f64));
     }
-    if identical {
-        f.set(F::Identical, 1.0);
-    }
+    let s = f64::from(s).clamp(0.0, 1.0);
     out.identical = identical;
+    out.score = if identical {
+        1.0
+    } else {
+        s.min(MAX_NON_IDENTICAL)
+    };
     out.pairs = pairs;
-    out.settle();
     out
 }
 
-impl Outcome {
-    /// Sets the score from the features: the probability of their log-odds, below
-    /// one, and at most [`MAX_NON_IDENTICAL`] for names that are not identical.
-    pub(crate) fn settle(&mut self) {
-        self.log_odds = self.features.log_odds();
-        self.score = model::score_of(self.log_odds, self.identical, self.features.outside());
-    }
-
-    /// Adds evidence from outside the names (a country, a weak alias, the party's own
-    /// data) and settles the score again.
-    pub(crate) fn add(&mut self, f: F, value: f32) {
-        self.features.set(f, value);
-        self.settle();
-    }
-}
-
-/// What legal forms say in [`score`]: whether the two names' legal forms differ
-/// (`Some(true)` for two distinct forms, `Some(false)` for one side silent or a form
-/// shared), and whether a company written out meets a bare one-word name.
-fn legal_factors(q: &Prepared, c_legal: &[Box<str>], nc: usize) -> (Option<bool>, bool) {
+/// The factors for legal forms in [`score`]: one when the two names' legal forms
+/// differ, and one when a company written out meets a bare one-word name.
+fn legal_factors(q: &Prepared, c_legal: &[Box<str>], nc: usize) -> (Option<f32>, Option<f32>) {
     if q.legal.as_slice() == c_legal {
-        return (None, false);
+        return (None, None);
     }
-    let one_sided =
-        q.legal.is_empty() || c_legal.is_empty() || q.legal.iter().any(|l| c_legal.contains(l));
+    // One side silent about its legal form, or the two sharing one, is a weaker
+    // difference than two distinct forms.
+    let legal = if q.legal.is_empty()
+        || c_legal.is_empty()
+        || q.legal.iter().any(|l| c_legal.contains(l))
+    {
+        LEGAL_ONE_SIDED
+    } else {
+        LEGAL_DIFFERENT
+    };
     // A company written out (words and a legal form) against a bare one-word name
     // (a vessel, a mononym, a short form) shares only that word: "Fortune Shipping
     // Co Ltd" is not the vessel FORTUNE.
@@ -455,40 +475,37 @@ fn legal_factors(q: &Prepared, c_legal: &[Box<str>], nc: usize) -> (Option<bool>
         !legal.is_empty() && n > 1 && other_legal.is_empty() && m == 1
     };
     let nq = q.toks.len();
-    let bare =
-        company_vs_bare(&q.legal, nq, c_legal, nc) || company_vs_bare(c_legal, nc, &q.legal, nq);
-    (Some(!one_sided), bare)
+    let bare = (company_vs_bare(&q.legal, nq, c_legal, nc)
+        || company_vs_bare(c_legal, nc, &q.legal, nq))
+    .then_some(COMPANY_VS_BARE_WORD);
+    (Some(legal), bare)
 }
 
-/// Whether two names are of different kinds in [`score`]: a name given no kind that
-/// reads as an organization's is taken for one.
-fn kind_differs(q: &Prepared, c_kind: Option<EntityKind>) -> bool {
+/// The factor for two names of different kinds in [`score`], if they differ: a name
+/// given no kind that reads as an organization's is taken for one.
+fn kind_factor(q: &Prepared, c_kind: Option<EntityKind>) -> Option<f32> {
     let q_kind = q.kind.or(q.org_like.then_some(EntityKind::Organization));
-    matches!((q_kind, c_kind), (Some(a), Some(b)) if a != b && b != EntityKind::Unknown)
+    match (q_kind, c_kind) {
+        (Some(a), Some(b)) if a != b && b != EntityKind::Unknown => Some(KIND_DIFFERENT),
+        _ => None,
+    }
 }
 
-/// At most what the evidence [`score`] knows before words align (legal forms, kinds)
-/// adds to the log-odds: retrieval adds it to its bound.
-pub(crate) fn fixed_log_odds(
+/// At most what [`score`] can give two names that are not identical, from what is
+/// known before their words are aligned: the factors for legal forms and kinds.
+/// Retrieval multiplies its bound by it. (Names with different legal forms or kinds
+/// are never identical, so the factors apply whenever they are below one.)
+pub(crate) fn fixed_factor(
     q: &Prepared,
     c_legal: &[Box<str>],
     nc: usize,
     c_kind: Option<EntityKind>,
-) -> f64 {
+) -> f32 {
     let (legal, bare) = legal_factors(q, c_legal, nc);
-    let mut z = 0.0;
-    match legal {
-        Some(true) => z += model::weigh(F::LegalConflict, 1.0),
-        Some(false) => z += model::weigh(F::LegalOneSided, 1.0),
-        None => {}
-    }
-    if bare {
-        z += model::weigh(F::CompanyVsBare, 1.0);
-    }
-    if kind_differs(q, c_kind) {
-        z += model::weigh(F::KindDiffers, 1.0);
-    }
-    z
+    [legal, bare, kind_factor(q, c_kind)]
+        .into_iter()
+        .flatten()
+        .product()
 }
 
 /// Scores the similarity of two names in [0, 1], `a` as screened and `b` as listed,
