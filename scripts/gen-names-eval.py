@@ -7,12 +7,22 @@ seed:
 
 - aliases.jsonl: leave-one-alias-out queries on the OFAC SDN and UN lists (every
   program): one name of an entity held out (`holdout.tsv`: removed from the lists the
-  query is screened against), to be found through its other names;
+  query is screened against), to be found through its other names. `variant` tells
+  whether the held-out name is a spelling variant of a remaining name of the party by
+  a criterion that knows nothing of embargo (`is_spelling_variant`): the targets count
+  those; acronyms, nicknames and former names in other words are reported apart;
 - perturbed.jsonl: DPRK names (and Arabic- and Slavic-named entities of other programs)
   changed 1 to 3 ways: Korean romanization systems, pinyin / Wade-Giles, Arabic and
   Russian/Ukrainian romanizations, typos, word order, abbreviations, qualifiers,
   acronyms, split and joined words, initials, a dropped word;
-- negatives.jsonl: unlisted names in the same styles, changed the same ways;
+- negatives.jsonl: unlisted names in the same styles, changed the same ways; a
+  generated name equal to a listed name (see `same_name`) is no negative but a
+  homonym, and goes to homonyms.jsonl instead;
+- homonyms.jsonl: those generated names that are listed names too (a screener must
+  alert on them), each screened without evidence, with the listed person's date of
+  birth and nationality (agreeing), and with others (contradicting);
+- abroad.jsonl: listed DPRK entities, as listed or changed once, given with a country
+  where DPRK fronts, branches and representatives sit (CN, HK, AE, RU, SG, ...) or KP;
 - crossscript.jsonl: one name in two scripts (the lists' original-script names against
   their Latin names; Hangul spellings of DPRK persons' names) and pairs of different
   names;
@@ -22,7 +32,7 @@ seed:
 Every case carries `half`: `tune` or `report`, by entity (all cases of one entity, and
 of entities linked to it, fall in one half). Tune on `tune`, report `report`.
 
-Needs (in a virtualenv): faker, iuliia, pypinyin. Run from the repository root:
+Needs (in a virtualenv): faker, iuliia, pypinyin, rapidfuzz, unidecode. Run from the repository root:
     python3 scripts/gen-names-eval.py [--shared ../shared/data]
 """
 
@@ -38,6 +48,8 @@ from collections import defaultdict
 from faker import Faker
 import iuliia
 from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz
+from unidecode import unidecode
 
 SEED = 20261206
 OUT = "eval/names"
@@ -62,7 +74,8 @@ def read_emb(path):
             m = re.match(r"entity (\S+) \{", line)
             if m:
                 cur = {"id": m.group(1), "kind": "unknown", "names": [], "weak": [],
-                       "countries": [], "programs": [], "born": [], "ids": []}
+                       "countries": [], "located": [], "nationalities": [], "programs": [],
+                       "born": [], "ids": []}
                 out.append(cur)
                 continue
             if cur is None:
@@ -79,7 +92,9 @@ def read_emb(path):
                     cur["names"].append(strs[0])
                     cur["weak"].append(" weak " in f" {rest} ")
             elif key in ("country", "nationality"):
-                cur["countries"] += [c.strip() for c in rest.split(",") if c.strip()]
+                codes = [c.strip().strip('"') for c in rest.split(",") if c.strip()]
+                cur["countries"] += codes
+                cur["located" if key == "country" else "nationalities"] += codes
             elif key == "program":
                 cur["programs"] += strs + [w.strip() for w in STR.sub("", rest).split(",") if w.strip()]
             elif key == "born":
@@ -112,6 +127,41 @@ def key(name):
     folded = unicodedata.normalize("NFKD", name.lower())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(sorted(re.findall(r"[^\W_]+", folded)))
+
+
+def plain_words(name):
+    """A name's words as an analyst would compare them across romanizations: any
+    script transliterated to ASCII (unidecode), case-folded, letters and digits only."""
+    return re.findall(r"[a-z0-9]+", unidecode(name).casefold())
+
+
+def name_forms(name):
+    """Forms under which two names are the same name: the same words in any order, or
+    the same letters with the words split or joined elsewhere, read from any word on
+    (`Kim Song Hun`, `Songhun Kim`, `KIM Song-hun`)."""
+    w = plain_words(name)
+    if not w:
+        return set()
+    out = {" ".join(sorted(w))}
+    for k in range(len(w)):
+        out.add("".join(w[k:] + w[:k]))
+    return out
+
+
+# A held-out alias is a spelling variant of another name of its party when their
+# plain words (`plain_words`), sorted, are at least this similar by rapidfuzz's
+# token_sort_ratio (an edit-distance ratio, 0-100). Chosen once, from what the ratio
+# gives common cases (Muhammad Abd al-Rahman / Mohammed Abdel Rahman: 84; a dropped
+# middle name: 89; Yevgeniy Prigozhin / Yevhen Prygozhyn: 76; an acronym against its
+# words: 21), before embargo was
+# run on the set, and never changed after.
+VARIANT_CUT = 70
+
+
+def is_spelling_variant(held, others):
+    a = " ".join(sorted(plain_words(held)))
+    return any(fuzz.token_sort_ratio(a, " ".join(sorted(plain_words(o)))) >= VARIANT_CUT
+               for o in others)
 
 
 def is_dprk(e):
@@ -631,6 +681,19 @@ def main():
         return sorted(group_members[groups.find(e["id"])])
 
     listed_keys = {key(n) for e in ents for n in e["names"]}
+    by_id = {e["id"]: e for e in ents}
+    # Every listed name under each of its forms (see `name_forms`), with its entities.
+    listed_forms = defaultdict(set)
+    for e in ents:
+        for n in e["names"]:
+            for f in name_forms(n):
+                listed_forms[f].add(e["id"])
+
+    def homonym_of(kind, *names):
+        """The listed entities of `kind` one of `names` (a generated name, and its
+        source as the lists would romanize it) is the same name as."""
+        return sorted({x for n in names if n for f in name_forms(n) for x in listed_forms.get(f, ())
+                       if by_id[x]["kind"] == kind})
     ctx = {"ko": Korean(sino_korean_syllables(args.shared)), "wg": pinyin_table()}
 
     # -- leave-one-alias-out: OFAC SDN and UN, every program ----------------------
@@ -664,7 +727,12 @@ def main():
         for n in e["names"]:
             if key(n) in held_keys.get(g, ()):
                 holdout.append((e["id"], n))
+    # What is left of each party once its held-out names are gone.
     for c in alias_cases:
+        g = c["group"]
+        remaining = [n for m in group_members[g] for n in by_id[m]["names"]
+                     if key(n) not in held_keys[g]]
+        c["variant"] = is_spelling_variant(c["name"], remaining)
         del c["group"]
 
     # -- perturbations ------------------------------------------------------------
@@ -713,17 +781,30 @@ def main():
                 if is_latin(n):
                     listed_tokens[culture(e, e["names"])].append(re.findall(r"[A-Za-z'-]+", n))
 
-    def add_neg(name, kind, style, country=None):
-        if not name or key(name) in listed_keys:
+    homs = []
+
+    def add_neg(name, kind, style, source=None):
+        """A generated name is a negative unless it is a listed name too (`source`: the
+        name it was romanized from, as the lists would romanize it): then a homonym."""
+        if not name:
+            return
+        same = homonym_of(kind, name, source)
+        if same:
+            if kind == "person" and not any(h["name"] == name for h in homs):
+                homs.append({"name": name, "kind": kind, "style": style, "expect": same})
             return
         case = {"id": f"ng-{len(negs):05d}", "name": name, "kind": kind, "expect": [],
                 "style": style, "half": "tune" if len(negs) % 2 == 0 else "report"}
         negs.append(case)
 
+    def mr_person(hangul):
+        """A Hangul name as DPRK lists romanize it (McCune-Reischauer, no breves)."""
+        return f"{romanize(hangul[0], 'mr', True)} {''.join(romanize(x, 'mr') for x in hangul[1:])}"
+
     for _ in range(700):  # Korean persons
         h = fakers["korean"].name()
         if len(h) == 3:
-            add_neg(korean_latin(h, True), "person", "korean")
+            add_neg(korean_latin(h, True), "person", "korean", mr_person(h))
     for _ in range(300):  # Korean companies: a Faker company's distinctive syllables
         h = re.sub(r"[^\uac00-\ud7a3]", "", fakers["korean"].last_name() + fakers["korean"].first_name())
         core = " ".join(romanize(x, "mr").capitalize() for x in h[1:])
@@ -741,7 +822,7 @@ def main():
             add_neg(f"{city} {cpy} {rng.choice(['Trading Co., Ltd.', 'Industrial Co., Ltd.', 'Import & Export Co.', 'Logistics Ltd'])}", "organization", "chinese")
     for _ in range(500):  # Slavic persons
         r = fakers["slavic"].name()
-        add_neg(cyrillic_latin(r, rng), "person", "slavic")
+        add_neg(cyrillic_latin(r, rng), "person", "slavic", r)
     for style in ("arabic", "other"):  # recombined listed name parts
         toks = listed_tokens[style]
         for _ in range(600):
@@ -760,8 +841,60 @@ def main():
             fake = {"kind": c["kind"], "names": [c["name"]], "countries": [], "programs": []}
             k = rng.choice(COMMON_KINDS)
             q = perturb(c["name"], k, fake, ctx, rng)
-            if q and key(q) not in listed_keys:
+            if q and not homonym_of(c["kind"], q):
                 c["name"], c["changes"] = q, [k]
+
+    # -- homonyms: generated names that are listed names, with and without evidence ---
+    hom_cases = []
+    others_of = {"korean": ["KR", "US", "JP", "CN"], "chinese": ["CN", "TW", "SG", "US"],
+                 "arabic": ["JO", "EG", "LB", "GB"], "slavic": ["UA", "KZ", "BY", "US"],
+                 "other": ["US", "GB", "DE", "FR"]}
+    for k, h in enumerate(homs):
+        listed = [by_id[x] for x in h["expect"]]
+        g = groups.find(h["expect"][0])
+        base = {"name": h["name"], "kind": h["kind"], "style": h["style"],
+                "expect": expect_of(by_id[h["expect"][0]]) if len(listed) == 1 else
+                sorted({m for x in h["expect"] for m in expect_of(by_id[x])}),
+                "dprk": any(is_dprk(e) for e in listed), "half": half_of(g)}
+        hom_cases.append({**base, "evidence": "none"})
+        # Evidence of one listed person of that name: the first with a date of birth.
+        e = next((e for e in listed if any(re.match(r"\d{4}", b) for b in e["born"])), None)
+        if e is None:
+            continue
+        dob = next(b for b in e["born"] if re.match(r"\d{4}", b))
+        nat = e["nationalities"][0] if e["nationalities"] else None
+        agree = {"dob": dob, **({"nationality": nat} if nat else {})}
+        year = int(dob[:4])
+        other_year = year + 23 if year < 1980 else year - 23
+        other_nat = next(c for c in others_of[h["style"]] if c != nat)
+        against = {"dob": f"{other_year}{dob[4:]}", "nationality": other_nat}
+        hom_cases.append({**base, "evidence": "agrees", "entity": e["id"], **agree})
+        hom_cases.append({**base, "evidence": "contradicts", "entity": e["id"], **against})
+    for k, c in enumerate(hom_cases):
+        c["id"] = f"hm-{k:05d}"
+
+    # -- positives abroad: listed DPRK names with the countries their fronts sit in ---
+    abroad = []
+    places = ["CN", "HK", "AE", "RU", "SG", "MY", "TH", "VN", "KH", "MN", "KP"]
+    seen_groups = set()
+    for e in dprk:
+        g = groups.find(e["id"])
+        if g in seen_groups or e["kind"] not in ("organization", "person"):
+            continue
+        seen_groups.add(g)
+        latin = [n for n, w in zip(e["names"], e["weak"]) if is_latin(n) and not w and len(key(n)) >= 4]
+        if not latin:
+            continue
+        name = rng.choice(latin[:2])
+        changes = []
+        if rng.random() < 0.5:
+            k = rng.choice(COMMON_KINDS + KINDS_BY_CULTURE["korean"])
+            q = perturb(name, k, e, ctx, rng)
+            if q:
+                name, changes = q, [k]
+        abroad.append({"id": f"ab-{len(abroad):05d}", "name": name, "kind": e["kind"],
+                       "country": rng.choice(places), "expect": expect_of(e),
+                       "changes": changes, "half": half_of(g)})
 
     # -- cross-script pairs --------------------------------------------------------
     pairs = []
@@ -852,12 +985,16 @@ def main():
     write("negatives.jsonl", negs)
     write("crossscript.jsonl", pairs)
     write("lookalikes.jsonl", look)
+    write("homonyms.jsonl", hom_cases)
+    write("abroad.jsonl", abroad)
     with open(os.path.join(OUT, "holdout.tsv"), "w", encoding="utf-8") as f:
         f.write("# entity\tname held out of the lists for aliases.jsonl\n")
         for eid, n in sorted(set(holdout)):
             f.write(f"{eid}\t{n}\n")
-    print(f"aliases {len(alias_cases)} (holdout {len(set(holdout))} names), perturbed {len(pert)}, "
-          f"negatives {len(negs)}, cross-script {len(pairs)}, look-alikes {len(look)}")
+    print(f"aliases {len(alias_cases)} ({sum(c['variant'] for c in alias_cases)} spelling variants; "
+          f"holdout {len(set(holdout))} names), perturbed {len(pert)}, negatives {len(negs)}, "
+          f"homonyms {len(homs)} ({len(hom_cases)} cases), abroad {len(abroad)}, "
+          f"cross-script {len(pairs)}, look-alikes {len(look)}")
 
 
 if __name__ == "__main__":
