@@ -228,6 +228,10 @@ pub(super) fn layout_with(
                 layout_with(inner, col + 5, indent, tail + 1, notes)
             )
         }
+        // `not not (...)`: the inner negation breaks as it would alone.
+        Expr::Not(inner, _) if matches!(inner.as_ref(), Expr::Not(..)) => {
+            format!("not {}", layout_with(inner, col + 4, indent, tail, notes))
+        }
         _ => flat,
     }
 }
@@ -355,6 +359,21 @@ mod tests {
         let first = 7 + text.lines().next().map_or(0, width);
         assert!(first <= WIDTH && text.lines().skip(1).all(|l| width(l) <= WIDTH));
         assert_eq!(when(&text), e);
+    }
+
+    #[test]
+    fn a_doubly_negated_group_breaks_inside_its_parentheses() {
+        let e = when(
+            "not not (destination in a or party matches list(a_aa_a__aa, a__a___aaa_aa_a, aa____, aa_____))",
+        );
+        let text = layout(&e, 7, 4);
+        assert!(text.starts_with("not not ("), "{text}");
+        assert!(text.lines().count() > 1, "{text}");
+        let first = text.lines().next().map_or(0, |l| 7 + width(l));
+        assert!(
+            first <= WIDTH && text.lines().skip(1).all(|l| width(l) <= WIDTH),
+            "{text}"
+        );
     }
 
     #[test]
