@@ -167,7 +167,7 @@ fn corpus(lines: usize) -> Vec<GoodsLine> {
 /// Every term of every category, lowercased, for the naive baseline.
 fn naive_terms(rules: &Ruleset) -> Vec<(usize, String)> {
     rules
-        .categories
+        .categories()
         .iter()
         .enumerate()
         .flat_map(|(i, c)| {
@@ -298,7 +298,7 @@ fn main() {
         "corpus: {} lines, {:.2} MB; ruleset: {} categories, {} terms",
         lines.len(),
         bytes as f64 / 1e6,
-        rules.categories.len(),
+        rules.categories().len(),
         terms.len()
     );
     if std::env::args().any(|a| a == "--table-only") {

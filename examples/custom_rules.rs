@@ -53,7 +53,7 @@ fn main() {
         std::process::exit(1);
     };
     println!("ruleset {}", ruleset.hash());
-    for rule in &ruleset.rules {
+    for rule in ruleset.rules() {
         println!(
             "rule {} -> {} ({})",
             rule.id,

@@ -285,7 +285,7 @@ impl Settings {
         let Some(ruleset) = checked.ruleset.clone() else {
             return;
         };
-        let names: Vec<&str> = ruleset.lists.iter().map(|l| l.name.as_str()).collect();
+        let names: Vec<&str> = ruleset.lists().iter().map(|l| l.name.as_str()).collect();
         // The settings text, for locations: the file read, or the settings as TOML.
         // It joins the sources only when a diagnostic points into it.
         let (name, text) = self.origin.file.clone().unwrap_or_else(|| {
@@ -347,12 +347,12 @@ impl Settings {
         }
         // Rules that name only lists left out can never fire; the operator may mean
         // it, but should see it.
-        for rule in &ruleset.rules {
+        for rule in ruleset.rules() {
             let mut lists = Vec::new();
             filter_lists(&rule.when, &mut lists);
             let left_out: Vec<&str> = lists
                 .iter()
-                .filter_map(|i| ruleset.lists.get(*i).map(|l| l.name.as_str()))
+                .filter_map(|i| ruleset.lists().get(*i).map(|l| l.name.as_str()))
                 .filter(|n| !self.lists.enabled.iter().any(|e| e == n))
                 .collect();
             if !lists.is_empty() && left_out.len() == lists.len() {

@@ -28,7 +28,7 @@ fn shipped_rules_label_the_fixture_cases() {
         };
         let hits = classifier.classify(&g);
         let luxury = hits.iter().any(|h| {
-            rules.categories[h.category]
+            rules.categories()[h.category]
                 .tags
                 .iter()
                 .any(|t| t == "luxury")
@@ -38,7 +38,7 @@ fn shipped_rules_label_the_fixture_cases() {
         let tag = v["tag"].as_str();
         let tagged = tag.is_none_or(|tag| {
             hits.iter()
-                .any(|h| rules.categories[h.category].tags.iter().any(|t| t == tag))
+                .any(|h| rules.categories()[h.category].tags.iter().any(|t| t == tag))
         });
         if !tagged {
             wrong.push(format!(
@@ -52,7 +52,7 @@ fn shipped_rules_label_the_fixture_cases() {
                 .iter()
                 .map(|h| {
                     let ev: Vec<&str> = h.evidence.iter().map(|e| e.text.as_str()).collect();
-                    format!("{}[{}]", rules.categories[h.category].id, ev.join("|"))
+                    format!("{}[{}]", rules.categories()[h.category].id, ev.join("|"))
                 })
                 .collect();
             wrong.push(format!(

@@ -26,7 +26,7 @@ impl Lcg {
 /// debug build, with the real lists' vocabulary and word weights.
 fn listed_names(ruleset: &Ruleset) -> Vec<IndexedName> {
     let mut names = Vec::new();
-    for (k, e) in ruleset.entities.iter().enumerate().step_by(7) {
+    for (k, e) in ruleset.entities().iter().enumerate().step_by(7) {
         let mut push = |text: &str, weak: bool| {
             let mut n = IndexedName::new(k as u32, text, e.kind);
             n.weak = weak;

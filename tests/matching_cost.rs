@@ -10,7 +10,7 @@ fn index() -> NameIndex {
     let ruleset = Ruleset::embedded().expect("the embedded rules compile");
     let mut names = Vec::new();
     // Every third entity: the real vocabulary, a quicker build in a debug run.
-    for (k, e) in ruleset.entities.iter().enumerate().step_by(3) {
+    for (k, e) in ruleset.entities().iter().enumerate().step_by(3) {
         names.push(IndexedName::new(k as u32, e.name.clone(), e.kind));
         for a in &e.aliases {
             names.push(IndexedName::new(k as u32, a.name.clone(), e.kind));

@@ -11,7 +11,7 @@ use embargo::Ruleset;
 /// Every fifth entity's names, with their countries.
 fn index(ruleset: &Ruleset) -> (NameIndex, Vec<String>) {
     let mut names = Vec::new();
-    for (k, e) in ruleset.entities.iter().enumerate().step_by(5) {
+    for (k, e) in ruleset.entities().iter().enumerate().step_by(5) {
         for (text, weak) in std::iter::once((&e.name, false)).chain(
             e.aliases
                 .iter()

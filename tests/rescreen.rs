@@ -394,7 +394,7 @@ fn scores_do_not_depend_on_other_listed_names() {
             .into_iter()
             .map(|h| {
                 (
-                    full.entities[h.entity as usize].id.clone(),
+                    full.entities()[h.entity as usize].id.clone(),
                     h.score.to_bits(),
                 )
             })
@@ -409,9 +409,9 @@ fn scores_do_not_depend_on_other_listed_names() {
     );
     let alone = Ruleset::from_data(RulesetData {
         hash: String::new(),
-        lists: full.lists.clone(),
+        lists: full.lists().to_vec(),
         entities: full
-            .entities
+            .entities()
             .iter()
             .filter(|e| hit_entities.contains(&e.id))
             .cloned()
@@ -426,7 +426,7 @@ fn scores_do_not_depend_on_other_listed_names() {
             .into_iter()
             .map(|h| {
                 (
-                    alone.entities[h.entity as usize].id.clone(),
+                    alone.entities()[h.entity as usize].id.clone(),
                     h.score.to_bits(),
                 )
             })

@@ -24,18 +24,18 @@ fn valid_folder_compiles_with_resolved_references() {
     let checked = load_paths(&[fixture("valid/dprk-mini")], &options()).expect("readable");
     assert_eq!(checked.render_diagnostics(), "");
     let rs = checked.ruleset.expect("compiles");
-    assert_eq!(rs.lists.len(), 2);
-    assert_eq!(rs.entities.len(), 3);
-    assert_eq!(rs.categories.len(), 3);
-    assert_eq!(rs.rules.len(), 4);
-    assert_eq!(rs.allows.len(), 1);
+    assert_eq!(rs.lists().len(), 2);
+    assert_eq!(rs.entities().len(), 3);
+    assert_eq!(rs.categories().len(), 3);
+    assert_eq!(rs.rules().len(), 4);
+    assert_eq!(rs.allows().len(), 1);
     assert!(rs.hash().starts_with("sha256:") && rs.hash().len() == 7 + 64);
 
     let komid = rs.entity("un:KPe.001").expect("KOMID");
     assert_eq!(komid.kind, EntityKind::Organization);
     assert_eq!(komid.aliases.len(), 4);
     assert_eq!(komid.countries, ["KP"]);
-    assert_eq!(rs.lists[komid.list].name, "un");
+    assert_eq!(rs.lists()[komid.list].name, "un");
     // A list spelling of the country compiles to its ISO code.
     let kkbc = rs.entity("ofac-sdn:11581").expect("KKBC");
     assert_eq!(kkbc.countries, ["KP"]);
@@ -45,11 +45,11 @@ fn valid_folder_compiles_with_resolved_references() {
     // EUR 450 at 1.17 USD/EUR.
     let rugs = rs.category("rugs").expect("rugs");
     assert!((rugs.threshold_usd.unwrap_or(0.0) - 526.5).abs() < 1e-9);
-    assert_eq!(rs.place_sets["dprk"].countries, ["KP", "KP"]);
-    assert_eq!(rs.category_sets["luxury_goods"].len(), 2);
+    assert_eq!(rs.place_sets()["dprk"].countries, ["KP", "KP"]);
+    assert_eq!(rs.category_sets()["luxury_goods"].len(), 2);
 
     let rule = rs
-        .rules
+        .rules()
         .iter()
         .find(|r| r.id == "luxury_via_hub")
         .expect("rule");
@@ -63,7 +63,10 @@ fn valid_folder_compiles_with_resolved_references() {
     let Cond::GoodsIn(cats) = &parts[0] else {
         panic!("expected goods test");
     };
-    let ids: Vec<&str> = cats.iter().map(|i| rs.categories[*i].id.as_str()).collect();
+    let ids: Vec<&str> = cats
+        .iter()
+        .map(|i| rs.categories()[*i].id.as_str())
+        .collect();
     assert_eq!(ids, ["luxury_vehicles", "rugs"]);
 }
 

@@ -21,24 +21,24 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> Result<Exit, Failure> {
     let warnings = checked.warning_count();
     match &checked.ruleset {
         Some(r) if errors == 0 => {
-            let names: usize = r.entities.iter().map(|e| 1 + e.aliases.len()).sum();
-            let sets = r.place_sets.len() + r.category_sets.len();
+            let names: usize = r.entities().iter().map(|e| 1 + e.aliases.len()).sum();
+            let sets = r.place_sets().len() + r.category_sets().len();
             println!(
                 "ok: {} files, {} lists, {} entities, {} names, {} categories, {} rules, {} sets, {} allowances",
                 checked.sources.len(),
-                r.lists.len(),
-                r.entities.len(),
+                r.lists().len(),
+                r.entities().len(),
                 names,
-                r.categories.len(),
-                r.rules.len(),
+                r.categories().len(),
+                r.rules().len(),
                 sets,
-                r.allows.len()
+                r.allows().len()
             );
-            for l in &r.lists {
+            for l in r.lists() {
                 let count = r
-                    .entities
+                    .entities()
                     .iter()
-                    .filter(|e| r.lists.get(e.list).is_some_and(|x| x.name == l.name))
+                    .filter(|e| r.lists().get(e.list).is_some_and(|x| x.name == l.name))
                     .count();
                 println!(
                     "list {} as of {}: {} entities ({})",

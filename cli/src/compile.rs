@@ -60,14 +60,14 @@ pub fn run(ctx: &Context, args: &CompileArgs) -> Result<Exit, Failure> {
             .and_then(|()| std::fs::rename(&tmp, &args.output))
             .map_err(|e| Failure(format!("cannot write {}: {e}", args.output.display())))?;
     }
-    let names: usize = ruleset.entities.iter().map(|e| 1 + e.aliases.len()).sum();
+    let names: usize = ruleset.entities().iter().map(|e| 1 + e.aliases.len()).sum();
     eprintln!(
         "compiled {} lists, {} entities, {} names, {} categories, {} rules into {} ({:.1} MB) in {:.2} s; ruleset {}",
-        ruleset.lists.len(),
-        ruleset.entities.len(),
+        ruleset.lists().len(),
+        ruleset.entities().len(),
         names,
-        ruleset.categories.len(),
-        ruleset.rules.len(),
+        ruleset.categories().len(),
+        ruleset.rules().len(),
         args.output.display(),
         bytes.len() as f64 / 1e6,
         started.elapsed().as_secs_f64(),

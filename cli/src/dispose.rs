@@ -207,12 +207,12 @@ pub fn run(ctx: &Context, args: &DisposeArgs) -> Result<Exit, Failure> {
 fn items(ruleset: &Ruleset, found: &mut [Disposition]) -> Result<String, Failure> {
     let known = |id: &str| {
         ruleset
-            .entities
+            .entities()
             .binary_search_by(|e| e.id.as_str().cmp(id))
             .is_ok()
     };
     let mut taken: std::collections::HashSet<String> =
-        ruleset.allows.iter().map(|a| a.id.clone()).collect();
+        ruleset.allows().iter().map(|a| a.id.clone()).collect();
     let mut text = String::new();
     for d in found.iter_mut() {
         match d.entities.first() {

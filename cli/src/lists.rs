@@ -96,16 +96,16 @@ fn run_diff(args: &DiffArgs) -> Result<Exit, Failure> {
     );
     for wanted in &args.lists {
         if !old
-            .lists
+            .lists()
             .iter()
-            .chain(&new.lists)
+            .chain(new.lists())
             .any(|l| &l.name == wanted)
         {
             return Err(Failure(format!(
                 "no list `{wanted}` in either ruleset (lists: {})",
-                old.lists
+                old.lists()
                     .iter()
-                    .chain(&new.lists)
+                    .chain(new.lists())
                     .map(|l| l.name.as_str())
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()

@@ -30,7 +30,7 @@ struct Read {
 /// The ruleset section of `rules`.
 pub(super) fn store(rules: &Ruleset) -> Result<Vec<u8>, String> {
     let entity_lists = rules
-        .entities
+        .entities()
         .iter()
         .map(|e| u32::try_from(e.list).map_err(|e| e.to_string()))
         .collect::<Result<Vec<u32>, String>>()?;

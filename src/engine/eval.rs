@@ -584,7 +584,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
         let rs = ruleset();
         let mut facts = facts.clone();
         facts.places.get_or_insert_with(PlaceFacts::default);
-        rs.rules
+        rs.rules()
             .iter()
             .filter_map(|r| match outcome(&rs, &r.id, &facts, 0.0) {
                 Outcome::Holds(_) => Some((r.id.clone(), r.decision)),
@@ -595,7 +595,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
     }
 
     fn entity(rs: &crate::rules::Ruleset, id: &str) -> usize {
-        rs.entities.iter().position(|e| e.id == id).unwrap_or(0)
+        rs.entities().iter().position(|e| e.id == id).unwrap_or(0)
     }
 
     fn hit(entity: usize, score: f64) -> EntityEvidence {
@@ -642,7 +642,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
     /// What rule `id` of [`RULES`] comes to on `facts` gathered with names searched down
     /// to `searched_to`.
     fn outcome(rs: &crate::rules::Ruleset, id: &str, facts: &Facts, searched_to: f64) -> Outcome {
-        let Some(rule) = rs.rules.iter().find(|r| r.id == id) else {
+        let Some(rule) = rs.rules().iter().find(|r| r.id == id) else {
             panic!("no rule {id}");
         };
         let defaults = Defaults {
@@ -652,7 +652,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
         evaluate(
             &rule.when,
             facts,
-            rs,
+            rs.data(),
             &CompiledPlaces::new(&rule.when),
             defaults,
         )

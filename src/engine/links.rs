@@ -34,7 +34,7 @@ pub struct Links {
 impl Links {
     /// Links the entities of `ruleset`.
     pub fn new(ruleset: &Ruleset) -> Links {
-        let n = ruleset.entities.len();
+        let n = ruleset.entities().len();
         let mut parent: Vec<usize> = (0..n).collect();
         fn find(parent: &mut [usize], mut x: usize) -> usize {
             while let Some(&p) = parent.get(x) {
@@ -60,7 +60,7 @@ impl Links {
         let mut by_id: std::collections::HashMap<(String, String), usize> = Default::default();
         let mut by_name: std::collections::HashMap<(EntityKind, String), Vec<usize>> =
             Default::default();
-        for (k, e) in ruleset.entities.iter().enumerate() {
+        for (k, e) in ruleset.entities().iter().enumerate() {
             for id in &e.identifiers {
                 let value = identifier_value(&id.value);
                 if value.len() >= 6 && !matches!(id.scheme.as_str(), "website" | "email" | "phone")
@@ -90,7 +90,7 @@ impl Links {
             ks.dedup();
             for (i, &a) in ks.iter().enumerate() {
                 for &b in ks.iter().skip(i + 1) {
-                    let (Some(x), Some(y)) = (ruleset.entities.get(a), ruleset.entities.get(b))
+                    let (Some(x), Some(y)) = (ruleset.entities().get(a), ruleset.entities().get(b))
                     else {
                         continue;
                     };

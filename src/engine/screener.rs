@@ -276,7 +276,7 @@ pub fn category_results(
     matches
         .into_iter()
         .filter_map(|m| {
-            let c = ruleset.categories.get(m.category)?;
+            let c = ruleset.categories().get(m.category)?;
             Some(CategoryResult {
                 id: c.id.clone(),
                 title: c.title.clone(),
@@ -322,7 +322,7 @@ fn imo_digits(text: &str) -> Option<String> {
 /// The names of the entities of the lists `enabled` accepts, as the index takes them.
 fn indexed_names(ruleset: &Ruleset, enabled: impl Fn(usize) -> bool) -> Vec<IndexedName> {
     let mut names = Vec::new();
-    for (k, e) in ruleset.entities.iter().enumerate() {
+    for (k, e) in ruleset.entities().iter().enumerate() {
         if !enabled(e.list) {
             continue;
         }
@@ -352,11 +352,11 @@ impl Screener {
         let enabled = |list: usize| {
             options.lists.is_empty()
                 || ruleset
-                    .lists
+                    .lists()
                     .get(list)
                     .is_some_and(|l| options.lists.contains(&l.name))
         };
-        for (k, e) in ruleset.entities.iter().enumerate() {
+        for (k, e) in ruleset.entities().iter().enumerate() {
             if !enabled(e.list) {
                 continue;
             }
@@ -376,7 +376,7 @@ impl Screener {
         };
         let mut floor = options.threshold;
         let mut eager = options.threshold;
-        for r in &ruleset.rules {
+        for r in ruleset.rules() {
             min_score(&r.when, options.threshold, &mut floor);
             if !gated(&r.when) {
                 min_score(&r.when, options.threshold, &mut eager);
@@ -388,7 +388,7 @@ impl Screener {
             .unwrap_or_else(crate::refdata::date::today_utc);
         let today = crate::refdata::date::days_from_civil(&today);
         let lists = ruleset
-            .lists
+            .lists()
             .iter()
             .filter(|l| options.lists.is_empty() || options.lists.contains(&l.name))
             .map(|l| {
@@ -421,7 +421,7 @@ impl Screener {
                 imo,
                 classifier: std::sync::OnceLock::new(),
                 places: std::sync::OnceLock::new(),
-                place_fields: facts::PlaceFields::tested_by(&ruleset.rules),
+                place_fields: facts::PlaceFields::tested_by(ruleset.rules()),
                 options,
                 floor,
                 eager,
@@ -490,7 +490,7 @@ impl Screener {
         hits.into_iter()
             .filter(|h| seen_groups.insert(self.inner.links.group(h.entity as usize)))
             .filter_map(|h| {
-                let e = rs.entities.get(h.entity as usize)?;
+                let e = rs.entities().get(h.entity as usize)?;
                 Some(NameMatch {
                     also: self.also(h.entity as usize).0,
                     entity: e.id.clone(),
@@ -498,7 +498,7 @@ impl Screener {
                     score: h.score,
                     kind: e.kind.as_str().to_string(),
                     lists: rs
-                        .lists
+                        .lists()
                         .get(e.list)
                         .map(|l| l.name.clone())
                         .into_iter()
@@ -575,7 +575,7 @@ impl Screener {
         let id = self
             .inner
             .ruleset
-            .entities
+            .entities()
             .get(entity)
             .map(|e| e.id.clone())
             .unwrap_or_default();
@@ -599,7 +599,7 @@ impl Screener {
         let linked: Vec<usize> = self.inner.links.others(k).collect();
         let ids = linked
             .iter()
-            .filter_map(|&m| rs.entities.get(m).map(|e| e.id.clone()))
+            .filter_map(|&m| rs.entities().get(m).map(|e| e.id.clone()))
             .collect();
         (ids, linked)
     }
@@ -614,13 +614,13 @@ impl Screener {
     ) -> Option<(&crate::rules::ir::Allow, bool)> {
         let rs = &self.inner.ruleset;
         // Most rulesets allow nothing; then a hit costs no clock read or folding.
-        if rs.allows.is_empty() {
+        if rs.allows().is_empty() {
             return None;
         }
         // An allowance naming any entry of the party covers them all.
         let ids: Vec<&str> = std::iter::once(entity)
             .chain(self.inner.links.others(entity))
-            .filter_map(|k| rs.entities.get(k).map(|e| e.id.as_str()))
+            .filter_map(|k| rs.entities().get(k).map(|e| e.id.as_str()))
             .collect();
         let today = crate::refdata::date::today_utc();
         let fold = |s: &str| {
@@ -630,7 +630,7 @@ impl Screener {
                 .to_lowercase()
         };
         let mut expired = None;
-        for a in rs.allows.iter().filter(|a| {
+        for a in rs.allows().iter().filter(|a| {
             (a.entities.is_empty() || a.entities.iter().any(|e| ids.contains(&e.as_str())))
                 && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
                 && a.country.as_ref().is_none_or(|c| {
@@ -718,7 +718,7 @@ impl Screener {
             // against the listed entity.
             let mut score = h.score;
             let mut explanation = std::borrow::Cow::Borrowed(&h.explanation);
-            if let Some(e) = inner.ruleset.entities.get(h.entity as usize) {
+            if let Some(e) = inner.ruleset.entities().get(h.entity as usize) {
                 let evidence = super::links::party_evidence(p, e);
                 if !evidence.is_empty() {
                     let x = explanation.to_mut();
@@ -786,12 +786,12 @@ impl Screener {
         let places = inner.places.get_or_init(|| {
             inner
                 .ruleset
-                .rules
+                .rules()
                 .iter()
                 .map(|r| CompiledPlaces::new(&r.when))
                 .collect()
         });
-        for (rule, places) in inner.ruleset.rules.iter().zip(places) {
+        for (rule, places) in inner.ruleset.rules().iter().zip(places) {
             if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts) {
                 // `or` branches can cite the same match twice.
                 let mut k = 0;

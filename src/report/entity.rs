@@ -53,7 +53,7 @@ impl EntityDetails {
     /// ```
     pub fn of(ruleset: &Ruleset, id: &str) -> Option<EntityDetails> {
         let e = ruleset.entity(id)?;
-        let list = ruleset.lists.get(e.list)?;
+        let list = ruleset.lists().get(e.list)?;
         Some(EntityDetails {
             source_id: e
                 .id
@@ -75,7 +75,7 @@ impl EntityDetails {
     pub fn suggestions(ruleset: &Ruleset, id: &str) -> Vec<String> {
         let local = id.split_once(':').map_or(id, |(_, l)| l);
         ruleset
-            .entities
+            .entities()
             .iter()
             .filter(|e| {
                 e.id.eq_ignore_ascii_case(id)

@@ -239,7 +239,7 @@ impl<'a> ReportBuilder<'a> {
         }
         let known = self
             .ruleset
-            .and_then(|rs| rs.rules.iter().find(|r| r.id == id));
+            .and_then(|rs| rs.rules().iter().find(|r| r.id == id));
         self.rules.push(RuleInfo {
             id: id.to_string(),
             title: known.and_then(|r| r.title.clone()),

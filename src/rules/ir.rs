@@ -52,21 +52,64 @@ pub struct RulesetData {
     pub rates: Rates,
 }
 
-impl std::ops::Deref for Ruleset {
-    type Target = RulesetData;
-    fn deref(&self) -> &RulesetData {
-        &self.inner
-    }
-}
-
 impl Ruleset {
-    /// Wraps compiled data.
+    /// Wraps compiled data without the compiler's checks: the caller vouches for it.
+    /// The compiler and the artifact reader call it after their checks; tools that
+    /// derive a ruleset from a checked one (a subset of its entities, to measure the
+    /// name index on its own) may too. Anything from outside goes through
+    /// [`Ruleset::from_text`], [`Ruleset::from_paths`] or [`Ruleset::from_artifact`].
+    #[doc(hidden)]
     pub fn from_data(data: RulesetData) -> Self {
         Ruleset {
             inner: Arc::new(data),
             names: None,
             links: None,
         }
+    }
+
+    /// The compiled body, for the library's own passes.
+    pub(crate) fn data(&self) -> &RulesetData {
+        &self.inner
+    }
+
+    /// The lists screened against, by position.
+    pub fn lists(&self) -> &[List] {
+        &self.inner.lists
+    }
+
+    /// The watchlisted entities, sorted by id.
+    pub fn entities(&self) -> &[Entity] {
+        &self.inner.entities
+    }
+
+    /// The goods categories, sorted by id.
+    pub fn categories(&self) -> &[Category] {
+        &self.inner.categories
+    }
+
+    /// The screening rules, in source order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.rules
+    }
+
+    /// The allowances (reviewed false positives and dispositions).
+    pub fn allows(&self) -> &[Allow] {
+        &self.inner.allows
+    }
+
+    /// Named sets of places, by name.
+    pub fn place_sets(&self) -> &BTreeMap<String, PlaceSet> {
+        &self.inner.place_sets
+    }
+
+    /// Named sets of categories (indices into [`Ruleset::categories`]), by name.
+    pub fn category_sets(&self) -> &BTreeMap<String, Vec<usize>> {
+        &self.inner.category_sets
+    }
+
+    /// Exchange rates the rules state.
+    pub fn rates(&self) -> &Rates {
+        &self.inner.rates
     }
 
     /// The name index stored with the ruleset, when it came from an artifact.

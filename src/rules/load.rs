@@ -109,18 +109,18 @@ impl Checked {
             return;
         };
         if ruleset
-            .rules
+            .rules()
             .iter()
             .any(|r| r.decision > super::Decision::Clear)
         {
             return;
         }
-        let message = if ruleset.rules.is_empty() {
+        let message = if ruleset.rules().is_empty() {
             "no rule in these files decides anything: every order would be `clear`".to_string()
         } else {
             format!(
                 "none of the {} rule(s) reviews or blocks: every order would be `clear`",
-                ruleset.rules.len()
+                ruleset.rules().len()
             )
         };
         let hint = if paths_only {

@@ -258,7 +258,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, options: &DiffOptions) -> Diff {
             .map(|l| l.as_of.clone())
     };
     // Both entity vectors are sorted by id: walk them side by side.
-    let (a, b) = (&old.entities, &new.entities);
+    let (a, b) = (old.entities(), new.entities());
     let (mut i, mut j) = (0, 0);
     let mut entities = Vec::new();
     while i < a.len() || j < b.len() {
@@ -271,9 +271,9 @@ pub fn diff(old: &Ruleset, new: &Ruleset, options: &DiffOptions) -> Diff {
             std::cmp::Ordering::Less => {
                 let e = &a[i];
                 i += 1;
-                let list = list_name(old, e);
-                let date = as_of(new, &list)
-                    .or_else(|| as_of(old, &list))
+                let list = list_name(old.data(), e);
+                let date = as_of(new.data(), &list)
+                    .or_else(|| as_of(old.data(), &list))
                     .unwrap_or_default();
                 EntityChange {
                     list,
@@ -288,9 +288,9 @@ pub fn diff(old: &Ruleset, new: &Ruleset, options: &DiffOptions) -> Diff {
             std::cmp::Ordering::Greater => {
                 let e = &b[j];
                 j += 1;
-                let list = list_name(new, e);
+                let list = list_name(new.data(), e);
                 EntityChange {
-                    as_of: as_of(new, &list).unwrap_or_default(),
+                    as_of: as_of(new.data(), &list).unwrap_or_default(),
                     list,
                     entity: e.id.clone(),
                     change: ChangeKind::Added,
@@ -307,9 +307,9 @@ pub fn diff(old: &Ruleset, new: &Ruleset, options: &DiffOptions) -> Diff {
                 if details.is_empty() {
                     continue;
                 }
-                let list = list_name(new, y);
+                let list = list_name(new.data(), y);
                 EntityChange {
-                    as_of: as_of(new, &list).unwrap_or_default(),
+                    as_of: as_of(new.data(), &list).unwrap_or_default(),
                     list,
                     entity: y.id.clone(),
                     change: ChangeKind::Changed,
@@ -331,14 +331,14 @@ pub fn diff(old: &Ruleset, new: &Ruleset, options: &DiffOptions) -> Diff {
 
     let mut lists = Vec::new();
     let names: BTreeSet<&str> = old
-        .lists
+        .lists()
         .iter()
-        .chain(&new.lists)
+        .chain(new.lists())
         .map(|l| l.name.as_str())
         .filter(|n| wanted(n))
         .collect();
     for name in names {
-        let (o, n) = (as_of(old, name), as_of(new, name));
+        let (o, n) = (as_of(old.data(), name), as_of(new.data(), name));
         if o != n {
             lists.push(ListVersionChange {
                 list: name.to_string(),
@@ -353,7 +353,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, options: &DiffOptions) -> Diff {
         new_ruleset: new.hash().to_string(),
         entities,
         lists,
-        logic: logic_changes(old, new),
+        logic: logic_changes(old.data(), new.data()),
     }
 }
 
@@ -676,7 +676,8 @@ rule cars { basis "b" when goods in cars and destination in dprk then block "car
         assert_ne!(swapped, BASE);
         let (a, b) = (load(BASE), load(&swapped));
         assert_ne!(
-            a.lists[0].name, b.lists[0].name,
+            a.lists()[0].name,
+            b.lists()[0].name,
             "the lists are numbered otherwise"
         );
         let d = diff(&a, &b, &DiffOptions::default());

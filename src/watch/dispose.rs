@@ -231,11 +231,14 @@ pub fn from_decision(
 /// `id` first, then its `also` and every entry `ruleset` links to it, each once.
 pub fn group(ruleset: &Ruleset, links: &Links, id: &str, also: &[&str]) -> Vec<String> {
     let mut rest: BTreeSet<String> = also.iter().map(|s| s.to_string()).collect();
-    if let Ok(k) = ruleset.entities.binary_search_by(|e| e.id.as_str().cmp(id)) {
+    if let Ok(k) = ruleset
+        .entities()
+        .binary_search_by(|e| e.id.as_str().cmp(id))
+    {
         rest.extend(
             links
                 .others(k)
-                .filter_map(|m| ruleset.entities.get(m).map(|e| e.id.clone())),
+                .filter_map(|m| ruleset.entities().get(m).map(|e| e.id.clone())),
         );
     }
     rest.remove(id);

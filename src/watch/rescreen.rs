@@ -391,11 +391,15 @@ fn linked_to(
 ) -> HashMap<String, Vec<usize>> {
     let mut out: HashMap<String, Vec<usize>> = HashMap::new();
     for (id, &k) in changed {
-        let Ok(at) = new.entities.binary_search_by(|e| e.id.as_str().cmp(id)) else {
+        let Ok(at) = new.entities().binary_search_by(|e| e.id.as_str().cmp(id)) else {
             continue;
         };
         for m in links.others(at) {
-            if let Some(e) = new.entities.get(m).filter(|e| !changed.contains_key(&e.id)) {
+            if let Some(e) = new
+                .entities()
+                .get(m)
+                .filter(|e| !changed.contains_key(&e.id))
+            {
                 let party = out.entry(e.id.clone()).or_default();
                 if !party.contains(&k) {
                     party.push(k);
@@ -418,8 +422,8 @@ impl Rescreen {
     pub fn new(old: &Ruleset, screener: Screener) -> Rescreen {
         let new = screener.ruleset().clone();
         let diff = diff(old, &new, &DiffOptions::default());
-        let floor = floor_of(old, screener.options().threshold)
-            .min(floor_of(&new, screener.options().threshold));
+        let floor = floor_of(old.data(), screener.options().threshold)
+            .min(floor_of(new.data(), screener.options().threshold));
         // Only the changes screening can see select orders; the others are still
         // named when they explain a decision that changed for another reason.
         let changed: HashMap<String, usize> = diff
@@ -429,7 +433,7 @@ impl Rescreen {
             .filter(|(_, c)| {
                 c.change != ChangeKind::Changed
                     || match (old.entity(&c.entity), new.entity(&c.entity)) {
-                        (Some(a), Some(b)) => changes_screening(old, a, &new, b),
+                        (Some(a), Some(b)) => changes_screening(old.data(), a, new.data(), b),
                         _ => true,
                     }
             })
@@ -439,8 +443,8 @@ impl Rescreen {
         // Both versions of each changed entity, in one small ruleset with both rulesets'
         // lists, so that the index is built exactly as the screener builds its own
         // (short forms, weak aliases, countries, lists enabled).
-        let mut lists = old.lists.clone();
-        lists.extend(new.lists.iter().cloned());
+        let mut lists = old.lists().to_vec();
+        lists.extend(new.lists().iter().cloned());
         let mut entities = Vec::new();
         let mut accepted = Vec::new();
         let mut imo = HashSet::new();
@@ -452,10 +456,13 @@ impl Rescreen {
         {
             let versions = [
                 (c.change != ChangeKind::Added)
-                    .then(|| old.entity(&c.entity).map(|e| (e, 0, &**old)))
+                    .then(|| old.entity(&c.entity).map(|e| (e, 0, old.data())))
                     .flatten(),
                 (c.change != ChangeKind::Removed)
-                    .then(|| new.entity(&c.entity).map(|e| (e, old.lists.len(), &*new)))
+                    .then(|| {
+                        new.entity(&c.entity)
+                            .map(|e| (e, old.lists().len(), new.data()))
+                    })
                     .flatten(),
             ];
             for (e, shift, rs) in versions.into_iter().flatten() {

@@ -361,7 +361,7 @@ async fn entity(
     let mut value = serde_json::to_value(e)
         .map_err(|e| ApiError::internal(format!("cannot serialize: {e}")))?;
     if let Value::Object(map) = &mut value {
-        let list = rs.lists.get(e.list).map(|l| l.name.clone());
+        let list = rs.lists().get(e.list).map(|l| l.name.clone());
         map.insert("list".into(), json!(list));
         map.insert("ruleset".into(), json!(rs.hash()));
     }
@@ -373,19 +373,19 @@ async fn ruleset(State(state): State<AppState>) -> Response {
     let loaded = state.loaded();
     let s = &loaded.screener;
     let rs = s.ruleset();
-    let mut per_list = vec![0usize; rs.lists.len()];
-    for e in &rs.entities {
+    let mut per_list = vec![0usize; rs.lists().len()];
+    for e in rs.entities() {
         if let Some(n) = per_list.get_mut(e.list) {
             *n += 1;
         }
     }
     let lists: Vec<Value> = rs
-        .lists
+        .lists()
         .iter()
         .zip(&per_list)
         .map(|(l, n)| json!({"name": l.name, "title": l.title, "as_of": l.as_of, "entities": n}))
         .collect();
-    let names: usize = rs.entities.iter().map(|e| 1 + e.aliases.len()).sum();
+    let names: usize = rs.entities().iter().map(|e| 1 + e.aliases.len()).sum();
     json_response(
         StatusCode::OK,
         &json!({
@@ -394,12 +394,12 @@ async fn ruleset(State(state): State<AppState>) -> Response {
             "loaded_at": loaded.loaded_at,
             "engine": format!("embargo {}", env!("CARGO_PKG_VERSION")),
             "counts": {
-                "lists": rs.lists.len(),
-                "entities": rs.entities.len(),
+                "lists": rs.lists().len(),
+                "entities": rs.entities().len(),
                 "names": names,
-                "categories": rs.categories.len(),
-                "rules": rs.rules.len(),
-                "allowances": rs.allows.len(),
+                "categories": rs.categories().len(),
+                "rules": rs.rules().len(),
+                "allowances": rs.allows().len(),
             },
             "lists": lists,
             "options": s.options(),

@@ -93,15 +93,15 @@ impl std::ops::Deref for AppState {
 
 /// The one-line description of a ruleset printed at startup and on reload.
 pub fn summary(r: &Ruleset) -> String {
-    let names: usize = r.entities.iter().map(|e| 1 + e.aliases.len()).sum();
+    let names: usize = r.entities().iter().map(|e| 1 + e.aliases.len()).sum();
     format!(
         "ruleset {} ({} lists, {} entities, {} names, {} categories, {} rules)",
         r.hash(),
-        r.lists.len(),
-        r.entities.len(),
+        r.lists().len(),
+        r.entities().len(),
         names,
-        r.categories.len(),
-        r.rules.len()
+        r.categories().len(),
+        r.rules().len()
     )
 }
 

@@ -35,14 +35,14 @@ pub async fn lists(State(state): State<AppState>) -> Response {
     let rs = screener.ruleset();
     let max_age = state.settings.lists.max_age_days;
     let today = days_from_civil(&today_utc());
-    let mut counts = vec![0usize; rs.lists.len()];
-    for e in &rs.entities {
+    let mut counts = vec![0usize; rs.lists().len()];
+    for e in rs.entities() {
         if let Some(n) = counts.get_mut(e.list) {
             *n += 1;
         }
     }
     let lists: Vec<Value> = rs
-        .lists
+        .lists()
         .iter()
         .zip(&counts)
         .map(|(l, n)| {

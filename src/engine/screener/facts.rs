@@ -111,7 +111,7 @@ impl Screener {
                         category: m.category,
                         category_id: inner
                             .ruleset
-                            .categories
+                            .categories()
                             .get(m.category)
                             .map(|c| c.id.clone())
                             .unwrap_or_default(),
@@ -171,7 +171,7 @@ impl Screener {
             searched_to: inner.eager,
         };
         loop {
-            match eval::evaluate(cond, facts, &inner.ruleset, places, defaults) {
+            match eval::evaluate(cond, facts, inner.ruleset.data(), places, defaults) {
                 Outcome::Holds(evidence) => return Some(evidence),
                 Outcome::Fails => return None,
                 Outcome::NeedsPlaces => facts.places = Some(self.places(order)),

@@ -164,7 +164,7 @@ impl Classifier {
     /// Builds a classifier for every category of a compiled ruleset, converting values
     /// with the ruleset's rates.
     pub fn new(ruleset: &Ruleset) -> Self {
-        Classifier::from_categories(&ruleset.categories, ruleset.rates.clone())
+        Classifier::from_categories(ruleset.categories(), ruleset.rates().clone())
     }
 
     /// Builds a classifier for `categories` (compiled, with their term patterns),
