@@ -69,6 +69,15 @@ impl Error {
         }
     }
 
+    /// For an invalid order, what is wrong with it, naming the field where there is
+    /// one (`goods[0].quantity: "many" is not a number`).
+    pub fn order_fault(&self) -> Option<&str> {
+        match &self.repr {
+            Repr::InvalidOrder(why) => Some(why),
+            _ => None,
+        }
+    }
+
     /// For invalid rules, how many errors they have; otherwise 0.
     pub fn error_count(&self) -> usize {
         match &self.repr {

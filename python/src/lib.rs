@@ -37,7 +37,9 @@ create_exception!(
 fn py_err(e: embargo::Error) -> PyErr {
     match e.kind() {
         ErrorKind::InvalidRules | ErrorKind::Load => RulesError::new_err(e.to_string()),
-        ErrorKind::InvalidOrder => PyValueError::new_err(e.to_string()),
+        ErrorKind::InvalidOrder => {
+            PyValueError::new_err(e.order_fault().unwrap_or_default().to_string())
+        }
         _ => PyRuntimeError::new_err(e.to_string()),
     }
 }
