@@ -528,6 +528,11 @@ fn artifact_path(paths: &[PathBuf]) -> Result<Option<&Path>, LoadError> {
         {
             return Ok(Some(path));
         }
+        // Only a regular file is sniffed: opening a FIFO would wait for a writer, and
+        // the rules loader refuses what is not a regular file with its own message.
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
         let mut start = [0u8; 8];
         let read = std::fs::File::open(path)
             .and_then(|mut f| std::io::Read::read(&mut f, &mut start))
