@@ -343,7 +343,7 @@ fn health_metrics_and_an_openapi_document_that_is_true() {
             }
         }
     }
-    assert_eq!(operations, 11);
+    assert_eq!(operations, 13);
 
     server.post("/v1/screen", r#"{"id":"x","parties":[{"name":"KOMID"}]}"#);
     server.post("/v1/screen", "{");

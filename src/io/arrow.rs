@@ -242,7 +242,7 @@ impl std::error::Error for BatchError {}
 /// "#;
 /// let screener = Screener::new(Ruleset::from_text("r.emb", rules)?, ScreenOptions::default());
 /// let orders = [Order::from_json(r#"{"id": "A", "route": {"destination": "North Korea"}}"#)?];
-/// let batch = orders_batch(&orders).map_err(embargo::Error::InvalidOrder)?;
+/// let batch = orders_batch(&orders).expect("the orders convert");
 /// let decisions = screen_batches(&screener, &[batch]).expect("screened");
 /// let column = decisions[0].column_by_name("decision").expect("column");
 /// let decision = arrow_array::cast::AsArray::as_string::<i32>(column.as_ref()).value(0);

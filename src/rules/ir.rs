@@ -172,9 +172,9 @@ impl Rates {
     /// // Rates alone decide nothing, so they are compiled without a ruleset's checks.
     /// let checked = load_str("r.emb", "rates { rate EUR 1.2 }", &CompileOptions::default());
     /// let rules = checked.ruleset.expect("compiles");
-    /// assert_eq!(rules.rates.to_usd(100.0, " eur"), Some(120.0));
-    /// assert_eq!(rules.rates.to_usd(100.0, ""), Some(100.0));
-    /// assert_eq!(rules.rates.to_usd(100.0, "XAU"), None);
+    /// assert_eq!(rules.rates().to_usd(100.0, " eur"), Some(120.0));
+    /// assert_eq!(rules.rates().to_usd(100.0, ""), Some(100.0));
+    /// assert_eq!(rules.rates().to_usd(100.0, "XAU"), None);
     /// ```
     pub fn to_usd(&self, amount: f64, currency: &str) -> Option<f64> {
         let code = currency.trim();
@@ -543,7 +543,7 @@ impl Allow {
     /// }
     /// "#)?;
     /// assert_eq!(
-    ///     rs.allows[0].cleared(),
+    ///     rs.allows()[0].cleared(),
     ///     "cleared by j.doe on 2026-12-01, reason: false positive: a Swiss trading house, until 2027-12-01"
     /// );
     /// # Ok::<(), embargo::Error>(())

@@ -53,8 +53,8 @@ impl Ruleset {
     ///
     /// ```
     /// let rules = embargo::Ruleset::embedded()?;
-    /// assert!(rules.entities.len() > 10_000);
-    /// assert!(rules.lists.iter().any(|l| l.name == "un"));
+    /// assert!(rules.entities().len() > 10_000);
+    /// assert!(rules.lists().iter().any(|l| l.name == "un"));
     /// # Ok::<(), embargo::Error>(())
     /// ```
     pub fn embedded() -> Result<Ruleset, crate::Error> {

@@ -71,7 +71,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryMatch {
     /// Index into the categories the classifier was built from
-    /// (`ruleset.categories` for [`Classifier::new`]).
+    /// (`ruleset.categories()` for [`Classifier::new`]).
     pub category: usize,
     /// The terms and codes found, terms first, in order of position. Most matches have
     /// one or two, held inline (it dereferences to a slice).
