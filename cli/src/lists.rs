@@ -54,24 +54,15 @@ fn load_lists(path: &Path) -> Result<Ruleset, Failure> {
         ..CompileOptions::default()
     };
     let checked = embargo::rules::load_paths(&[path.to_path_buf()], &options)?;
-    match checked.ruleset {
-        Some(r) if checked.error_count() == 0 => Ok(r),
-        _ => {
-            let errors: Vec<String> = checked
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| d.render(&checked.sources))
-                .collect();
-            eprint!("{}", errors.join("\n"));
-            Err(Failure(format!(
-                "{}: the rules have {} error(s); run `embargo check --rules {}` for details",
-                path.display(),
-                errors.len(),
-                path.display()
-            )))
-        }
-    }
+    checked.into_ruleset().map_err(|e| {
+        eprint!("{}", e.diagnostics().unwrap_or_default());
+        Failure(format!(
+            "{}: the rules have {} error(s); run `embargo check --rules {}` for details",
+            path.display(),
+            e.error_count(),
+            path.display()
+        ))
+    })
 }
 
 /// Runs `embargo lists ...`.

@@ -175,23 +175,13 @@ impl Context {
     /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
     /// printed and the command fails; warnings are not repeated outside `check`.
     pub fn ruleset(&self, args: &RulesArgs) -> Result<Ruleset, Failure> {
-        let checked = self.screening_rules(args)?;
-        match checked.ruleset {
-            Some(r) if checked.error_count() == 0 => Ok(r),
-            _ => {
-                let errors: Vec<String> = checked
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| d.render(&checked.sources))
-                    .collect();
-                eprint!("{}", errors.join("\n"));
-                Err(Failure(format!(
-                    "the rules have {} error(s); run `embargo check` for details",
-                    errors.len()
-                )))
-            }
-        }
+        self.screening_rules(args)?.into_ruleset().map_err(|e| {
+            eprint!("{}", e.diagnostics().unwrap_or_default());
+            Failure(format!(
+                "the rules have {} error(s); run `embargo check` for details",
+                e.error_count()
+            ))
+        })
     }
 }
 
