@@ -35,8 +35,9 @@ pub struct ScreenOptions {
     /// A list whose `as_of` is older than this many days is stale: each decision's
     /// `lists` says so. `None`: lists never go stale.
     pub max_list_age_days: Option<u32>,
-    /// The day lists are aged against (`YYYY-MM-DD`); `None`: today (UTC), when the
-    /// screener is built.
+    /// The day (`YYYY-MM-DD`) lists are aged against when the screener is built and
+    /// allowances' expiry dates are checked against for each order; `None`: the
+    /// clock's day (UTC) at those times.
     pub today: Option<String>,
 }
 
@@ -604,6 +605,22 @@ impl Screener {
         (ids, linked)
     }
 
+    /// The day allowances are checked against (`YYYY-MM-DD`): the options' `today`, else
+    /// the clock's, read once per order so that one order's hits all see the same day;
+    /// `None` when the ruleset allows nothing (no clock read at all).
+    fn screening_day(&self) -> Option<String> {
+        if self.inner.ruleset.allows().is_empty() {
+            return None;
+        }
+        Some(
+            self.inner
+                .options
+                .today
+                .clone()
+                .unwrap_or_else(crate::refdata::date::today_utc),
+        )
+    }
+
     /// The allowance covering a hit of `entity` for this party, if one does; or else
     /// one that would but has expired, so that the hit can say so.
     fn allowance(
@@ -611,18 +628,16 @@ impl Screener {
         entity: usize,
         party_name: &str,
         country: Option<&str>,
+        day: Option<&str>,
     ) -> Option<(&crate::rules::ir::Allow, bool)> {
         let rs = &self.inner.ruleset;
-        // Most rulesets allow nothing; then a hit costs no clock read or folding.
-        if rs.allows().is_empty() {
-            return None;
-        }
+        // Most rulesets allow nothing; then there is no day either.
+        let today = day?;
         // An allowance naming any entry of the party covers them all.
         let ids: Vec<&str> = std::iter::once(entity)
             .chain(self.inner.links.others(entity))
             .filter_map(|k| rs.entities().get(k).map(|e| e.id.as_str()))
             .collect();
-        let today = crate::refdata::date::today_utc();
         let fold = |s: &str| {
             s.split_whitespace()
                 .collect::<Vec<_>>()
@@ -639,10 +654,7 @@ impl Screener {
                         .is_some_and(|q| q == c)
                 })
         }) {
-            if a.expires
-                .as_ref()
-                .is_none_or(|x| x.as_str() >= today.as_str())
-            {
+            if a.expires.as_ref().is_none_or(|x| x.as_str() >= today) {
                 return Some((a, true));
             }
             expired = expired.or(Some((a, false)));
@@ -658,6 +670,7 @@ impl Screener {
         p: &crate::order::Party,
         depth: Depth,
         mut allowed: Option<&mut Vec<Allowed>>,
+        day: Option<&str>,
     ) -> Vec<EntityEvidence> {
         let inner = &self.inner;
         let limit = inner.options.limit.max(1);
@@ -749,7 +762,7 @@ impl Screener {
             }
             let why = inner.options.explain.then(|| explanation.to_string());
             let ev = self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
-            match self.allowance(ev.entity, name, p.country.as_deref()) {
+            match self.allowance(ev.entity, name, p.country.as_deref(), day) {
                 Some((allow, true)) => {
                     cleared.push(group);
                     if let Some(a) = allowed.as_deref_mut() {
@@ -781,7 +794,9 @@ impl Screener {
     pub fn screen(&self, order: &Order) -> OrderDecision {
         let inner = &self.inner;
         let mut allowed = Vec::new();
-        let mut facts = self.facts(order, &mut allowed);
+        let day = self.screening_day();
+        let day = day.as_deref();
+        let mut facts = self.facts(order, &mut allowed, day);
         let mut fired: Vec<(&crate::rules::ir::Rule, Vec<Evidence>)> = Vec::new();
         let places = inner.places.get_or_init(|| {
             inner
@@ -792,7 +807,7 @@ impl Screener {
                 .collect()
         });
         for (rule, places) in inner.ruleset.rules().iter().zip(places) {
-            if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts) {
+            if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts, day) {
                 // `or` branches can cite the same match twice.
                 let mut k = 0;
                 while k < evidence.len() {

@@ -52,7 +52,12 @@ fn read(text: Option<&String>, wanted: bool) -> Option<PlaceField> {
 
 impl Screener {
     /// Gathers what the matchers find in `order`.
-    pub(super) fn facts(&self, order: &Order, allowed: &mut Vec<Allowed>) -> Facts {
+    pub(super) fn facts(
+        &self,
+        order: &Order,
+        allowed: &mut Vec<Allowed>,
+        day: Option<&str>,
+    ) -> Facts {
         let inner = &self.inner;
         let opts = SearchOptions {
             threshold: inner.eager,
@@ -65,7 +70,7 @@ impl Screener {
                 hits: Vec::new(),
                 deeper: None,
             };
-            pf.hits = self.party_hits(k, p, Depth::Eager, Some(allowed));
+            pf.hits = self.party_hits(k, p, Depth::Eager, Some(allowed), day);
             facts.parties.push(pf);
         }
         match order.route.imo.as_deref().and_then(imo_digits) {
@@ -164,6 +169,7 @@ impl Screener {
         places: &CompiledPlaces,
         order: &Order,
         facts: &mut Facts,
+        day: Option<&str>,
     ) -> Option<Vec<Evidence>> {
         let inner = &self.inner;
         let defaults = Defaults {
@@ -180,7 +186,7 @@ impl Screener {
                     // fills it in, so the loop ends.
                     let party_facts = facts.parties.get_mut(party)?;
                     party_facts.deeper = Some(match order.parties.get(party) {
-                        Some(p) => self.party_hits(party, p, Depth::Echo, None),
+                        Some(p) => self.party_hits(party, p, Depth::Echo, None, day),
                         None => Vec::new(),
                     });
                 }
