@@ -45,7 +45,7 @@ fn main() -> Result<(), embargo::Error> {
             .hits
             .iter()
             .filter_map(|h| match &h.evidence {
-                embargo::engine::eval::Evidence::Entity { hit, .. } => {
+                embargo::engine::Evidence::Entity { hit, .. } => {
                     Some(format!("{} ({:.2})", hit.entity_id, hit.score))
                 }
                 _ => None,

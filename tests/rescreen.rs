@@ -18,7 +18,6 @@ use std::sync::OnceLock;
 use embargo::engine::{ScreenOptions, Screener};
 use embargo::io::JsonlOrders;
 use embargo::matching::{NameQuery, SearchOptions};
-use embargo::rules::ir::RulesetData;
 use embargo::watch::{hit_set, previous_of, PreviousDecisions, Reason, Rescreen};
 use embargo::{Order, Ruleset};
 
@@ -407,17 +406,7 @@ fn scores_do_not_depend_on_other_listed_names() {
         "too few hits to tell: {}",
         hit_entities.len()
     );
-    let alone = Ruleset::from_data(RulesetData {
-        hash: String::new(),
-        lists: full.lists().to_vec(),
-        entities: full
-            .entities()
-            .iter()
-            .filter(|e| hit_entities.contains(&e.id))
-            .cloned()
-            .collect(),
-        ..RulesetData::default()
-    });
+    let alone = full.with_entities_only(|e| hit_entities.contains(&e.id));
     let small = Screener::new(alone.clone(), ScreenOptions::default());
     for (n, want) in &hits {
         let got: Vec<(String, u64)> = small

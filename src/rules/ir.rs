@@ -28,9 +28,10 @@ pub struct Ruleset {
     pub(crate) links: Option<Arc<crate::engine::links::Links>>,
 }
 
-/// The body of a ruleset.
+/// The body of a ruleset: what the compiler and the artifact reader fill in, and the
+/// library's passes read; outside the library, [`Ruleset`]'s accessors read it.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct RulesetData {
+pub(crate) struct RulesetData {
     /// `sha256:` + hex digest of every source file's bytes, in load order: any edit
     /// to a rules file, a reformatting included, makes a new ruleset version.
     pub hash: String,
@@ -54,17 +55,34 @@ pub struct RulesetData {
 
 impl Ruleset {
     /// Wraps compiled data without the compiler's checks: the caller vouches for it.
-    /// The compiler and the artifact reader call it after their checks; tools that
-    /// derive a ruleset from a checked one (a subset of its entities, to measure the
-    /// name index on its own) may too. Anything from outside goes through
-    /// [`Ruleset::from_text`], [`Ruleset::from_paths`] or [`Ruleset::from_artifact`].
-    #[doc(hidden)]
-    pub fn from_data(data: RulesetData) -> Self {
+    /// The compiler and the artifact reader call it after their checks. Anything from
+    /// outside goes through [`Ruleset::from_text`], [`Ruleset::from_paths`] or
+    /// [`Ruleset::from_artifact`].
+    pub(crate) fn from_data(data: RulesetData) -> Self {
         Ruleset {
             inner: Arc::new(data),
             names: None,
             links: None,
         }
+    }
+
+    /// A ruleset of this one's lists and only the entities `keep` accepts, and nothing
+    /// else: no rules, categories, sets or allowances. Its name index answers for those
+    /// entities alone, which is how a name's score can be shown not to depend on what
+    /// else is listed; it can match names but decides nothing.
+    pub fn with_entities_only(&self, mut keep: impl FnMut(&Entity) -> bool) -> Ruleset {
+        Ruleset::from_data(RulesetData {
+            hash: String::new(),
+            lists: self.inner.lists.clone(),
+            entities: self
+                .inner
+                .entities
+                .iter()
+                .filter(|e| keep(e))
+                .cloned()
+                .collect(),
+            ..RulesetData::default()
+        })
     }
 
     /// The compiled body, for the library's own passes.
@@ -232,7 +250,7 @@ pub struct List {
 pub struct Entity {
     /// `LIST:ID`.
     pub id: String,
-    /// Index into [`RulesetData::lists`].
+    /// Index into [`Ruleset::lists`].
     #[serde(skip)]
     pub list: usize,
     /// Its kind.
