@@ -51,7 +51,7 @@ fn shipped_rules_label_the_fixture_cases() {
             let found: Vec<String> = hits
                 .iter()
                 .map(|h| {
-                    let ev: Vec<&str> = h.evidence.iter().map(|e| e.text.as_str()).collect();
+                    let ev: Vec<&str> = h.evidence().iter().map(|e| e.text()).collect();
                     format!("{}[{}]", rules.categories()[h.category].id, ev.join("|"))
                 })
                 .collect();

@@ -78,12 +78,12 @@ proptest! {
     fn evidence_slices_the_original(desc in goods_text(), hs in proptest::option::of("[0-9. ]{0,14}")) {
         let line = GoodsLine { description: Some(desc.clone()), hs: hs.clone(), ..GoodsLine::default() };
         for m in classifier().classify(&line) {
-            for e in &m.evidence {
+            for e in m.evidence() {
                 let source = match e.kind {
                     EvidenceKind::Term => desc.as_str(),
                     EvidenceKind::Hs => hs.as_deref().unwrap_or(""),
                 };
-                prop_assert_eq!(slice(source, e.start, e.end), Some(e.text.to_string()));
+                prop_assert_eq!(slice(source, e.start, e.end), Some(e.text().to_string()));
                 prop_assert!(e.start < e.end);
             }
         }

@@ -55,9 +55,9 @@ pub enum EvidenceKind {
 pub struct Evidence {
     /// Term or HS code.
     pub kind: EvidenceKind,
-    /// The matched text exactly as written in the description (or the code). A word or
-    /// two, so it is held inline rather than on the heap (it dereferences to `str`).
-    pub text: CompactString,
+    /// The matched text exactly as written in the description (or the code): a word
+    /// or two, held inline rather than on the heap; read it with [`Evidence::text`].
+    pub(crate) text: CompactString,
     /// Character offset where it starts (in the description, or in the code for `hs`).
     pub start: usize,
     /// Character offset just after it.
@@ -74,11 +74,30 @@ pub struct CategoryMatch {
     /// (`ruleset.categories()` for [`Classifier::new`]).
     pub category: usize,
     /// The terms and codes found, terms first, in order of position. Most matches have
-    /// one or two, held inline (it dereferences to a slice).
-    pub evidence: SmallVec<[Evidence; 2]>,
+    /// one or two, held inline; read them with [`CategoryMatch::evidence`].
+    pub(crate) evidence: SmallVec<[Evidence; 2]>,
     /// The value of one item in US dollars, when the category has a threshold and the
     /// value was known.
     pub unit_value_usd: Option<f64>,
+}
+
+impl Evidence {
+    /// The matched text exactly as written in the description (or the code).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl CategoryMatch {
+    /// The terms and codes found, terms first, in order of position.
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+
+    /// The terms and codes found, owned.
+    pub fn into_evidence(self) -> Vec<Evidence> {
+        self.evidence.into_vec()
+    }
 }
 
 /// Finds goods categories in goods lines.
@@ -116,8 +135,8 @@ pub struct CategoryMatch {
 ///
 /// let hits = classifier.classify(&GoodsLine::new("2x ROLEX Submariner watches"));
 /// assert_eq!(hits.len(), 1);
-/// assert_eq!(hits[0].evidence[0].text, "ROLEX");
-/// assert_eq!((hits[0].evidence[0].start, hits[0].evidence[0].end), (3, 8));
+/// assert_eq!(hits[0].evidence()[0].text(), "ROLEX");
+/// assert_eq!((hits[0].evidence()[0].start, hits[0].evidence()[0].end), (3, 8));
 ///
 /// // A weak term alone is not enough; an exclusion vetoes.
 /// assert!(classifier.classify(&GoodsLine::new("watch straps")).is_empty());
