@@ -1,24 +1,14 @@
 //! End-to-end tests of `embargo check` and `embargo fmt`: the real binary, real files,
 //! exit codes as in CONTRACT.md.
 
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
+mod cli;
+use cli::{root, text};
 
-fn embargo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_embargo"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("the embargo binary runs")
-}
-
-/// The workspace root: fixtures, examples and rules are named relative to it, and the
-/// binary runs there as a user in a clone of the repository would.
-fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// Runs `embargo ARGS` with nothing on standard input.
+fn embargo(args: &[&str]) -> std::process::Output {
+    cli::embargo(args, "")
 }
 
 #[test]

@@ -3,46 +3,23 @@
 //! and a message that says why.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::sync::OnceLock;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+#[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
+mod cli;
+use cli::{embargo, root, temp_dir, text, MINI};
 
-fn embargo(args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
-        .current_dir(root())
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the embargo binary runs");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.unwrap_or_default().as_bytes())
-            .expect("writes stdin");
-    }
-    child.wait_with_output().expect("the embargo binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
+/// A file of this test binary's scratch folder (one folder for all its tests).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("embargo-cli-compile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir.join(name)
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| temp_dir("scratch")).join(name)
 }
-
-const MINI: &str = "tests/fixtures/rules/valid/dprk-mini";
 
 fn compiled(name: &str) -> PathBuf {
     let out = scratch(name);
     let o = out.to_string_lossy().into_owned();
-    let run = embargo(&["compile", MINI, "-o", &o], None);
+    let run = embargo(&["compile", MINI, "-o", &o], "");
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(text(&run.stderr).contains("compiled 2 lists, 3 entities"));
     out
@@ -70,8 +47,8 @@ fn an_artifact_answers_as_its_rule_text() {
         (vec!["classify", "Lexus LX570 SUV"], ""),
         (vec!["show", "un:KPe.001"], ""),
     ] {
-        let from_text = embargo(&[&args[..], &["--rules", MINI]].concat(), Some(input));
-        let from_art = embargo(&[&args[..], &["--rules", &art]].concat(), Some(input));
+        let from_text = embargo(&[&args[..], &["--rules", MINI]].concat(), input);
+        let from_art = embargo(&[&args[..], &["--rules", &art]].concat(), input);
         assert_eq!(
             from_text.status.code(),
             from_art.status.code(),
@@ -85,7 +62,7 @@ fn an_artifact_answers_as_its_rule_text() {
 
 #[test]
 fn the_default_rules_start_from_their_artifact_with_the_same_hash() {
-    let check = embargo(&["check"], None);
+    let check = embargo(&["check"], "");
     let stdout = text(&check.stdout);
     let hash = stdout
         .lines()
@@ -94,7 +71,7 @@ fn the_default_rules_start_from_their_artifact_with_the_same_hash() {
         .to_string();
     let m = embargo(
         &["screen", "-"],
-        Some("{\"id\":\"a\",\"parties\":[{\"name\":\"KOMID\"}]}\n"),
+        "{\"id\":\"a\",\"parties\":[{\"name\":\"KOMID\"}]}\n",
     );
     assert_eq!(m.status.code(), Some(0), "{}", text(&m.stderr));
     assert!(text(&m.stdout).contains(&hash), "{}", text(&m.stdout));
@@ -102,7 +79,7 @@ fn the_default_rules_start_from_their_artifact_with_the_same_hash() {
 
 fn refused(path: &Path, why: &str) {
     let p = path.to_string_lossy().into_owned();
-    let out = embargo(&["match", "--rules", &p, "KOMID"], None);
+    let out = embargo(&["match", "--rules", &p, "KOMID"], "");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(out.stdout.is_empty());
@@ -138,7 +115,7 @@ fn damaged_foreign_and_misplaced_artifacts_are_refused() {
         vec!["match", "--add-rules", &g, "KOMID"],
         vec!["match", "--rules", &g, "--rules", MINI, "KOMID"],
     ] {
-        let out = embargo(&args, None);
+        let out = embargo(&args, "");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(
             text(&out.stderr).contains("whole ruleset"),
@@ -153,7 +130,7 @@ fn compile_refuses_to_write_over_its_input() {
     let input = scratch("in.emb");
     std::fs::copy(root().join(MINI).join("rules.emb"), &input).ok();
     let i = input.to_string_lossy().into_owned();
-    let out = embargo(&["compile", &i, "-o", &i], None);
+    let out = embargo(&["compile", &i, "-o", &i], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("also an input"),

@@ -10,7 +10,7 @@ use serde_json::Value;
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines, root};
+use cli::{arg, embargo, json_lines, temp_dir};
 
 /// Two entries of one real party (a shared registration number) on two lists.
 const RULES: &str = r#"
@@ -41,27 +41,13 @@ const ORDERS: &str = r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Kumryong
 {"id":"PO-2","parties":[{"role":"buyer","name":"Sunrise Logistics","country":"KR"}]}
 "#;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = root()
-        .join("target")
-        .join("test-dispose")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The rules, orders and their first decisions in a fresh folder.
 fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
-    let dir = scratch(name);
+    let dir = temp_dir(name);
     let rules = dir.join("rules.emb");
     std::fs::write(&rules, RULES).expect("rules");
     let orders = dir.join("orders.jsonl");
@@ -71,10 +57,10 @@ fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
         &[
             "screen",
             "--rules",
-            s(&rules),
-            s(&orders),
+            &arg(&rules),
+            &arg(&orders),
             "-o",
-            s(&decisions),
+            &arg(&decisions),
         ],
         "",
     );
@@ -89,10 +75,10 @@ fn screen_with(rules: &Path, allow: &Path, orders: &Path) -> Vec<Value> {
         &[
             "screen",
             "--rules",
-            s(rules),
+            &arg(rules),
             "--rules",
-            s(allow),
-            s(orders),
+            &arg(allow),
+            &arg(orders),
         ],
         "",
     );
@@ -108,9 +94,9 @@ fn a_cleared_review_is_honoured_for_the_linked_party_and_reported() {
         &[
             "dispose",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--decisions",
-            s(&decisions),
+            &arg(&decisions),
             "--order",
             "PO-1",
             "--reason",
@@ -122,7 +108,7 @@ fn a_cleared_review_is_honoured_for_the_linked_party_and_reported() {
             "--until",
             "2099-12-31",
             "-o",
-            s(&allow),
+            &arg(&allow),
         ],
         "",
     );
@@ -143,7 +129,7 @@ fn a_cleared_review_is_honoured_for_the_linked_party_and_reported() {
         assert!(text.contains(needle), "{needle} in {text}");
     }
     // The file is in canonical form.
-    let fmt = embargo(&["fmt", "--check", s(&allow)], "");
+    let fmt = embargo(&["fmt", "--check", &arg(&allow)], "");
     assert_eq!(fmt.status.code(), Some(0), "{}", stderr(&fmt));
 
     let now = screen_with(&rules, &allow, &orders);
@@ -162,7 +148,7 @@ fn a_cleared_review_is_honoured_for_the_linked_party_and_reported() {
         &[
             "dispose",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--entity",
             "un:KPe.001",
             "--name",
@@ -174,12 +160,15 @@ fn a_cleared_review_is_honoured_for_the_linked_party_and_reported() {
             "--on",
             "2026-12-01",
             "-o",
-            s(&allow),
+            &arg(&allow),
         ],
         "",
     );
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    let check = embargo(&["check", "--rules", s(&rules), "--rules", s(&allow)], "");
+    let check = embargo(
+        &["check", "--rules", &arg(&rules), "--rules", &arg(&allow)],
+        "",
+    );
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     let text = std::fs::read_to_string(&allow).expect("allow file");
     // Named by the UN entry, it still covers the SDN entry; a year by default.
@@ -198,9 +187,9 @@ fn an_expired_disposition_stops_applying_and_says_so() {
         &[
             "dispose",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--decisions",
-            s(&decisions),
+            &arg(&decisions),
             "--order",
             "PO-1",
             "--reason",
@@ -212,7 +201,7 @@ fn an_expired_disposition_stops_applying_and_says_so() {
             "--until",
             "2025-06-30",
             "-o",
-            s(&allow),
+            &arg(&allow),
         ],
         "",
     );
@@ -226,7 +215,10 @@ fn an_expired_disposition_stops_applying_and_says_so() {
     );
     assert!(now[0].get("allowed").is_none(), "{}", now[0]);
     // `check` warns of it.
-    let check = embargo(&["check", "--rules", s(&rules), "--rules", s(&allow)], "");
+    let check = embargo(
+        &["check", "--rules", &arg(&rules), "--rules", &arg(&allow)],
+        "",
+    );
     assert!(
         stderr(&check).contains("expired on 2025-06-30")
             || String::from_utf8_lossy(&check.stdout).contains("expired on 2025-06-30"),
@@ -245,9 +237,9 @@ fn an_allow_file_with_errors_is_refused_and_left_as_it_was() {
         &[
             "dispose",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--decisions",
-            s(&decisions),
+            &arg(&decisions),
             "--order",
             "PO-1",
             "--reason",
@@ -255,7 +247,7 @@ fn an_allow_file_with_errors_is_refused_and_left_as_it_was() {
             "--by",
             "j.doe",
             "-o",
-            s(&allow),
+            &arg(&allow),
         ],
         "",
     );
@@ -270,10 +262,10 @@ fn an_allow_file_with_errors_is_refused_and_left_as_it_was() {
         &[
             "screen",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--rules",
-            s(&allow),
-            s(&orders),
+            &arg(&allow),
+            &arg(&orders),
         ],
         "",
     );
@@ -292,9 +284,9 @@ fn an_order_without_an_entity_hit_has_nothing_to_clear() {
         &[
             "dispose",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--decisions",
-            s(&decisions),
+            &arg(&decisions),
             "--order",
             "PO-2",
             "--reason",
@@ -302,7 +294,7 @@ fn an_order_without_an_entity_hit_has_nothing_to_clear() {
             "--by",
             "y",
             "-o",
-            s(&dir.join("a.emb")),
+            &arg(&dir.join("a.emb")),
         ],
         "",
     );
@@ -313,9 +305,9 @@ fn an_order_without_an_entity_hit_has_nothing_to_clear() {
         &[
             "dispose",
             "--rules",
-            s(&rules),
+            &arg(&rules),
             "--decisions",
-            s(&decisions),
+            &arg(&decisions),
             "--order",
             "PO-9",
             "--reason",

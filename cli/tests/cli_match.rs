@@ -5,6 +5,7 @@
 use std::process::Output;
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
 use cli::{embargo, json_lines as lines, MINI};
 

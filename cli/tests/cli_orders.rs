@@ -4,27 +4,13 @@
 //! CRLF lines, outputs that would overwrite an input, and output of a run that dies.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+
 use std::process::{Command, Stdio};
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines, MINI};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("embargo-orders-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn arg(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
+use cli::{arg, embargo, json_lines, temp_dir, text, MINI};
 
 fn ids(out: &std::process::Output) -> Vec<String> {
     json_lines(out)

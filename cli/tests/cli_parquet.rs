@@ -3,7 +3,7 @@
 //! number with every other row screened, and decisions written as Parquet with the
 //! columns of the Python package's `screen_arrow`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -13,19 +13,9 @@ use parquet::arrow::ArrowWriter;
 use serde_json::{json, Value};
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines, root, MINI};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("embargo-pq-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn arg(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
+use cli::{arg, embargo, json_lines, root, temp_dir, MINI};
 
 fn write_parquet(path: &Path, batch: &RecordBatch) {
     let file = std::fs::File::create(path).expect("create");

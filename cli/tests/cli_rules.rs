@@ -2,27 +2,12 @@
 //! that cannot decide are refused, never screened with; `--add-rules` adds to the
 //! shipped rules; `rules export` writes them out; loading survives hostile folders.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines, MINI};
-
-/// A fresh, empty folder for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("embargo-rules-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn arg(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
+use cli::{arg, embargo, json_lines, temp_dir, text, MINI};
 
 /// An order only a designated-party rule can catch: a listed bank, rice, no DPRK route.
 const LISTED_BUYER: &str = r#"{"id":"L-1","parties":[{"role":"buyer","name":"Korea Kwangson Banking Corporation"}],"goods":[{"description":"rice"}]}

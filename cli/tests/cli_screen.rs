@@ -6,14 +6,9 @@
 use serde_json::Value;
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines as decisions, MINI};
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("embargo-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use cli::{embargo, json_lines as decisions, temp_dir, MINI};
 
 const ORDERS: &str = concat!(
     r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Korea Kwangson Banking Corporation","country":"Korea, North"}],"goods":[{"description":"rice","hs":"1006.30"}],"route":{"origin":"CN","destination":"KP"}}"#,

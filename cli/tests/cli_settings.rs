@@ -10,25 +10,11 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
 #[path = "support/http.rs"]
 mod http;
-use cli::{embargo, json_lines, MINI};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("embargo-settings-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn arg(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
+use cli::{arg, embargo, json_lines, temp_dir, text, MINI};
 
 /// Runs `embargo ARGS` in `dir`, as a user whose working directory holds settings.
 fn embargo_in(dir: &Path, args: &[&str], stdin: &str) -> Output {

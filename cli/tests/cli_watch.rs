@@ -6,23 +6,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines, root, MINI};
-
-/// A fresh folder under the target folder, for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = root()
-        .join("target")
-        .join("test-watch")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use cli::{arg, embargo, json_lines, root, temp_dir, MINI};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -31,7 +17,7 @@ fn stderr(out: &std::process::Output) -> String {
 /// Imports an excerpt of a real OFAC sdn.csv into a rules file.
 fn import(csv: &str, as_of: &str, out: &Path) {
     let o = embargo(
-        &["import", "ofac-sdn", csv, "--as-of", as_of, "-o", s(out)],
+        &["import", "ofac-sdn", csv, "--as-of", as_of, "-o", &arg(out)],
         "",
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -39,7 +25,7 @@ fn import(csv: &str, as_of: &str, out: &Path) {
 
 #[test]
 fn lists_diff_reports_two_real_versions_of_the_sdn_list() {
-    let dir = scratch("diff");
+    let dir = temp_dir("diff");
     let (old, new) = (dir.join("old.emb"), dir.join("new.emb"));
     import(
         "tests/fixtures/lists/ofac-sdn-versions/sdn-2021-07.csv",
@@ -51,7 +37,7 @@ fn lists_diff_reports_two_real_versions_of_the_sdn_list() {
         "2024-05-03",
         &new,
     );
-    let out = embargo(&["lists", "diff", s(&old), s(&new)], "");
+    let out = embargo(&["lists", "diff", &arg(&old), &arg(&new)], "");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let lines = json_lines(&out);
     let by_id = |id: &str| -> &Value {
@@ -113,11 +99,17 @@ fn lists_diff_reports_two_real_versions_of_the_sdn_list() {
     );
 
     // Only some lists; a list neither ruleset has is an error.
-    let un = embargo(&["lists", "diff", "--list", "un", s(&old), s(&new)], "");
+    let un = embargo(
+        &["lists", "diff", "--list", "un", &arg(&old), &arg(&new)],
+        "",
+    );
     assert_eq!(un.status.code(), Some(1));
     assert!(stderr(&un).contains("no list `un`"), "{}", stderr(&un));
     // The output may not be an input.
-    let clobber = embargo(&["lists", "diff", s(&old), s(&new), "-o", s(&new)], "");
+    let clobber = embargo(
+        &["lists", "diff", &arg(&old), &arg(&new), "-o", &arg(&new)],
+        "",
+    );
     assert_eq!(clobber.status.code(), Some(1));
     assert!(std::fs::read_to_string(&new).is_ok_and(|t| t.contains("ofac-sdn:35754")));
 }
@@ -188,7 +180,7 @@ const ORDERS: &str = r#"{"id":"PO-1","parties":[{"name":"Huaxin Trading Co Ltd",
 
 #[test]
 fn rescreen_writes_only_the_decisions_a_list_update_changed() {
-    let dir = scratch("rescreen");
+    let dir = temp_dir("rescreen");
     let old = mini_copy(&dir.join("old"), |t| t);
     // The update: a new DPRK designation, KKBC's country corrected to China (so the
     // DPRK rule no longer takes it), the vessel delisted.
@@ -203,15 +195,23 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
     std::fs::write(&orders, ORDERS).expect("write");
     let before = dir.join("before.jsonl");
     let o = embargo(
-        &["screen", "--rules", s(&old), s(&orders), "-o", s(&before)],
+        &[
+            "screen",
+            "--rules",
+            &arg(&old),
+            &arg(&orders),
+            "-o",
+            &arg(&before),
+        ],
         "",
     );
     assert!(o.status.success(), "{}", stderr(&o));
 
+    let (new_arg, before_arg, orders_arg) = (arg(&new), arg(&before), arg(&orders));
     let run = |extra: &[&str]| {
-        let mut args = vec!["rescreen", "--rules", s(&new), "--previous", s(&before)];
+        let mut args = vec!["rescreen", "--rules", &new_arg, "--previous", &before_arg];
         args.extend_from_slice(extra);
-        args.push(s(&orders));
+        args.push(&orders_arg);
         embargo(&args, "")
     };
     // The previous decisions were made with rules that are neither the new ones nor the
@@ -224,7 +224,7 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
         stderr(&unknown)
     );
     // Rules that made none of them are refused.
-    let wrong = run(&["--previous-rules", s(&new)]);
+    let wrong = run(&["--previous-rules", &arg(&new)]);
     assert_eq!(wrong.status.code(), Some(1));
     assert!(
         stderr(&wrong).contains("none of the previous decisions"),
@@ -232,7 +232,7 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
         stderr(&wrong)
     );
 
-    let out = run(&["--previous-rules", s(&old)]);
+    let out = run(&["--previous-rules", &arg(&old)]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let lines = json_lines(&out);
     let ids: Vec<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
@@ -265,7 +265,7 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
     );
     assert_eq!(po4["changes"][0]["name"], "CHON MA SAN");
     // The same decisions a full screen with the new rules gives.
-    let full = embargo(&["screen", "--rules", s(&new), s(&orders)], "");
+    let full = embargo(&["screen", "--rules", &arg(&new), &arg(&orders)], "");
     for l in &lines {
         let f = json_lines(&full)
             .into_iter()
@@ -290,12 +290,12 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
         &[
             "rescreen",
             "--rules",
-            s(&new),
+            &arg(&new),
             "--previous-rules",
-            s(&old),
+            &arg(&old),
             "--previous",
-            s(&broken),
-            s(&orders),
+            &arg(&broken),
+            &arg(&orders),
         ],
         "",
     );
@@ -306,12 +306,12 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
         &[
             "rescreen",
             "--rules",
-            s(&new),
+            &arg(&new),
             "--previous",
-            s(&before),
+            &arg(&before),
             "-o",
-            s(&before),
-            s(&orders),
+            &arg(&before),
+            &arg(&orders),
         ],
         "",
     );
@@ -321,12 +321,19 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
 
 #[test]
 fn rescreen_finds_the_old_rules_by_hash_when_they_are_the_new_ones() {
-    let dir = scratch("rescreen-same");
+    let dir = temp_dir("rescreen-same");
     let orders = dir.join("orders.jsonl");
     std::fs::write(&orders, ORDERS).expect("write");
     let before = dir.join("before.jsonl");
     let o = embargo(
-        &["screen", "--rules", MINI, s(&orders), "-o", s(&before)],
+        &[
+            "screen",
+            "--rules",
+            MINI,
+            &arg(&orders),
+            "-o",
+            &arg(&before),
+        ],
         "",
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -336,8 +343,8 @@ fn rescreen_finds_the_old_rules_by_hash_when_they_are_the_new_ones() {
             "--rules",
             MINI,
             "--previous",
-            s(&before),
-            s(&orders),
+            &arg(&before),
+            &arg(&orders),
         ],
         "",
     );
@@ -381,13 +388,20 @@ fn show_prints_a_listed_entity() {
 
 #[test]
 fn report_counts_every_decision_and_names_lines_it_cannot_read() {
-    let dir = scratch("report");
+    let dir = temp_dir("report");
     let decisions = dir.join("decisions.jsonl");
-    let o = embargo(&["screen", "--rules", MINI, "-o", s(&decisions)], ORDERS);
+    let o = embargo(&["screen", "--rules", MINI, "-o", &arg(&decisions)], ORDERS);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = dir.join("report.html");
     let out = embargo(
-        &["report", "--rules", MINI, s(&decisions), "-o", s(&html)],
+        &[
+            "report",
+            "--rules",
+            MINI,
+            &arg(&decisions),
+            "-o",
+            &arg(&html),
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -406,12 +420,19 @@ fn report_counts_every_decision_and_names_lines_it_cannot_read() {
     text.push_str("not json\n");
     std::fs::write(&decisions, text).expect("write");
     let out = embargo(
-        &["report", "--rules", MINI, s(&decisions), "-o", s(&html)],
+        &[
+            "report",
+            "--rules",
+            MINI,
+            &arg(&decisions),
+            "-o",
+            &arg(&html),
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("line 6"), "{}", stderr(&out));
     assert!(std::fs::read_to_string(&html).is_ok_and(|p| p.contains("line 6: not a decision")));
-    let out = embargo(&["report", s(&decisions), "-o", s(&decisions)], "");
+    let out = embargo(&["report", &arg(&decisions), "-o", &arg(&decisions)], "");
     assert_eq!(out.status.code(), Some(1));
 }

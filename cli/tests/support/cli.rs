@@ -45,3 +45,26 @@ pub fn json_lines(out: &Output) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
         .collect()
 }
+
+/// A fresh, empty folder for one test's files, named after the test binary, `name`
+/// and this process, so that concurrent test binaries and reruns never share one.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "embargo-{}-{name}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Output bytes as text, invalid UTF-8 replaced.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A path as a command-line argument (test paths are UTF-8).
+pub fn arg(path: &std::path::Path) -> String {
+    path.to_str().expect("utf-8 path").to_string()
+}
