@@ -256,7 +256,7 @@ pub struct Rescreen {
     /// ruleset, not changed themselves, with the changes of their party.
     linked: HashMap<String, Vec<usize>>,
     /// Those of `linked` the update moves in or out of a name test, or into another
-    /// party (see [`accept::Linked`]): their hits can change with no change of their
+    /// party (see `accept::Linked`): their hits can change with no change of their
     /// own.
     moved: HashSet<String>,
     /// The names of the changed and moved entities, old and new versions; `None` when
