@@ -494,3 +494,101 @@ rule us_listed {{
         "removed from ofac-sdn, as of 2026-03-01"
     );
 }
+
+/// The UN entry and an SDN entry of one party (they share a registration number), with
+/// a rule that accepts only the SDN program.
+fn linked_party_rules(sdn: &str) -> String {
+    format!(
+        r#"
+list un {{ title "UN" as_of "2026-02-27" }}
+list ofac-sdn {{ title "SDN" as_of "2026-03-01" }}
+entity un:KPe.001 {{
+  kind organization
+  name "KOREA MINING DEVELOPMENT TRADING CORPORATION"
+  program "UN 1718"
+  identifier registration "KOMID-778899"
+}}
+{sdn}
+rule us_listed {{
+  basis "31 CFR Part 510"
+  when party matches program(DPRK)
+  then block "A party is designated under the US DPRK program"
+}}
+"#
+    )
+}
+
+/// A new SDN entry whose name no party matches makes a hit on its UN twin count: an
+/// order that named the UN entry and was cleared (no test accepted the UN entry alone)
+/// is blocked now, and re-screening selects it by the UN entry's name although neither
+/// its decision nor its names cite anything that changed.
+#[test]
+fn a_new_entry_selects_the_orders_matching_an_entry_of_its_party() {
+    let sdn = r#"entity ofac-sdn:11111 {
+  kind organization
+  name "CHANGGWANG SINYONG CORPORATION"
+  program DPRK
+  identifier registration "KOMID-778899"
+}"#;
+    let old = Ruleset::from_text("old.emb", &linked_party_rules("")).expect("old");
+    let new = Ruleset::from_text("new.emb", &linked_party_rules(sdn)).expect("new");
+    let order = Order::from_json(
+        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
+    )
+    .expect("order");
+    let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(before.decision, embargo::Decision::Clear);
+    let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(full.decision, embargo::Decision::Block);
+
+    let rescreen = Rescreen::new(&old, Screener::new(new, ScreenOptions::default()));
+    let previous = previous_of(&before);
+    assert_eq!(
+        rescreen.select(&(&order).into(), Some(&previous)),
+        Some(Reason::NameMatchesChange)
+    );
+    let changed = rescreen.rescreen(&order, Some(&previous)).expect("changed");
+    assert_eq!(changed.decision.decision, full.decision);
+}
+
+/// A new alias on the SDN entry of a party changes no test's verdict on a hit on its
+/// UN entry: the orders that cite the UN entry, and whose names do not match the alias,
+/// keep their decision and are not screened again.
+#[test]
+fn an_alias_on_a_linked_entry_leaves_the_orders_citing_its_party_alone() {
+    let sdn = |alias: &str| {
+        format!(
+            r#"entity ofac-sdn:11111 {{
+  kind organization
+  name "CHANGGWANG SINYONG CORPORATION"
+  {alias}
+  program DPRK
+  identifier registration "KOMID-778899"
+}}"#
+        )
+    };
+    let old = Ruleset::from_text("old.emb", &linked_party_rules(&sdn(""))).expect("old");
+    let new = Ruleset::from_text(
+        "new.emb",
+        &linked_party_rules(&sdn(r#"alias "GENERAL PRECIOUS METAL""#)),
+    )
+    .expect("new");
+    let order = Order::from_json(
+        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
+    )
+    .expect("order");
+    let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(before.decision, embargo::Decision::Block);
+    let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(
+        (full.decision, hit_set(&full)),
+        (before.decision, hit_set(&before))
+    );
+
+    let rescreen = Rescreen::new(&old, Screener::new(new, ScreenOptions::default()));
+    assert_eq!(rescreen.diff().entities.len(), 1);
+    assert_eq!(
+        rescreen.select(&(&order).into(), Some(&previous_of(&before))),
+        None
+    );
+}

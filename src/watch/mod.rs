@@ -10,6 +10,7 @@
 //! - [`dispose`] turns an analyst's clearance of a hit into an `allow` item that
 //!   later screening honours and reports.
 
+mod accept;
 pub mod diff;
 pub mod dispose;
 mod names;

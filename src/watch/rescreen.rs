@@ -13,8 +13,13 @@
 //! - a party name or the vessel name matches a name of an added, removed or changed
 //!   entity (the old or the new version; all of them in a small index of their own,
 //!   each distinct name of the orders searched in it once) at a score at which some
-//!   name test accepts that version, or matches one at all and has so many matches
-//!   that one more or fewer changes the best `limit` the screener keeps;
+//!   name test accepts a hit on that version (through any entry of its party then),
+//!   or matches one at all and has so many matches that one more or fewer changes the
+//!   best `limit` the screener keeps;
+//! - the same for an unchanged entry of a changed entity's party that the change
+//!   moved: a name test accepts its party before and not after (or the other way),
+//!   or the party's other unchanged entries differ (hits on one party merge), or the
+//!   rules have allowances (one naming an entry covers its party);
 //! - the vessel's IMO number is one of those entities' IMO numbers;
 //! - its previous decision cites such an entity, or an allowance (which may have
 //!   expired since);
@@ -36,13 +41,14 @@ use std::sync::RwLock;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::accept;
 use super::diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange};
 pub use super::names::{OrderNames, PartyNames, VesselNames};
 use super::previous::{hit_set, PreviousDecision, PreviousDecisions};
 use crate::engine::{OrderDecision, Screener};
 use crate::matching::{NameQuery, SearchOptions};
 use crate::order::Order;
-use crate::rules::ir::{Cond, EntityKind, RulesetData};
+use crate::rules::ir::{EntityKind, RulesetData};
 use crate::rules::{Decision, Ruleset};
 
 /// Why an order is screened again.
@@ -58,8 +64,8 @@ pub enum Reason {
     /// Its previous decision cites an entity that changed or went.
     CitesChangedEntity,
     /// Its previous decision cites an entry linked (as one real party) to an entity
-    /// that changed or went, before or after the update: a rule's filter accepts a hit
-    /// through any entry of its party.
+    /// that changed or went, before or after the update, in a way a test sees: a
+    /// rule's filter accepts a hit through any entry of its party.
     CitesLinkedChange,
     /// Its previous decision had a hit suppressed by an allowance, which may have
     /// expired.
@@ -249,165 +255,22 @@ pub struct Rescreen {
     /// Entries linked (one real party) to a changed entity in the old or the new
     /// ruleset, not changed themselves, with the changes of their party.
     linked: HashMap<String, Vec<usize>>,
-    /// The names of the changed entities, old and new versions; `None` when no entity
-    /// changed.
+    /// Those of `linked` the update moves in or out of a name test, or into another
+    /// party (see `accept::Linked`): their hits can change with no change of their
+    /// own.
+    moved: HashSet<String>,
+    /// The names of the changed and moved entities, old and new versions; `None` when
+    /// there are none.
     index: Option<Screener>,
     /// Per entity of `index`: the lowest score at which a party test (and a vessel
-    /// test) of its own ruleset accepts that version (infinite when none does).
+    /// test) of its own ruleset accepts a hit on that version, through any entry of its
+    /// party then (infinite when none does).
     accepted_at: Vec<(f64, f64)>,
-    /// IMO numbers (digits) of the changed entities, old and new versions.
+    /// IMO numbers (digits) of the changed and moved entities, old and new versions.
     imo: HashSet<String>,
     /// The lowest score any rule of either ruleset accepts.
     floor: f64,
     memo: NameMemo,
-}
-
-/// The lowest `score >=` of the name tests of `rs`, `default` for tests without one.
-fn floor_of(rs: &RulesetData, default: f64) -> f64 {
-    fn walk(c: &Cond, default: f64, floor: &mut f64) {
-        match c {
-            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, default, floor)),
-            Cond::Not(x) => walk(x, default, floor),
-            Cond::PartyMatches { min_score, .. } | Cond::VesselMatches { min_score, .. } => {
-                *floor = floor.min(min_score.unwrap_or(default));
-            }
-            _ => {}
-        }
-    }
-    let mut floor = default;
-    for r in &rs.rules {
-        walk(&r.when, default, &mut floor);
-    }
-    floor
-}
-
-/// The lowest score at which a party test, and a vessel test, of `rs` accept `e`
-/// (infinite when none does). Tests under `not` count too: there an entity found or
-/// gone changes the decision just as well.
-fn accepted_at(rs: &RulesetData, e: &crate::rules::ir::Entity, default: f64) -> (f64, f64) {
-    fn walk(c: &Cond, e: &crate::rules::ir::Entity, default: f64, at: &mut (f64, f64)) {
-        match c {
-            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, e, default, at)),
-            Cond::Not(x) => walk(x, e, default, at),
-            Cond::PartyMatches {
-                filter, min_score, ..
-            } if filter.accepts(e) => at.0 = at.0.min(min_score.unwrap_or(default)),
-            Cond::VesselMatches { filter, min_score } if filter.accepts(e) => {
-                at.1 = at.1.min(min_score.unwrap_or(default));
-            }
-            _ => {}
-        }
-    }
-    let mut at = (f64::INFINITY, f64::INFINITY);
-    for r in &rs.rules {
-        walk(&r.when, e, default, &mut at);
-    }
-    at
-}
-
-/// Whether each name test of `rs` accepts `e`, keyed by rule and position in the rule
-/// (rules keep their ids when files are loaded in another order).
-fn acceptance(rs: &RulesetData, e: &crate::rules::ir::Entity) -> Vec<(String, usize, bool)> {
-    fn walk(c: &Cond, e: &crate::rules::ir::Entity, out: &mut Vec<bool>) {
-        match c {
-            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|x| walk(x, e, out)),
-            Cond::Not(x) => walk(x, e, out),
-            Cond::PartyMatches { filter, .. } | Cond::VesselMatches { filter, .. } => {
-                out.push(filter.accepts(e));
-            }
-            _ => {}
-        }
-    }
-    let mut all = Vec::new();
-    for r in &rs.rules {
-        let mut tests = Vec::new();
-        walk(&r.when, e, &mut tests);
-        all.extend(
-            tests
-                .into_iter()
-                .enumerate()
-                .map(|(k, a)| (r.id.clone(), k, a)),
-        );
-    }
-    all.sort();
-    all
-}
-
-/// Whether an entity changed in anything screening reads: the names it is indexed
-/// under (with their strength, its kind and countries), its identifiers and dates of
-/// birth (evidence for or against a name), or which name tests accept it. A new
-/// address or remark that no test reads changes no decision.
-fn changes_screening(
-    old_rs: &RulesetData,
-    old: &crate::rules::ir::Entity,
-    new_rs: &RulesetData,
-    new: &crate::rules::ir::Entity,
-) -> bool {
-    let names = |e: &crate::rules::ir::Entity| {
-        let mut v: Vec<(String, bool)> = e
-            .aliases
-            .iter()
-            .map(|a| {
-                (
-                    a.name.clone(),
-                    a.strength == crate::rules::ir::Strength::Weak,
-                )
-            })
-            .collect();
-        v.push((e.name.clone(), false));
-        v.sort();
-        v
-    };
-    let ids = |e: &crate::rules::ir::Entity| {
-        let mut v: Vec<(String, String)> = e
-            .identifiers
-            .iter()
-            .map(|i| (i.scheme.clone(), i.value.clone()))
-            .collect();
-        v.sort();
-        v
-    };
-    let sorted = |v: &[String]| {
-        let mut v = v.to_vec();
-        v.sort();
-        v
-    };
-    old.kind != new.kind
-        || names(old) != names(new)
-        || sorted(&old.countries) != sorted(&new.countries)
-        || sorted(&old.nationalities) != sorted(&new.nationalities)
-        || sorted(&old.born) != sorted(&new.born)
-        || ids(old) != ids(new)
-        || acceptance(old_rs, old) != acceptance(new_rs, new)
-}
-
-/// The entries the new ruleset links (`links`: one real party) to a changed entity
-/// (`changed`: id to change), that did not change themselves, each with the changes of
-/// its party. The old ruleset's links are in the previous decisions' `also`.
-fn linked_to(
-    new: &Ruleset,
-    links: &crate::engine::links::Links,
-    changed: &HashMap<String, usize>,
-) -> HashMap<String, Vec<usize>> {
-    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
-    for (id, &k) in changed {
-        let Ok(at) = new.entities().binary_search_by(|e| e.id.as_str().cmp(id)) else {
-            continue;
-        };
-        for m in links.others(at) {
-            if let Some(e) = new
-                .entities()
-                .get(m)
-                .filter(|e| !changed.contains_key(&e.id))
-            {
-                let party = out.entry(e.id.clone()).or_default();
-                if !party.contains(&k) {
-                    party.push(k);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// IMO digits of an identifier or route field, as the screener reads them.
@@ -422,8 +285,8 @@ impl Rescreen {
     pub fn new(old: &Ruleset, screener: Screener) -> Rescreen {
         let new = screener.ruleset().clone();
         let diff = diff(old, &new, &DiffOptions::default());
-        let floor = floor_of(old.data(), screener.options().threshold)
-            .min(floor_of(new.data(), screener.options().threshold));
+        let floor = accept::floor_of(old.data(), screener.options().threshold)
+            .min(accept::floor_of(new.data(), screener.options().threshold));
         // Only the changes screening can see select orders; the others are still
         // named when they explain a decision that changed for another reason.
         let changed: HashMap<String, usize> = diff
@@ -433,40 +296,62 @@ impl Rescreen {
             .filter(|(_, c)| {
                 c.change != ChangeKind::Changed
                     || match (old.entity(&c.entity), new.entity(&c.entity)) {
-                        (Some(a), Some(b)) => changes_screening(old.data(), a, new.data(), b),
+                        (Some(a), Some(b)) => {
+                            accept::changes_screening(old.data(), a, new.data(), b)
+                        }
                         _ => true,
                     }
             })
             .map(|(k, c)| (c.entity.clone(), k))
             .collect();
-        let linked = linked_to(&new, screener.links(), &changed);
-        // Both versions of each changed entity, in one small ruleset with both rulesets'
-        // lists, so that the index is built exactly as the screener builds its own
-        // (short forms, weak aliases, countries, lists enabled).
+        // The old ruleset's parties: stored with a compiled ruleset, else found as the
+        // screener finds them.
+        let old_links = match &old.links {
+            Some(links) => std::sync::Arc::clone(links),
+            None => std::sync::Arc::new(crate::engine::links::Links::new(old)),
+        };
+        let accept::Linked {
+            parties: linked,
+            moved,
+        } = accept::linked((old, &old_links), (&new, screener.links()), &changed);
+        // Both versions of each changed or moved entity, in one small ruleset with both
+        // rulesets' lists, so that the index is built exactly as the screener builds its
+        // own (short forms, weak aliases, countries, lists enabled). A moved entry is
+        // there because a test may accept (or no longer accept) a hit on it that it did
+        // not before, with no change of its own.
         let mut lists = old.lists().to_vec();
         lists.extend(new.lists().iter().cloned());
         let mut entities = Vec::new();
         let mut accepted = Vec::new();
         let mut imo = HashSet::new();
         let threshold = screener.options().threshold;
-        for c in diff
+        let mut moved_ids: Vec<&String> = moved.iter().collect();
+        moved_ids.sort_unstable();
+        let versions = diff
             .entities
             .iter()
             .filter(|c| changed.contains_key(&c.entity))
-        {
-            let versions = [
-                (c.change != ChangeKind::Added)
-                    .then(|| old.entity(&c.entity).map(|e| (e, 0, old.data())))
-                    .flatten(),
-                (c.change != ChangeKind::Removed)
-                    .then(|| {
-                        new.entity(&c.entity)
-                            .map(|e| (e, old.lists().len(), new.data()))
-                    })
-                    .flatten(),
+            .map(|c| (c.entity.as_str(), c.change))
+            .chain(
+                moved_ids
+                    .into_iter()
+                    .map(|id| (id.as_str(), ChangeKind::Changed)),
+            );
+        for (id, change) in versions {
+            let both = [
+                (change != ChangeKind::Added).then_some((old, &*old_links, 0)),
+                (change != ChangeKind::Removed).then_some((
+                    &new,
+                    screener.links(),
+                    old.lists().len(),
+                )),
             ];
-            for (e, shift, rs) in versions.into_iter().flatten() {
-                accepted.push(accepted_at(rs, e, threshold));
+            for (rs, links, shift) in both.into_iter().flatten() {
+                let party = accept::party(rs, links, id);
+                let Some(&e) = party.first() else {
+                    continue;
+                };
+                accepted.push(accept::accepted_at(rs.data(), &party, threshold));
                 let mut e = e.clone();
                 e.list += shift;
                 imo.extend(
@@ -495,6 +380,7 @@ impl Rescreen {
             diff,
             changed,
             linked,
+            moved,
             index,
             accepted_at: accepted,
             imo,
@@ -596,9 +482,7 @@ impl Rescreen {
         if previous.entities().any(|e| self.changed.contains_key(e)) {
             return Some(Reason::CitesChangedEntity);
         }
-        if previous.entities().any(|e| self.linked.contains_key(e))
-            || previous.linked.iter().any(|e| self.changed.contains_key(e))
-        {
+        if previous.entities().any(|e| self.moved.contains(e)) {
             return Some(Reason::CitesLinkedChange);
         }
         let index = self.index.as_ref()?;
