@@ -57,15 +57,53 @@ if chunk:
 writer.close()
 EOF
 
-seconds() { "$py" -c 'import time; print(time.perf_counter())'; }
-elapsed() { "$py" -c "print(f'{$2 - $1:.2f}')"; }
+# Each run timed by a sampler of its process tree: wall seconds, and the CPU seconds
+# (user + system) of every process under it, read from /proc every 0.2 s (Spark's JVM
+# and Python workers are not waited for by the driver, so /usr/bin/time would miss
+# them). CPU time is the figure a machine shared with other work inflates less.
+cat > "$work/timed.py" <<'EOF'
+import os, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+tick = os.sysconf("SC_CLK_TCK")
+def table():
+    procs = {}
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = open(f"/proc/{p}/stat").read()
+        except OSError:
+            continue
+        f = stat[stat.rfind(")") + 2:].split()
+        procs[int(p)] = (int(f[1]), (int(f[11]) + int(f[12])) / tick)
+    return procs
+start = time.perf_counter()
+child = subprocess.Popen(cmd)
+cpu = {}
+while child.poll() is None:
+    procs, tree = table(), {child.pid}
+    grown = True
+    while grown:
+        grown = False
+        for pid, (ppid, _) in procs.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grown = True
+    cpu.update((pid, procs[pid][1]) for pid in tree if pid in procs)
+    time.sleep(0.2)
+with open(out, "w") as f:
+    f.write(f"{time.perf_counter() - start:.2f} {sum(cpu.values()):.2f}\n")
+sys.exit(child.returncode)
+EOF
+timed() {
+    local name="$1"
+    shift
+    "$py" "$work/timed.py" "$work/$name.time" "$@"
+}
+cpu_of() { awk '{ print $2 }' "$work/$1.time"; }
 
-t0=$(seconds)
-target/release/embargo screen "$work/orders.parquet" -o "$work/cli.parquet" 2>/dev/null
-t1=$(seconds)
-cli=$(elapsed "$t0" "$t1")
+timed cli target/release/embargo screen "$work/orders.parquet" -o "$work/cli.parquet" 2>/dev/null
+cli=$(awk '{ print $1 }' "$work/cli.time")
 
-arrow=$("$py" - "$work/orders.parquet" "$work/py.parquet" <<'EOF'
+arrow=$(timed arrow "$py" - "$work/orders.parquet" "$work/py.parquet" <<'EOF'
 import sys, time
 import pyarrow.parquet as pq
 import embargo
@@ -78,24 +116,23 @@ EOF
 )
 
 spark() {
-    local t0 t1
-    t0=$(seconds)
-    "$py" examples/spark_screen.py --master "$1" "$work/orders.parquet" "$work/spark-$2" 2>"$work/spark-$2.log"
-    t1=$(seconds)
-    elapsed "$t0" "$t1"
+    timed "spark$2" "$py" examples/spark_screen.py --master "$1" "$work/orders.parquet" "$work/spark-$2" 2>"$work/spark-$2.log"
+    awk '{ print $1 }' "$work/spark$2.time"
 }
 spark1=$(spark 'local[1]' 1)
 spark2=$(spark 'local[2]' 2)
 
-"$py" - "$n" "$cli" "$arrow" "$spark1" "$spark2" "$(nproc)" <<'EOF'
+"$py" - "$n" "$cli" "$arrow" "$spark1" "$spark2" "$(nproc)" \
+    "$(cpu_of cli)" "$(cpu_of arrow)" "$(cpu_of spark1)" "$(cpu_of spark2)" <<'EOF'
 import sys
 n = int(sys.argv[1]); cli, arrow, s1, s2 = map(float, sys.argv[2:6]); cores = sys.argv[6]
+cpu = list(map(float, sys.argv[7:11]))
 rate = lambda s: n / s
 print(f"{n:,} generated orders, {cores} cores, Parquet in and out")
-print(f"{'run':<34} {'seconds':>8} {'orders/s':>10}")
-for name, s in [("embargo screen (CLI)", cli), ("screen_arrow (one call)", arrow),
-                ("Spark local[1]", s1), ("Spark local[2]", s2)]:
-    print(f"{name:<34} {s:>8.2f} {rate(s):>10,.0f}")
+print(f"{'run':<34} {'seconds':>8} {'orders/s':>10} {'CPU s':>8} {'CPU us/order':>13}")
+for (name, s), c in zip([("embargo screen (CLI)", cli), ("screen_arrow (one call)", arrow),
+                         ("Spark local[1]", s1), ("Spark local[2]", s2)], cpu):
+    print(f"{name:<34} {s:>8.2f} {rate(s):>10,.0f} {c:>8.1f} {c / n * 1e6:>13.0f}")
 print()
 print(f"{'ratio':<34} {'value':>8} {'target':>10}")
 for name, v, t in [("screen_arrow / CLI", rate(arrow) / rate(cli), 0.80),

@@ -44,10 +44,14 @@ fn py_err(e: embargo::Error) -> PyErr {
     }
 }
 
-/// Builds the screener for `source`. The one place rules are loaded: a faster loader
-/// (a precompiled ruleset) replaces this function and nothing else.
+/// Builds the screener for `source`: the embedded rules from the artifact compiled
+/// with the package (the same ruleset and hash as their text), anything else as
+/// given (a `*.embc` among `rules=` is read as the artifact it is).
 fn build_screener(source: &RuleSource) -> Result<embargo::Screener, embargo::Error> {
-    let ruleset = Ruleset::load(source)?;
+    let ruleset = match source {
+        RuleSource::Embedded => Ruleset::load(&embargo_compiled::source())?,
+        other => Ruleset::load(other)?,
+    };
     // The options the `embargo` command uses when no embargo.toml is found, so that
     // both give the same decisions.
     Ok(embargo::Screener::new(
