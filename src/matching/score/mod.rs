@@ -735,7 +735,12 @@ mod tests {
 
     #[test]
     fn vowels_around_the_same_consonants_are_one_arabic_name() {
-        let (mohamed, _) = word_sim("mohamed", &phonetic_key("mohamed"), "muhammad", &phonetic_key("muhammad"));
+        let (mohamed, _) = word_sim(
+            "mohamed",
+            &phonetic_key("mohamed"),
+            "muhammad",
+            &phonetic_key("muhammad"),
+        );
         assert!(mohamed >= ABJAD_SIM, "{mohamed}");
         // Not a one-syllable word: `Saad` / `Saud` stay a typo apart.
         let (saad, _) = word_sim("saad", &phonetic_key("saad"), "saud", &phonetic_key("saud"));
