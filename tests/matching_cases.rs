@@ -88,3 +88,14 @@ fn a_date_of_birth_that_differs_weighs_against_a_hit() {
     assert_eq!(decision(&s, same), "block");
     assert_ne!(decision(&s, other), "block");
 }
+
+#[test]
+fn entries_that_differ_in_legal_form_and_short_form_are_one_party() {
+    // OFAC writes `KOREA KWANGSON BANKING CORP`, the UN `... CORPORATION (KKBC)`.
+    let s = screener();
+    let (ids, score) = best(&s, "KOREA KWANGSON BANKING CORP");
+    for id in ["un:KPe.025", "ofac-sdn:11581"] {
+        assert!(ids.iter().any(|i| i == id), "{id}: {ids:?}");
+    }
+    assert!(score >= 0.8, "{score}");
+}

@@ -8,7 +8,8 @@
 //! of birth, or both being DPRK designations. A hit names one entry and lists the
 //! others (`also`); an allowance of one covers all.
 
-use crate::normalize::{normalize, signature};
+use crate::normalize::readings::parenthesized_short_form;
+use crate::normalize::{normalize, signature, TokenClass};
 use crate::order::Party;
 use crate::rules::ir::{Entity, EntityKind, Ruleset};
 
@@ -78,7 +79,14 @@ impl Links {
             }
             let person = e.kind == EntityKind::Person;
             for name in std::iter::once(&e.name).chain(e.aliases.iter().map(|a| &a.name)) {
-                let toks = normalize(name, Some(e.kind));
+                // Lists differ in the legal form (`CORP` / `CORPORATION`) and in a
+                // short form they add (`... CORPORATION (KKBC)`): neither tells two
+                // parties apart, so the name is compared without them.
+                let base = parenthesized_short_form(name).map_or(name.as_str(), |(b, _)| b);
+                let toks: Vec<_> = normalize(base, Some(e.kind))
+                    .into_iter()
+                    .filter(|t| t.class != TokenClass::Legal)
+                    .collect();
                 let sig = signature(&toks, person);
                 if sig.split_whitespace().count() >= 2 {
                     by_name.entry((e.kind, sig)).or_default().push(k);

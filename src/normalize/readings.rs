@@ -143,6 +143,105 @@ pub fn parenthesized_short_form(name: &str) -> Option<(&str, &str)> {
     (one_word && !base.is_empty()).then_some((base, short))
 }
 
+/// The name without a qualifier that says where a part of the party is, when it ends
+/// the name: a branch or office (`, Pyongyang Branch`, ` - Dandong Representative
+/// Office`, ` Head Office`) or a place alone after a separator or in parentheses
+/// (` (Pyongyang)`, `, Beijing`). A branch is a part of the party its name names, and
+/// the qualifier's words are not the party's name. `is_place` tells a folded word
+/// that names a place, `is_unit` one that names a part of an organization. The name
+/// keeps at least two words; `None` when there is no such qualifier.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::normalize::readings::without_qualifier;
+/// let place = |w: &str| w == "pyongyang";
+/// let unit = |w: &str| matches!(w, "branch" | "office" | "representative");
+/// let strip = |n: &str| without_qualifier(n, place, unit);
+/// assert_eq!(strip("Korea Kumsan Trading Corp., Pyongyang Branch").as_deref(), Some("Korea Kumsan Trading Corp."));
+/// assert_eq!(strip("DAEDONG BANK - Dandong Representative Office").as_deref(), Some("DAEDONG BANK"));
+/// assert_eq!(strip("DAEDONG BANK (Pyongyang)").as_deref(), Some("DAEDONG BANK"));
+/// assert_eq!(strip("Pyongyang Branch"), None);
+/// assert_eq!(strip("DAEDONG BANK Dandong"), None);
+/// assert_eq!(strip("DAEDONG CREDIT BANK Pyongyang").as_deref(), Some("DAEDONG CREDIT BANK"));
+/// assert_eq!(strip("CREDIT BANK OF Pyongyang"), None);
+/// ```
+pub fn without_qualifier(
+    name: &str,
+    is_place: impl Fn(&str) -> bool,
+    is_unit: impl Fn(&str) -> bool,
+) -> Option<String> {
+    // Words with the separator (`,`, `(`, `-`) that precedes each, if any.
+    let mut words: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, separated)
+    let mut separated = false;
+    let mut start: Option<usize> = None;
+    for (i, c) in name.char_indices() {
+        if c.is_alphanumeric() || c == '\'' || c == '.' && start.is_some() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            words.push((s, i, separated));
+            separated = false;
+        }
+        if matches!(c, ',' | '(' | '-' | ';' | '/') {
+            separated = true;
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, name.len(), separated));
+    }
+    let folded = |&(s, e, _): &(usize, usize, bool)| {
+        name.get(s..e)
+            .unwrap_or_default()
+            .trim_end_matches('.')
+            .to_lowercase()
+    };
+    let n = words.len();
+    // Units at the end (`Representative Office`), then the places before them; after
+    // a separator, up to two words name where the unit is whatever they are
+    // (` - Dandong Representative Office`).
+    let units = words
+        .iter()
+        .rev()
+        .take_while(|w| is_unit(&folded(w)))
+        .count();
+    let mut cut = n - units;
+    let places = words
+        .get(..cut)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|w| is_place(&folded(w)))
+        .count();
+    cut -= places;
+    if units > 0 && places == 0 {
+        // Where the unit is, named by words the place list does not know: only
+        // after a separator.
+        if let Some(k) = (1..=2).find(|k| cut >= *k && words.get(cut - k).is_some_and(|w| w.2)) {
+            cut -= k;
+        }
+    }
+    // A place alone qualifies a name after a separator, or after a name of three
+    // words or more (`KOREA ... TRADING CORPORATION Pyongyang`), but not after a
+    // preposition: `Agricultural Development Bank of China` is China's bank.
+    let after_preposition = cut
+        .checked_sub(1)
+        .and_then(|k| words.get(k))
+        .is_some_and(|w| super::is_stopword(&folded(w)));
+    let qualified = units > 0
+        || (places > 0 && !after_preposition && (words.get(cut).is_some_and(|w| w.2) || cut >= 3));
+    if !qualified || cut < 2 {
+        return None;
+    }
+    let end = words.get(cut - 1).map(|w| w.1)?;
+    let base = name
+        .get(..end)?
+        .trim_end_matches(|c: char| c == ',' || c == '-' || c.is_whitespace());
+    (!base.is_empty()).then(|| base.to_string())
+}
+
 /// `A/B` inside one word of a name, as the two names with `A` and with `B`.
 fn slash_alternates(name: &str) -> Option<(String, String)> {
     let words: Vec<&str> = name.split_whitespace().collect();

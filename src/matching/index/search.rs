@@ -32,7 +32,7 @@ impl NameIndex {
         } else {
             query
         };
-        let readings = crate::normalize::readings::readings_with(&query.name, score::is_place);
+        let readings = score::screened_readings(&query.name, query.kind);
         if readings.len() <= 1 {
             return search(query);
         }

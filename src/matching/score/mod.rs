@@ -157,6 +157,34 @@ impl Prepared {
     }
 }
 
+/// The readings of a screened name (see [`normalize::readings`]), and, unless it is a
+/// person's, the name without a qualifier naming a branch or office of the party
+/// (`Korea Kumsan Trading Corp., Pyongyang Branch`): a branch is part of the party
+/// its name names, and the words of where it is are no part of that name.
+pub(crate) fn screened_readings(
+    name: &str,
+    kind: Option<EntityKind>,
+) -> Vec<normalize::readings::Reading> {
+    let mut out = normalize::readings::readings_with(name, is_place);
+    if kind == Some(EntityKind::Person) {
+        return out;
+    }
+    let unit = |w: &str| BRANCH_WORDS.contains(&w);
+    if let Some(text) = normalize::readings::without_qualifier(name, is_place, unit) {
+        if !out.iter().any(|r| r.text == text) {
+            out.insert(
+                1.min(out.len()),
+                normalize::readings::Reading {
+                    text,
+                    short_form: false,
+                },
+            );
+            out.truncate(normalize::readings::MAX_READINGS);
+        }
+    }
+    out
+}
+
 /// Words naming a part of an organization, after where it is (`Pyongyang Branch`).
 const BRANCH_WORDS: &[&str] = &[
     "branch",
@@ -545,7 +573,7 @@ pub fn compare_explained(a: &str, b: &str, kind: Option<EntityKind>) -> Explanat
         .map(|r| Prepared::new(&r.text, kind))
         .collect();
     let mut best: Option<Explanation> = None;
-    for r in normalize::readings::readings_with(a, is_place) {
+    for r in screened_readings(a, kind) {
         let q = Prepared::screened(&r.text, kind);
         for c in &listed {
             let sims = Direct {
@@ -681,6 +709,62 @@ mod tests {
         // Both ways round, and not when the company is that one word.
         assert!((compare("FORTUNE", "Fortune Shipping Co Ltd", None) - vessel).abs() < 1e-9);
         assert!(compare("KOMID Ltd", "KOMID", None) >= crate::matching::DEFAULT_THRESHOLD);
+    }
+
+    #[test]
+    fn a_syllable_told_apart_by_its_first_letter_or_vowel_is_another_name() {
+        for (a, b) in [
+            ("Pak Jong Sik", "PAK Yong Sik"),
+            ("Kim Sang Hun", "KIM Song Hun"),
+            ("Wang Jianping", "YANG Jianping"),
+        ] {
+            let s = compare(a, b, p());
+            assert!(s < 0.8, "{a} / {b}: {s} {}", compare_explained(a, b, p()));
+        }
+        // One syllable's romanizations, a neighbouring key, a letter left out, and
+        // the vowels of a word of several syllables are still one name.
+        for (a, b) in [
+            ("Pak Chong Sik", "PAK Jong Sik"),
+            ("Pak Yong Dik", "PAK Yong Sik"),
+            ("Siyed Ali Hamid", "SEYED ALI HAMED"),
+        ] {
+            let s = compare(a, b, p());
+            assert!(s >= 0.8, "{a} / {b}: {s} {}", compare_explained(a, b, p()));
+        }
+    }
+
+    #[test]
+    fn vowels_around_the_same_consonants_are_one_arabic_name() {
+        let (mohamed, _) = word_sim(
+            "mohamed",
+            &phonetic_key("mohamed"),
+            "muhammad",
+            &phonetic_key("muhammad"),
+        );
+        assert!(mohamed >= ABJAD_SIM, "{mohamed}");
+        // Not a one-syllable word: `Saad` / `Saud` stay a typo apart.
+        let (saad, _) = word_sim("saad", &phonetic_key("saad"), "saud", &phonetic_key("saud"));
+        assert!(saad < ABJAD_SIM, "{saad}");
+    }
+
+    #[test]
+    fn a_branch_or_office_reads_as_its_party() {
+        let listed = "KOREA KUMSAN TRADING CORPORATION";
+        for a in [
+            "Korea Kumsan Trading Corp., Pyongyang Branch",
+            "KOREA KUMSAN TRADING CORPORATION - Dandong Representative Office",
+            "Korea Kumsan Trading Corporation (Pyongyang)",
+        ] {
+            let s = compare(a, listed, o());
+            assert!(s >= 0.95, "{a}: {s} {}", compare_explained(a, listed, o()));
+        }
+        // A country named with `of` is part of the name: no reading leaves it out.
+        let china = compare_explained(
+            "Agricultural Development Bank of China",
+            "AGRICULTURAL DEVELOPMENT BANK",
+            o(),
+        );
+        assert_eq!(china.reading, None, "{china}");
     }
 
     #[test]

@@ -160,7 +160,11 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         return (PHONETIC_SIM, Basis::Form);
     }
     let mut best: Option<(usize, usize)> = None; // (edits, longest)
+    let other_syllable = other_syllable(at, ak, bt, bk);
     for (a, osa, b) in [(at, &a.text_osa, bt), (ak, &a.key_osa, bk)] {
+        if other_syllable {
+            break;
+        }
         let longest = a.len().max(b.len());
         let k = budget(longest).min(max_budget);
         if k == 0 || a.len().abs_diff(b.len()) > k {
@@ -192,12 +196,21 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
             )
         };
         let s = PHONETIC_SIM * (0.5 * (1.0 - edits / longest.max(1) as f32) + 0.5 * jw) - short;
+        // Vowels written differently around the same consonants are one name's
+        // romanizations (`Mohamed` / `Muhammad`, `Ahmad` / `Ahmed`, `Salim` / `Salem`),
+        // as Arabic script writes it: as close as a word and its script spelling.
+        let s = if same_consonants(at, bt) {
+            s.max(ABJAD_SIM)
+        } else {
+            s
+        };
         return (s.max(0.05), Basis::Typo { edits: d as u8 });
     }
     // Consonants alone do not make a generic word another word: `KOREA` is not
     // `KORYO`, `BANK` not `BINH`.
     if at.len() <= SKELETON_MAX_LEN
         && bt.len() <= SKELETON_MAX_LEN
+        && !other_syllable
         && same_skeleton(ak, bk)
         && !is_generic(at)
         && !is_generic(bt)
@@ -205,6 +218,81 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         return (SKELETON_SIM, Basis::Consonants);
     }
     (0.0, Basis::Exact)
+}
+
+/// Whether two words of two syllables or more, with the same first letter, have the
+/// same consonants as [`abjad_fold`] reads them (three at least).
+fn same_consonants(a: &str, b: &str) -> bool {
+    let (fa, fb) = (abjad_fold(a), abjad_fold(b));
+    let (ca, cb) = (consonants(&fa), consonants(&fb));
+    let syllables = |f: &str| {
+        let mut n = 0;
+        let mut prev = false;
+        for c in f.chars() {
+            let v = matches!(c, 'a' | 'i' | 'u');
+            n += usize::from(v && !prev);
+            prev = v;
+        }
+        n
+    };
+    ca.len() >= 3
+        && ca == cb
+        && fa.chars().next() == fb.chars().next()
+        && syllables(&fa) >= 2
+        && syllables(&fb) >= 2
+}
+
+/// Whether two words of one syllable (a Korean or Chinese given name's part) are two
+/// syllables rather than one mistyped: they differ in their first letter (`Yong`,
+/// `Tong`, `Kyong`), or their phonetic keys differ in one vowel (`Sang` / `Song`,
+/// `Chang` / `Chong`). One syllable's romanizations share a phonetic key (`Jong` /
+/// `Chong`, `Hyon` / `Hyeon`), and people seldom mistype a word's first letter; a
+/// word of more syllables (`Ahmad` / `Ahmed`) keeps its typos.
+pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
+    let one_syllable = |t: &str, k: &str| {
+        t.len() <= SYLLABLE_MAX_LEN && {
+            let b = k.as_bytes();
+            let starts = (0..b.len())
+                .filter(|&i| {
+                    b.get(i).is_some_and(|c| is_vowel_byte(*c))
+                        && (i == 0 || !b.get(i - 1).is_some_and(|c| is_vowel_byte(*c)))
+                })
+                .count();
+            starts == 1
+        }
+    };
+    if !one_syllable(at, ak) || !one_syllable(bt, bk) {
+        return false;
+    }
+    // A letter typed for its neighbour on the keyboard (`Dik` for `Sik`) stays a typo,
+    // as does a letter added or left out.
+    let first_differs = at.len() == bt.len()
+        && at.as_bytes().first() != bt.as_bytes().first()
+        && ak.as_bytes().first() != bk.as_bytes().first()
+        && !keyboard_slip(at.as_bytes(), bt.as_bytes());
+    let (a, b) = (ak.as_bytes(), bk.as_bytes());
+    // One vowel between consonants: `y` is often written for `i` (`Joynt`), and a
+    // vowel next to another is a diphthong or two syllables written apart (`Seyed` /
+    // `Siyed`, `Ma'ed` / `Ma'ad`).
+    let vowel = |c: &u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let alone = |k: &[u8], i: usize| {
+        let next_to =
+            |j: Option<usize>| j.and_then(|j| k.get(j)).is_some_and(|c| is_vowel_byte(*c));
+        !next_to(i.checked_sub(1)) && !next_to(Some(i + 1))
+    };
+    let one_vowel_differs = a.len() == b.len() && {
+        let mut diff = a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y);
+        matches!((diff.next(), diff.next()),
+            (Some((i, (x, y))), None) if vowel(x) && vowel(y) && alone(a, i) && alone(b, i))
+    };
+    first_differs || one_vowel_differs
+}
+
+/// Words of one syllable are at most this long (`Cheong`).
+pub(crate) const SYLLABLE_MAX_LEN: usize = 6;
+
+fn is_vowel_byte(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
 }
 
 /// A word without the endings that make its other forms (`-ing`, `-s`, `-es`, `-ies`,
