@@ -81,7 +81,7 @@
 //!
 //! Data flows one way: rules text -> [`rules::ast`] (with spans) -> a compiled,
 //! immutable [`rules::Ruleset`] -> screening ([`engine`]) -> a decision with evidence.
-//! Beneath everything, [`vocab`] (words every layer shares), [`text`] (scripts, the
+//! Beneath everything, [`vocab`] (words every layer shares), `text` (scripts, the
 //! name fold, goods text and terms) and [`refdata`] (tariff codes, dates) depend on no
 //! other part. The parser knows nothing of matching; the compiler hands the goods
 //! classifier each term already read as a pattern; [`matching`] (names) knows nothing
@@ -107,14 +107,14 @@ pub mod import;
 pub mod io;
 mod lookup;
 pub mod matching;
-pub mod normalize;
+mod normalize;
 pub mod order;
-pub mod places;
+mod places;
 pub mod refdata;
 pub mod reference;
 pub mod report;
 pub mod rules;
-pub mod text;
+mod text;
 pub mod vocab;
 pub mod watch;
 

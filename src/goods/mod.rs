@@ -4,7 +4,7 @@
 //! [`Classifier`] is built once from a ruleset's categories and answers, for each
 //! [`GoodsLine`], which categories it falls in with the evidence (terms and codes, with
 //! character spans into what the trader wrote). The text and codes are read by
-//! [`crate::text::goods`] and [`crate::refdata::hs`]; [`price`] reads unit prices and
+//! the crate's goods text functions and [`crate::refdata::hs`]; [`price`] reads unit prices and
 //! counts for value thresholds.
 
 pub mod classify;

@@ -1,6 +1,6 @@
 //! Name matching: candidate retrieval ([`NameIndex`]) and scoring ([`compare`]).
 //!
-//! Names are normalized by [`crate::normalize`] on both sides. [`compare`] scores one
+//! Names are normalized the same way on both sides. [`compare`] scores one
 //! pair; [`NameIndex::search`] finds the listed names that score at or above a
 //! threshold against a screened name without scanning the list, and gives each hit the
 //! same score [`compare`] gives the pair, with an [`Explanation`].

@@ -11,21 +11,13 @@
 //! informal spellings between them, are made to meet by the phonetic key
 //! ([`crate::normalize::phonetic_key`]), not by picking one spelling here.
 
-/// Whether `c` is a precomposed Hangul syllable.
-pub fn is_hangul_syllable(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
-
-/// Whether `c` is a CJK ideograph (read one syllable per character).
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-}
+use crate::text::script::is_hangul_syllable;
 
 const MR_INITIAL: [&str; 19] = [
     "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch", "kh", "th",
     "ph", "h",
 ];
+#[cfg(test)]
 const RR_INITIAL: [&str; 19] = [
     "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p",
     "h",
@@ -34,6 +26,7 @@ const MR_MEDIAL: [&str; 21] = [
     "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
     "wi", "yu", "u", "ui", "i",
 ];
+#[cfg(test)]
 const RR_MEDIAL: [&str; 21] = [
     "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
     "wi", "yu", "eu", "ui", "i",
@@ -49,19 +42,12 @@ pub enum Romanization {
     /// McCune-Reischauer without diacritics or apostrophes (`chong`, `pyong`): the
     /// system of DPRK list entries.
     McCuneReischauer,
+    #[cfg(test)]
     /// Revised Romanization of Korean (`jeong`, `byeong`): South Korean usage.
     Revised,
 }
 
 /// Romanizes one Hangul syllable, or returns `None` for anything else.
-///
-/// # Examples
-///
-/// ```
-/// use embargo::normalize::translit::{romanize_syllable, Romanization};
-/// assert_eq!(romanize_syllable('정', Romanization::McCuneReischauer).as_deref(), Some("chong"));
-/// assert_eq!(romanize_syllable('정', Romanization::Revised).as_deref(), Some("jeong"));
-/// ```
 pub fn romanize_syllable(c: char, system: Romanization) -> Option<String> {
     if !is_hangul_syllable(c) {
         return None;
@@ -70,6 +56,7 @@ pub fn romanize_syllable(c: char, system: Romanization) -> Option<String> {
     let (ini, med, fin) = (s / 588, (s % 588) / 28, s % 28);
     let (inis, meds) = match system {
         Romanization::McCuneReischauer => (&MR_INITIAL, &MR_MEDIAL),
+        #[cfg(test)]
         Romanization::Revised => (&RR_INITIAL, &RR_MEDIAL),
     };
     let mut out = String::with_capacity(6);
@@ -79,33 +66,21 @@ pub fn romanize_syllable(c: char, system: Romanization) -> Option<String> {
     Some(out)
 }
 
+#[cfg(test)]
 /// Romanizes Hangul text with Revised Romanization, one word per syllable; other
 /// characters are kept.
-///
-/// # Examples
-///
-/// ```
-/// use embargo::normalize::translit::romanize_hangul_rr;
-/// assert_eq!(romanize_hangul_rr("김정은"), "gim jeong eun");
-/// ```
 pub fn romanize_hangul_rr(text: &str) -> String {
     romanize_hangul(text, Romanization::Revised)
 }
 
+#[cfg(test)]
 /// Romanizes Hangul text with McCune-Reischauer, one word per syllable; a leading `이`
 /// or `리` of a word (the surname Ri/Yi/Lee) is written `ri`, as DPRK lists do.
-///
-/// # Examples
-///
-/// ```
-/// use embargo::normalize::translit::romanize_hangul_mr;
-/// assert_eq!(romanize_hangul_mr("김정은"), "kim chong un");
-/// assert_eq!(romanize_hangul_mr("리병철"), "ri pyong chol");
-/// ```
 pub fn romanize_hangul_mr(text: &str) -> String {
     romanize_hangul(text, Romanization::McCuneReischauer)
 }
 
+#[cfg(test)]
 fn romanize_hangul(text: &str, system: Romanization) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut prev_hangul = false;
@@ -412,5 +387,36 @@ mod tests {
         assert_eq!(tr(Script::Arabic, "فلاديمير"), "fladimir");
         assert_eq!(tr(Script::Hebrew, "פוטין"), "putin");
         assert_eq!(tr(Script::Hebrew, "ולדימיר"), "vldimir");
+    }
+}
+
+/// The examples that documented these functions when they were public, kept as
+/// tests of what they do.
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn romanize_syllable() {
+        use crate::normalize::translit::{romanize_syllable, Romanization};
+        assert_eq!(
+            romanize_syllable('정', Romanization::McCuneReischauer).as_deref(),
+            Some("chong")
+        );
+        assert_eq!(
+            romanize_syllable('정', Romanization::Revised).as_deref(),
+            Some("jeong")
+        );
+    }
+
+    #[test]
+    fn romanize_hangul_rr() {
+        use crate::normalize::translit::romanize_hangul_rr;
+        assert_eq!(romanize_hangul_rr("김정은"), "gim jeong eun");
+    }
+
+    #[test]
+    fn romanize_hangul_mr() {
+        use crate::normalize::translit::romanize_hangul_mr;
+        assert_eq!(romanize_hangul_mr("김정은"), "kim chong un");
+        assert_eq!(romanize_hangul_mr("리병철"), "ri pyong chol");
     }
 }

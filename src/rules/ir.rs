@@ -338,7 +338,7 @@ pub struct Term {
     /// Strong or weak.
     pub strength: Strength,
     /// What the classifier looks for: the term normalized, once, when the rules
-    /// compile (see [`patterns_of`]).
+    /// compile (see `patterns_of`).
     #[serde(skip)]
     pub patterns: Vec<TermPattern>,
 }

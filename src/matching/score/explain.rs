@@ -35,7 +35,7 @@ pub struct Explanation {
     /// weak alias).
     pub adjustments: Vec<(String, f64)>,
     /// The reading of the screened name that matched, when not the name as written
-    /// (`김정은` for `金正恩`; see [`crate::normalize::readings`]).
+    /// (`김정은` for `金正恩`; the name's readings).
     pub reading: Option<String>,
 }
 
