@@ -42,10 +42,8 @@ pub(super) fn for_each_deletion(s: &[u8], k: usize, mut f: impl FnMut(u64)) {
 }
 
 /// Groups (variant hash, id) pairs by hash, each hash's ids rising.
-pub(super) fn group_variants(mut pairs: Vec<(u64, u32)>) -> Groups {
-    pairs.sort_unstable();
-    pairs.dedup();
-    Groups::from_pairs(&pairs)
+pub(super) fn group_variants(pairs: Vec<(u64, u32)>) -> Groups {
+    Groups::from_pairs(pairs)
 }
 
 pub(super) fn trigrams(key: &[u8]) -> impl Iterator<Item = u32> + '_ {

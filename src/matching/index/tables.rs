@@ -53,38 +53,49 @@ pub(super) struct Groups {
 }
 
 impl Groups {
-    /// Integer keys each with one id, as `(key, id)` pairs sorted by key then id: each
-    /// key's ids in their order here.
-    pub(super) fn from_pairs(pairs: &[(u64, u32)]) -> Groups {
-        let mut entries: Vec<(u64, &str, Vec<u32>)> = Vec::new();
+    /// Integer keys each with one id, from `(key, id)` pairs in any order; each key's
+    /// ids rising, without repeats.
+    pub(super) fn from_pairs(mut pairs: Vec<(u64, u32)>) -> Groups {
+        // Mixing is one-to-one: sorted by mixed key, the pairs are grouped as the
+        // table lays them out, with no second sort of the groups.
+        for p in &mut pairs {
+            p.0 = mix(p.0);
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut entries: Vec<(u64, &str, usize, usize)> = Vec::new();
+        let mut at = 0;
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
             if let Some(&(k, _)) = group.first() {
-                entries.push((mix(k), "", group.iter().map(|p| p.1).collect()));
+                entries.push((k, "", at, at + group.len()));
             }
+            at += group.len();
         }
-        entries.sort_by_key(|e| e.0);
-        Groups::from_sorted(entries, false)
+        let ids: Vec<u32> = pairs.iter().map(|p| p.1).collect();
+        Groups::from_sorted(&entries, &ids, false)
     }
 
     /// String keys and their ids, each list kept in its order.
     pub(super) fn from_texts(map: &FxHashMap<Box<str>, Vec<u32>>) -> Groups {
-        let mut entries: Vec<(u64, &str, Vec<u32>)> = map
-            .iter()
-            .map(|(k, ids)| (text_hash(k), &**k, ids.clone()))
-            .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
-        Groups::from_sorted(entries, true)
+        let mut ids: Vec<u32> = Vec::with_capacity(map.values().map(Vec::len).sum());
+        let mut entries: Vec<(u64, &str, usize, usize)> = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            entries.push((text_hash(k), k, ids.len(), ids.len() + v.len()));
+            ids.extend_from_slice(v);
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+        Groups::from_sorted(&entries, &ids, true)
     }
 
-    /// `entries` sorted by mixed key.
-    fn from_sorted(entries: Vec<(u64, &str, Vec<u32>)>, texts: bool) -> Groups {
+    /// `entries` (mixed key, text, range of `ids`) sorted by mixed key.
+    fn from_sorted(entries: &[(u64, &str, usize, usize)], ids: &[u32], texts: bool) -> Groups {
         let n = entries.len();
         let nb = n.next_power_of_two().max(2);
         let shift = 64 - nb.trailing_zeros();
         let mut g = Groups {
             keys: Vec::with_capacity(n),
             off: Vec::with_capacity(n + 1),
-            ids: Vec::with_capacity(entries.iter().map(|e| e.2.len()).sum()),
+            ids: Vec::with_capacity(ids.len()),
             buckets: Vec::with_capacity(nb + 1),
             shift,
             text_off: Vec::with_capacity(if texts { n + 1 } else { 0 }),
@@ -94,9 +105,10 @@ impl Groups {
         if texts {
             g.text_off.push(0);
         }
-        for (k, text, ids) in &entries {
-            g.keys.push(*k);
-            g.ids.extend_from_slice(ids);
+        for &(k, text, from, to) in entries {
+            g.keys.push(k);
+            g.ids
+                .extend_from_slice(ids.get(from..to).unwrap_or_default());
             g.off.push(g.ids.len() as u32);
             if texts {
                 g.text.push_str(text);
@@ -356,7 +368,7 @@ mod tests {
             let mut sorted = pairs.clone();
             sorted.sort_unstable();
             sorted.dedup();
-            let table = Groups::from_pairs(&sorted);
+            let table = Groups::from_pairs(pairs.clone());
             prop_assert!(table.check().is_ok());
             let mut map: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
             for &(k, v) in &sorted {
