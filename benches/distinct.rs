@@ -81,7 +81,7 @@ fn main() {
     let index = NameIndex::build(names);
     let dev: Vec<NameQuery> = names_in(&eval.join("names-dev.jsonl"))
         .iter()
-        .map(|n| NameQuery::new(n))
+        .map(NameQuery::new)
         .collect();
     // Every distinct name of the labelled sets, in a fixed shuffled order (their
     // files group variants of one name together, which would favour the memo).
