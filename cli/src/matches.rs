@@ -7,7 +7,6 @@ use clap::Args;
 use serde_json::Value;
 
 use embargo::api::{parse_kind, parse_request, MatchAnswer, MatchRequest};
-use embargo::engine::{ScreenOptions, Screener};
 use embargo::matching::NameQuery;
 use embargo::reference;
 
@@ -51,7 +50,7 @@ fn unit_interval(s: &str) -> Result<f64, String> {
 pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
     let kind = parse_kind(&args.kind).map_err(Failure)?;
     let ruleset = ctx.ruleset(&args.rules)?;
-    let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
+    let screener = crate::screener_until_exit(ruleset, &ctx.settings);
     for warning in screener.staleness_warnings() {
         eprintln!("{warning}");
     }

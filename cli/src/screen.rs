@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use embargo::batch::{self, Sinks};
-use embargo::engine::{OrderDecision, ScreenOptions, Screener};
+use embargo::engine::OrderDecision;
 use embargo::io::output::{is_stdout, refuse_same_files, OutputFile};
 use embargo::io::parquet::{ParquetDecisions, ParquetOrders};
 use embargo::io::{CsvOrders, JsonlOrders, OrderReader, Rejected};
@@ -163,7 +163,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
     refuse_same_files(&[input_path], &outputs).map_err(Failure)?;
 
     let ruleset = ctx.ruleset(&args.rules)?;
-    let screener = Screener::new(ruleset, ScreenOptions::from(&ctx.settings));
+    let screener = crate::screener_until_exit(ruleset, &ctx.settings);
     for warning in screener.staleness_warnings() {
         eprintln!("{warning}");
     }

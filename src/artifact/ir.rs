@@ -1,13 +1,13 @@
 //! The ruleset section of an artifact: the compiled ruleset as postcard, with the two
-//! things its JSON form leaves out (each entity's list, each term's patterns) put
-//! back, and its cross-references checked before anything reads them.
+//! things its JSON form leaves out (each entity's list, each term's patterns) stored
+//! beside it, and its cross-references checked before anything reads them.
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::links::Links;
 use crate::rules::ir::{Cond, EntityFilter, RulesetData};
 use crate::rules::Ruleset;
-use crate::text::goods::pattern::patterns_of;
+use crate::text::goods::pattern::TermPattern;
 
 #[derive(Serialize)]
 struct Stored<'a> {
@@ -18,6 +18,9 @@ struct Stored<'a> {
     /// Each entity's group of entries of one party across lists (see
     /// [`Links`]), found by comparing every name when the rules compiled.
     groups: Vec<u32>,
+    /// Each term's and then each excluded term's patterns, category by category, as
+    /// (text, prefix): normalizing every term again cost a tenth of the start.
+    patterns: Vec<Vec<(&'a str, bool)>>,
 }
 
 #[derive(Deserialize)]
@@ -25,6 +28,15 @@ struct Read {
     data: RulesetData,
     entity_lists: Vec<u32>,
     groups: Vec<u32>,
+    patterns: Vec<Vec<(String, bool)>>,
+}
+
+/// Every term's patterns, in the order [`Stored::patterns`] keeps them.
+fn term_patterns(data: &mut RulesetData) -> impl Iterator<Item = &mut Vec<TermPattern>> {
+    data.categories.iter_mut().flat_map(|c| {
+        let terms = c.terms.iter_mut().map(|t| &mut t.patterns);
+        terms.chain(c.exclude_terms.iter_mut().map(|t| &mut t.patterns))
+    })
 }
 
 /// The ruleset section of `rules`.
@@ -43,10 +55,21 @@ pub(super) fn store(rules: &Ruleset) -> Result<Vec<u8>, String> {
         .iter()
         .map(|&g| u32::try_from(g).map_err(|e| e.to_string()))
         .collect::<Result<Vec<u32>, String>>()?;
+    let patterns = rules
+        .inner
+        .categories
+        .iter()
+        .flat_map(|c| {
+            let terms = c.terms.iter().map(|t| &t.patterns);
+            terms.chain(c.exclude_terms.iter().map(|t| &t.patterns))
+        })
+        .map(|ps| ps.iter().map(|p| (p.text.as_str(), p.prefix)).collect())
+        .collect();
     postcard::to_allocvec(&Stored {
         data: &rules.inner,
         entity_lists,
         groups,
+        patterns,
     })
     .map_err(|e| e.to_string())
 }
@@ -57,6 +80,7 @@ pub(super) fn load(bytes: &[u8]) -> Result<Ruleset, String> {
         mut data,
         entity_lists,
         groups,
+        patterns,
     } = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
     if entity_lists.len() != data.entities.len() {
         return Err("entities and their lists differ in number".into());
@@ -68,14 +92,19 @@ pub(super) fn load(bytes: &[u8]) -> Result<Ruleset, String> {
             return Err(format!("entity {} names list {list} of {lists}", e.id));
         }
     }
-    // The patterns are a function of the term's text, computed as the compiler does.
-    for c in &mut data.categories {
-        for t in &mut c.terms {
-            t.patterns = patterns_of(&t.text);
-        }
-        for t in &mut c.exclude_terms {
-            t.patterns = patterns_of(&t.text);
-        }
+    let terms = term_patterns(&mut data).count();
+    if patterns.len() != terms {
+        return Err(format!(
+            "{} terms and {} terms' patterns",
+            terms,
+            patterns.len()
+        ));
+    }
+    for (to, from) in term_patterns(&mut data).zip(patterns) {
+        *to = from
+            .into_iter()
+            .map(|(text, prefix)| TermPattern { text, prefix })
+            .collect();
     }
     check(&data)?;
     let n = data.entities.len();

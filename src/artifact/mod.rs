@@ -14,8 +14,9 @@
 //!
 //! The header (postcard) names the library version and build fingerprint that wrote
 //! the artifact, the ruleset's content hash, the length of each section and the
-//! SHA-256 of the sections. The ruleset section is the compiled ruleset (postcard);
-//! the names section the name index's tables (postcard).
+//! CRC-32 of the sections. The ruleset section is the compiled ruleset (postcard);
+//! the names section the name index's tables (postcard, its integer arrays and
+//! look-up tables as raw little-endian bytes: see `matching::index::tables`).
 //!
 //! # What is refused
 //!
@@ -28,8 +29,10 @@
 //!
 //! A compact serde format over the types the engine already has: no second
 //! definition of the ruleset or the index to keep in step (as a zero-copy format's
-//! archived types would be), and no `unsafe`. Reading the default ruleset and its index
-//! takes about 60 ms (see `docs/PERFORMANCE.md`), well inside the start-up budget.
+//! archived types would be), and no `unsafe`. What made it slow was not the format
+//! but what it rebuilt: hash maps filled entry by entry and integers read one varint
+//! at a time. The index now keeps its look-up tables as sorted arrays and writes its
+//! arrays as raw bytes, read at the speed of a copy (see `docs/PERFORMANCE.md`).
 //!
 //! [`Screener`]: crate::Screener
 
@@ -45,8 +48,9 @@ use crate::rules::Ruleset;
 /// The first bytes of every artifact.
 pub const MAGIC: &[u8; 8] = b"EMBC\0\x1a\r\n";
 
-/// The layout version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The layout version this build writes and reads (2: the name index's tables as
+/// sorted arrays of raw bytes).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The file extension of artifacts: `rules.embc`.
 pub const EXTENSION: &str = "embc";

@@ -158,13 +158,22 @@ impl AppState {
             &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
             Loaded::new(screener),
         );
-        let old = old.screener.ruleset().clone();
+        let ruleset = old.screener.ruleset().clone();
         let mut retired = self.retired.lock().unwrap_or_else(|e| e.into_inner());
-        retired.retain(|r| r.hash() != old.hash());
-        retired.push(old);
-        if retired.len() > RETIRED {
-            retired.remove(0);
+        let (mut freed, mut kept): (Vec<Ruleset>, Vec<Ruleset>) = std::mem::take(&mut *retired)
+            .into_iter()
+            .partition(|r| r.hash() == ruleset.hash());
+        kept.push(ruleset);
+        if kept.len() > RETIRED {
+            freed.push(kept.remove(0));
         }
+        *retired = kept;
+        drop(retired);
+        // A ruleset and its name index are some hundred thousand allocations: freed
+        // on a thread of their own rather than before the reload answers.
+        let _ = std::thread::Builder::new()
+            .name("embargo-retire".into())
+            .spawn(move || drop((old, freed)));
     }
 
     /// The rulesets earlier decisions may have been made with: the one in force, then

@@ -41,20 +41,9 @@ pub(super) fn for_each_deletion(s: &[u8], k: usize, mut f: impl FnMut(u64)) {
     }
 }
 
-/// Groups (variant hash, id) pairs by hash: each hash's range in the returned ids.
-pub(super) fn group_variants(mut pairs: Vec<(u64, u32)>) -> (FxHashMap<u64, (u32, u32)>, Vec<u32>) {
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut ranges = FxHashMap::default();
-    let mut ids = Vec::with_capacity(pairs.len());
-    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let start = ids.len() as u32;
-        ids.extend(group.iter().map(|p| p.1));
-        if let Some(&(h, _)) = group.first() {
-            ranges.insert(h, (start, group.len() as u32));
-        }
-    }
-    (ranges, ids)
+/// Groups (variant hash, id) pairs by hash, each hash's ids rising.
+pub(super) fn group_variants(pairs: Vec<(u64, u32)>) -> Groups {
+    Groups::from_pairs(pairs)
 }
 
 pub(super) fn trigrams(key: &[u8]) -> impl Iterator<Item = u32> + '_ {
@@ -100,7 +89,7 @@ pub(super) fn shared_sorted(a: &[u32], b: &[u32]) -> (usize, u32) {
 /// `grams[off[v]..off[v + 1]]`) under its rarest trigram, or under its two rarest when
 /// it has five or more and may miss one. Rarity is the number of words holding the
 /// trigram; ties go to the smaller trigram.
-pub(super) fn pivot_trigrams(grams: &[u32], off: &[u32]) -> (FxHashMap<u64, (u32, u32)>, Vec<u32>) {
+pub(super) fn pivot_trigrams(grams: &[u32], off: &[u32]) -> Groups {
     let mut words_with: FxHashMap<u32, u32> = FxHashMap::default();
     for &g in grams {
         *words_with.entry(g).or_default() += 1;
@@ -131,6 +120,13 @@ impl NameIndex {
     /// are kept but never found.
     pub fn build(names: impl IntoIterator<Item = IndexedName>) -> NameIndex {
         let mut inner = Inner::default();
+        // The look-up tables are gathered in hash maps, then laid out flat.
+        let mut by_text: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut by_run: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut by_key: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut by_stem: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut by_consonants: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut by_skeleton: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         inner.name_run_off.push(0);
         let mut run_variants: Vec<u64> = Vec::new();
         let mut per_vocab: Vec<Vec<u32>> = Vec::new();
@@ -146,7 +142,7 @@ impl NameIndex {
             let name_id = inner.names.len() as u32;
             let mut ids = Vec::with_capacity(p.toks.len());
             for t in p.toks {
-                let id = match inner.by_text.get(&*t.text) {
+                let id = match by_text.get(&*t.text) {
                     Some(&id)
                         if inner
                             .vocab
@@ -157,7 +153,7 @@ impl NameIndex {
                     }
                     _ => {
                         let id = inner.vocab.len() as u32;
-                        inner.by_text.insert(t.text.clone(), id);
+                        by_text.insert(t.text.clone(), id);
                         inner.vocab.push(t);
                         per_vocab.push(Vec::new());
                         id
@@ -208,7 +204,7 @@ impl NameIndex {
                     ));
                     inner.run_spellings.push_str(&text);
                     inner.run_spellings.push_str(&key);
-                    let list = inner.by_run.entry(key.into_boxed_str()).or_default();
+                    let list = by_run.entry(key.into_boxed_str()).or_default();
                     if list.last() != Some(&name_id) {
                         list.push(name_id);
                     }
@@ -315,14 +311,13 @@ impl NameIndex {
                 continue;
             }
             let id = id as u32;
-            inner.by_key.entry(t.key.clone()).or_default().push(id);
+            by_key.entry(t.key.clone()).or_default().push(id);
             if let Some(st) = score::stem(&t.text) {
-                inner.by_stem.entry(st.into()).or_default().push(id);
+                by_stem.entry(st.into()).or_default().push(id);
             }
             let cons = score::consonants(&score::abjad_fold(&t.text));
             if cons.len() >= 2 {
-                inner
-                    .by_consonants
+                by_consonants
                     .entry(cons.into_boxed_str())
                     .or_default()
                     .push(id);
@@ -330,11 +325,7 @@ impl NameIndex {
             if t.text.len() <= SKELETON_MAX_LEN {
                 let sk = skeleton(&t.key);
                 if sk.len() >= 2 {
-                    inner
-                        .by_skeleton
-                        .entry(sk.into_boxed_str())
-                        .or_default()
-                        .push(id);
+                    by_skeleton.entry(sk.into_boxed_str()).or_default().push(id);
                 }
             }
             let key = t.key.as_bytes();
@@ -355,14 +346,22 @@ impl NameIndex {
                 .word_gram_sig
                 .push(grams.iter().fold(0, |sig, &g| sig | gram_bit(g)));
         }
-        (inner.pivots, inner.pivot_ids) = pivot_trigrams(&inner.word_grams, &inner.word_gram_off);
+        inner.pivots = pivot_trigrams(&inner.word_grams, &inner.word_gram_off);
         inner.max_word_len = inner
             .vocab
             .iter()
             .map(|t| t.text.len().max(t.key.len()))
             .max()
             .unwrap_or(0);
-        (inner.deletes, inner.del_ids) = group_variants(dels);
+        inner.deletes = group_variants(dels);
+        let by_text: FxHashMap<Box<str>, Vec<u32>> =
+            by_text.into_iter().map(|(k, id)| (k, vec![id])).collect();
+        inner.by_text = Groups::from_texts(&by_text);
+        inner.by_run = Groups::from_texts(&by_run);
+        inner.by_key = Groups::from_texts(&by_key);
+        inner.by_stem = Groups::from_texts(&by_stem);
+        inner.by_consonants = Groups::from_texts(&by_consonants);
+        inner.by_skeleton = Groups::from_texts(&by_skeleton);
         inner.id = NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         NameIndex {
             inner: Arc::new(inner),
@@ -389,20 +388,19 @@ impl NameIndex {
         let i = &self.inner;
         let tok = |t: &Tok| std::mem::size_of::<Tok>() + t.text.len() + t.key.len();
         let vocab: usize = i.vocab.iter().map(tok).sum();
-        let map_entry = 16 + std::mem::size_of::<usize>();
-        let by_text: usize = i.by_text.keys().map(|k| k.len() + map_entry + 4).sum();
-        let by_key: usize = i
-            .by_key
-            .iter()
-            .chain(i.by_skeleton.iter())
-            .map(|(k, v)| k.len() + map_entry + 24 + v.len() * 4)
-            .sum();
-        let deletes = i.deletes.capacity() * (8 + 8 + 1)
-            + i.del_ids.capacity() * 4
-            + i.run_variants.capacity() * 8;
-        let tri = (i.word_grams.capacity() + i.word_gram_off.capacity() + i.pivot_ids.capacity())
-            * 4
-            + i.pivots.capacity() * (8 + 8 + 1);
+        let tables = [
+            &i.by_text,
+            &i.by_key,
+            &i.by_run,
+            &i.by_skeleton,
+            &i.by_stem,
+            &i.by_consonants,
+            &i.deletes,
+            &i.pivots,
+        ];
+        let tables: usize =
+            tables.iter().map(|t| t.heap_bytes()).sum::<usize>() + i.run_variants.capacity() * 8;
+        let tri = (i.word_grams.capacity() + i.word_gram_off.capacity()) * 4;
         let posts = (i.post_off.capacity()
             + i.post_split.capacity()
             + i.postings.capacity()
@@ -418,11 +416,6 @@ impl NameIndex {
             + i.run_spellings.capacity()
             + i.name_run_sums.capacity() * std::mem::size_of::<RunSummary>()
             + i.letters.capacity() * 8;
-        let runs: usize = i
-            .by_run
-            .iter()
-            .map(|(k, v)| k.len() + map_entry + 24 + v.capacity() * 4)
-            .sum();
         let names: usize = i
             .names
             .iter()
@@ -435,6 +428,6 @@ impl NameIndex {
                     + n.named.get().map_or(0, |c| c.len() * 16)
             })
             .sum();
-        vocab + by_text + by_key + deletes + tri + posts + names + runs
+        vocab + tables + tri + posts + names
     }
 }

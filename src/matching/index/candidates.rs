@@ -29,8 +29,8 @@ impl NameIndex {
     ) -> Vec<(u32, f32, Basis)> {
         let i = &self.inner;
         seen.clear();
-        if let Some(&id) = i.by_text.get(text) {
-            seen.push(id);
+        if let Some(ids) = i.by_text.get(text) {
+            seen.extend_from_slice(ids);
         }
         if let Some(ids) = i.by_key.get(key) {
             seen.extend_from_slice(ids);
@@ -57,10 +57,8 @@ impl NameIndex {
         }
         let mut lookup = |h: u64| {
             work.variants += 1;
-            if let Some(&(start, len)) = i.deletes.get(&h) {
-                if let Some(ids) = i.del_ids.get(start as usize..(start + len) as usize) {
-                    seen.extend_from_slice(ids);
-                }
+            if let Some(ids) = i.deletes.get_int(h) {
+                seen.extend_from_slice(ids);
             }
         };
         // A word longer than every listed word by more than its budget shares no
@@ -144,11 +142,10 @@ impl NameIndex {
         let sig = sc.grams.iter().fold(0, |sig, &g| sig | gram_bit(g));
         sc.contained.clear();
         for &g in &sc.grams {
-            let Some(&(start, len)) = inner.pivots.get(&u64::from(g)) else {
+            let Some(words) = inner.pivots.get_int(u64::from(g)) else {
                 continue;
             };
-            let words = inner.pivot_ids.get(start as usize..(start + len) as usize);
-            for &v in words.unwrap_or_default() {
+            for &v in words {
                 match sc.vstamp.get_mut(v as usize) {
                     Some(s) if *s != epoch => *s = epoch,
                     _ => continue,

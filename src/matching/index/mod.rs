@@ -26,10 +26,12 @@ mod factors;
 mod naive;
 mod search;
 mod stored;
+mod tables;
 
 use build::*;
 use candidates::*;
 use factors::*;
+use tables::{raw, Groups};
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -90,73 +92,90 @@ struct Inner {
     /// any, and is not looked up by them.
     max_word_len: usize,
     vocab: Vec<Tok>,
-    by_text: FxHashMap<Box<str>, u32>,
-    by_key: FxHashMap<Box<str>, Vec<u32>>,
+    /// A word's exact text → its vocabulary word (one id).
+    by_text: Groups,
+    /// Phonetic key → vocabulary words.
+    by_key: Groups,
     /// Phonetic key of a run of 2 or 3 adjacent listed words → names with that run.
-    by_run: FxHashMap<Box<str>, Vec<u32>>,
+    by_run: Groups,
     /// Consonant skeleton → short vocabulary words.
-    by_skeleton: FxHashMap<Box<str>, Vec<u32>>,
+    by_skeleton: Groups,
     /// Word without its endings (see `score::stem`) → vocabulary words: other forms
     /// of generic words align (`BANKING` / `BANK`).
-    by_stem: FxHashMap<Box<str>, Vec<u32>>,
+    by_stem: Groups,
     /// Consonants of the key (see `score::consonants`) → vocabulary words: a word
     /// read from Arabic or Hebrew script meets its Latin spellings there.
-    by_consonants: FxHashMap<Box<str>, Vec<u32>>,
-    /// Deletion-variant hash → range in `del_ids`.
-    deletes: FxHashMap<u64, (u32, u32)>,
-    del_ids: Vec<u32>,
+    by_consonants: Groups,
+    /// Deletion-variant hash → vocabulary words.
+    deletes: Groups,
     /// Deletion variants of runs of 2 or 3 adjacent listed words long enough for a
     /// screened word to align with them despite a typo, each with a name holding such
     /// a run, as `hash << 32 | name`, sorted: 8 bytes a variant, no table.
+    #[serde(with = "raw")]
     run_variants: Vec<u64>,
     /// Each vocabulary word's distinct key trigrams, sorted, back to back
     /// (`word_gram_off` has one more entry than words; empty for keys shorter than 4).
+    #[serde(with = "raw")]
     word_grams: Vec<u32>,
+    #[serde(with = "raw")]
     word_gram_off: Vec<u32>,
     /// A bit per trigram of each word (see [`gram_bit`]): two words' signatures tell
     /// at once when one misses trigrams of the other.
+    #[serde(with = "raw")]
     word_gram_sig: Vec<u64>,
-    /// Pivot trigram → (start, length) in `pivot_ids`: the words that hold it among their
-    /// rarest trigrams (see `contained_words`).
-    pivots: FxHashMap<u64, (u32, u32)>,
-    pivot_ids: Vec<u32>,
+    /// Pivot trigram → the words that hold it among their rarest trigrams (see
+    /// `contained_words`).
+    pivots: Groups,
     /// Letters used by each vocabulary word's text and key (bit per letter): a word
     /// `k` edits away differs in at most `2k` letters, a filter before the distance.
+    #[serde(with = "raw")]
     letters: Vec<(u32, u32)>,
+    #[serde(with = "raw")]
     post_off: Vec<u32>,
     /// Where each word's postings of names with initials begin (they follow the
     /// others): only those can reach the threshold through words the query shares
     /// with them that say little.
+    #[serde(with = "raw")]
     post_split: Vec<u32>,
+    #[serde(with = "raw")]
     postings: Vec<u32>,
     names: Vec<NameRec>,
     /// Total token weight of each name, negative when it has initials: kept apart
     /// from `names` so the bound check before scoring touches 4 bytes per candidate.
+    #[serde(with = "raw")]
     name_wsum: Vec<f32>,
     /// Every name's word ids, back to back (`name_tok_off` has one more entry than
     /// names): the bound check reads them without touching the name records.
+    #[serde(with = "raw")]
     name_tok_off: Vec<u32>,
     /// (word id, weight): the weight read with the id, not looked up apart. Each
     /// name's heaviest words first, so that the bound meets an unaligned heavy word,
     /// where it can stop, early.
+    #[serde(with = "raw")]
     name_tok_ids: Vec<(u32, f32)>,
     /// The position in its name of each word of `name_tok_ids`.
+    #[serde(with = "raw")]
     name_tok_pos: Vec<u8>,
     /// Weight of each vocabulary word, negated for initials.
+    #[serde(with = "raw")]
     vweight: Vec<f32>,
     /// The shapes of every name's runs of 2 or 3 adjacent words, back to back
     /// (`name_run_off` has one more entry than names): the bound asks them whether a
     /// query word may align with a run, which the similarities retrieval found do not
     /// tell.
+    #[serde(with = "raw")]
     name_run_off: Vec<u32>,
+    #[serde(with = "raw")]
     name_runs: Vec<RunShape>,
     /// The joined text and key of each run of `name_runs`, as (start in
     /// `run_spellings`, text length, key length): scoring compares a query word with
     /// the runs of every candidate it scores, and would otherwise join and key them
     /// each time.
+    #[serde(with = "raw")]
     name_run_spelled: Vec<(u32, u16, u16)>,
     run_spellings: String,
     /// A summary of each name's run shapes, read before them.
+    #[serde(with = "raw")]
     name_run_sums: Vec<RunSummary>,
 }
 
@@ -228,6 +247,41 @@ impl RunShape {
         };
         near(q.text_len, self.text_len, q.text_letters, self.text_letters)
             || near(q.key_len, self.key_len, q.key_letters, self.key_letters)
+    }
+}
+
+impl raw::Raw for RunSummary {
+    const SIZE: usize = 16;
+    fn put(&self, out: &mut Vec<u8>) {
+        (self.text_lens, self.key_lens).put(out);
+    }
+    fn take(b: &[u8]) -> Self {
+        let (text_lens, key_lens) = raw::Raw::take(b);
+        RunSummary {
+            text_lens,
+            key_lens,
+        }
+    }
+}
+
+impl raw::Raw for RunShape {
+    const SIZE: usize = 12;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text_letters.to_le_bytes());
+        out.extend_from_slice(&self.key_letters.to_le_bytes());
+        out.extend_from_slice(&[self.text_len, self.key_len, self.start, self.len]);
+    }
+    fn take(b: &[u8]) -> Self {
+        let (text_letters, key_letters): (u32, u32) = raw::Raw::take(b);
+        let byte = |i: usize| b.get(i).copied().unwrap_or(0);
+        RunShape {
+            text_letters,
+            key_letters,
+            text_len: byte(8),
+            key_len: byte(9),
+            start: byte(10),
+            len: byte(11),
+        }
     }
 }
 

@@ -147,7 +147,7 @@ impl NameIndex {
                 len: 1,
             };
             let hits = match t.class {
-                TokenClass::Number => match inner.by_text.get(&*t.text) {
+                TokenClass::Number => match inner.by_text.get(&t.text).and_then(|v| v.first()) {
                     Some(&id)
                         if inner
                             .vocab
@@ -161,12 +161,12 @@ impl NameIndex {
                 TokenClass::Word => {
                     // Only the full search follows contained words.
                     if sharing.is_none()
-                        && !inner.by_text.contains_key(&*t.text)
+                        && inner.by_text.get(&t.text).is_none()
                         && t.key.len() >= PARTIAL_MIN_LEN
                     {
                         self.contained_words(&t.key, 1u64 << idx, sc, &mut partial_vocab);
                     }
-                    if let Some(names) = inner.by_run.get(&*t.key) {
+                    if let Some(names) = inner.by_run.get(&t.key) {
                         partial_names.extend(names.iter().map(|&n| (n, 1u64 << idx)));
                     }
                     // Listed runs a long word may align with despite a typo.

@@ -69,10 +69,19 @@ fn check(i: &Inner) -> Result<(), String> {
                     .iter()
                     .all(|n| n.toks.iter().all(|&t| (t as usize) < words))
                 && i.name_tok_ids.iter().all(|&(t, _)| (t as usize) < words)
-                && i.del_ids.iter().all(|&t| (t as usize) < words)
-                && i.pivot_ids.iter().all(|&t| (t as usize) < words),
+                && [&i.by_text, &i.by_key, &i.by_skeleton, &i.by_stem]
+                    .into_iter()
+                    .chain([&i.by_consonants, &i.deletes, &i.pivots])
+                    .all(|g| g.all_ids().iter().all(|&t| (t as usize) < words))
+                && i.by_run.all_ids().iter().all(|&n| (n as usize) < names),
         ),
     ];
+    for t in [&i.by_text, &i.by_key, &i.by_run, &i.by_skeleton, &i.by_stem] {
+        t.check()?;
+    }
+    for t in [&i.by_consonants, &i.deletes, &i.pivots] {
+        t.check()?;
+    }
     match fits.iter().find(|(_, ok)| !ok) {
         Some((what, _)) => Err(format!("the name index's {what} do not fit together")),
         None => Ok(()),
