@@ -152,8 +152,8 @@ impl PlaceMatcher {
         }
     }
 
-    #[cfg(test)]
     /// Whether a route field (a code, a country name or a place name) is in the set.
+    #[cfg(test)]
     pub fn matches_field(&self, text: &str) -> Option<PlaceHit> {
         self.matches_reading(text, &FieldReading::new(text))
     }
@@ -178,8 +178,8 @@ impl PlaceMatcher {
         self.find_in_reading(text, reading)
     }
 
-    #[cfg(test)]
     /// The first country name or place of the set named in free text (an address).
+    #[cfg(test)]
     pub fn find_in(&self, text: &str) -> Option<PlaceHit> {
         self.find_in_reading(text, &FieldReading::new(text))
     }

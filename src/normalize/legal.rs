@@ -274,8 +274,8 @@ fn misspelled_form(t: &Table, word: &str) -> Option<String> {
         .map(|(_, c)| c.clone())
 }
 
-#[cfg(test)]
 /// The canonical legal form of `text` when all of it is one legal form.
+#[cfg(test)]
 pub fn canonical_form(text: &str) -> Option<String> {
     let tokens = super::tokenize(&super::fold(text), false);
     let mut classes = vec![None; tokens.len()];
@@ -326,14 +326,10 @@ mod tests {
         assert_eq!(marks("Ptw Trading"), [None, None]);
         assert_eq!(marks("Acme Ltd").first(), Some(&None));
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn canonical_form() {
+    fn example_canonical_form() {
         use crate::normalize::legal::canonical_form;
         assert_eq!(canonical_form("Co., Ltd.").as_deref(), Some("llc"));
         assert_eq!(canonical_form("Limited").as_deref(), Some("llc"));

@@ -643,14 +643,10 @@ mod tests {
         }
         assert_ne!(phonetic_key("kim"), phonetic_key("min"));
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn fold() {
+    fn example_fold() {
         use crate::normalize::fold;
         assert_eq!(fold("Ulla Hämäläinen"), "ulla hamalainen");
         assert_eq!(fold("Влади́мир ПУ́ТИН"), "vladimir putin");
@@ -658,7 +654,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn tokenize() {
+    fn example_tokenize() {
         use crate::normalize::tokenize;
         assert_eq!(tokenize("o'brien", false), ["obrien"]);
         assert_eq!(tokenize("kim jong-un", true), ["kim", "jong", "un"]);
@@ -669,7 +665,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn normalize() {
+    fn example_normalize() {
         use crate::normalize::{normalize, TokenClass};
         use crate::rules::ir::EntityKind;
         let toks = normalize("Dandong Kehua Co., Ltd.", Some(EntityKind::Organization));
@@ -685,7 +681,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn signature() {
+    fn example_signature() {
         use crate::normalize::{normalize, signature};
         use crate::rules::ir::EntityKind;
         let p = Some(EntityKind::Person);
@@ -696,7 +692,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn phonetic_key() {
+    fn example_phonetic_key() {
         use crate::normalize::phonetic_key;
         assert_eq!(phonetic_key("jong"), phonetic_key("chong"));
         assert_eq!(phonetic_key("jeong"), phonetic_key("jung"));

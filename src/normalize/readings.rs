@@ -71,8 +71,8 @@ fn tables() -> &'static Tables {
     })
 }
 
-#[cfg(test)]
 /// The readings of `name`, the name itself first, at most [`MAX_READINGS`].
+#[cfg(test)]
 pub fn readings(name: &str) -> Vec<Reading> {
     readings_with(name, |_| false)
 }
@@ -364,14 +364,10 @@ mod tests {
         assert_eq!(parenthesized_short_form("RI (a.k.a. LI) Chol"), None);
         assert_eq!(texts("1/2 SHARE"), ["1/2 SHARE"]);
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn readings() {
+    fn example_readings() {
         use crate::normalize::readings::readings;
         let texts = |n: &str| readings(n).into_iter().map(|r| r.text).collect::<Vec<_>>();
         assert!(texts("金正恩").contains(&"김정은".to_string()));
@@ -384,7 +380,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn without_qualifier() {
+    fn example_without_qualifier() {
         use crate::normalize::readings::without_qualifier;
         let place = |w: &str| w == "pyongyang";
         let unit = |w: &str| matches!(w, "branch" | "office" | "representative");

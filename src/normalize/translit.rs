@@ -42,8 +42,8 @@ pub enum Romanization {
     /// McCune-Reischauer without diacritics or apostrophes (`chong`, `pyong`): the
     /// system of DPRK list entries.
     McCuneReischauer,
-    #[cfg(test)]
     /// Revised Romanization of Korean (`jeong`, `byeong`): South Korean usage.
+    #[cfg(test)]
     Revised,
 }
 
@@ -66,16 +66,16 @@ pub fn romanize_syllable(c: char, system: Romanization) -> Option<String> {
     Some(out)
 }
 
-#[cfg(test)]
 /// Romanizes Hangul text with Revised Romanization, one word per syllable; other
 /// characters are kept.
+#[cfg(test)]
 pub fn romanize_hangul_rr(text: &str) -> String {
     romanize_hangul(text, Romanization::Revised)
 }
 
-#[cfg(test)]
 /// Romanizes Hangul text with McCune-Reischauer, one word per syllable; a leading `이`
 /// or `리` of a word (the surname Ri/Yi/Lee) is written `ri`, as DPRK lists do.
+#[cfg(test)]
 pub fn romanize_hangul_mr(text: &str) -> String {
     romanize_hangul(text, Romanization::McCuneReischauer)
 }
@@ -388,14 +388,10 @@ mod tests {
         assert_eq!(tr(Script::Hebrew, "פוטין"), "putin");
         assert_eq!(tr(Script::Hebrew, "ולדימיר"), "vldimir");
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn romanize_syllable() {
+    fn example_romanize_syllable() {
         use crate::normalize::translit::{romanize_syllable, Romanization};
         assert_eq!(
             romanize_syllable('정', Romanization::McCuneReischauer).as_deref(),
@@ -408,13 +404,13 @@ mod doc_examples {
     }
 
     #[test]
-    fn romanize_hangul_rr() {
+    fn example_romanize_hangul_rr() {
         use crate::normalize::translit::romanize_hangul_rr;
         assert_eq!(romanize_hangul_rr("김정은"), "gim jeong eun");
     }
 
     #[test]
-    fn romanize_hangul_mr() {
+    fn example_romanize_hangul_mr() {
         use crate::normalize::translit::romanize_hangul_mr;
         assert_eq!(romanize_hangul_mr("김정은"), "kim chong un");
         assert_eq!(romanize_hangul_mr("리병철"), "ri pyong chol");

@@ -124,14 +124,10 @@ mod tests {
             prop_assert!(!folded.starts_with(' ') && !folded.contains("  "));
         }
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn fold_mapped() {
+    fn example_fold_mapped() {
         use crate::text::fold::fold_mapped;
         let (folded, map) = fold_mapped("P'yŏngyang, DPRK");
         assert_eq!(folded, "pyongyang dprk");
@@ -139,7 +135,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn fold() {
+    fn example_fold() {
         use crate::text::fold::fold;
         assert_eq!(
             fold("Korea, Democratic People’s Republic of"),

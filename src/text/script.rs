@@ -83,14 +83,10 @@ mod tests {
         assert!(is_basic_cyrillic('А') && is_basic_cyrillic('я'));
         assert!(!is_cyrillic('a'));
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn is_spaceless() {
+    fn example_is_spaceless() {
         use crate::text::script::is_spaceless;
         assert!(is_spaceless('劳'));
         assert!(is_spaceless('조'));
@@ -99,7 +95,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn is_apostrophe_examples() {
+    fn example_is_apostrophe_examples() {
         use crate::text::script::is_apostrophe;
         assert!(is_apostrophe('\''));
         assert!(is_apostrophe('’'));

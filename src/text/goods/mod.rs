@@ -253,14 +253,10 @@ mod tests {
         assert_eq!(span_of("ＬＵＸ bag", "luxury").as_deref(), Some("ＬＵＸ"));
         assert_eq!(span_of("😀 Rolex", "rolex").as_deref(), Some("Rolex"));
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn original_span() {
+    fn example_original_span() {
         use crate::text::goods::normalize;
         let n = normalize("LUX HANDBAGS");
         let at = n.text.find("handbag").unwrap();
@@ -268,7 +264,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn normalize() {
+    fn example_normalize() {
         use crate::text::goods::normalize;
         assert_eq!(
             normalize("LUX Hand-Bags, 6 BTLS").text,

@@ -184,14 +184,10 @@ mod tests {
         assert_eq!(patterns_of("\u{483}* \u{483}"), []);
         assert_eq!(TermPattern::of("\u{483}* \u{483}"), None);
     }
-}
 
-/// The examples that documented these functions when they were public, kept as
-/// tests of what they do.
-#[cfg(test)]
-mod doc_examples {
+    // The examples that documented these functions when they were public.
     #[test]
-    fn of() {
+    fn example_of() {
         use crate::text::goods::TermPattern;
         let p = TermPattern::of("Cognac Bottles").unwrap();
         assert_eq!((p.text.as_str(), p.prefix), ("cognac bottle", false));
@@ -201,7 +197,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn holds() {
+    fn example_holds() {
         use crate::text::goods::TermPattern;
         let p = |t: &str| TermPattern::of(t).unwrap();
         assert!(p("phone case").holds(&p("Cases")));
@@ -211,7 +207,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn inner_star_dropped() {
+    fn example_inner_star_dropped() {
         use crate::text::goods::pattern::inner_star_dropped;
         assert_eq!(inner_star_dropped("hand* knotted"), Some("hand"));
         assert_eq!(inner_star_dropped("спиртн* напит*"), None);
@@ -219,7 +215,7 @@ mod doc_examples {
     }
 
     #[test]
-    fn patterns_of() {
+    fn example_patterns_of() {
         use crate::text::goods::pattern::patterns_of;
         assert_eq!(patterns_of("Cognac Bottles").len(), 1);
         let spirits = patterns_of("спиртн* напит*");
