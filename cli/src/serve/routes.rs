@@ -206,17 +206,44 @@ async fn screen(
     Admitted(ticket): Admitted,
     JsonBody(bytes): JsonBody,
 ) -> Result<Response, ApiError> {
-    let st = state.clone();
-    let weight = (ticket, bytes.len());
-    let body = admit::run(
-        &state.admission,
-        &state.metrics,
-        weight,
+    let request = Batch {
+        state,
+        request_id,
+        ticket,
         deadline,
-        move |job| screen_body(&st, job, &request_id, &bytes),
+        bytes,
+    };
+    batch(request, screen_body).await
+}
+
+/// A batch operation's answer: the request's state, its job (to stop at the deadline),
+/// its id (for the audit log) and body, to the bytes of the answer.
+pub(super) type BatchBody = fn(&AppState, &Job, &str, &[u8]) -> Result<Vec<u8>, ApiError>;
+
+/// What [`batch`] needs besides the answer function.
+pub(super) struct Batch {
+    pub state: AppState,
+    pub request_id: String,
+    pub ticket: admit::Ticket,
+    pub deadline: Deadline,
+    pub bytes: Bytes,
+}
+
+/// Admits a batch of orders by its size, writes the answer with `body` on a worker
+/// before the deadline, and answers it: the shape of `screen` and `rescreen`.
+pub(super) async fn batch(b: Batch, body: BatchBody) -> Result<Response, ApiError> {
+    let st = b.state.clone();
+    let (request_id, bytes) = (b.request_id, b.bytes);
+    let weight = (b.ticket, bytes.len());
+    let answer = admit::run(
+        &b.state.admission,
+        &b.state.metrics,
+        weight,
+        b.deadline,
+        move |job| body(&st, job, &request_id, &bytes),
     )
     .await?;
-    Ok(json_bytes(StatusCode::OK, body))
+    Ok(json_bytes(StatusCode::OK, answer))
 }
 
 /// What [`single`] needs besides the answer function.

@@ -21,11 +21,12 @@ use embargo::order::Order;
 use embargo::refdata::date::{days_from_civil, today_utc};
 use embargo::watch::{OrderNames, PreviousDecision, Rescreened};
 
-use super::admit::{self, Deadline, Job};
+use super::admit::{Deadline, Job};
 use super::audit;
 use super::body::{Admitted, JsonBody};
-use super::error::{json_bytes, json_response, ApiError};
+use super::error::{json_response, ApiError};
 use super::layers::RequestId;
+use super::routes::{batch, Batch};
 use super::state::AppState;
 
 /// `GET /v1/lists`: every list loaded, with its version, age, entity count and
@@ -215,15 +216,12 @@ pub async fn rescreen(
     Admitted(ticket): Admitted,
     JsonBody(bytes): JsonBody,
 ) -> Result<Response, ApiError> {
-    let st = state.clone();
-    let weight = (ticket, bytes.len());
-    let body = admit::run(
-        &state.admission,
-        &state.metrics,
-        weight,
+    let request = Batch {
+        state,
+        request_id,
+        ticket,
         deadline,
-        move |job| rescreen_body(&st, job, &request_id, &bytes),
-    )
-    .await?;
-    Ok(json_bytes(StatusCode::OK, body))
+        bytes,
+    };
+    batch(request, rescreen_body).await
 }
