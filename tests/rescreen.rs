@@ -430,26 +430,7 @@ fn scores_do_not_depend_on_other_listed_names() {
 /// its party. Re-screening selects it and explains it by the linked entry's change.
 #[test]
 fn a_change_to_a_linked_entry_selects_the_orders_citing_its_party() {
-    let rules = |sdn: &str| {
-        format!(
-            r#"
-list un {{ title "UN" as_of "2026-02-27" }}
-list ofac-sdn {{ title "SDN" as_of "2026-03-01" }}
-entity un:KPe.001 {{
-  kind organization
-  name "KOREA MINING DEVELOPMENT TRADING CORPORATION"
-  program "UN 1718"
-  identifier registration "KOMID-778899"
-}}
-{sdn}
-rule us_listed {{
-  basis "31 CFR Part 510"
-  when party matches program(DPRK)
-  then block "A party is designated under the US DPRK program"
-}}
-"#
-        )
-    };
+    let rules = linked_party_rules;
     let linked = r#"entity ofac-sdn:11111 {
   kind organization
   name "CHANGGWANG SINYONG CORPORATION"

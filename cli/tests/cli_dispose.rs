@@ -10,7 +10,7 @@ use serde_json::Value;
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, json_lines, temp_dir};
+use cli::{arg, embargo, json_lines, stderr, temp_dir};
 
 /// Two entries of one real party (a shared registration number) on two lists.
 const RULES: &str = r#"
@@ -40,10 +40,6 @@ rule listed {
 const ORDERS: &str = r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Kumryong Trading Co","country":"KR"}]}
 {"id":"PO-2","parties":[{"role":"buyer","name":"Sunrise Logistics","country":"KR"}]}
 "#;
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// The rules, orders and their first decisions in a fresh folder.
 fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {

@@ -8,11 +8,7 @@ use serde_json::Value;
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, json_lines, root, temp_dir, MINI};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use cli::{arg, embargo, json_lines, root, stderr, temp_dir, MINI};
 
 /// Imports an excerpt of a real OFAC sdn.csv into a rules file.
 fn import(csv: &str, as_of: &str, out: &Path) {

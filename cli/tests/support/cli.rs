@@ -64,6 +64,11 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A run's standard error as text.
+pub fn stderr(out: &Output) -> String {
+    text(&out.stderr)
+}
+
 /// A path as a command-line argument (test paths are UTF-8).
 pub fn arg(path: &std::path::Path) -> String {
     path.to_str().expect("utf-8 path").to_string()
