@@ -186,14 +186,20 @@ impl Context {
     }
 }
 
-/// The screener of a command that runs once, kept until the process exits rather than
-/// freed when the command ends: freeing the default ruleset and its name index (some
-/// hundred thousand allocations) was a fifth of the CPU of a one-name `match`.
+/// What a command that runs once builds from its rules, kept until the process exits
+/// rather than freed when the command ends: freeing the default ruleset and its name
+/// index (some hundred thousand allocations) was a fifth of the CPU of a one-name
+/// `match`, for memory the process returns on exit anyway.
+pub fn until_exit<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+/// The screener of a command that runs once, kept until the process exits.
 pub fn screener_until_exit(ruleset: Ruleset, settings: &Settings) -> &'static Screener {
-    Box::leak(Box::new(Screener::new(
+    until_exit(Screener::new(
         ruleset,
         embargo::engine::ScreenOptions::from(settings),
-    )))
+    ))
 }
 
 /// Answers every non-blank line of stdin with one JSON line on `out`, in input order.

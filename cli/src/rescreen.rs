@@ -203,7 +203,7 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         );
     }
 
-    let rescreen = Rescreen::new(&old, screener);
+    let rescreen = crate::until_exit(Rescreen::new(&old, screener));
     // The old rules served the comparison; the orders need only the new ones.
     drop(old);
     eprint!("{}", rescreen.diff().summary());
@@ -277,9 +277,6 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         e.flush()?;
     }
     eprintln!("{summary}");
-    // Freeing the two name indexes one allocation at a time takes a tenth of a second
-    // or more, for memory the process returns on exit anyway.
-    std::mem::forget(rescreen);
     if summary.rejected > 0 || !previous_rejected.is_empty() {
         return Ok(Exit::Rejected);
     }
