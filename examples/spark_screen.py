@@ -69,6 +69,59 @@ def screen_partition(batches, rules=(), add_rules=()):
         yield from s.screen_arrow(batch, threads=1).to_batches()
 
 
+def session(master=None):
+    """A Spark session for screening: the given master, else spark-submit's or local[*]."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("embargo-screen")
+    if master:
+        builder = builder.master(master)
+    if not _submitted() and (master or "local").startswith("local"):
+        # This process starts the JVM, and in local mode that JVM is the executor too:
+        # its start-up (the optimizing compiler's warm-up, the collector's threads, the
+        # UI) cost more CPU than its share of screening 300,000 orders, and took it
+        # from the cores screening them (docs/PYTHON.md).
+        for key, value in LOCAL_JVM:
+            builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.addPyFile(str(Path(__file__).resolve()))
+    # Screening costs about a CPU-second per MB of Parquet, so opening a file is cheap
+    # beside it: split files finely enough that every core gets a share (Spark's
+    # default takes 4 MB per file opened and would give a small file to one core),
+    # unless the job was told otherwise.
+    given = spark.sparkContext.getConf()
+    cores = spark.sparkContext.defaultParallelism
+    for key, value in [
+        ("spark.sql.files.openCostInBytes", str(64 * 1024)),
+        ("spark.sql.files.minPartitionNum", str(2 * cores)),
+    ]:
+        if not given.contains(key):
+            spark.conf.set(key, value)
+    return spark
+
+
+def screen_table(spark, source, target, rules=(), add_rules=(), partitions=None):
+    """Screen the Parquet orders at `source`, writing decisions to the folder `target`.
+
+    Rules files are given as paths the workers can read; a session can screen any number
+    of tables, and its workers keep their screeners from one to the next.
+    """
+    # Imported by name, so that workers import it too and keep its screeners.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import spark_screen
+
+    rules = [str(Path(p).resolve()) for p in rules]
+    add_rules = [str(Path(p).resolve()) for p in add_rules]
+    orders = spark.read.parquet(str(source))
+    if partitions:
+        orders = orders.repartition(partitions)
+    decisions = orders.mapInArrow(
+        lambda batches: spark_screen.screen_partition(batches, rules, add_rules),
+        DECISIONS,
+    )
+    decisions.write.mode("overwrite").parquet(str(target))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
@@ -83,47 +136,9 @@ def main(argv=None) -> int:
     parser.add_argument("output", help="folder for the decisions (replaced)")
     args = parser.parse_args(argv)
 
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName("embargo-screen")
-    if args.master:
-        builder = builder.master(args.master)
-    if not _submitted() and (args.master or "local").startswith("local"):
-        # This process starts the JVM, and in local mode that JVM is the executor too:
-        # its start-up (the optimizing compiler's warm-up, the collector's threads, the
-        # UI) cost more CPU than its share of screening 300,000 orders, and took it
-        # from the cores screening them (docs/PYTHON.md).
-        for key, value in LOCAL_JVM:
-            builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    spark = session(args.master)
     try:
-        spark.sparkContext.addPyFile(str(Path(__file__).resolve()))
-        # Imported by name, so that workers import it too and keep its screeners.
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        import spark_screen
-
-        rules = [str(Path(p).resolve()) for p in args.rules]
-        add_rules = [str(Path(p).resolve()) for p in args.add_rules]
-        # Screening costs about a CPU-second per MB of Parquet, so opening a file is
-        # cheap beside it: split files finely enough that every core gets a share
-        # (Spark's default takes 4 MB per file opened and would give a small file to
-        # one core), unless the job was told otherwise.
-        given = spark.sparkContext.getConf()
-        cores = spark.sparkContext.defaultParallelism
-        for key, value in [
-            ("spark.sql.files.openCostInBytes", str(64 * 1024)),
-            ("spark.sql.files.minPartitionNum", str(2 * cores)),
-        ]:
-            if not given.contains(key):
-                spark.conf.set(key, value)
-        orders = spark.read.parquet(args.input)
-        if args.partitions:
-            orders = orders.repartition(args.partitions)
-        decisions = orders.mapInArrow(
-            lambda batches: spark_screen.screen_partition(batches, rules, add_rules),
-            DECISIONS,
-        )
-        decisions.write.mode("overwrite").parquet(args.output)
+        screen_table(spark, args.input, args.output, args.rules, args.add_rules, args.partitions)
     finally:
         spark.stop()
     return 0
