@@ -383,7 +383,9 @@ pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
                 };
                 let class = if text.bytes().all(|b| b.is_ascii_digit()) {
                     TokenClass::Number
-                } else if is_stopword(&text) {
+                } else if is_stopword(&text) && (!abjad || text == "al") {
+                    // A word of Arabic or Hebrew script is no English or Romance
+                    // stopword (`عمر` Omar reads `mr`), but `al` is the article.
                     TokenClass::Stop
                 } else if text.len() == 1 {
                     TokenClass::Initial
