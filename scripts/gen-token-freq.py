@@ -4,6 +4,10 @@
 Counts come from the OFAC SDN list (primary names and aliases), public domain data.
 The matcher turns them into word weights, so that words many listed names share
 ("korea", "trading", "bank", "mohammad", "kim") count for less than rare ones.
+A name also counts the parts of its Arabic compounds (`abdullah` counts `abd` and
+`allah`), as the matcher reads them in another reading (src/normalize/compounds.rs,
+whose rules `compound_parts` follows): written apart, they are as common as the
+compounds they come from.
 
 Usage: scripts/gen-token-freq.py SDN.csv ALT.csv > src/matching/token_freq.txt
 """
@@ -17,11 +21,46 @@ sdn_path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/ofac/sdn-202
 alt_path = sys.argv[2] if len(sys.argv) > 2 else "/work/shared/data/ofac/alt-2025-12.csv"
 
 
+ALLAH = ("allah", "ullah", "ollah", "ellah", "alah", "ulah", "olah", "alla", "ulla", "olla")
+VOWELS = "aeiou"
+
+
+def compound_parts(word):
+    """The parts of a Latin word that is a compound of Abd, Allah or al-Din, as
+    `latin_parts` in src/normalize/compounds.rs reads them; [] when it is none."""
+    for end in ALLAH:
+        stem = word[: -len(end)]
+        if word.endswith(end) and len(stem) >= 2:
+            return (compound_parts(stem) or [stem]) + ["allah"]
+    for end in ("ddine", "ddin", "dine", "din"):
+        if word.endswith(end):
+            stem = word[: -len(end)]
+            if stem and stem[-1] in VOWELS and len(stem) - 1 >= 3:
+                return [stem[:-1], "din"]
+    if not word.startswith("abd"):
+        return []
+    rest = word[3:]
+    if rest and rest[0] in VOWELS and len(rest) <= 3 and (len(rest) == 1 or rest[1:] in "l r s d t z n".split()):
+        return ["abd"]
+    if rest and rest[0] in VOWELS:
+        after = rest[1:]
+        if after[:1] == "l" and len(after) > 4:
+            name = after[1:]
+        elif len(after) >= 2 and after[0] == after[1] and after[0] not in VOWELS:
+            name = after[1:]
+        else:
+            name = after
+    else:
+        name = rest
+    return ["abd", name] if len(name) >= 3 else []
+
+
 def tokens(name):
     s = unicodedata.normalize("NFKD", name.lower())
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = re.sub(r"['\u2019`]", "", s)
-    return set(t for t in re.split(r"[^a-z0-9]+", s) if len(t) > 1 and not t.isdigit())
+    words = [t for t in re.split(r"[^a-z0-9]+", s) if len(t) > 1 and not t.isdigit()]
+    return set(words) | {p for w in words for p in compound_parts(w) if len(p) > 1}
 
 
 names = []

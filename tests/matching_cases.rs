@@ -99,3 +99,23 @@ fn entries_that_differ_in_legal_form_and_short_form_are_one_party() {
     }
     assert!(score >= 0.8, "{score}");
 }
+
+#[test]
+fn arabic_compounds_meet_across_scripts_and_spellings() {
+    use embargo::matching::compare;
+    use embargo::rules::ir::EntityKind;
+    let person = Some(EntityKind::Person);
+    for (a, b) in [
+        ("عبد الرحمن ياسين", "ABDUL RAHMAN YASIN"),
+        ("عبدالرحمن ياسين", "Abd al-Rahman Yasin"),
+        ("نور الله نوری", "NURULLAH NURI"),
+        ("جلال الدين حقانى", "JALALUDDIN HAQQANI"),
+        ("Abderrahmane Yasin", "Abdul Rahman Yasin"),
+    ] {
+        let score = compare(a, b, person);
+        assert!(score >= 0.7, "{a} / {b}: {score}");
+    }
+    // Two compounds of `Abd` with other names stay two people.
+    let score = compare("Abdul Rahman Yasin", "Abdul Karim Yasin", person);
+    assert!(score < 0.7, "{score}");
+}

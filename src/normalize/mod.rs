@@ -16,6 +16,7 @@
 //! both have one normalized form. [`phonetic_key`] folds spelling variants (Korean
 //! romanizations, `v`/`w`/`f`, doubled letters) for fuzzy comparison.
 
+pub mod compounds;
 mod distance;
 pub mod legal;
 pub mod readings;
@@ -382,7 +383,9 @@ pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
                 };
                 let class = if text.bytes().all(|b| b.is_ascii_digit()) {
                     TokenClass::Number
-                } else if is_stopword(&text) {
+                } else if is_stopword(&text) && (!abjad || text == "al") {
+                    // A word of Arabic or Hebrew script is no English or Romance
+                    // stopword (`عمر` Omar reads `mr`), but `al` is the article.
                     TokenClass::Stop
                 } else if text.len() == 1 {
                     TokenClass::Initial
@@ -442,7 +445,8 @@ fn is_vowel(b: u8) -> bool {
 /// A phonetic key of a folded token: spellings that lists use for one sound collapse
 /// to one form. Built for Korean romanizations (McCune-Reischauer, Revised, and the
 /// informal ones between: Jong/Chong/Jeong/Jung, Pak/Park/Bak, Ri/Li/Yi/Lee,
-/// Choe/Choi, Kwang/Gwang, Chol/Cheol/Chul) and common transliteration noise
+/// Choe/Choi, Kwang/Gwang, Chol/Cheol/Chul), the consonants of pinyin and Wade-Giles
+/// (Beijing/Peiching, Xiang/Hsiang, Dalian/Talien) and common transliteration noise
 /// (`v`/`w`/`f`/`b`/`p`, `y`/`i`, doubled letters, silent `h`).
 pub fn phonetic_key(token: &str) -> String {
     let b = token.as_bytes();
@@ -459,6 +463,8 @@ pub fn phonetic_key(token: &str) -> String {
             (b'c', Some(b'h'), _) => (b"c", 2),
             (b't', Some(b's'), _) | (b'd', Some(b'z'), _) | (b'z', Some(b'h'), _) => (b"c", 2),
             (b'j', _, _) => (b"c", 1),
+            // Wade-Giles `hs` is pinyin `x`: Hsiang / Xiang, Tanhsing / Danxing.
+            (b'h', Some(b's'), _) => (b"ks", 2),
             (b's', Some(b'h'), _) => (b"s", 2),
             (b'p', Some(b'h'), _) | (b'b', Some(b'h'), _) => (b"p", 2),
             (b't', Some(b'h'), _) | (b'd', Some(b'h'), _) => (b"t", 2),
@@ -482,6 +488,9 @@ pub fn phonetic_key(token: &str) -> String {
                 }
             }
             (b'r', _, _) => (b"l", 1),
+            // Wade-Giles `-ien`, `yen` are pinyin `-ian`, `yan`: Tien / Tian, Talien /
+            // Dalian, Yen / Yan.
+            (b'e', Some(b'n'), _) if k.last().is_some_and(|&p| p == b'i' || p == b'y') => (b"a", 1),
             (b'e', Some(b'o'), _) | (b'e', Some(b'u'), _) => (b"o", 2),
             (b'o', Some(b'u'), _) | (b'o', Some(b'o'), _) => (b"o", 2),
             (b'u', _, _) => (b"o", 1),
@@ -638,6 +647,12 @@ mod tests {
             ("phyong", "pyeong"),
             ("unhaeng", "eunhaeng"),
             ("taesong", "daeseong"),
+            ("xiang", "hsiang"),
+            ("danxing", "tanhsing"),
+            ("tianfu", "tienfu"),
+            ("dalian", "talien"),
+            ("yancheng", "yencheng"),
+            ("beijing", "peiching"),
         ] {
             assert_eq!(phonetic_key(a), phonetic_key(b), "{a} / {b}");
         }

@@ -212,6 +212,9 @@ fn ends_with_consonant(out: &str) -> bool {
 pub(crate) fn arabic(run: &[char], out: &mut String) {
     for (i, &c) in run.iter().enumerate() {
         let at_start = i == 0 || !run.get(i - 1).is_some_and(|p| is_arabic_letter(*p));
+        // `ع` is a consonant that Latin spellings leave out or write as a vowel: a `و`
+        // or `ي` after it is a vowel, as after any consonant (عيسى Isa, عويس Aweys).
+        let after_consonant = ends_with_consonant(out) || (i > 0 && run.get(i - 1) == Some(&'ع'));
         let s = match c {
             'ا' | 'أ' | 'آ' | 'ٱ' => "a",
             'إ' => "i",
@@ -243,12 +246,16 @@ pub(crate) fn arabic(run: &[char], out: &mut String) {
             'م' => "m",
             'ن' | 'ں' => "n",
             'و' if at_start => "w",
-            'و' if ends_with_consonant(out) => "u",
+            'و' if after_consonant => "u",
             'و' => "w",
             'ي' | 'ی' | 'ى' | 'ے' if at_start => "y",
-            'ى' => "a",
+            // A final long vowel: `a` in Arabic (موسى Musa), `i` in Persian and
+            // Pashto names written with it (حقانى Haqqani); Latin spellings write one.
+            // After `ي` it is the ending `-ya` (يحيى Yahya), a syllable of its own.
+            'ى' if out.ends_with('i') => "a",
+            'ى' => "",
             'ے' => "e",
-            'ي' | 'ی' if ends_with_consonant(out) => "i",
+            'ي' | 'ی' if after_consonant => "i",
             'ي' | 'ی' => "y",
             // Short-vowel marks, when written.
             '\u{064E}' => "a",
@@ -385,6 +392,8 @@ mod tests {
         assert_eq!(tr(Script::Greek, "πουτιν"), "putin");
         assert_eq!(tr(Script::Arabic, "بوتين"), "butin");
         assert_eq!(tr(Script::Arabic, "فلاديمير"), "fladimir");
+        assert_eq!(tr(Script::Arabic, "عيسى"), "is");
+        assert_eq!(tr(Script::Arabic, "عويس"), "uys");
         assert_eq!(tr(Script::Hebrew, "פוטין"), "putin");
         assert_eq!(tr(Script::Hebrew, "ולדימיר"), "vldimir");
     }

@@ -333,9 +333,9 @@ pub(crate) fn abjad_sim(a: &str, a_abjad: bool, b: &str, b_abjad: bool) -> Optio
 pub(crate) const ABJAD_SIM: f32 = 0.85;
 
 /// A word as the letters of Arabic script would spell it, so that a transliteration
-/// and a Latin spelling compare: digraphs as one letter (`kh`, `sh`, `th`, `dh`, `gh`),
-/// the letters lists write for one sound as one (`q`/`k`/`c`, `e`/`i`, `o`/`u`, `y`/`i`,
-/// `w`/`u`), doubled letters once.
+/// and a Latin spelling compare: digraphs as one letter (`kh`, `sh`, `th`, `dh`, `gh`,
+/// `dj`), the letters lists write for one sound as one (`q`/`k`/`c`, `th`/`s`/`z`,
+/// `e`/`i`, `o`/`u`, `y`/`i`, `w`/`u`), doubled letters once.
 pub(crate) fn abjad_fold(word: &str) -> String {
     let b = word.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
@@ -345,7 +345,11 @@ pub(crate) fn abjad_fold(word: &str) -> String {
         let (letter, used) = match (c, next) {
             (b'k', Some(b'h')) | (b'g', Some(b'h')) => (b'k', 2),
             (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'x', 2),
-            (b't', Some(b'h')) => (b't', 2),
+            // `th` is Arabic ث, written `s` in Persian and Urdu names (Usman, Saqib).
+            (b't', Some(b'h')) => (b's', 2),
+            (b'd', Some(b'j')) => (b'j', 2),
+            // French spellings of North African names: `Lounici` is لونيسي.
+            (b'c', Some(b'e' | b'i' | b'y')) => (b's', 1),
             (b'd', Some(b'h')) => (b'd', 2),
             (b'p', Some(b'h')) => (b'f', 2),
             (b'q' | b'c' | b'g', _) => (b'k', 1),
