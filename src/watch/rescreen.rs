@@ -17,9 +17,10 @@
 //!   or matches one at all and has so many matches that one more or fewer changes the
 //!   best `limit` the screener keeps;
 //! - the same for an unchanged entry of a changed entity's party that the change
-//!   moved: a name test accepts its party before and not after (or the other way),
-//!   or the party's other unchanged entries differ (hits on one party merge), or the
-//!   rules have allowances (one naming an entry covers its party);
+//!   moved: a name test accepts its party before and not after (or the other way)
+//!   and no other test beside it under the same `or` takes the same hits before and
+//!   after, or the party's other unchanged entries differ (hits on one party merge),
+//!   or the rules have allowances (one naming an entry covers its party);
 //! - the vessel's IMO number is one of those entities' IMO numbers;
 //! - its previous decision cites such an entity, or an allowance (which may have
 //!   expired since);
