@@ -573,3 +573,59 @@ fn an_alias_on_a_linked_entry_leaves_the_orders_citing_its_party_alone() {
         None
     );
 }
+
+/// The SDN entry of a party is lifted, but the rule that accepted the party's UN entry
+/// through it also accepts UN entries itself: every hit on the party the SDN test took,
+/// the UN test beside it under the same `or` takes too, so the orders citing the UN
+/// entry keep their decision and are not screened again. With the UN test asking for
+/// a higher score, a hit between the two scores would change: they are.
+#[test]
+fn a_lifted_entry_whose_party_another_test_accepts_leaves_its_orders_alone() {
+    let sdn = r#"entity ofac-sdn:11111 {
+  kind organization
+  name "CHANGGWANG SINYONG CORPORATION"
+  program DPRK
+  identifier registration "KOMID-778899"
+}"#;
+    let with_un_test = |un_score: &str, entities: &str| {
+        linked_party_rules(entities).replace(
+            "when party matches program(DPRK)",
+            &format!("when party matches program(DPRK) or party matches list(un){un_score}"),
+        )
+    };
+    let order = Order::from_json(
+        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
+    )
+    .expect("order");
+    for (un_score, selected) in [
+        ("", None),
+        (" score >= 0.99", Some(Reason::CitesLinkedChange)),
+    ] {
+        let old = Ruleset::from_text("old.emb", &with_un_test(un_score, sdn)).expect("old");
+        let new = Ruleset::from_text("new.emb", &with_un_test(un_score, "")).expect("new");
+        let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
+        assert_eq!(before.decision, embargo::Decision::Block);
+        let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
+        let rescreen = Rescreen::new(&old, Screener::new(new, ScreenOptions::default()));
+        let previous = previous_of(&before);
+        assert_eq!(
+            rescreen.select(&(&order).into(), Some(&previous)),
+            selected,
+            "UN test{un_score}"
+        );
+        if selected.is_none() {
+            assert_eq!(
+                (full.decision, hit_set(&full)),
+                (before.decision, hit_set(&before))
+            );
+        } else {
+            // Screened again, to what a full screen gives.
+            let same = (full.decision, hit_set(&full)) == (before.decision, hit_set(&before));
+            let changed = rescreen.rescreen(&order, Some(&previous));
+            assert_eq!(
+                changed.map(|c| c.decision.decision),
+                (!same).then_some(full.decision)
+            );
+        }
+    }
+}

@@ -53,6 +53,8 @@ struct Table {
     multi_by_place: HashMap<(Place, String), Vec<u32>>,
     /// One-word forms of 7 letters or more, for misspellings (`CORPOARTION`).
     long_words: Vec<(String, String)>,
+    /// The bytes of each of `long_words`, as [`byte_set`] gives them.
+    long_word_bytes: Vec<u32>,
 }
 
 fn table() -> &'static Table {
@@ -99,6 +101,7 @@ fn table() -> &'static Table {
             .collect();
         long_words.sort();
         long_words.dedup();
+        let long_word_bytes = long_words.iter().map(|(w, _)| byte_set(w)).collect();
         let mut multi: Vec<(Vec<String>, String)> = by_first
             .values()
             .flatten()
@@ -124,6 +127,7 @@ fn table() -> &'static Table {
             multi,
             multi_by_place,
             long_words,
+            long_word_bytes,
         }
     })
 }
@@ -267,11 +271,25 @@ fn misspelled_form(t: &Table, word: &str) -> Option<String> {
         return None;
     }
     let k = if word.len() >= 9 { 2 } else { 1 };
+    // The word is compared with every long form: prepared once, not once a form (the
+    // distance is the same both ways). An edit adds at most one byte value and takes
+    // at most one away, so `k` edits change at most `2k` bits of the byte sets.
+    let prepared = super::OsaWord::new(word.as_bytes());
+    let bytes = byte_set(word);
     t.long_words
         .iter()
-        .filter(|(w, _)| w.len().abs_diff(word.len()) <= k)
-        .find(|(w, _)| super::osa_within(w.as_bytes(), word.as_bytes(), k).is_some())
-        .map(|(_, c)| c.clone())
+        .zip(&t.long_word_bytes)
+        .filter(|((w, _), b)| {
+            w.len().abs_diff(word.len()) <= k && (*b ^ bytes).count_ones() as usize <= 2 * k
+        })
+        .find(|((w, _), _)| prepared.within(w.as_bytes(), k).is_some())
+        .map(|((_, c), _)| c.clone())
+}
+
+/// The byte values of `word`, a bit each (`a` to `z` apart, the others sharing
+/// bits): two words `k` edits apart differ in at most `2k` bits.
+fn byte_set(word: &str) -> u32 {
+    word.bytes().fold(0, |set, b| set | 1 << (b & 31))
 }
 
 /// The canonical legal form of `text` when all of it is one legal form.

@@ -86,6 +86,124 @@ pub(super) fn acceptance(rs: &RulesetData, party: &[&Entity]) -> Vec<(String, us
     all
 }
 
+/// Whether every rule decides a hit on a party the same before the update (`old_rs`,
+/// the party's entries `before`) and after (`new_rs`, `after`), with the same hits as
+/// evidence. A name test that accepts the party in one and not in the other changes
+/// nothing when another test beside it under the same `or` accepts the party in both,
+/// for the same kind of name (party or vessel), at least the same roles and from a
+/// score as low: every hit on the party the one test takes the other takes too, an
+/// `or` weighs every branch that holds (no branch goes unread), and the hits cited
+/// are compared by entity, not by test. So lifting the SDN entry of a party whose EU
+/// entry a `list(eu)` test beside the SDN test accepts moves nothing.
+pub(super) fn same_verdicts(
+    old_rs: &RulesetData,
+    before: &[&Entity],
+    new_rs: &RulesetData,
+    after: &[&Entity],
+    default: f64,
+) -> bool {
+    if old_rs.rules.len() != new_rs.rules.len() {
+        return false;
+    }
+    let sides = Sides {
+        before,
+        after,
+        default,
+    };
+    old_rs.rules.iter().all(|a| {
+        new_rs
+            .rules
+            .iter()
+            .find(|b| b.id == a.id)
+            .is_some_and(|b| sides.same(&a.when, &b.when))
+    })
+}
+
+/// The party before and after an update, for [`same_verdicts`].
+struct Sides<'p, 'e> {
+    before: &'p [&'e Entity],
+    after: &'p [&'e Entity],
+    default: f64,
+}
+
+/// What a name test reads of a hit: whether a vessel's or a party's, the roles
+/// (empty: any), the lowest score and the filter.
+fn test_of(
+    c: &Cond,
+) -> Option<(
+    bool,
+    &[String],
+    Option<f64>,
+    &crate::rules::ir::EntityFilter,
+)> {
+    match c {
+        Cond::PartyMatches {
+            roles,
+            filter,
+            min_score,
+        } => Some((false, roles, *min_score, filter)),
+        Cond::VesselMatches { filter, min_score } => Some((true, &[], *min_score, filter)),
+        _ => None,
+    }
+}
+
+impl Sides<'_, '_> {
+    /// Whether test `a` (before) and the same test `b` (after) accept the party.
+    fn verdicts(&self, a: &Cond, b: &Cond) -> Option<(bool, bool)> {
+        let (_, _, _, fa) = test_of(a)?;
+        let (_, _, _, fb) = test_of(b)?;
+        Some((
+            self.before.iter().any(|e| fa.accepts(e)),
+            self.after.iter().any(|e| fb.accepts(e)),
+        ))
+    }
+
+    /// Whether conditions `a` (before) and `b` (after, the same text) hold for the
+    /// same hits on the party, citing the same entities.
+    fn same(&self, a: &Cond, b: &Cond) -> bool {
+        match (a, b) {
+            (Cond::And(x), Cond::And(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| self.same(p, q))
+            }
+            (Cond::Or(x), Cond::Or(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .enumerate()
+                        .all(|(k, (p, q))| match self.verdicts(p, q) {
+                            Some((was, is)) => was == is || self.covered(x, y, k),
+                            None => self.same(p, q),
+                        })
+            }
+            (Cond::Not(p), Cond::Not(q)) => self.same(p, q),
+            _ => match self.verdicts(a, b) {
+                Some((was, is)) => was == is,
+                // Conditions on places, goods and values read nothing of the party.
+                None => test_of(a).is_none() && test_of(b).is_none(),
+            },
+        }
+    }
+
+    /// Whether another test of the `or` branches `x` (before) and `y` (after) takes
+    /// every hit on the party that test `k` takes, before and after alike.
+    fn covered(&self, x: &[Cond], y: &[Cond], k: usize) -> bool {
+        let Some((vessel, roles, min, _)) = x.get(k).and_then(test_of) else {
+            return false;
+        };
+        let min = min.unwrap_or(self.default);
+        x.iter().zip(y).enumerate().any(|(j, (p, q))| {
+            let Some((v, r, m, _)) = test_of(p) else {
+                return false;
+            };
+            j != k
+                && v == vessel
+                && (r.is_empty() || (!roles.is_empty() && roles.iter().all(|x| r.contains(x))))
+                && m.unwrap_or(self.default) <= min
+                && self.verdicts(p, q) == Some((true, true))
+        })
+    }
+}
+
 /// Whether an entity changed in anything screening reads: the names it is indexed
 /// under (with their strength, its kind and countries), its identifiers and dates of
 /// birth (evidence for or against a name), or which name tests accept it. A new
@@ -152,7 +270,8 @@ pub(super) struct Linked {
     /// the new ruleset, not changed itself, with the changes of its party.
     pub parties: HashMap<String, Vec<usize>>,
     /// Those of them whose hits the update can decide otherwise: a name test accepts
-    /// their party before and not after (or the other way), or the unchanged entries
+    /// their party before and not after (or the other way) with no other test beside
+    /// it accepting it in both (see [`same_verdicts`]), or the unchanged entries
     /// of their party differ (one hit per party: hits on two entries merge or part),
     /// or the rules have allowances (an allowance naming one entry covers its party).
     pub moved: HashSet<String>,
@@ -164,6 +283,7 @@ pub(super) fn linked(
     old: (&Ruleset, &Links),
     new: (&Ruleset, &Links),
     changed: &HashMap<String, usize>,
+    default_score: f64,
 ) -> Linked {
     let mut parties: HashMap<String, Vec<usize>> = HashMap::new();
     for (id, &k) in changed {
@@ -198,7 +318,7 @@ pub(super) fn linked(
                 || before.is_empty()
                 || after.is_empty()
                 || unchanged(&before) != unchanged(&after)
-                || acceptance(old.0.data(), &before) != acceptance(new.0.data(), &after)
+                || !same_verdicts(old.0.data(), &before, new.0.data(), &after, default_score)
         })
         .cloned()
         .collect();

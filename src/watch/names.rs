@@ -53,7 +53,50 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A name an order gives that selection searches among the changed names: a party's,
+/// with its country as written, or the vessel's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct NameKey<'a> {
+    /// The name as written.
+    pub name: &'a str,
+    /// The party's country as written (`None` for the vessel).
+    pub country: Option<&'a str>,
+    /// The route's vessel rather than a party.
+    pub vessel: bool,
+}
+
+impl NameKey<'_> {
+    /// Writes into `key` bytes that are the same for two names exactly when name,
+    /// country and role are: the name's length comes first, so no name or country
+    /// can run into the other.
+    pub fn write_key(&self, key: &mut Vec<u8>) {
+        key.clear();
+        key.push(u8::from(self.vessel));
+        key.extend_from_slice(&(self.name.len() as u64).to_le_bytes());
+        key.extend_from_slice(self.name.as_bytes());
+        key.extend_from_slice(self.country.unwrap_or("").as_bytes());
+    }
+}
+
 impl<'a> OrderNames<'a> {
+    /// The names selection searches: each party's (with its country), then the
+    /// vessel's; blank ones are left out (they match nothing).
+    pub(super) fn names(&self) -> impl Iterator<Item = NameKey<'_>> {
+        let parties = self.parties.iter().filter_map(|p| {
+            Some(NameKey {
+                name: p.name.as_deref()?,
+                country: p.country.as_deref(),
+                vessel: false,
+            })
+        });
+        let vessel = self.route.vessel.as_deref().map(|name| NameKey {
+            name,
+            country: None,
+            vessel: true,
+        });
+        parties.chain(vessel).filter(|n| !n.name.trim().is_empty())
+    }
+
     /// Reads the names of a JSON order, skipping everything else; an order whose names
     /// cannot be read is an error. Reading nothing but these is what makes selecting
     /// orders cheap: the goods lines, most of an order's bytes, are only scanned.

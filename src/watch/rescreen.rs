@@ -17,9 +17,10 @@
 //!   or matches one at all and has so many matches that one more or fewer changes the
 //!   best `limit` the screener keeps;
 //! - the same for an unchanged entry of a changed entity's party that the change
-//!   moved: a name test accepts its party before and not after (or the other way),
-//!   or the party's other unchanged entries differ (hits on one party merge), or the
-//!   rules have allowances (one naming an entry covers its party);
+//!   moved: a name test accepts its party before and not after (or the other way)
+//!   and no other test beside it under the same `or` takes the same hits before and
+//!   after, or the party's other unchanged entries differ (hits on one party merge),
+//!   or the rules have allowances (one naming an entry covers its party);
 //! - the vessel's IMO number is one of those entities' IMO numbers;
 //! - its previous decision cites such an entity, or an allowance (which may have
 //!   expired since);
@@ -43,6 +44,7 @@ use serde::Serialize;
 
 use super::accept;
 use super::diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange};
+use super::names::NameKey;
 pub use super::names::{OrderNames, PartyNames, VesselNames};
 use super::previous::{hit_set, PreviousDecision, PreviousDecisions};
 use crate::engine::{OrderDecision, Screener};
@@ -183,12 +185,12 @@ pub struct Rescreened {
 /// answer. Order books repeat their counterparties, so most look-ups end here.
 struct NameMemo {
     /// Read far more often than written: both threads read a shard at once.
-    shards: Vec<RwLock<FxHashMap<Box<str>, bool>>>,
+    shards: Vec<RwLock<FxHashMap<Box<[u8]>, bool>>>,
 }
 
 thread_local! {
     /// The key of the look-up at hand, built without allocating.
-    static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl NameMemo {
@@ -203,31 +205,18 @@ impl NameMemo {
         }
     }
 
-    /// The answer for `name` in `country` (`vessel`: searched as a vessel), from the
-    /// memo or from `search`.
-    fn get_or(
-        &self,
-        name: &str,
-        country: &str,
-        vessel: bool,
-        search: impl FnOnce() -> bool,
-    ) -> bool {
+    /// The answer for `name`, from the memo or from `search`.
+    fn get_or(&self, name: &NameKey<'_>, search: impl FnOnce() -> bool) -> bool {
         KEY.with(|k| {
             let mut key = k.borrow_mut();
-            key.clear();
-            key.push_str(name);
-            key.push('\u{0}');
-            key.push_str(country);
-            if vessel {
-                key.push_str("\u{0}v");
-            }
+            name.write_key(&mut key);
             let mut h = rustc_hash::FxHasher::default();
             key.hash(&mut h);
             let shard = &self.shards[(h.finish() as usize) % Self::SHARDS];
             if let Some(&found) = shard
                 .read()
                 .unwrap_or_else(|p| p.into_inner())
-                .get(key.as_str())
+                .get(key.as_slice())
             {
                 return found;
             }
@@ -240,7 +229,7 @@ impl NameMemo {
             if w.len() >= Self::MAX_PER_SHARD {
                 w.clear();
             }
-            w.insert(Box::from(key.as_str()), found);
+            w.insert(Box::from(key.as_slice()), found);
             found
         })
     }
@@ -313,7 +302,12 @@ impl Rescreen {
         let accept::Linked {
             parties: linked,
             moved,
-        } = accept::linked((old, &old_links), (&new, screener.links()), &changed);
+        } = accept::linked(
+            (old, &old_links),
+            (&new, screener.links()),
+            &changed,
+            screener.options().threshold,
+        );
         // Both versions of each changed or moved entity, in one small ruleset with both
         // rulesets' lists, so that the index is built exactly as the screener builds its
         // own (short forms, weak aliases, countries, lists enabled). A moved entry is
@@ -403,61 +397,64 @@ impl Rescreen {
     /// ruleset in a way a rule sees: the name matches a version of a changed entity at
     /// a score at which some test accepts that version, or it matches one at all and
     /// could have so many matches that one more or one fewer changes which are kept
-    /// (the screener keeps the best `limit` per name).
-    fn matches_change(
+    /// (the screener keeps the best `limit` per name). `country` as the order writes
+    /// it; `vessel`: the route's vessel rather than a party.
+    pub(super) fn name_matches_change(
         &self,
-        index: &Screener,
         name: &str,
         country: Option<&str>,
-        kind: Option<EntityKind>,
+        vessel: bool,
     ) -> bool {
+        let Some(index) = self.index.as_ref() else {
+            return false;
+        };
         if name.trim().is_empty() {
             return false;
         }
-        let code = country.and_then(crate::reference::country_code);
-        self.memo
-            .get_or(name, code.unwrap_or(""), kind.is_some(), || {
-                // The query the screener makes of the same name.
-                let mut q = NameQuery::new(name);
-                q.country = code.map(str::to_string);
-                q.kind = kind;
-                let limit = self.screener.options().limit.max(1);
-                let changed = index.names().search(
-                    &q,
-                    &SearchOptions {
-                        threshold: self.floor,
-                        limit: index.names().len(),
-                    },
-                );
-                if changed.is_empty() {
-                    return false;
-                }
-                // Only the hits the screener counts: below its eager search, a party
-                // name's hit counts only when a distinctive word is shared.
-                let seen = changed.iter().any(|h| {
-                    self.screener
-                        .counts_name_hit(h.score, &h.explanation, kind.is_some())
-                        && self.accepted_at.get(h.entity as usize).is_some_and(
-                            |&(party, vessel)| {
-                                h.score >= if kind.is_some() { vessel } else { party }
-                            },
-                        )
-                });
-                if seen {
-                    return true;
-                }
-                // No test sees these entities, but they take places among the best
-                // `limit`: when the name has that many matches, old and new versions
-                // together, the ones kept may differ.
-                let now = self.screener.names().search(
-                    &q,
-                    &SearchOptions {
-                        threshold: self.floor,
-                        limit,
-                    },
-                );
-                now.len() + changed.len() >= limit
-            })
+        let kind = vessel.then_some(EntityKind::Vessel);
+        // The query the screener makes of the same name.
+        let mut q = NameQuery::new(name);
+        q.country = country
+            .and_then(crate::reference::country_code)
+            .map(str::to_string);
+        q.kind = kind;
+        let limit = self.screener.options().limit.max(1);
+        let changed = index.names().search(
+            &q,
+            &SearchOptions {
+                threshold: self.floor,
+                limit: index.names().len(),
+            },
+        );
+        if changed.is_empty() {
+            return false;
+        }
+        // Only the hits the screener counts: below its eager search, a party
+        // name's hit counts only when a distinctive word is shared.
+        let seen = changed.iter().any(|h| {
+            self.screener
+                .counts_name_hit(h.score, &h.explanation, vessel)
+                && self
+                    .accepted_at
+                    .get(h.entity as usize)
+                    .is_some_and(|&(party, at_vessel)| {
+                        h.score >= if vessel { at_vessel } else { party }
+                    })
+        });
+        if seen {
+            return true;
+        }
+        // No test sees these entities, but they take places among the best
+        // `limit`: when the name has that many matches, old and new versions
+        // together, the ones kept may differ.
+        let now = self.screener.names().search(
+            &q,
+            &SearchOptions {
+                threshold: self.floor,
+                limit,
+            },
+        );
+        now.len() + changed.len() >= limit
     }
 
     /// Why `order` must be screened again, or `None` when its decision cannot have
@@ -467,40 +464,50 @@ impl Rescreen {
         order: &OrderNames<'_>,
         previous: Option<&PreviousDecision>,
     ) -> Option<Reason> {
+        if let Some(decided) = self.select_by_record(order, previous) {
+            return decided;
+        }
+        order
+            .names()
+            .any(|n| {
+                self.memo
+                    .get_or(&n, || self.name_matches_change(n.name, n.country, n.vessel))
+            })
+            .then_some(Reason::NameMatchesChange)
+    }
+
+    /// [`Rescreen::select`] as far as it goes without searching the order's names:
+    /// `Some` with the answer, or `None` when only the names can still tell (none of
+    /// them matches a change: the decision stands).
+    pub(super) fn select_by_record(
+        &self,
+        order: &OrderNames<'_>,
+        previous: Option<&PreviousDecision>,
+    ) -> Option<Option<Reason>> {
         if !self.diff.logic.is_empty() {
-            return Some(Reason::RulesChanged);
+            return Some(Some(Reason::RulesChanged));
         }
         let Some(previous) = previous else {
-            return Some(Reason::NoPrevious);
+            return Some(Some(Reason::NoPrevious));
         };
         if *previous.ruleset != self.diff.old_ruleset {
-            return Some(Reason::OtherRuleset);
+            return Some(Some(Reason::OtherRuleset));
         }
         if !previous.allowed.is_empty() {
-            return Some(Reason::Allowance);
+            return Some(Some(Reason::Allowance));
         }
         if previous.entities().any(|e| self.changed.contains_key(e)) {
-            return Some(Reason::CitesChangedEntity);
+            return Some(Some(Reason::CitesChangedEntity));
         }
         if previous.entities().any(|e| self.moved.contains(e)) {
-            return Some(Reason::CitesLinkedChange);
+            return Some(Some(Reason::CitesLinkedChange));
         }
-        let index = self.index.as_ref()?;
+        if self.index.is_none() {
+            return Some(None);
+        }
         if let Some(digits) = order.route.imo.as_deref().and_then(imo_digits) {
             if self.imo.contains(&digits) {
-                return Some(Reason::ImoOfChange);
-            }
-        }
-        for p in &order.parties {
-            if let Some(name) = p.name.as_deref() {
-                if self.matches_change(index, name, p.country.as_deref(), None) {
-                    return Some(Reason::NameMatchesChange);
-                }
-            }
-        }
-        if let Some(vessel) = order.route.vessel.as_deref() {
-            if self.matches_change(index, vessel, None, Some(EntityKind::Vessel)) {
-                return Some(Reason::NameMatchesChange);
+                return Some(Some(Reason::ImoOfChange));
             }
         }
         None

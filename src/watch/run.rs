@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::previous::{self, PreviousDecision, PreviousDecisions};
@@ -84,12 +85,15 @@ impl Rescreen {
         // searches the small index of changed names, screening the full one, and each
         // thread keeps the similar words of the index it searched last.
         let mut held = Held::default();
+        // The answer for each distinct name met so far: read by all threads at once
+        // while a chunk is selected, written between chunks, so it takes no lock.
+        let mut memo = RunMemo::default();
         loop {
             chunk.read(&mut input, &mut number, chunk_size)?;
             if chunk.lines.is_empty() {
                 break;
             }
-            let steps = match source.in_step(&chunk, self, &old)? {
+            let steps = match source.in_step(&chunk, self, &old, &memo)? {
                 Some(steps) => steps,
                 None => {
                     let map = source.map.as_deref().unwrap_or(&EMPTY);
@@ -99,19 +103,17 @@ impl Rescreen {
                         .map(|(line, range)| {
                             let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
                             let found = std::cell::Cell::new(None);
-                            let step = self.select_line(*line, bytes, &|id| {
+                            let step = self.select_line(*line, bytes, &memo, &|id| {
                                 let d = map.get(id);
                                 found.set(d);
                                 d
                             });
-                            match step {
-                                Step::Again(why, _) => Step::Again(why, found.get().cloned()),
-                                done => done,
-                            }
+                            step.with_previous(found.get().cloned())
                         })
                         .collect()
                 }
             };
+            let steps = self.search_new_names(steps, &mut memo);
             let mut done = Vec::new();
             for (step, (line, range)) in steps.into_iter().zip(&chunk.lines) {
                 match step {
@@ -122,6 +124,8 @@ impl Rescreen {
                         why,
                         before,
                     ),
+                    // `search_new_names` left none.
+                    Step::Names(..) => done.push(Outcome::Same(None)),
                 }
             }
             summary.write(done, out, on_reject)?;
@@ -198,13 +202,15 @@ impl Rescreen {
         }
     }
 
-    /// Whether the order on a line must be screened again (`Step::Again` is returned
-    /// without the previous decision, which the caller adds), with its previous
-    /// decision as `previous` finds it by the order's id.
+    /// Whether the order on a line must be screened again (`Step::Again` and
+    /// `Step::Names` are returned without the previous decision, which the caller
+    /// adds), with its previous decision as `previous` finds it by the order's id.
+    /// Names `memo` does not know yet are left for [`Rescreen::search_new_names`].
     fn select_line<'p>(
         &self,
         line: u64,
         bytes: &[u8],
+        memo: &RunMemo,
         previous: &dyn Fn(&str) -> Option<&'p PreviousDecision>,
     ) -> Step {
         let names = match OrderNames::from_json(bytes) {
@@ -223,11 +229,98 @@ impl Rescreen {
                 })
             }
         };
-        match self.select(&names, previous(&names.id)) {
-            None => Step::Done(Outcome::Same(None)),
-            Some(why) => Step::Again(why, None),
+        if let Some(decided) = self.select_by_record(&names, previous(&names.id)) {
+            return match decided {
+                None => Step::Done(Outcome::Same(None)),
+                Some(why) => Step::Again(why, None),
+            };
+        }
+        let mut key = Vec::new();
+        let mut unknown = Vec::new();
+        for n in names.names() {
+            n.write_key(&mut key);
+            match memo.found.get(key.as_slice()) {
+                Some(true) => return Step::Again(Reason::NameMatchesChange, None),
+                Some(false) => {}
+                None => unknown.push(NewName {
+                    key: Box::from(key.as_slice()),
+                    name: n.name.to_string(),
+                    country: n.country.map(str::to_string),
+                    vessel: n.vessel,
+                }),
+            }
+        }
+        if unknown.is_empty() {
+            Step::Done(Outcome::Same(None))
+        } else {
+            Step::Names(unknown, None)
         }
     }
+
+    /// Searches, once each and in parallel, the names of `steps` that `memo` did not
+    /// know, files the answers in `memo`, and settles those steps.
+    fn search_new_names(&self, steps: Vec<Step>, memo: &mut RunMemo) -> Vec<Step> {
+        let mut todo: Vec<&NewName> = Vec::new();
+        let mut seen: FxHashMap<&[u8], ()> = FxHashMap::default();
+        for step in &steps {
+            if let Step::Names(names, _) = step {
+                for n in names {
+                    if seen.insert(&n.key, ()).is_none() {
+                        todo.push(n);
+                    }
+                }
+            }
+        }
+        if todo.is_empty() {
+            return steps;
+        }
+        let found: Vec<bool> = todo
+            .par_iter()
+            .map(|n| self.name_matches_change(&n.name, n.country.as_deref(), n.vessel))
+            .collect();
+        // Bounded: a memo this full starts again (an answer forgotten is only
+        // searched again).
+        if memo.found.len() + todo.len() > RunMemo::MAX {
+            memo.found.clear();
+        }
+        for (n, f) in todo.iter().zip(found) {
+            memo.found.insert(n.key.clone(), f);
+        }
+        drop(seen);
+        steps
+            .into_iter()
+            .map(|step| match step {
+                Step::Names(names, before) => {
+                    if names.iter().any(|n| memo.found.get(&n.key) == Some(&true)) {
+                        Step::Again(Reason::NameMatchesChange, before)
+                    } else {
+                        Step::Done(Outcome::Same(None))
+                    }
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+/// The distinct names of a run's orders met so far, each with whether it matches a
+/// change (see [`Rescreen::name_matches_change`]), by [`super::names::NameKey`]'s key.
+#[derive(Default)]
+struct RunMemo {
+    found: FxHashMap<Box<[u8]>, bool>,
+}
+
+impl RunMemo {
+    /// Names remembered at most (about 100 MB).
+    const MAX: usize = 1 << 21;
+}
+
+/// A name not met before in a run, to search.
+struct NewName {
+    key: Box<[u8]>,
+    name: String,
+    country: Option<String>,
+    vessel: bool,
 }
 
 /// No previous decision at all.
@@ -250,6 +343,7 @@ impl Source<'_> {
         chunk: &Chunk,
         rescreen: &Rescreen,
         old: &Arc<str>,
+        memo: &RunMemo,
     ) -> std::io::Result<Option<Vec<Step>>> {
         let Some((reader, decisions, number)) = self.stream.as_mut() else {
             return Ok(None);
@@ -267,17 +361,14 @@ impl Source<'_> {
                 // In step only when the order was read and its id is the decision's: a
                 // line rejected now was rejected the first time too, and has none.
                 let aligned = std::cell::Cell::new(false);
-                let step = rescreen.select_line(*line, bytes, &|order| {
+                let step = rescreen.select_line(*line, bytes, memo, &|order| {
                     aligned.set(order == id);
                     aligned.get().then_some(&decision)
                 });
                 if !aligned.get() {
                     return None;
                 }
-                Some(match step {
-                    Step::Again(why, _) => Step::Again(why, Some(decision)),
-                    done => done,
-                })
+                Some(step.with_previous(Some(decision)))
             })
             .collect();
         if steps.iter().all(Option::is_some) {
@@ -328,6 +419,20 @@ enum Step {
     Done(Outcome),
     /// To be screened again, with its previous decision.
     Again(Reason, Option<PreviousDecision>),
+    /// To be screened again when one of these names, not met before, matches a
+    /// change; with its previous decision.
+    Names(Vec<NewName>, Option<PreviousDecision>),
+}
+
+impl Step {
+    /// The step with its previous decision, when it is to be screened again.
+    fn with_previous(self, before: Option<PreviousDecision>) -> Step {
+        match self {
+            Step::Again(why, _) => Step::Again(why, before),
+            Step::Names(names, _) => Step::Names(names, before),
+            done => done,
+        }
+    }
 }
 
 /// The order on a line, read in full and checked.

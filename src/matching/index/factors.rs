@@ -6,7 +6,7 @@ pub(super) fn apply_query_factors(
     o: &mut score::Outcome,
     query: &NameQuery,
     rec: &NameRec,
-    names_own_country: bool,
+    names_own_country: &std::cell::OnceCell<bool>,
 ) {
     if rec.weak {
         o.score *= WEAK_ALIAS_FACTOR;
@@ -30,7 +30,10 @@ pub(super) fn apply_query_factors(
                 .get_or_init(|| named_countries(&rec.original).collect());
             !named.iter().any(|x| x.eq_ignore_ascii_case(c))
         };
-        if names_own_country && names_other() {
+        // Whether the query names its own country is asked only here, where a
+        // country differs: most searches score no such name and never ask.
+        let names_own = || *names_own_country.get_or_init(|| query_names_own_country(query));
+        if names_own() && names_other() {
             o.score *= NAMED_COUNTRY_DIFFERS_FACTOR;
             o.adjustments.push((
                 "the name names another country",

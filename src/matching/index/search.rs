@@ -118,7 +118,7 @@ impl NameIndex {
         } else {
             query
         };
-        let names_own_country = query_names_own_country(query);
+        let names_own_country = std::cell::OnceCell::new();
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
         let q = Prepared::screened(&query.name, kind);
         let nq = q.toks.len();
@@ -397,7 +397,7 @@ impl NameIndex {
             };
             sc.work.names_scored += 1;
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
-            apply_query_factors(&mut o, query, rec, names_own_country);
+            apply_query_factors(&mut o, query, rec, &names_own_country);
             if o.score < threshold || o.score <= 0.0 {
                 continue;
             }
@@ -422,7 +422,7 @@ impl NameIndex {
     /// [`NameIndex::search_brute_force`] of one reading.
     pub(super) fn scan(&self, query: &NameQuery, opts: &SearchOptions) -> Vec<NameHit> {
         let inner = &*self.inner;
-        let names_own_country = query_names_own_country(query);
+        let names_own_country = std::cell::OnceCell::new();
         let kind = query.kind.filter(|k| *k != EntityKind::Unknown);
         let q = Prepared::screened(&query.name, kind);
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
@@ -431,7 +431,7 @@ impl NameIndex {
             let sims = score::Direct { q: &q, c: &view };
             let c_kind = Some(rec.kind).filter(|k| *k != EntityKind::Unknown);
             let mut o = score::score(&q, &view, &rec.legal, c_kind, &sims);
-            apply_query_factors(&mut o, query, rec, names_own_country);
+            apply_query_factors(&mut o, query, rec, &names_own_country);
             // Threshold 0 asks for the best names whatever their score, zero included.
             if o.score < opts.threshold || (o.score <= 0.0 && opts.threshold > 0.0) {
                 continue;
