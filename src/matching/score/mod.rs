@@ -734,6 +734,38 @@ mod tests {
     }
 
     #[test]
+    fn common_syllables_do_not_carry_a_name_past_a_different_one() {
+        // One syllable's vowels alone (the same consonants) make another syllable as
+        // often as another spelling (these scored 0.88 and 0.89 when they counted as
+        // in a longer word); in a word of more, another spelling.
+        for (a, b) in [("Han Jun So", "HAN Jang Su"), ("Ri Su Min", "RI Myong Su")] {
+            let s = compare(a, b, p());
+            assert!(s < 0.85, "{a} / {b}: {s} {}", compare_explained(a, b, p()));
+        }
+        let s = compare("Mortazavi Saeed", "MORTAZAVI, Sa'id", p());
+        assert!(s >= 0.85, "{s}");
+        // A letter left out inside a syllable is a typo, though the keys (`pak`,
+        // `pek`) differ in one vowel.
+        let s = compare("So Bak San", "SO BAEK SAN", p());
+        assert!(
+            s >= 0.8,
+            "{s} {}",
+            compare_explained("So Bak San", "SO BAEK SAN", p())
+        );
+    }
+
+    #[test]
+    fn acronyms_compare_by_letters_not_sounds() {
+        let o = o();
+        let kmc = compare_explained("KMC", "CMC", o);
+        assert!(kmc.score < 0.6, "{kmc}");
+        let bhll = compare_explained("BHLL", "VBRR", o);
+        assert!(bhll.score < 0.6, "{bhll}");
+        // Words with vowels keep their sounds.
+        assert!(compare("KORYO", "GORYO", o) >= 0.85);
+    }
+
+    #[test]
     fn vowels_around_the_same_consonants_are_one_arabic_name() {
         let (mohamed, _) = word_sim(
             "mohamed",
