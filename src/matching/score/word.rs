@@ -264,8 +264,8 @@ fn same_consonants(a: &str, b: &str) -> bool {
 
 /// Whether two words of one syllable (a Korean or Chinese given name's part) are two
 /// syllables rather than one mistyped: they differ in their first letter (`Yong`,
-/// `Tong`, `Kyong`), or their phonetic keys differ in one vowel (`Sang` / `Song`,
-/// `Chang` / `Chong`). One syllable's romanizations share a phonetic key (`Jong` /
+/// `Tong`), one has a consonant before the other's glide (`Kyong` / `Yong`), or
+/// their phonetic keys differ in one vowel (`Sang` / `Song`, `Chang` / `Chong`). One syllable's romanizations share a phonetic key (`Jong` /
 /// `Chong`, `Hyon` / `Hyeon`), and people seldom mistype a word's first letter; a
 /// word of more syllables (`Ahmad` / `Ahmed`) keeps its typos.
 pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
@@ -295,7 +295,22 @@ pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
         matches!((diff.next(), diff.next()),
             (Some((i, (x, y))), None) if vowel(x) && vowel(y) && alone(a, i) && alone(b, i))
     };
-    first_differs || one_vowel_differs
+    // A consonant before a glide (`Kyong` / `Yong`, `Kwang` / `Wang`) begins another
+    // syllable; `h` is often written or left out (`Hwan` / `Wan`).
+    let glide_added = {
+        let (long, short) = if at.len() > bt.len() {
+            (at.as_bytes(), bt.as_bytes())
+        } else {
+            (bt.as_bytes(), at.as_bytes())
+        };
+        long.len() == short.len() + 1
+            && long.get(1..) == Some(short)
+            && long
+                .first()
+                .is_some_and(|c| !is_vowel_byte(*c) && *c != b'h')
+            && matches!(long.get(1), Some(b'y' | b'w'))
+    };
+    first_differs || glide_added || one_vowel_differs
 }
 
 /// Whether a word has one vowel letter (`y` aside, a glide): `Jon`, `Myong`, not
