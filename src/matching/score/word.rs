@@ -288,9 +288,9 @@ pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
             |j: Option<usize>| j.and_then(|j| k.get(j)).is_some_and(|c| is_vowel_byte(*c));
         !next_to(i.checked_sub(1)) && !next_to(Some(i + 1))
     };
-    // Of equal written length too: `Bak` / `Baek` (keys `pak` / `pek`) is a letter
-    // left out, not another vowel.
-    let one_vowel_differs = a.len() == b.len() && at.len() == bt.len() && {
+    // Unless one written vowel holds the other: `Bak` / `Baek` (keys `pak` / `pek`)
+    // is a letter left out, not another vowel (`Chong` / `Jang` is).
+    let one_vowel_differs = a.len() == b.len() && !vowel_left_out(at, bt) && {
         let mut diff = a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y);
         matches!((diff.next(), diff.next()),
             (Some((i, (x, y))), None) if vowel(x) && vowel(y) && alone(a, i) && alone(b, i))
@@ -311,6 +311,24 @@ pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
             && matches!(long.get(1), Some(b'y' | b'w'))
     };
     first_differs || glide_added || one_vowel_differs
+}
+
+/// Whether the written vowels of one word are those of the other with a letter left
+/// out (`a` / `ae`): the first run of vowels of each, compared.
+fn vowel_left_out(a: &str, b: &str) -> bool {
+    let vowels = |w: &str| -> String {
+        w.chars()
+            .skip_while(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
+            .take_while(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
+            .collect()
+    };
+    let (va, vb) = (vowels(a), vowels(b));
+    let (short, long) = if va.len() < vb.len() {
+        (va, vb)
+    } else {
+        (vb, va)
+    };
+    !short.is_empty() && long.len() == short.len() + 1 && long.contains(&short)
 }
 
 /// Whether a word has one vowel letter (`y` aside, a glide): `Jon`, `Myong`, not
