@@ -316,19 +316,21 @@ pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
 /// Whether the written vowels of one word are those of the other with a letter left
 /// out (`a` / `ae`): the first run of vowels of each, compared.
 fn vowel_left_out(a: &str, b: &str) -> bool {
-    let vowels = |w: &str| -> String {
-        w.chars()
-            .skip_while(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
-            .take_while(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
-            .collect()
-    };
+    // A slice of the word, not a copy: this runs for many pairs of short words.
+    fn vowels(w: &str) -> &str {
+        let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+        let b = w.as_bytes();
+        let start = b.iter().position(|&c| is_vowel(c)).unwrap_or(b.len());
+        let len = b.iter().skip(start).take_while(|&&c| is_vowel(c)).count();
+        w.get(start..start + len).unwrap_or_default()
+    }
     let (va, vb) = (vowels(a), vowels(b));
     let (short, long) = if va.len() < vb.len() {
         (va, vb)
     } else {
         (vb, va)
     };
-    !short.is_empty() && long.len() == short.len() + 1 && long.contains(&short)
+    !short.is_empty() && long.len() == short.len() + 1 && long.contains(short)
 }
 
 /// Whether a word has one vowel letter (`y` aside, a glide): `Jon`, `Myong`, not
