@@ -218,6 +218,10 @@ pub(crate) fn clip(text: &str, max: usize) -> &str {
 const LEGAL_DIFFERENT: f32 = 0.97;
 const LEGAL_ONE_SIDED: f32 = 0.99;
 const ORDER_CHANGED: f32 = 0.97;
+/// A vessel's words in another order with words of the screened name's own.
+const VESSEL_ORDER_CHANGED: f32 = 0.85;
+/// The weight of an initial that aligns with nothing (see [`INITIAL_WEIGHT`]).
+const UNALIGNED_INITIAL_WEIGHT: f32 = 0.6;
 /// Two names of different kinds (a company and a vessel or a person): strong evidence
 /// of two parties, whatever the names share.
 const KIND_DIFFERENT: f32 = 0.6;
@@ -386,6 +390,16 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     if qmask != all_q || cmask != all_c {
         identical = false;
     }
+    // An initial left unaligned stands for a given name the other name lacks (`RI M.
+    // SOK` / `RI SOK`): it weighs as a short word, not as the initial it aligns as.
+    let open_initials = |n: usize, mask: u64, class: &dyn Fn(usize) -> Option<TokenClass>| {
+        (0..n)
+            .filter(|&j| mask & (1u64 << j) == 0 && class(j) == Some(TokenClass::Initial))
+            .count() as f32
+    };
+    let extra = UNALIGNED_INITIAL_WEIGHT - INITIAL_WEIGHT;
+    wq += extra * open_initials(nq, qmask, &|j| q.toks.get(j).map(|t| t.class));
+    wc += extra * open_initials(nc, cmask, &|j| c.tok(j).map(|t| t.class));
     // Each name's aligned share, averaged: a screened name fully found inside a longer
     // listed name (a missing middle name or patronymic) keeps half its credit.
     let mut s = 0.5 * (mq / wq + mc / wc);
@@ -431,9 +445,17 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         });
         if crossed {
             identical = false;
-            s *= ORDER_CHANGED;
-            out.adjustments
-                .push(("word order differs", ORDER_CHANGED as f64));
+            // A vessel's name is its words in their order: the same words in another
+            // order, with more of its own, are a person's or another vessel's
+            // (`Ko Hye-jin` / `JIN HYE`).
+            let q_open = (0..nq).any(|j| qmask & (1u64 << j) == 0);
+            let factor = if c_kind == Some(EntityKind::Vessel) && q_open {
+                VESSEL_ORDER_CHANGED
+            } else {
+                ORDER_CHANGED
+            };
+            s *= factor;
+            out.adjustments.push(("word order differs", factor as f64));
         }
     }
     // A personal name made of a few common parts (`KIM JONG`) is shared by thousands:
@@ -731,6 +753,57 @@ mod tests {
             let s = compare(a, b, p());
             assert!(s >= 0.8, "{a} / {b}: {s} {}", compare_explained(a, b, p()));
         }
+    }
+
+    #[test]
+    fn common_syllables_do_not_carry_a_name_past_a_different_one() {
+        // One syllable's vowels alone (the same consonants) make another syllable as
+        // often as another spelling (these scored 0.88 and 0.89 when they counted as
+        // in a longer word); in a word of more, another spelling.
+        for (a, b) in [
+            ("Han Jun So", "HAN Jang Su"),
+            ("Ri Su Min", "RI Myong Su"),
+            ("Han Chong Su", "HAN Jang Su"),
+        ] {
+            let s = compare(a, b, p());
+            assert!(s < 0.85, "{a} / {b}: {s} {}", compare_explained(a, b, p()));
+        }
+        let s = compare("Mortazavi Saeed", "MORTAZAVI, Sa'id", p());
+        assert!(s >= 0.85, "{s}");
+        // A letter left out inside a syllable is a typo, though the keys (`pak`,
+        // `pek`) differ in one vowel.
+        let s = compare("So Bak San", "SO BAEK SAN", p());
+        assert!(
+            s >= 0.8,
+            "{s} {}",
+            compare_explained("So Bak San", "SO BAEK SAN", p())
+        );
+    }
+
+    #[test]
+    fn a_given_name_or_word_the_listed_name_lacks_counts_against() {
+        // A consonant before a glide is another syllable; `h` is written or not.
+        assert!(compare("Kim Kyong Su", "KIM Yong Su", p()) < 0.8);
+        assert!(compare("Ko Il Hwan", "KO Il Wan", p()) >= 0.8);
+        // An initial of a given name the listed name lacks (0.91 when it weighed as
+        // the initial it aligns as).
+        let extra = compare("Ri M. Sok", "RI Sok", p());
+        assert!(extra < 0.85, "{extra}");
+        // A vessel's words in another order, with a word of the screened name's own.
+        let v = Some(EntityKind::Vessel);
+        assert!(compare("Ko Hye Jin", "JIN HYE", v) < 0.85);
+        assert!(compare("Hye Jin", "JIN HYE", v) >= 0.9);
+    }
+
+    #[test]
+    fn acronyms_compare_by_letters_not_sounds() {
+        let o = o();
+        let kmc = compare_explained("KMC", "CMC", o);
+        assert!(kmc.score < 0.6, "{kmc}");
+        let bhll = compare_explained("BHLL", "VBRR", o);
+        assert!(bhll.score < 0.6, "{bhll}");
+        // Words with vowels keep their sounds.
+        assert!(compare("KORYO", "GORYO", o) >= 0.85);
     }
 
     #[test]

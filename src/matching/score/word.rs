@@ -5,9 +5,15 @@ use super::*;
 /// Similarity of two tokens with the same phonetic key.
 pub(crate) const PHONETIC_SIM: f32 = 0.9;
 
-/// Similarity of two short words (one syllable) with the same consonants: vowels
-/// written differently (Cyrillic Чен for Korean 정 Jong).
+/// Similarity of two short words with the same consonants: vowels written
+/// differently (`Pavel` / `Pavlo`, `Naeem` / `Naim`).
 pub(crate) const SKELETON_SIM: f32 = 0.7;
+
+/// [`SKELETON_SIM`] for two words of one vowel (Cyrillic Чен for Korean 정 Jong):
+/// as often two syllables of the same consonants (`Jon` / `Jang`, `Min` / `Myong`,
+/// `Sin` / `Sung`). The pair aligns, but a name resting on it needs its other words
+/// to reach a block.
+pub(crate) const SYLLABLE_SKELETON_SIM: f32 = 0.5;
 
 /// Words longer than this are not compared by consonants alone.
 pub(crate) const SKELETON_MAX_LEN: usize = 5;
@@ -151,7 +157,10 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
     if at == bt {
         return (1.0, Basis::Exact);
     }
-    if ak == bk && !ak.is_empty() && at.len() >= 2 && bt.len() >= 2 {
+    // Two words without vowels are letters (acronyms), not sounds: `KMC` is not
+    // `CMC`, and only their letters are compared.
+    let letters = !voiced(at) && !voiced(bt);
+    if ak == bk && !ak.is_empty() && at.len() >= 2 && bt.len() >= 2 && !letters {
         return (PHONETIC_SIM, Basis::Phonetic);
     }
     // Another form of a generic word: `BANKING` / `BANK`, `KOREAN` / `KOREA`,
@@ -162,7 +171,7 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
     let mut best: Option<(usize, usize)> = None; // (edits, longest)
     let other_syllable = other_syllable(at, ak, bt, bk);
     for (a, osa, b) in [(at, &a.text_osa, bt), (ak, &a.key_osa, bk)] {
-        if other_syllable {
+        if other_syllable || (letters && a == ak) {
             break;
         }
         let longest = a.len().max(b.len());
@@ -211,13 +220,24 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
     if at.len() <= SKELETON_MAX_LEN
         && bt.len() <= SKELETON_MAX_LEN
         && !other_syllable
+        && !letters
         && same_skeleton(ak, bk)
         && !is_generic(at)
         && !is_generic(bt)
     {
-        return (SKELETON_SIM, Basis::Consonants);
+        let sim = if one_vowel(at) && one_vowel(bt) {
+            SYLLABLE_SKELETON_SIM
+        } else {
+            SKELETON_SIM
+        };
+        return (sim, Basis::Consonants);
     }
     (0.0, Basis::Exact)
+}
+
+/// Whether a word has a vowel (`y` counts): one that has none is read letter by letter.
+fn voiced(word: &str) -> bool {
+    word.bytes().any(is_vowel_byte)
 }
 
 /// Whether two words of two syllables or more, with the same first letter, have the
@@ -244,23 +264,11 @@ fn same_consonants(a: &str, b: &str) -> bool {
 
 /// Whether two words of one syllable (a Korean or Chinese given name's part) are two
 /// syllables rather than one mistyped: they differ in their first letter (`Yong`,
-/// `Tong`, `Kyong`), or their phonetic keys differ in one vowel (`Sang` / `Song`,
-/// `Chang` / `Chong`). One syllable's romanizations share a phonetic key (`Jong` /
+/// `Tong`), one has a consonant before the other's glide (`Kyong` / `Yong`), or
+/// their phonetic keys differ in one vowel (`Sang` / `Song`, `Chang` / `Chong`). One syllable's romanizations share a phonetic key (`Jong` /
 /// `Chong`, `Hyon` / `Hyeon`), and people seldom mistype a word's first letter; a
 /// word of more syllables (`Ahmad` / `Ahmed`) keeps its typos.
 pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
-    let one_syllable = |t: &str, k: &str| {
-        t.len() <= SYLLABLE_MAX_LEN && {
-            let b = k.as_bytes();
-            let starts = (0..b.len())
-                .filter(|&i| {
-                    b.get(i).is_some_and(|c| is_vowel_byte(*c))
-                        && (i == 0 || !b.get(i - 1).is_some_and(|c| is_vowel_byte(*c)))
-                })
-                .count();
-            starts == 1
-        }
-    };
     if !one_syllable(at, ak) || !one_syllable(bt, bk) {
         return false;
     }
@@ -280,12 +288,73 @@ pub(crate) fn other_syllable(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
             |j: Option<usize>| j.and_then(|j| k.get(j)).is_some_and(|c| is_vowel_byte(*c));
         !next_to(i.checked_sub(1)) && !next_to(Some(i + 1))
     };
-    let one_vowel_differs = a.len() == b.len() && {
+    // Unless one written vowel holds the other: `Bak` / `Baek` (keys `pak` / `pek`)
+    // is a letter left out, not another vowel (`Chong` / `Jang` is).
+    let one_vowel_differs = a.len() == b.len() && !vowel_left_out(at, bt) && {
         let mut diff = a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y);
         matches!((diff.next(), diff.next()),
             (Some((i, (x, y))), None) if vowel(x) && vowel(y) && alone(a, i) && alone(b, i))
     };
-    first_differs || one_vowel_differs
+    // A consonant before a glide (`Kyong` / `Yong`, `Kwang` / `Wang`) begins another
+    // syllable; `h` is often written or left out (`Hwan` / `Wan`).
+    let glide_added = {
+        let (long, short) = if at.len() > bt.len() {
+            (at.as_bytes(), bt.as_bytes())
+        } else {
+            (bt.as_bytes(), at.as_bytes())
+        };
+        long.len() == short.len() + 1
+            && long.get(1..) == Some(short)
+            && long
+                .first()
+                .is_some_and(|c| !is_vowel_byte(*c) && *c != b'h')
+            && matches!(long.get(1), Some(b'y' | b'w'))
+    };
+    first_differs || glide_added || one_vowel_differs
+}
+
+/// Whether the written vowels of one word are those of the other with a letter left
+/// out (`a` / `ae`): the first run of vowels of each, compared.
+fn vowel_left_out(a: &str, b: &str) -> bool {
+    // A slice of the word, not a copy: this runs for many pairs of short words.
+    fn vowels(w: &str) -> &str {
+        let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+        let b = w.as_bytes();
+        let start = b.iter().position(|&c| is_vowel(c)).unwrap_or(b.len());
+        let len = b.iter().skip(start).take_while(|&&c| is_vowel(c)).count();
+        w.get(start..start + len).unwrap_or_default()
+    }
+    let (va, vb) = (vowels(a), vowels(b));
+    let (short, long) = if va.len() < vb.len() {
+        (va, vb)
+    } else {
+        (vb, va)
+    };
+    !short.is_empty() && long.len() == short.len() + 1 && long.contains(short)
+}
+
+/// Whether a word has one vowel letter (`y` aside, a glide): `Jon`, `Myong`, not
+/// `Said` or `Saeed`.
+fn one_vowel(word: &str) -> bool {
+    word.bytes()
+        .filter(|c| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u'))
+        .count()
+        == 1
+}
+
+/// Whether a word of text `t` and phonetic key `k` is one syllable: one group of
+/// vowels, at most [`SYLLABLE_MAX_LEN`] letters.
+fn one_syllable(t: &str, k: &str) -> bool {
+    t.len() <= SYLLABLE_MAX_LEN && {
+        let b = k.as_bytes();
+        let starts = (0..b.len())
+            .filter(|&i| {
+                b.get(i).is_some_and(|c| is_vowel_byte(*c))
+                    && (i == 0 || !b.get(i - 1).is_some_and(|c| is_vowel_byte(*c)))
+            })
+            .count();
+        starts == 1
+    }
 }
 
 /// Words of one syllable are at most this long (`Cheong`).
