@@ -2,7 +2,38 @@
 //! most candidates are never scored.
 use super::*;
 
+/// How many names ahead of the one bounded the next names' words are asked for.
+pub(super) const PREFETCH_AHEAD: usize = 4;
+
+/// Asks the processor to bring the bytes of `x` into cache, without waiting for them.
+#[inline]
+fn prefetch<T>(x: Option<&T>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = x {
+        safe_arch::prefetch_t0(x);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 impl NameIndex {
+    /// Asks for what the bound reads first of name `name`: its weight and where its
+    /// words are, or (`words`, when those have come) its heaviest words.
+    #[inline]
+    pub(super) fn prefetch_name(&self, name: Option<&u32>, words: bool) {
+        let Some(&i) = name else { return };
+        let i = i as usize;
+        let inner = &*self.inner;
+        if words {
+            let at = inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
+            prefetch(inner.name_tok_ids.get(at));
+            prefetch(inner.name_tok_pos.get(at));
+        } else {
+            prefetch(inner.name_wsum.get(i));
+            prefetch(inner.name_tok_off.get(i));
+        }
+    }
+
     /// The best score name `i` can get against `q`, from the similarities of its words
     /// to query units (`flat`, indexed by `word_hits`) alone. Each side's aligned share
     /// `Σ sim·w / (unaligned + Σ w)` is at most `S / (U + S)` where `S` sums each hit

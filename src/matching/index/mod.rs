@@ -28,6 +28,7 @@ mod search;
 mod stored;
 mod tables;
 
+use bound::PREFETCH_AHEAD;
 use build::*;
 use candidates::*;
 use factors::*;

@@ -345,7 +345,13 @@ impl NameIndex {
 
         // Score the candidates that can reach the threshold.
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
-        for &name in &sc.touched {
+        for (k, &name) in sc.touched.iter().enumerate() {
+            // The bound reads a few words of each name met, scattered over the tables:
+            // ask for those of names further on while this one is read.
+            if threshold > 0.0 {
+                self.prefetch_name(sc.touched.get(k + 2 * PREFETCH_AHEAD), false);
+                self.prefetch_name(sc.touched.get(k + PREFETCH_AHEAD), true);
+            }
             let i = name as usize;
             let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
             let bound = if threshold > 0.0 {
