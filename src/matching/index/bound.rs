@@ -16,21 +16,37 @@ fn prefetch<T>(x: Option<&T>) {
     let _ = x;
 }
 
+/// What [`NameIndex::prefetch_name`] asks for.
+pub(super) enum Ahead<'a> {
+    Name,
+    Words,
+    Hits(&'a [WordHits]),
+}
+
 impl NameIndex {
-    /// Asks for what the bound reads first of name `name`: its weight and where its
-    /// words are, or (`words`, when those have come) its heaviest words.
+    /// Asks for what the bound reads first of name `name`, in three steps a few names
+    /// apart, each reading what the one before brought: its weight and where its
+    /// words are, its heaviest words, what the search found of its heaviest word.
     #[inline]
-    pub(super) fn prefetch_name(&self, name: Option<&u32>, words: bool) {
+    pub(super) fn prefetch_name(&self, name: Option<&u32>, what: Ahead) {
         let Some(&i) = name else { return };
         let i = i as usize;
         let inner = &*self.inner;
-        if words {
-            let at = inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
-            prefetch(inner.name_tok_ids.get(at));
-            prefetch(inner.name_tok_pos.get(at));
-        } else {
-            prefetch(inner.name_wsum.get(i));
-            prefetch(inner.name_tok_off.get(i));
+        let first_word = || inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
+        match what {
+            Ahead::Name => {
+                prefetch(inner.name_wsum.get(i));
+                prefetch(inner.name_tok_off.get(i));
+            }
+            Ahead::Words => {
+                prefetch(inner.name_tok_ids.get(first_word()));
+                prefetch(inner.name_tok_pos.get(first_word()));
+            }
+            Ahead::Hits(hits) => {
+                if let Some(&(v, _)) = inner.name_tok_ids.get(first_word()) {
+                    prefetch(hits.get(v as usize));
+                }
+            }
         }
     }
 

@@ -349,8 +349,10 @@ impl NameIndex {
             // The bound reads a few words of each name met, scattered over the tables:
             // ask for those of names further on while this one is read.
             if threshold > 0.0 {
-                self.prefetch_name(sc.touched.get(k + 2 * PREFETCH_AHEAD), false);
-                self.prefetch_name(sc.touched.get(k + PREFETCH_AHEAD), true);
+                let ahead = |n: usize| sc.touched.get(k + n * PREFETCH_AHEAD);
+                self.prefetch_name(ahead(3), Ahead::Name);
+                self.prefetch_name(ahead(2), Ahead::Words);
+                self.prefetch_name(ahead(1), Ahead::Hits(&sc.word_hits));
             }
             let i = name as usize;
             let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
