@@ -7,7 +7,7 @@ pub(super) const PREFETCH_AHEAD: usize = 4;
 
 /// Asks the processor to bring the bytes of `x` into cache, without waiting for them.
 #[inline]
-fn prefetch<T>(x: Option<&T>) {
+pub(super) fn prefetch<T>(x: Option<&T>) {
     #[cfg(target_arch = "x86_64")]
     if let Some(x) = x {
         safe_arch::prefetch_t0(x);

@@ -77,7 +77,15 @@ impl NameIndex {
         let q_letters = (letter_set(text), letter_set(key));
         let forms = WordForms::new(text, key);
         let mut out = Vec::with_capacity(seen.len());
-        for &id in seen.iter() {
+        for (k, &id) in seen.iter().enumerate() {
+            // Each word's record and its strings are apart in memory: ask for those of
+            // the words further on while this one is compared.
+            let ahead = |n: usize| seen.get(k + n).and_then(|&w| i.vocab.get(w as usize));
+            prefetch(ahead(2 * PREFETCH_AHEAD));
+            if let Some(w) = ahead(PREFETCH_AHEAD) {
+                prefetch(w.text.as_bytes().first());
+                prefetch(w.key.as_bytes().first());
+            }
             let Some(v) = i.vocab.get(id as usize) else {
                 continue;
             };

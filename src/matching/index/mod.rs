@@ -28,7 +28,7 @@ mod search;
 mod stored;
 mod tables;
 
-use bound::{Ahead, PREFETCH_AHEAD};
+use bound::{prefetch, Ahead, PREFETCH_AHEAD};
 use build::*;
 use candidates::*;
 use factors::*;
