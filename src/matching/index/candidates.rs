@@ -282,7 +282,7 @@ pub(super) fn first_with_top(v: &[u64], top: u64) -> usize {
     let below = |i: usize| v.get(i).is_some_and(|&x| x >> 32 < top);
     let guess = |at: u64, from: usize| -> usize {
         // Entries between two top values, at the density of the whole.
-        let shift = (i128::from(top) - i128::from(at)) * n as i128 >> 32;
+        let shift = ((i128::from(top) - i128::from(at)) * n as i128) >> 32;
         (from as i128 + shift).clamp(0, n.saturating_sub(1) as i128) as usize
     };
     let mut g = guess(0, 0);
