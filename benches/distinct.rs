@@ -7,6 +7,7 @@
 //!
 //! ```text
 //! cargo bench --bench distinct            # prints a table
+//! DISTINCT_ONLY=5 cargo bench --bench distinct   # distinct names only, 5 fresh rounds (to profile)
 //! ```
 //!
 //! Needs `/work/shared/data/ofac` (or `EMBARGO_DATA`) and the eval names
@@ -17,7 +18,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use embargo::matching::{NameIndex, NameQuery, SearchOptions, DEFAULT_THRESHOLD};
+use embargo::matching::{NameIndex, NameQuery, SearchOptions, SearchWork, DEFAULT_THRESHOLD};
 
 #[path = "../tests/support/ofac.rs"]
 mod ofac;
@@ -66,6 +67,36 @@ fn rate(index: &NameIndex, queries: &[NameQuery], rounds: usize) -> (f64, f64) {
         .join()
         .unwrap_or((0.0, 0.0))
     })
+}
+
+/// What an average distinct query does without the memo: the cost the rate depends on.
+fn print_work(index: &NameIndex, queries: &[NameQuery]) {
+    let opts = SearchOptions {
+        threshold: DEFAULT_THRESHOLD,
+        limit: 10,
+    };
+    let (mut sum, mut hits) = (SearchWork::default(), 0usize);
+    for q in queries {
+        let (h, w) = index.search_counted(q, &opts);
+        hits += h.len();
+        sum.variants += w.variants;
+        sum.words_compared += w.words_compared;
+        sum.contained_checked += w.contained_checked;
+        sum.names_met += w.names_met;
+        sum.names_scored += w.names_scored;
+    }
+    let n = queries.len().max(1) as f64;
+    let per = |x: u64| x as f64 / n;
+    println!(
+        "per distinct query, memo off: {:.0} deletion variants, {:.0} words compared, \
+         {:.0} contained words checked, {:.0} names met, {:.1} scored, {:.2} hits",
+        per(sum.variants),
+        per(sum.words_compared),
+        per(sum.contained_checked),
+        per(sum.names_met),
+        per(sum.names_scored),
+        hits as f64 / n
+    );
 }
 
 fn main() {
@@ -125,6 +156,19 @@ fn main() {
         distinct.len(),
         dev.len()
     );
+    if let Some(rounds) = std::env::var("DISTINCT_ONLY")
+        .ok()
+        .and_then(|r| r.parse::<usize>().ok())
+    {
+        for round in 1..=rounds {
+            let (dc, dw) = rate(&index, &distinct, 1);
+            println!(
+                "distinct names (round {round}): {dc:.0} per CPU second, {dw:.0} per wall second"
+            );
+        }
+        return;
+    }
+    print_work(&index, &distinct);
     println!("| queries (one thread) | per CPU second | per wall second |");
     println!("| --- | ---: | ---: |");
     for round in 1..=3 {

@@ -2,7 +2,54 @@
 //! most candidates are never scored.
 use super::*;
 
+/// How many names ahead of the one bounded the next names' words are asked for.
+pub(super) const PREFETCH_AHEAD: usize = 4;
+
+/// Asks the processor to bring the bytes of `x` into cache, without waiting for them.
+#[inline]
+pub(super) fn prefetch<T>(x: Option<&T>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = x {
+        safe_arch::prefetch_t0(x);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
+/// What [`NameIndex::prefetch_name`] asks for.
+pub(super) enum Ahead<'a> {
+    Name,
+    Words,
+    Hits(&'a [WordHits]),
+}
+
 impl NameIndex {
+    /// Asks for what the bound reads first of name `name`, in three steps a few names
+    /// apart, each reading what the one before brought: its weight and where its
+    /// words are, its heaviest words, what the search found of its heaviest word.
+    #[inline]
+    pub(super) fn prefetch_name(&self, name: Option<&u32>, what: Ahead) {
+        let Some(&i) = name else { return };
+        let i = i as usize;
+        let inner = &*self.inner;
+        let first_word = || inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
+        match what {
+            Ahead::Name => {
+                prefetch(inner.name_wsum.get(i));
+                prefetch(inner.name_tok_off.get(i));
+            }
+            Ahead::Words => {
+                prefetch(inner.name_tok_ids.get(first_word()));
+                prefetch(inner.name_tok_pos.get(first_word()));
+            }
+            Ahead::Hits(hits) => {
+                if let Some(&(v, _)) = inner.name_tok_ids.get(first_word()) {
+                    prefetch(hits.get(v as usize));
+                }
+            }
+        }
+    }
+
     /// The best score name `i` can get against `q`, from the similarities of its words
     /// to query units (`flat`, indexed by `word_hits`) alone. Each side's aligned share
     /// `Σ sim·w / (unaligned + Σ w)` is at most `S / (U + S)` where `S` sums each hit

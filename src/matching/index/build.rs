@@ -3,41 +3,54 @@
 use super::*;
 
 pub(super) fn fnv(salt: u64, bytes: impl Iterator<Item = u8>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+    fnv_finish(fnv_feed(0xcbf2_9ce4_8422_2325 ^ salt, bytes))
+}
+
+/// The state of [`fnv`] after `bytes`, from state `h`.
+#[inline]
+fn fnv_feed(mut h: u64, bytes: impl Iterator<Item = u8>) -> u64 {
     for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    h
+}
+
+#[inline]
+fn fnv_finish(h: u64) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Calls `f` with the hash of every variant of `s` with up to `k` (≤ 2) bytes deleted.
+/// Calls `f` with the hash of every variant of `s` with up to `k` (≤ 2) bytes deleted:
+/// `s` itself, then each byte deleted in order, then each pair. A variant's hash goes
+/// on from the state the hash of the bytes before its first deletion left, so that
+/// the bytes before it are read once for all variants rather than once for each (a
+/// query looks up a hundred or more variants).
 pub(super) fn for_each_deletion(s: &[u8], k: usize, mut f: impl FnMut(u64)) {
-    let n = s.len();
-    f(fnv(0, s.iter().copied()));
-    if k >= 1 {
-        for i in 0..n {
-            f(fnv(
-                0,
-                s.iter()
-                    .enumerate()
-                    .filter(|(p, _)| *p != i)
-                    .map(|(_, b)| *b),
-            ));
-        }
+    let start = 0xcbf2_9ce4_8422_2325;
+    let tail = |h: u64, from: usize| fnv_feed(h, s.get(from..).unwrap_or(&[]).iter().copied());
+    f(fnv_finish(tail(start, 0)));
+    if k == 0 {
+        return;
     }
-    if k >= 2 {
-        for i in 0..n {
-            for j in i + 1..n {
-                f(fnv(
-                    0,
-                    s.iter()
-                        .enumerate()
-                        .filter(|(p, _)| *p != i && *p != j)
-                        .map(|(_, b)| *b),
-                ));
-            }
+    // `before` is the state after `s[..i]`.
+    let mut before = start;
+    for (i, &b) in s.iter().enumerate() {
+        f(fnv_finish(tail(before, i + 1)));
+        before = fnv_feed(before, [b].into_iter());
+    }
+    if k < 2 {
+        return;
+    }
+    let mut before = start;
+    for (i, &b) in s.iter().enumerate() {
+        // `between` is the state after `s[..i]` and `s[i + 1..j]`.
+        let mut between = before;
+        for (j, &c) in s.iter().enumerate().skip(i + 1) {
+            f(fnv_finish(tail(between, j + 1)));
+            between = fnv_feed(between, [c].into_iter());
         }
+        before = fnv_feed(before, [b].into_iter());
     }
 }
 

@@ -24,10 +24,11 @@ impl NameIndex {
         key: &str,
         abjad: bool,
         max_budget: usize,
-        seen: &mut Vec<u32>,
+        buf: &mut SimilarScratch,
         work: &mut SearchWork,
     ) -> Vec<(u32, f32, Basis)> {
         let i = &self.inner;
+        let seen = &mut buf.seen;
         seen.clear();
         if let Some(ids) = i.by_text.get(text) {
             seen.extend_from_slice(ids);
@@ -55,27 +56,36 @@ impl NameIndex {
                 seen.extend_from_slice(ids);
             }
         }
-        let mut lookup = |h: u64| {
-            work.variants += 1;
-            if let Some(ids) = i.deletes.get_int(h) {
-                seen.extend_from_slice(ids);
-            }
-        };
+        let hashes = &mut buf.hashes;
+        hashes.clear();
         // A word longer than every listed word by more than its budget shares no
         // variant with one.
         let reach = |s: &str| budget(s.len()).min(max_budget);
         if key.len() <= i.max_word_len + reach(key) {
-            for_each_deletion(key.as_bytes(), reach(key), &mut lookup);
+            for_each_deletion(key.as_bytes(), reach(key), |h| hashes.push(h));
         }
         if text != key && text.len() <= i.max_word_len + reach(text) {
-            for_each_deletion(text.as_bytes(), reach(text), &mut lookup);
+            for_each_deletion(text.as_bytes(), reach(text), |h| hashes.push(h));
         }
+        // Repeated letters and a text much like its key give the same variant twice.
+        hashes.sort_unstable();
+        hashes.dedup();
+        work.variants += hashes.len() as u64;
+        i.deletes.get_ints_into(hashes, &mut buf.spans, seen);
         seen.sort_unstable();
         seen.dedup();
         let q_letters = (letter_set(text), letter_set(key));
         let forms = WordForms::new(text, key);
         let mut out = Vec::with_capacity(seen.len());
-        for &id in seen.iter() {
+        for (k, &id) in seen.iter().enumerate() {
+            // Each word's record and its strings are apart in memory: ask for those of
+            // the words further on while this one is compared.
+            let ahead = |n: usize| seen.get(k + n).and_then(|&w| i.vocab.get(w as usize));
+            prefetch(ahead(2 * PREFETCH_AHEAD));
+            if let Some(w) = ahead(PREFETCH_AHEAD) {
+                prefetch(w.text.as_bytes().first());
+                prefetch(w.key.as_bytes().first());
+            }
             let Some(v) = i.vocab.get(id as usize) else {
                 continue;
             };
@@ -251,6 +261,75 @@ pub(super) fn essential_tokens(
     essential
 }
 
+/// The names of `run_variants` (`hash << 32 | name`, sorted) with a variant of hash
+/// `h` (its top 32 bits).
+pub(super) fn names_with_variant(run_variants: &[u64], h: u64) -> impl Iterator<Item = u32> + '_ {
+    let top = h >> 32;
+    let from = first_with_top(run_variants, top);
+    let same = run_variants.get(from..).unwrap_or(&[]);
+    same.iter()
+        .take_while(move |&&x| x >> 32 == top)
+        .map(|&x| x as u32)
+}
+
+/// The first position in `v` (sorted) whose value's top 32 bits are `top` or more, as
+/// `partition_point` finds it. The top bits are those of hashes, spread evenly, so the
+/// position is first guessed from `top` and the guess corrected by how far its value
+/// is off, which lands within a few entries: a few cache misses for millions of
+/// entries where halving the range took twenty.
+pub(super) fn first_with_top(v: &[u64], top: u64) -> usize {
+    let n = v.len();
+    let below = |i: usize| v.get(i).is_some_and(|&x| x >> 32 < top);
+    let guess = |at: u64, from: usize| -> usize {
+        // Entries between two top values, at the density of the whole.
+        let shift = ((i128::from(top) - i128::from(at)) * n as i128) >> 32;
+        (from as i128 + shift).clamp(0, n.saturating_sub(1) as i128) as usize
+    };
+    let mut g = guess(0, 0);
+    if let Some(&x) = v.get(g) {
+        g = guess(x >> 32, g);
+    }
+    // Widen a bracket around the guess: every entry before `lo` is below `top`, none
+    // from `hi` on.
+    let (mut lo, mut hi);
+    let mut step = 8;
+    if below(g) {
+        lo = g + 1;
+        loop {
+            let p = lo.saturating_add(step);
+            if p >= n {
+                hi = n;
+                break;
+            }
+            if below(p) {
+                lo = p + 1;
+                step *= 2;
+            } else {
+                hi = p;
+                break;
+            }
+        }
+    } else {
+        hi = g.min(n);
+        loop {
+            if hi <= step {
+                lo = 0;
+                break;
+            }
+            let p = hi - step;
+            if below(p) {
+                lo = p + 1;
+                break;
+            }
+            hi = p;
+            step *= 2;
+        }
+    }
+    lo + v
+        .get(lo..hi)
+        .map_or(0, |s| s.partition_point(|&x| x >> 32 < top))
+}
+
 /// The set of ASCII letters and digits in `s`, a bit each (digits share the top bits).
 pub(super) fn letter_set(s: &str) -> u32 {
     s.bytes().fold(0u32, |m, b| match b {
@@ -340,4 +419,31 @@ pub(super) fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
 pub(super) fn unit_mask(run: Run) -> u64 {
     let ones = (1u64 << run.len.min(63)) - 1;
     ones << run.start.min(63)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The guessing search finds what halving the range finds, on spread values
+        /// and on bunched ones (where its guesses are poor).
+        #[test]
+        fn first_with_top_is_the_partition_point(
+            mut v in prop::collection::vec(any::<u64>(), 0..400),
+            bunched in prop::collection::vec(0u64..8, 0..400),
+            probes in prop::collection::vec(any::<u64>(), 0..40),
+        ) {
+            v.sort_unstable();
+            let mut b: Vec<u64> = bunched.iter().map(|&x| x << 32 | x).collect();
+            b.sort_unstable();
+            for list in [&v, &b] {
+                let tops = probes.iter().map(|p| p >> 32).chain(list.iter().map(|x| x >> 32)).chain(0..9);
+                for top in tops {
+                    prop_assert_eq!(first_with_top(list, top), list.partition_point(|&x| x >> 32 < top));
+                }
+            }
+        }
+    }
 }

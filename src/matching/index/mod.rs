@@ -28,6 +28,7 @@ mod search;
 mod stored;
 mod tables;
 
+use bound::{prefetch, Ahead, PREFETCH_AHEAD};
 use build::*;
 use candidates::*;
 use factors::*;
@@ -450,7 +451,8 @@ struct Scratch {
     flat: Vec<Found>,
     /// The listed words of `flat`, in order of first appearance.
     found_words: Vec<u32>,
-    seen: Vec<u32>,
+    /// Scratch space of [`NameIndex::similar`].
+    similar: SimilarScratch,
     /// Listed words similar to a query word (and to a run of query words), by its
     /// text, for the index `memo_index`: screened names repeat their words
     /// ("trading", "shanghai", "co"), and finding a word's typo neighbours is the
@@ -458,6 +460,16 @@ struct Scratch {
     memo_index: u64,
     memo_words: FxHashMap<Box<str>, Similar>,
     memo_runs: FxHashMap<Box<str>, Similar>,
+}
+
+/// Scratch space of [`NameIndex::similar`], kept from one call to the next.
+#[derive(Default)]
+struct SimilarScratch {
+    /// The vocabulary words found, before they are compared.
+    seen: Vec<u32>,
+    /// The hashes of a word's deletion variants.
+    hashes: Vec<u64>,
+    spans: Vec<(u32, u32)>,
 }
 
 /// Where a vocabulary word's hits lie in a search's hits grouped by word (`flat`).

@@ -132,7 +132,7 @@ impl NameIndex {
         let mut partial_vocab: Vec<(u32, u64)> = Vec::new();
         let mut partial_names: Vec<(u32, u64)> = Vec::new();
         let mut initial_mask = 0u64;
-        let mut seen = std::mem::take(&mut sc.seen);
+        let mut buf = std::mem::take(&mut sc.similar);
         if sc.memo_index != inner.id || sc.memo_words.len() + sc.memo_runs.len() > SIMILAR_MEMO_MAX
         {
             sc.memo_words.clear();
@@ -174,11 +174,8 @@ impl NameIndex {
                         let work = &mut sc.work;
                         let mut lookup = |h: u64| {
                             work.variants += 1;
-                            let v = &inner.run_variants;
-                            let from = v.partition_point(|&x| x >> 32 < h >> 32);
-                            let same = v.get(from..).unwrap_or(&[]);
-                            let names = same.iter().take_while(|&&x| x >> 32 == h >> 32);
-                            partial_names.extend(names.map(|&x| (x as u32, 1u64 << idx)));
+                            let names = names_with_variant(&inner.run_variants, h);
+                            partial_names.extend(names.map(|n| (n, 1u64 << idx)));
                         };
                         for s in [t.text.as_bytes(), t.key.as_bytes()] {
                             for_each_deletion(s, RUN_BUDGET, &mut lookup);
@@ -199,7 +196,7 @@ impl NameIndex {
                                     &t.key,
                                     t.abjad,
                                     usize::MAX,
-                                    &mut seen,
+                                    &mut buf,
                                     &mut sc.work,
                                 )
                                 .into();
@@ -230,7 +227,7 @@ impl NameIndex {
                         Some(hits) => hits.clone(),
                         None => {
                             let hits: Similar = self
-                                .similar(&text, &key, false, RUN_BUDGET, &mut seen, &mut sc.work)
+                                .similar(&text, &key, false, RUN_BUDGET, &mut buf, &mut sc.work)
                                 .into();
                             memo_runs.insert(text.clone().into(), hits.clone());
                             hits
@@ -240,7 +237,7 @@ impl NameIndex {
                 }
             }
         }
-        sc.seen = seen;
+        sc.similar = buf;
         sc.memo_words = memo_words;
         sc.memo_runs = memo_runs;
 
@@ -348,7 +345,15 @@ impl NameIndex {
 
         // Score the candidates that can reach the threshold.
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
-        for &name in &sc.touched {
+        for (k, &name) in sc.touched.iter().enumerate() {
+            // The bound reads a few words of each name met, scattered over the tables:
+            // ask for those of names further on while this one is read.
+            if threshold > 0.0 {
+                let ahead = |n: usize| sc.touched.get(k + n * PREFETCH_AHEAD);
+                self.prefetch_name(ahead(3), Ahead::Name);
+                self.prefetch_name(ahead(2), Ahead::Words);
+                self.prefetch_name(ahead(1), Ahead::Hits(&sc.word_hits));
+            }
             let i = name as usize;
             let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
             let bound = if threshold > 0.0 {

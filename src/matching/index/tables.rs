@@ -149,6 +149,45 @@ impl Groups {
         Some(self.ids_of(e))
     }
 
+    /// Appends to `out` the ids filed under each of the integer keys `keys` (those of
+    /// no key, in no particular order: callers sort them). The table is read a stage
+    /// at a time for all keys, bucket bounds, then entries, then id ranges, so that
+    /// the reads of different keys, each most often a cache miss, overlap rather than
+    /// wait on one another. `spans` is scratch space.
+    pub(super) fn get_ints_into(
+        &self,
+        keys: &[u64],
+        spans: &mut Vec<(u32, u32)>,
+        out: &mut Vec<u32>,
+    ) {
+        spans.clear();
+        spans.extend(keys.iter().map(|&key| {
+            let r = self.bucket(mix(key));
+            (r.start as u32, r.end as u32)
+        }));
+        for (span, &key) in spans.iter_mut().zip(keys) {
+            let k = mix(key);
+            let (from, to) = (span.0 as usize, span.1 as usize);
+            let found = self
+                .keys
+                .get(from..to)
+                .and_then(|ks| ks.iter().position(|&x| x == k));
+            // An entry `e` becomes (e, e + 1); no entry, an empty span.
+            *span = found.map_or((0, 0), |p| ((from + p) as u32, (from + p + 1) as u32));
+        }
+        for span in spans.iter_mut() {
+            if span.1 > span.0 {
+                let at = |i: u32| self.off.get(i as usize).copied().unwrap_or(0);
+                *span = (at(span.0), at(span.1));
+            }
+        }
+        for &(from, to) in spans.iter() {
+            if let Some(ids) = self.ids.get(from as usize..to as usize) {
+                out.extend_from_slice(ids);
+            }
+        }
+    }
+
     /// The ids filed under string key `text`.
     #[inline]
     pub(super) fn get(&self, text: &str) -> Option<&[u32]> {
@@ -374,9 +413,18 @@ mod tests {
             for &(k, v) in &sorted {
                 map.entry(k).or_default().push(v);
             }
-            for k in pairs.iter().map(|p| p.0).chain(probes) {
+            let mut all = Vec::new();
+            for k in pairs.iter().map(|p| p.0).chain(probes.iter().copied()) {
                 prop_assert_eq!(table.get_int(k), map.get(&k).map(Vec::as_slice));
+                all.push(k);
             }
+            // Many at once: the same ids, all of them.
+            let (mut got, mut spans) = (Vec::new(), Vec::new());
+            table.get_ints_into(&all, &mut spans, &mut got);
+            let mut want: Vec<u32> = all.iter().flat_map(|k| map.get(k).into_iter().flatten().copied()).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
         }
 
         #[test]
