@@ -431,12 +431,7 @@ fn scores_do_not_depend_on_other_listed_names() {
 #[test]
 fn a_change_to_a_linked_entry_selects_the_orders_citing_its_party() {
     let rules = linked_party_rules;
-    let linked = r#"entity ofac-sdn:11111 {
-  kind organization
-  name "CHANGGWANG SINYONG CORPORATION"
-  program DPRK
-  identifier registration "KOMID-778899"
-}"#;
+    let linked = LINKED_SDN_ENTRY;
     let unlinked = r#"entity ofac-sdn:22222 {
   kind person
   name "SOMEONE ELSE ENTIRELY"
@@ -476,6 +471,15 @@ fn a_change_to_a_linked_entry_selects_the_orders_citing_its_party() {
     );
 }
 
+/// The SDN entry of the party in [`linked_party_rules`]: another name, the same
+/// registration number as the UN entry.
+const LINKED_SDN_ENTRY: &str = r#"entity ofac-sdn:11111 {
+  kind organization
+  name "CHANGGWANG SINYONG CORPORATION"
+  program DPRK
+  identifier registration "KOMID-778899"
+}"#;
+
 /// The UN entry and an SDN entry of one party (they share a registration number), with
 /// a rule that accepts only the SDN program.
 fn linked_party_rules(sdn: &str) -> String {
@@ -505,12 +509,7 @@ rule us_listed {{
 /// its decision nor its names cite anything that changed.
 #[test]
 fn a_new_entry_selects_the_orders_matching_an_entry_of_its_party() {
-    let sdn = r#"entity ofac-sdn:11111 {
-  kind organization
-  name "CHANGGWANG SINYONG CORPORATION"
-  program DPRK
-  identifier registration "KOMID-778899"
-}"#;
+    let sdn = LINKED_SDN_ENTRY;
     let old = Ruleset::from_text("old.emb", &linked_party_rules("")).expect("old");
     let new = Ruleset::from_text("new.emb", &linked_party_rules(sdn)).expect("new");
     let order = Order::from_json(
@@ -581,12 +580,7 @@ fn an_alias_on_a_linked_entry_leaves_the_orders_citing_its_party_alone() {
 /// a higher score, a hit between the two scores would change: they are.
 #[test]
 fn a_lifted_entry_whose_party_another_test_accepts_leaves_its_orders_alone() {
-    let sdn = r#"entity ofac-sdn:11111 {
-  kind organization
-  name "CHANGGWANG SINYONG CORPORATION"
-  program DPRK
-  identifier registration "KOMID-778899"
-}"#;
+    let sdn = LINKED_SDN_ENTRY;
     let with_un_test = |un_score: &str, entities: &str| {
         linked_party_rules(entities).replace(
             "when party matches program(DPRK)",
