@@ -67,11 +67,11 @@ EOF
 # (user + system) of every process under it, read from /proc every 0.2 s (Spark's JVM
 # and Python workers are not waited for by the driver, so /usr/bin/time would miss
 # them). CPU time is the figure a machine shared with other work inflates less.
-cat > "$work/timed.py" <<'EOF'
-import os, subprocess, sys, time
-out, cmd = sys.argv[1], sys.argv[2:]
-tick = os.sysconf("SC_CLK_TCK")
-def table():
+cat > "$work/proctree.py" <<'EOF'
+import os
+TICK = os.sysconf("SC_CLK_TCK")
+def tree_cpu(root):
+    """CPU seconds (user + system) so far of each live process under `root`, by pid."""
     procs = {}
     for p in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -79,21 +79,25 @@ def table():
         except OSError:
             continue
         f = stat[stat.rfind(")") + 2:].split()
-        procs[int(p)] = (int(f[1]), (int(f[11]) + int(f[12])) / tick)
-    return procs
-start = time.perf_counter()
-child = subprocess.Popen(cmd)
-cpu = {}
-while child.poll() is None:
-    procs, tree = table(), {child.pid}
-    grown = True
+        procs[int(p)] = (int(f[1]), (int(f[11]) + int(f[12])) / TICK)
+    tree, grown = {root}, True
     while grown:
         grown = False
         for pid, (ppid, _) in procs.items():
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 grown = True
-    cpu.update((pid, procs[pid][1]) for pid in tree if pid in procs)
+    return {pid: procs[pid][1] for pid in tree if pid in procs}
+EOF
+cat > "$work/timed.py" <<'EOF'
+import subprocess, sys, time
+from proctree import tree_cpu
+out, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+child = subprocess.Popen(cmd)
+cpu = {}
+while child.poll() is None:
+    cpu.update(tree_cpu(child.pid))
     time.sleep(0.2)
 with open(out, "w") as f:
     f.write(f"{time.perf_counter() - start:.2f} {sum(cpu.values()):.2f}\n")
@@ -132,35 +136,19 @@ spark2=$(spark 'local[2]' 2)
 # screeners; then the whole table is timed, wall and the CPU of the session's process
 # tree (read from /proc before and after) alike.
 running() {
-    "$py" - "$1" "$work/small.parquet" "$work/orders.parquet" "$work/running-$2" 2>"$work/running-$2.log" <<'EOF'
+    "$py" - "$work" "$1" "$work/small.parquet" "$work/orders.parquet" "$work/running-$2" 2>"$work/running-$2.log" <<'EOF'
 import os, sys, time
-sys.path.insert(0, "examples")
+sys.path[:0] = ["examples", sys.argv[1]]
 import spark_screen
-master, small, full, out = sys.argv[1:5]
-tick = os.sysconf("SC_CLK_TCK")
-def tree_cpu():
-    procs = {}
-    for p in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = open(f"/proc/{p}/stat").read()
-        except OSError:
-            continue
-        f = stat[stat.rfind(")") + 2:].split()
-        procs[int(p)] = (int(f[1]), (int(f[11]) + int(f[12])) / tick)
-    tree, grown = {os.getpid()}, True
-    while grown:
-        grown = False
-        for pid, (ppid, _) in procs.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                grown = True
-    return sum(procs[p][1] for p in tree if p in procs)
+from proctree import tree_cpu
+master, small, full, out = sys.argv[2:6]
+cpu = lambda: sum(tree_cpu(os.getpid()).values())
 spark = spark_screen.session(master)
 try:
     spark_screen.screen_table(spark, small, out + "-first")
-    c0, t0 = tree_cpu(), time.perf_counter()
+    c0, t0 = cpu(), time.perf_counter()
     spark_screen.screen_table(spark, full, out)
-    print(f"{time.perf_counter() - t0:.2f} {tree_cpu() - c0:.2f}")
+    print(f"{time.perf_counter() - t0:.2f} {cpu() - c0:.2f}")
 finally:
     spark.stop()
 EOF
