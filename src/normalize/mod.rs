@@ -696,17 +696,6 @@ mod tests {
     }
 
     #[test]
-    fn example_signature() {
-        use crate::normalize::{normalize, signature};
-        use crate::rules::ir::EntityKind;
-        let p = Some(EntityKind::Person);
-        assert_eq!(
-            signature(&normalize("KIM, Jong Un", p), true),
-            signature(&normalize("Jong Un Kim", p), true)
-        );
-    }
-
-    #[test]
     fn example_phonetic_key() {
         use crate::normalize::phonetic_key;
         assert_eq!(phonetic_key("jong"), phonetic_key("chong"));
