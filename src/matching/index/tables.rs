@@ -296,45 +296,21 @@ pub(super) mod raw {
         }
     }
 
-    impl Raw for u32 {
-        const SIZE: usize = 4;
-        fn put(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.to_le_bytes());
-        }
-        fn take(b: &[u8]) -> Self {
-            u32::from_le_bytes(le(b))
-        }
+    /// [`Raw`] for numbers stored as their little-endian bytes.
+    macro_rules! raw_le {
+        ($($t:ty),*) => {$(
+            impl Raw for $t {
+                const SIZE: usize = std::mem::size_of::<$t>();
+                fn put(&self, out: &mut Vec<u8>) {
+                    out.extend_from_slice(&self.to_le_bytes());
+                }
+                fn take(b: &[u8]) -> Self {
+                    <$t>::from_le_bytes(le(b))
+                }
+            }
+        )*};
     }
-
-    impl Raw for u64 {
-        const SIZE: usize = 8;
-        fn put(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.to_le_bytes());
-        }
-        fn take(b: &[u8]) -> Self {
-            u64::from_le_bytes(le(b))
-        }
-    }
-
-    impl Raw for f32 {
-        const SIZE: usize = 4;
-        fn put(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.to_le_bytes());
-        }
-        fn take(b: &[u8]) -> Self {
-            f32::from_le_bytes(le(b))
-        }
-    }
-
-    impl Raw for u16 {
-        const SIZE: usize = 2;
-        fn put(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.to_le_bytes());
-        }
-        fn take(b: &[u8]) -> Self {
-            u16::from_le_bytes(le(b))
-        }
-    }
+    raw_le!(u16, u32, u64, f32);
 
     impl<A: Raw, B: Raw, C: Raw> Raw for (A, B, C) {
         const SIZE: usize = A::SIZE + B::SIZE + C::SIZE;
