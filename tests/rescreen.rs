@@ -440,10 +440,7 @@ fn a_change_to_a_linked_entry_selects_the_orders_citing_its_party() {
     let old = Ruleset::from_text("old.emb", &rules(&format!("{linked}\n{unlinked}"))).expect("old");
     // The SDN entry of the party is lifted; nothing else changes.
     let new = Ruleset::from_text("new.emb", &rules(unlinked)).expect("new");
-    let order = Order::from_json(
-        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
-    )
-    .expect("order");
+    let order = linked_party_order();
     let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
     assert_eq!(before.decision, embargo::Decision::Block);
     let hits = hit_set(&before);
@@ -469,6 +466,14 @@ fn a_change_to_a_linked_entry_selects_the_orders_citing_its_party() {
         changed.changes[0].text,
         "removed from ofac-sdn, as of 2026-03-01"
     );
+}
+
+/// An order whose buyer is named as the UN entry of [`linked_party_rules`] is.
+fn linked_party_order() -> Order {
+    Order::from_json(
+        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
+    )
+    .expect("order")
 }
 
 /// The SDN entry of the party in [`linked_party_rules`]: another name, the same
@@ -512,10 +517,7 @@ fn a_new_entry_selects_the_orders_matching_an_entry_of_its_party() {
     let sdn = LINKED_SDN_ENTRY;
     let old = Ruleset::from_text("old.emb", &linked_party_rules("")).expect("old");
     let new = Ruleset::from_text("new.emb", &linked_party_rules(sdn)).expect("new");
-    let order = Order::from_json(
-        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
-    )
-    .expect("order");
+    let order = linked_party_order();
     let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
     assert_eq!(before.decision, embargo::Decision::Clear);
     let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
@@ -553,10 +555,7 @@ fn an_alias_on_a_linked_entry_leaves_the_orders_citing_its_party_alone() {
         &linked_party_rules(&sdn(r#"alias "GENERAL PRECIOUS METAL""#)),
     )
     .expect("new");
-    let order = Order::from_json(
-        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
-    )
-    .expect("order");
+    let order = linked_party_order();
     let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
     assert_eq!(before.decision, embargo::Decision::Block);
     let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
@@ -587,10 +586,7 @@ fn a_lifted_entry_whose_party_another_test_accepts_leaves_its_orders_alone() {
             &format!("when party matches program(DPRK) or party matches list(un){un_score}"),
         )
     };
-    let order = Order::from_json(
-        r#"{"id": "PO-1", "parties": [{"role": "buyer", "name": "Korea Mining Development Trading Corporation"}]}"#,
-    )
-    .expect("order");
+    let order = linked_party_order();
     for (un_score, selected) in [
         ("", None),
         (" score >= 0.99", Some(Reason::CitesLinkedChange)),

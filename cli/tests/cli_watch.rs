@@ -389,17 +389,15 @@ fn report_counts_every_decision_and_names_lines_it_cannot_read() {
     let o = embargo(&["screen", "--rules", MINI, "-o", &arg(&decisions)], ORDERS);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = dir.join("report.html");
-    let out = embargo(
-        &[
-            "report",
-            "--rules",
-            MINI,
-            &arg(&decisions),
-            "-o",
-            &arg(&html),
-        ],
-        "",
-    );
+    let report: [&str; 6] = [
+        "report",
+        "--rules",
+        MINI,
+        &arg(&decisions),
+        "-o",
+        &arg(&html),
+    ];
+    let out = embargo(&report, "");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let page = std::fs::read_to_string(&html).expect("written");
     assert!(page.contains("id=\"count-total\" data-count=\"5\""));
@@ -415,17 +413,7 @@ fn report_counts_every_decision_and_names_lines_it_cannot_read() {
     let mut text = std::fs::read_to_string(&decisions).expect("read");
     text.push_str("not json\n");
     std::fs::write(&decisions, text).expect("write");
-    let out = embargo(
-        &[
-            "report",
-            "--rules",
-            MINI,
-            &arg(&decisions),
-            "-o",
-            &arg(&html),
-        ],
-        "",
-    );
+    let out = embargo(&report, "");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("line 6"), "{}", stderr(&out));
     assert!(std::fs::read_to_string(&html).is_ok_and(|p| p.contains("line 6: not a decision")));
