@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::previous::{self, PreviousDecision, PreviousDecisions};
@@ -261,11 +261,11 @@ impl Rescreen {
     /// know, files the answers in `memo`, and settles those steps.
     fn search_new_names(&self, steps: Vec<Step>, memo: &mut RunMemo) -> Vec<Step> {
         let mut todo: Vec<&NewName> = Vec::new();
-        let mut seen: FxHashMap<&[u8], ()> = FxHashMap::default();
+        let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
         for step in &steps {
             if let Step::Names(names, _) = step {
                 for n in names {
-                    if seen.insert(&n.key, ()).is_none() {
+                    if seen.insert(&n.key) {
                         todo.push(n);
                     }
                 }
