@@ -494,11 +494,6 @@ mod tests {
             }
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     /// A listed word's kept neighbours are what retrieval finds for it, a word
     /// spelled like a listed one but read from another script has none, and keeping
@@ -533,7 +528,7 @@ mod tests {
         ];
         let before: Vec<Vec<NameHit>> = queries
             .iter()
-            .map(|q| index.search_counted(&NameQuery::new(q), &opts).0)
+            .map(|q| index.search_counted(&NameQuery::new(*q), &opts).0)
             .collect();
         assert!(before.iter().all(|h| !h.is_empty()), "{before:?}");
         let inner = &*index.inner;
@@ -556,7 +551,7 @@ mod tests {
         assert!(checked >= 15, "{checked} words");
         index.keep_neighbours();
         for (q, want) in queries.iter().zip(&before) {
-            let got = index.search(&NameQuery::new(q), &opts);
+            let got = index.search(&NameQuery::new(*q), &opts);
             assert_eq!(&got, want, "{q}");
         }
     }
