@@ -16,6 +16,54 @@ impl NameIndex {
         i.postings.get(a..b).unwrap_or(&[])
     }
 
+    /// What [`NameIndex::similar`] finds for query word `t` when it is a listed word
+    /// (same text, key, class and script), from the index's kept neighbours: found
+    /// once for the index, then shared. `None` for other words.
+    pub(super) fn listed_neighbours(
+        &self,
+        t: &Tok,
+        buf: &mut SimilarScratch,
+        work: &mut SearchWork,
+    ) -> Option<Similar> {
+        let i = &*self.inner;
+        let &id = i.by_text.get(&t.text)?.first()?;
+        let v = i.vocab.get(id as usize)?;
+        if v.class != TokenClass::Word || v.abjad != t.abjad || v.key != t.key {
+            return None;
+        }
+        let slot = self.neighbour_slots().get(id as usize)?;
+        let hits = slot.get_or_init(|| {
+            self.similar(&v.text, &v.key, v.abjad, usize::MAX, buf, work)
+                .into()
+        });
+        Some(hits.clone())
+    }
+
+    /// The index's slots of kept neighbours, one a vocabulary word, made on first use.
+    fn neighbour_slots(&self) -> &[std::sync::OnceLock<Similar>] {
+        let i = &*self.inner;
+        i.neighbours
+            .get_or_init(|| (0..i.vocab.len()).map(|_| Default::default()).collect())
+    }
+
+    /// Finds and keeps the similar listed words of every listed word now, rather than
+    /// when a query first holds it: a long-running searcher (a service, a batch) pays
+    /// this once, about a second of CPU on the SDN list, and no query pays it after.
+    /// Searches give the same hits either way.
+    pub fn keep_neighbours(&self) {
+        let i = &*self.inner;
+        let mut buf = SimilarScratch::default();
+        let mut work = SearchWork::default();
+        for (slot, v) in self.neighbour_slots().iter().zip(i.vocab.iter()) {
+            if v.class == TokenClass::Word {
+                slot.get_or_init(|| {
+                    self.similar(&v.text, &v.key, v.abjad, usize::MAX, &mut buf, &mut work)
+                        .into()
+                });
+            }
+        }
+    }
+
     /// Vocabulary words similar to a word (or run) with text `text` and key `key`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn similar(
@@ -444,6 +492,67 @@ mod tests {
                     prop_assert_eq!(first_with_top(list, top), list.partition_point(|&x| x >> 32 < top));
                 }
             }
+        }
+    }
+
+    /// A listed word's kept neighbours are what retrieval finds for it, a word
+    /// spelled like a listed one but read from another script has none, and keeping
+    /// every listed word's changes no search.
+    #[test]
+    fn kept_neighbours_are_the_similar_words() {
+        let names = [
+            "KIM Jong Un",
+            "KIM Jong Il",
+            "Korea Kwangson Banking Corp",
+            "Mohammed Ali Hassan",
+            "Muhammad Aly",
+            "Shanghai Hua Xin Trading Co., Ltd.",
+            "KOREA KUMRYONG TRADING COMPANY",
+        ];
+        let index = NameIndex::build(
+            names
+                .iter()
+                .enumerate()
+                .map(|(e, &n)| IndexedName::new(e as u32, n, EntityKind::Unknown)),
+        );
+        let opts = SearchOptions {
+            threshold: 0.5,
+            limit: 10,
+        };
+        let queries = [
+            "Kim Chong-un",
+            "Mohamed Ali",
+            "Korea Kumryong Trading",
+            "Hua Xin Shanghai",
+            "Kwangson Bank",
+        ];
+        let before: Vec<Vec<NameHit>> = queries
+            .iter()
+            .map(|q| index.search_counted(&NameQuery::new(*q), &opts).0)
+            .collect();
+        assert!(before.iter().all(|h| !h.is_empty()), "{before:?}");
+        let inner = &*index.inner;
+        let mut buf = SimilarScratch::default();
+        let mut work = SearchWork::default();
+        let mut checked = 0;
+        for v in inner.vocab.iter().filter(|v| v.class == TokenClass::Word) {
+            let want = index.similar(&v.text, &v.key, v.abjad, usize::MAX, &mut buf, &mut work);
+            let kept = index.listed_neighbours(v, &mut buf, &mut work);
+            assert_eq!(kept.as_deref(), Some(&want[..]), "{}", v.text);
+            let other_script = Tok {
+                abjad: !v.abjad,
+                ..v.clone()
+            };
+            assert!(index
+                .listed_neighbours(&other_script, &mut buf, &mut work)
+                .is_none());
+            checked += 1;
+        }
+        assert!(checked >= 15, "{checked} words");
+        index.keep_neighbours();
+        for (q, want) in queries.iter().zip(&before) {
+            let got = index.search(&NameQuery::new(*q), &opts);
+            assert_eq!(&got, want, "{q}");
         }
     }
 }

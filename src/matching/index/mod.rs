@@ -178,6 +178,14 @@ struct Inner {
     /// A summary of each name's run shapes, read before them.
     #[serde(with = "raw")]
     name_run_sums: Vec<RunSummary>,
+    /// Each listed word's similar listed words, a slot per vocabulary word, filled
+    /// the first time a query holds the word (or all at once, see
+    /// [`NameIndex::keep_neighbours`]) and read by every later query on any thread.
+    /// What retrieval finds for a listed word depends on the index alone, and most
+    /// words of screened names are listed words, which then cost one look-up instead
+    /// of a hundred deletion variants. Made at the first search, not stored.
+    #[serde(skip)]
+    neighbours: std::sync::OnceLock<Box<[std::sync::OnceLock<Similar>]>>,
 }
 
 /// The lengths of the texts and keys of some words or runs, a bit each: a cheap test
@@ -371,8 +379,8 @@ impl CandToks for View<'_> {
 }
 
 /// Listed words similar to a query word or run: (word id, similarity, basis), by id.
-/// Shared between the memo and the searches that use it.
-type Similar = std::rc::Rc<[(u32, f32, Basis)]>;
+/// Shared between the index's kept neighbours, the memo and the searches that use it.
+type Similar = Arc<[(u32, f32, Basis)]>;
 
 /// A query unit: one query token or a run of adjacent query words.
 struct Unit {
@@ -460,6 +468,9 @@ struct Scratch {
     memo_index: u64,
     memo_words: FxHashMap<Box<str>, Similar>,
     memo_runs: FxHashMap<Box<str>, Similar>,
+    /// Whether the index's kept neighbours are left out, so that a count of what a
+    /// search does is the same on every call.
+    no_kept: bool,
 }
 
 /// Scratch space of [`NameIndex::similar`], kept from one call to the next.

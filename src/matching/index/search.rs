@@ -70,14 +70,18 @@ impl NameIndex {
         hits
     }
 
-    /// [`NameIndex::search`] with a count of what it did. The memo of similar words is
-    /// left out, so that the count is the same on every call.
+    /// [`NameIndex::search`] with a count of what it did. The memo of similar words and
+    /// the index's kept neighbours are left out, so that the count is the same on
+    /// every call.
     pub fn search_counted(
         &self,
         query: &NameQuery,
         opts: &SearchOptions,
     ) -> (Vec<NameHit>, SearchWork) {
-        let mut sc = Scratch::default();
+        let mut sc = Scratch {
+            no_kept: true,
+            ..Scratch::default()
+        };
         let hits = self.search_with(query, opts, None, &mut sc);
         (hits, sc.work)
     }
@@ -190,16 +194,24 @@ impl NameIndex {
                     match memo_words.get(&memo_key) {
                         Some(hits) => hits.clone(),
                         None => {
-                            let hits: Similar = self
-                                .similar(
-                                    &t.text,
-                                    &t.key,
-                                    t.abjad,
-                                    usize::MAX,
-                                    &mut buf,
-                                    &mut sc.work,
-                                )
-                                .into();
+                            let kept = if sc.no_kept {
+                                None
+                            } else {
+                                self.listed_neighbours(t, &mut buf, &mut sc.work)
+                            };
+                            let hits: Similar = match kept {
+                                Some(hits) => hits,
+                                None => self
+                                    .similar(
+                                        &t.text,
+                                        &t.key,
+                                        t.abjad,
+                                        usize::MAX,
+                                        &mut buf,
+                                        &mut sc.work,
+                                    )
+                                    .into(),
+                            };
                             memo_words.insert(memo_key, hits.clone());
                             hits
                         }
