@@ -13,11 +13,23 @@ pub(super) fn apply_query_factors(
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
     if elsewhere_than_nationality(query, rec) {
-        o.score *= NATIONALITY_ELSEWHERE_FACTOR;
-        o.adjustments.push((
-            "the party is not in the listed nationality's country",
-            NATIONALITY_ELSEWHERE_FACTOR,
-        ));
+        // A DPRK national listed without a place is, like a DPRK body, no party in
+        // the South: the two Koreas conflict as countries do (`two_koreas`).
+        let korean = query.country.as_deref().and_then(country_bytes) == Some(*b"KR")
+            && rec.nationalities.iter().all(|c| c == b"KP");
+        let (why, factor) = if korean {
+            (
+                "a party in South Korea against a DPRK national",
+                COUNTRY_CONFLICT_FACTOR,
+            )
+        } else {
+            (
+                "the party is not in the listed nationality's country",
+                NATIONALITY_ELSEWHERE_FACTOR,
+            )
+        };
+        o.score *= factor;
+        o.adjustments.push((why, factor));
     }
     if let Some(c) = country_differs(query, rec) {
         // "Agricultural Development Bank of China" in CN is not the DPRK's
@@ -134,4 +146,41 @@ pub(super) fn query_names_own_country(query: &NameQuery) -> bool {
         .country
         .as_deref()
         .is_some_and(|c| names_country(&query.name, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The score of `name` in `country` against a listed DPRK national of that name
+    /// with no country of location.
+    fn against_dprk_national(name: &str, country: &str) -> f64 {
+        let mut listed = IndexedName::new(0, "KIM Tong Ho", EntityKind::Person);
+        listed.nationalities = vec!["KP".to_string()];
+        let index = NameIndex::build([listed]);
+        let mut q = NameQuery::new(name);
+        q.country = Some(country.to_string());
+        let opts = SearchOptions {
+            threshold: 0.0,
+            limit: 1,
+        };
+        index
+            .search_brute_force(&q, &opts)
+            .first()
+            .map_or(0.0, |h| h.score)
+    }
+
+    #[test]
+    fn a_party_in_south_korea_is_no_dprk_national_listed_without_a_place() {
+        let seoul = against_dprk_national("Kim Tong Ho", "KR");
+        let tokyo = against_dprk_national("Kim Tong Ho", "JP");
+        assert!(
+            (seoul - COUNTRY_CONFLICT_FACTOR).abs() < 1e-9,
+            "{seoul}: the two Koreas conflict"
+        );
+        assert!(
+            (tokyo - NATIONALITY_ELSEWHERE_FACTOR).abs() < 1e-9,
+            "{tokyo}: a national abroad"
+        );
+    }
 }
