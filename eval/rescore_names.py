@@ -106,8 +106,10 @@ CANDIDATES = {
         0.8 if p[3] == "same consonants" else 1)),
     "aligned weight under 1.5: x0.8 to x1": dict(extra=lambda e: min(
         1.0, 0.8 + 0.2 * sum(min(p[4], p[5]) for p in e["pairs"]) / 1.5)),
-    "one pair, query words unmatched x0.9 (kept)":
+    "one pair, query words unmatched x0.9":
         dict(extra=lambda e: 0.9 if len(e["pairs"]) == 1 and e["uq"] else 1.0),
+    "one pair, listed name whole, query words unmatched x0.9 (kept)": dict(
+        extra=lambda e: 0.9 if len(e["pairs"]) == 1 and e["uq"] and not e["uc"] else 1.0),
     "listed organization, vessel: query words unmatched x0.9": dict(
         extra=lambda e: 0.9 if e["kind"] != "person" and e["uq"] else 1.0),
 }

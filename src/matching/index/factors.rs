@@ -14,9 +14,8 @@ pub(super) fn apply_query_factors(
     }
     if elsewhere_than_nationality(query, rec) {
         // A DPRK national listed without a place is, like a DPRK body, no party in
-        // the South: the two Koreas conflict as countries do (`two_koreas`).
-        let korean = query.country.as_deref().and_then(country_bytes) == Some(*b"KR")
-            && rec.nationalities.iter().all(|c| c == b"KP");
+        // the South (`two_koreas`).
+        let korean = query.country.as_deref().is_some_and(|c| two_koreas(c, rec));
         let (why, factor) = if korean {
             (
                 "a party in South Korea against a DPRK national",
@@ -75,10 +74,13 @@ pub(super) fn apply_query_factors(
     }
 }
 
-/// A party in South Korea against an entity listed in the DPRK only: the two Koreas
-/// are a specific conflict, as DPRK bodies do not operate in the South.
+/// A party in South Korea against an entity listed in the DPRK only, or against a
+/// person of DPRK nationality only, wherever listed: the two Koreas are a specific
+/// conflict, as DPRK bodies and officials do not operate in the South.
 pub(super) fn two_koreas(country: &str, rec: &NameRec) -> bool {
-    country_bytes(country) == Some(*b"KR") && rec.countries.iter().all(|c| c == b"KP")
+    let dprk_only = |cs: &[[u8; 2]]| !cs.is_empty() && cs.iter().all(|c| c == b"KP");
+    country_bytes(country) == Some(*b"KR")
+        && (dprk_only(&rec.countries) || dprk_only(&rec.nationalities))
 }
 
 /// The query's country, when the listed name has countries and that is not one.
@@ -152,11 +154,12 @@ pub(super) fn query_names_own_country(query: &NameQuery) -> bool {
 mod tests {
     use super::*;
 
-    /// The score of `name` in `country` against a listed DPRK national of that name
-    /// with no country of location.
-    fn against_dprk_national(name: &str, country: &str) -> f64 {
+    /// The score of `name` in `country` against a listed DPRK national of that name,
+    /// listed in `listed_in`.
+    fn against_dprk_national(name: &str, country: &str, listed_in: &[&str]) -> f64 {
         let mut listed = IndexedName::new(0, "KIM Tong Ho", EntityKind::Person);
         listed.nationalities = vec!["KP".to_string()];
+        listed.countries = listed_in.iter().map(|c| c.to_string()).collect();
         let index = NameIndex::build([listed]);
         let mut q = NameQuery::new(name);
         q.country = Some(country.to_string());
@@ -171,9 +174,9 @@ mod tests {
     }
 
     #[test]
-    fn a_party_in_south_korea_is_no_dprk_national_listed_without_a_place() {
-        let seoul = against_dprk_national("Kim Tong Ho", "KR");
-        let tokyo = against_dprk_national("Kim Tong Ho", "JP");
+    fn a_party_in_south_korea_is_no_dprk_national() {
+        let seoul = against_dprk_national("Kim Tong Ho", "KR", &[]);
+        let tokyo = against_dprk_national("Kim Tong Ho", "JP", &[]);
         assert!(
             (seoul - COUNTRY_CONFLICT_FACTOR).abs() < 1e-9,
             "{seoul}: the two Koreas conflict"
@@ -182,5 +185,11 @@ mod tests {
             (tokyo - NATIONALITY_ELSEWHERE_FACTOR).abs() < 1e-9,
             "{tokyo}: a national abroad"
         );
+        // Listed abroad (a bank's representative in Vietnam), still no party in the
+        // South; in Vietnam itself, the listed place.
+        let seoul = against_dprk_national("Kim Tong Ho", "KR", &["VN"]);
+        assert!((seoul - COUNTRY_CONFLICT_FACTOR).abs() < 1e-9, "{seoul}");
+        let hanoi = against_dprk_national("Kim Tong Ho", "VN", &["VN"]);
+        assert!((hanoi - 1.0).abs() < 1e-9, "{hanoi}");
     }
 }

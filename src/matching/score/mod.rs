@@ -236,7 +236,7 @@ const SYLLABLE_LEN: usize = 5;
 /// Words left unaligned on both sides of a company's name (`AIR KORYO` / `KORYO
 /// BANK`): each name says something the other contradicts.
 const BOTH_SIDES_UNALIGNED: f32 = 0.9;
-/// A match on one word of a screened name whose other words align with nothing.
+/// A listed name of one word found whole in a screened name with words of its own.
 const ONE_WORD_OF_MORE: f32 = 0.9;
 /// A company name with words and a legal form against a one-word name without one.
 const COMPANY_VS_BARE_WORD: f32 = 0.85;
@@ -473,11 +473,11 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         out.adjustments
             .push(("a common name, needs corroboration", COMMON_NAME as f64));
     }
-    // A match resting on one aligned word (or run of words) while the screened name
-    // has words of its own that the listed name lacks (`Kim Songjin` / the vessel
-    // `SONGJIN`, `Hocine Sayyed` / `HOCINE`): the screened name says more than the one
-    // word confirms, and nothing else of it is found.
-    if pairs.len() == 1 && qmask != all_q {
+    // A listed name of one word (or one run of words) found whole in a screened name
+    // that has words of its own (`Kim Songjin` / the vessel `SONGJIN`, `Hocine Sayyed`
+    // / `HOCINE`): the screened name says more than the one word confirms. (With words
+    // of its own on both sides, the company factor below says it.)
+    if pairs.len() == 1 && qmask != all_q && cmask == all_c {
         s *= ONE_WORD_OF_MORE;
         out.adjustments
             .push(("one word found of a longer name", ONE_WORD_OF_MORE as f64));
@@ -821,6 +821,9 @@ mod tests {
         assert!(!has(&whole), "{whole}");
         let two = compare_explained("Ri Song Chol", "RI Song", p());
         assert!(!has(&two), "{two}");
+        // Nor when the listed name has words of its own too.
+        let both = compare_explained("Hyoksin Textile Co., Ltd", "KOREA HYOKSIN TRADING", None);
+        assert!(!has(&both), "{both}");
     }
 
     #[test]
