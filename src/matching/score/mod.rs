@@ -475,9 +475,10 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     }
     // A listed name of one word (or one run of words) found whole in a screened name
     // that has words of its own (`Kim Songjin` / the vessel `SONGJIN`, `Hocine Sayyed`
-    // / `HOCINE`): the screened name says more than the one word confirms. (With words
-    // of its own on both sides, the company factor below says it.)
-    if pairs.len() == 1 && qmask != all_q && cmask == all_c {
+    // / `HOCINE`): the screened name says more than the one word confirms. (A company
+    // written out against a bare word, and words of its own on both sides, have
+    // factors of their own.)
+    if pairs.len() == 1 && qmask != all_q && cmask == all_c && bare.is_none() {
         s *= ONE_WORD_OF_MORE;
         out.adjustments
             .push(("one word found of a longer name", ONE_WORD_OF_MORE as f64));
