@@ -13,11 +13,22 @@ pub(super) fn apply_query_factors(
         o.adjustments.push(("weak alias", WEAK_ALIAS_FACTOR));
     }
     if elsewhere_than_nationality(query, rec) {
-        o.score *= NATIONALITY_ELSEWHERE_FACTOR;
-        o.adjustments.push((
-            "the party is not in the listed nationality's country",
-            NATIONALITY_ELSEWHERE_FACTOR,
-        ));
+        // A DPRK national listed without a place is, like a DPRK body, no party in
+        // the South (`two_koreas`).
+        let korean = query.country.as_deref().is_some_and(|c| two_koreas(c, rec));
+        let (why, factor) = if korean {
+            (
+                "a party in South Korea against a DPRK national",
+                COUNTRY_CONFLICT_FACTOR,
+            )
+        } else {
+            (
+                "the party is not in the listed nationality's country",
+                NATIONALITY_ELSEWHERE_FACTOR,
+            )
+        };
+        o.score *= factor;
+        o.adjustments.push((why, factor));
     }
     if let Some(c) = country_differs(query, rec) {
         // "Agricultural Development Bank of China" in CN is not the DPRK's
@@ -63,10 +74,13 @@ pub(super) fn apply_query_factors(
     }
 }
 
-/// A party in South Korea against an entity listed in the DPRK only: the two Koreas
-/// are a specific conflict, as DPRK bodies do not operate in the South.
+/// A party in South Korea against an entity listed in the DPRK only, or against a
+/// person of DPRK nationality only, wherever listed: the two Koreas are a specific
+/// conflict, as DPRK bodies and officials do not operate in the South.
 pub(super) fn two_koreas(country: &str, rec: &NameRec) -> bool {
-    country_bytes(country) == Some(*b"KR") && rec.countries.iter().all(|c| c == b"KP")
+    let dprk_only = |cs: &[[u8; 2]]| !cs.is_empty() && cs.iter().all(|c| c == b"KP");
+    country_bytes(country) == Some(*b"KR")
+        && (dprk_only(&rec.countries) || dprk_only(&rec.nationalities))
 }
 
 /// The query's country, when the listed name has countries and that is not one.
@@ -134,4 +148,48 @@ pub(super) fn query_names_own_country(query: &NameQuery) -> bool {
         .country
         .as_deref()
         .is_some_and(|c| names_country(&query.name, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The score of `name` in `country` against a listed DPRK national of that name,
+    /// listed in `listed_in`.
+    fn against_dprk_national(name: &str, country: &str, listed_in: &[&str]) -> f64 {
+        let mut listed = IndexedName::new(0, "KIM Tong Ho", EntityKind::Person);
+        listed.nationalities = vec!["KP".to_string()];
+        listed.countries = listed_in.iter().map(|c| c.to_string()).collect();
+        let index = NameIndex::build([listed]);
+        let mut q = NameQuery::new(name);
+        q.country = Some(country.to_string());
+        let opts = SearchOptions {
+            threshold: 0.0,
+            limit: 1,
+        };
+        index
+            .search_brute_force(&q, &opts)
+            .first()
+            .map_or(0.0, |h| h.score)
+    }
+
+    #[test]
+    fn a_party_in_south_korea_is_no_dprk_national() {
+        let seoul = against_dprk_national("Kim Tong Ho", "KR", &[]);
+        let tokyo = against_dprk_national("Kim Tong Ho", "JP", &[]);
+        assert!(
+            (seoul - COUNTRY_CONFLICT_FACTOR).abs() < 1e-9,
+            "{seoul}: the two Koreas conflict"
+        );
+        assert!(
+            (tokyo - NATIONALITY_ELSEWHERE_FACTOR).abs() < 1e-9,
+            "{tokyo}: a national abroad"
+        );
+        // Listed abroad (a bank's representative in Vietnam), still no party in the
+        // South; in Vietnam itself, the listed place.
+        let seoul = against_dprk_national("Kim Tong Ho", "KR", &["VN"]);
+        assert!((seoul - COUNTRY_CONFLICT_FACTOR).abs() < 1e-9, "{seoul}");
+        let hanoi = against_dprk_national("Kim Tong Ho", "VN", &["VN"]);
+        assert!((hanoi - 1.0).abs() < 1e-9, "{hanoi}");
+    }
 }

@@ -236,6 +236,8 @@ const SYLLABLE_LEN: usize = 5;
 /// Words left unaligned on both sides of a company's name (`AIR KORYO` / `KORYO
 /// BANK`): each name says something the other contradicts.
 const BOTH_SIDES_UNALIGNED: f32 = 0.9;
+/// A listed name of one word found whole in a screened name with words of its own.
+const ONE_WORD_OF_MORE: f32 = 0.9;
 /// A company name with words and a legal form against a one-word name without one.
 const COMPANY_VS_BARE_WORD: f32 = 0.85;
 const NO_WORD_ALIGNED: f32 = 0.5;
@@ -470,6 +472,16 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         s *= COMMON_NAME;
         out.adjustments
             .push(("a common name, needs corroboration", COMMON_NAME as f64));
+    }
+    // A listed name of one word (or one run of words) found whole in a screened name
+    // that has words of its own (`Kim Songjin` / the vessel `SONGJIN`, `Hocine Sayyed`
+    // / `HOCINE`): the screened name says more than the one word confirms. (A company
+    // written out against a bare word, and words of its own on both sides, have
+    // factors of their own.)
+    if pairs.len() == 1 && qmask != all_q && cmask == all_c && bare.is_none() {
+        s *= ONE_WORD_OF_MORE;
+        out.adjustments
+            .push(("one word found of a longer name", ONE_WORD_OF_MORE as f64));
     }
     // A company's name with a word of its own on each side says something the other
     // contradicts (`AIR KORYO` / `KORYO BANK`); a name inside a longer one does not.
@@ -793,6 +805,26 @@ mod tests {
         let v = Some(EntityKind::Vessel);
         assert!(compare("Ko Hye Jin", "JIN HYE", v) < 0.85);
         assert!(compare("Hye Jin", "JIN HYE", v) >= 0.9);
+    }
+
+    #[test]
+    fn one_word_of_a_longer_screened_name_is_weak_evidence() {
+        let why = "one word found of a longer name";
+        let has = |e: &Explanation| e.adjustments.iter().any(|(w, _)| w == why);
+        // A surname or given name of its own beside the one word found.
+        for (a, b) in [("Kim Songjin", "SONGJIN"), ("Hocine Sayyed", "HOCINE")] {
+            let e = compare_explained(a, b, None);
+            assert!(has(&e) && e.score < 0.8, "{a} / {b}: {e}");
+        }
+        // Not when the screened name is found whole in a longer listed name (a name
+        // left out), nor when more than one word is found.
+        let whole = compare_explained("Songjin", "KIM SONGJIN", None);
+        assert!(!has(&whole), "{whole}");
+        let two = compare_explained("Ri Song Chol", "RI Song", p());
+        assert!(!has(&two), "{two}");
+        // Nor when the listed name has words of its own too.
+        let both = compare_explained("Hyoksin Textile Co., Ltd", "KOREA HYOKSIN TRADING", None);
+        assert!(!has(&both), "{both}");
     }
 
     #[test]

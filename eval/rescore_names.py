@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Measures candidate score factors on the tuning half without building: each hit's
+explanation (aligned pairs, weights, unmatched words, factors) is re-scored offline.
+
+Usage (after `cargo build --release`):
+    python3 eval/rescore_names.py [--bin PATH] [--dump FILE]
+
+Runs `embargo match` once over the tuning half's aliases (leave-one-alias-out rules)
+and perturbed names with their negatives (or reads `--dump` from an earlier run), then
+prints recall at FPR 1%, at review and at block for the current score and for each
+candidate in CANDIDATES. A candidate changes pair similarities (`sim`) or multiplies a
+hit's score (`extra`); the share of aligned weight is recomputed from the explanation
+as `score` computes it, the other factors are kept. Only factors at most 1 keep
+retrieval's bound valid. The tuning half only: the reporting half is for before/after.
+Python 3 standard library only.
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import names as N  # noqa: E402
+
+PAIR = re.compile(r"^(.+?) ~ (.+?) ([\d.]+) \(([^,]+), weights ([\d.]+)/([\d.]+)\)$")
+UNMATCHED = re.compile(r"^(query|listed) (.+?) unmatched \(weight ([\d.]+)\)$")
+FACTOR = re.compile(r"^(.+) x([\d.]+)$")
+
+
+def parse(hit):
+    """A hit's explanation: pairs (query, listed, sim, basis, query weight, listed
+    weight), unmatched words of each side, factors."""
+    parts = hit["explanation"].split("; ")
+    e = {"score": hit["score"], "kind": hit.get("kind"), "name": hit["name"],
+         "entities": [hit["entity"]] + list(hit.get("also", [])),
+         "identical": "identical after" in parts[0], "pairs": [], "uq": [], "uc": [],
+         "factors": []}
+    for p in parts[1:]:
+        if m := PAIR.match(p):
+            e["pairs"].append((m[1], m[2], float(m[3]), m[4], float(m[5]), float(m[6])))
+        elif m := UNMATCHED.match(p):
+            w = float(m[3])
+            if len(m[2]) == 1 and abs(w - 0.3) < 1e-6:
+                w = 0.6  # an unaligned initial weighs as a short word (score::score)
+            (e["uq"] if m[1] == "query" else e["uc"]).append((m[2], w))
+        elif m := FACTOR.match(p):
+            e["factors"].append((m[1], float(m[2])))
+    return e
+
+
+def share(e, sim=lambda p: p[2]):
+    """The mean of both names' aligned shares, aligned words at the lighter weight."""
+    aligned = sum(min(p[4], p[5]) for p in e["pairs"])
+    matched = sum(sim(p) * min(p[4], p[5]) for p in e["pairs"])
+    wq = aligned + sum(w for _, w in e["uq"])
+    wc = aligned + sum(w for _, w in e["uc"])
+    return 0.0 if wq <= 0 or wc <= 0 else 0.5 * (matched / wq + matched / wc)
+
+
+def rescore(e, sim, extra):
+    if e["identical"]:
+        return e["score"]
+    base = share(e)
+    rest = e["score"] / base if base > 0 else 0.0  # every other factor, as it was
+    return min(0.99, share(e, sim) * rest * extra(e))
+
+
+def measure(sets, sim=lambda p: p[2], extra=lambda e: 1.0):
+    out = {}
+    for name, rows in sets.items():
+        neg, pos, dprk = [], [], []
+        for case, hits in rows:
+            scored = [(rescore(e, sim, extra), e) for e in hits]
+            if not case["expect"]:
+                neg.append(max((s for s, _ in scored), default=0.0))
+                continue
+            want = set(case["expect"])
+            best = max((s for s, e in scored if want & set(e["entities"])), default=0.0)
+            pos.append(best)
+            if case.get("dprk"):
+                dprk.append(best)
+        t = N.fpr_threshold(neg)
+        r = lambda xs, x: sum(s >= x for s in xs) / max(1, len(xs))
+        out[name] = (t, r(pos, t), r(pos, N.REVIEW), r(pos, N.BLOCK), r(dprk, t),
+                     r(neg, N.BLOCK))
+    return out
+
+
+def one_syllable(w):
+    return len(w) <= 6 and " " not in w and len(re.findall(r"[aeiouy]+", w)) == 1
+
+
+# Candidates measured in round 5 (docs/MATCHING.md); add new ones here.
+CANDIDATES = {
+    "typos below 0.75 x0.5 (conflicts)":
+        dict(sim=lambda p: p[2] * (0.5 if p[2] < 0.75 and "edit" in p[3] else 1)),
+    "one-syllable typos below 0.75 x0": dict(sim=lambda p: p[2] * (
+        0 if p[2] < 0.75 and "edit" in p[3] and one_syllable(p[0]) and one_syllable(p[1])
+        else 1)),
+    "same consonants x0.8": dict(sim=lambda p: p[2] * (
+        0.8 if p[3] == "same consonants" else 1)),
+    "aligned weight under 1.5: x0.8 to x1": dict(extra=lambda e: min(
+        1.0, 0.8 + 0.2 * sum(min(p[4], p[5]) for p in e["pairs"]) / 1.5)),
+    "one pair, query words unmatched x0.9":
+        dict(extra=lambda e: 0.9 if len(e["pairs"]) == 1 and e["uq"] else 1.0),
+    "one pair, listed name whole, query words unmatched x0.9 (kept)": dict(
+        extra=lambda e: 0.9 if len(e["pairs"]) == 1 and e["uq"] and not e["uc"] else 1.0),
+    "listed organization, vessel: query words unmatched x0.9": dict(
+        extra=lambda e: 0.9 if e["kind"] != "person" and e["uq"] else 1.0),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin", default=os.path.join(N.ROOT, "target", "release", "embargo"))
+    ap.add_argument("--dump", help="read (or, if missing, write) the hits of a run here")
+    args = ap.parse_args()
+    if args.dump and os.path.exists(args.dump):
+        with open(args.dump, encoding="utf-8") as f:
+            raw = json.load(f)
+    else:
+        tune = lambda c: c.get("half") == "tune"
+        negatives = [c for c in N.read("negatives.jsonl") if tune(c)]
+        raw = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, cases, rules in (
+                    ("aliases", [c for c in N.read("aliases.jsonl") if tune(c) and c.get("variant")],
+                     N.holdout_rules(tmp)),
+                    ("perturbed", [c for c in N.read("perturbed.jsonl") if tune(c)], None)):
+                cmd = [args.bin, "match", "--jsonl", "--threshold", "0.3", "--limit", "30"]
+                if rules:
+                    cmd += ["--rules", rules]
+                queries = [{k: c[k] for k in ("id", "name", "country") if c.get(k)}
+                           for c in cases + negatives]
+                raw[name] = {"cases": cases + negatives, "answers": N.run(cmd, queries)}
+        if args.dump:
+            with open(args.dump, "w", encoding="utf-8") as f:
+                json.dump(raw, f)
+    sets = collections.OrderedDict()
+    for name, d in raw.items():
+        sets[name] = [(c, [parse(h) for h in a.get("hits", [])])
+                      for c, a in zip(d["cases"], d["answers"])]
+    print("| candidate | aliases: threshold, recall at FPR 1% / review / block | "
+          "perturbed: threshold, recall at FPR 1% / review / block, DPRK at FPR 1% | "
+          "negatives at block |")
+    print("| --- | --- | --- | --- |")
+    for label, cand in [("current score", {})] + list(CANDIDATES.items()):
+        m = measure(sets, **cand)
+        a, p = m["aliases"], m["perturbed"]
+        print(f"| {label} | {a[0]:.3f}: {a[1]:.3f} / {a[2]:.3f} / {a[3]:.3f} | "
+              f"{p[0]:.3f}: {p[1]:.3f} / {p[2]:.3f} / {p[3]:.3f}, {p[4]:.3f} | {p[5]:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
