@@ -107,6 +107,15 @@ pub fn fold(text: &str) -> String {
             out.push(p);
             continue;
         }
+        if translit::script_of(c) == Script::Arabic {
+            // Hamza and madda on a letter are part of it (`إ` is `i`), not accents.
+            if run_script != Script::Arabic {
+                flush(&mut run, run_script, &mut out);
+                run_script = Script::Arabic;
+            }
+            run.push(c);
+            continue;
+        }
         // Letters with diacritics: decompose and drop the marks (é → e, ί → ι).
         for b in c.nfd().filter(|d| !is_combining_mark(*d)) {
             if b.is_ascii() {
