@@ -16,6 +16,7 @@
 //! both have one normalized form. [`phonetic_key`] folds spelling variants (Korean
 //! romanizations, `v`/`w`/`f`, doubled letters) for fuzzy comparison.
 
+pub mod chinese;
 pub mod compounds;
 mod distance;
 pub mod legal;
