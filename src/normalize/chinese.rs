@@ -53,7 +53,7 @@ fn table() -> &'static Table {
 
 /// `word` (lowercase ASCII letters) cut into the fewest syllables for which `is`
 /// holds; `None` when it cannot be.
-fn syllables<'w>(word: &'w str, is: impl Fn(&str) -> bool) -> Option<Vec<&'w str>> {
+fn syllables(word: &str, is: impl Fn(&str) -> bool) -> Option<Vec<&str>> {
     let n = word.len();
     // best[i]: the fewest syllables that spell word[..i], and where the last starts.
     let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
@@ -149,7 +149,7 @@ fn joined_right(parts: &[&str]) -> bool {
     parts
         .iter()
         .skip(1)
-        .all(|p| !p.starts_with(|c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')))
+        .all(|p| !p.starts_with(['a', 'e', 'i', 'o', 'u']))
 }
 
 /// Whether a Wade-Giles syllable is spelled as no pinyin syllable and no Korean
