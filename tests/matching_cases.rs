@@ -119,3 +119,44 @@ fn arabic_compounds_meet_across_scripts_and_spellings() {
     let score = compare("Abdul Rahman Yasin", "Abdul Karim Yasin", person);
     assert!(score < 0.7, "{score}");
 }
+
+#[test]
+fn arabic_script_letters_meet_their_latin_spellings() {
+    use embargo::matching::compare;
+    use embargo::rules::ir::EntityKind;
+    let person = Some(EntityKind::Person);
+    for (a, b) in [
+        // An alif starting a word carries any vowel; `إ` is `i`.
+        ("انتصار العبيدي", "INTISSAR AL-UBAYDI"),
+        ("إبراهيم حسن طالع العسيري", "IBRAHIM HASSAN TALI AL-ASIRI"),
+        // Maghreb spellings write a long `a` as `e`.
+        ("جمال لونيسي", "DJAMEL LOUNICI"),
+        ("محمد بلكلام", "MOHAMED BELKALEM"),
+        // The feminine ending written `ه` is a vowel.
+        ("ثروت صالح شحاته", "THARWAT SALAH SHIHATA"),
+    ] {
+        let score = compare(a, b, person);
+        assert!(score >= 0.8, "{a} / {b}: {score}");
+    }
+    // A long `a` is no `i`: Jamal is not Jamil.
+    let score = compare("جمال", "JAMIL", person);
+    assert!(score < 0.7, "{score}");
+}
+
+#[test]
+fn wade_giles_names_meet_their_pinyin() {
+    use embargo::matching::compare;
+    use embargo::rules::ir::EntityKind;
+    let person = Some(EntityKind::Person);
+    for (a, b) in [
+        ("Jen Chih-chiang", "REN Zhiqiang"),
+        ("Tseng Ko-hsin", "ZENG Gexin"),
+        ("Chin Tieh-san (金铁三)", "KIM Chol Sam"),
+    ] {
+        let score = compare(a, b, person);
+        assert!(score >= 0.8, "{a} / {b}: {score}");
+    }
+    // A pinyin name is not read as Wade-Giles: `Qiang` is no `Zhang`.
+    let score = compare("Lei Qiang", "ZHANG Lei", person);
+    assert!(score < 0.7, "{score}");
+}

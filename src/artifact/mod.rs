@@ -50,8 +50,10 @@ pub const MAGIC: &[u8; 8] = b"EMBC\0\x1a\r\n";
 
 /// The layout version this build writes and reads (2: the name index's tables as
 /// sorted arrays of raw bytes; 3: Arabic compounds indexed as their parts, and the
-/// phonetic keys and consonants of pinyin, Wade-Giles and Arabic spellings folded).
-pub const FORMAT_VERSION: u32 = 3;
+/// phonetic keys and consonants of pinyin, Wade-Giles and Arabic spellings folded; 4:
+/// Arabic script's hamza letters and feminine `ه` read, and legal forms of names in
+/// Chinese characters and Hangul).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The file extension of artifacts: `rules.embc`.
 pub const EXTENSION: &str = "embc";

@@ -16,6 +16,7 @@
 //! both have one normalized form. [`phonetic_key`] folds spelling variants (Korean
 //! romanizations, `v`/`w`/`f`, doubled letters) for fuzzy comparison.
 
+pub mod chinese;
 pub mod compounds;
 mod distance;
 pub mod legal;
@@ -105,6 +106,15 @@ pub fn fold(text: &str) -> String {
         if let Some(p) = punctuation(c) {
             flush(&mut run, run_script, &mut out);
             out.push(p);
+            continue;
+        }
+        if translit::script_of(c) == Script::Arabic {
+            // Hamza and madda on a letter are part of it (`إ` is `i`), not accents.
+            if run_script != Script::Arabic {
+                flush(&mut run, run_script, &mut out);
+                run_script = Script::Arabic;
+            }
+            run.push(c);
             continue;
         }
         // Letters with diacritics: decompose and drop the marks (é → e, ί → ι).

@@ -96,7 +96,13 @@ pub fn readings_with(name: &str, qualifies: impl Fn(&str) -> bool) -> Vec<Readin
         parenthesized_short_form(name).filter(|(_, short)| !qualifies(&short.to_lowercase()))
     {
         push(base.to_string(), false);
-        push(short.to_string(), true);
+        // Chinese characters or Hangul after a romanized name are the name in its own
+        // script (`Jin Tiesan (金铁三)`), not a short form of it.
+        let own_script = short.chars().any(|c| is_han(c) || is_hangul_syllable(c));
+        push(short.to_string(), !own_script);
+        if short.chars().any(is_han) {
+            push(sino_korean(short), false);
+        }
     }
     if let Some((a, b)) = slash_alternates(name) {
         push(a, false);
@@ -125,6 +131,38 @@ pub fn readings_with(name: &str, qualifies: impl Fn(&str) -> bool) -> Vec<Readin
         }
     }
     out
+}
+
+/// A screened name written in Wade-Giles, in pinyin (see [`super::chinese`]): `TAN
+/// TUNG TIEN FU TRADE CO.` reads `dan dong dian fu TRADE CO.`. `generic` tells the
+/// words that say what a party is, not who (`trading`, `bank`), `is_place` the places:
+/// both may stand beside the name's syllables. The screened side only, as a name's
+/// qualifier is: lists write Chinese names in pinyin, and a listed Wade-Giles name
+/// read in pinyin meets more unrelated names (`JUI PANG SHIPPING` read `rui bang`
+/// met the person `Pan Rui`) than screened pinyin names of it.
+pub fn pinyin_reading(
+    name: &str,
+    is_place: impl Fn(&str) -> bool,
+    generic: impl Fn(&str) -> bool,
+) -> Option<String> {
+    if !name.is_ascii() {
+        return None;
+    }
+    let legal = legal_words(name);
+    let keep = |w: &str| generic(w) || super::is_stopword(w) || legal.iter().any(|l| l == w);
+    super::chinese::pinyin_of_wade_giles(name, keep, is_place)
+}
+
+/// The words of `name` that are part of a legal form (`co`, `ltd`, `limited`).
+fn legal_words(name: &str) -> Vec<String> {
+    let tokens = super::tokenize(&super::fold(name), false);
+    let mut classes = vec![None; tokens.len()];
+    super::legal::mark_legal_forms(&tokens, &mut classes);
+    tokens
+        .into_iter()
+        .zip(classes)
+        .filter_map(|(t, c)| c.map(|_| t))
+        .collect()
 }
 
 /// Splits `NAME (SHORT)` into the name and the short form, when the parenthesis ends
@@ -368,6 +406,16 @@ mod tests {
         );
         assert_eq!(parenthesized_short_form("RI (a.k.a. LI) Chol"), None);
         assert_eq!(texts("1/2 SHARE"), ["1/2 SHARE"]);
+        // A name in its own script after its romanization is no short form.
+        let jin = readings("Jin Tiesan (金铁三)");
+        assert!(
+            jin.iter().any(|r| r.text == "김철삼" && !r.short_form),
+            "{jin:?}"
+        );
+        assert!(
+            jin.iter().any(|r| r.text == "金铁三" && !r.short_form),
+            "{jin:?}"
+        );
     }
 
     // The examples that documented these functions when they were public.

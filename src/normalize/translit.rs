@@ -215,6 +215,7 @@ pub(crate) fn arabic(run: &[char], out: &mut String) {
         // `ع` is a consonant that Latin spellings leave out or write as a vowel: a `و`
         // or `ي` after it is a vowel, as after any consonant (عيسى Isa, عويس Aweys).
         let after_consonant = ends_with_consonant(out) || (i > 0 && run.get(i - 1) == Some(&'ع'));
+        let at_end = !run.get(i + 1).is_some_and(|n| is_arabic_letter(*n));
         let s = match c {
             'ا' | 'أ' | 'آ' | 'ٱ' => "a",
             'إ' => "i",
@@ -228,6 +229,10 @@ pub(crate) fn arabic(run: &[char], out: &mut String) {
             'ث' => "th",
             'ج' => "j",
             'چ' => "ch",
+            // The feminine ending written with `ه` (Persian and colloquial spellings of
+            // `ة`: شحاته Shihata, زاده Zadeh) is a vowel after a consonant; not in
+            // `الله`, whose `h` Latin writes.
+            'ه' | 'ہ' if at_end && ends_with_consonant(out) && !out.ends_with("ll") => "a",
             'ح' | 'ه' | 'ہ' | 'ھ' => "h",
             'خ' => "kh",
             'د' | 'ض' | 'ڈ' => "d",

@@ -166,6 +166,14 @@ pub(crate) fn screened_readings(
     kind: Option<EntityKind>,
 ) -> Vec<normalize::readings::Reading> {
     let mut out = normalize::readings::readings_with(name, is_place);
+    if let Some(text) = normalize::readings::pinyin_reading(name, is_place, is_generic) {
+        if out.len() < normalize::readings::MAX_READINGS && !out.iter().any(|r| r.text == text) {
+            out.push(normalize::readings::Reading {
+                text,
+                short_form: false,
+            });
+        }
+    }
     if kind == Some(EntityKind::Person) {
         return out;
     }

@@ -241,7 +241,9 @@ fn voiced(word: &str) -> bool {
 }
 
 /// Whether two words of two syllables or more, with the same first letter, have the
-/// same consonants as [`abjad_fold`] reads them (three at least).
+/// same consonants as [`abjad_fold`] reads them (three at least). A first vowel alone
+/// may differ: it is an alif in the script, written with whichever vowel a spelling
+/// hears (`Ahmad` / `Ehmad`, `Anwar` / `Enwar`).
 fn same_consonants(a: &str, b: &str) -> bool {
     let (fa, fb) = (abjad_fold(a), abjad_fold(b));
     let (ca, cb) = (consonants(&fa), consonants(&fb));
@@ -257,7 +259,15 @@ fn same_consonants(a: &str, b: &str) -> bool {
     };
     ca.len() >= 3
         && ca == cb
-        && fa.chars().next() == fb.chars().next()
+        && match (fa.chars().next(), fb.chars().next()) {
+            (Some(x), Some(y)) if x == y => true,
+            // Only the first vowel differs (`Ahmad` / `Ehmad`), not more (`Anderson`
+            // / `Indersen`).
+            (Some(x), Some(y)) => {
+                "aiu".contains(x) && "aiu".contains(y) && fa.get(1..) == fb.get(1..)
+            }
+            _ => false,
+        }
         && syllables(&fa) >= 2
         && syllables(&fb) >= 2
 }
@@ -389,13 +399,45 @@ pub(crate) fn stem(word: &str) -> Option<&str> {
 /// order, both read by [`abjad_fold`]. `None` unless exactly one side is such a word.
 pub(crate) fn abjad_sim(a: &str, a_abjad: bool, b: &str, b_abjad: bool) -> Option<(f32, Basis)> {
     let (script, latin) = match (a_abjad, b_abjad) {
-        (true, false) => (abjad_fold(a), abjad_fold(b)),
-        (false, true) => (abjad_fold(b), abjad_fold(a)),
+        (true, false) => (abjad_fold(a), fold_letters(b, true)),
+        (false, true) => (abjad_fold(b), fold_letters(a, true)),
         _ => return None,
     };
     let skel = consonants(&script);
-    let same = skel.len() >= 2 && skel == consonants(&latin) && is_subsequence(&script, &latin);
+    let same = skel.len() >= 2 && skel == consonants(&latin) && script_letters_fit(&script, &latin);
     same.then_some((ABJAD_SIM, Basis::Abjad))
+}
+
+/// Whether the letters Arabic or Hebrew script wrote (`script`, by [`abjad_fold`])
+/// appear in a Latin spelling (`latin`, folded keeping `e`) in order. Latin spellings
+/// write the script's vowels their own ways: a long `a` or `i` may be written `e`
+/// (Maghreb `Djamel`, `Belkalem` for `جمال`, `بلكلام`; `Selim`); a word's first vowel
+/// is an alif, which carries whichever vowel the name has (`انتصار` Intissar, `اسامة`
+/// Usama); its last, a feminine ending (`ة`, or `ه` after a consonant), is written
+/// with any vowel (`-a`, `-e`, `-eh`, `-ih`).
+fn script_letters_fit(script: &str, latin: &str) -> bool {
+    let vowel = |c: u8| matches!(c, b'a' | b'i' | b'u' | b'e');
+    let (s, l) = (script.as_bytes(), latin.as_bytes());
+    let mut at = 0;
+    for (k, &c) in s.iter().enumerate() {
+        let edge = vowel(c) && (k == 0 || k + 1 == s.len());
+        if k == 0 && edge {
+            // The alif's vowel is the Latin word's first letter, or it is left out.
+            if l.first().copied().is_some_and(vowel) {
+                at = 1;
+            }
+            continue;
+        }
+        let fits = |d: u8| d == c || (d == b'e' && matches!(c, b'a' | b'i')) || (edge && vowel(d));
+        match l
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&d| fits(d)))
+        {
+            Some(p) => at += p + 1,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Similarity of a word in Arabic or Hebrew script and its Latin spelling.
@@ -406,6 +448,12 @@ pub(crate) const ABJAD_SIM: f32 = 0.85;
 /// `dj`), the letters lists write for one sound as one (`q`/`k`/`c`, `th`/`s`/`z`,
 /// `e`/`i`, `o`/`u`, `y`/`i`, `w`/`u`), doubled letters once.
 pub(crate) fn abjad_fold(word: &str) -> String {
+    fold_letters(word, false)
+}
+
+/// [`abjad_fold`], with `e` kept apart from `i` when `keep_e` (a Latin spelling's `e`
+/// may stand for the script's `a` as well as its `i`).
+fn fold_letters(word: &str, keep_e: bool) -> String {
     let b = word.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut k = 0;
@@ -422,6 +470,7 @@ pub(crate) fn abjad_fold(word: &str) -> String {
             (b'd', Some(b'h')) => (b'd', 2),
             (b'p', Some(b'h')) => (b'f', 2),
             (b'q' | b'c' | b'g', _) => (b'k', 1),
+            (b'e', _) if keep_e => (b'e', 1),
             (b'e' | b'y', _) => (b'i', 1),
             (b'o' | b'w', _) => (b'u', 1),
             (b'z', _) => (b's', 1),
@@ -439,13 +488,8 @@ pub(crate) fn abjad_fold(word: &str) -> String {
 pub(crate) fn consonants(folded: &str) -> String {
     folded
         .chars()
-        .filter(|c| !matches!(c, 'a' | 'i' | 'u'))
+        .filter(|c| !matches!(c, 'a' | 'i' | 'u' | 'e'))
         .collect()
-}
-
-pub(crate) fn is_subsequence(short: &str, long: &str) -> bool {
-    let mut it = long.chars();
-    short.chars().all(|c| it.any(|d| d == c))
 }
 
 /// The better of two similarities.
