@@ -192,7 +192,7 @@ struct NameMemo {
 
 thread_local! {
     /// The key of the look-up at hand, built without allocating.
-    static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    pub(super) static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl NameMemo {
