@@ -631,7 +631,7 @@ fn a_name_found_alike_on_both_versions_of_an_entry_leaves_its_orders_alone() {
         format!(
             r#"entity ofac-sdn:11111 {{
   kind organization
-  name "KOREA MINING DEVELOPMENT CORPORATION"
+  name "KOREA MINING DEVELOPMENT TRADING"
   {alias}
   program DPRK
   identifier registration "KOMID-778899"
@@ -660,11 +660,14 @@ fn a_name_found_alike_on_both_versions_of_an_entry_leaves_its_orders_alone() {
             limit: 10,
         },
     );
-    assert!(found.iter().any(|h| {
-        old.entities()
-            .get(h.entity as usize)
-            .is_some_and(|e| e.id == "ofac-sdn:11111")
-    }));
+    let scores: Vec<(String, f64)> = found
+        .iter()
+        .filter_map(|h| Some((old.entities().get(h.entity as usize)?.id.clone(), h.score)))
+        .collect();
+    assert!(
+        scores.iter().any(|(id, _)| id == "ofac-sdn:11111"),
+        "{scores:?}"
+    );
     let probe = embargo::watch::OrderNames::from(&order);
     for (alias, selected) in [
         (r#"alias weak "KMD FRONT COMPANY""#, None),
