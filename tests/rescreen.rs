@@ -619,3 +619,81 @@ fn a_lifted_entry_whose_party_another_test_accepts_leaves_its_orders_alone() {
         }
     }
 }
+
+/// An alias added to the SDN entry of a party whose UN entry the orders cite: a name
+/// that finds the old and the new SDN entry alike (the same score on the same unchanged
+/// name) gets the same hit before and after, so the order is not screened again. An
+/// alias the name matches better is a change it sees: the order is screened again, to
+/// what a full screen gives.
+#[test]
+fn a_name_found_alike_on_both_versions_of_an_entry_leaves_its_orders_alone() {
+    let sdn = |alias: &str| {
+        format!(
+            r#"entity ofac-sdn:11111 {{
+  kind organization
+  name "KOREA MINING DEVELOPMENT TRADING"
+  {alias}
+  program DPRK
+  identifier registration "KOMID-778899"
+}}"#
+        )
+    };
+    let order = linked_party_order();
+    let old = Ruleset::from_text("old.emb", &linked_party_rules(&sdn(""))).expect("old");
+    let before = Screener::new(old.clone(), ScreenOptions::default()).screen(&order);
+    assert_eq!(before.decision, embargo::Decision::Block);
+    assert_eq!(
+        hit_set(&before)
+            .iter()
+            .map(|h| format!("{h:?}"))
+            .collect::<Vec<_>>(),
+        ["Entity(\"un:KPe.001\")"]
+    );
+    let previous = previous_of(&before);
+    // The order's name finds the SDN entry too, at a score its test accepts: the
+    // entry changed in an alias nobody names, not in what the name finds.
+    let old_screener = Screener::new(old.clone(), ScreenOptions::default());
+    let found = old_screener.names().search(
+        &NameQuery::new("Korea Mining Development Trading Corporation"),
+        &SearchOptions {
+            threshold: 0.8,
+            limit: 10,
+        },
+    );
+    let scores: Vec<(String, f64)> = found
+        .iter()
+        .filter_map(|h| Some((old.entities().get(h.entity as usize)?.id.clone(), h.score)))
+        .collect();
+    assert!(
+        scores.iter().any(|(id, _)| id == "ofac-sdn:11111"),
+        "{scores:?}"
+    );
+    let probe = embargo::watch::OrderNames::from(&order);
+    for (alias, selected) in [
+        (r#"alias weak "KMD FRONT COMPANY""#, None),
+        (
+            r#"alias "KOREA MINING DEVELOPMENT TRADING CORPORATION""#,
+            Some(Reason::NameMatchesChange),
+        ),
+    ] {
+        let new = Ruleset::from_text("new.emb", &linked_party_rules(&sdn(alias))).expect("new");
+        let full = Screener::new(new.clone(), ScreenOptions::default()).screen(&order);
+        let rescreen = Rescreen::new(&old, Screener::new(new, ScreenOptions::default()));
+        assert_eq!(rescreen.diff().entities.len(), 1);
+        assert_eq!(
+            rescreen.select(&probe, Some(&previous)),
+            selected,
+            "{alias}"
+        );
+        let same = (full.decision, hit_set(&full)) == (before.decision, hit_set(&before));
+        if selected.is_none() {
+            assert!(same, "{alias}: {:?}", hit_set(&full));
+        }
+        let changed = rescreen.rescreen(&order, Some(&previous));
+        assert_eq!(
+            changed.map(|c| (c.decision.decision, hit_set(&c.decision))),
+            (!same).then(|| (full.decision, hit_set(&full))),
+            "{alias}"
+        );
+    }
+}

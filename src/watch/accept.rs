@@ -324,3 +324,44 @@ pub(super) fn linked(
         .collect();
     Linked { parties, moved }
 }
+
+/// Whether entity `id` changed in its names and nothing else screening could read of
+/// it or of its party: the same list, the same fields besides `name` and `aliases`,
+/// the same entries in its party, each name test accepting the party alike, and no
+/// allowances in either ruleset. A name then scores against each version as it scores
+/// against that version's names alone, so a name that finds both versions with the
+/// same hit (score, name matched, explanation) is decided the same before and after.
+pub(super) fn changed_in_names_only(
+    old: (&Ruleset, &Links),
+    new: (&Ruleset, &Links),
+    id: &str,
+) -> bool {
+    if !old.0.allows().is_empty() || !new.0.allows().is_empty() {
+        return false;
+    }
+    let before = party(old.0, old.1, id);
+    let after = party(new.0, new.1, id);
+    let (Some(a), Some(b)) = (before.first(), after.first()) else {
+        return false;
+    };
+    let list = |rs: &Ruleset, e: &Entity| rs.lists().get(e.list).map(|l| l.name.clone());
+    // Every field but the names, as written (a remark changed along with an alias is
+    // not read by screening, but comparing it too keeps the test simple and safe).
+    let rest = |e: &Entity| {
+        let mut e = e.clone();
+        e.name.clear();
+        e.aliases.clear();
+        serde_json::to_value(&e).ok()
+    };
+    let ids = |p: &[&Entity]| {
+        let mut v: Vec<String> = p.iter().map(|e| e.id.clone()).collect();
+        v.sort_unstable();
+        v
+    };
+    list(old.0, a).is_some()
+        && list(old.0, a) == list(new.0, b)
+        && rest(a).is_some()
+        && rest(a) == rest(b)
+        && ids(&before) == ids(&after)
+        && acceptance(old.0.data(), &before) == acceptance(new.0.data(), &after)
+}

@@ -11,6 +11,7 @@
 //!   later screening honours and reports.
 
 mod accept;
+mod answers;
 pub mod diff;
 pub mod dispose;
 mod names;

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use smallvec::SmallVec;
 
 use crate::order::Order;
 
@@ -15,9 +16,9 @@ pub struct OrderNames<'a> {
     /// The order's id.
     #[serde(borrow, deserialize_with = "super::text::text")]
     pub id: Cow<'a, str>,
-    /// Each party's name and country.
+    /// Each party's name and country (orders name a few: kept inline, no allocation).
     #[serde(default, borrow, deserialize_with = "null_default")]
-    pub parties: Vec<PartyNames<'a>>,
+    pub parties: SmallVec<[PartyNames<'a>; 4]>,
     /// The vessel.
     #[serde(default, borrow, deserialize_with = "null_default")]
     pub route: VesselNames<'a>,
@@ -67,13 +68,13 @@ pub(super) struct NameKey<'a> {
 
 impl NameKey<'_> {
     /// Writes into `key` bytes that are the same for two names exactly when name,
-    /// country and role are: the name's length comes first, so no name or country
-    /// can run into the other.
+    /// country and role are: a byte `0xFF`, which UTF-8 text never holds, ends the
+    /// name, so no name or country can run into the other.
     pub fn write_key(&self, key: &mut Vec<u8>) {
         key.clear();
         key.push(u8::from(self.vessel));
-        key.extend_from_slice(&(self.name.len() as u64).to_le_bytes());
         key.extend_from_slice(self.name.as_bytes());
+        key.push(0xFF);
         key.extend_from_slice(self.country.unwrap_or("").as_bytes());
     }
 }

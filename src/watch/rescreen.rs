@@ -15,7 +15,9 @@
 //!   each distinct name of the orders searched in it once) at a score at which some
 //!   name test accepts a hit on that version (through any entry of its party then),
 //!   or matches one at all and has so many matches that one more or fewer changes the
-//!   best `limit` the screener keeps;
+//!   best `limit` the screener keeps; a hit found alike (score, name, explanation) on
+//!   both versions of an entity changed in its names only (the same party, accepted
+//!   by the same tests) is no change;
 //! - the same for an unchanged entry of a changed entity's party that the change
 //!   moved: a name test accepts its party before and not after (or the other way)
 //!   and no other test beside it under the same `or` takes the same hits before and
@@ -190,7 +192,7 @@ struct NameMemo {
 
 thread_local! {
     /// The key of the look-up at hand, built without allocating.
-    static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    pub(super) static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl NameMemo {
@@ -255,6 +257,10 @@ pub struct Rescreen {
     /// test) of its own ruleset accepts a hit on that version, through any entry of its
     /// party then (infinite when none does).
     accepted_at: Vec<(f64, f64)>,
+    /// Per entity of `index`: its other version, when the entity changed in its names
+    /// only (see `accept::changed_in_names_only`). A name that finds both versions
+    /// with the same hit is decided as before by this entity, whichever test reads it.
+    twin: Vec<Option<u32>>,
     /// IMO numbers (digits) of the changed and moved entities, old and new versions.
     imo: HashSet<String>,
     /// The lowest score any rule of either ruleset accepts.
@@ -321,17 +327,21 @@ impl Rescreen {
         let threshold = screener.options().threshold;
         let mut moved_ids: Vec<&String> = moved.iter().collect();
         moved_ids.sort_unstable();
+        // Each id with its change, and whether it is a changed entity itself (not a
+        // moved entry, whose names are the same while a test sees it otherwise).
         let versions = diff
             .entities
             .iter()
             .filter(|c| changed.contains_key(&c.entity))
-            .map(|c| (c.entity.as_str(), c.change))
+            .map(|c| (c.entity.as_str(), c.change, true))
             .chain(
                 moved_ids
                     .into_iter()
-                    .map(|id| (id.as_str(), ChangeKind::Changed)),
+                    .map(|id| (id.as_str(), ChangeKind::Changed, false)),
             );
-        for (id, change) in versions {
+        let mut twin = Vec::new();
+        for (id, change, own) in versions {
+            let first = entities.len();
             let both = [
                 (change != ChangeKind::Added).then_some((old, &*old_links, 0)),
                 (change != ChangeKind::Removed).then_some((
@@ -355,6 +365,18 @@ impl Rescreen {
                         .filter_map(|i| imo_digits(&i.value)),
                 );
                 entities.push(e);
+                twin.push(None);
+            }
+            let names_only = own
+                && change == ChangeKind::Changed
+                && entities.len() == first + 2
+                && accepted.get(first) == accepted.get(first + 1)
+                && accept::changed_in_names_only((old, &old_links), (&new, screener.links()), id);
+            if names_only {
+                let at = |k: usize| u32::try_from(k).ok();
+                if let [a, b] = &mut twin[first..] {
+                    (*a, *b) = (at(first + 1), at(first));
+                }
             }
         }
         let index = (!entities.is_empty()).then(|| {
@@ -377,6 +399,7 @@ impl Rescreen {
             moved,
             index,
             accepted_at: accepted,
+            twin,
             imo,
             floor,
             memo: NameMemo::new(),
@@ -426,6 +449,26 @@ impl Rescreen {
                 limit: index.names().len(),
             },
         );
+        // A hit found alike on both versions of an entity changed in its names only
+        // is the same hit before and after: neither the tests nor the best `limit`
+        // can tell the two apart.
+        let same_on_twin = |h: &crate::matching::NameHit| {
+            self.twin
+                .get(h.entity as usize)
+                .copied()
+                .flatten()
+                .is_some_and(|t| {
+                    changed.iter().any(|o| {
+                        o.entity == t
+                            && o.score.to_bits() == h.score.to_bits()
+                            && o.kind == h.kind
+                            && o.name == h.name
+                            && o.explanation == h.explanation
+                    })
+                })
+        };
+        let changed: Vec<&crate::matching::NameHit> =
+            changed.iter().filter(|h| !same_on_twin(h)).collect();
         if changed.is_empty() {
             return false;
         }

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
+use super::answers::Answers;
 use super::previous::{self, PreviousDecision, PreviousDecisions};
 use super::rescreen::{OrderNames, Reason, Rescreen, Rescreened};
 use super::text::Chunk;
@@ -235,20 +236,26 @@ impl Rescreen {
                 Some(why) => Step::Again(why, None),
             };
         }
-        let mut key = Vec::new();
         let mut unknown = Vec::new();
-        for n in names.names() {
-            n.write_key(&mut key);
-            match memo.found.get(key.as_slice()) {
-                Some(true) => return Step::Again(Reason::NameMatchesChange, None),
-                Some(false) => {}
-                None => unknown.push(NewName {
-                    key: Box::from(key.as_slice()),
-                    name: n.name.to_string(),
-                    country: n.country.map(str::to_string),
-                    vessel: n.vessel,
-                }),
+        let matched = super::rescreen::KEY.with(|k| {
+            let mut key = k.borrow_mut();
+            for n in names.names() {
+                n.write_key(&mut key);
+                match memo.found.get(&key) {
+                    Some(true) => return true,
+                    Some(false) => {}
+                    None => unknown.push(NewName {
+                        key: Box::from(key.as_slice()),
+                        name: n.name.to_string(),
+                        country: n.country.map(str::to_string),
+                        vessel: n.vessel,
+                    }),
+                }
             }
+            false
+        });
+        if matched {
+            return Step::Again(Reason::NameMatchesChange, None);
         }
         if unknown.is_empty() {
             Step::Done(Outcome::Same(None))
@@ -284,14 +291,14 @@ impl Rescreen {
             memo.found.clear();
         }
         for (n, f) in todo.iter().zip(found) {
-            memo.found.insert(n.key.clone(), f);
+            memo.found.insert(&n.key, f);
         }
         drop(seen);
         steps
             .into_iter()
             .map(|step| match step {
                 Step::Names(names, before) => {
-                    if names.iter().any(|n| memo.found.get(&n.key) == Some(&true)) {
+                    if names.iter().any(|n| memo.found.get(&n.key) == Some(true)) {
                         Step::Again(Reason::NameMatchesChange, before)
                     } else {
                         Step::Done(Outcome::Same(None))
@@ -307,12 +314,12 @@ impl Rescreen {
 /// change (see [`Rescreen::name_matches_change`]), by [`super::names::NameKey`]'s key.
 #[derive(Default)]
 struct RunMemo {
-    found: FxHashMap<Box<[u8]>, bool>,
+    found: Answers,
 }
 
 impl RunMemo {
-    /// Names remembered at most (about 100 MB).
-    const MAX: usize = 1 << 21;
+    /// Names remembered at most (a table of about 64 MB).
+    const MAX: usize = 1 << 19;
 }
 
 /// A name not met before in a run, to search.
