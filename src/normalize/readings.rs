@@ -182,7 +182,8 @@ pub fn parenthesized_short_form(name: &str) -> Option<(&str, &str)> {
 /// (` (Pyongyang)`, `, Beijing`). A branch is a part of the party its name names, and
 /// the qualifier's words are not the party's name. `is_place` tells a folded word
 /// that names a place, `is_unit` one that names a part of an organization. The name
-/// keeps at least two words; `None` when there is no such qualifier.
+/// keeps at least two words, or one before a branch or office; `None` when there is no
+/// such qualifier.
 pub fn without_qualifier(
     name: &str,
     is_place: impl Fn(&str) -> bool,
@@ -249,7 +250,9 @@ pub fn without_qualifier(
         .is_some_and(|w| super::is_stopword(&folded(w)));
     let qualified = units > 0
         || (places > 0 && !after_preposition && (words.get(cut).is_some_and(|w| w.2) || cut >= 3));
-    if !qualified || cut < 2 {
+    // A branch or office of a party named by one word is still that party's
+    // (`KIMSUKY Hong Kong Branch`); a place alone after one word may be its name.
+    if !qualified || cut == 0 || cut < 2 && units == 0 {
         return None;
     }
     let end = words.get(cut - 1).map(|w| w.1)?;
@@ -457,5 +460,13 @@ mod tests {
             Some("DAEDONG CREDIT BANK")
         );
         assert_eq!(strip("CREDIT BANK OF Pyongyang"), None);
+        // A branch of a party named by one word is the party's; a place alone after
+        // one word may be part of its name.
+        assert_eq!(
+            strip("KIMSUKY, Pyongyang Branch").as_deref(),
+            Some("KIMSUKY")
+        );
+        assert_eq!(strip("KIMSUKY Office").as_deref(), Some("KIMSUKY"));
+        assert_eq!(strip("KIMSUKY (Pyongyang)"), None);
     }
 }
