@@ -32,11 +32,22 @@ impl NameIndex {
             return None;
         }
         let slot = self.neighbour_slots().get(id as usize)?;
-        let hits = slot.get_or_init(|| {
-            self.similar(&v.text, &v.key, v.abjad, usize::MAX, buf, work)
-                .into()
-        });
-        Some(hits.clone())
+        Some(
+            slot.get_or_init(|| self.similar_words(v, buf, work))
+                .clone(),
+        )
+    }
+
+    /// Every listed word similar to word `t`, in the form the memo and the kept
+    /// neighbours share.
+    pub(super) fn similar_words(
+        &self,
+        t: &Tok,
+        buf: &mut SimilarScratch,
+        work: &mut SearchWork,
+    ) -> Similar {
+        self.similar(&t.text, &t.key, t.abjad, usize::MAX, buf, work)
+            .into()
     }
 
     /// The index's slots of kept neighbours, one a vocabulary word, made on first use.
@@ -56,10 +67,7 @@ impl NameIndex {
         let mut work = SearchWork::default();
         for (slot, v) in self.neighbour_slots().iter().zip(i.vocab.iter()) {
             if v.class == TokenClass::Word {
-                slot.get_or_init(|| {
-                    self.similar(&v.text, &v.key, v.abjad, usize::MAX, &mut buf, &mut work)
-                        .into()
-                });
+                slot.get_or_init(|| self.similar_words(v, &mut buf, &mut work));
             }
         }
     }

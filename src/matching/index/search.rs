@@ -201,16 +201,7 @@ impl NameIndex {
                             };
                             let hits: Similar = match kept {
                                 Some(hits) => hits,
-                                None => self
-                                    .similar(
-                                        &t.text,
-                                        &t.key,
-                                        t.abjad,
-                                        usize::MAX,
-                                        &mut buf,
-                                        &mut sc.work,
-                                    )
-                                    .into(),
+                                None => self.similar_words(t, &mut buf, &mut sc.work),
                             };
                             memo_words.insert(memo_key, hits.clone());
                             hits
