@@ -10,7 +10,10 @@
 #         them (one lifted, one amended) and one new designation is close to a third;
 #       - `spread`: none of the orders' counterparties is chosen;
 #     `screen` with the updated rules (what a full re-screen costs: the baseline), then
-#     `rescreen --previous` with them (only the orders that can change).
+#     `rescreen --previous` with them (only the orders that can change); both from the
+#     rule text, then both from the rules compiled once (`embargo compile`, timed on its
+#     own row): a team that takes a list update compiles it once for the day's screens,
+#     its service and its re-screen.
 #
 # Prints wall and CPU time, orders/s and peak memory of each pass, the re-screen's share
 # of the full screen's time, and checks that the re-screen wrote exactly the decisions
@@ -67,15 +70,22 @@ for mode in book spread; do
     rm -rf "$work/rules-$mode" && cp -r rules "$work/rules-$mode"
     target/release/examples/update_list rules/lists/ofac-sdn.emb ofac-sdn "$changes" $mode \
         > "$work/rules-$mode/lists/ofac-sdn.emb" 2> "$work/update-$mode.txt"
-    timed "full-screen-after-$mode" $bin screen --no-progress --threads "$threads" \
-        --rules "$work/rules-$mode" -o "$work/after-$mode.jsonl" "$orders" >> "$times"
-    timed "rescreen-$mode" $bin rescreen --threads "$threads" --rules "$work/rules-$mode" \
-        --previous "$work/before.jsonl" -o "$work/changed-$mode.jsonl" "$orders" \
-        >> "$times"
-    $bin rescreen --threads "$threads" --rules "$work/rules-$mode" --previous "$work/before.jsonl" \
-        -o /dev/null "$orders" 2>&1 | grep -E '^(read|screened again)' | sed "s/^/$mode: /"
-    echo "$mode: $(cat "$work/update-$mode.txt"); $(check "$work/before.jsonl" \
-        "$work/after-$mode.jsonl" "$work/changed-$mode.jsonl")"
+    timed "compile-$mode" $bin compile "$work/rules-$mode" -o "$work/rules-$mode.embc" >> "$times"
+    for form in text compiled; do
+        rules="$work/rules-$mode"
+        [ "$form" = compiled ] && rules="$work/rules-$mode.embc"
+        timed "full-screen-after-$mode-$form" $bin screen --no-progress --threads "$threads" \
+            --rules "$rules" -o "$work/after-$mode.jsonl" "$orders" >> "$times"
+        timed "rescreen-$mode-$form" $bin rescreen --threads "$threads" --rules "$rules" \
+            --previous "$work/before.jsonl" -o "$work/changed-$mode.jsonl" "$orders" \
+            >> "$times"
+        echo "$mode, $form rules: $(check "$work/before.jsonl" "$work/after-$mode.jsonl" \
+            "$work/changed-$mode.jsonl")"
+    done
+    $bin rescreen --threads "$threads" --rules "$work/rules-$mode.embc" \
+        --previous "$work/before.jsonl" -o /dev/null "$orders" 2>&1 \
+        | grep -E '^(read|screened again)' | sed "s/^/$mode: /"
+    echo "$mode: $(cat "$work/update-$mode.txt")"
 done
 
 echo
@@ -92,6 +102,7 @@ awk -v n="$n" '
             full = i
             if (label[i] ~ /^rescreen-/) full = i - 1
             share = label[i] ~ /^rescreen-/ ? sprintf("%.1f%% | %.1f%%", 100 * wall[i] / wall[full], 100 * cpu[i] / cpu[full]) : "- | -"
-            printf "| %s | %.1f | %.1f | %.0f | %.0f | %s |\n", label[i], wall[i], cpu[i], n / wall[i], rss[i] / 1024, share
+            rate = label[i] ~ /^compile-/ ? "-" : sprintf("%.0f", n / wall[i])
+            printf "| %s | %.1f | %.1f | %s | %.0f | %s |\n", label[i], wall[i], cpu[i], rate, rss[i] / 1024, share
         }
     }' "$times"
