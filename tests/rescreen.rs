@@ -202,6 +202,12 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         in_step(&broken),
         (out.clone(), summary.rescreened_total(), 1)
     );
+    // A decision line after the last order's is read and reported too.
+    let longer = format!("{decisions}not a decision either\n");
+    assert_eq!(
+        in_step(&longer),
+        (out.clone(), summary.rescreened_total(), 1)
+    );
 
     let mut written = BTreeMap::new();
     let mut explained = BTreeMap::new();

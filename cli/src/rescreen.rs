@@ -156,6 +156,9 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             }
         });
         let old = s.spawn(|| {
+            // The tables of country and city names, which the first order screened
+            // again would otherwise build while the other threads wait.
+            embargo::reference::warm();
             if !args.previous_rules.is_empty() {
                 let rules = super::outputs::rules_at(args.previous_rules.clone());
                 (Some(ctx.ruleset(&rules)), None)

@@ -28,7 +28,7 @@ impl Rescreen {
     /// number and counted; I/O errors stop the run.
     pub fn run_jsonl(
         &self,
-        input: impl BufRead,
+        input: impl BufRead + Send,
         previous: &PreviousDecisions,
         chunk_size: usize,
         out: &mut dyn Write,
@@ -53,8 +53,8 @@ impl Rescreen {
     /// the summary, the decision lines rejected (unreadable, or an id repeated).
     pub fn run_jsonl_in_step(
         &self,
-        input: impl BufRead,
-        decisions: impl BufRead,
+        input: impl BufRead + Send,
+        decisions: impl BufRead + Send,
         chunk_size: usize,
         out: &mut dyn Write,
         on_reject: &dyn Fn(&Rejected),
@@ -63,7 +63,12 @@ impl Rescreen {
         let mut decisions = decisions;
         let source = Source {
             map: None,
-            stream: Some((&mut decisions, Chunk::default(), 0)),
+            stream: Some(Stream {
+                reader: &mut decisions,
+                current: Chunk::default(),
+                ahead: Chunk::default(),
+                number: 0,
+            }),
             rejected: Vec::new(),
         };
         self.run_with(&mut input, source, chunk_size, out, on_reject)
@@ -71,7 +76,7 @@ impl Rescreen {
 
     fn run_with(
         &self,
-        input: &mut dyn BufRead,
+        input: &mut (dyn BufRead + Send),
         mut source: Source<'_>,
         chunk_size: usize,
         out: &mut dyn Write,
@@ -79,8 +84,7 @@ impl Rescreen {
     ) -> std::io::Result<(Summary, Vec<Rejected>)> {
         let started = Instant::now();
         let mut summary = Summary::default();
-        let mut input = input;
-        let (mut chunk, mut number) = (Chunk::default(), 0u64);
+        let (mut chunk, mut ahead, mut number) = (Chunk::default(), Chunk::default(), 0u64);
         let old: Arc<str> = Arc::from(self.diff().old_ruleset.as_str());
         // Orders to screen again, held until there are enough to share out: selecting
         // searches the small index of changed names, screening the full one, and each
@@ -89,14 +93,31 @@ impl Rescreen {
         // The answer for each distinct name met so far: read by all threads at once
         // while a chunk is selected, written between chunks, so it takes no lock.
         let mut memo = RunMemo::default();
+        let mut input = input;
+        ahead.read(&mut input, &mut number, chunk_size)?;
+        source.read_ahead(ahead.lines.len())?;
         loop {
-            chunk.read(&mut input, &mut number, chunk_size)?;
+            std::mem::swap(&mut chunk, &mut ahead);
             if chunk.lines.is_empty() {
                 break;
             }
-            let steps = match source.in_step(&chunk, self, &old, &memo)? {
+            source.advance();
+            // The next chunk (orders, and their decisions when read in step) is read
+            // on another worker while this one is selected: reading is a tenth of
+            // the work and would otherwise leave the other cores waiting.
+            let (decisions, read_ahead) = source.parts();
+            let (steps, read) = rayon::join(
+                || self.select_in_step(&chunk, decisions, &old, &memo),
+                || -> std::io::Result<()> {
+                    ahead.read(&mut input, &mut number, chunk_size)?;
+                    read_ahead.read(ahead.lines.len())
+                },
+            );
+            read?;
+            let steps = match steps {
                 Some(steps) => steps,
                 None => {
+                    source.switch_to_map()?;
                     let map = source.map.as_deref().unwrap_or(&EMPTY);
                     chunk
                         .lines
@@ -140,9 +161,7 @@ impl Rescreen {
         summary.write(outcomes, out, on_reject)?;
         // Decisions beyond the last order are read too: an unreadable one is still
         // reported, as when they are all read into a map.
-        if let Some((reader, _, number)) = source.stream.as_mut() {
-            PreviousDecisions::default().read_on(*reader, number, &mut source.rejected)?;
-        }
+        source.read_rest()?;
         summary.elapsed = started.elapsed();
         Ok((summary, source.rejected))
     }
@@ -338,24 +357,109 @@ static EMPTY: std::sync::LazyLock<PreviousDecisions> =
 /// from the first misalignment on, a map.
 struct Source<'a> {
     map: Option<Cow<'a, PreviousDecisions>>,
-    stream: Option<(&'a mut dyn BufRead, Chunk, u64)>,
+    stream: Option<Stream<'a>>,
     rejected: Vec<Rejected>,
 }
 
-impl Source<'_> {
-    /// The steps of `chunk` selected with the decisions read in step, or `None` once
-    /// the decisions are in a map (then moved there at the first misalignment).
-    fn in_step(
-        &mut self,
+/// Decisions read in step with the orders, a chunk at a time.
+struct Stream<'a> {
+    reader: &'a mut (dyn BufRead + Send),
+    /// The decisions of the chunk of orders being selected, line for line.
+    current: Chunk,
+    /// Those of the next chunk, read while this one is selected.
+    ahead: Chunk,
+    /// Lines read so far.
+    number: u64,
+}
+
+/// The part of a [`Source`] that reads ahead, borrowed apart from the decisions being
+/// selected, so that both can be used at once.
+struct ReadAhead<'s, 'a> {
+    stream: Option<(
+        &'s mut &'a mut (dyn BufRead + Send),
+        &'s mut Chunk,
+        &'s mut u64,
+    )>,
+}
+
+impl ReadAhead<'_, '_> {
+    /// Reads the decisions of the next chunk of orders, which has `lines` lines.
+    fn read(self, lines: usize) -> std::io::Result<()> {
+        match self.stream {
+            Some((reader, ahead, number)) if lines > 0 => ahead.read(reader, number, lines),
+            Some((_, ahead, _)) => {
+                ahead.buf.clear();
+                ahead.lines.clear();
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'a> Source<'a> {
+    /// The current decisions read in step (none once they are in a map), and the part
+    /// that reads the next ones.
+    fn parts(&mut self) -> (Option<&Chunk>, ReadAhead<'_, 'a>) {
+        match self.stream.as_mut() {
+            None => (None, ReadAhead { stream: None }),
+            Some(s) => (
+                Some(&s.current),
+                ReadAhead {
+                    stream: Some((&mut s.reader, &mut s.ahead, &mut s.number)),
+                },
+            ),
+        }
+    }
+
+    /// Reads the decisions of the next chunk of orders, which has `lines` lines.
+    fn read_ahead(&mut self, lines: usize) -> std::io::Result<()> {
+        self.parts().1.read(lines)
+    }
+
+    /// Makes the decisions read ahead the current ones.
+    fn advance(&mut self) {
+        if let Some(s) = self.stream.as_mut() {
+            std::mem::swap(&mut s.current, &mut s.ahead);
+        }
+    }
+
+    /// Out of step: the current decisions, those read ahead and the rest of the
+    /// file, into a map (no-op once there).
+    fn switch_to_map(&mut self) -> std::io::Result<()> {
+        let Some(s) = self.stream.take() else {
+            return Ok(());
+        };
+        let mut map = PreviousDecisions::default();
+        map.file_chunk(&s.current, &mut self.rejected);
+        map.file_chunk(&s.ahead, &mut self.rejected);
+        map.read_on(s.reader, &mut { s.number }, &mut self.rejected)?;
+        self.map = Some(Cow::Owned(map));
+        Ok(())
+    }
+
+    /// Reads the decisions after the last order's, reporting unreadable ones.
+    fn read_rest(&mut self) -> std::io::Result<()> {
+        if let Some(s) = self.stream.as_mut() {
+            let mut rest = PreviousDecisions::default();
+            rest.file_chunk(&s.ahead, &mut self.rejected);
+            rest.read_on(s.reader, &mut s.number, &mut self.rejected)?;
+        }
+        Ok(())
+    }
+}
+
+impl Rescreen {
+    /// The steps of `chunk` selected with `decisions` read in step, or `None` when
+    /// there are none (they are in a map) or they do not line up with the orders.
+    fn select_in_step(
+        &self,
         chunk: &Chunk,
-        rescreen: &Rescreen,
+        decisions: Option<&Chunk>,
         old: &Arc<str>,
         memo: &RunMemo,
-    ) -> std::io::Result<Option<Vec<Step>>> {
-        let Some((reader, decisions, number)) = self.stream.as_mut() else {
-            return Ok(None);
-        };
-        decisions.read(reader, number, chunk.lines.len())?;
+    ) -> Option<Vec<Step>> {
+        let decisions = decisions?;
         let steps: Vec<Option<Step>> = chunk
             .lines
             .par_iter()
@@ -368,7 +472,7 @@ impl Source<'_> {
                 // In step only when the order was read and its id is the decision's: a
                 // line rejected now was rejected the first time too, and has none.
                 let aligned = std::cell::Cell::new(false);
-                let step = rescreen.select_line(*line, bytes, memo, &|order| {
+                let step = self.select_line(*line, bytes, memo, &|order| {
                     aligned.set(order == id);
                     aligned.get().then_some(&decision)
                 });
@@ -378,16 +482,7 @@ impl Source<'_> {
                 Some(step.with_previous(Some(decision)))
             })
             .collect();
-        if steps.iter().all(Option::is_some) {
-            return Ok(Some(steps.into_iter().flatten().collect()));
-        }
-        // Out of step: the decisions of this chunk and the rest, into a map.
-        let mut map = PreviousDecisions::default();
-        map.file_chunk(decisions, &mut self.rejected);
-        map.read_on(reader, number, &mut self.rejected)?;
-        self.map = Some(Cow::Owned(map));
-        self.stream = None;
-        Ok(None)
+        steps.into_iter().collect()
     }
 }
 
