@@ -12,6 +12,8 @@
 #     uses both cores (the JVM reads and writes on one while the worker screens on the
 #     other), so this is the run that asks what a second core adds (whole job and
 #     running session);
+#   - `embargo screen --threads 1` held to one core: what a second core adds to the
+#     engine itself, the reference for what it can add to a Spark job on this machine;
 #   - the same on a running session (JVM and Python workers started by a first, small
 #     job; the timed job screens the whole table): what a cluster whose executors are
 #     already up spends per order, the start-up of the JVM left out.
@@ -116,6 +118,11 @@ cpu_of() { awk '{ print $2 }' "$work/$1.time"; }
 
 timed cli target/release/embargo screen "$work/orders.parquet" -o "$work/cli.parquet" 2>/dev/null
 cli=$(awk '{ print $1 }' "$work/cli.time")
+# The command on one core: what a second core adds to the engine itself, the ceiling
+# of what it can add to a Spark job on this machine.
+timed cli1 taskset -c 0 target/release/embargo screen --threads 1 "$work/orders.parquet" \
+    -o "$work/cli1.parquet" 2>/dev/null
+cli1=$(awk '{ print $1 }' "$work/cli1.time")
 
 arrow=$(timed arrow "$py" - "$work/orders.parquet" "$work/py.parquet" <<'EOF'
 import sys, time
@@ -168,13 +175,15 @@ read -r run1pin run1pin_cpu < <(running 'local[1]' 1pin taskset -c 0)
 
 "$py" - "$n" "$cli" "$arrow" "$spark1" "$spark2" "$(nproc)" \
     "$(cpu_of cli)" "$(cpu_of arrow)" "$(cpu_of spark1)" "$(cpu_of spark2)" \
-    "$run1" "$run2" "$run1_cpu" "$run2_cpu" "$spark1pin" "$(cpu_of spark1pin)" "$run1pin" "$run1pin_cpu" <<'EOF'
+    "$run1" "$run2" "$run1_cpu" "$run2_cpu" "$spark1pin" "$(cpu_of spark1pin)" "$run1pin" "$run1pin_cpu" \
+    "$cli1" "$(cpu_of cli1)" <<'EOF'
 import sys
 n = int(sys.argv[1]); cli, arrow, s1, s2 = map(float, sys.argv[2:6]); cores = sys.argv[6]
 cpu = list(map(float, sys.argv[7:11]))
 r1, r2 = map(float, sys.argv[11:13]); cpu += map(float, sys.argv[13:15])
 s1pin, r1pin = float(sys.argv[15]), float(sys.argv[17])
 cpu += [float(sys.argv[16]), float(sys.argv[18])]
+cli1 = float(sys.argv[19]); cpu.append(float(sys.argv[20]))
 rate = lambda s: n / s
 print(f"{n:,} generated orders, {cores} cores, Parquet in and out")
 print(f"{'run':<38} {'seconds':>8} {'orders/s':>10} {'CPU s':>8} {'CPU us/order':>13}")
@@ -183,10 +192,12 @@ for (name, s), c in zip([("embargo screen (CLI)", cli), ("screen_arrow (one call
                          ("Spark local[1], running session", r1),
                          ("Spark local[2], running session", r2),
                          ("Spark local[1], one core", s1pin),
-                         ("Spark local[1], one core, running", r1pin)], cpu):
+                         ("Spark local[1], one core, running", r1pin),
+                         ("embargo screen, one thread, one core", cli1)], cpu):
     print(f"{name:<38} {s:>8.2f} {rate(s):>10,.0f} {c:>8.1f} {c / n * 1e6:>13.0f}")
 print()
 print(f"{'ratio':<38} {'value':>8} {'target':>10}")
+print(f"{'CLI two cores / one core (reference)':<38} {cli1 / cli:>8.2f} {'-':>10}")
 for name, v, t in [("screen_arrow / CLI", rate(arrow) / rate(cli), 0.80),
                    ("Spark local[2] / local[1]", s1 / s2, 1.80),
                    ("local[2] / local[1] on one core", s1pin / s2, 1.80),
