@@ -18,7 +18,9 @@ pub(super) fn prefetch<T>(x: Option<&T>) {
 
 /// What [`NameIndex::prefetch_name`] asks for.
 pub(super) enum Ahead<'a> {
-    Name,
+    /// Also the summary of its runs, when the query has words long enough to align
+    /// with them (see [`NameIndex::run_aligned`]).
+    Name { runs: bool },
     Words,
     Hits(&'a [WordHits]),
 }
@@ -34,9 +36,12 @@ impl NameIndex {
         let inner = &*self.inner;
         let first_word = || inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
         match what {
-            Ahead::Name => {
+            Ahead::Name { runs } => {
                 prefetch(inner.name_wsum.get(i));
                 prefetch(inner.name_tok_off.get(i));
+                if runs {
+                    prefetch(inner.name_run_sums.get(i));
+                }
             }
             Ahead::Words => {
                 prefetch(inner.name_tok_ids.get(first_word()));

@@ -206,6 +206,11 @@ impl Groups {
         None
     }
 
+    /// A filter of this table's keys (see [`KeyFilter`]).
+    pub(super) fn key_filter(&self) -> KeyFilter {
+        KeyFilter::of(&self.keys)
+    }
+
     /// Every id held.
     pub(super) fn all_ids(&self) -> &[u32] {
         &self.ids
@@ -262,6 +267,56 @@ impl Groups {
         } else {
             Err("a look-up table's arrays do not fit together".into())
         }
+    }
+}
+
+/// Bits of a mixed key set in a [`KeyFilter`] word: four of 64.
+const FILTER_BITS: u32 = 4;
+
+/// Which keys a table may hold, in a few bits per key (a Bloom filter of one 64-bit
+/// word per key): a key it does not hold is told in one read, most often from cache,
+/// where the table's own look-up reads its bucket bounds and then its keys, each a
+/// miss in tables of tens of megabytes. Most deletion variants of a query word or run
+/// are filed under nothing. Never says no to a key the table holds.
+#[derive(Debug, Default)]
+pub(super) struct KeyFilter {
+    words: Vec<u64>,
+    /// `64 - log2(words.len())`.
+    shift: u32,
+}
+
+impl KeyFilter {
+    /// A filter of mixed keys `keys`, at about 10 bits a key (one in 50 to 100 keys
+    /// held by none passes).
+    fn of(keys: &[u64]) -> KeyFilter {
+        let n = (keys.len() * 10 / 64).next_power_of_two().max(1);
+        let mut f = KeyFilter {
+            words: vec![0; n],
+            shift: 64 - n.trailing_zeros(),
+        };
+        for &k in keys {
+            let (w, bits) = f.place(k);
+            if let Some(x) = f.words.get_mut(w) {
+                *x |= bits;
+            }
+        }
+        f
+    }
+
+    /// The word of mixed key `k` (its top bits) and its bits there (from the bits
+    /// below, which the word's choice leaves independent).
+    #[inline]
+    fn place(&self, k: u64) -> (usize, u64) {
+        let w = k.checked_shr(self.shift).unwrap_or(0) as usize;
+        let bits = (0..FILTER_BITS).fold(0u64, |m, j| m | 1 << ((k >> (6 * j)) & 63));
+        (w, bits)
+    }
+
+    /// Whether integer key `key` may be among the table's keys.
+    #[inline]
+    pub(super) fn may_hold(&self, key: u64) -> bool {
+        let (w, bits) = self.place(mix(key));
+        self.words.get(w).is_none_or(|x| x & bits == bits)
     }
 }
 
@@ -393,6 +448,11 @@ mod tests {
             for k in pairs.iter().map(|p| p.0).chain(probes.iter().copied()) {
                 prop_assert_eq!(table.get_int(k), map.get(&k).map(Vec::as_slice));
                 all.push(k);
+            }
+            // A filter of the keys keeps every key filed.
+            let filter = table.key_filter();
+            for k in pairs.iter().map(|p| p.0) {
+                prop_assert!(filter.may_hold(k));
             }
             // Many at once: the same ids, all of them.
             let (mut got, mut spans) = (Vec::new(), Vec::new());
