@@ -164,7 +164,10 @@ pub fn may_be_wade_giles(name: &str) -> bool {
         matches!(
             (at(i), at(i + 1)),
             (b'h' | b't' | b's', b's') | (b't', b'z') | (b'i' | b'e' | b'r', b'h')
-        ) || matches!((at(i), at(i + 1), at(i + 2)), (b'u', b'e', b'i') | (b'i', b'e', b'n'))
+        ) || matches!(
+            (at(i), at(i + 1), at(i + 2)),
+            (b'u', b'e', b'i') | (b'i', b'e', b'n')
+        )
     })
 }
 
@@ -246,7 +249,10 @@ mod tests {
         syllables.sort_unstable();
         let mut read = 0;
         for (k, a) in syllables.iter().enumerate() {
-            let b = syllables.get((k * 7 + 3) % syllables.len()).copied().unwrap_or("fu");
+            let b = syllables
+                .get((k * 7 + 3) % syllables.len())
+                .copied()
+                .unwrap_or("fu");
             for name in [
                 format!("{a} {b} Trade Co."),
                 format!("{}{b}", a.to_uppercase()),
@@ -259,7 +265,12 @@ mod tests {
             }
         }
         assert!(read >= 50, "{read} names read");
-        for name in ["Korea Kwangson Banking Corp", "KIM CHOL SAM", "Mohammed Ali", "Wang Lin"] {
+        for name in [
+            "Korea Kwangson Banking Corp",
+            "KIM CHOL SAM",
+            "Mohammed Ali",
+            "Wang Lin",
+        ] {
             assert!(!may_be_wade_giles(name), "{name}");
         }
         assert!(may_be_wade_giles("TAN TUNG TIEN FU TRADE CO., LTD."));

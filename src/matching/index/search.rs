@@ -361,7 +361,12 @@ impl NameIndex {
                         runs: !run_words.is_empty(),
                     },
                 );
-                self.prefetch_name(ahead(2), Ahead::Words);
+                self.prefetch_name(
+                    ahead(2),
+                    Ahead::Words {
+                        runs: !run_words.is_empty(),
+                    },
+                );
                 self.prefetch_name(ahead(1), Ahead::Hits(&sc.word_hits));
             }
             let i = name as usize;
