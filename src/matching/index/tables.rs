@@ -480,6 +480,23 @@ mod tests {
         }
     }
 
+    /// The filter says no to most keys the table does not hold, at its size of about
+    /// 10 bits a key (what makes it worth asking before the table).
+    #[test]
+    fn the_key_filter_refuses_most_keys_not_filed() {
+        let spread = |i: u64| (i ^ 0x5851_f42d).wrapping_mul(0x2545_f491_4f6c_dd1d);
+        let table = Groups::from_pairs((0..20_000u64).map(|i| (spread(i), 1)).collect());
+        let filter = table.key_filter();
+        assert!((0..20_000u64).all(|i| filter.may_hold(spread(i))));
+        let passed = (20_000..40_000u64)
+            .filter(|&i| filter.may_hold(spread(i)))
+            .count();
+        assert!(
+            passed < 20_000 / 20,
+            "{passed} of 20,000 keys not filed passed"
+        );
+    }
+
     #[test]
     fn tables_survive_their_bytes() {
         let map: FxHashMap<Box<str>, Vec<u32>> =
