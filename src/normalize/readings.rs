@@ -145,7 +145,9 @@ pub fn pinyin_reading(
     is_place: impl Fn(&str) -> bool,
     generic: impl Fn(&str) -> bool,
 ) -> Option<String> {
-    if !name.is_ascii() {
+    // Most names hold no syllable only Wade-Giles spells: their words are not
+    // looked up at all.
+    if !name.is_ascii() || !super::chinese::may_be_wade_giles(name) {
         return None;
     }
     let legal = legal_words(name);

@@ -18,8 +18,15 @@ pub(super) fn prefetch<T>(x: Option<&T>) {
 
 /// What [`NameIndex::prefetch_name`] asks for.
 pub(super) enum Ahead<'a> {
-    Name,
-    Words,
+    /// Also the summary of its runs, when the query has words long enough to align
+    /// with them (see [`NameIndex::run_aligned`]).
+    Name {
+        runs: bool,
+    },
+    /// The positions of its words too, which the bound reads only then.
+    Words {
+        runs: bool,
+    },
     Hits(&'a [WordHits]),
 }
 
@@ -32,15 +39,20 @@ impl NameIndex {
         let Some(&i) = name else { return };
         let i = i as usize;
         let inner = &*self.inner;
-        let first_word = || inner.name_tok_off.get(i).copied().unwrap_or(0) as usize;
+        let heads = self.name_heads();
+        let first_word = || heads.get(i).map_or(0, |h| h.0 as usize);
         match what {
-            Ahead::Name => {
-                prefetch(inner.name_wsum.get(i));
-                prefetch(inner.name_tok_off.get(i));
+            Ahead::Name { runs } => {
+                prefetch(heads.get(i));
+                if runs {
+                    prefetch(inner.name_run_sums.get(i));
+                }
             }
-            Ahead::Words => {
+            Ahead::Words { runs } => {
                 prefetch(inner.name_tok_ids.get(first_word()));
-                prefetch(inner.name_tok_pos.get(first_word()));
+                if runs {
+                    prefetch(inner.name_tok_pos.get(first_word()));
+                }
             }
             Ahead::Hits(hits) => {
                 if let Some(&(v, _)) = inner.name_tok_ids.get(first_word()) {
@@ -48,6 +60,15 @@ impl NameIndex {
                 }
             }
         }
+    }
+
+    /// The index's [`Inner::name_heads`], made on first use.
+    fn name_heads(&self) -> &[(u32, f32)] {
+        let i = &*self.inner;
+        i.name_heads.get_or_init(|| {
+            let weights = i.name_wsum.iter().copied().chain([0.0]);
+            i.name_tok_off.iter().copied().zip(weights).collect()
+        })
     }
 
     /// The best score name `i` can get against `q`, from the similarities of its words
@@ -78,9 +99,12 @@ impl NameIndex {
         threshold: f64,
     ) -> f64 {
         let inner = &*self.inner;
-        let words = span(&inner.name_tok_off, i);
+        let heads = self.name_heads();
+        let wsum = heads.get(i).filter(|_| i < inner.names.len()).map(|h| h.1);
+        let at = |k: usize| heads.get(k).map_or(0, |h| h.0 as usize);
+        let words = at(i)..at(i + 1);
         let ids = inner.name_tok_ids.get(words.clone()).unwrap_or(&[]);
-        let has_initials = inner.name_wsum.get(i).is_none_or(|w| *w < 0.0);
+        let has_initials = wsum.is_none_or(|w| w < 0.0);
         let hits_of = |v: u32| match sc.word_hits.get(v as usize) {
             Some(h) if h.epoch == sc.epoch => Some(h),
             _ => None,
@@ -100,17 +124,23 @@ impl NameIndex {
         } else {
             let (mut s_c, mut u_c, mut max_c) = (0.0f32, 0.0f32, 0.0f32);
             // The weight of the words not yet read: at best they all align fully.
-            let mut rest = inner.name_wsum.get(i).map_or(f32::MAX, |w| w.abs());
+            let mut rest = wsum.map_or(f32::MAX, |w| w.abs());
             let need = (2.0 * threshold - 1.0) as f32;
-            let positions = inner.name_tok_pos.get(words.clone()).unwrap_or(&[]);
-            for (&(v, w), &j) in ids.iter().zip(positions) {
+            // Word positions matter only for words in runs: most queries have none.
+            let positions = if runs.1 != 0 {
+                inner.name_tok_pos.get(words.clone()).unwrap_or(&[])
+            } else {
+                &[]
+            };
+            for (k, &(v, w)) in ids.iter().enumerate() {
                 rest -= w.abs();
                 if w < 0.0 {
                     s_c -= w;
                     max_c = 1.0;
                     continue;
                 }
-                let best = if runs.1 & (1u64 << j) != 0 {
+                let in_run = positions.get(k).is_some_and(|&j| runs.1 & (1u64 << j) != 0);
+                let best = if in_run {
                     1.0
                 } else {
                     hits_of(v).map_or(0.0, |h| h.best)

@@ -86,10 +86,19 @@ impl NameIndex {
         let i = &self.inner;
         let seen = &mut buf.seen;
         seen.clear();
-        if let Some(ids) = i.by_text.get(text) {
+        // Every listed word's text and key is among the deletion variants (with none
+        // deleted), so a text or key the filter of variants does not hold is no
+        // listed word's, and most words and runs of screened names are none.
+        let filter = i.deletes_filter.get_or_init(|| i.deletes.key_filter());
+        let listed = |s: &str| {
+            let mut spelled = 0;
+            for_each_deletion(s.as_bytes(), 0, |h| spelled = h);
+            filter.may_hold(spelled)
+        };
+        if let Some(ids) = listed(text).then(|| i.by_text.get(text)).flatten() {
             seen.extend_from_slice(ids);
         }
-        if let Some(ids) = i.by_key.get(key) {
+        if let Some(ids) = listed(key).then(|| i.by_key.get(key)).flatten() {
             seen.extend_from_slice(ids);
         }
         if let Some(ids) = score::stem(text).and_then(|st| i.by_stem.get(st)) {
@@ -101,7 +110,8 @@ impl NameIndex {
             i.by_consonants
                 .get(score::consonants(&score::abjad_fold(text)).as_str())
         };
-        if let Some(ids) = by_consonants() {
+        let other_script = abjad || *i.has_abjad.get_or_init(|| i.vocab.iter().any(|v| v.abjad));
+        if let Some(ids) = other_script.then(by_consonants).flatten() {
             seen.extend(
                 ids.iter()
                     .filter(|&&v| i.vocab.get(v as usize).is_some_and(|t| t.abjad != abjad)),
@@ -127,6 +137,7 @@ impl NameIndex {
         hashes.sort_unstable();
         hashes.dedup();
         work.variants += hashes.len() as u64;
+        hashes.retain(|&h| filter.may_hold(h));
         i.deletes.get_ints_into(hashes, &mut buf.spans, seen);
         seen.sort_unstable();
         seen.dedup();

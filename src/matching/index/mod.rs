@@ -186,6 +186,20 @@ struct Inner {
     /// of a hundred deletion variants. Made at the first search, not stored.
     #[serde(skip)]
     neighbours: std::sync::OnceLock<Box<[std::sync::OnceLock<Similar>]>>,
+    /// Whether any vocabulary word was read from Arabic or Hebrew script: if none
+    /// was, a Latin word or run has no words of the other script to meet by its
+    /// consonants, and their folding and look-up are spared. Found at first use.
+    #[serde(skip)]
+    has_abjad: std::sync::OnceLock<bool>,
+    /// Which deletion variants `deletes` holds, made at first use from its keys.
+    #[serde(skip)]
+    deletes_filter: std::sync::OnceLock<tables::KeyFilter>,
+    /// Each name's first word in `name_tok_ids` and its total weight (as
+    /// `name_tok_off` and `name_wsum`), side by side, and one more entry with where the
+    /// words end: the bound reads both for every name met, and apart they were two
+    /// cache misses. Made at the first search from those, not stored.
+    #[serde(skip)]
+    name_heads: std::sync::OnceLock<Box<[(u32, f32)]>>,
 }
 
 /// The lengths of the texts and keys of some words or runs, a bit each: a cheap test

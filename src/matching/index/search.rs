@@ -186,12 +186,14 @@ impl NameIndex {
                         }
                     }
                     // Words read from Arabic or Hebrew script are remembered apart.
-                    let memo_key: Box<str> = if t.abjad {
-                        format!("\u{1}{}", t.text).into()
+                    let abjad_key;
+                    let memo_key: &str = if t.abjad {
+                        abjad_key = format!("\u{1}{}", t.text);
+                        &abjad_key
                     } else {
-                        t.text.clone()
+                        &t.text
                     };
-                    match memo_words.get(&memo_key) {
+                    match memo_words.get(memo_key) {
                         Some(hits) => hits.clone(),
                         None => {
                             let kept = if sc.no_kept {
@@ -203,7 +205,7 @@ impl NameIndex {
                                 Some(hits) => hits,
                                 None => self.similar_words(t, &mut buf, &mut sc.work),
                             };
-                            memo_words.insert(memo_key, hits.clone());
+                            memo_words.insert(memo_key.into(), hits.clone());
                             hits
                         }
                     }
@@ -353,8 +355,18 @@ impl NameIndex {
             // ask for those of names further on while this one is read.
             if threshold > 0.0 {
                 let ahead = |n: usize| sc.touched.get(k + n * PREFETCH_AHEAD);
-                self.prefetch_name(ahead(3), Ahead::Name);
-                self.prefetch_name(ahead(2), Ahead::Words);
+                self.prefetch_name(
+                    ahead(3),
+                    Ahead::Name {
+                        runs: !run_words.is_empty(),
+                    },
+                );
+                self.prefetch_name(
+                    ahead(2),
+                    Ahead::Words {
+                        runs: !run_words.is_empty(),
+                    },
+                );
                 self.prefetch_name(ahead(1), Ahead::Hits(&sc.word_hits));
             }
             let i = name as usize;

@@ -206,6 +206,11 @@ impl Groups {
         None
     }
 
+    /// A filter of this table's keys (see [`KeyFilter`]).
+    pub(super) fn key_filter(&self) -> KeyFilter {
+        KeyFilter::of(&self.keys)
+    }
+
     /// Every id held.
     pub(super) fn all_ids(&self) -> &[u32] {
         &self.ids
@@ -262,6 +267,56 @@ impl Groups {
         } else {
             Err("a look-up table's arrays do not fit together".into())
         }
+    }
+}
+
+/// Bits of a mixed key set in a [`KeyFilter`] word: four of 64.
+const FILTER_BITS: u32 = 4;
+
+/// Which keys a table may hold, in a few bits per key (a Bloom filter of one 64-bit
+/// word per key): a key it does not hold is told in one read, most often from cache,
+/// where the table's own look-up reads its bucket bounds and then its keys, each a
+/// miss in tables of tens of megabytes. Most deletion variants of a query word or run
+/// are filed under nothing. Never says no to a key the table holds.
+#[derive(Debug, Default)]
+pub(super) struct KeyFilter {
+    words: Vec<u64>,
+    /// `64 - log2(words.len())`.
+    shift: u32,
+}
+
+impl KeyFilter {
+    /// A filter of mixed keys `keys`, at about 10 bits a key (one in 50 to 100 keys
+    /// held by none passes).
+    fn of(keys: &[u64]) -> KeyFilter {
+        let n = (keys.len() * 10 / 64).next_power_of_two().max(1);
+        let mut f = KeyFilter {
+            words: vec![0; n],
+            shift: 64 - n.trailing_zeros(),
+        };
+        for &k in keys {
+            let (w, bits) = f.place(k);
+            if let Some(x) = f.words.get_mut(w) {
+                *x |= bits;
+            }
+        }
+        f
+    }
+
+    /// The word of mixed key `k` (its top bits) and its bits there (from the bits
+    /// below, which the word's choice leaves independent).
+    #[inline]
+    fn place(&self, k: u64) -> (usize, u64) {
+        let w = k.checked_shr(self.shift).unwrap_or(0) as usize;
+        let bits = (0..FILTER_BITS).fold(0u64, |m, j| m | 1 << ((k >> (6 * j)) & 63));
+        (w, bits)
+    }
+
+    /// Whether integer key `key` may be among the table's keys.
+    #[inline]
+    pub(super) fn may_hold(&self, key: u64) -> bool {
+        let (w, bits) = self.place(mix(key));
+        self.words.get(w).is_none_or(|x| x & bits == bits)
     }
 }
 
@@ -394,6 +449,11 @@ mod tests {
                 prop_assert_eq!(table.get_int(k), map.get(&k).map(Vec::as_slice));
                 all.push(k);
             }
+            // A filter of the keys keeps every key filed.
+            let filter = table.key_filter();
+            for k in pairs.iter().map(|p| p.0) {
+                prop_assert!(filter.may_hold(k));
+            }
             // Many at once: the same ids, all of them.
             let (mut got, mut spans) = (Vec::new(), Vec::new());
             table.get_ints_into(&all, &mut spans, &mut got);
@@ -418,6 +478,23 @@ mod tests {
                 prop_assert_eq!(table.get(k), map.get(k.as_str()).map(Vec::as_slice));
             }
         }
+    }
+
+    /// The filter says no to most keys the table does not hold, at its size of about
+    /// 10 bits a key (what makes it worth asking before the table).
+    #[test]
+    fn the_key_filter_refuses_most_keys_not_filed() {
+        let spread = |i: u64| (i ^ 0x5851_f42d).wrapping_mul(0x2545_f491_4f6c_dd1d);
+        let table = Groups::from_pairs((0..20_000u64).map(|i| (spread(i), 1)).collect());
+        let filter = table.key_filter();
+        assert!((0..20_000u64).all(|i| filter.may_hold(spread(i))));
+        let passed = (20_000..40_000u64)
+            .filter(|&i| filter.may_hold(spread(i)))
+            .count();
+        assert!(
+            passed < 20_000 / 20,
+            "{passed} of 20,000 keys not filed passed"
+        );
     }
 
     #[test]
