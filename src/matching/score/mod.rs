@@ -33,7 +33,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::normalize::{self, phonetic_key, OsaWord, TokenClass};
 use crate::vocab::EntityKind;
@@ -858,6 +858,28 @@ mod tests {
         // Not a one-syllable word: `Saad` / `Saud` stay a typo apart.
         let (saad, _) = word_sim("saad", &phonetic_key("saad"), "saud", &phonetic_key("saud"));
         assert!(saad < ABJAD_SIM, "{saad}");
+    }
+
+    #[test]
+    fn a_letter_mistyped_into_a_spelling_no_name_uses_is_that_name() {
+        assert!(unheard("yusolng") && !unheard("yusong"));
+        assert!(
+            !unheard("Yusolng") && !unheard("ab1"),
+            "Latin lowercase letters only"
+        );
+        let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+        assert!(sim("yusolng", "yusong") >= MISTYPED_SIM);
+        assert!(sim("regnt", "regent") >= MISTYPED_SIM);
+        // Two spellings that names use, a letter apart, are two names as before.
+        assert!(sim("unchong", "unchon") < MISTYPED_SIM);
+        assert!(sim("wafi", "wadi") < MISTYPED_SIM);
+        // More than one letter apart, a typo is graded as before.
+        assert!(sim("yusolnga", "yusong") < MISTYPED_SIM);
+        let o = o();
+        let s = compare("YUSOLNG SHIPPING CO", "YUSONG SHIPPING CO", o);
+        assert!(s >= 0.85, "{s}");
+        // Letters (an acronym) keep their own rule.
+        assert!(compare("KMC", "KMT", o) < 0.6);
     }
 
     #[test]

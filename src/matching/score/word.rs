@@ -213,6 +213,14 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         } else {
             s
         };
+        // One word spelled as no listed name spells, a letter away from one that is:
+        // that word mistyped, not another name. Whole words only: a run's joined
+        // letters make sequences no word has (runs are compared within the run budget).
+        let s = if max_budget > RUN_BUDGET && mistyped(a, bt) {
+            s.max(MISTYPED_SIM)
+        } else {
+            s
+        };
         return (s.max(0.05), Basis::Typo { edits: d as u8 });
     }
     // Consonants alone do not make a generic word another word: `KOREA` is not
@@ -233,6 +241,50 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         return (sim, Basis::Consonants);
     }
     (0.0, Basis::Exact)
+}
+
+/// The letter trigrams of listed words, a space where a word begins and ends
+/// (`scripts/gen-letter-trigrams.py`, from the OFAC SDN list, public domain data).
+const LETTER_TRIGRAMS: &str = include_str!("../letter_trigrams.txt");
+
+/// The similarity at least of a word one letter away from a listed word, when exactly
+/// one of the two is spelled as no listed name spells ([`unheard`]): as close as two
+/// romanizations of one Arabic name ([`ABJAD_SIM`]).
+pub(crate) const MISTYPED_SIM: f32 = 0.85;
+
+/// Whether `word` (lowercase Latin letters) has three letters in a row, or two at
+/// its start or end, that fewer than three listed words have: a spelling that no
+/// name uses (`yusolng`, `kpmsuky`, `hrok`), which typing makes and romanizing does
+/// not. Words of other letters are never unheard.
+pub(crate) fn unheard(word: &str) -> bool {
+    static TRIGRAMS: OnceLock<FxHashSet<[u8; 3]>> = OnceLock::new();
+    let known = TRIGRAMS.get_or_init(|| {
+        LETTER_TRIGRAMS
+            .lines()
+            .filter_map(|l| l.strip_prefix('|')?.strip_suffix('|'))
+            .filter_map(|g| <[u8; 3]>::try_from(g.as_bytes()).ok())
+            .collect()
+    });
+    let w = word.as_bytes();
+    if w.len() < 2 || !w.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let at = |i: usize| match i.checked_sub(1) {
+        Some(j) => w.get(j).copied().unwrap_or(b' '),
+        None => b' ',
+    };
+    // Position i of the word with a space on each side.
+    (0..w.len()).any(|i| !known.contains(&[at(i), at(i + 1), at(i + 2)]))
+}
+
+/// Whether two words differ by one letter (left out, added, changed, or two swapped)
+/// and exactly one of them is [`unheard`]: both voiced, so that letters (acronyms)
+/// keep their own rule.
+fn mistyped(a: &WordForms, bt: &str) -> bool {
+    voiced(a.text)
+        && voiced(bt)
+        && a.text_osa.within(bt.as_bytes(), 1) == Some(1)
+        && unheard(a.text) != unheard(bt)
 }
 
 /// Whether a word has a vowel (`y` counts): one that has none is read letter by letter.
