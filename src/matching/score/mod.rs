@@ -855,6 +855,16 @@ mod tests {
             &phonetic_key("muhammad"),
         );
         assert!(mohamed >= ABJAD_SIM, "{mohamed}");
+        // A first vowel alone, in a word of two consonants or fewer.
+        for (a, b) in [("ebu", "abu"), ("edam", "adam"), ("essam", "issam")] {
+            let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
+            assert!(s >= ABJAD_SIM, "{a} / {b}: {s}");
+        }
+        // Not another letter first, nor `o` (`Olya` / `Ilya`), nor a later vowel.
+        for (a, b) in [("edam", "odam"), ("olya", "ilya"), ("adam", "adem")] {
+            let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
+            assert!(s < ABJAD_SIM, "{a} / {b}: {s}");
+        }
         // Not a one-syllable word: `Saad` / `Saud` stay a typo apart.
         let (saad, _) = word_sim("saad", &phonetic_key("saad"), "saud", &phonetic_key("saud"));
         assert!(saad < ABJAD_SIM, "{saad}");

@@ -208,7 +208,7 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // Vowels written differently around the same consonants are one name's
         // romanizations (`Mohamed` / `Muhammad`, `Ahmad` / `Ahmed`, `Salim` / `Salem`),
         // as Arabic script writes it: as close as a word and its script spelling.
-        let s = if same_consonants(at, bt) {
+        let s = if same_consonants(at, bt) || first_vowel_only(at, bt) {
             s.max(ABJAD_SIM)
         } else {
             s
@@ -322,6 +322,19 @@ fn same_consonants(a: &str, b: &str) -> bool {
         }
         && syllables(&fa) >= 2
         && syllables(&fb) >= 2
+}
+
+/// Whether two words of three letters or more differ only in their first letter, `a`,
+/// `e` or `i` (`Abu` / `Ebu`, `Adam` / `Edam`, `Issam` / `Essam`): an alif, written
+/// with whichever vowel a spelling hears, in a word too short for
+/// [`same_consonants`] (two consonants or fewer).
+fn first_vowel_only(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let alif = |c: &u8| matches!(c, b'a' | b'e' | b'i');
+    a.len() >= 3
+        && a.len() == b.len()
+        && matches!((a.first(), b.first()), (Some(x), Some(y)) if x != y && alif(x) && alif(y))
+        && a.get(1..) == b.get(1..)
 }
 
 /// Whether two words of one syllable (a Korean or Chinese given name's part) are two
