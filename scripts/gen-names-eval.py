@@ -591,10 +591,24 @@ def drop_word(name, rng, person):
 # surname, a given name) stays a negative: the whole name must be the same.
 
 APOSTROPHES = re.compile(r"['’ʼʻ`‘]")
-# Words that are no part of which party a name names: legal forms and joining words.
-LEGAL_WORDS = {"co", "company", "corp", "corporation", "ltd", "limited", "inc", "llc", "plc",
-               "llp", "lp", "sa", "ag", "gmbh", "jsc", "ojsc", "cjsc", "pjsc", "ooo", "pte", "bhd",
-               "sdn", "fze", "fzc", "fzco", "srl", "spa", "bv", "nv", "and", "the", "of"}
+
+
+def legal_words():
+    """Words that are no part of which party a name names: the one-word legal forms of
+    the legal-form table (src/normalize/legal_forms.txt, from the rigour project's
+    data), and joining words."""
+    out = {"and", "the", "of"}
+    with open("src/normalize/legal_forms.txt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            words = re.findall(r"[a-z0-9]+", line.split("\t", 1)[1].replace(".", "").casefold())
+            if len(words) == 1 and len(words[0]) >= 2:
+                out.add(words[0])
+    return out
+
+
+LEGAL_WORDS = legal_words()
 ARABIC_ARTICLES = {"al", "el", "ul", "ol"}
 
 
