@@ -118,6 +118,9 @@ impl Prepared {
             return p;
         }
         let person = kind == Some(EntityKind::Person);
+        if !person {
+            p.rejoin_split_words();
+        }
         let raw: Vec<String> =
             normalize::tokenize(&normalize::fold(clip(name, MAX_NAME_BYTES)), person)
                 .into_iter()
@@ -154,6 +157,40 @@ impl Prepared {
             }
         }
         p
+    }
+}
+
+impl Prepared {
+    /// Joins two adjacent words that together are a legal form or a generic word split
+    /// by a space (`LIM ITED`, `COR PORATION`, `SHIPP ING`): the halves are no words of
+    /// a name, and apart they align with nothing (a legal form is no word to align).
+    fn rejoin_split_words(&mut self) {
+        let mut i = 0;
+        while let (Some(a), Some(b)) = (self.toks.get(i), self.toks.get(i + 1)) {
+            let halves = |t: &Tok| t.class == TokenClass::Word && !t.abjad && !is_generic(&t.text);
+            if halves(a) && halves(b) {
+                let joined = format!("{}{}", a.text, b.text);
+                let mut class = [None];
+                normalize::legal::mark_legal_forms(std::slice::from_ref(&joined), &mut class);
+                match class {
+                    [Some(canon)] if !canon.is_empty() => {
+                        self.legal.push(canon.into_boxed_str());
+                        self.toks.drain(i..i + 2);
+                        continue;
+                    }
+                    _ if is_generic(&joined) => {
+                        self.toks
+                            .splice(i..i + 2, [Tok::new(&joined, TokenClass::Word)]);
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        self.legal.sort_unstable();
+        self.legal.dedup();
+        self.org_like |=
+            !self.legal.is_empty() || self.toks.iter().any(|t| ORG_WORDS.contains(&&*t.text));
     }
 }
 
@@ -890,6 +927,24 @@ mod tests {
         assert!(s >= 0.85, "{s}");
         // Letters (an acronym) keep their own rule.
         assert!(compare("KMC", "KMT", o) < 0.6);
+    }
+
+    #[test]
+    fn a_legal_form_or_generic_word_split_by_a_space_is_that_word() {
+        let o = o();
+        for (a, b) in [
+            ("EVERLASTING EMPIRE LIM ITED", "EVERLASTING EMPIRE LIMITED"),
+            ("HESONG TRADING COR PORATION", "HESONG TRADING CORPORATION"),
+            ("PAEKMA SHIPP ING CO", "PAEKMA SHIPPING CO"),
+        ] {
+            let s = compare(a, b, o);
+            assert!(s >= 0.95, "{a} / {b}: {s} {}", compare_explained(a, b, o));
+        }
+        // Not a person's name, nor two words that are words of a name.
+        let p = Prepared::screened("Lim Ited", p());
+        assert_eq!(p.toks.len(), 2);
+        let q = Prepared::screened("KOREA TRADING CO", o);
+        assert_eq!(q.toks.len(), 2);
     }
 
     #[test]
