@@ -33,7 +33,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::normalize::{self, phonetic_key, OsaWord, TokenClass};
 use crate::vocab::EntityKind;

@@ -137,6 +137,8 @@ pub(crate) struct WordForms<'a> {
     key: &'a str,
     text_osa: OsaWord<'a>,
     key_osa: OsaWord<'a>,
+    /// [`unheard`] of `text`, once asked.
+    unheard: std::cell::OnceCell<bool>,
 }
 
 impl<'a> WordForms<'a> {
@@ -147,6 +149,7 @@ impl<'a> WordForms<'a> {
             key,
             text_osa: OsaWord::new(text.as_bytes()),
             key_osa: OsaWord::new(key.as_bytes()),
+            unheard: std::cell::OnceCell::new(),
         }
     }
 }
@@ -257,24 +260,48 @@ pub(crate) const MISTYPED_SIM: f32 = 0.85;
 /// name uses (`yusolng`, `kpmsuky`, `hrok`), which typing makes and romanizing does
 /// not. Words of other letters are never unheard.
 pub(crate) fn unheard(word: &str) -> bool {
-    static TRIGRAMS: OnceLock<FxHashSet<[u8; 3]>> = OnceLock::new();
-    let known = TRIGRAMS.get_or_init(|| {
-        LETTER_TRIGRAMS
+    // One bit a trigram of 27 letters (a space and `a` to `z`): retrieval asks this for
+    // every pair of words a letter apart, so no hashing.
+    static KNOWN: OnceLock<Vec<u64>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let mut bits = vec![0u64; TRIGRAM_SLOTS.div_ceil(64)];
+        for g in LETTER_TRIGRAMS
             .lines()
             .filter_map(|l| l.strip_prefix('|')?.strip_suffix('|'))
-            .filter_map(|g| <[u8; 3]>::try_from(g.as_bytes()).ok())
-            .collect()
+        {
+            if let [a, b, c] = g.as_bytes() {
+                let i = trigram_slot(*a, *b, *c);
+                if let Some(w) = bits.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+        }
+        bits
     });
     let w = word.as_bytes();
     if w.len() < 2 || !w.iter().all(u8::is_ascii_lowercase) {
         return false;
     }
+    // The word's letters with a space on each side.
     let at = |i: usize| match i.checked_sub(1) {
         Some(j) => w.get(j).copied().unwrap_or(b' '),
         None => b' ',
     };
-    // Position i of the word with a space on each side.
-    (0..w.len()).any(|i| !known.contains(&[at(i), at(i + 1), at(i + 2)]))
+    (0..w.len()).any(|i| {
+        let slot = trigram_slot(at(i), at(i + 1), at(i + 2));
+        known
+            .get(slot / 64)
+            .is_none_or(|b| b & (1 << (slot % 64)) == 0)
+    })
+}
+
+/// Trigrams of a space and the 26 lowercase letters.
+const TRIGRAM_SLOTS: usize = 27 * 27 * 27;
+
+/// The place of a trigram of spaces and lowercase letters among [`TRIGRAM_SLOTS`].
+fn trigram_slot(a: u8, b: u8, c: u8) -> usize {
+    let n = |x: u8| usize::from(x.saturating_sub(b'a' - 1)).min(26) * usize::from(x != b' ');
+    (n(a) * 27 + n(b)) * 27 + n(c)
 }
 
 /// Whether two words differ by one letter (left out, added, changed, or two swapped)
@@ -284,7 +311,7 @@ fn mistyped(a: &WordForms, bt: &str) -> bool {
     voiced(a.text)
         && voiced(bt)
         && a.text_osa.within(bt.as_bytes(), 1) == Some(1)
-        && unheard(a.text) != unheard(bt)
+        && *a.unheard.get_or_init(|| unheard(a.text)) != unheard(bt)
 }
 
 /// Whether a word has a vowel (`y` counts): one that has none is read letter by letter.
