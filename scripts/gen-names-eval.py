@@ -16,8 +16,10 @@ seed:
   Russian/Ukrainian romanizations, typos, word order, abbreviations, qualifiers,
   acronyms, split and joined words, initials, a dropped word;
 - negatives.jsonl: unlisted names in the same styles, changed the same ways; a
-  generated name equal to a listed name (see `same_name`) is no negative but a
-  homonym, and goes to homonyms.jsonl instead;
+  generated name equal to a listed name (see `homonym_of`) is no negative but a
+  homonym, and goes to homonyms.jsonl instead; a generated name that is a listed name
+  written another way (`ListedSpellings`: `Kim Song-su` is the EU's 김성수) is left
+  out, and listed in spelled-negatives.jsonl with the listed names it spells;
 - homonyms.jsonl: those generated names that are listed names too (a screener must
   alert on them), each screened without evidence, with the listed person's date of
   birth and nationality (agreeing), and with others (contradicting);
@@ -37,6 +39,7 @@ Needs (in a virtualenv): faker, iuliia, pypinyin, rapidfuzz, unidecode. Run from
 """
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -573,6 +576,232 @@ def drop_word(name, rng, person):
 
 
 # ---------------------------------------------------------------------------------
+# Spellings of listed names among the negatives
+# ---------------------------------------------------------------------------------
+# A generated negative may be a listed name written another way: `Kim Song-su` is the
+# EU's 김성수 (`KIM Sung Su`), `Mohamed KATARJI` is OFAC's `AL-QATIRJI, Muhammad`. Such
+# a name is a true match, and a few of them set the threshold of recall at FPR 1% for
+# every row. The check knows nothing of embargo's matcher: every name, listed or
+# generated (and the name it was generated from), is written in Latin letters by this
+# script's own romanizations (Hangul in the four Korean systems above, Cyrillic in
+# the iuliia schemas, Han characters in pinyin and in their Sino-Korean readings,
+# anything else by unidecode). Two names are one when, under the key of the
+# negative's style, they have the same words in any order, or the same letters split
+# or joined elsewhere. A name that shares only some words with a listed one (a common
+# surname, a given name) stays a negative: the whole name must be the same.
+
+APOSTROPHES = re.compile(r"['’ʼʻ`‘]")
+
+
+def legal_words():
+    """Words that are no part of which party a name names: the one-word legal forms of
+    the legal-form table (src/normalize/legal_forms.txt, from the rigour project's
+    data), and joining words."""
+    out = {"and", "the", "of"}
+    with open("src/normalize/legal_forms.txt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            words = re.findall(r"[a-z0-9]+", line.split("\t", 1)[1].replace(".", "").casefold())
+            if len(words) == 1 and len(words[0]) >= 2:
+                out.add(words[0])
+    return out
+
+
+LEGAL_WORDS = legal_words()
+ARABIC_ARTICLES = {"al", "el", "ul", "ol"}
+
+
+def collapse(s):
+    """Doubled letters written once."""
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def han_hangul():
+    """Each Han character's Sino-Korean readings (Unihan kHangul)."""
+    import bz2
+    out = {}
+    path = "/usr/share/unicode/Unihan_Readings.txt.bz2"
+    if os.path.exists(path):
+        with bz2.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                if "\tkHangul\t" in line:
+                    cp, _, rs = line.rstrip("\n").split("\t")
+                    out[chr(int(cp[2:], 16))] = [r.split(":")[0] for r in rs.split()]
+    return out
+
+
+def latin_spellings(name, ctx):
+    """`name` in Latin letters, as this script romanizes each script."""
+    s = script_of(name)
+    if s == "hangul":
+        out = set()
+        for system in ("mr", "rr", "kp", "inf"):
+            words = []
+            for w in re.split(r"[\s,]+", name):
+                words.append("".join(romanize(c, system, not words and k == 0)
+                                     if "\uac00" <= c <= "\ud7a3" else unidecode(c)
+                                     for k, c in enumerate(w)))
+            out.add(" ".join(words))
+        return out
+    if s == "cyrillic":
+        return {schema.translate(name) for schema in CYRILLIC_SCHEMAS}
+    if s == "han":
+        out = {" ".join(lazy_pinyin(name))}
+        # The Sino-Korean readings, each character's first two at most (金: 금, 김).
+        chars = [c for c in name if c in ctx["hanko"]]
+        if chars and len(chars) <= 4:
+            for hs in itertools.product(*[ctx["hanko"][c][:2] for c in chars]):
+                out |= latin_spellings("".join(hs), ctx)
+        return out
+    return {unidecode(name)}
+
+
+def korean_fold(w):
+    """One Korean syllable or word under every romanization system: voiced and
+    voiceless, aspirated and plain consonants alike, `eo` as `o`, `eu` as `u`, the
+    surnames' usual spellings (Lee, Park, Choi) as McCune-Reischauer writes them."""
+    w = {"lee": "ri", "yi": "ri", "i": "ri", "li": "ri", "rhee": "ri", "rhi": "ri", "ree": "ri",
+         "park": "pak", "bak": "pak", "bahk": "pak", "choi": "choe", "chwe": "choe",
+         "gim": "kim"}.get(w, w)
+    # A final `ng` stays apart from `n` and a `g` after it (`Yong-il` is not `Yong-gil`),
+    # and doubled letters stay (tense consonants, written doubled by every system).
+    for a, b in (("ng", "N"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("oi", "oe"), ("sh", "s"),
+                 ("tch", "c"), ("ch", "c"), ("j", "c"), ("kh", "k"), ("ph", "p"), ("th", "t"),
+                 ("g", "k"), ("d", "t"), ("b", "p"), ("l", "r")):
+        w = w.replace(a, b)
+    return w
+
+
+def arabic_skeleton(s):
+    """A romanized Arabic name's consonants (vowels are written as they are heard), a
+    first vowel and a final `i` kept as marks (`Ahmad` is not `Hamid` nor `Ahmadi`),
+    and the letters that romanizations write several ways folded: sh/ch, dh/z, q/k/c,
+    dj/j (`kh` and `th` stay letters of their own)."""
+    s = re.sub(r"(?<=[aeiou])h\b", "", s)
+    last = "I" if re.search(r"[^aeiouy](i|y|ee|ie)$", s) else ""
+    for a, b in (("kh", "X"), ("gh", "g"), ("sh", "$"), ("ch", "$"), ("th", "T"),
+                 ("dh", "z"), ("ph", "f"), ("dj", "j"), ("zh", "j"), ("ck", "k"), ("q", "k"),
+                 ("c", "k")):
+        s = s.replace(a, b)
+    first = "V" if s[:1] in "aeiouy" and s else ""
+    return first + collapse(re.sub(r"[aeiouy]", "", s)) + last
+
+
+def slavic_fold(w):
+    """A romanized Slavic name under every transliteration schema: ш щ ч ж х ц each one
+    letter however written, й and the iotated vowels as `i`, Ukrainian `h` as `g`."""
+    for a, b in (("shch", "s"), ("stch", "s"), ("shh", "s"), ("sch", "s"), ("sh", "s"),
+                 ("tsch", "c"), ("tch", "c"), ("ch", "c"), ("zh", "z"), ("zj", "z"),
+                 ("kh", "h"), ("ts", "c"), ("tz", "c"), ("w", "v"), ("x", "ks"), ("y", "i"),
+                 ("j", "i"), ("g", "h"), ("ie", "e"), ("io", "e")):
+        w = w.replace(a, b)
+    w = re.sub(r"ff$", "v", w)
+    return collapse(w)
+
+
+def chinese_fold(w):
+    return w.replace("ü", "u").replace("v", "u")
+
+
+def other_fold(w):
+    return collapse(w.replace("ph", "f").replace("y", "i"))
+
+
+def arabic_parts(w):
+    """An Arabic compound name as its parts: `Abdelrahman`, `Abdul` as `abd` (and
+    `rahman`), `Nurullah` as `nur allah`, `Badreddin` as `badr din`."""
+    m = re.match(r"^(.*[^aeiou])[aeiou]?llah?$", w)
+    if m and len(m.group(1)) >= 2:
+        return arabic_parts(m.group(1)) + ["allah"]
+    m = re.match(r"^(.*[^aeiou])[aeiou][ld]?din$", w)
+    if m and len(m.group(1)) >= 2:
+        return arabic_parts(m.group(1)) + ["din"]
+    m = re.match(r"^abd(?:[aeiou]l?)?(.*)$", w)
+    if m:
+        return ["abd"] + ([m.group(1)] if len(m.group(1)) >= 3 else [])
+    return [w]
+
+
+def folded_words(spelling, style):
+    latin = unidecode(spelling).casefold()
+    if style == "arabic":
+        # A word's first hamza or ʿayn (`'Amir`, unidecode's `` `mr `` for عمر) is its
+        # first vowel.
+        latin = re.sub(r"(?<![a-z])['`’ʼʻ‘](?=[a-z])", "a", latin)
+    words = re.findall(r"[a-z0-9]+", APOSTROPHES.sub("", latin))
+    words = [w for w in words if w not in LEGAL_WORDS]
+    if style in ("arabic", "other"):
+        words = [w for w in words if w not in ARABIC_ARTICLES]
+    if style == "arabic":
+        words = [p for w in words for p in arabic_parts(w)]
+    fold = {"korean": korean_fold, "slavic": slavic_fold, "chinese": chinese_fold,
+            "other": other_fold}.get(style)
+    return [fold(w) for w in words] if fold else words
+
+
+def style_forms(spelling, style):
+    """The forms of one Latin spelling under the key of `style` (see `name_forms`)."""
+    words = [w for w in folded_words(spelling, style) if w]
+    if style == "arabic":
+        words = [arabic_skeleton(w) for w in words]
+        joined = "".join
+    else:
+        joined = lambda ws: "".join(ws) if style == "korean" else collapse("".join(ws))
+    out = {" ".join(sorted(words))} | {joined(words[k:] + words[:k]) for k in range(len(words))}
+    # Too few letters to say which name it is (`R AL`, `Ali`): no form.
+    return {f for f in out if sum(c.isalpha() and c not in "VI" for c in f) >= 4}
+
+
+FOLD_STYLES = ("korean", "chinese", "arabic", "slavic", "other")
+
+
+def wade_giles_of(spelling, table):
+    """A pinyin name in Wade-Giles, syllable by syllable (None when it does not read as
+    pinyin)."""
+    out = []
+    for w in re.findall(r"[a-z]+", spelling.lower()):
+        seg = segment_by(w, table)
+        if not seg:
+            return None
+        out.append("".join(table[s] for s in seg))
+    return " ".join(out)
+
+
+class ListedSpellings:
+    """Every listed name under the keys of every style, with its entities."""
+
+    def __init__(self, ents, ctx):
+        self.ctx = ctx
+        self.index = {s: defaultdict(set) for s in FOLD_STYLES}
+        for e in ents:
+            for n in e["names"]:
+                for sp in latin_spellings(n, ctx):
+                    for s in FOLD_STYLES:
+                        for f in style_forms(sp, s):
+                            self.index[s][f].add((e["id"], e["kind"], n))
+
+    def spelled(self, names, style, kind):
+        """The listed names (entity, name) one of `names` spells under the key of
+        `style`: an organization's of organizations (a company named as a person is
+        another party), a person's of any kind but an organization (`Hu Chang` is the
+        name of a vessel)."""
+        forms = set()
+        for n in names:
+            if not n:
+                continue
+            for sp in latin_spellings(n, self.ctx):
+                forms |= style_forms(sp, style)
+                if style == "chinese":
+                    wg = wade_giles_of(sp, self.ctx["wg"])
+                    if wg:
+                        forms |= style_forms(wg, style)
+        ok = (lambda k: k in ("organization", "unknown")) if kind == "organization" else \
+            (lambda k: k != "organization")
+        return sorted({(x, n) for f in forms for x, k, n in self.index[style].get(f, ()) if ok(k)})
+
+
+# ---------------------------------------------------------------------------------
 # Assembly
 # ---------------------------------------------------------------------------------
 
@@ -694,7 +923,8 @@ def main():
         source as the lists would romanize it) is the same name as."""
         return sorted({x for n in names if n for f in name_forms(n) for x in listed_forms.get(f, ())
                        if by_id[x]["kind"] == kind})
-    ctx = {"ko": Korean(sino_korean_syllables(args.shared)), "wg": pinyin_table()}
+    ctx = {"ko": Korean(sino_korean_syllables(args.shared)), "wg": pinyin_table(),
+           "hanko": han_hangul()}
 
     # -- leave-one-alias-out: OFAC SDN and UN, every program ----------------------
     alias_cases, holdout = [], []
@@ -794,7 +1024,8 @@ def main():
                 homs.append({"name": name, "kind": kind, "style": style, "expect": same})
             return
         case = {"id": f"ng-{len(negs):05d}", "name": name, "kind": kind, "expect": [],
-                "style": style, "half": "tune" if len(negs) % 2 == 0 else "report"}
+                "style": style, "half": "tune" if len(negs) % 2 == 0 else "report",
+                "_source": source}
         negs.append(case)
 
     def mr_person(hangul):
@@ -842,7 +1073,7 @@ def main():
             k = rng.choice(COMMON_KINDS)
             q = perturb(c["name"], k, fake, ctx, rng)
             if q and not homonym_of(c["kind"], q):
-                c["name"], c["changes"] = q, [k]
+                c["_orig"], c["name"], c["changes"] = c["name"], q, [k]
 
     # -- homonyms: generated names that are listed names, with and without evidence ---
     hom_cases = []
@@ -975,6 +1206,24 @@ def main():
         c["id"] = f"lk-{k:04d}"
         c["half"] = "tune" if k % 2 == 0 else "report"
 
+    # -- negatives that are listed names written another way (see `ListedSpellings`) --
+    # Checked last, so that leaving them out changes nothing else: every other set, and
+    # the ids and halves of the negatives kept, are what they were without the check.
+    spellings = ListedSpellings(ents, ctx)
+    kept, spelled = [], []
+    for c in negs:
+        names = [c["name"], c.pop("_orig", None), c.pop("_source", None)]
+        same = spellings.spelled(names, c["style"], c["kind"])
+        if not same:
+            kept.append(c)
+            continue
+        exact = any(listed_forms.get(f) for n in names if n for f in name_forms(n))
+        spelled.append({"id": c["id"], "name": c["name"], "from": [n for n in names[1:] if n],
+                        "half": c["half"], "style": c["style"], "kind": c["kind"],
+                        "how": "the same name, of another kind" if exact else "a spelling",
+                        "spells": [f"{x}: {n}" for x, n in same[:4]]})
+    negs = kept
+
     def write(name, rows):
         with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
             for r in rows:
@@ -983,6 +1232,7 @@ def main():
     write("aliases.jsonl", alias_cases)
     write("perturbed.jsonl", pert)
     write("negatives.jsonl", negs)
+    write("spelled-negatives.jsonl", spelled)
     write("crossscript.jsonl", pairs)
     write("lookalikes.jsonl", look)
     write("homonyms.jsonl", hom_cases)
@@ -992,7 +1242,8 @@ def main():
         for eid, n in sorted(set(holdout)):
             f.write(f"{eid}\t{n}\n")
     print(f"aliases {len(alias_cases)} ({sum(c['variant'] for c in alias_cases)} spelling variants; "
-          f"holdout {len(set(holdout))} names), perturbed {len(pert)}, negatives {len(negs)}, "
+          f"holdout {len(set(holdout))} names), perturbed {len(pert)}, negatives {len(negs)} "
+          f"({len(spelled)} left out as spellings of listed names), "
           f"homonyms {len(homs)} ({len(hom_cases)} cases), abroad {len(abroad)}, "
           f"cross-script {len(pairs)}, look-alikes {len(look)}")
 

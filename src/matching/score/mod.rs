@@ -118,6 +118,9 @@ impl Prepared {
             return p;
         }
         let person = kind == Some(EntityKind::Person);
+        if !person {
+            p.rejoin_split_words();
+        }
         let raw: Vec<String> =
             normalize::tokenize(&normalize::fold(clip(name, MAX_NAME_BYTES)), person)
                 .into_iter()
@@ -154,6 +157,40 @@ impl Prepared {
             }
         }
         p
+    }
+}
+
+impl Prepared {
+    /// Joins two adjacent words that together are a legal form or a generic word split
+    /// by a space (`LIM ITED`, `COR PORATION`, `SHIPP ING`): the halves are no words of
+    /// a name, and apart they align with nothing (a legal form is no word to align).
+    fn rejoin_split_words(&mut self) {
+        let mut i = 0;
+        while let (Some(a), Some(b)) = (self.toks.get(i), self.toks.get(i + 1)) {
+            let halves = |t: &Tok| t.class == TokenClass::Word && !t.abjad && !is_generic(&t.text);
+            if halves(a) && halves(b) {
+                let joined = format!("{}{}", a.text, b.text);
+                let mut class = [None];
+                normalize::legal::mark_legal_forms(std::slice::from_ref(&joined), &mut class);
+                match class {
+                    [Some(canon)] if !canon.is_empty() => {
+                        self.legal.push(canon.into_boxed_str());
+                        self.toks.drain(i..i + 2);
+                        continue;
+                    }
+                    _ if is_generic(&joined) => {
+                        self.toks
+                            .splice(i..i + 2, [Tok::new(&joined, TokenClass::Word)]);
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        self.legal.sort_unstable();
+        self.legal.dedup();
+        self.org_like |=
+            !self.legal.is_empty() || self.toks.iter().any(|t| ORG_WORDS.contains(&&*t.text));
     }
 }
 
@@ -855,9 +892,59 @@ mod tests {
             &phonetic_key("muhammad"),
         );
         assert!(mohamed >= ABJAD_SIM, "{mohamed}");
+        // A first vowel alone, in a word of two consonants or fewer.
+        for (a, b) in [("ebu", "abu"), ("edam", "adam"), ("essam", "issam")] {
+            let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
+            assert!(s >= ABJAD_SIM, "{a} / {b}: {s}");
+        }
+        // Not another letter first, nor `o` (`Olya` / `Ilya`), nor a later vowel.
+        for (a, b) in [("edam", "odam"), ("olya", "ilya"), ("adam", "adem")] {
+            let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
+            assert!(s < ABJAD_SIM, "{a} / {b}: {s}");
+        }
         // Not a one-syllable word: `Saad` / `Saud` stay a typo apart.
         let (saad, _) = word_sim("saad", &phonetic_key("saad"), "saud", &phonetic_key("saud"));
         assert!(saad < ABJAD_SIM, "{saad}");
+    }
+
+    #[test]
+    fn a_letter_mistyped_into_a_spelling_no_name_uses_is_that_name() {
+        assert!(unheard("yusolng") && !unheard("yusong"));
+        assert!(
+            !unheard("Yusolng") && !unheard("ab1"),
+            "Latin lowercase letters only"
+        );
+        let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+        assert!(sim("yusolng", "yusong") >= MISTYPED_SIM);
+        assert!(sim("regnt", "regent") >= MISTYPED_SIM);
+        // Two spellings that names use, a letter apart, are two names as before.
+        assert!(sim("unchong", "unchon") < MISTYPED_SIM);
+        assert!(sim("wafi", "wadi") < MISTYPED_SIM);
+        // More than one letter apart, a typo is graded as before.
+        assert!(sim("yusolnga", "yusong") < MISTYPED_SIM);
+        let o = o();
+        let s = compare("YUSOLNG SHIPPING CO", "YUSONG SHIPPING CO", o);
+        assert!(s >= 0.85, "{s}");
+        // Letters (an acronym) keep their own rule.
+        assert!(compare("KMC", "KMT", o) < 0.6);
+    }
+
+    #[test]
+    fn a_legal_form_or_generic_word_split_by_a_space_is_that_word() {
+        let o = o();
+        for (a, b) in [
+            ("EVERLASTING EMPIRE LIM ITED", "EVERLASTING EMPIRE LIMITED"),
+            ("HESONG TRADING COR PORATION", "HESONG TRADING CORPORATION"),
+            ("PAEKMA SHIPP ING CO", "PAEKMA SHIPPING CO"),
+        ] {
+            let s = compare(a, b, o);
+            assert!(s >= 0.95, "{a} / {b}: {s} {}", compare_explained(a, b, o));
+        }
+        // Not a person's name, nor two words that are words of a name.
+        let p = Prepared::screened("Lim Ited", p());
+        assert_eq!(p.toks.len(), 2);
+        let q = Prepared::screened("KOREA TRADING CO", o);
+        assert_eq!(q.toks.len(), 2);
     }
 
     #[test]

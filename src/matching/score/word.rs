@@ -137,6 +137,8 @@ pub(crate) struct WordForms<'a> {
     key: &'a str,
     text_osa: OsaWord<'a>,
     key_osa: OsaWord<'a>,
+    /// [`unheard`] of `text`, once asked.
+    unheard: std::cell::OnceCell<bool>,
 }
 
 impl<'a> WordForms<'a> {
@@ -147,6 +149,7 @@ impl<'a> WordForms<'a> {
             key,
             text_osa: OsaWord::new(text.as_bytes()),
             key_osa: OsaWord::new(key.as_bytes()),
+            unheard: std::cell::OnceCell::new(),
         }
     }
 }
@@ -208,8 +211,16 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // Vowels written differently around the same consonants are one name's
         // romanizations (`Mohamed` / `Muhammad`, `Ahmad` / `Ahmed`, `Salim` / `Salem`),
         // as Arabic script writes it: as close as a word and its script spelling.
-        let s = if same_consonants(at, bt) {
+        let s = if same_consonants(at, bt) || first_vowel_only(at, bt) {
             s.max(ABJAD_SIM)
+        } else {
+            s
+        };
+        // One word spelled as no listed name spells, a letter away from one that is:
+        // that word mistyped, not another name. Whole words only: a run's joined
+        // letters make sequences no word has (runs are compared within the run budget).
+        let s = if max_budget > RUN_BUDGET && mistyped(a, bt) {
+            s.max(MISTYPED_SIM)
         } else {
             s
         };
@@ -233,6 +244,74 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         return (sim, Basis::Consonants);
     }
     (0.0, Basis::Exact)
+}
+
+/// The letter trigrams of listed words, a space where a word begins and ends
+/// (`scripts/gen-letter-trigrams.py`, from the OFAC SDN list, public domain data).
+const LETTER_TRIGRAMS: &str = include_str!("../letter_trigrams.txt");
+
+/// The similarity at least of a word one letter away from a listed word, when exactly
+/// one of the two is spelled as no listed name spells ([`unheard`]): as close as two
+/// romanizations of one Arabic name ([`ABJAD_SIM`]).
+pub(crate) const MISTYPED_SIM: f32 = 0.85;
+
+/// Whether `word` (lowercase Latin letters) has three letters in a row, or two at
+/// its start or end, that fewer than three listed words have: a spelling that no
+/// name uses (`yusolng`, `kpmsuky`, `hrok`), which typing makes and romanizing does
+/// not. Words of other letters are never unheard.
+pub(crate) fn unheard(word: &str) -> bool {
+    // One bit a trigram of 27 letters (a space and `a` to `z`): retrieval asks this for
+    // every pair of words a letter apart, so no hashing.
+    static KNOWN: OnceLock<Vec<u64>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let mut bits = vec![0u64; TRIGRAM_SLOTS.div_ceil(64)];
+        for g in LETTER_TRIGRAMS
+            .lines()
+            .filter_map(|l| l.strip_prefix('|')?.strip_suffix('|'))
+        {
+            if let [a, b, c] = g.as_bytes() {
+                let i = trigram_slot(*a, *b, *c);
+                if let Some(w) = bits.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+        }
+        bits
+    });
+    let w = word.as_bytes();
+    if w.len() < 2 || !w.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    // The word's letters with a space on each side.
+    let at = |i: usize| match i.checked_sub(1) {
+        Some(j) => w.get(j).copied().unwrap_or(b' '),
+        None => b' ',
+    };
+    (0..w.len()).any(|i| {
+        let slot = trigram_slot(at(i), at(i + 1), at(i + 2));
+        known
+            .get(slot / 64)
+            .is_none_or(|b| b & (1 << (slot % 64)) == 0)
+    })
+}
+
+/// Trigrams of a space and the 26 lowercase letters.
+const TRIGRAM_SLOTS: usize = 27 * 27 * 27;
+
+/// The place of a trigram of spaces and lowercase letters among [`TRIGRAM_SLOTS`].
+fn trigram_slot(a: u8, b: u8, c: u8) -> usize {
+    let n = |x: u8| usize::from(x.saturating_sub(b'a' - 1)).min(26) * usize::from(x != b' ');
+    (n(a) * 27 + n(b)) * 27 + n(c)
+}
+
+/// Whether two words differ by one letter (left out, added, changed, or two swapped)
+/// and exactly one of them is [`unheard`]: both voiced, so that letters (acronyms)
+/// keep their own rule.
+fn mistyped(a: &WordForms, bt: &str) -> bool {
+    voiced(a.text)
+        && voiced(bt)
+        && a.text_osa.within(bt.as_bytes(), 1) == Some(1)
+        && *a.unheard.get_or_init(|| unheard(a.text)) != unheard(bt)
 }
 
 /// Whether a word has a vowel (`y` counts): one that has none is read letter by letter.
@@ -270,6 +349,19 @@ fn same_consonants(a: &str, b: &str) -> bool {
         }
         && syllables(&fa) >= 2
         && syllables(&fb) >= 2
+}
+
+/// Whether two words of three letters or more differ only in their first letter, `a`,
+/// `e` or `i` (`Abu` / `Ebu`, `Adam` / `Edam`, `Issam` / `Essam`): an alif, written
+/// with whichever vowel a spelling hears, in a word too short for
+/// [`same_consonants`] (two consonants or fewer).
+fn first_vowel_only(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let alif = |c: &u8| matches!(c, b'a' | b'e' | b'i');
+    a.len() >= 3
+        && a.len() == b.len()
+        && matches!((a.first(), b.first()), (Some(x), Some(y)) if x != y && alif(x) && alif(y))
+        && a.get(1..) == b.get(1..)
 }
 
 /// Whether two words of one syllable (a Korean or Chinese given name's part) are two
