@@ -96,7 +96,7 @@ impl Prepared {
         toks.truncate(MAX_TOKENS);
         legal.sort_unstable();
         legal.dedup();
-        let org_like = !legal.is_empty() || toks.iter().any(|t| ORG_WORDS.contains(&&*t.text));
+        let org_like = reads_as_organization(&toks, &legal);
         Prepared {
             toks,
             legal,
@@ -189,9 +189,14 @@ impl Prepared {
         }
         self.legal.sort_unstable();
         self.legal.dedup();
-        self.org_like |=
-            !self.legal.is_empty() || self.toks.iter().any(|t| ORG_WORDS.contains(&&*t.text));
+        self.org_like |= reads_as_organization(&self.toks, &self.legal);
     }
+}
+
+/// Whether a name with these words and legal forms reads as an organization's: a legal
+/// form, or a word such as `trading` or `bank`.
+fn reads_as_organization(toks: &[Tok], legal: &[Box<str>]) -> bool {
+    !legal.is_empty() || toks.iter().any(|t| ORG_WORDS.contains(&&*t.text))
 }
 
 /// The readings of a screened name (see [`normalize::readings`]), and, unless it is a
