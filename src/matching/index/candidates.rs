@@ -87,14 +87,10 @@ impl NameIndex {
         let seen = &mut buf.seen;
         seen.clear();
         // Every listed word's text and key is among the deletion variants (with none
-        // deleted), so a text or key the filter of variants does not hold is no
+        // deleted: `fnv(0, ..)` of the word, as `for_each_deletion` hashes it), so a text or key the filter of variants does not hold is no
         // listed word's, and most words and runs of screened names are none.
         let filter = i.deletes_filter.get_or_init(|| i.deletes.key_filter());
-        let listed = |s: &str| {
-            let mut spelled = 0;
-            for_each_deletion(s.as_bytes(), 0, |h| spelled = h);
-            filter.may_hold(spelled)
-        };
+        let listed = |s: &str| filter.may_hold(fnv(0, s.bytes()));
         if let Some(ids) = listed(text).then(|| i.by_text.get(text)).flatten() {
             seen.extend_from_slice(ids);
         }

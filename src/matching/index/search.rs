@@ -350,30 +350,21 @@ impl NameIndex {
 
         // Score the candidates that can reach the threshold.
         let mut best: FxHashMap<u32, (f64, u32, score::Outcome)> = FxHashMap::default();
+        // Most queries have no word long enough to align with a run.
+        let has_runs = !run_words.is_empty();
         for (k, &name) in sc.touched.iter().enumerate() {
             // The bound reads a few words of each name met, scattered over the tables:
             // ask for those of names further on while this one is read.
             if threshold > 0.0 {
                 let ahead = |n: usize| sc.touched.get(k + n * PREFETCH_AHEAD);
-                self.prefetch_name(
-                    ahead(3),
-                    Ahead::Name {
-                        runs: !run_words.is_empty(),
-                    },
-                );
-                self.prefetch_name(
-                    ahead(2),
-                    Ahead::Words {
-                        runs: !run_words.is_empty(),
-                    },
-                );
+                self.prefetch_name(ahead(3), Ahead::Name { runs: has_runs });
+                self.prefetch_name(ahead(2), Ahead::Words { runs: has_runs });
                 self.prefetch_name(ahead(1), Ahead::Hits(&sc.word_hits));
             }
             let i = name as usize;
             let partial = sc.cands.get(i).map_or(u64::MAX, |c| c.partial);
             let bound = if threshold > 0.0 {
-                // Most queries have no word long enough to align with a run.
-                let runs = if run_words.is_empty() {
+                let runs = if !has_runs {
                     (0, 0)
                 } else {
                     self.run_aligned(i, &run_words, &run_summary)
