@@ -387,6 +387,8 @@ impl ReadAhead<'_, '_> {
     fn read(self, lines: usize) -> std::io::Result<()> {
         match self.stream {
             Some((reader, ahead, number)) if lines > 0 => ahead.read(reader, number, lines),
+            // No orders left: nothing is read (a chunk reads at least one line), and
+            // what was ahead goes, so that `read_rest` files no decision twice.
             Some((_, ahead, _)) => {
                 ahead.buf.clear();
                 ahead.lines.clear();
@@ -460,7 +462,7 @@ impl Rescreen {
         memo: &RunMemo,
     ) -> Option<Vec<Step>> {
         let decisions = decisions?;
-        let steps: Vec<Option<Step>> = chunk
+        chunk
             .lines
             .par_iter()
             .enumerate()
@@ -481,8 +483,7 @@ impl Rescreen {
                 }
                 Some(step.with_previous(Some(decision)))
             })
-            .collect();
-        steps.into_iter().collect()
+            .collect()
     }
 }
 
