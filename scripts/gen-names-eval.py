@@ -262,19 +262,10 @@ def romanize(s, system, first=False):
     return r
 
 
-def sino_korean_syllables(shared):
-    """Syllables that are readings of some Han character (Unihan kHangul): the
-    syllables of Korean names."""
-    import bz2
-    out = set()
-    path = "/usr/share/unicode/Unihan_Readings.txt.bz2"
-    if os.path.exists(path):
-        with bz2.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                if "\tkHangul\t" in line:
-                    for r in line.rstrip("\n").split("\t")[2].split():
-                        out.add(r.split(":")[0])
-    return out
+def sino_korean_syllables(readings):
+    """Syllables that are readings of some Han character (`readings`, from
+    `han_hangul`): the syllables of Korean names."""
+    return {r for rs in readings.values() for r in rs}
 
 
 class Korean:
@@ -923,8 +914,8 @@ def main():
         source as the lists would romanize it) is the same name as."""
         return sorted({x for n in names if n for f in name_forms(n) for x in listed_forms.get(f, ())
                        if by_id[x]["kind"] == kind})
-    ctx = {"ko": Korean(sino_korean_syllables(args.shared)), "wg": pinyin_table(),
-           "hanko": han_hangul()}
+    hanko = han_hangul()
+    ctx = {"ko": Korean(sino_korean_syllables(hanko)), "wg": pinyin_table(), "hanko": hanko}
 
     # -- leave-one-alias-out: OFAC SDN and UN, every program ----------------------
     alias_cases, holdout = [], []
