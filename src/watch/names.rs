@@ -72,6 +72,11 @@ impl NameKey<'_> {
     /// name, so no name or country can run into the other.
     pub fn write_key(&self, key: &mut Vec<u8>) {
         key.clear();
+        self.append_key(key);
+    }
+
+    /// [`NameKey::write_key`], appending to what `key` holds.
+    pub fn append_key(&self, key: &mut Vec<u8>) {
         key.push(u8::from(self.vessel));
         key.extend_from_slice(self.name.as_bytes());
         key.push(0xFF);

@@ -121,16 +121,22 @@ impl Rescreen {
                     let map = source.map.as_deref().unwrap_or(&EMPTY);
                     chunk
                         .lines
-                        .par_iter()
-                        .map(|(line, range)| {
-                            let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
-                            let found = std::cell::Cell::new(None);
-                            let step = self.select_line(*line, bytes, &memo, &|id| {
+                        .par_chunks(BATCH)
+                        .flat_map_iter(|batch| {
+                            let lines = chunk.batch(batch);
+                            let found = vec![std::cell::Cell::new(None); lines.len()];
+                            let steps = self.select_lines(&lines, &memo, &|i, id| {
                                 let d = map.get(id);
-                                found.set(d);
+                                if let Some(f) = found.get(i) {
+                                    f.set(d);
+                                }
                                 d
                             });
-                            step.with_previous(found.get().cloned())
+                            steps
+                                .into_iter()
+                                .zip(found)
+                                .map(|(step, f)| step.with_previous(f.get().cloned()))
+                                .collect::<Vec<_>>()
                         })
                         .collect()
                 }
@@ -222,22 +228,20 @@ impl Rescreen {
         }
     }
 
-    /// Whether the order on a line must be screened again (`Step::Again` and
-    /// `Step::Names` are returned without the previous decision, which the caller
-    /// adds), with its previous decision as `previous` finds it by the order's id.
-    /// Names `memo` does not know yet are left for [`Rescreen::search_new_names`].
-    fn select_line<'p>(
+    /// Reads the order on a line for selection: settled by its record (or rejected),
+    /// or left with the names to look up, with its previous decision as `previous`
+    /// finds it by the order's id.
+    fn read_for_selection<'a, 'p>(
         &self,
         line: u64,
-        bytes: &[u8],
-        memo: &RunMemo,
+        bytes: &'a [u8],
         previous: &dyn Fn(&str) -> Option<&'p PreviousDecision>,
-    ) -> Step {
+    ) -> ReadLine<'a> {
         let names = match OrderNames::from_json(bytes) {
             Ok(n) => n,
             // The full reader says what is wrong in its own words.
             Err(_) => {
-                return Step::Done(match full_order(line, bytes) {
+                return ReadLine::Settled(Step::Done(match full_order(line, bytes) {
                     Err(r) => Outcome::Rejected(r),
                     Ok(order) => {
                         let before = previous(&order.id);
@@ -246,41 +250,95 @@ impl Rescreen {
                             Some(why) => Outcome::of(why, self.compare(&order, before)),
                         }
                     }
-                })
+                }))
             }
         };
-        if let Some(decided) = self.select_by_record(&names, previous(&names.id)) {
-            return match decided {
-                None => Step::Done(Outcome::Same(None)),
-                Some(why) => Step::Again(why, None),
-            };
+        match self.select_by_record(&names, previous(&names.id)) {
+            Some(None) => ReadLine::Settled(Step::Done(Outcome::Same(None))),
+            Some(Some(why)) => ReadLine::Settled(Step::Again(why, None)),
+            None => ReadLine::Names(names),
         }
-        let mut unknown = Vec::new();
-        let matched = super::rescreen::KEY.with(|k| {
-            let mut key = k.borrow_mut();
-            for n in names.names() {
-                n.write_key(&mut key);
-                match memo.found.get(&key) {
-                    Some(true) => return true,
-                    Some(false) => {}
-                    None => unknown.push(NewName {
-                        key: Box::from(key.as_slice()),
+    }
+
+    /// Whether each order of `lines` (line number and text) must be screened again
+    /// (`Step::Again` and `Step::Names` are returned without the previous decision,
+    /// which the caller adds); `previous(i, id)` finds the previous decision of the
+    /// `i`-th order by its id. Names `memo` does not know yet are left for
+    /// [`Rescreen::search_new_names`].
+    ///
+    /// The lines are read first and the memo is asked about all their names after,
+    /// in one loop: the memo outgrows the cache, and asking between two orders' reads
+    /// waits for each miss in turn, where a loop of look-ups alone has several in
+    /// flight at once.
+    fn select_lines<'p>(
+        &self,
+        lines: &[(u64, &[u8])],
+        memo: &RunMemo,
+        previous: &dyn Fn(usize, &str) -> Option<&'p PreviousDecision>,
+    ) -> Vec<Step> {
+        let mut settled = Vec::with_capacity(lines.len());
+        let mut orders = Vec::with_capacity(lines.len());
+        for (i, (line, bytes)) in lines.iter().enumerate() {
+            match self.read_for_selection(*line, bytes, &|id| previous(i, id)) {
+                ReadLine::Settled(step) => {
+                    settled.push(Some(step));
+                    orders.push(None);
+                }
+                ReadLine::Names(order) => {
+                    settled.push(None);
+                    orders.push(Some(order));
+                }
+            }
+        }
+        // Every name to look up, its key's bytes in `keys`, and each line's names.
+        let mut keys = Vec::new();
+        let mut names = Vec::new();
+        let mut of_line = Vec::with_capacity(orders.len());
+        for order in orders.iter().flatten() {
+            let first = names.len();
+            for n in order.names() {
+                let start = keys.len();
+                n.append_key(&mut keys);
+                names.push((n, start..keys.len()));
+            }
+            of_line.push(first..names.len());
+        }
+        let answers: Vec<Option<bool>> = names
+            .iter()
+            .map(|(_, k)| memo.found.get(keys.get(k.clone()).unwrap_or_default()))
+            .collect();
+        let mut of_line = of_line.into_iter();
+        settled
+            .into_iter()
+            .map(|s| {
+                if let Some(step) = s {
+                    return step;
+                }
+                let at = of_line.next().unwrap_or_default();
+                let answers = answers.get(at.clone()).unwrap_or_default();
+                if answers.contains(&Some(true)) {
+                    return Step::Again(Reason::NameMatchesChange, None);
+                }
+                let unknown: Vec<NewName> = names
+                    .get(at)
+                    .unwrap_or_default()
+                    .iter()
+                    .zip(answers)
+                    .filter(|(_, a)| a.is_none())
+                    .map(|((n, k), _)| NewName {
+                        key: Box::from(keys.get(k.clone()).unwrap_or_default()),
                         name: n.name.to_string(),
                         country: n.country.map(str::to_string),
                         vessel: n.vessel,
-                    }),
+                    })
+                    .collect();
+                if unknown.is_empty() {
+                    Step::Done(Outcome::Same(None))
+                } else {
+                    Step::Names(unknown, None)
                 }
-            }
-            false
-        });
-        if matched {
-            return Step::Again(Reason::NameMatchesChange, None);
-        }
-        if unknown.is_empty() {
-            Step::Done(Outcome::Same(None))
-        } else {
-            Step::Names(unknown, None)
-        }
+            })
+            .collect()
     }
 
     /// Searches, once each and in parallel, the names of `steps` that `memo` did not
@@ -462,29 +520,54 @@ impl Rescreen {
         memo: &RunMemo,
     ) -> Option<Vec<Step>> {
         let decisions = decisions?;
-        chunk
+        let batches: Option<Vec<Vec<Step>>> = chunk
             .lines
-            .par_iter()
+            .par_chunks(BATCH)
             .enumerate()
-            .map(|(k, (line, range))| {
-                let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
-                let (dline, drange) = decisions.lines.get(k)?;
-                let text = decisions.buf.get(drange.clone()).unwrap_or_default();
-                let (id, decision) = previous::read_line(*dline, text, old).ok()?;
+            .map(|(b, batch)| {
+                let first = b * BATCH;
+                let mut before = Vec::with_capacity(batch.len());
+                for k in first..first + batch.len() {
+                    let (dline, drange) = decisions.lines.get(k)?;
+                    let text = decisions.buf.get(drange.clone()).unwrap_or_default();
+                    before.push(previous::read_line(*dline, text, old).ok()?);
+                }
                 // In step only when the order was read and its id is the decision's: a
                 // line rejected now was rejected the first time too, and has none.
-                let aligned = std::cell::Cell::new(false);
-                let step = self.select_line(*line, bytes, memo, &|order| {
-                    aligned.set(order == id);
-                    aligned.get().then_some(&decision)
+                let aligned = vec![std::cell::Cell::new(false); batch.len()];
+                let steps = self.select_lines(&chunk.batch(batch), memo, &|i, order| {
+                    let (id, decision) = before.get(i)?;
+                    let same = order == id;
+                    if let Some(a) = aligned.get(i) {
+                        a.set(same);
+                    }
+                    same.then_some(decision)
                 });
-                if !aligned.get() {
+                if !aligned.iter().all(std::cell::Cell::get) {
                     return None;
                 }
-                Some(step.with_previous(Some(decision)))
+                Some(
+                    steps
+                        .into_iter()
+                        .zip(before)
+                        .map(|(step, (_, decision))| step.with_previous(Some(decision)))
+                        .collect(),
+                )
             })
-            .collect()
+            .collect();
+        batches.map(|b| b.into_iter().flatten().collect())
     }
+}
+
+/// Lines selected together (see [`Rescreen::select_lines`]).
+const BATCH: usize = 64;
+
+/// An order read for selection.
+enum ReadLine<'a> {
+    /// Settled by its record, or rejected.
+    Settled(Step),
+    /// Settled by what its names match.
+    Names(OrderNames<'a>),
 }
 
 /// Orders held for screening again: at most this many, or this many bytes of lines.

@@ -75,6 +75,14 @@ pub(crate) struct Chunk {
 }
 
 impl Chunk {
+    /// The line numbers and texts of `lines`, some of this chunk's.
+    pub fn batch<'c>(&'c self, lines: &[(u64, Range<usize>)]) -> Vec<(u64, &'c [u8])> {
+        lines
+            .iter()
+            .map(|(n, r)| (*n, self.buf.get(r.clone()).unwrap_or_default()))
+            .collect()
+    }
+
     /// Reads up to `max` non-blank lines after line `*number`, counting lines read
     /// (blank ones included) into `*number`. An empty chunk means the end.
     pub fn read(
