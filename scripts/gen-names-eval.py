@@ -27,7 +27,9 @@ seed:
   where DPRK fronts, branches and representatives sit (CN, HK, AE, RU, SG, ...) or KP;
 - crossscript.jsonl: one name in two scripts (the lists' original-script names against
   their Latin names; Hangul spellings of DPRK persons' names) and pairs of different
-  names;
+  names; `b_all` holds every Latin name of the entity, since a list's original-script
+  name may write an alias or the whole name rather than the first Latin name (`b`),
+  and screening holds them all;
 - lookalikes.jsonl: legitimate parties with their country whose names resemble listed
   DPRK names (South Korean and Chinese banks and companies, common person names).
 
@@ -1130,8 +1132,8 @@ def main():
             s = script_of(o)
             latin_by_script[s].append((e, latin[0]))
             g = groups.find(e["id"])
-            pairs.append({"a": o, "b": latin[0], "kind": e["kind"], "match": True, "script": s,
-                          "source": e["id"].split(":")[0], "half": half_of(g)})
+            pairs.append({"a": o, "b": latin[0], "b_all": latin, "kind": e["kind"], "match": True,
+                          "script": s, "source": e["id"].split(":")[0], "half": half_of(g)})
     shared_ftm = os.path.join(args.shared, "ftm/sample.ftm.json")
     if os.path.exists(shared_ftm):
         with open(shared_ftm, encoding="utf-8") as f:
@@ -1144,7 +1146,7 @@ def main():
                     continue
                 for o in names:
                     if not is_latin(o):
-                        pairs.append({"a": o, "b": latin[0], "kind": kind, "match": True,
+                        pairs.append({"a": o, "b": latin[0], "b_all": latin, "kind": kind, "match": True,
                                       "script": script_of(o), "source": "ftm", "half": half_of(d["id"])})
     # Hangul spellings of DPRK persons' names, from the McCune-Reischauer syllables.
     for e in dprk:
@@ -1157,14 +1159,14 @@ def main():
         hs = [ko.hangul(w, rng) for w in words]
         if words and all(hs) and sum(len(h) for h in hs) <= 4:
             # Korean writes the surname first and the whole name as one word.
-            pairs.append({"a": "".join(hs), "b": latin[0], "kind": "person", "match": True,
+            pairs.append({"a": "".join(hs), "b": latin[0], "b_all": latin, "kind": "person", "match": True,
                           "script": "hangul", "source": "generated", "half": half_of(groups.find(e["id"]))})
     positives = [p for p in pairs if p["match"]]
     for p in positives:
         others_ = [x for x in positives if x["script"] == p["script"] and key(x["b"]) != key(p["b"]) and x["kind"] == p["kind"]]
         if others_:
             x = rng.choice(others_)
-            pairs.append({"a": p["a"], "b": x["b"], "kind": p["kind"], "match": False,
+            pairs.append({"a": p["a"], "b": x["b"], "b_all": x["b_all"], "kind": p["kind"], "match": False,
                           "script": p["script"], "source": p["source"], "half": p["half"]})
     for k, p in enumerate(pairs):
         p["id"] = f"cs-{k:05d}"
