@@ -111,6 +111,9 @@ pub fn readings_with(name: &str, qualifies: impl Fn(&str) -> bool) -> Vec<Readin
     if let Some(split) = super::compounds::split_compounds(name) {
         push(split, false);
     }
+    if let Some(persian) = persian_reading(name) {
+        push(persian, false);
+    }
     let has_han = name.chars().any(is_han);
     let has_hangul = name.chars().any(is_hangul_syllable);
     if has_han || has_hangul {
@@ -131,6 +134,16 @@ pub fn readings_with(name: &str, qualifies: impl Fn(&str) -> bool) -> Vec<Readin
         }
     }
     out
+}
+
+/// Arabic script as Persian, Urdu and Pashto read it, when that differs: `ض`, `ذ` and
+/// `ظ` sound `z` (`فضل` Fazl, `فيض` Faiz), where Arabic reads `d`, `dh` and `z`/`dh`
+/// (`Fadl`, `Fayd`). The script does not tell the languages apart, and Afghan and
+/// Pakistani names on the lists are written in it too.
+fn persian_reading(name: &str) -> Option<String> {
+    const Z_IN_PERSIAN: [char; 3] = ['ض', 'ذ', 'ظ'];
+    name.contains(Z_IN_PERSIAN)
+        .then(|| name.replace(Z_IN_PERSIAN, "ز"))
 }
 
 /// A screened name written in Wade-Giles, in pinyin (see [`super::chinese`]): `TAN
@@ -435,6 +448,8 @@ mod tests {
             texts("FOREIGN TRADE BANK (FTB)"),
             ["FOREIGN TRADE BANK (FTB)", "FOREIGN TRADE BANK", "FTB"]
         );
+        assert_eq!(texts("فضل محمد"), ["فضل محمد", "فزل محمد"]);
+        assert_eq!(texts("محمد"), ["محمد"]);
     }
 
     #[test]

@@ -329,7 +329,7 @@ impl NameIndex {
                 by_stem.entry(st.into()).or_default().push(id);
             }
             let cons = score::consonants(&score::abjad_fold(&t.text));
-            if cons.len() >= 2 {
+            if !cons.is_empty() {
                 by_consonants
                     .entry(cons.into_boxed_str())
                     .or_default()

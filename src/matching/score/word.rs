@@ -496,7 +496,12 @@ pub(crate) fn abjad_sim(a: &str, a_abjad: bool, b: &str, b_abjad: bool) -> Optio
         _ => return None,
     };
     let skel = consonants(&script);
-    let same = skel.len() >= 2 && skel == consonants(&latin) && script_letters_fit(&script, &latin);
+    // One consonant is enough when the script wrote a vowel beside it and the Latin
+    // spelling starts with the vowel of an `ع` that the reading leaves out: `علي` (read
+    // `li`) is Ali, `عواد` (`uad`) Awwad, `عدي` (`di`) Uday; `ما` (`ma`) is not Mei.
+    let starts_with_vowel = latin.bytes().next().is_some_and(|c| b"aeiu".contains(&c));
+    let enough = skel.len() >= 2 || (skel.len() == 1 && script.len() >= 2 && starts_with_vowel);
+    let same = enough && skel == consonants(&latin) && script_letters_fit(&script, &latin);
     same.then_some((ABJAD_SIM, Basis::Abjad))
 }
 
