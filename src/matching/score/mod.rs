@@ -896,6 +896,21 @@ mod tests {
     }
 
     #[test]
+    fn two_common_syllables_a_typo_apart_are_as_often_two_names() {
+        // `Min` / `Jin`, `Cheng` / `Chen`: both used by many listed names (0.865 and
+        // 0.836 when graded as any typo).
+        let min_jin = compare("Kim Min Suk", "Kim Jin-Sok", p());
+        assert!(min_jin < 0.85, "{min_jin}");
+        let cheng = compare("Zhu Cheng", "CHEN, Zhu", p());
+        assert!(cheng < 0.8, "{cheng}");
+        // `Hong` / `Yong` is a keyboard slip apart (0.77 as one); one syllable's
+        // romanizations are no typo at all.
+        let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+        assert!(sim("hong", "yong") < 0.65, "{}", sim("hong", "yong"));
+        assert!(sim("suk", "sok") >= 0.9);
+    }
+
+    #[test]
     fn one_word_of_a_longer_screened_name_is_weak_evidence() {
         let why = "one word found of a longer name";
         let has = |e: &Explanation| e.adjustments.iter().any(|(w, _)| w == why);
