@@ -467,10 +467,9 @@ fn one_syllable(t: &str, k: &str) -> bool {
 /// Whether two words are both one syllable and both used by many listed names
 /// (weighing less than [`COMMON_SYLLABLE_WEIGHT`]).
 fn common_syllables(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
-    let common = |t: &str, k: &str| {
-        one_syllable(t, k) && weight_of(t, k, TokenClass::Word) < COMMON_SYLLABLE_WEIGHT
-    };
-    common(at, ak) && common(bt, bk)
+    // The shapes first: the weights are looked up for few pairs.
+    let common = |t: &str, k: &str| weight_of(t, k, TokenClass::Word) < COMMON_SYLLABLE_WEIGHT;
+    one_syllable(at, ak) && one_syllable(bt, bk) && common(at, ak) && common(bt, bk)
 }
 
 /// A syllable weighing less than this is used by more than about a dozen listed names.
