@@ -52,8 +52,9 @@ pub const MAGIC: &[u8; 8] = b"EMBC\0\x1a\r\n";
 /// sorted arrays of raw bytes; 3: Arabic compounds indexed as their parts, and the
 /// phonetic keys and consonants of pinyin, Wade-Giles and Arabic spellings folded; 4:
 /// Arabic script's hamza letters and feminine `ه` read, and legal forms of names in
-/// Chinese characters and Hangul).
-pub const FORMAT_VERSION: u32 = 4;
+/// Chinese characters and Hangul; 5: which words are given names, in the vocabulary
+/// and tagged on the name index's word ids).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The file extension of artifacts: `rules.embc`.
 pub const EXTENSION: &str = "embc";

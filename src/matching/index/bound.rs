@@ -55,8 +55,8 @@ impl NameIndex {
                 }
             }
             Ahead::Hits(hits) => {
-                if let Some(&(v, _)) = inner.name_tok_ids.get(first_word()) {
-                    prefetch(hits.get(v as usize));
+                if let Some(&(v, w)) = inner.name_tok_ids.get(first_word()) {
+                    prefetch(hits.get(name_word(v, w).0 as usize));
                 }
             }
         }
@@ -74,8 +74,9 @@ impl NameIndex {
     /// The best score name `i` can get against `q`, from the similarities of its words
     /// to query units (`flat`, indexed by `word_hits`) alone. Each side's aligned share
     /// `Σ sim·w / (unaligned + Σ w)` is at most `S / (U + S)` where `S` sums each hit
-    /// token's weight times its best similarity and `U` is the weight of tokens with no
-    /// hit; initials may align anything, so they count as hits.
+    /// token's weight times its best similarity and `U` is what tokens with no hit weigh
+    /// unaligned (a given name less); initials may align anything, so they count as
+    /// hits.
     ///
     /// The listed name's side is bounded first, from one read per word; most names
     /// stop there, when even a perfect query side could not lift the mean to
@@ -132,7 +133,8 @@ impl NameIndex {
             } else {
                 &[]
             };
-            for (k, &(v, w)) in ids.iter().enumerate() {
+            for (k, &(tagged, w)) in ids.iter().enumerate() {
+                let (v, open) = name_word(tagged, w);
                 rest -= w.abs();
                 if w < 0.0 {
                     s_c -= w;
@@ -149,7 +151,7 @@ impl NameIndex {
                 if best > 0.0 {
                     s_c += w * best;
                 } else {
-                    u_c += w;
+                    u_c += open;
                     // Most names met share one word with the query and leave a heavier
                     // one unaligned: stop at it when even the rest aligning fully could
                     // not reach the threshold (with a margin for the rounding of
@@ -173,10 +175,11 @@ impl NameIndex {
                 *x = 1.0;
             }
         }
-        for &(v, w) in ids {
+        for &(tagged, w) in ids {
             if w < 0.0 {
                 continue;
             }
+            let (v, _) = name_word(tagged, w);
             let Some(h) = hits_of(v) else { continue };
             for f in flat.get(h.start as usize..h.end as usize).unwrap_or(&[]) {
                 for k in bits(f.mask) {
@@ -197,7 +200,7 @@ impl NameIndex {
             if m > 0.0 {
                 s_q += t.weight * m;
             } else {
-                u_q += t.weight;
+                u_q += t.unaligned_weight();
             }
         }
         let bound_q = share(s_q, u_q, max_q);

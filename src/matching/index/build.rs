@@ -286,9 +286,11 @@ impl NameIndex {
                 (v, w, j.min(63) as u8)
             }));
             words.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-            inner
-                .name_tok_ids
-                .extend(words.iter().map(|&(v, w, _)| (v, w)));
+            let given = |v: u32| inner.vocab.get(v as usize).is_some_and(|t| t.given);
+            inner.name_tok_ids.extend(words.iter().map(|&(v, w, _)| {
+                let tag = if given(v) { GIVEN_NAME_BIT } else { 0 };
+                (v | tag, w)
+            }));
             inner.name_tok_pos.extend(words.iter().map(|w| w.2));
             inner.name_tok_off.push(inner.name_tok_ids.len() as u32);
         }

@@ -293,7 +293,7 @@ pub(super) fn essential_tokens(
         if get(&low, k) > 0.0 {
             s += t.weight * get(&low, k);
         } else {
-            u += t.weight;
+            u += t.unaligned_weight();
         }
     }
     let mut order: Vec<(f32, usize)> = q
@@ -306,11 +306,12 @@ pub(super) fn essential_tokens(
     order.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut essential = all;
     for (sw, k) in order {
-        let (w, l) = (q.toks.get(k).map_or(0.0, |t| t.weight), get(&low, k));
+        let Some(t) = q.toks.get(k) else { continue };
+        let l = get(&low, k);
         let (s2, u2) = if l > 0.0 {
-            (s - w * l + sw, u)
+            (s - t.weight * l + sw, u)
         } else {
-            (s + sw, u - w)
+            (s + sw, u - t.unaligned_weight())
         };
         let bound = 0.5 * (f64::from(s2 / (u2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
         // Margin for rounding: a pruned name must be clearly below.

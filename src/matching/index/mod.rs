@@ -64,6 +64,25 @@ pub const COUNTRY_CONFLICT_FACTOR: f64 = 0.78;
 /// listed entity is of other countries and its name does not name that one.
 pub const NAMED_COUNTRY_DIFFERS_FACTOR: f64 = 0.8;
 
+/// Tags a word id in [`Inner::name_tok_ids`] whose word is a given name (`Tok::given`):
+/// the bound reads what the word weighs unaligned with its id, without looking the
+/// word up. Word ids stay below it (checked when an index is read).
+const GIVEN_NAME_BIT: u32 = 1 << 31;
+
+/// A word of `name_tok_ids`: its id, and what it weighs unaligned (the weight `w`
+/// stored with it, less for a given name; see `Tok::unaligned_weight`).
+#[inline]
+fn name_word(tagged: u32, w: f32) -> (u32, f32) {
+    if tagged & GIVEN_NAME_BIT != 0 {
+        (
+            tagged & !GIVEN_NAME_BIT,
+            w.min(score::GIVEN_NAME_OPEN_WEIGHT),
+        )
+    } else {
+        (tagged, w)
+    }
+}
+
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct NameRec {
     entity: u32,
@@ -149,9 +168,10 @@ struct Inner {
     /// names): the bound check reads them without touching the name records.
     #[serde(with = "raw")]
     name_tok_off: Vec<u32>,
-    /// (word id, weight): the weight read with the id, not looked up apart. Each
-    /// name's heaviest words first, so that the bound meets an unaligned heavy word,
-    /// where it can stop, early.
+    /// (word id, weight): the weight read with the id, not looked up apart, and the
+    /// id tagged with [`GIVEN_NAME_BIT`] when the word is a given name, which weighs
+    /// less unaligned. Each name's heaviest words first, so that the bound meets an
+    /// unaligned heavy word, where it can stop, early.
     #[serde(with = "raw")]
     name_tok_ids: Vec<(u32, f32)>,
     /// The position in its name of each word of `name_tok_ids`.

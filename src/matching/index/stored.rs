@@ -3,7 +3,7 @@
 //! sorted again. Only the tables are stored; the per-thread memo of similar words is
 //! told apart by a fresh id.
 
-use super::{Inner, NameIndex, NEXT_INDEX_ID};
+use super::{name_word, Inner, NameIndex, GIVEN_NAME_BIT, NEXT_INDEX_ID};
 
 impl NameIndex {
     /// Appends the index's tables to `out`.
@@ -68,7 +68,10 @@ fn check(i: &Inner) -> Result<(), String> {
                 && i.names
                     .iter()
                     .all(|n| n.toks.iter().all(|&t| (t as usize) < words))
-                && i.name_tok_ids.iter().all(|&(t, _)| (t as usize) < words)
+                && i.name_tok_ids
+                    .iter()
+                    .all(|&(t, w)| (name_word(t, w).0 as usize) < words)
+                && words < GIVEN_NAME_BIT as usize
                 && [&i.by_text, &i.by_key, &i.by_skeleton, &i.by_stem]
                     .into_iter()
                     .chain([&i.by_consonants, &i.deletes, &i.pivots])

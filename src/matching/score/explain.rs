@@ -27,9 +27,9 @@ pub struct Explanation {
     pub identical: bool,
     /// Aligned tokens.
     pub pairs: Vec<AlignedPair>,
-    /// Query tokens left unaligned, with their weights.
+    /// Query tokens left unaligned, with the weights they count unaligned.
     pub unmatched_query: Vec<(String, f64)>,
-    /// Candidate tokens left unaligned, with their weights.
+    /// Candidate tokens left unaligned, with the weights they count unaligned.
     pub unmatched_candidate: Vec<(String, f64)>,
     /// Factors applied after the weighted share (legal forms, order, kind, country,
     /// weak alias).
@@ -95,12 +95,12 @@ pub(crate) fn explain<C: CandToks + ?Sized>(q: &Prepared, c: &C, o: &Outcome) ->
         .iter()
         .enumerate()
         .filter(|(i, _)| qm & (1u64 << i) == 0)
-        .map(|(_, t)| (t.text.to_string(), f64::from(t.weight)))
+        .map(|(_, t)| (t.text.to_string(), f64::from(t.unaligned_weight())))
         .collect();
     let unmatched_candidate = (0..c.len())
         .filter(|j| cm & (1u64 << j) == 0)
         .filter_map(|j| c.tok(j))
-        .map(|t| (t.text.to_string(), f64::from(t.weight)))
+        .map(|t| (t.text.to_string(), f64::from(t.unaligned_weight())))
         .collect();
     Explanation {
         score: o.score,

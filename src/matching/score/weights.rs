@@ -122,6 +122,16 @@ pub(crate) const PLACE_WORDS: &str = include_str!("../place_words.txt");
 
 pub(crate) const PLACE_WEIGHT: f32 = 0.2;
 
+/// Words that listed people use as given names (generated from OFAC SDN's `SURNAME,
+/// Given` names by `scripts/gen-given-names.py`): a name is often written without one
+/// of its given names (`AL-DUWAIK Ahmad` for `AL-DUWAIK, Aiman Ahmad`), so such a word
+/// that aligns with nothing weighs at most [`GIVEN_NAME_OPEN_WEIGHT`].
+pub(crate) const GIVEN_NAMES: &str = include_str!("../given_names.txt");
+
+/// The most a given name ([`GIVEN_NAMES`]) that aligns with nothing weighs: a name
+/// left out, not a word that contradicts.
+pub(crate) const GIVEN_NAME_OPEN_WEIGHT: f32 = 0.5;
+
 /// Words that make a name an organization's: a company is never the vessel or the
 /// person of the same name ("Sunrise Trading" is not the vessel SUNRISE).
 pub(crate) const ORG_WORDS: &[&str] = &[
@@ -187,6 +197,15 @@ pub(crate) struct Weights {
     by_key: FxHashMap<String, f32>,
     generic: FxHashMap<&'static str, ()>,
     places: FxHashMap<&'static str, ()>,
+    given: FxHashMap<&'static str, ()>,
+}
+
+/// The words of a generated word list: one a line, `#` comments.
+fn word_lines(list: &'static str) -> FxHashMap<&'static str, ()> {
+    list.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|w| (w, ()))
+        .collect()
 }
 
 pub(crate) fn weights() -> &'static Weights {
@@ -211,11 +230,8 @@ pub(crate) fn weights() -> &'static Weights {
             n,
             by_key,
             generic: GENERIC_WORDS.iter().map(|w| (*w, ())).collect(),
-            places: PLACE_WORDS
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.is_empty())
-                .map(|w| (w, ()))
-                .collect(),
+            places: word_lines(PLACE_WORDS),
+            given: word_lines(GIVEN_NAMES),
         }
     })
 }
@@ -277,4 +293,10 @@ pub(crate) fn is_generic(text: &str) -> bool {
 /// (`PLACE_WORDS`).
 pub(crate) fn is_place(text: &str) -> bool {
     weights().places.contains_key(text)
+}
+
+/// Whether `text` (a folded word) is used by listed people as a given name
+/// ([`GIVEN_NAMES`]).
+pub(crate) fn is_given_name(text: &str) -> bool {
+    weights().given.contains_key(text)
 }

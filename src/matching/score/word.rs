@@ -211,8 +211,13 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // Vowels written differently around the same consonants are one name's
         // romanizations (`Mohamed` / `Muhammad`, `Ahmad` / `Ahmed`, `Salim` / `Salem`),
         // as Arabic script writes it: as close as a word and its script spelling.
-        let s = if same_consonants(at, bt) || first_vowel_only(at, bt) {
+        let one_name = same_consonants(at, bt) || first_vowel_only(at, bt);
+        let s = if one_name {
             s.max(ABJAD_SIM)
+        } else if common_syllables(at, ak, bt, bk) {
+            // Two syllables that many listed names use (`Hong` / `Yong`, `Min` / `Jin`,
+            // `Chen` / `Cheng`) are as often two names as one mistyped.
+            s * COMMON_SYLLABLES_TYPO
         } else {
             s
         };
@@ -458,6 +463,21 @@ fn one_syllable(t: &str, k: &str) -> bool {
         starts == 1
     }
 }
+
+/// Whether two words are both one syllable and both used by many listed names
+/// (weighing less than [`COMMON_SYLLABLE_WEIGHT`]).
+fn common_syllables(at: &str, ak: &str, bt: &str, bk: &str) -> bool {
+    // The shapes first: the weights are looked up for few pairs.
+    let common = |t: &str, k: &str| weight_of(t, k, TokenClass::Word) < COMMON_SYLLABLE_WEIGHT;
+    one_syllable(at, ak) && one_syllable(bt, bk) && common(at, ak) && common(bt, bk)
+}
+
+/// A syllable weighing less than this is used by more than about a dozen listed names.
+const COMMON_SYLLABLE_WEIGHT: f32 = 0.8;
+
+/// The factor on the similarity of two common syllables a typo apart
+/// ([`common_syllables`]).
+const COMMON_SYLLABLES_TYPO: f32 = 0.8;
 
 /// Words of one syllable are at most this long (`Cheong`).
 pub(crate) const SYLLABLE_MAX_LEN: usize = 6;
