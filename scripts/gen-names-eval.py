@@ -29,7 +29,8 @@ seed:
   their Latin names; Hangul spellings of DPRK persons' names) and pairs of different
   names; `b_all` holds every Latin name of the entity, since a list's original-script
   name may write an alias or the whole name rather than the first Latin name (`b`),
-  and screening holds them all;
+  and screening holds them all; a name the list writes in both scripts (`Abu Muhammad
+  (original script: Абу Мухаммад)`) is paired as its two parts;
 - lookalikes.jsonl: legitimate parties with their country whose names resemble listed
   DPRK names (South Korean and Chinese banks and companies, common person names).
 
@@ -125,6 +126,34 @@ def script_of(s):
                     return {"CJK": "han", "HIRAGANA": "japanese", "KATAKANA": "japanese"}.get(k, k.lower())
             return "other"
     return "latin"
+
+
+def has_latin_letters(s):
+    return any(c.isalpha() and ord(c) < 0x250 for c in s)
+
+
+def script_and_latin(name):
+    """A listed name that writes one name in two scripts, as its two parts: the
+    original script and the Latin spellings beside it. UN aliases do this:
+    `Abu Muhammad (original script: Абу Мухаммад)`, `جبهة النصرة (Jabhat al-Nusrah;
+    Al-Nusra Front)`, `Agha Jan Alizai اغا جان عالیزی`. None for a name in one script, or
+    with Latin words inside a name in another (`Εταιρία περιορισμένης ευθύνης “Inter
+    Tobacco”`, `OOO ‘Восточная ...’`), where the two are not one name written twice."""
+    text = re.sub(r"original script:?", " ", name, flags=re.I)
+    segments = [g.strip(" ,.;:-") for g in re.split(r"[();]", text)]
+    segments = [g for g in segments if re.search(r"\w", g)]
+    script = [g for g in segments if not has_latin_letters(g)]
+    latin = [g for g in segments if is_latin(g)]
+    if len(script) == 1 and latin and len(script) + len(latin) == len(segments):
+        return script[0], latin
+    if len(segments) == 1:
+        # Latin words, then the same name in its script.
+        words = segments[0].split()
+        k = next((i for i, w in enumerate(words) if not has_latin_letters(w)), len(words))
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        if k >= 2 and tail and not has_latin_letters(tail):
+            return tail, [head]
+    return None
 
 
 def key(name):
@@ -1132,7 +1161,10 @@ def main():
             s = script_of(o)
             latin_by_script[s].append((e, latin[0]))
             g = groups.find(e["id"])
-            pairs.append({"a": o, "b": latin[0], "b_all": latin, "kind": e["kind"], "match": True,
+            # A name written in both scripts is paired with its own Latin spellings.
+            split = script_and_latin(o)
+            a, b_all = (split[0], split[1] + latin) if split else (o, latin)
+            pairs.append({"a": a, "b": latin[0], "b_all": b_all, "kind": e["kind"], "match": True,
                           "script": s, "source": e["id"].split(":")[0], "half": half_of(g)})
     shared_ftm = os.path.join(args.shared, "ftm/sample.ftm.json")
     if os.path.exists(shared_ftm):
