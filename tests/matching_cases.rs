@@ -156,6 +156,21 @@ fn arabic_script_letters_meet_their_latin_spellings() {
 }
 
 #[test]
+fn a_listed_name_written_in_two_scripts_is_found_by_either() {
+    // The UN list writes some aliases in Latin and in their own script at once.
+    let s = screener();
+    for (name, id) in [
+        ("هيئة تحرير الشام", "un:QDe.137"),
+        ("Абу Мухаммад Аль-Кадари", "un:QDi.398"),
+        ("Abu Muhammad Al-Kadari", "un:QDi.398"),
+    ] {
+        let (ids, score) = best(&s, name);
+        assert!(ids.iter().any(|i| i == id), "{name}: {ids:?}");
+        assert!(score >= 0.9, "{name}: {score}");
+    }
+}
+
+#[test]
 fn wade_giles_names_meet_their_pinyin() {
     use embargo::matching::compare;
     use embargo::rules::ir::EntityKind;

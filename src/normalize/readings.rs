@@ -104,6 +104,9 @@ pub fn readings_with(name: &str, qualifies: impl Fn(&str) -> bool) -> Vec<Readin
             push(sino_korean(short), false);
         }
     }
+    for part in script_parts(name).into_iter().flatten() {
+        push(part, false);
+    }
     if let Some((a, b)) = slash_alternates(name) {
         push(a, false);
         push(b, false);
@@ -178,6 +181,49 @@ fn legal_words(name: &str) -> Vec<String> {
         .zip(classes)
         .filter_map(|(t, c)| c.map(|_| t))
         .collect()
+}
+
+/// The parts of a name written in two scripts, each the whole name: the part in
+/// Arabic, Cyrillic or another script, then the Latin spellings beside it. The UN list
+/// writes aliases so: `Abu Muhammad (original script: Абу Мухаммад)`, `حسن غول (Hassan
+/// Ghul; Hassan Gul)`, `Agha Jan Alizai اغا جان عالیزی`. `None` for a name in one
+/// script, and for Latin words inside a name in another (`Εταιρία περιορισμένης
+/// ευθύνης “Inter Tobacco”`: a legal form around a name), where the parts are not one
+/// name written twice.
+fn script_parts(name: &str) -> Option<Vec<String>> {
+    let latin = |c: char| c.is_alphabetic() && (c as u32) < 0x250;
+    let other = |c: char| c.is_alphabetic() && (c as u32) >= 0x250;
+    if !name.chars().any(latin) || !name.chars().any(other) {
+        return None;
+    }
+    let text = name
+        .replace("original script:", " ")
+        .replace("original script", " ");
+    let segments: Vec<&str> = text
+        .split(['(', ')', ';'])
+        .map(|g| g.trim_matches(|c: char| c.is_whitespace() || ",.:;-".contains(c)))
+        .filter(|g| g.chars().any(char::is_alphanumeric))
+        .collect();
+    let (own, spellings): (Vec<&str>, Vec<&str>) =
+        segments.iter().partition(|g| !g.chars().any(latin));
+    if own.len() == 1 && !spellings.is_empty() && spellings.iter().all(|g| !g.chars().any(other)) {
+        return Some(
+            own.into_iter()
+                .chain(spellings)
+                .map(str::to_string)
+                .collect(),
+        );
+    }
+    // Latin words, then the same name in its own script.
+    if let [whole] = segments.as_slice() {
+        let words: Vec<&str> = whole.split_whitespace().collect();
+        let k = words.iter().position(|w| w.chars().any(other))?;
+        let (head, tail) = (words.get(..k)?, words.get(k..)?);
+        if k >= 2 && tail.iter().all(|w| !w.chars().any(latin)) {
+            return Some(vec![tail.join(" "), head.join(" ")]);
+        }
+    }
+    None
 }
 
 /// Splits `NAME (SHORT)` into the name and the short form, when the parenthesis ends
@@ -449,6 +495,33 @@ mod tests {
             ["FOREIGN TRADE BANK (FTB)", "FOREIGN TRADE BANK", "FTB"]
         );
         assert_eq!(texts("فضل محمد"), ["فضل محمد", "فزل محمد"]);
+        assert_eq!(
+            texts("Abu Muhammad (original script: Абу Мухаммад)"),
+            [
+                "Abu Muhammad (original script: Абу Мухаммад)",
+                "Абу Мухаммад",
+                "Abu Muhammad"
+            ]
+        );
+        assert_eq!(
+            texts("حسن غول (Hassan Ghul; Hassan Gul)"),
+            [
+                "حسن غول (Hassan Ghul; Hassan Gul)",
+                "حسن غول",
+                "Hassan Ghul",
+                "Hassan Gul"
+            ]
+        );
+        assert_eq!(
+            texts("Agha Jan Alizai اغا جان عالیزی"),
+            [
+                "Agha Jan Alizai اغا جان عالیزی",
+                "اغا جان عالیزی",
+                "Agha Jan Alizai"
+            ]
+        );
+        let inside = "Εταιρία περιορισμένης ευθύνης “Inter Tobacco”";
+        assert_eq!(texts(inside), [inside]);
         assert_eq!(texts("محمد"), ["محمد"]);
     }
 
