@@ -30,6 +30,14 @@ pub struct RescreenArgs {
     /// whichever made the previous decisions (told by their `ruleset` hash).
     #[arg(long = "previous-rules", value_name = "PATH")]
     previous_rules: Vec<PathBuf>,
+    /// The rules added to the ruleset compiled into the binary when the previous
+    /// decisions were made (`screen --add-rules PATH`; repeatable).
+    #[arg(
+        long = "previous-add-rules",
+        value_name = "PATH",
+        conflicts_with = "previous_rules"
+    )]
+    previous_add_rules: Vec<PathBuf>,
     /// Input format (default: from the file's extension, else jsonl).
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -71,7 +79,7 @@ fn old_ruleset(
     if let Some(old) = given {
         if previous_ruleset(previous, std::slice::from_ref(&old)).is_none() {
             return Err(Failure(format!(
-                "none of the previous decisions was made with --previous-rules ({}); they name {}",
+                "none of the previous decisions was made with the previous rules given ({}); they name {}",
                 old.hash(),
                 named.join(", ")
             )));
@@ -82,7 +90,7 @@ fn old_ruleset(
     candidates.extend(embedded);
     previous_ruleset(previous, &candidates).ok_or_else(|| {
         Failure(format!(
-            "the previous decisions were made with {}, which is neither the new ruleset ({}) nor the one compiled into this binary; give those rules with --previous-rules",
+            "the previous decisions were made with {}, which is neither the new ruleset ({}) nor the one compiled into this binary; give those rules with --previous-rules, or with --previous-add-rules when they were added to the built-in ones",
             if named.is_empty() { "no ruleset (the file holds no decision)".to_string() } else { named.join(", ") },
             new.hash()
         ))
@@ -162,7 +170,15 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             if !args.previous_rules.is_empty() {
                 let rules = super::outputs::rules_at(args.previous_rules.clone());
                 (Some(ctx.ruleset(&rules)), None)
-            } else if !args.rules.rules.is_empty() {
+            } else if !args.previous_add_rules.is_empty() {
+                let rules = RulesArgs {
+                    add_rules: args.previous_add_rules.clone(),
+                    ..RulesArgs::default()
+                };
+                (Some(ctx.ruleset(&rules)), None)
+            } else if !args.rules.rules.is_empty() || !args.rules.add_rules.is_empty() {
+                // New rules other than the embedded ones: the embedded ones may have
+                // made the previous decisions.
                 (None, Some(ctx.ruleset(&RulesArgs::default())))
             } else {
                 (None, None)

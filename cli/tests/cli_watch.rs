@@ -354,6 +354,79 @@ fn rescreen_finds_the_old_rules_by_hash_when_they_are_the_new_ones() {
 }
 
 #[test]
+fn rescreen_with_added_rules_compares_with_the_built_in_or_the_added_ones() {
+    let dir = temp_dir("rescreen-added");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, ORDERS).expect("write");
+    let list = |name: &str| {
+        format!(
+            "list internal {{ title \"Refused\" as_of \"2026-12-05\" }}\n\
+             entity internal:1 {{ kind organization name \"{name}\" country SG }}\n\
+             rule internal_refused {{\n  basis \"Internal policy CP-4\"\n  \
+             when party matches list(internal)\n  then block \"Refused\"\n}}\n"
+        )
+    };
+    let (v1, v2) = (dir.join("v1.emb"), dir.join("v2.emb"));
+    std::fs::write(&v1, list("Sunrise Logistics")).expect("write");
+    std::fs::write(&v2, list("Evergreen Textile Co")).expect("write");
+    let screen = |extra: &[&str], out: &Path| {
+        let mut a = vec!["screen"];
+        a.extend_from_slice(extra);
+        let (o, out) = (arg(&orders), arg(out));
+        a.extend_from_slice(&[o.as_str(), "-o", out.as_str()]);
+        let o = embargo(&a, "");
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    let rescreen = |extra: &[&str], previous: &Path| {
+        let mut a = vec!["rescreen"];
+        a.extend_from_slice(extra);
+        let (p, o) = (arg(previous), arg(&orders));
+        a.extend_from_slice(&["--previous", p.as_str(), o.as_str()]);
+        embargo(&a, "")
+    };
+    // Screened with the built-in rules, then the rules added: the old ruleset is the
+    // built-in one, found by its hash.
+    let built_in = dir.join("built-in.jsonl");
+    screen(&[], &built_in);
+    let v1_arg = arg(&v1);
+    let out = rescreen(&["--add-rules", &v1_arg], &built_in);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let changed = json_lines(&out);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0]["id"], "PO-1");
+    assert_eq!(changed[0]["decision"], "block");
+    // Screened with v1 added, then v2: the old rules are named by --previous-add-rules.
+    let with_v1 = dir.join("with-v1.jsonl");
+    screen(&["--add-rules", &v1_arg], &with_v1);
+    let v2_arg = arg(&v2);
+    let out = rescreen(&["--add-rules", &v2_arg], &with_v1);
+    assert_eq!(out.status.code(), Some(1), "unknown old rules are refused");
+    assert!(
+        stderr(&out).contains("--previous-add-rules"),
+        "{}",
+        stderr(&out)
+    );
+    let out = rescreen(
+        &["--add-rules", &v2_arg, "--previous-add-rules", &v1_arg],
+        &with_v1,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let decision_of = |id: &str| -> Option<String> {
+        json_lines(&out)
+            .iter()
+            .find(|d| d["id"] == id)
+            .and_then(|d| d["decision"].as_str().map(str::to_string))
+    };
+    // Sunrise Logistics is no longer refused; Evergreen Textile is.
+    assert!(
+        decision_of("PO-1").is_some_and(|d| d != "block"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(decision_of("PO-3").as_deref(), Some("block"));
+}
+
+#[test]
 fn show_prints_a_listed_entity() {
     let out = embargo(&["show", "--rules", MINI, "un:KPe.001"], "");
     assert!(out.status.success(), "{}", stderr(&out));
