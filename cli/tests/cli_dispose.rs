@@ -320,3 +320,54 @@ fn an_order_without_an_entity_hit_has_nothing_to_clear() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn a_cleared_name_echo_is_reported_when_its_rule_no_longer_fires() {
+    // The shipped rule `dprk_name_echo_near_border` holds a party whose name shares a
+    // designated name's distinctive word (below the eager search) in DPRK-adjacent
+    // trade. Clearing that echo clears the order; the decision must say why.
+    let dir = temp_dir("echo");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(
+        &orders,
+        r#"{"id":"PO-8","parties":[{"role":"buyer","name":"Dandong Dongfang Trading Co., Ltd.","country":"CN","address":"Dandong"}],"route":{"origin":"CN","destination":"CN"}}
+"#,
+    )
+    .expect("orders");
+    let decisions = dir.join("decisions.jsonl");
+    let out = embargo(&["screen", &arg(&orders), "-o", &arg(&decisions)], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = std::fs::read_to_string(&decisions).expect("decisions");
+    assert!(first.contains("dprk_name_echo_near_border"), "{first}");
+    let allow = dir.join("allow.emb");
+    let out = embargo(
+        &[
+            "dispose",
+            "--decisions",
+            &arg(&decisions),
+            "--order",
+            "PO-8",
+            "--by",
+            "j.doe",
+            "--reason",
+            "a different company",
+            "-o",
+            &arg(&allow),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = embargo(&["screen", "--add-rules", &arg(&allow), &arg(&orders)], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let d = json_lines(&out);
+    assert_eq!(d[0]["decision"], "clear", "{:?}", d[0]);
+    let allowed = d[0]["allowed"].as_array().cloned().unwrap_or_default();
+    assert_eq!(allowed.len(), 1, "{:?}", d[0]);
+    assert!(
+        allowed[0]["cleared"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("cleared by j.doe")),
+        "{:?}",
+        allowed[0]
+    );
+}

@@ -609,12 +609,21 @@ impl Screener {
                 Some((allow, true)) => {
                     cleared.push(group);
                     if let Some(a) = allowed.as_deref_mut() {
-                        a.push(Allowed {
-                            allow: allow.id.clone(),
-                            field: format!("parties[{k}].name"),
-                            cleared: allow.cleared(),
-                            hit: ev,
+                        let field = format!("parties[{k}].name");
+                        // A party met by both searches is cleared once.
+                        let known = a.iter().any(|x| {
+                            x.allow == allow.id
+                                && x.field == field
+                                && inner.links.group(x.hit.entity) == group
                         });
+                        if !known {
+                            a.push(Allowed {
+                                allow: allow.id.clone(),
+                                field,
+                                cleared: allow.cleared(),
+                                hit: ev,
+                            });
+                        }
                     }
                 }
                 Some((allow, false)) => {
@@ -650,7 +659,9 @@ impl Screener {
                 .collect()
         });
         for (rule, places) in inner.ruleset.rules().iter().zip(places) {
-            if let Some(mut evidence) = self.evaluate(&rule.when, places, order, &mut facts, day) {
+            if let Some(mut evidence) =
+                self.evaluate(&rule.when, places, order, &mut facts, &mut allowed, day)
+            {
                 // `or` branches can cite the same match twice.
                 let mut k = 0;
                 while k < evidence.len() {

@@ -169,6 +169,7 @@ impl Screener {
         places: &CompiledPlaces,
         order: &Order,
         facts: &mut Facts,
+        allowed: &mut Vec<Allowed>,
         day: Option<&str>,
     ) -> Option<Vec<Evidence>> {
         let inner = &self.inner;
@@ -185,8 +186,10 @@ impl Screener {
                     // The evaluator asks only for what the facts lack, and each answer
                     // fills it in, so the loop ends.
                     let party_facts = facts.parties.get_mut(party)?;
+                    // What an allowance clears of the deeper hits is reported too: a
+                    // cleared name echo is why its rule no longer fires.
                     party_facts.deeper = Some(match order.parties.get(party) {
-                        Some(p) => self.party_hits(party, p, Depth::Echo, None, day),
+                        Some(p) => self.party_hits(party, p, Depth::Echo, Some(allowed), day),
                         None => Vec::new(),
                     });
                 }
