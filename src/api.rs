@@ -205,11 +205,11 @@ pub struct CompareAnswer {
 /// Parses one JSON line (or HTTP body) into a request type, with a message that says
 /// what is wrong in words.
 pub fn parse_request<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {}", crate::error::json_message(&e)))?;
     if !v.is_object() {
         return Err("expected a JSON object".to_string());
     }
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    serde_json::from_value(v).map_err(|e| crate::error::json_message(&e))
 }
 
 #[cfg(test)]

@@ -290,9 +290,9 @@ pub fn explain_json_error(text: &str, e: serde_json::Error) -> String {
         let at = serde_path_to_error::deserialize::<_, Order>(&mut de)
             .err()
             .map(|pe| pe.path().to_string());
-        return with_path(at, e.to_string());
+        return with_path(at, crate::error::json_message(&e));
     }
-    e.to_string()
+    crate::error::json_message(&e)
 }
 
 /// `why` after the path of the field at fault, when it names one.
