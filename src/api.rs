@@ -145,6 +145,9 @@ impl ClassifyRequest {
                 return Err(format!("\"{field}\" must be a number not below 0"));
             }
         }
+        if let Some(hs) = self.hs.as_deref().filter(|h| !h.trim().is_empty()) {
+            crate::refdata::hs::HsCode::declared(hs).map_err(|why| format!("\"hs\" {why}"))?;
+        }
         Ok(crate::goods::GoodsLine {
             description: self.description.clone(),
             hs: self.hs.clone(),
