@@ -5,7 +5,7 @@
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{embargo, json_lines, stderr, MINI};
+use cli::{arg, embargo, json_lines, stderr, temp_dir, MINI};
 
 #[test]
 fn jsonl_commands_answer_every_line_in_place_with_its_id() {
@@ -65,4 +65,32 @@ fn jsonl_commands_answer_every_line_in_place_with_its_id() {
     let ids: Vec<&str> = got.iter().filter_map(|l| l["id"].as_str()).collect();
     assert_eq!(ids, ["g1", "g2", "g3"]);
     assert!(got[1]["error"].is_string() && got[1].get("categories").is_none());
+}
+
+#[test]
+fn json_errors_give_the_file_line_and_the_column() {
+    let dir = temp_dir("json");
+    let orders = dir.join("o.jsonl");
+    std::fs::write(
+        &orders,
+        "{\"id\":\"PO-1\",\"parties\":[{\"name\":\"Bob\"}]}\n\n{\"id\":\"PO-3\",\"parties\":[{\"name\":\"x\" \"y\"}]}\n",
+    )
+    .expect("write");
+    let out = embargo(&["screen", "--rules", MINI, &arg(&orders)], "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 3: invalid order: expected `,` or `}` at column 37"),
+        "{err}"
+    );
+    assert!(!err.contains("at line 1"), "{err}");
+
+    let out = embargo(&["compare", "--jsonl"], "{\"a\": \"x\" \"b\"}\n");
+    assert!(
+        json_lines(&out)[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.ends_with("at column 11")),
+        "{}",
+        stderr(&out)
+    );
 }
