@@ -94,3 +94,44 @@ fn json_errors_give_the_file_line_and_the_column() {
         stderr(&out)
     );
 }
+
+#[test]
+fn hs_codes_are_checked_alike_by_classify_and_screen() {
+    for bad in ["abc", "10121"] {
+        let out = embargo(
+            &["classify", "--rules", MINI, "--hs", bad, "steel bolts"],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(1), "--hs {bad}");
+        assert!(
+            stderr(&out).contains(&format!("--hs `{bad}` is not an HS code")),
+            "{}",
+            stderr(&out)
+        );
+
+        let line = format!("{{\"id\":\"g\",\"description\":\"steel bolts\",\"hs\":\"{bad}\"}}\n");
+        let out = embargo(&["classify", "--rules", MINI, "--jsonl"], &line);
+        assert_eq!(out.status.code(), Some(2), "{line}");
+        assert!(json_lines(&out)[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("is not an HS code")));
+
+        let order = format!(
+            "{{\"id\":\"PO-1\",\"goods\":[{{\"description\":\"steel bolts\",\"hs\":\"{bad}\"}}]}}\n"
+        );
+        let out = embargo(&["screen", "--rules", MINI], &order);
+        assert_eq!(out.status.code(), Some(2), "{order}");
+        assert!(
+            stderr(&out).contains(&format!("goods[0].hs `{bad}` is not an HS code")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    for good in ["7318.15", "7318", "7318150000", "HS 7318.15"] {
+        let out = embargo(
+            &["classify", "--rules", MINI, "--hs", good, "steel bolts"],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(0), "--hs {good}: {}", stderr(&out));
+    }
+}
