@@ -67,6 +67,68 @@ fn jsonl_commands_answer_every_line_in_place_with_its_id() {
     assert!(got[1]["error"].is_string() && got[1].get("categories").is_none());
 }
 
+/// The README's example of an internal watchlist, as a user copies it.
+fn readme_internal_list() -> String {
+    let readme = std::fs::read_to_string(cli::root().join("README.md")).expect("README");
+    let start = readme
+        .find("list internal {")
+        .expect("the README shows internal.emb");
+    let end = readme[start..]
+        .find("```")
+        .expect("the example's block ends")
+        + start;
+    readme[start..end].to_string()
+}
+
+#[test]
+fn fmt_takes_folders_and_says_what_to_pass() {
+    let dir = temp_dir("fmt");
+    let rules = dir.join("my");
+    std::fs::create_dir_all(rules.join("sub")).expect("folders");
+    std::fs::write(rules.join("internal.emb"), readme_internal_list()).expect("write");
+    std::fs::write(rules.join("notes.txt"), "not rules { at all").expect("write");
+    let messy = rules.join("sub").join("messy.emb");
+    std::fs::write(
+        &messy,
+        "list extra { title \"Extra\" as_of \"2026-12-01\" }\n",
+    )
+    .expect("write");
+
+    let out = embargo(&["fmt", "--check", &arg(&rules.join("internal.emb"))], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the README's example is canonical: {}",
+        stderr(&out)
+    );
+
+    let out = embargo(&["fmt", "--check", &format!("{}/", arg(&rules))], "");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}: not in canonical form", messy.display())),
+        "{err}"
+    );
+    assert!(!err.contains("internal.emb"), "{err}");
+    assert!(
+        !err.contains("notes.txt"),
+        "only *.emb files are rules: {err}"
+    );
+
+    let out = embargo(&["fmt", "--write", &arg(&rules)], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = embargo(&["fmt", "--check", &arg(&rules)], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let out = embargo(&["fmt", "--check"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("name the rules files or folders to format"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn json_errors_give_the_file_line_and_the_column() {
     let dir = temp_dir("json");
