@@ -40,7 +40,7 @@ pub struct ReportArgs {
 }
 
 /// Writes the report; exit 2 when some lines were not decisions (they are listed on
-/// the page and on stderr).
+/// the page and on stderr), exit 1 and nothing written when none was.
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
     let mut inputs = vec![args.decisions.as_path()];
     inputs.extend(args.orders.as_deref());
@@ -76,6 +76,18 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
         }
     }
     let report = builder.finish();
+    // A file none of whose lines is a decision is the wrong file (orders, say): an
+    // empty page and a screenful of per-line errors would hide that.
+    if report.counts.total() == 0 {
+        if let Some(first) = report.rejected.first() {
+            return Err(Failure(format!(
+                "{} holds no decisions: line {} is not one ({}); pass the decisions `screen` wrote",
+                args.decisions.display(),
+                first.line,
+                first.error
+            )));
+        }
+    }
     let html = report.to_html();
     if args.output.as_os_str() == "-" {
         std::io::stdout().lock().write_all(html.as_bytes())?;

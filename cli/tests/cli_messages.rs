@@ -130,6 +130,33 @@ fn fmt_takes_folders_and_says_what_to_pass() {
 }
 
 #[test]
+fn report_refuses_a_file_that_holds_no_decision() {
+    let dir = temp_dir("report");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(
+        &orders,
+        "{\"id\":\"PO-1\",\"parties\":[{\"name\":\"Bob\"}]}\n{\"id\":\"PO-2\",\"parties\":[{\"name\":\"Ann\"}]}\n",
+    )
+    .expect("write");
+    let html = dir.join("report.html");
+    let out = embargo(
+        &["report", "--rules", MINI, &arg(&orders), "-o", &arg(&html)],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{} holds no decisions: line 1 is not one (",
+            orders.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(err.matches("line 2").count(), 0, "one message: {err}");
+    assert!(!html.exists(), "nothing is written");
+}
+
+#[test]
 fn json_errors_give_the_file_line_and_the_column() {
     let dir = temp_dir("json");
     let orders = dir.join("o.jsonl");
