@@ -1,6 +1,5 @@
 //! `embargo report DECISIONS`: one self-contained HTML page for reviewers.
 
-use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
 
@@ -59,14 +58,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
             ..ReportOptions::default()
         },
     );
-    let file = File::open(&args.decisions)
-        .map_err(|e| Failure(format!("{}: {e}", args.decisions.display())))?;
+    let file = super::outputs::open_input(&args.decisions)?;
     builder
         .add_lines(BufReader::with_capacity(1 << 16, file))
         .map_err(|e| Failure(format!("{}: {e}", args.decisions.display())))?;
     if let Some(path) = &args.orders {
         if builder.wants_orders() {
-            let f = File::open(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            let f = super::outputs::open_input(path)?;
             for record in JsonlOrders::new(BufReader::with_capacity(1 << 16, f)) {
                 match record? {
                     Ok((_, order)) => builder.add_order(&order),

@@ -157,6 +157,59 @@ fn report_refuses_a_file_that_holds_no_decision() {
 }
 
 #[test]
+fn io_errors_name_their_path() {
+    let dir = temp_dir("io");
+    let folder = dir.join("orders");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let orders = dir.join("o.jsonl");
+    std::fs::write(
+        &orders,
+        "{\"id\":\"PO-1\",\"parties\":[{\"name\":\"Bob\"}]}\n",
+    )
+    .expect("write");
+    let decisions = dir.join("d.jsonl");
+    let out = embargo(
+        &[
+            "screen",
+            "--rules",
+            MINI,
+            &arg(&orders),
+            "-o",
+            &arg(&decisions),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let f = arg(&folder);
+    let d = arg(&decisions);
+    let runs: [Vec<&str>; 5] = [
+        vec!["screen", "--rules", MINI, &f],
+        vec!["screen", "--rules", MINI, "--format", "csv", &f],
+        vec!["report", "--rules", MINI, &f],
+        vec!["rescreen", "--rules", MINI, "--previous", &d, &f],
+        vec![
+            "dispose",
+            "--decisions",
+            &f,
+            "--order",
+            "PO-1",
+            "--by",
+            "a.user",
+            "--reason",
+            "a test",
+            "--until",
+            "2030-01-01",
+        ],
+    ];
+    for args in runs {
+        let out = embargo(&args, "");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&f), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
 fn json_errors_give_the_file_line_and_the_column() {
     let dir = temp_dir("json");
     let orders = dir.join("o.jsonl");
