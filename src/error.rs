@@ -164,7 +164,7 @@ impl From<std::io::Error> for Error {
 ///
 /// ```
 /// let e = serde_json::from_str::<serde_json::Value>(r#"{"id": "A" "b"}"#).unwrap_err();
-/// assert_eq!(embargo::json_message(&e), "expected `,` or `}` at column 11");
+/// assert_eq!(embargo::json_message(&e), "expected `,` or `}` at column 12");
 /// ```
 pub fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
