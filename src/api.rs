@@ -145,6 +145,9 @@ impl ClassifyRequest {
                 return Err(format!("\"{field}\" must be a number not below 0"));
             }
         }
+        if let Some(hs) = self.hs.as_deref().filter(|h| !h.trim().is_empty()) {
+            crate::refdata::hs::HsCode::declared(hs).map_err(|why| format!("\"hs\" {why}"))?;
+        }
         Ok(crate::goods::GoodsLine {
             description: self.description.clone(),
             hs: self.hs.clone(),
@@ -205,11 +208,12 @@ pub struct CompareAnswer {
 /// Parses one JSON line (or HTTP body) into a request type, with a message that says
 /// what is wrong in words.
 pub fn parse_request<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("invalid JSON: {}", crate::error::json_message(&e)))?;
     if !v.is_object() {
         return Err("expected a JSON object".to_string());
     }
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    serde_json::from_value(v).map_err(|e| crate::error::json_message(&e))
 }
 
 #[cfg(test)]
@@ -233,6 +237,16 @@ mod tests {
         let negative: ClassifyRequest =
             parse_request(r#"{"description":"x","value":-1}"#).expect("parses");
         assert!(negative.line().is_err());
+        for (hs, ok) in [
+            ("abc", false),
+            ("10121", false),
+            ("8703.24", true),
+            ("8703", true),
+        ] {
+            let r: ClassifyRequest =
+                parse_request(&format!(r#"{{"description":"x","hs":"{hs}"}}"#)).expect("parses");
+            assert_eq!(r.line().is_ok(), ok, "{hs}");
+        }
     }
 
     #[test]

@@ -158,6 +158,26 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// serde_json's message for `e`, its position said as a column when the text was one
+/// line: a JSON line is reported under its own line number in the file, and serde's
+/// `at line 1` after it would read as a second, contradicting line number.
+///
+/// ```
+/// let e = serde_json::from_str::<serde_json::Value>(r#"{"id": "A" "b"}"#).unwrap_err();
+/// assert_eq!(embargo::json_message(&e), "expected `,` or `}` at column 12");
+/// ```
+pub fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if e.line() != 1 {
+        return text;
+    }
+    let position = format!(" at line 1 column {}", e.column());
+    match text.strip_suffix(&position) {
+        Some(why) => format!("{why} at column {}", e.column()),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,7 +119,7 @@ pub mod vocab;
 pub mod watch;
 
 pub use engine::{Hit, OrderDecision, ScreenOptions, Screener};
-pub use error::{Error, ErrorKind};
+pub use error::{json_message, Error, ErrorKind};
 pub use matching::{compare, NameQuery};
 pub use order::Order;
 pub use rules::{Decision, Ruleset};

@@ -203,8 +203,8 @@ impl Order {
     }
 
     /// Checks what deserialization cannot: a non-empty id, values and quantities that
-    /// are finite and not negative, HS codes of 4 to 10 digits, something to screen,
-    /// and no empty party or goods line.
+    /// are finite and not negative, HS codes as [`crate::refdata::hs::HsCode::declared`]
+    /// takes them, something to screen, and no empty party or goods line.
     pub fn validate(&self) -> Result<(), String> {
         if self.id.trim().is_empty() {
             return Err("`id` is missing or empty".to_string());
@@ -219,12 +219,9 @@ impl Order {
                     }
                 }
             }
-            if let Some(hs) = &g.hs {
-                if !hs.trim().is_empty() && crate::refdata::hs::HsCode::parse(hs).is_none() {
-                    return Err(format!(
-                        "goods[{k}].hs `{hs}` is not an HS code (4 to 10 digits, dots and spaces allowed)"
-                    ));
-                }
+            if let Some(hs) = g.hs.as_deref().filter(|h| !h.trim().is_empty()) {
+                crate::refdata::hs::HsCode::declared(hs)
+                    .map_err(|why| format!("goods[{k}].hs {why}"))?;
             }
         }
         if !self.has_something_to_screen() {
@@ -290,9 +287,9 @@ pub fn explain_json_error(text: &str, e: serde_json::Error) -> String {
         let at = serde_path_to_error::deserialize::<_, Order>(&mut de)
             .err()
             .map(|pe| pe.path().to_string());
-        return with_path(at, e.to_string());
+        return with_path(at, crate::error::json_message(&e));
     }
-    e.to_string()
+    crate::error::json_message(&e)
 }
 
 /// `why` after the path of the field at fault, when it names one.

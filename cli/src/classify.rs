@@ -8,6 +8,7 @@ use serde_json::Value;
 use embargo::api::{parse_request, ClassifyAnswer, ClassifyRequest};
 use embargo::engine::category_results;
 use embargo::goods::{Classifier, GoodsLine};
+use embargo::refdata::hs::HsCode;
 
 use super::{answer_jsonl, Context, Exit, Failure, RulesArgs};
 
@@ -48,6 +49,11 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<Exit, Failure> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if !args.jsonl {
+        // The code is checked as an order's is: a code that is no code must not
+        // quietly classify by the description alone.
+        if let Some(hs) = args.hs.as_deref() {
+            HsCode::declared(hs).map_err(|why| Failure(format!("--hs {why}")))?;
+        }
         let line = GoodsLine {
             description: args.description.clone(),
             hs: args.hs.clone(),

@@ -90,7 +90,7 @@ fn decision_of(path: &Path, id: &str) -> Result<serde_json::Value, Failure> {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line?;
+        let line = line.map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
         if line.trim().is_empty() {
             continue;
         }

@@ -203,8 +203,9 @@ pub fn screener_until_exit(ruleset: Ruleset, settings: &Settings) -> &'static Sc
 }
 
 /// Answers every non-blank line of stdin with one JSON line on `out`, in input order.
-/// A line `answer` cannot take is reported on stderr with its line number and skipped;
-/// then the exit code is 2, every other line still answered.
+/// A line `answer` cannot take is answered `{"id":..,"error":..}` (the id when the
+/// line had one), so that the output still lines up with the input, and reported on
+/// stderr with its line number; then the exit code is 2, every other line answered.
 pub fn answer_jsonl<T: serde::Serialize>(
     out: &mut impl std::io::Write,
     mut answer: impl FnMut(&str) -> Result<T, String>,
@@ -224,6 +225,8 @@ pub fn answer_jsonl<T: serde::Serialize>(
             Err(message) => {
                 rejected += 1;
                 eprintln!("line {}: {message}", n + 1);
+                serde_json::to_writer(&mut *out, &rejected_line(&text, message))?;
+                writeln!(out)?;
             }
         }
     }
@@ -233,6 +236,20 @@ pub fn answer_jsonl<T: serde::Serialize>(
         return Ok(Exit::Rejected);
     }
     Ok(Exit::Ok)
+}
+
+/// The answer to a JSON line that was rejected: its `id` when it is an object that has
+/// one, and why.
+fn rejected_line(text: &str, error: String) -> serde_json::Value {
+    let mut answer = serde_json::Map::new();
+    if let Some(id) = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("id").filter(|id| !id.is_null()).cloned())
+    {
+        answer.insert("id".to_string(), id);
+    }
+    answer.insert("error".to_string(), serde_json::Value::String(error));
+    serde_json::Value::Object(answer)
 }
 
 fn settings(path: Option<&PathBuf>) -> Result<Settings, Failure> {

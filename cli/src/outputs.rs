@@ -1,5 +1,6 @@
-//! Checks on output paths made before anything is read, as `CONTRACT.md` asks: an
-//! output that is also an input would be truncated before it is read.
+//! Checks on paths made before anything is read: an output that is also an input
+//! would be truncated before it is read (`CONTRACT.md`), and an input that is a
+//! folder would fail at its first read with an error that does not name it.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,20 @@ pub fn refuse_input_as_output(output: &Path, inputs: &[&Path]) -> Result<(), Fai
         }
     }
     Ok(())
+}
+
+/// Opens an input file, naming its path in any error. A folder is refused here: it
+/// opens, and only the first read fails, with an error that no longer names it.
+pub fn open_input(path: &Path) -> Result<std::fs::File, Failure> {
+    let file =
+        std::fs::File::open(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Failure(format!(
+            "{}: is a folder; name a file",
+            path.display()
+        )));
+    }
+    Ok(file)
 }
 
 /// `--rules` for these paths: the rules loaded are exactly those.

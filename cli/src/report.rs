@@ -1,6 +1,5 @@
 //! `embargo report DECISIONS`: one self-contained HTML page for reviewers.
 
-use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
 
@@ -40,7 +39,7 @@ pub struct ReportArgs {
 }
 
 /// Writes the report; exit 2 when some lines were not decisions (they are listed on
-/// the page and on stderr).
+/// the page and on stderr), exit 1 and nothing written when none was.
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
     let mut inputs = vec![args.decisions.as_path()];
     inputs.extend(args.orders.as_deref());
@@ -59,14 +58,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
             ..ReportOptions::default()
         },
     );
-    let file = File::open(&args.decisions)
-        .map_err(|e| Failure(format!("{}: {e}", args.decisions.display())))?;
+    let file = super::outputs::open_input(&args.decisions)?;
     builder
         .add_lines(BufReader::with_capacity(1 << 16, file))
         .map_err(|e| Failure(format!("{}: {e}", args.decisions.display())))?;
     if let Some(path) = &args.orders {
         if builder.wants_orders() {
-            let f = File::open(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            let f = super::outputs::open_input(path)?;
             for record in JsonlOrders::new(BufReader::with_capacity(1 << 16, f)) {
                 match record? {
                     Ok((_, order)) => builder.add_order(&order),
@@ -76,6 +74,18 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
         }
     }
     let report = builder.finish();
+    // A file none of whose lines is a decision is the wrong file (orders, say): an
+    // empty page and a screenful of per-line errors would hide that.
+    if report.counts.total() == 0 {
+        if let Some(first) = report.rejected.first() {
+            return Err(Failure(format!(
+                "{} holds no decisions: line {} is not one ({}); pass the decisions `screen` wrote",
+                args.decisions.display(),
+                first.line,
+                first.error
+            )));
+        }
+    }
     let html = report.to_html();
     if args.output.as_os_str() == "-" {
         std::io::stdout().lock().write_all(html.as_bytes())?;

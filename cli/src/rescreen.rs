@@ -231,7 +231,7 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
         None => (Box::new(BufReader::new(std::io::stdin())), true),
         Some(p) if p.as_os_str() == "-" => (Box::new(BufReader::new(std::io::stdin())), true),
         Some(p) => {
-            let f = File::open(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?;
+            let f = super::outputs::open_input(p)?;
             (Box::new(BufReader::with_capacity(1 << 16, f)), false)
         }
     };

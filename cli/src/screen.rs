@@ -1,7 +1,6 @@
 //! `embargo screen`: decisions for a file of orders (JSON lines, CSV or Parquet), in
 //! input order, as JSON lines or a Parquet file, with a summary on stderr.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -77,7 +76,7 @@ fn open_input(path: Option<&Path>) -> Result<(Box<dyn BufRead + Send>, Option<u6
         None => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
         Some(p) if p.as_os_str() == "-" => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
         Some(p) => {
-            let f = File::open(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?;
+            let f = super::outputs::open_input(p)?;
             let size = f.metadata().ok().map(|m| m.len());
             Ok((Box::new(BufReader::with_capacity(1 << 16, f)), size))
         }

@@ -73,10 +73,16 @@ fn compare_jsonl_answers_in_input_order_and_rejects_bad_lines() {
         "rejected lines make exit code 2"
     );
     let got = lines(&out);
-    assert_eq!(got.len(), 3);
+    assert_eq!(got.len(), 5, "one output line per input line");
     assert_eq!(got[0]["score"], 1.0);
     assert_eq!(got[1]["score"], 1.0);
-    assert!(got[2]["score"].as_f64().is_some_and(|s| s < 0.5));
+    assert!(got[2]["error"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("invalid JSON")));
+    assert!(got[3]["score"].as_f64().is_some_and(|s| s < 0.5));
+    assert!(got[4]["error"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("unknown kind `spaceship`")));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 3: invalid JSON"), "{stderr}");
     assert!(
@@ -141,7 +147,7 @@ fn match_jsonl_keeps_order_ids_kinds_and_thresholds() {
     let out = embargo(&["match", "--rules", MINI, "--jsonl"], input);
     assert_eq!(out.status.code(), Some(2));
     let got = lines(&out);
-    assert_eq!(got.len(), 3);
+    assert_eq!(got.len(), 4, "one output line per input line");
     assert_eq!(got[0]["id"], "q1");
     assert_eq!(got[0]["hits"][0]["entity"], "un:KPe.001");
     assert_eq!(got[1]["id"], 7);
@@ -151,6 +157,8 @@ fn match_jsonl_keeps_order_ids_kinds_and_thresholds() {
         serde_json::json!([]),
         "an unrelated name has no hits"
     );
+    assert_eq!(got[3]["id"], "q4");
+    assert_eq!(got[3]["error"], "missing \"name\"");
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 4: missing \"name\""));
 
     // Threshold 0 returns the best `--limit` whatever their score, best first.

@@ -36,7 +36,12 @@ fn jsonl_in_order_with_rejected_lines() {
         .iter()
         .map(|l| l["id"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(ids, ["a", "c", "d"]);
+    assert_eq!(ids, ["a", "", "c", "d"], "one output line per input line");
+    assert!(
+        lines[1].get("id").is_none(),
+        "a line that is no JSON has no id"
+    );
+    assert!(lines[1]["error"].is_string());
     let first = &lines[0]["categories"];
     let lux = first
         .as_array()
@@ -56,11 +61,11 @@ fn jsonl_in_order_with_rejected_lines() {
         (ev["start"].as_u64(), ev["end"].as_u64()),
         (Some(0), Some(12))
     );
-    let seafood = lines[1]["categories"].as_array().expect("categories");
+    let seafood = lines[2]["categories"].as_array().expect("categories");
     assert!(seafood.iter().any(|c| c["tags"]
         .as_array()
         .is_some_and(|t| t.iter().any(|t| t == "export-ban"))));
-    assert!(lines[2]["categories"]
+    assert!(lines[3]["categories"]
         .as_array()
         .is_some_and(|c| c.iter().all(|c| c["id"] != "carpets_tapestries")));
 }

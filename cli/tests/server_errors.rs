@@ -76,6 +76,26 @@ fn malformed_requests_get_json_4xx_and_no_order_contents_reach_the_log() {
         422,
         "goods[0].hs",
     );
+    // Classify checks a declared code as screen does: 6 to 10 digits or a heading.
+    for hs in ["abc", "10121"] {
+        assert_json_error(
+            &server.post(
+                "/v1/classify",
+                &format!(r#"{{"description":"steel bolts","hs":"{hs}"}}"#),
+            ),
+            422,
+            "not an HS code",
+        );
+    }
+    assert_eq!(
+        server
+            .post(
+                "/v1/classify",
+                r#"{"description":"steel bolts","hs":"7318"}"#
+            )
+            .status,
+        200
+    );
     assert_json_error(
         &server.post("/v1/screen", r#"{"id":"1","parties":"Komid"}"#),
         422,

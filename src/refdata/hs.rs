@@ -47,6 +47,27 @@ impl HsCode {
         })
     }
 
+    /// Checks a code declared on a goods line (an order's `hs`, `classify --hs`, a
+    /// classify request), the one rule every input follows: 6 to 10 digits with or
+    /// without dots, or a 4-digit heading. Five digits are refused too: they are
+    /// neither, most often a code whose leading zero a spreadsheet dropped.
+    ///
+    /// ```
+    /// use embargo::refdata::hs::HsCode;
+    /// assert!(HsCode::declared("8703.24").is_ok());
+    /// assert!(HsCode::declared("8703").is_ok());
+    /// assert!(HsCode::declared("10121").is_err());
+    /// assert!(HsCode::declared("abc").unwrap_err().contains("`abc` is not an HS code"));
+    /// ```
+    pub fn declared(code: &str) -> Result<HsCode, String> {
+        match HsCode::parse(code) {
+            Some(c) if c.digits.len() != 5 => Ok(c),
+            _ => Err(format!(
+                "`{code}` is not an HS code (6 to 10 digits with or without dots, or a 4-digit heading)"
+            )),
+        }
+    }
+
     /// Whether the code falls under `prefix` (digits only).
     pub fn starts_with(&self, prefix: &str) -> bool {
         self.digits.starts_with(prefix)

@@ -271,10 +271,16 @@ impl<'a> ReportBuilder<'a> {
             Some("clear") => Decision::Clear,
             Some("review") => Decision::Review,
             Some("block") => Decision::Block,
-            other => {
+            Some(other) => {
                 return Err(reject(
                     Some(id),
-                    format!("\"decision\" must be clear, review or block, not {other:?}"),
+                    format!("\"decision\" must be clear, review or block, not `{other}`"),
+                ))
+            }
+            None => {
+                return Err(reject(
+                    Some(id),
+                    "it has no \"decision\" (clear, review or block)".to_string(),
                 ))
             }
         };

@@ -452,7 +452,7 @@ fn normalize_rel(dir: &str, path: &str) -> String {
 /// symlink is walked once; a `*.emb` that is not a regular file (a FIFO, a device) is
 /// an error, as reading it could wait forever. (Files found by several walks, as when
 /// a folder and its subfolder are both given, are read once by the pipeline.)
-fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+pub fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut walked = HashSet::new();
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

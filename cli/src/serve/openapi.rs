@@ -78,8 +78,9 @@ impl Api {
     /// Parses a request body for the route `path`: 400 when it is not JSON, 422 when
     /// the document's schema refuses it (naming the field).
     pub fn parse(&self, path: &str, bytes: &[u8]) -> Result<Value, ApiError> {
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            ApiError::bad_request(format!("invalid JSON: {}", embargo::json_message(&e)))
+        })?;
         self.check(path, &value)?;
         Ok(value)
     }
