@@ -1,7 +1,8 @@
 //! End-to-end tests of what `embargo screen` refuses in its input and how it writes
 //! its output (issue 22, "fail closed"): orders that say nothing or say it in fields
-//! embargo does not read, CSV rows a stray quote would swallow, byte order marks and
-//! CRLF lines, outputs that would overwrite an input, and output of a run that dies.
+//! embargo does not read, CSV rows a stray quote would swallow, a CSV column given
+//! twice, party or goods lists of different lengths, byte order marks and CRLF lines,
+//! outputs that would overwrite an input, and output of a run that dies.
 
 use std::io::{BufRead, BufReader, Write};
 

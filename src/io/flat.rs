@@ -606,7 +606,7 @@ fn aligned<T>(
         })
         .collect();
     Err(format!(
-        "the {group} lists disagree: {}; their items are matched by position, so each needs one per {each} (an empty item, as in `CN;;RU`, for a value left blank)",
+        "the {group} lists disagree: {}; their items are matched by position, so each needs one per {each}, an empty item (`a;;c`) where a value is left blank",
         counts.join(", ")
     ))
 }
