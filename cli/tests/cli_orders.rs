@@ -1,7 +1,8 @@
 //! End-to-end tests of what `embargo screen` refuses in its input and how it writes
 //! its output (issue 22, "fail closed"): orders that say nothing or say it in fields
-//! embargo does not read, CSV rows a stray quote would swallow, byte order marks and
-//! CRLF lines, outputs that would overwrite an input, and output of a run that dies.
+//! embargo does not read, CSV rows a stray quote would swallow, a CSV column given
+//! twice, party or goods lists of different lengths, byte order marks and CRLF lines,
+//! outputs that would overwrite an input, and output of a run that dies.
 
 use std::io::{BufRead, BufReader, Write};
 
@@ -345,4 +346,114 @@ fn the_dprk_in_other_languages_and_by_name_is_a_hit() {
     assert_eq!(n1["hits"][0]["text"], "North Korea");
     assert_eq!(decision("N2"), "block", "luxury goods to a DPRK body");
     assert_eq!(decision("N3"), "clear", "朝鲜族 is China's Korean minority");
+}
+
+/// Writes `body` as `name` in a fresh folder and screens it with the embedded rules,
+/// decisions and rejections to files: (exit code, decisions, rejections, stderr).
+fn screen_csv_file(name: &str, body: &str) -> (Option<i32>, String, String, String) {
+    let dir = temp_dir(name);
+    let input = dir.join(format!("{name}.csv"));
+    std::fs::write(&input, body).expect("write");
+    let (out, err) = (dir.join("out.jsonl"), dir.join("err.jsonl"));
+    let run = embargo(
+        &[
+            "screen",
+            &arg(&input),
+            "-o",
+            &arg(&out),
+            "--errors",
+            &arg(&err),
+        ],
+        "",
+    );
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    (run.status.code(), read(&out), read(&err), text(&run.stderr))
+}
+
+/// The ids in a decisions file.
+fn decided(decisions: &str) -> Vec<String> {
+    decisions
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|d| d["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_stray_quote_closed_by_a_later_one_takes_no_row_unseen() {
+    let head = "id,buyer_name,goods_description,destination\n";
+    let rest = "C2,Korea Kwangson Banking Corp.,cognac,CN\nC3,Foo,\"bolts\",DE\nC4,Korea Kwangson Banking Corp.,rice,CN\n";
+    for (name, stray) in [
+        ("stray", "C1,Acme,\"steel bolts,DE\n"),
+        ("inches", "C1,Acme,\"steel bolts 12\"\",DE\n"),
+    ] {
+        let (code, decisions, errors, stderr) =
+            screen_csv_file(name, &format!("{head}{stray}{rest}"));
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert_eq!(decided(&decisions), ["C4"], "{name}");
+        assert!(errors.contains("\"line\":2"), "{name}: {errors}");
+        assert!(
+            errors.contains(
+                "lines 2 to 4 would be one record, the quote opened on line 2 closing on line 4"
+            ),
+            "{name}: {errors}"
+        );
+        assert!(
+            stderr.contains("rejected 1 records, 5 lines read"),
+            "{name}: {stderr}"
+        );
+    }
+    // A lone quote inside an unquoted field is text: every row is read.
+    let (code, decisions, _, stderr) = screen_csv_file(
+        "lone",
+        &format!("{head}C1,Acme,steel bolts 12\",DE\n{rest}"),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(decided(&decisions), ["C1", "C2", "C3", "C4"]);
+    // A cell with a line break (Alt+Enter in Excel) in a well-formed record is read.
+    let (code, decisions, _, stderr) = screen_csv_file(
+        "excel",
+        "id,buyer_name,buyer_address,destination\nE1,Korea Kwangson Banking Corp.,\"Sungri Street\nPyongyang\",KP\nE2,Foo,Berlin,DE\n",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(decided(&decisions), ["E1", "E2"]);
+    assert!(decisions
+        .lines()
+        .next()
+        .unwrap_or("")
+        .contains("\"decision\":\"block\""));
+}
+
+#[test]
+fn a_repeated_csv_column_refuses_the_file() {
+    let (code, decisions, _, stderr) = screen_csv_file(
+        "repeated",
+        "id,buyer_name,buyer_name\nR1,Korea Mining Development Trading Corporation,Foo\n",
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(decisions.is_empty());
+    assert!(
+        stderr.contains("line 1, column 3: column `buyer_name` repeats column 2 (`buyer_name`)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lists_of_one_party_or_goods_group_must_agree_in_length() {
+    let (code, decisions, errors, stderr) = screen_csv_file(
+        "lists",
+        "id,party_role,party_name,party_country,goods_description,goods_value\n\
+         H1,seller;bank,Foo,CN;KP;RU,rice,10\n\
+         H2,seller;bank,Foo;Bar,CN;,rice,10\n\
+         H3,seller,Foo,CN,cognac;rice,10\n",
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(decided(&decisions), ["H2"]);
+    for needle in [
+        "line 2 (order H1): the party lists disagree: `party_role` has 2 items, `party_name` has 1 item, `party_country` has 3 items",
+        "line 4 (order H3): the goods lists disagree: `goods_description` has 2 items, `goods_value` has 1 item",
+    ] {
+        assert!(stderr.contains(needle), "{needle}\n{stderr}");
+    }
+    assert!(errors.contains("\"line\":4"), "{errors}");
 }

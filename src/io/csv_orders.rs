@@ -5,10 +5,15 @@
 //! to screen (an internal note) are named to [`CsvOrders::with_ignored`].
 //!
 //! Rows are split here rather than by a general CSV reader, so that every physical line
-//! is accounted for: a quoted field runs on over line breaks (a cell with Alt+Enter in
-//! Excel), but a quote never closed is not allowed to swallow the rest of the file. Its
-//! record is rejected, and reading goes on from the line after the one it opened on.
-//! Line numbers count physical lines, whether they end in `\n` or `\r\n`.
+//! is accounted for: a quote never closed is not allowed to swallow the rest of the
+//! file. Its record is rejected, and reading goes on from the line after the one it
+//! opened on. A quoted field may run on over line breaks (a cell with Alt+Enter in
+//! Excel), but only in a record that reads as one without doubt: a stray quote that a
+//! later quote closes would otherwise take the rows between into one field, unseen.
+//! Such a record is rejected whole, with the lines it spans, when a closing quote is
+//! followed by text, when its field count is not the header's, or when a line inside
+//! the quoted field reads as a row of its own. Line numbers count physical lines,
+//! whether they end in `\n` or `\r\n`.
 
 use std::collections::VecDeque;
 use std::io::BufRead;
@@ -67,12 +72,59 @@ enum Row {
         quote_line: u64,
         last_line: u64,
     },
+    /// A record from `line` to `last_line` whose quoted field, opened on
+    /// `quote_line`, runs over line breaks, but that does not read as one record:
+    /// `why`.
+    Spanning {
+        line: u64,
+        quote_line: u64,
+        last_line: u64,
+        why: String,
+    },
+}
+
+/// Whether `line`, read alone, is a row of `width` fields with every quote where
+/// RFC 4180 puts it: a line of the file that a quote left open took into a field.
+fn reads_as_row(line: &[u8], width: usize) -> bool {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let (mut fields, mut quoted, mut at_start) = (1, false, true);
+    let mut bytes = line.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'"' if quoted => {
+                if bytes.peek() == Some(&&b'"') {
+                    bytes.next();
+                } else if matches!(bytes.peek(), None | Some(b',')) {
+                    quoted = false;
+                } else {
+                    return false;
+                }
+            }
+            b'"' if at_start => quoted = true,
+            b'"' => return false,
+            b',' if !quoted => {
+                fields += 1;
+                at_start = true;
+                continue;
+            }
+            _ => {}
+        }
+        at_start = false;
+    }
+    !quoted && fields == width
 }
 
 /// Splits the next non-blank record. RFC 4180: a field starting with `"` is quoted
 /// until a lone `"`, with `""` standing for one quote, and may hold commas and line
-/// breaks; text after a closing quote is kept (as common readers do).
-fn next_row<R: BufRead>(lines: &mut Lines<R>) -> std::io::Result<Option<Row>> {
+/// breaks; text after a closing quote is kept (as common readers do) in a record of
+/// one line. `width` is the header's field count, once known: a record over several
+/// lines must have it.
+fn next_row<R: BufRead>(
+    lines: &mut Lines<R>,
+    width: Option<usize>,
+) -> std::io::Result<Option<Row>> {
     #[derive(PartialEq)]
     enum State {
         FieldStart,
@@ -92,6 +144,10 @@ fn next_row<R: BufRead>(lines: &mut Lines<R>) -> std::io::Result<Option<Row>> {
     let mut field = Vec::new();
     let mut state = State::FieldStart;
     let mut quote_line = start;
+    // The line the first field to run over a line break opened on.
+    let mut spanning_from: Option<u64> = None;
+    // The first line where a closing quote is followed by text.
+    let mut text_after_quote: Option<u64> = None;
     let (mut number, mut line) = (start, first);
     loop {
         for &b in &line {
@@ -121,17 +177,45 @@ fn next_row<R: BufRead>(lines: &mut Lines<R>) -> std::io::Result<Option<Row>> {
                 State::QuoteInQuoted => {
                     field.push(b);
                     state = State::Unquoted;
+                    text_after_quote.get_or_insert(number);
                 }
             }
         }
         if state != State::Quoted {
             fields.push(field);
-            return Ok(Some(Row::Fields {
+            let Some(quote_line) = spanning_from else {
+                return Ok(Some(Row::Fields {
+                    line: start,
+                    fields,
+                }));
+            };
+            let inside_a_row = width.and_then(|w| {
+                taken
+                    .iter()
+                    .find(|(n, l)| *n > quote_line && reads_as_row(l, w))
+                    .map(|(n, _)| *n)
+            });
+            let why = if let Some(l) = text_after_quote {
+                format!("a closing quote on line {l} is followed by text, where a `,` or the line's end belongs")
+            } else if let Some(w) = width.filter(|w| *w != fields.len()) {
+                format!("it has {} fields, but the header has {w}", fields.len())
+            } else if let Some(n) = inside_a_row {
+                format!("line {n}, inside the quoted field, reads as a row of its own")
+            } else {
+                return Ok(Some(Row::Fields {
+                    line: start,
+                    fields,
+                }));
+            };
+            return Ok(Some(Row::Spanning {
                 line: start,
-                fields,
+                quote_line,
+                last_line: number,
+                why,
             }));
         }
         // A quoted field goes on over the line break.
+        spanning_from.get_or_insert(quote_line);
         taken.push((number, std::mem::take(&mut line)));
         let next = if number - start + 1 >= MAX_RECORD_LINES {
             None
@@ -185,8 +269,14 @@ impl<R: BufRead> CsvOrders<R> {
             read: 0,
             again: VecDeque::new(),
         };
-        let (line, headers) = match next_row(&mut lines) {
-            Ok(Some(Row::Fields { line, fields })) => (line, fields),
+        let (line, headers) = match next_row(&mut lines, None) {
+            Ok(Some(Row::Fields { line, fields })) if lines.read == line => (line, fields),
+            Ok(Some(Row::Fields { line, .. } | Row::Spanning { line, .. })) => {
+                return Err(format!(
+                    "line {line}: the CSV header runs over a line break (lines {line} to {}): a quote out of place?",
+                    lines.read
+                ))
+            }
             Ok(Some(Row::Unclosed { line, .. })) => {
                 return Err(format!(
                     "line {line}: the CSV header has a quote never closed"
@@ -247,7 +337,7 @@ impl<R: BufRead> Iterator for CsvOrders<R> {
     type Item = Result<Record, std::io::Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match next_row(&mut self.lines) {
+        match next_row(&mut self.lines, Some(self.layout.len())) {
             Ok(None) => None,
             Ok(Some(Row::Fields { line, fields })) => {
                 self.record = fields;
@@ -262,6 +352,19 @@ impl<R: BufRead> Iterator for CsvOrders<R> {
                 id: None,
                 error: format!(
                     "the quote opened on line {quote_line} is never closed (lines {line} to {last_line} would have been one record); the lines after it are read as rows again"
+                ),
+            }))),
+            Ok(Some(Row::Spanning {
+                line,
+                quote_line,
+                last_line,
+                why,
+            })) => Some(Ok(Err(Rejected {
+                line,
+                id: None,
+                error: format!(
+                    "lines {line} to {last_line} would be one record, the quote opened on line {quote_line} closing on line {last_line}, but {why}: all {} lines are rejected (a stray `\"` on line {quote_line}?)",
+                    last_line - line + 1
                 ),
             }))),
             Err(e) => Some(Err(e)),
@@ -354,6 +457,88 @@ mod tests {
             "{why}"
         );
         assert_eq!(reader.lines_read(), 5);
+    }
+
+    /// `(line, screened)` of each record.
+    fn outcome(records: &[Record]) -> Vec<(u64, bool)> {
+        records
+            .iter()
+            .map(|r| match r {
+                Ok((l, _)) => (*l, true),
+                Err(rej) => (rej.line, false),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stray_quote_closed_later_rejects_every_line_it_took() {
+        let head = "id,buyer_name,goods_description,destination\n";
+        let rest =
+            "C2,Korea Kwangson Banking Corp.,cognac,CN\nC3,Foo,\"bolts\",DE\nC4,Bar,nuts,DE\n";
+        for stray in [
+            "C1,Acme,\"steel bolts,DE\n",
+            "C1,Acme,\"steel bolts 12\"\",DE\n",
+        ] {
+            let records = read(&format!("{head}{stray}{rest}"));
+            assert_eq!(outcome(&records), [(2, false), (5, true)], "{stray}");
+            let why = &records[0].as_ref().expect_err("C1").error;
+            assert!(
+                why.starts_with("lines 2 to 4 would be one record, the quote opened on line 2 closing on line 4, but a closing quote on line 4 is followed by text"),
+                "{why}"
+            );
+            assert!(why.contains("all 3 lines are rejected"), "{why}");
+        }
+        // Closed by a second stray quote, a quote then a comma: the row it took shows.
+        let records = read(&format!(
+            "{head}C1,Acme,\"steel bolts,DE\nC2,Korea Kwangson Banking Corp.,cognac,CN\nC3,Foo,\",DE\nC4,Bar,nuts,DE\n"
+        ));
+        assert_eq!(outcome(&records), [(2, false), (5, true)]);
+        let why = &records[0].as_ref().expect_err("C1").error;
+        assert!(
+            why.contains("line 3, inside the quoted field, reads as a row of its own"),
+            "{why}"
+        );
+        // A record whose field count is off.
+        let records = read(&format!(
+            "{head}C1,Acme,\"steel\nbolts\",DE,extra\nC4,Bar,nuts,DE\n"
+        ));
+        assert_eq!(outcome(&records), [(2, false), (4, true)]);
+        let why = &records[0].as_ref().expect_err("C1").error;
+        assert!(
+            why.contains("it has 5 fields, but the header has 4"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_kept_as_text() {
+        let records =
+            read("id,goods_description,destination\nC1,steel bolts 12\",DE\nC2,cognac,KP\n");
+        assert_eq!(outcome(&records), [(2, true), (3, true)]);
+        let (_, c1) = records[0].as_ref().expect("C1");
+        assert_eq!(c1.goods[0].description.as_deref(), Some("steel bolts 12\""));
+    }
+
+    #[test]
+    fn a_header_over_two_lines_is_refused() {
+        let err = CsvOrders::new("id,\"buyer\nname\"\nA,B\n".as_bytes())
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("line 1: the CSV header runs over a line break (lines 1 to 2)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn reads_as_row_follows_rfc_4180_quotes() {
+        assert!(reads_as_row(b"C2,Korea,cognac,CN", 4));
+        assert!(reads_as_row(b"C2,\"Korea, \"\"KP\"\"\",cognac,CN", 4));
+        assert!(!reads_as_row(b"C2,Korea,cognac", 4));
+        assert!(!reads_as_row(b"still D\",5,x,y", 4));
+        assert!(!reads_as_row(b"C2,\"Korea\"x,cognac,CN", 4));
+        assert!(!reads_as_row(b"C2,\"Korea,cognac,CN", 4));
+        assert!(!reads_as_row(b"  ", 1));
     }
 
     #[test]

@@ -208,7 +208,8 @@ pub struct Layout {
 impl Layout {
     /// Reads the column names of an input. `ignored` names columns known to hold
     /// nothing to screen (compared without regard to case); any other column the
-    /// layout does not know is refused, and so is an input without an `id` column.
+    /// layout does not know is refused, and so are two columns for one field
+    /// (`buyer_name` twice, `id` and `order_id`) and an input without an `id` column.
     ///
     /// # Examples
     ///
@@ -219,6 +220,8 @@ impl Layout {
     /// assert_eq!(err.column, Some(1));
     /// assert!(err.message.contains("did you mean `destination`?"));
     /// assert!(Layout::new(&["destination"], &[]).is_err());
+    /// let err = Layout::new(&["id", "buyer_name", "Buyer Name"], &[]).unwrap_err();
+    /// assert_eq!(err.column, Some(2));
     /// ```
     pub fn new<S: AsRef<str>>(headers: &[S], ignored: &[String]) -> Result<Layout, LayoutError> {
         let known = flat_columns();
@@ -243,6 +246,15 @@ impl Layout {
                 return Err(LayoutError {
                     column: Some(k),
                     message: format!("unknown column `{h}`: {hint}a column embargo does not read could hold what decides an order; rename it, or name it as one to ignore"),
+                });
+            }
+            // Two columns for one field would leave one of them unread: only the
+            // last value of a row would count.
+            if let Some(first) = columns.iter().position(|seen| *seen == c) {
+                let first_name = headers.get(first).map_or("", |f| f.as_ref());
+                return Err(LayoutError {
+                    column: Some(k),
+                    message: format!("column `{h}` repeats column {} (`{first_name}`): both would fill the same field and only one could be read; merge them or remove one", first + 1),
                 });
             }
             columns.push(c);
@@ -300,6 +312,8 @@ impl Layout {
             order: Order::default(),
             party_lists: Default::default(),
             goods_lists: Default::default(),
+            party_list_columns: Default::default(),
+            goods_list_columns: Default::default(),
             parties: BTreeMap::new(),
             goods: BTreeMap::new(),
         }
@@ -363,6 +377,10 @@ pub struct Row<'l> {
     order: Order,
     party_lists: [Vec<Option<String>>; 7],
     goods_lists: [Vec<Option<Kept>>; 5],
+    /// The column each list of `party_lists` came from, for messages.
+    party_list_columns: [Option<usize>; 7],
+    /// The column each list of `goods_lists` came from, for messages.
+    goods_list_columns: [Option<usize>; 5],
     parties: BTreeMap<String, [Option<String>; 7]>,
     goods: BTreeMap<u32, [Option<Kept>; 5]>,
 }
@@ -426,10 +444,16 @@ impl Row<'_> {
                 if let Some(slot) = self.party_lists.get_mut(f) {
                     *slot = items.map(|c| c.and_then(text_of)).collect();
                 }
+                if let Some(slot) = self.party_list_columns.get_mut(f) {
+                    *slot = Some(k);
+                }
             }
             Column::GoodsList(f) => {
                 if let Some(slot) = self.goods_lists.get_mut(f) {
                     *slot = items.map(|c| c.and_then(Kept::of)).collect();
+                }
+                if let Some(slot) = self.goods_list_columns.get_mut(f) {
+                    *slot = Some(k);
                 }
             }
             col => {
@@ -444,12 +468,14 @@ impl Row<'_> {
     /// line (CSV) or row number (Arrow, Parquet) for the rejection.
     pub fn finish(self, number: u64) -> Record {
         let Row {
+            layout,
             mut order,
             party_lists,
             goods_lists,
+            party_list_columns,
+            goods_list_columns,
             parties,
             goods,
-            ..
         } = self;
         let id = Some(order.id.clone()).filter(|s| !s.trim().is_empty());
         let reject = |error: String| Rejected {
@@ -457,6 +483,20 @@ impl Row<'_> {
             id: id.clone(),
             error,
         };
+        aligned(
+            layout,
+            ("party", "party"),
+            &party_lists,
+            &party_list_columns,
+        )
+        .map_err(reject)?;
+        aligned(
+            layout,
+            ("goods", "goods line"),
+            &goods_lists,
+            &goods_list_columns,
+        )
+        .map_err(reject)?;
         let n = party_lists.iter().map(Vec::len).max().unwrap_or(0);
         let mut rows: Vec<[Option<String>; 7]> = (0..n)
             .map(|i| {
@@ -532,6 +572,43 @@ impl Row<'_> {
             Err(e) => Err(reject(e)),
         }
     }
+}
+
+/// Checks that the given lists of one group (the party or the goods columns) have as
+/// many items each: they are matched by position, so a list one item short would give
+/// its values to the wrong party or goods line. A list that is blank throughout is not
+/// given and not counted.
+fn aligned<T>(
+    layout: &Layout,
+    (group, each): (&str, &str),
+    lists: &[Vec<Option<T>>],
+    columns: &[Option<usize>],
+) -> Result<(), String> {
+    let given: Vec<(usize, usize)> = lists
+        .iter()
+        .zip(columns)
+        .filter_map(|(list, column)| {
+            let k = (*column)?;
+            list.iter().any(Option::is_some).then_some((k, list.len()))
+        })
+        .collect();
+    let Some(&(_, first)) = given.first() else {
+        return Ok(());
+    };
+    if given.iter().all(|&(_, n)| n == first) {
+        return Ok(());
+    }
+    let counts: Vec<String> = given
+        .iter()
+        .map(|&(k, n)| {
+            let items = if n == 1 { "item" } else { "items" };
+            format!("`{}` has {n} {items}", layout.name(k))
+        })
+        .collect();
+    Err(format!(
+        "the {group} lists disagree: {}; their items are matched by position, so each needs one per {each}, an empty item (`a;;c`) where a value is left blank",
+        counts.join(", ")
+    ))
 }
 
 /// Identifiers written `TYPE:VALUE|TYPE:VALUE`.
@@ -649,6 +726,68 @@ mod tests {
             "{}",
             bad.error
         );
+    }
+
+    #[test]
+    fn lists_of_one_group_must_agree_in_length() {
+        let bad = order(
+            &["id", "party_role", "party_name", "party_country"],
+            &[
+                Cell::Text("H1"),
+                Cell::Text("seller;bank"),
+                Cell::Text("Foo"),
+                Cell::Text("CN;KP;RU"),
+            ],
+        )
+        .expect_err("rejected");
+        assert_eq!((bad.line, bad.id.as_deref()), (2, Some("H1")));
+        assert!(
+            bad.error.starts_with("the party lists disagree: `party_role` has 2 items, `party_name` has 1 item, `party_country` has 3 items;"),
+            "{}",
+            bad.error
+        );
+        let bad = order(
+            &["id", "goods_description", "goods_value"],
+            &[
+                Cell::Text("G1"),
+                Cell::Text("cognac;cars"),
+                Cell::Text("10"),
+            ],
+        )
+        .expect_err("rejected");
+        assert!(
+            bad.error.starts_with("the goods lists disagree: `goods_description` has 2 items, `goods_value` has 1 item;"),
+            "{}",
+            bad.error
+        );
+        // Empty items keep their place, and a list left blank is not given.
+        let (_, o) = order(
+            &["id", "party_name", "party_country", "party_address"],
+            &[
+                Cell::Text("H2"),
+                Cell::Text("Foo;Bar;Baz"),
+                Cell::Text("CN;;RU"),
+                Cell::Text(" "),
+            ],
+        )
+        .expect("order");
+        assert_eq!(o.parties.len(), 3);
+        assert_eq!(o.parties[1].country, None);
+    }
+
+    #[test]
+    fn two_columns_for_one_field_refuse_the_layout() {
+        for headers in [
+            &["id", "buyer_name", "buyer_name"][..],
+            &["id", "buyer_name", "Buyer-Name"][..],
+            &["id", "buyer_name", "order_id"][..],
+            &["id", "goods_value", "value"][..],
+        ] {
+            let err = Layout::new(headers, &[]).expect_err("refused");
+            assert_eq!(err.column, Some(2), "{headers:?}");
+            assert!(err.message.contains("repeats column"), "{}", err.message);
+        }
+        assert!(Layout::new(&["id", "buyer_name", "seller_name"], &[]).is_ok());
     }
 
     #[test]
