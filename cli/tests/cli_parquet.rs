@@ -271,7 +271,13 @@ fn parquet_values_are_checked_as_csv_cells_are() {
     write_parquet(
         &pq,
         &text_batch(
-            &["id", "buyer_name", "buyer_dob", "buyer_country", "destination"],
+            &[
+                "id",
+                "buyer_name",
+                "buyer_dob",
+                "buyer_country",
+                "destination",
+            ],
             &[
                 &["P1", "Kim Tong Un", "1984-13-45", "", ""],
                 &["P2", "Ocean Star Ltd", "", "XX", ""],
