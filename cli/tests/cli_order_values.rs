@@ -151,3 +151,24 @@ fn match_refuses_a_country_that_is_none() {
     assert!(stderr.contains("`Narnia` is not a country"), "{stderr}");
     assert_eq!(json_lines(&out).len(), 1, "{stderr}");
 }
+
+#[test]
+fn an_identifier_needs_its_type_and_a_value_as_the_service_says() {
+    let orders = concat!(
+        r#"{"id":"I1","parties":[{"name":"Kim Tong Un","identifiers":[{"value":"P-123"}]}]}"#,
+        "\n",
+        r#"{"id":"I2","parties":[{"name":"Kim Tong Un","identifiers":[{"type":"passport","value":"  "}]}]}"#,
+        "\n",
+        r#"{"id":"I3","parties":[{"name":"Kim Tong Un","identifiers":[{"type":"passport","value":"P-123"}]}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    rejected(
+        &out,
+        &["I3"],
+        &[
+            "line 1 (order I1): invalid order: parties[0].identifiers[0]: missing field `type`",
+            "line 2 (order I2): parties[0].identifiers[0].value: must not be blank",
+        ],
+    );
+}
