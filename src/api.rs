@@ -78,6 +78,19 @@ impl MatchRequest {
         self.kind.as_deref().map_or(Ok(None), parse_kind)
     }
 
+    /// The ISO code of the country, or why it is not one (as a party's country is
+    /// checked: a code, a name, a list spelling or a demonym); `None` when absent or
+    /// when it says only "Korea".
+    pub fn country_code(&self) -> Result<Option<&'static str>, String> {
+        self.country
+            .as_deref()
+            .map(|c| {
+                crate::order_values::check_country(c).map_err(|why| format!("\"country\": {why}"))
+            })
+            .transpose()
+            .map(Option::flatten)
+    }
+
     /// The limit, checked to be a whole number from 1 to 1000.
     pub fn limit(&self) -> Result<Option<usize>, String> {
         match self.limit {

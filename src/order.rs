@@ -77,7 +77,7 @@ pub struct Party {
 #[serde(deny_unknown_fields)]
 pub struct PartyIdentifier {
     /// The scheme: `passport`, `national_id`, `imo`, ...
-    #[serde(rename = "type", default, deserialize_with = "de_text")]
+    #[serde(rename = "type", deserialize_with = "de_text")]
     pub scheme: String,
     /// The identifier as written.
     #[serde(deserialize_with = "de_text")]
@@ -204,7 +204,8 @@ impl Order {
 
     /// Checks what deserialization cannot: a non-empty id, values and quantities that
     /// are finite and not negative, HS codes as [`crate::refdata::hs::HsCode::declared`]
-    /// takes them, something to screen, and no empty party or goods line.
+    /// takes them, dates of birth, countries and IMO numbers that can be read (see
+    /// [`crate::order_values`]), something to screen, and no empty party or goods line.
     pub fn validate(&self) -> Result<(), String> {
         if self.id.trim().is_empty() {
             return Err("`id` is missing or empty".to_string());
@@ -224,6 +225,7 @@ impl Order {
                     .map_err(|why| format!("goods[{k}].hs {why}"))?;
             }
         }
+        self.check_values()?;
         if !self.has_something_to_screen() {
             return Err(
                 "nothing to screen: no party name, country or address, no goods description or HS code, no route"
@@ -245,6 +247,45 @@ impl Order {
                     "goods[{k}] has no description or HS code: nothing to screen"
                 ));
             }
+        }
+        Ok(())
+    }
+}
+
+impl Order {
+    /// The values that must mean something to be screened (see
+    /// [`crate::order_values`]), each refused with its field.
+    fn check_values(&self) -> Result<(), String> {
+        use crate::order_values::{check_country, check_dob, check_imo, check_route_place};
+        let at = |field: String| move |why: String| format!("{field}: {why}");
+        for (k, p) in self.parties.iter().enumerate() {
+            if let Some(dob) = &p.dob {
+                check_dob(dob).map_err(at(format!("parties[{k}].dob")))?;
+            }
+            for (field, value) in [("country", &p.country), ("nationality", &p.nationality)] {
+                if let Some(v) = value {
+                    check_country(v).map_err(at(format!("parties[{k}].{field}")))?;
+                }
+            }
+            for (j, id) in p.identifiers.iter().enumerate() {
+                if id.value.trim().is_empty() {
+                    return Err(format!(
+                        "parties[{k}].identifiers[{j}].value: must not be blank"
+                    ));
+                }
+            }
+        }
+        let r = &self.route;
+        for (field, value) in [("origin", &r.origin), ("destination", &r.destination)] {
+            if let Some(v) = value {
+                check_route_place(v).map_err(at(format!("route.{field}")))?;
+            }
+        }
+        for (j, v) in r.via.iter().enumerate() {
+            check_route_place(v).map_err(at(format!("route.via[{j}]")))?;
+        }
+        if let Some(imo) = &r.imo {
+            check_imo(imo).map_err(at("route.imo".to_string()))?;
         }
         Ok(())
     }

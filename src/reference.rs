@@ -17,6 +17,7 @@ static CURRENCIES_TXT: &str = include_str!("data/currencies.txt");
 static HS2022_TXT: &str = include_str!("data/hs2022.txt");
 static COUNTRY_NAMES_TSV: &str = include_str!("data/country-names.tsv");
 static CITY_NAMES_TSV: &str = include_str!("data/city-names.tsv");
+static BARE_KOREA_TXT: &str = include_str!("data/bare-korea.txt");
 
 struct Countries {
     /// Every valid code, as listed.
@@ -154,6 +155,24 @@ pub fn country_code(text: &str) -> Option<&'static str> {
         .get(&key)
         .or_else(|| WORLD.by_name.get(&key))
         .copied()
+}
+
+/// Whether `text` names a Korea without saying which (`Korea`, `Corée`, `Корея`): no
+/// country code, but not unknown either; which one is meant is for a person to
+/// confirm, and the rules hold such an order for review.
+///
+/// # Examples
+/// ```
+/// use embargo::reference::says_only_korea;
+/// assert!(says_only_korea("Korea") && says_only_korea("Корея"));
+/// assert!(!says_only_korea("North Korea") && !says_only_korea("Narnia"));
+/// ```
+pub fn says_only_korea(text: &str) -> bool {
+    let key = name_key(text.trim());
+    BARE_KOREA_TXT
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|k| name_key(k) == key)
 }
 
 /// The ISO short name of a country code (`KP` -> `Korea, Democratic People's Republic of`).

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use embargo::api::{parse_kind, parse_request, MatchAnswer, MatchRequest};
 use embargo::matching::NameQuery;
-use embargo::reference;
+use embargo::order_values::check_country;
 
 use super::{answer_jsonl, Context, Exit, Failure, RulesArgs};
 
@@ -49,6 +49,12 @@ fn unit_interval(s: &str) -> Result<f64, String> {
 /// Looks up one name (printing one JSON line) or every stdin line.
 pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
     let kind = parse_kind(&args.kind).map_err(Failure)?;
+    // A country that is not one is refused before the rules load, as an unknown kind is.
+    let country = |text: Option<&str>| -> Result<Option<&'static str>, String> {
+        text.map(check_country).transpose().map(Option::flatten)
+    };
+    let default_country =
+        country(args.country.as_deref()).map_err(|why| Failure(format!("--country {why}")))?;
     let ruleset = ctx.ruleset(&args.rules)?;
     let screener = crate::screener_until_exit(ruleset, &ctx.settings);
     for warning in screener.staleness_warnings() {
@@ -61,9 +67,7 @@ pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
     let lookup = |id: Value, name: &str, kind, country: Option<&str>, threshold, limit| {
         let mut q = NameQuery::new(name);
         q.kind = kind;
-        q.country = country
-            .and_then(reference::country_code)
-            .map(str::to_string);
+        q.country = country.map(str::to_string);
         MatchAnswer {
             id,
             hits: screener.match_name(&q, threshold, limit),
@@ -73,14 +77,7 @@ pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
     let mut out = BufWriter::new(stdout.lock());
     if !args.jsonl {
         let name = args.name.as_deref().unwrap_or("");
-        let answer = lookup(
-            Value::Null,
-            name,
-            kind,
-            args.country.as_deref(),
-            threshold,
-            limit,
-        );
+        let answer = lookup(Value::Null, name, kind, default_country, threshold, limit);
         serde_json::to_writer(&mut out, &answer)?;
         writeln!(out)?;
         out.flush()?;
@@ -90,7 +87,7 @@ pub fn run(ctx: &Context, args: &MatchArgs) -> Result<Exit, Failure> {
         let r = parse_request::<MatchRequest>(text)?;
         let name = r.name()?;
         let k = r.kind()?.or(kind);
-        let country = r.country.as_deref().or(args.country.as_deref());
+        let country = r.country_code()?.or(default_country);
         let t = r.threshold()?.unwrap_or(threshold);
         let l = r.limit()?.unwrap_or(limit);
         Ok(lookup(r.id.clone(), name, k, country, t, l))

@@ -261,3 +261,41 @@ fn what_parquet_cannot_be_is_refused_before_screening() {
     assert_eq!(jsonl.status.code(), Some(0));
     assert_eq!(json_lines(&jsonl)[0]["id"], "A");
 }
+
+/// A Parquet row is checked as a CSV row or a JSON line is: a date of birth that is
+/// no date or a country that is none rejects the row, with its number and field.
+#[test]
+fn parquet_values_are_checked_as_csv_cells_are() {
+    let dir = temp_dir("values");
+    let pq = dir.join("orders.parquet");
+    write_parquet(
+        &pq,
+        &text_batch(
+            &[
+                "id",
+                "buyer_name",
+                "buyer_dob",
+                "buyer_country",
+                "destination",
+            ],
+            &[
+                &["P1", "Kim Tong Un", "1984-13-45", "", ""],
+                &["P2", "Ocean Star Ltd", "", "XX", ""],
+                &["P3", "Ocean Star Ltd", "", "SG", "ZZ"],
+                &["P4", "Ocean Star Ltd", "1970", "SG", "Nampo"],
+            ],
+        ),
+    );
+    let out = embargo(&["screen", "--rules", MINI, &arg(&pq)], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let ids: Vec<Value> = json_lines(&out).iter().map(|d| d["id"].clone()).collect();
+    assert_eq!(ids, [json!("P4")], "{stderr}");
+    for needle in [
+        "row 1 (order P1): parties[0].dob: `1984-13-45` is not a date of birth",
+        "row 2 (order P2): parties[0].country: `XX` is not a country",
+        "row 3 (order P3): route.destination: `ZZ` looks like a country code",
+    ] {
+        assert!(stderr.contains(needle), "{needle}\n{stderr}");
+    }
+}

@@ -47,11 +47,30 @@ fn only_empty_files_are_refused_with_a_location() {
     let dir = temp_dir("empty-files");
     std::fs::write(dir.join("a.emb"), "").expect("write");
     std::fs::write(dir.join("b.emb"), "# nothing yet\n").expect("write");
-    let a = arg(&dir.join("a.emb"));
-    refused(
-        &["--rules", &arg(&dir)],
-        &format!("{a}:1:1: error: no rule in these files decides anything"),
-    );
+    for f in ["a.emb", "b.emb"] {
+        let path = arg(&dir.join(f));
+        refused(
+            &["--rules", &arg(&dir)],
+            &format!("{path}:1:1: error: the file holds no rules, lists or entities"),
+        );
+    }
+}
+
+/// An emptied file among good ones (a list truncated by a failed download) would
+/// silently drop what it held: it is refused, even next to the shipped rules.
+#[test]
+fn an_empty_rules_file_is_refused_beside_other_rules() {
+    let dir = temp_dir("one-empty");
+    for (name, body) in [("empty.emb", ""), ("comments.emb", "# list to come\n\n")] {
+        let path = dir.join(name);
+        std::fs::write(&path, body).expect("write");
+        let needle = format!(
+            "{}:1:1: error: the file holds no rules, lists or entities",
+            arg(&path)
+        );
+        refused(&["--add-rules", &arg(&path)], &needle);
+        refused(&["--rules", MINI, "--rules", &arg(&path)], &needle);
+    }
 }
 
 #[test]

@@ -297,6 +297,33 @@ fn unknown_fields_nulls_and_empty_orders_are_refused_as_the_document_says() {
         422,
         "parties[0].identifiers[0]",
     );
+    // What the order model checks (the document states the shapes it can), as the
+    // CLI and the Python package do.
+    for (body, needle) in [
+        (
+            r#"{"id":"E4","parties":[{"name":"x","dob":"1984-02-30"}]}"#,
+            "not a date of birth",
+        ),
+        (
+            r#"{"id":"E5","parties":[{"name":"x","country":"XX"}]}"#,
+            "parties[0].country: `XX` is not a country",
+        ),
+        (
+            r#"{"id":"E6","route":{"destination":"ZZ"}}"#,
+            "route.destination: `ZZ` looks like a country code",
+        ),
+        (
+            r#"{"id":"E7","route":{"imo":"IMO 123"}}"#,
+            "not an IMO number",
+        ),
+    ] {
+        assert_json_error(&server.post("/v1/screen", body), 422, needle);
+    }
+    assert_json_error(
+        &server.post("/v1/match", r#"{"name":"KOMID","country":"Narnia"}"#),
+        422,
+        "`Narnia` is not a country",
+    );
     // An order that says nothing is refused, not cleared.
     for body in [
         r#"{"id":"X"}"#,

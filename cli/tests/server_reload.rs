@@ -216,3 +216,33 @@ fn a_rejected_reload_keeps_the_old_rules_and_readyz_says_so() {
     assert_eq!(ready["ruleset"], r.json()["ruleset"]);
     assert_ne!(ready["ruleset"], serving.as_str());
 }
+
+/// A rules file emptied in place (a download cut to nothing) would have dropped what
+/// it held and cleared what it caught: the reload is refused and the old rules serve.
+#[test]
+fn a_rules_file_emptied_in_place_is_not_reloaded() {
+    let dir = TempDir::new("reload-empty");
+    let folder = dir.path("rules");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("base.emb"), RULES).unwrap();
+    std::fs::write(folder.join("extra.emb"), RULES_V2_EXTRA).unwrap();
+    let server = Server::with_rules(&folder, &[]);
+    let serving = ruleset_hash(&server);
+    let caught = zephyr(&server);
+    assert_ne!(caught, "clear");
+
+    std::fs::write(folder.join("extra.emb"), "").unwrap();
+    let r = server.post("/v1/reload", "{}");
+    assert_json_error(&r, 422, "error");
+    let v = r.json();
+    assert_eq!(v["ruleset"], serving.as_str());
+    assert!(
+        v["diagnostics"][0]
+            .as_str()
+            .unwrap()
+            .contains("extra.emb:1:1: error: the file holds no rules, lists or entities"),
+        "{v}"
+    );
+    assert_eq!(zephyr(&server), caught);
+    assert_eq!(ruleset_hash(&server), serving);
+}

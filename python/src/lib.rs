@@ -245,8 +245,9 @@ impl Screener {
         let defaults = Settings::default();
         let mut query = NameQuery::new(request.name().map_err(PyValueError::new_err)?);
         query.kind = request.kind().map_err(PyValueError::new_err)?;
-        query.country = country
-            .and_then(embargo::reference::country_code)
+        query.country = request
+            .country_code()
+            .map_err(PyValueError::new_err)?
             .map(str::to_string);
         let limit = request
             .limit()

@@ -235,6 +235,18 @@ impl Pipeline {
         // The source map and the parser share one copy of the text.
         let id = self.sources.add(SourceFile::new(name, Arc::clone(&text)));
         let (file, diags) = parser::parse(id, &text);
+        // A file of the user's with nothing in it is a file cut short or emptied by
+        // mistake: loading it as nothing would drop what it held without a word, as a
+        // folder with no rule file would.
+        if matches!(origin, Origin::Disk(_))
+            && file.items.is_empty()
+            && !diags.iter().any(Diagnostic::is_error)
+        {
+            self.diagnostics.push(Diagnostic::error(
+                super::Span::new(id, 0, 0),
+                "the file holds no rules, lists or entities",
+            ));
+        }
         self.diagnostics.extend(diags);
         let includes: Vec<ast::Include> = file
             .items

@@ -23,7 +23,6 @@ use embargo::api::{
 use embargo::engine::OrderDecision;
 use embargo::matching::{compare as compare_names, NameQuery};
 use embargo::order::Order;
-use embargo::reference;
 
 use super::admit::{self, Deadline, Job};
 use super::audit;
@@ -304,9 +303,8 @@ async fn match_name(
         let mut query = NameQuery::new(r.name().map_err(ApiError::invalid)?);
         query.kind = r.kind().map_err(ApiError::invalid)?;
         query.country = r
-            .country
-            .as_deref()
-            .and_then(reference::country_code)
+            .country_code()
+            .map_err(ApiError::invalid)?
             .map(str::to_string);
         let matching = &st.settings.matching;
         let threshold = r.threshold().map_err(ApiError::invalid)?;

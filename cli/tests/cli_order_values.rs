@@ -1,0 +1,174 @@
+//! End-to-end tests of the order values `embargo screen` and `embargo match` refuse
+//! rather than screen on a guess (a new user's trial): a date of birth that is no
+//! date, a party's country or nationality no one recognizes, a route field written as
+//! a country code that is none, an IMO number that is not seven digits. JSON lines
+//! and CSV are refused alike, each record with its line and field.
+
+#[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
+mod cli;
+use cli::{arg, embargo, json_lines, temp_dir, text, MINI};
+
+fn ids(out: &std::process::Output) -> Vec<String> {
+    json_lines(out)
+        .iter()
+        .filter_map(|d| d["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Asserts a run exited 2, screened exactly `kept` and reported each of `needles`.
+fn rejected(out: &std::process::Output, kept: &[&str], needles: &[&str]) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(ids(out), kept, "{stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle}\n{stderr}");
+    }
+}
+
+#[test]
+fn a_date_of_birth_that_is_no_date_rejects_the_order() {
+    // Before, `1984-13-45` counted as a birth year of 1984 against the listed
+    // person's and lowered the block to a review.
+    let orders = concat!(
+        r#"{"id":"D1","parties":[{"name":"Kim Tong Un","dob":"1984-13-45"}]}"#,
+        "\n",
+        r#"{"id":"D2","parties":[{"name":"Kim Tong Un","dob":"yesterday"}]}"#,
+        "\n",
+        r#"{"id":"D3","parties":[{"name":"Kim Tong Un","dob":"1983-02-29"}]}"#,
+        "\n",
+        r#"{"id":"D4","parties":[{"name":"Kim Tong Un","dob":"1961-04"}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen"], orders);
+    rejected(
+        &out,
+        &["D4"],
+        &[
+            "line 1 (order D1): parties[0].dob: `1984-13-45` is not a date of birth (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "line 2 (order D2): parties[0].dob: `yesterday` is not a date of birth",
+            "line 3 (order D3): parties[0].dob: `1983-02-29`",
+        ],
+    );
+}
+
+#[test]
+fn a_party_country_no_one_recognizes_rejects_the_order() {
+    let orders = concat!(
+        r#"{"id":"C1","parties":[{"name":"Sunrise Logistics","country":"XX"}],"goods":[{"description":"Rolex watch"}]}"#,
+        "\n",
+        r#"{"id":"C2","parties":[{"name":"Sunrise Logistics","country":"KPP"}]}"#,
+        "\n",
+        r#"{"id":"C3","parties":[{"name":"Sunrise Logistics","country":"CN","nationality":"Narnia"}]}"#,
+        "\n",
+        r#"{"id":"C4","parties":[{"name":"Sunrise Logistics","country":"Corée du Nord","nationality":"North Korean"}]}"#,
+        "\n",
+        r#"{"id":"C5","parties":[{"name":"Sunrise Logistics","country":"Korea"}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    rejected(
+        &out,
+        &["C4", "C5"],
+        &[
+            "line 1 (order C1): parties[0].country: `XX` is not a country",
+            "line 2 (order C2): parties[0].country: `KPP` is not a country (an ISO code or a country name); did you mean `KP`?",
+            "line 3 (order C3): parties[0].nationality: `Narnia` is not a country",
+        ],
+    );
+}
+
+#[test]
+fn a_route_code_that_is_none_and_a_malformed_imo_reject_the_order() {
+    let orders = concat!(
+        r#"{"id":"R1","route":{"origin":"CN","destination":"ZZ"}}"#,
+        "\n",
+        r#"{"id":"R2","route":{"origin":"CN","via":["Dalian","KPP"]}}"#,
+        "\n",
+        r#"{"id":"R3","route":{"origin":"Narnia","destination":"Nampo","via":"Dalian; PRK"}}"#,
+        "\n",
+        r#"{"id":"R4","route":{"vessel":"CHON MA SAN","imo":"866031"}}"#,
+        "\n",
+        r#"{"id":"R5","route":{"vessel":"CHON MA SAN","imo":"IMO 8660313"}}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    rejected(
+        &out,
+        &["R3", "R5"],
+        &[
+            "line 1 (order R1): route.destination: `ZZ` looks like a country code but is none",
+            "line 2 (order R2): route.via[1]: `KPP` looks like a country code but is none; did you mean `KP`?",
+            "line 4 (order R4): route.imo: `866031` is not an IMO number (7 digits, with or without `IMO`)",
+        ],
+    );
+}
+
+#[test]
+fn csv_cells_are_checked_as_json_fields_are() {
+    let dir = temp_dir("csv-values");
+    let csv = dir.join("orders.csv");
+    std::fs::write(
+        &csv,
+        "id,buyer_name,buyer_dob,party1_name,party1_country,party1_nationality\n\
+         V1,Kim Tong Un,1984-13-45,,,\n\
+         V2,Sunrise Logistics,,Ocean Star Ltd,Narnia,\n\
+         V3,Sunrise Logistics,,Ocean Star Ltd,SG,Atlantis\n\
+         V4,Sunrise Logistics,1970-01-02,Ocean Star Ltd,Singapore,SG\n",
+    )
+    .expect("write");
+    let out = embargo(&["screen", "--rules", MINI, &arg(&csv)], "");
+    rejected(
+        &out,
+        &["V4"],
+        &[
+            "line 2 (order V1): parties[0].dob: `1984-13-45` is not a date of birth",
+            "line 3 (order V2): parties[0].country: `Narnia` is not a country",
+            "line 4 (order V3): parties[0].nationality: `Atlantis` is not a country",
+        ],
+    );
+}
+
+#[test]
+fn match_refuses_a_country_that_is_none() {
+    let out = embargo(&["match", "--rules", MINI, "--country", "XX", "KOMID"], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`XX` is not a country"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let ok = embargo(
+        &["match", "--rules", MINI, "--country", "DPRK", "KOMID"],
+        "",
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+
+    // One bad line of `--jsonl` is that line's error, not the run's.
+    let lines = "{\"id\":1,\"name\":\"KOMID\",\"country\":\"Narnia\"}\n{\"id\":2,\"name\":\"KOMID\",\"country\":\"KP\"}\n";
+    let out = embargo(&["match", "--rules", MINI, "--jsonl"], lines);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`Narnia` is not a country"), "{stderr}");
+    assert_eq!(json_lines(&out).len(), 1, "{stderr}");
+}
+
+#[test]
+fn an_identifier_needs_its_type_and_a_value_as_the_service_says() {
+    let orders = concat!(
+        r#"{"id":"I1","parties":[{"name":"Kim Tong Un","identifiers":[{"value":"P-123"}]}]}"#,
+        "\n",
+        r#"{"id":"I2","parties":[{"name":"Kim Tong Un","identifiers":[{"type":"passport","value":"  "}]}]}"#,
+        "\n",
+        r#"{"id":"I3","parties":[{"name":"Kim Tong Un","identifiers":[{"type":"passport","value":"P-123"}]}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    rejected(
+        &out,
+        &["I3"],
+        &[
+            "line 1 (order I1): invalid order: parties[0].identifiers[0]: missing field `type`",
+            "line 2 (order I2): parties[0].identifiers[0].value: must not be blank",
+        ],
+    );
+}

@@ -1,0 +1,30 @@
+"""Values for the format the service's OpenAPI document gives a party's country.
+
+A party's `country` and `nationality` (and `match`'s `country`) take an ISO code or a
+country name that the service understands: a pattern cannot say which strings those
+are, so the document names the format `country` and the fuzzer draws its values from
+the service's own country table (`src/data/countries.tsv`), as a client would send them.
+"""
+import os
+
+import schemathesis
+from hypothesis import strategies as st
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _countries():
+    codes, names = [], []
+    with open(os.path.join(ROOT, "src", "data", "countries.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            codes.append(parts[0])
+            names.extend(p for p in parts[1:2] if p)
+    return codes, names
+
+
+CODES, NAMES = _countries()
+COUNTRY = st.sampled_from(CODES + NAMES)
+schemathesis.openapi.format("country", COUNTRY)
