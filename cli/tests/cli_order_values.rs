@@ -7,14 +7,7 @@
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, json_lines, temp_dir, text, MINI};
-
-fn ids(out: &std::process::Output) -> Vec<String> {
-    json_lines(out)
-        .iter()
-        .filter_map(|d| d["id"].as_str().map(str::to_string))
-        .collect()
-}
+use cli::{arg, embargo, ids, json_lines, temp_dir, text, MINI};
 
 /// Asserts a run exited 2, screened exactly `kept` and reported each of `needles`.
 fn rejected(out: &std::process::Output, kept: &[&str], needles: &[&str]) {
@@ -149,7 +142,13 @@ fn match_refuses_a_country_that_is_none() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("`Narnia` is not a country"), "{stderr}");
-    assert_eq!(json_lines(&out).len(), 1, "{stderr}");
+    // Answered in its place, so that the answers line up with the questions.
+    let answers = json_lines(&out);
+    assert_eq!(answers.len(), 2, "{stderr}");
+    assert!(answers[0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("`Narnia` is not a country")));
+    assert_eq!(answers[1]["id"], 2);
 }
 
 #[test]

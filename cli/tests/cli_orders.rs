@@ -11,14 +11,7 @@ use std::process::{Command, Stdio};
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, json_lines, temp_dir, text, MINI};
-
-fn ids(out: &std::process::Output) -> Vec<String> {
-    json_lines(out)
-        .iter()
-        .filter_map(|d| d["id"].as_str().map(str::to_string))
-        .collect()
-}
+use cli::{arg, embargo, ids, json_lines, temp_dir, text, MINI};
 
 #[test]
 fn unknown_fields_at_any_level_reject_the_order() {

@@ -477,6 +477,15 @@ impl Row<'_> {
             parties,
             goods,
         } = self;
+        let mut goods_lists = goods_lists;
+        // A currency written once is every goods line's: an order is invoiced in one.
+        let longest = goods_lists.iter().map(Vec::len).max().unwrap_or(0);
+        let currency = GOODS_FIELDS.iter().position(|f| *f == "currency");
+        if let Some(list) = currency.and_then(|k| goods_lists.get_mut(k)) {
+            if let (1, Some(one)) = (list.len(), list.first().cloned()) {
+                *list = vec![one; longest];
+            }
+        }
         let id = Some(order.id.clone()).filter(|s| !s.trim().is_empty());
         let reject = |error: String| Rejected {
             line: number,
@@ -760,6 +769,19 @@ mod tests {
             "{}",
             bad.error
         );
+        // One currency for several goods lines is every line's.
+        let (_, o) = order(
+            &["id", "goods_description", "goods_value", "goods_currency"],
+            &[
+                Cell::Text("G2"),
+                Cell::Text("cognac;cars"),
+                Cell::Text("10;20"),
+                Cell::Text("EUR"),
+            ],
+        )
+        .expect("one currency for the order");
+        let currencies: Vec<_> = o.goods.iter().map(|g| g.currency.as_deref()).collect();
+        assert_eq!(currencies, [Some("EUR"), Some("EUR")]);
         // Empty items keep their place, and a list left blank is not given.
         let (_, o) = order(
             &["id", "party_name", "party_country", "party_address"],

@@ -46,6 +46,14 @@ pub fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
+/// The `id` of each decision a run wrote, in order.
+pub fn ids(out: &Output) -> Vec<String> {
+    json_lines(out)
+        .iter()
+        .filter_map(|d| d["id"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// A fresh, empty folder for one test's files, named after the test binary, `name`
 /// and this process, so that concurrent test binaries and reruns never share one.
 pub fn temp_dir(name: &str) -> std::path::PathBuf {
