@@ -52,6 +52,27 @@ pub fn open_input(path: &Path) -> Result<std::fs::File, Failure> {
     Ok(file)
 }
 
+/// Whether an input argument names standard input: none, or `-`.
+pub fn is_stdin(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p.as_os_str() == "-")
+}
+
+/// The orders input: the file at `path` (see [`open_input`]) with its size when known,
+/// or standard input for none or `-`.
+pub fn open_orders(
+    path: Option<&Path>,
+) -> Result<(Box<dyn std::io::BufRead + Send>, Option<u64>), Failure> {
+    use std::io::BufReader;
+    match path.filter(|p| !is_stdin(Some(p))) {
+        None => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
+        Some(p) => {
+            let f = open_input(p)?;
+            let size = f.metadata().ok().map(|m| m.len());
+            Ok((Box::new(BufReader::with_capacity(1 << 16, f)), size))
+        }
+    }
+}
+
 /// `--rules` for these paths: the rules loaded are exactly those.
 #[expect(
     clippy::field_reassign_with_default,

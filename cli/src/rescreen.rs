@@ -2,7 +2,7 @@
 //! decision can change, and write only the decisions that did.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -139,11 +139,8 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
     // compiled, while the new ruleset compiles and its indexes are built, on different
     // cores. Without --previous-rules, the rules embedded in the binary are compiled in
     // case they made the previous decisions.
-    let open_previous = || {
-        File::open(&args.previous)
-            .map(|f| BufReader::with_capacity(1 << 16, f))
-            .map_err(|e| Failure(format!("{}: {e}", args.previous.display())))
-    };
+    let open_previous =
+        || super::outputs::open_input(&args.previous).map(|f| BufReader::with_capacity(1 << 16, f));
     let previous_file = open_previous()?;
     // CSV and Parquet orders look their previous decisions up in a map of them all.
     let csv = match args.format {
@@ -227,14 +224,8 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
     drop(old);
     eprint!("{}", rescreen.diff().summary());
 
-    let (input, is_stdin): (Box<dyn BufRead + Send>, bool) = match args.input.as_deref() {
-        None => (Box::new(BufReader::new(std::io::stdin())), true),
-        Some(p) if p.as_os_str() == "-" => (Box::new(BufReader::new(std::io::stdin())), true),
-        Some(p) => {
-            let f = super::outputs::open_input(p)?;
-            (Box::new(BufReader::with_capacity(1 << 16, f)), false)
-        }
-    };
+    let (input, _) = super::outputs::open_orders(args.input.as_deref())?;
+    let is_stdin = super::outputs::is_stdin(args.input.as_deref());
     let format = args.format.unwrap_or_else(|| match &args.input {
         Some(p) if !is_stdin => match embargo::io::Format::from_extension(p) {
             Some(embargo::io::Format::Csv) => Format::Csv,

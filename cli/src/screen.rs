@@ -1,7 +1,7 @@
 //! `embargo screen`: decisions for a file of orders (JSON lines, CSV or Parquet), in
 //! input order, as JSON lines or a Parquet file, with a summary on stderr.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -69,18 +69,6 @@ pub struct ScreenArgs {
     /// Orders file; `-` or nothing reads stdin.
     #[arg(value_name = "FILE")]
     input: Option<PathBuf>,
-}
-
-fn open_input(path: Option<&Path>) -> Result<(Box<dyn BufRead + Send>, Option<u64>), Failure> {
-    match path {
-        None => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
-        Some(p) if p.as_os_str() == "-" => Ok((Box::new(BufReader::new(std::io::stdin())), None)),
-        Some(p) => {
-            let f = super::outputs::open_input(p)?;
-            let size = f.metadata().ok().map(|m| m.len());
-            Ok((Box::new(BufReader::with_capacity(1 << 16, f)), size))
-        }
-    }
 }
 
 /// The input's format: `--format`, else the file's extension, else its first bytes.
@@ -176,7 +164,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
         .map_err(|e| Failure(format!("cannot start worker threads: {e}")))?;
 
     let output_format = output_format_of(args, decisions_path)?;
-    let (mut input, size) = open_input(args.input.as_deref())?;
+    let (mut input, size) = super::outputs::open_orders(args.input.as_deref())?;
     let format = format_of(args, &mut input)?;
     let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let input = Counting {
