@@ -53,6 +53,19 @@ fn zephyr(server: &Server) -> String {
     d["decision"].as_str().unwrap_or("?").to_string()
 }
 
+/// Asserts `POST /v1/reload` is refused (422) with the ruleset `serving` kept and a
+/// first diagnostic holding `located`.
+fn assert_reload_refused(server: &Server, serving: &str, located: &str) {
+    let r = server.post("/v1/reload", "{}");
+    assert_json_error(&r, 422, "error");
+    let v = r.json();
+    assert_eq!(v["ruleset"], serving);
+    assert!(
+        v["diagnostics"][0].as_str().unwrap().contains(located),
+        "{v}"
+    );
+}
+
 fn ruleset_hash(server: &Server) -> String {
     server.get("/v1/ruleset").json()["ruleset"]
         .as_str()
@@ -194,17 +207,7 @@ fn a_rejected_reload_keeps_the_old_rules_and_readyz_says_so() {
     assert_eq!(server.post("/v1/screen", body).json()["decision"], "block");
 
     // The same through the endpoint: 422 with located diagnostics.
-    let r = server.post("/v1/reload", "{}");
-    assert_json_error(&r, 422, "error");
-    let v = r.json();
-    assert_eq!(v["ruleset"], serving.as_str());
-    assert!(
-        v["diagnostics"][0]
-            .as_str()
-            .unwrap()
-            .contains("broken.emb:"),
-        "{v}"
-    );
+    assert_reload_refused(&server, &serving, "broken.emb:");
 
     // Mended: reloaded, and readyz says so.
     std::fs::remove_file(folder.join("broken.emb")).unwrap();
@@ -232,16 +235,10 @@ fn a_rules_file_emptied_in_place_is_not_reloaded() {
     assert_ne!(caught, "clear");
 
     std::fs::write(folder.join("extra.emb"), "").unwrap();
-    let r = server.post("/v1/reload", "{}");
-    assert_json_error(&r, 422, "error");
-    let v = r.json();
-    assert_eq!(v["ruleset"], serving.as_str());
-    assert!(
-        v["diagnostics"][0]
-            .as_str()
-            .unwrap()
-            .contains("extra.emb:1:1: error: the file holds no rules, lists or entities"),
-        "{v}"
+    assert_reload_refused(
+        &server,
+        &serving,
+        "extra.emb:1:1: error: the file holds no rules, lists or entities",
     );
     assert_eq!(zephyr(&server), caught);
     assert_eq!(ruleset_hash(&server), serving);
