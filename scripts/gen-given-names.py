@@ -18,20 +18,14 @@ Usage: scripts/gen-given-names.py [SDN.csv ALT.csv] > src/matching/given_names.t
 import csv
 import re
 import sys
-import unicodedata
 from collections import Counter
 
-sdn_path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/ofac/sdn-2024-05.csv"
-alt_path = sys.argv[2] if len(sys.argv) > 2 else "/work/shared/data/ofac/alt-2025-12.csv"
+from sdn_words import ALT_CSV, SDN_CSV, words
+
+sdn_path = sys.argv[1] if len(sys.argv) > 1 else SDN_CSV
+alt_path = sys.argv[2] if len(sys.argv) > 2 else ALT_CSV
 MIN_NAMES = 3
 RATIO = 2
-
-
-def words(part):
-    s = unicodedata.normalize("NFKD", part.lower())
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = re.sub(r"['\u2019`]", "", s)
-    return {w for w in re.split(r"[^a-z]+", s) if len(w) > 1}
 
 
 def syllables(word):

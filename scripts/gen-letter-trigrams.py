@@ -11,20 +11,13 @@ word, it is that word mistyped (src/matching/score/word.rs, `unheard`).
 Usage: scripts/gen-letter-trigrams.py [SDN.csv ALT.csv] > src/matching/letter_trigrams.txt
 """
 import csv
-import re
 import sys
-import unicodedata
 
-sdn_path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/ofac/sdn-2024-05.csv"
-alt_path = sys.argv[2] if len(sys.argv) > 2 else "/work/shared/data/ofac/alt-2025-12.csv"
+from sdn_words import ALT_CSV, SDN_CSV, words
+
+sdn_path = sys.argv[1] if len(sys.argv) > 1 else SDN_CSV
+alt_path = sys.argv[2] if len(sys.argv) > 2 else ALT_CSV
 MIN_WORDS = 3
-
-
-def words(name):
-    s = unicodedata.normalize("NFKD", name.lower())
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = re.sub(r"['\u2019`]", "", s)
-    return {w for w in re.split(r"[^a-z]+", s) if len(w) > 1}
 
 
 vocab = set()
