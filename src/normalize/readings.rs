@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::text::script::{is_han, is_hangul_syllable};
+use crate::text::script::{is_han, is_hangul_syllable, is_latin_letter};
 
 const HAN_HANGUL: &str = include_str!("han_hangul.tsv");
 const ORG_WORDS: &str = include_str!("cjk_org_words.tsv");
@@ -191,8 +191,8 @@ fn legal_words(name: &str) -> Vec<String> {
 /// ευθύνης “Inter Tobacco”`: a legal form around a name), where the parts are not one
 /// name written twice.
 fn script_parts(name: &str) -> Option<Vec<String>> {
-    let latin = |c: char| c.is_alphabetic() && (c as u32) < 0x250;
-    let other = |c: char| c.is_alphabetic() && (c as u32) >= 0x250;
+    let latin = is_latin_letter;
+    let other = |c: char| c.is_alphabetic() && !is_latin_letter(c);
     if !name.chars().any(latin) || !name.chars().any(other) {
         return None;
     }

@@ -38,6 +38,12 @@ pub fn is_han(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
+/// Whether `c` is a letter of the Latin blocks (Basic Latin to Latin Extended-B, `A`
+/// to `ɏ`): the letters Latin transliterations of names are written in.
+pub fn is_latin_letter(c: char) -> bool {
+    c.is_alphabetic() && c < '\u{0250}'
+}
+
 /// Whether `c` is in the Cyrillic block (`Ѐ` to `ӿ`): the letters of Russian,
 /// Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian, Kazakh and others.
 pub fn is_cyrillic(c: char) -> bool {
