@@ -295,6 +295,7 @@ impl Compiler<'_> {
                 _ => {}
             }
         }
+        self.categories_no_rule_reaches(items, &data);
         data
     }
 

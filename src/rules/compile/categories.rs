@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::{Compiler, Names};
 use crate::reference;
 use crate::rules::ast::{self, Exclusion, Text};
-use crate::rules::diagnostic::Diagnostic;
+use crate::rules::diagnostic::{did_you_mean, Diagnostic};
 use crate::rules::ir;
 use crate::text::goods::pattern::inner_star_dropped;
 use crate::text::goods::TermPattern;
@@ -84,6 +84,9 @@ impl Compiler<'_> {
         let mut terms = Vec::new();
         let mut written = Vec::new();
         for g in &c.terms {
+            if let Some(lang) = &g.lang {
+                self.language_tag(lang);
+            }
             for t in &g.terms {
                 if t.value.trim().is_empty() {
                     self.error(t.span, "empty term");
@@ -191,6 +194,70 @@ impl Compiler<'_> {
     /// only Cyrillic words are spelled with their endings there (see
     /// [`patterns_of`](crate::text::goods::pattern::patterns_of)); elsewhere the `*` would be dropped
     /// without a word, and the term would look for the bare stem.
+    /// A category that no rule's `goods in` reaches decides nothing, which is fine for
+    /// one `classify` alone reports (the shipped `import-cap` ones); but one whose tag
+    /// is a letter off a tag that rules do reach (`tags luxry`) was meant for them, and
+    /// would otherwise stay out of every rule unseen.
+    pub(super) fn categories_no_rule_reaches(&mut self, items: &[ast::Item], data: &ir::RulesetData) {
+        if data.rules.is_empty() {
+            return;
+        }
+        let mut reached = vec![false; data.categories.len()];
+        for r in &data.rules {
+            mark_reached(&r.when, &mut reached);
+        }
+        let reached_tags: Vec<&str> = data
+            .categories
+            .iter()
+            .zip(&reached)
+            .filter(|(_, r)| **r)
+            .flat_map(|(c, _)| c.tags.iter().map(String::as_str))
+            .collect();
+        for item in items {
+            let ast::Item::Category(c) = item else { continue };
+            let Some(k) = data.categories.iter().position(|x| x.id == c.name.name) else {
+                continue;
+            };
+            if reached.get(k).copied().unwrap_or(true) {
+                continue;
+            }
+            let near_miss = c.tags.iter().find_map(|t| {
+                let meant = reached_tags
+                    .iter()
+                    .find(|r| strsim::damerau_levenshtein(&t.value, r) == 1)?;
+                Some(format!("its tag `{}`: did you mean `{meant}`?", t.value))
+            });
+            let Some(hint) = near_miss else { continue };
+            self.diags.push(
+                Diagnostic::warning(
+                    c.name.span,
+                    format!("no rule reaches category `{}`: it decides nothing", c.name.name),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+
+    /// A `terms` line's language tag must be one: any word there is read as a tag, so
+    /// a misspelt `weak` (`wek`) would otherwise make the line's terms strong.
+    fn language_tag(&mut self, lang: &ast::Ident) {
+        if reference::is_language_tag(&lang.name) {
+            return;
+        }
+        let keywords = ["weak", "strong"];
+        let hint = did_you_mean(&lang.name, keywords)
+            .or_else(|| did_you_mean(&lang.name.to_ascii_lowercase(), reference::language_codes()))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                "a language tag is an ISO 639-1 code (`en`, `zh`, `zh-Hant`); `weak` comes before it".to_string()
+            });
+        self.error_hint(
+            lang.span,
+            format!("unknown language tag `{}`", lang.name),
+            Some(hint),
+        );
+    }
+
     fn stars_inside_terms(&mut self, c: &ast::Category) {
         let texts = c
             .terms
@@ -256,5 +323,21 @@ impl Compiler<'_> {
             };
             self.diags.push(diagnostic);
         }
+    }
+}
+
+/// Marks the categories a condition's `goods in` tests name.
+fn mark_reached(cond: &ir::Cond, reached: &mut [bool]) {
+    match cond {
+        ir::Cond::And(v) | ir::Cond::Or(v) => v.iter().for_each(|c| mark_reached(c, reached)),
+        ir::Cond::Not(c) => mark_reached(c, reached),
+        ir::Cond::GoodsIn(ks) => {
+            for &k in ks {
+                if let Some(r) = reached.get_mut(k) {
+                    *r = true;
+                }
+            }
+        }
+        _ => {}
     }
 }
