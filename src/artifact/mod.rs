@@ -53,8 +53,9 @@ pub const MAGIC: &[u8; 8] = b"EMBC\0\x1a\r\n";
 /// phonetic keys and consonants of pinyin, Wade-Giles and Arabic spellings folded; 4:
 /// Arabic script's hamza letters and feminine `ه` read, and legal forms of names in
 /// Chinese characters and Hangul; 5: which words are given names, in the vocabulary
-/// and tagged on the name index's word ids).
-pub const FORMAT_VERSION: u32 = 5;
+/// and tagged on the name index's word ids; 6: an allowance always names its party and
+/// entities).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The file extension of artifacts: `rules.embc`.
 pub const EXTENSION: &str = "embc";

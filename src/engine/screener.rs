@@ -238,10 +238,13 @@ impl Screener {
             .map(|l| {
                 let age = today.zip(crate::refdata::date::days_from_civil(&l.as_of));
                 let age = age.map(|(now, then)| now - then);
-                let stale = matches!(
-                    (age, options.max_list_age_days),
-                    (Some(a), Some(max)) if a > i64::from(max)
-                );
+                // A list dated after tomorrow has a wrong date, so its age is unknown:
+                // called stale rather than fresh for ever.
+                let stale = match (age, options.max_list_age_days) {
+                    (Some(a), _) if a < -1 => true,
+                    (Some(a), Some(max)) => a > i64::from(max),
+                    _ => false,
+                };
                 ListVersion {
                     name: l.name.clone(),
                     as_of: l.as_of.clone(),
@@ -489,8 +492,8 @@ impl Screener {
         };
         let mut expired = None;
         for a in rs.allows().iter().filter(|a| {
-            (a.entities.is_empty() || a.entities.iter().any(|e| ids.contains(&e.as_str())))
-                && a.party.as_ref().is_none_or(|p| fold(p) == fold(party_name))
+            a.entities.iter().any(|e| ids.contains(&e.as_str()))
+                && fold(&a.party) == fold(party_name)
                 && a.country.as_ref().is_none_or(|c| {
                     country
                         .and_then(reference::country_code)

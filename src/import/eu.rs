@@ -6,7 +6,9 @@
 //!   citizenship) next to the entity's own columns; rows are grouped by
 //!   `Entity_logical_id`, which becomes the entity id. Files that went through a
 //!   spreadsheet sometimes come back with every row wrapped in one quoted cell padded
-//!   with tabs: such rows are unwrapped and read again.
+//!   with tabs: such rows are unwrapped and read again. Its programme is the regime's
+//!   code (`PRK`, `ZWE`), written `EU-PRK` as the journal layout writes it, so that
+//!   rules name one program whichever layout the list came from.
 //! - **Official Journal transcription** (`celex,recordId,programKey,annex,...`), one row
 //!   per annex entry with multi-valued cells separated by `; `. Its `recordId` counts
 //!   within an annex, so the id is `CELEX/ANNEX/RECORD` (`eu:32017R1509/XIII.A/1`).
@@ -172,13 +174,23 @@ fn unwrap(outer: &Row) -> Result<Row, String> {
     })
 }
 
+/// An FSF programme code as the journal layout writes it: `PRK` -> `EU-PRK`.
+fn eu_program(code: &str) -> String {
+    let code = code.trim();
+    if code.is_empty() || code.starts_with("EU-") {
+        code.to_string()
+    } else {
+        format!("EU-{code}")
+    }
+}
+
 fn fsf_row<'r>(e: &mut EntityBuilder, c: &dyn Fn(&str) -> &'r str) {
     e.set_kind(if c("Subject_type").eq_ignore_ascii_case("P") {
         Kind::Person
     } else {
         Kind::Organization
     });
-    e.program(c("Programme"));
+    e.program(&eu_program(c("Programme")));
     let remark = c("Entity_remark").replace("\\n", " ");
     e.remark(&remark);
     if let Some(d) = dmy_date(c("Leba_publication_date")) {

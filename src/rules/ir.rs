@@ -523,11 +523,11 @@ impl EntityFilter {
 pub struct Allow {
     /// Its id.
     pub id: String,
-    /// The entities whose hits are suppressed (empty: any entity); a hit is covered
-    /// when it or one of its linked entries is named.
+    /// The entities whose hits are suppressed (at least one); a hit is covered when
+    /// it or one of its linked entries is named.
     pub entities: Vec<String>,
-    /// The party name as screened.
-    pub party: Option<String>,
+    /// The party name as screened (not blank).
+    pub party: String,
     /// Only for a party in this country.
     pub country: Option<String>,
     /// Justification.

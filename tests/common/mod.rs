@@ -68,7 +68,7 @@ rule luxury_to_dprk {
   title "Luxury goods to the DPRK"
   basis "UNSCR 1718 (2006), para. 8(a)(iii)"
   when goods in tagged(luxury) and (destination in dprk or party role(buyer, "end user") in countries(KP))
-    or not not (vessel matches list(un) kind(vessel) entity(un:KPe.001, csl:"A B/1") score >= 0.9
+    or not not (vessel matches list(un) kind(organization) entity(un:KPe.001, csl:"A B/1") score >= 0.9
       and party matches any)
     or party matches program(DPRK, "UN 1718") country(KP) score >= 1
     or value >= EUR 10000 or route in places("Nampo") or via in hubs or origin in dprk

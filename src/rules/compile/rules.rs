@@ -109,6 +109,10 @@ impl Compiler<'_> {
         data: &RulesetData,
     ) -> ir::EntityFilter {
         let mut out = ir::EntityFilter::default();
+        let (said_before, errors_before) = (
+            self.diags.len(),
+            self.diags.iter().filter(|d| d.is_error()).count(),
+        );
         for l in &f.lists {
             match names.lists.get(l.name.as_str()) {
                 Some((i, _))
@@ -183,7 +187,51 @@ impl Compiler<'_> {
             }
             out.entities.push(text);
         }
+        // A fault of a facet, or (with no list named) a program warned of, says it already.
+        let faulty = self.diags.iter().filter(|d| d.is_error()).count() > errors_before
+            || (f.lists.is_empty() && self.diags.len() > said_before);
+        if !faulty && !data.entities.is_empty() && !data.entities.iter().any(|e| out.accepts(e)) {
+            self.filter_accepts_nothing(f);
+        }
         out
+    }
+
+    /// Each facet of a name test narrows it; together they may leave no loaded entity
+    /// (`list(internal) program(DPRK)` when no entity of `internal` carries DPRK), and
+    /// then the test can never hold. Naming a list, that is an error, as an empty list
+    /// is; without one, a warning, as a program no entity carries is (a rule may be
+    /// written for designations still to come on any list).
+    fn filter_accepts_nothing(&mut self, f: &ast::EntityFilter) {
+        let spans = f.lists.iter().map(|l| l.span);
+        let spans = spans.chain(f.programs.iter().map(|p| p.span));
+        let spans = spans.chain(f.countries.iter().map(|c| c.span));
+        let spans = spans.chain(f.kinds.iter().map(|k| k.span));
+        let spans = spans.chain(f.entities.iter().map(|e| e.span));
+        let Some(span) = spans.chain(f.remarks.iter().map(|r| r.span)).next() else {
+            return;
+        };
+        let mut facets = Vec::new();
+        let mut facet = |name: &str, values: Vec<String>| {
+            if !values.is_empty() {
+                facets.push(format!("{name}({})", values.join(", ")));
+            }
+        };
+        facet("list", f.lists.iter().map(|l| l.name.clone()).collect());
+        facet("program", f.programs.iter().map(|p| p.value.clone()).collect());
+        facet("country", f.countries.iter().map(|c| c.value.clone()).collect());
+        facet("kind", f.kinds.iter().map(|k| k.name.clone()).collect());
+        facet("entity", f.entities.iter().map(ToString::to_string).collect());
+        facet("remark", f.remarks.iter().map(|r| format!("{:?}", r.value)).collect());
+        let message = format!(
+            "no loaded entity passes `{}`, so this name test can never hold",
+            facets.join(" ")
+        );
+        let hint = "an entity must pass every facet: check each value against what the lists hold (`embargo show ID` prints an entity's programs, countries and kind)";
+        if f.lists.is_empty() {
+            self.diags.push(Diagnostic::warning(span, message).with_hint(hint));
+        } else {
+            self.error_hint(span, message, Some(hint.to_string()));
+        }
     }
 
     pub(super) fn places(
@@ -334,15 +382,26 @@ impl Compiler<'_> {
                 None
             }
         };
-        if a.entities.is_empty() && a.party.is_none() {
+        // Both are required: an allowance is one analyst's finding about one party
+        // and one listed entity. Without `name` it would clear the entity for every
+        // party, without `entity` every listed entity for that name.
+        if a.entities.is_empty() {
             self.error_hint(
                 a.name.span,
-                format!(
-                    "allowance `{}` names neither an `entity` nor a party `name`",
-                    a.name.name
-                ),
-                None,
+                format!("allowance `{}` names no `entity`", a.name.name),
+                Some("name the listed entity the party was cleared of: `entity un:KPe.001`".to_string()),
             );
+        }
+        match &a.party {
+            Some(p) if p.value.trim().is_empty() => {
+                self.error(p.span, format!("allowance `{}` has a blank party `name`", a.name.name));
+            }
+            Some(_) => {}
+            None => self.error_hint(
+                a.name.span,
+                format!("allowance `{}` names no party", a.name.name),
+                Some("add `name \"...\"`: the party name as screened".to_string()),
+            ),
         }
         for id in &a.entities {
             let text = id.to_string();
@@ -371,13 +430,14 @@ impl Compiler<'_> {
                 self.expired_allowance(a, x);
             }
         }
-        if a.entities.is_empty() && a.party.is_none() {
+        let party = a.party.as_ref().filter(|p| !p.value.trim().is_empty())?;
+        if a.entities.is_empty() {
             return None;
         }
         Some(ir::Allow {
             id: a.name.name.clone(),
             entities: a.entities.iter().map(ToString::to_string).collect(),
-            party: a.party.as_ref().map(|t| t.value.clone()),
+            party: party.value.clone(),
             country,
             because: because?,
             by: a.by.as_ref().map(|t| t.value.clone()),
