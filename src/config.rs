@@ -393,6 +393,19 @@ impl Settings {
         if self.batch.chunk_size == 0 {
             return bad("batch.chunk_size must be at least 1");
         }
+        // A zero here would leave a service that refuses or drops every request.
+        let s = &self.server;
+        let at_least_one = [
+            ("server.max_body_bytes", s.max_body_bytes as u64),
+            ("server.request_timeout_ms", s.request_timeout_ms),
+            ("server.max_concurrency", s.max_concurrency as u64),
+            ("server.max_connections", s.max_connections as u64),
+            ("server.header_read_timeout_ms", s.header_read_timeout_ms),
+            ("server.idle_timeout_ms", s.idle_timeout_ms),
+        ];
+        if let Some((key, _)) = at_least_one.iter().find(|(_, v)| *v == 0) {
+            return bad(&format!("{key} must be at least 1"));
+        }
         Ok(())
     }
 }

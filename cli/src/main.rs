@@ -174,9 +174,15 @@ impl Context {
     }
 
     /// Loads rules for a command that uses them: diagnostics of a broken ruleset are
-    /// printed and the command fails; warnings are not repeated outside `check`.
+    /// printed and the command fails; warnings are counted in one line on stderr and
+    /// shown by `check`.
     pub fn ruleset(&self, args: &RulesArgs) -> Result<Ruleset, Failure> {
-        self.screening_rules(args)?.into_ruleset().map_err(|e| {
+        let checked = self.screening_rules(args)?;
+        let warnings = checked.warning_count();
+        if warnings > 0 && checked.error_count() == 0 {
+            eprintln!("note: the rules have {warnings} warning(s); `embargo check` shows them");
+        }
+        checked.into_ruleset().map_err(|e| {
             eprint!("{}", e.diagnostics().unwrap_or_default());
             Failure(format!(
                 "the rules have {} error(s); run `embargo check` for details",

@@ -12,7 +12,7 @@
 //! [`load_embedded`] and [`load_str`] compile parts of a ruleset (one list, goods
 //! categories alone) and leave that check to their caller.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -389,20 +389,57 @@ impl Pipeline {
 
     /// Drops the embedded lists that a file of the user's declares again, with their
     /// entities: the user's version of a list replaces the shipped one whole.
+    /// Each replacement is a warning at the user's list: a company that names its own
+    /// list `eu` would otherwise lose the shipped EU designations without a word.
     fn replace_embedded_lists(&mut self) {
-        let mine: HashSet<String> = self
+        let declared: Vec<(String, super::Span)> = self
             .files
             .iter()
             .zip(&self.embedded)
             .filter(|(_, embedded)| !**embedded)
             .flat_map(|(f, _)| f.items.iter())
             .filter_map(|i| match i {
-                Item::List(l) => Some(l.name.name.clone()),
+                Item::List(l) => Some((l.name.name.clone(), l.name.span)),
                 _ => None,
             })
             .collect();
-        if mine.is_empty() {
+        if declared.is_empty() {
             return;
+        }
+        let mine: HashSet<String> = declared.iter().map(|(n, _)| n.clone()).collect();
+        let shipped = self
+            .files
+            .iter()
+            .zip(&self.embedded)
+            .filter(|(_, embedded)| **embedded)
+            .flat_map(|(f, _)| f.items.iter());
+        let mut counts: HashMap<&str, (usize, Option<String>)> = HashMap::new();
+        for item in shipped {
+            match item {
+                Item::List(l) if mine.contains(&l.name.name) => {
+                    counts.entry(&l.name.name).or_default().1 =
+                        l.as_of.as_ref().map(|t| t.value.clone());
+                }
+                Item::Entity(e) if mine.contains(&e.id.list.name) => {
+                    counts.entry(&e.id.list.name).or_default().0 += 1;
+                }
+                _ => {}
+            }
+        }
+        for (name, span) in &declared {
+            let Some((entities, as_of)) = counts.get(name.as_str()) else {
+                continue;
+            };
+            let as_of = as_of.as_deref().unwrap_or("no date");
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    *span,
+                    format!(
+                        "list `{name}` replaces the shipped list `{name}` ({entities} entities, as of {as_of}): the shipped entries are not screened"
+                    ),
+                )
+                .with_hint("give your own list another name to screen both"),
+            );
         }
         let files = self.files.iter_mut().zip(&self.embedded);
         for ((file, _), replaced) in files.zip(&mut self.replaced).filter(|((_, e), _)| **e) {
@@ -489,7 +526,7 @@ pub fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
             // Follows symlinks: a linked folder or file counts as what it points to.
             let Ok(meta) = std::fs::metadata(&path) else {
                 // A dangling symlink named `*.emb` is a rule file that cannot be read.
-                if path.extension().is_some_and(|e| e == "emb") {
+                if is_rules_file(&path) {
                     return Err(LoadError {
                         path,
                         source: std::io::Error::new(
@@ -502,7 +539,7 @@ pub fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
             };
             if meta.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "emb") {
+            } else if is_rules_file(&path) {
                 if !meta.is_file() {
                     return Err(LoadError::not_regular(&path));
                 }
@@ -512,6 +549,13 @@ pub fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether a file in a rules folder is read as rules: `*.emb`, the extension in any
+/// case (a file saved as `LIST.EMB` is not skipped without a word).
+fn is_rules_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("emb"))
 }
 
 /// Loads and compiles rules from files and folders (folders recursively, `*.emb`).

@@ -15,10 +15,11 @@ pub struct ListVersion {
     pub name: String,
     /// Its as-of date.
     pub as_of: String,
-    /// Whether the list is older than the settings allow (`lists.max_age_days`).
+    /// Whether the list is older than the settings allow (`lists.max_age_days`), or
+    /// dated after tomorrow (its age unknown).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stale: bool,
-    /// The list's age in days, given when it is stale.
+    /// The list's age in days, given when it is stale (negative: dated ahead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_days: Option<i64>,
 }
@@ -27,6 +28,12 @@ impl ListVersion {
     /// A line to warn of a stale list on, or `None` when it is not stale.
     pub fn staleness_warning(&self, max_age_days: Option<u32>) -> Option<String> {
         let age = self.age_days.filter(|_| self.stale)?;
+        if age < 0 {
+            return Some(format!(
+                "warning: list `{}` is dated {}, after today, so its age cannot be checked: correct its `as_of`",
+                self.name, self.as_of
+            ));
+        }
         Some(format!(
             "warning: list `{}` is {age} days old (as of {}), older than the {} days `lists.max_age_days` allows: import a current version",
             self.name,

@@ -49,7 +49,7 @@ impl Compiler<'_> {
     }
 
     pub(super) fn list_age(&mut self, l: &ast::ListDecl, as_of: &Text) {
-        let (Some(max), Some(today)) = (self.options.max_list_age_days, &self.options.today) else {
+        let Some(today) = &self.options.today else {
             return;
         };
         let (Some(then), Some(now)) = (days_from_civil(&as_of.value), days_from_civil(today))
@@ -57,6 +57,24 @@ impl Compiler<'_> {
             return;
         };
         let age = now - then;
+        // A day ahead is a publisher east of here; more is a typo (2205 for 2025) that
+        // would keep the list from ever being called stale.
+        if age < -1 {
+            self.diags.push(
+                Diagnostic::warning(
+                    as_of.span,
+                    format!(
+                        "list `{}` is dated {}, after today ({today}): its age cannot be checked, and decisions call it stale",
+                        l.name.name, as_of.value
+                    ),
+                )
+                .with_hint("`as_of` is the date of the list's version: correct it"),
+            );
+            return;
+        }
+        let Some(max) = self.options.max_list_age_days else {
+            return;
+        };
         if age > i64::from(max) {
             self.diags.push(
                 Diagnostic::warning(
