@@ -1,9 +1,12 @@
-"""Values for the format the service's OpenAPI document gives a party's country.
+"""Values for the formats the service's OpenAPI document gives a party's country and a
+vessel's IMO number.
 
 A party's `country` and `nationality` (and `match`'s `country`) take an ISO code or a
 country name that the service understands: a pattern cannot say which strings those
 are, so the document names the format `country` and the fuzzer draws its values from
 the service's own country table (`src/data/countries.tsv`), as a client would send them.
+An IMO number's last digit checks the six before it, which a pattern cannot say either:
+the format `imo` draws six digits and appends their check digit.
 """
 import os
 
@@ -28,3 +31,16 @@ def _countries():
 CODES, NAMES = _countries()
 COUNTRY = st.sampled_from(CODES + NAMES)
 schemathesis.openapi.format("country", COUNTRY)
+
+
+def _imo(six):
+    digits = [int(c) for c in six]
+    check = sum(d * w for d, w in zip(digits, [7, 6, 5, 4, 3, 2])) % 10
+    return six + str(check)
+
+
+IMO = st.tuples(
+    st.sampled_from(["", "IMO ", "IMO", "imo: "]),
+    st.integers(min_value=0, max_value=999_999).map(lambda n: _imo(f"{n:06d}")),
+).map("".join)
+schemathesis.openapi.format("imo", IMO)

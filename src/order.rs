@@ -434,19 +434,41 @@ fn hint_for(field: &str, known: &[&'static str], what: &str) -> String {
     }
 }
 
-/// Parses a number as order systems write it: `1250`, `1250.5`, `"1,250.50"`,
-/// `"USD 1,250"` is not accepted (the currency has its own field).
+/// Parses a number as order systems write it: `1250`, `1250.5`, `"1,250.50"`.
+/// `"USD 1,250"` is not accepted (the currency has its own field), and neither is a
+/// comma anywhere but between groups of three digits before the point: `2.500,00`,
+/// `1,5` and `1,00` are decimal commas, which a reader of thousands separators would
+/// take for 2.5, 15 and 100, so they are refused rather than guessed.
 pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '_')
-        .collect();
+    let text = text.trim();
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    if fraction.is_some_and(|f| f.contains(',')) {
+        return None;
+    }
+    let digits = whole.trim_start_matches(['+', '-']);
+    if digits.contains(',') {
+        let mut groups = digits.split(',');
+        let first = groups.next().unwrap_or_default();
+        let is_digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+        if first.is_empty() || first.len() > 3 || !is_digits(first) {
+            return None;
+        }
+        if !groups.all(|g| g.len() == 3 && is_digits(g)) {
+            return None;
+        }
+    }
+    let cleaned: String = text.chars().filter(|c| *c != ',' && *c != '_').collect();
     if cleaned.is_empty() {
         return None;
     }
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
+
+/// What a number that [`parse_number`] refuses should look like.
+pub const NUMBER_FORM: &str = "write a point before decimals, and commas only between groups of three digits (`2500.00`, `2,500.00`)";
 
 /// A field that trading systems write as text, number or boolean.
 enum Scalar {
@@ -517,7 +539,9 @@ pub(crate) fn de_opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f6
         Some(Scalar::Text(t)) if t.trim().is_empty() => Ok(None),
         Some(Scalar::Text(t)) => parse_number(&t)
             .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{t}` is not a number"))),
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("`{t}` is not a number: {NUMBER_FORM}"))
+            }),
         Some(Scalar::Bool(b)) => Err(serde::de::Error::custom(format!("`{b}` is not a number"))),
     }
 }
@@ -563,6 +587,23 @@ pub fn split_list(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_with_thousands_separators_read_and_decimal_commas_are_refused() {
+        for (text, want) in [
+            ("1250", 1250.0),
+            ("1250.5", 1250.5),
+            ("1,250.50", 1250.5),
+            ("12,345,678", 12_345_678.0),
+            ("-1,000", -1000.0),
+            (" 2500 ", 2500.0),
+        ] {
+            assert_eq!(parse_number(text), Some(want), "{text}");
+        }
+        for text in ["2.500,00", "1,5", "1,00", "12,34,567", ",500", "1,000,00", "1.000,5", "USD 10", ""] {
+            assert_eq!(parse_number(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn contract_example_reads() {

@@ -109,7 +109,8 @@ pub fn check_route_place(text: &str) -> Result<(), String> {
 }
 
 /// Checks a vessel's IMO number: seven digits, after an optional `IMO` (with a space,
-/// colon or dash or nothing between).
+/// colon or dash or nothing between), whose last digit is the check digit of the six
+/// before it.
 ///
 /// # Examples
 ///
@@ -119,6 +120,7 @@ pub fn check_route_place(text: &str) -> Result<(), String> {
 /// assert!(check_imo("imo:9176187").is_ok());
 /// assert!(check_imo("917618").is_err() && check_imo("IMO 91761870").is_err());
 /// assert!(check_imo("CHON MA SAN").is_err());
+/// assert!(check_imo("9176188").is_err(), "check digit");
 /// ```
 pub fn check_imo(text: &str) -> Result<(), String> {
     let t = text.trim();
@@ -130,7 +132,15 @@ pub fn check_imo(text: &str) -> Result<(), String> {
         _ => t,
     };
     if number.len() == 7 && number.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
+        // A mistyped digit would otherwise pass as another ship's number, and the
+        // vessel's name is not screened when its number is given.
+        if crate::reference::imo_valid(number) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{text}` fails the IMO check digit (the last digit checks the other six): a digit is mistyped"
+            ))
+        }
     } else {
         Err(format!(
             "`{text}` is not an IMO number (7 digits, with or without `IMO`)"

@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use super::{Record, Rejected};
-use crate::order::{parse_number, split_list, GoodsLine, Order, Party, PartyIdentifier};
+use crate::order::{parse_number, split_list, NUMBER_FORM, GoodsLine, Order, Party, PartyIdentifier};
 
 /// Roles that name a party column (`buyer_name`).
 pub(crate) const ROLES: &[&str] = &[
@@ -563,7 +563,9 @@ impl Row<'_> {
                     Some(Kept::Number(n)) => Ok(Some(n)),
                     Some(Kept::Text(t)) => parse_number(&t)
                         .map(Some)
-                        .ok_or_else(|| reject(format!("goods[{k}].{field} `{t}` is not a number"))),
+                        .ok_or_else(|| {
+                            reject(format!("goods[{k}].{field} `{t}` is not a number: {NUMBER_FORM}"))
+                        }),
                 }
             };
             let quantity = number("quantity", quantity)?;
@@ -722,7 +724,11 @@ mod tests {
             ],
         )
         .expect_err("rejected");
-        assert_eq!(bad.error, "goods[1].value `ten` is not a number");
+        assert!(
+            bad.error.starts_with("goods[1].value `ten` is not a number: "),
+            "{}",
+            bad.error
+        );
         assert_eq!((bad.line, bad.id.as_deref()), (2, Some("A")));
         let bad = order(
             &["id", "buyer_identifiers", "buyer_name"],
