@@ -221,8 +221,15 @@ pub struct CompareAnswer {
 /// Parses one JSON line (or HTTP body) into a request type, with a message that says
 /// what is wrong in words.
 pub fn parse_request<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("invalid JSON: {}", crate::error::json_message(&e)))?;
+    let v: Value = crate::json::from_str(text).map_err(|e| {
+        let why = crate::error::json_message(&e);
+        // A repeated key is valid JSON but not a valid request.
+        if e.is_data() {
+            why
+        } else {
+            format!("invalid JSON: {why}")
+        }
+    })?;
     if !v.is_object() {
         return Err("expected a JSON object".to_string());
     }

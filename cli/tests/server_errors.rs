@@ -451,3 +451,61 @@ fn the_http_parsers_own_refusals_are_json_errors_too() {
     );
     assert_eq!(server.get("/healthz").status, 200);
 }
+
+#[test]
+fn a_key_given_twice_is_refused_on_every_endpoint_naming_it() {
+    let dir = TempDir::new("dupkey");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    // Each body keeps its listed party, its DPRK destination or its name only in the
+    // first of two equal keys: read last-wins, every one would clear.
+    let cases = [
+        (
+            "/v1/screen",
+            r#"{"id":"x","parties":[{"name":"KOMID"}],"parties":[{"name":"Acme Ltd"}]}"#,
+            "duplicate field `parties`",
+        ),
+        (
+            "/v1/screen",
+            r#"{"id":"x","parties":[{"name":"KOMID","name":"Acme Ltd"}]}"#,
+            "parties[0]: duplicate field `name`",
+        ),
+        (
+            "/v1/screen",
+            r#"{"id":"x","route":{"destination":"KP","destination":"CN"}}"#,
+            "route: duplicate field `destination`",
+        ),
+        (
+            "/v1/screen",
+            r#"{"orders":[{"id":"a","parties":[{"name":"KOMID"}]}],"orders":[]}"#,
+            "duplicate field `orders`",
+        ),
+        (
+            "/v1/match",
+            r#"{"name":"KOMID","name":"Acme"}"#,
+            "duplicate field `name`",
+        ),
+        (
+            "/v1/classify",
+            r#"{"description":"Rolex watch","description":"tea"}"#,
+            "duplicate field `description`",
+        ),
+        (
+            "/v1/compare",
+            r#"{"a":"KOMID","b":"KOMID","b":"Acme"}"#,
+            "duplicate field `b`",
+        ),
+        (
+            "/v1/rescreen",
+            r#"{"items":[{"order":{"id":"a","route":{"origin":"KP","origin":"CN"}}}]}"#,
+            "items[0].order.route: duplicate field `origin`",
+        ),
+    ];
+    for (path, body, want) in cases {
+        assert_json_error(&server.post(path, body), 422, want);
+    }
+    // The same keys once each are accepted.
+    let r = server.post("/v1/screen", r#"{"id":"x","parties":[{"name":"KOMID"}]}"#);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["decision"], "block");
+}
