@@ -509,3 +509,23 @@ fn a_key_given_twice_is_refused_on_every_endpoint_naming_it() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["decision"], "block");
 }
+
+#[test]
+fn an_order_id_is_echoed_as_written_or_refused_with_its_field() {
+    let dir = TempDir::new("ids");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let body = r#"{"orders":[{"id":12345678901234567890,"parties":[{"name":"KOMID"}]},{"id":12345678901234567891,"route":{"destination":"CN"}}]}"#;
+    let r = server.post("/v1/screen", body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let d = r.json()["decisions"].clone();
+    assert_eq!(d[0]["id"], "12345678901234567890");
+    assert_eq!(d[0]["decision"], "block");
+    assert_eq!(d[1]["id"], "12345678901234567891");
+    for id in ["1.5", "true", "1e3", "123456789012345678901234"] {
+        let body = format!(r#"{{"id":{id},"route":{{"destination":"CN"}}}}"#);
+        assert_json_error(&server.post("/v1/screen", &body), 422, "id");
+    }
+    let r = server.post("/v1/screen", r#"{"id":1e3,"route":{"destination":"CN"}}"#);
+    assert!(r.text().contains("fraction or exponent"), "{}", r.text());
+}

@@ -111,6 +111,12 @@ fn read_as<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|e| ApiError::invalid(format!("{at}{e}")))
 }
 
+/// An order the document accepted, read and checked as every entry point reads one
+/// ([`Order::from_value`]: the field at fault named), or why not.
+pub fn order_of(value: Value, at: &str) -> Result<Order, ApiError> {
+    Order::from_value(value).map_err(|e| ApiError::invalid(format!("{at}{e}")))
+}
+
 /// A batch's answer.
 #[derive(Serialize)]
 struct Decisions<'a> {
@@ -150,11 +156,7 @@ fn screen_body(
         } else {
             String::new()
         };
-        let order: Order = read_as(v, &at)?;
-        order
-            .validate()
-            .map_err(|e| ApiError::invalid(format!("{at}{e}")))?;
-        orders.push((digest, order));
+        orders.push((digest, order_of(v, &at)?));
     }
     let screener = st.screener();
     let mut decisions = Vec::with_capacity(orders.len());
