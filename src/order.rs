@@ -257,9 +257,14 @@ impl Order {
     /// The values that must mean something to be screened (see
     /// [`crate::order_values`]), each refused with its field.
     fn check_values(&self) -> Result<(), String> {
-        use crate::order_values::{check_country, check_dob, check_imo, check_route_place};
+        use crate::order_values::{
+            check_country, check_dob, check_imo, check_party_name, check_route_place,
+        };
         let at = |field: String| move |why: String| format!("{field}: {why}");
         for (k, p) in self.parties.iter().enumerate() {
+            if let Some(name) = &p.name {
+                check_party_name(name).map_err(at(format!("parties[{k}].name")))?;
+            }
             if let Some(dob) = &p.dob {
                 check_dob(dob).map_err(at(format!("parties[{k}].dob")))?;
             }

@@ -1,5 +1,5 @@
-//! The values of an order's fields that must mean something to be screened: a date of
-//! birth, a party's country or nationality, a route field written as a country code,
+//! The values of an order's fields that must mean something to be screened: a party's
+//! name, a date of birth, a party's country or nationality, a route field written as a country code,
 //! an IMO number.
 //!
 //! Each check is here once and [`crate::Order::validate`] runs them, so every way an
@@ -11,6 +11,39 @@
 
 use crate::reference;
 use crate::rules::diagnostic::did_you_mean;
+
+/// Checks a party's name: it must keep something to screen once normalized, a word,
+/// a number or an initial. A name of punctuation (`...`), legal forms alone
+/// (`Co., Ltd.`) or common words alone (`The`) would be screened as no name at all and
+/// cleared, while a blank name is refused; so it is refused as a blank one is. A legal
+/// form alone says what kind of company, never which one: it is a name lost on the
+/// way (a field cut, a placeholder), and the sender can put the real one.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::order_values::check_party_name;
+/// assert!(check_party_name("Korea Kwangson Banking Corp").is_ok());
+/// assert!(check_party_name("3M").is_ok() && check_party_name("朝鲜").is_ok());
+/// assert!(check_party_name("...").is_err());
+/// assert!(check_party_name("Co., Ltd.").is_err());
+/// ```
+pub fn check_party_name(text: &str) -> Result<(), String> {
+    use crate::normalize::{normalize, TokenClass};
+    let screened = normalize(text, None).iter().any(|t| {
+        matches!(
+            t.class,
+            TokenClass::Word | TokenClass::Number | TokenClass::Initial
+        )
+    });
+    if screened {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` has nothing to screen once normalized (only punctuation, legal forms or common words)"
+        ))
+    }
+}
 
 /// What a date of birth must look like, as the message says it.
 pub const DOB_SHAPES: &str = "YYYY, YYYY-MM or YYYY-MM-DD";

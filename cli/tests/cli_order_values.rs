@@ -171,3 +171,42 @@ fn an_identifier_needs_its_type_and_a_value_as_the_service_says() {
         ],
     );
 }
+
+#[test]
+fn a_party_name_with_nothing_to_screen_rejects_the_order_as_a_blank_one_does() {
+    // Before, `...` and `Co., Ltd.` were screened as no name at all and cleared.
+    let orders = concat!(
+        r#"{"id":"P1","parties":[{"name":"..."}]}"#,
+        "\n",
+        r#"{"id":"P2","parties":[{"name":"Co., Ltd.","country":"CN"}]}"#,
+        "\n",
+        r#"{"id":"P3","parties":[{"name":""}]}"#,
+        "\n",
+        r#"{"id":"P4","parties":[{"name":"3M Co., Ltd."}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    rejected(
+        &out,
+        &["P4"],
+        &[
+            "line 1 (order P1): parties[0].name: `...` has nothing to screen",
+            "line 2 (order P2): parties[0].name: `Co., Ltd.` has nothing to screen",
+            "line 3 (order P3): nothing to screen",
+        ],
+    );
+    // CSV rows are refused alike.
+    let dir = temp_dir("nothing-name");
+    let csv = dir.join("orders.csv");
+    std::fs::write(
+        &csv,
+        "id,buyer_name,buyer_country\nC1,\"Co., Ltd.\",CN\nC2,Acme Bakery,CN\n",
+    )
+    .unwrap();
+    let out = embargo(&["screen", "--rules", MINI, &arg(&csv)], "");
+    rejected(
+        &out,
+        &["C2"],
+        &["line 2 (order C1): parties[0].name: `Co., Ltd.` has nothing"],
+    );
+}

@@ -529,3 +529,21 @@ fn an_order_id_is_echoed_as_written_or_refused_with_its_field() {
     let r = server.post("/v1/screen", r#"{"id":1e3,"route":{"destination":"CN"}}"#);
     assert!(r.text().contains("fraction or exponent"), "{}", r.text());
 }
+
+#[test]
+fn a_party_name_with_nothing_to_screen_is_refused_as_a_blank_one_is() {
+    let dir = TempDir::new("nothing-name");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    for name in ["...", "Co., Ltd.", " - "] {
+        let body = format!(r#"{{"id":"x","parties":[{{"name":"{name}","country":"CN"}}]}}"#);
+        assert_json_error(&server.post("/v1/screen", &body), 422, "parties[0].name: ");
+        assert!(
+            server
+                .post("/v1/screen", &body)
+                .text()
+                .contains("nothing to screen"),
+            "{name}"
+        );
+    }
+}
