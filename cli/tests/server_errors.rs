@@ -547,3 +547,31 @@ fn a_party_name_with_nothing_to_screen_is_refused_as_a_blank_one_is() {
         );
     }
 }
+
+#[test]
+fn an_entity_id_with_slashes_is_found_without_encoding() {
+    let dir = TempDir::new("slash-id");
+    let rules = dir.write(
+        "rules.emb",
+        &format!(
+            "{RULES}\nlist eu {{ title \"EU\" as_of \"2026-02-27\" }}\nentity eu:32017R1509/XIII.B/25 {{\n  kind organization\n  name \"ZEPHYR QUILLON HOLDINGS\"\n  country KP\n}}\n"
+        ),
+    );
+    let server = Server::with_rules(&rules, &[]);
+    for path in [
+        "/v1/entities/eu:32017R1509/XIII.B/25",
+        "/v1/entities/eu:32017R1509%2FXIII.B%2F25",
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert_eq!(r.json()["id"], "eu:32017R1509/XIII.B/25");
+        assert_eq!(r.json()["list"], "eu");
+    }
+    assert_json_error(
+        &server.get("/v1/entities/eu:32017R1509/nothing"),
+        404,
+        "no entity",
+    );
+    let r = server.get("/v1/entities/un:KPe.001");
+    assert_eq!(r.status, 200, "{}", r.text());
+}

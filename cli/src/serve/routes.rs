@@ -33,14 +33,15 @@ use super::reload::{self, ReloadRequest};
 use super::state::{summary, AppState};
 use super::watch;
 
-/// Every route: path (axum syntax, the same as OpenAPI's), method, handler.
+/// Every route: path (axum syntax: OpenAPI's, but for `{*id}`, which takes the rest of
+/// the path, slashes and all, since EU ids hold `/`), method, handler.
 pub fn table() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
     vec![
         ("/v1/screen", Method::POST, post(screen)),
         ("/v1/match", Method::POST, post(match_name)),
         ("/v1/classify", Method::POST, post(classify)),
         ("/v1/compare", Method::POST, post(compare)),
-        ("/v1/entities/{id}", Method::GET, get(entity)),
+        ("/v1/entities/{*id}", Method::GET, get(entity)),
         ("/v1/ruleset", Method::GET, get(ruleset)),
         ("/v1/lists", Method::GET, get(watch::lists)),
         ("/v1/rescreen", Method::POST, post(watch::rescreen)),
@@ -512,7 +513,7 @@ mod tests {
         }
         let routed: BTreeSet<(String, String)> = table()
             .into_iter()
-            .map(|(p, m, _)| (p.to_string(), m.to_string()))
+            .map(|(p, m, _)| (p.replace("{*", "{"), m.to_string()))
             .collect();
         assert_eq!(documented, routed);
     }
