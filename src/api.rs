@@ -161,6 +161,9 @@ impl ClassifyRequest {
         if let Some(hs) = self.hs.as_deref().filter(|h| !h.trim().is_empty()) {
             crate::refdata::hs::HsCode::declared(hs).map_err(|why| format!("\"hs\" {why}"))?;
         }
+        if let Some(c) = &self.currency {
+            crate::order_values::check_currency(c).map_err(|why| format!("\"currency\": {why}"))?;
+        }
         Ok(crate::goods::GoodsLine {
             description: self.description.clone(),
             hs: self.hs.clone(),

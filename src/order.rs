@@ -258,7 +258,8 @@ impl Order {
     /// [`crate::order_values`]), each refused with its field.
     fn check_values(&self) -> Result<(), String> {
         use crate::order_values::{
-            check_country, check_dob, check_imo, check_party_name, check_route_place,
+            check_country, check_currency, check_dob, check_imo, check_party_name,
+            check_route_place,
         };
         let at = |field: String| move |why: String| format!("{field}: {why}");
         for (k, p) in self.parties.iter().enumerate() {
@@ -279,6 +280,11 @@ impl Order {
                         "parties[{k}].identifiers[{j}].value: must not be blank"
                     ));
                 }
+            }
+        }
+        for (k, g) in self.goods.iter().enumerate() {
+            if let Some(c) = &g.currency {
+                check_currency(c).map_err(at(format!("goods[{k}].currency")))?;
             }
         }
         let r = &self.route;

@@ -1,5 +1,5 @@
 //! The values of an order's fields that must mean something to be screened: a party's
-//! name, a date of birth, a party's country or nationality, a route field written as a country code,
+//! name, a date of birth, a party's country or nationality, a goods line's currency, a route field written as a country code,
 //! an IMO number.
 //!
 //! Each check is here once and [`crate::Order::validate`] runs them, so every way an
@@ -43,6 +43,32 @@ pub fn check_party_name(text: &str) -> Result<(), String> {
             "`{text}` has nothing to screen once normalized (only punctuation, legal forms or common words)"
         ))
     }
+}
+
+/// Checks a goods line's currency: an ISO 4217 code, in any case (`usd` is `USD`).
+/// A code that is none (`USX`) is refused, with a "did you mean" when one code is
+/// closest: its value could not
+/// be compared with any amount. Whether the rules have a rate for a real code is the
+/// screener's question (a value in a currency without a rate meets every value test).
+///
+/// # Examples
+///
+/// ```
+/// use embargo::order_values::check_currency;
+/// assert!(check_currency("USD").is_ok() && check_currency(" brl ").is_ok());
+/// assert!(check_currency("USX").unwrap_err().contains("not an ISO 4217 currency code"));
+/// assert!(check_currency("dollars").is_err());
+/// ```
+pub fn check_currency(text: &str) -> Result<(), String> {
+    let code = text.trim().to_ascii_uppercase();
+    if reference::is_currency(&code) {
+        return Ok(());
+    }
+    let hint = match did_you_mean(&code, reference::currency_codes()) {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    };
+    Err(format!("`{text}` is not an ISO 4217 currency code{hint}"))
 }
 
 /// What a date of birth must look like, as the message says it.

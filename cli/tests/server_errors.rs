@@ -575,3 +575,32 @@ fn an_entity_id_with_slashes_is_found_without_encoding() {
     let r = server.get("/v1/entities/un:KPe.001");
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+#[test]
+fn a_currency_that_is_no_iso_code_is_refused_with_its_field() {
+    let dir = TempDir::new("currency");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let r = server.post(
+        "/v1/screen",
+        r#"{"id":"x","goods":[{"description":"Rolex watch","value":1,"currency":"USX"}]}"#,
+    );
+    assert_json_error(
+        &r,
+        422,
+        "goods[0].currency: `USX` is not an ISO 4217 currency code",
+    );
+    assert_json_error(
+        &server.post(
+            "/v1/classify",
+            r#"{"description":"Lexus","currency":"USX","value":1}"#,
+        ),
+        422,
+        "`USX` is not an ISO 4217",
+    );
+    let r = server.post(
+        "/v1/classify",
+        r#"{"description":"Rolex watch","currency":"eur","value":1}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}
