@@ -26,7 +26,7 @@ use serde_json::{Map, Number, Value};
 /// let e = embargo::json::from_slice(br#"{"id": "A", "parties": [{"name": "X", "name": "Y"}]}"#)
 ///     .unwrap_err();
 /// assert!(e.is_data());
-/// assert_eq!(embargo::json_message(&e), "parties[0]: duplicate field `name` at column 50");
+/// assert_eq!(embargo::json_message(&e), "parties[0]: duplicate field `name` at column 44");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn from_slice(text: &[u8]) -> Result<Value, serde_json::Error> {
