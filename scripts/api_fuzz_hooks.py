@@ -1,5 +1,5 @@
 """Values for the formats the service's OpenAPI document gives a party's country and a
-vessel's IMO number.
+goods line's currency, and a vessel's IMO number.
 
 A party's `country` and `nationality` (and `match`'s `country`) take an ISO code or a
 country name that the service understands: a pattern cannot say which strings those
@@ -31,6 +31,15 @@ def _countries():
 CODES, NAMES = _countries()
 COUNTRY = st.sampled_from(CODES + NAMES)
 schemathesis.openapi.format("country", COUNTRY)
+
+
+def _currencies():
+    with open(os.path.join(ROOT, "src", "data", "currencies.txt"), encoding="utf-8") as f:
+        return [l.strip() for l in f if l.strip() and not l.startswith("#")]
+
+
+# A goods line's `currency`: an ISO 4217 code (the service refuses any other).
+schemathesis.openapi.format("currency", st.sampled_from(_currencies()))
 
 
 def _imo(six):

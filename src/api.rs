@@ -161,6 +161,9 @@ impl ClassifyRequest {
         if let Some(hs) = self.hs.as_deref().filter(|h| !h.trim().is_empty()) {
             crate::refdata::hs::HsCode::declared(hs).map_err(|why| format!("\"hs\" {why}"))?;
         }
+        if let Some(c) = &self.currency {
+            crate::order_values::check_currency(c).map_err(|why| format!("\"currency\": {why}"))?;
+        }
         Ok(crate::goods::GoodsLine {
             description: self.description.clone(),
             hs: self.hs.clone(),
@@ -221,8 +224,15 @@ pub struct CompareAnswer {
 /// Parses one JSON line (or HTTP body) into a request type, with a message that says
 /// what is wrong in words.
 pub fn parse_request<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("invalid JSON: {}", crate::error::json_message(&e)))?;
+    let v: Value = crate::json::from_str(text).map_err(|e| {
+        let why = crate::error::json_message(&e);
+        // A repeated key is valid JSON but not a valid request.
+        if e.is_data() {
+            why
+        } else {
+            format!("invalid JSON: {why}")
+        }
+    })?;
     if !v.is_object() {
         return Err("expected a JSON object".to_string());
     }

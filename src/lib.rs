@@ -105,6 +105,7 @@ mod error;
 pub mod goods;
 pub mod import;
 pub mod io;
+pub mod json;
 mod lookup;
 pub mod matching;
 mod normalize;

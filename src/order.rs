@@ -18,8 +18,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
-    /// The caller's identifier, echoed in the decision.
-    #[serde(deserialize_with = "de_text")]
+    /// The caller's identifier, echoed in the decision: text as written, or a whole
+    /// number digit for digit; a fraction, an exponent or a boolean is refused.
+    #[serde(deserialize_with = "de_id")]
     pub id: String,
     /// Buyer, seller, consignee, bank, carrier, ...
     #[serde(default, deserialize_with = "de_null_default")]
@@ -256,9 +257,15 @@ impl Order {
     /// The values that must mean something to be screened (see
     /// [`crate::order_values`]), each refused with its field.
     fn check_values(&self) -> Result<(), String> {
-        use crate::order_values::{check_country, check_dob, check_imo, check_route_place};
+        use crate::order_values::{
+            check_country, check_currency, check_dob, check_imo, check_party_name,
+            check_route_place,
+        };
         let at = |field: String| move |why: String| format!("{field}: {why}");
         for (k, p) in self.parties.iter().enumerate() {
+            if let Some(name) = &p.name {
+                check_party_name(name).map_err(at(format!("parties[{k}].name")))?;
+            }
             if let Some(dob) = &p.dob {
                 check_dob(dob).map_err(at(format!("parties[{k}].dob")))?;
             }
@@ -273,6 +280,11 @@ impl Order {
                         "parties[{k}].identifiers[{j}].value: must not be blank"
                     ));
                 }
+            }
+        }
+        for (k, g) in self.goods.iter().enumerate() {
+            if let Some(c) = &g.currency {
+                check_currency(c).map_err(at(format!("goods[{k}].currency")))?;
             }
         }
         let r = &self.route;
@@ -474,6 +486,8 @@ pub const NUMBER_FORM: &str = "write a point before decimals, and commas only be
 enum Scalar {
     Text(String),
     Int(i64),
+    /// A whole number above `i64::MAX`, kept exact.
+    UInt(u64),
     Float(f64),
     Bool(bool),
 }
@@ -498,7 +512,7 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::Int(v))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+                Ok(i64::try_from(v).map_or(Scalar::UInt(v), Scalar::Int))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
                 Ok(Scalar::Float(v))
@@ -515,6 +529,7 @@ fn scalar_text(s: Scalar) -> String {
     match s {
         Scalar::Text(t) => t,
         Scalar::Int(i) => i.to_string(),
+        Scalar::UInt(u) => u.to_string(),
         Scalar::Float(f) => f.to_string(),
         Scalar::Bool(b) => b.to_string(),
     }
@@ -523,6 +538,26 @@ fn scalar_text(s: Scalar) -> String {
 pub(crate) fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = Scalar::deserialize(d)?;
     Ok(scalar_text(s))
+}
+
+/// The one rule for an order's `id`, whichever reader it came through (JSON lines, the
+/// service, Python): text as written (a blank one is refused by [`Order::validate`]),
+/// or a whole number written digit for digit, kept as that text. Anything else is
+/// refused rather than echoed changed: JSON gives a number with a fraction or an
+/// exponent (`1.5`, `1e3`), or a whole number beyond 64 bits, only as a float, whose
+/// text would differ from what the caller sent (`12345678901234567890123` came back
+/// as `12345678901234568000000`), and two such ids could come back as one. A boolean is
+/// no identifier.
+pub(crate) fn de_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Scalar::deserialize(d)? {
+        Scalar::Float(_) => Err(serde::de::Error::custom(
+            "must be a non-blank string or a whole number written without a fraction or exponent and within 64 bits (send any other as a string)",
+        )),
+        Scalar::Bool(b) => Err(serde::de::Error::custom(format!(
+            "must be a non-blank string or a whole number, got `{b}`"
+        ))),
+        s => Ok(scalar_text(s)),
+    }
 }
 
 pub(crate) fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -535,6 +570,7 @@ pub(crate) fn de_opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f6
     match s {
         None => Ok(None),
         Some(Scalar::Int(i)) => Ok(Some(i as f64)),
+        Some(Scalar::UInt(u)) => Ok(Some(u as f64)),
         Some(Scalar::Float(f)) => Ok(Some(f)),
         Some(Scalar::Text(t)) if t.trim().is_empty() => Ok(None),
         Some(Scalar::Text(t)) => parse_number(&t)

@@ -1,5 +1,5 @@
-//! The values of an order's fields that must mean something to be screened: a date of
-//! birth, a party's country or nationality, a route field written as a country code,
+//! The values of an order's fields that must mean something to be screened: a party's
+//! name, a date of birth, a party's country or nationality, a goods line's currency, a route field written as a country code,
 //! an IMO number.
 //!
 //! Each check is here once and [`crate::Order::validate`] runs them, so every way an
@@ -11,6 +11,65 @@
 
 use crate::reference;
 use crate::rules::diagnostic::did_you_mean;
+
+/// Checks a party's name: it must keep something to screen once normalized, a word,
+/// a number or an initial. A name of punctuation (`...`), legal forms alone
+/// (`Co., Ltd.`) or common words alone (`The`) would be screened as no name at all and
+/// cleared, while a blank name is refused; so it is refused as a blank one is. A legal
+/// form alone says what kind of company, never which one: it is a name lost on the
+/// way (a field cut, a placeholder), and the sender can put the real one.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::order_values::check_party_name;
+/// assert!(check_party_name("Korea Kwangson Banking Corp").is_ok());
+/// assert!(check_party_name("3M").is_ok() && check_party_name("朝鲜").is_ok());
+/// assert!(check_party_name("...").is_err());
+/// assert!(check_party_name("Co., Ltd.").is_err());
+/// ```
+pub fn check_party_name(text: &str) -> Result<(), String> {
+    use crate::normalize::{normalize, TokenClass};
+    let screened = normalize(text, None).iter().any(|t| {
+        matches!(
+            t.class,
+            TokenClass::Word | TokenClass::Number | TokenClass::Initial
+        )
+    });
+    if screened {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` has nothing to screen once normalized (only punctuation, legal forms or common words)"
+        ))
+    }
+}
+
+/// Checks a goods line's currency: an ISO 4217 code, in any case (`usd` is `USD`).
+/// A code that is none (`USX`) is refused, with a "did you mean" when one code is
+/// closest: its value could not
+/// be compared with any amount. Whether the rules have a rate for a real code is the
+/// screener's question (a value in a currency without a rate meets every value test).
+///
+/// # Examples
+///
+/// ```
+/// use embargo::order_values::check_currency;
+/// assert!(check_currency("USD").is_ok() && check_currency(" brl ").is_ok());
+/// assert!(check_currency("USX").unwrap_err().contains("not an ISO 4217 currency code"));
+/// assert!(check_currency("dollars").is_err());
+/// ```
+pub fn check_currency(text: &str) -> Result<(), String> {
+    let code = text.trim().to_ascii_uppercase();
+    if reference::is_currency(&code) {
+        return Ok(());
+    }
+    let hint = match did_you_mean(&code, reference::currency_codes()) {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    };
+    Err(format!("`{text}` is not an ISO 4217 currency code{hint}"))
+}
 
 /// What a date of birth must look like, as the message says it.
 pub const DOB_SHAPES: &str = "YYYY, YYYY-MM or YYYY-MM-DD";

@@ -244,6 +244,14 @@ pub fn language_codes() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
 }
 
+/// Every ISO 4217 code known, in the table's order, for "did you mean" hints.
+pub fn currency_codes() -> impl Iterator<Item = &'static str> {
+    CURRENCIES_TXT
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+}
+
 /// Why an HS code prefix is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HsProblem {

@@ -8,6 +8,7 @@ use serde_json::Value;
 use embargo::api::{parse_request, ClassifyAnswer, ClassifyRequest};
 use embargo::engine::category_results;
 use embargo::goods::{Classifier, GoodsLine};
+use embargo::order_values::check_currency;
 use embargo::refdata::hs::HsCode;
 
 use super::{answer_jsonl, Context, Exit, Failure, RulesArgs};
@@ -53,6 +54,9 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<Exit, Failure> {
         // quietly classify by the description alone.
         if let Some(hs) = args.hs.as_deref() {
             HsCode::declared(hs).map_err(|why| Failure(format!("--hs {why}")))?;
+        }
+        if let Some(c) = args.currency.as_deref() {
+            check_currency(c).map_err(|why| Failure(format!("--currency {why}")))?;
         }
         let line = GoodsLine {
             description: args.description.clone(),

@@ -277,3 +277,50 @@ fn hs_codes_are_checked_alike_by_classify_and_screen() {
         assert_eq!(out.status.code(), Some(0), "--hs {good}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn a_key_given_twice_is_refused_by_every_jsonl_command_as_by_screen() {
+    let out = embargo(
+        &["match", "--rules", MINI, "--jsonl"],
+        "{\"id\":\"m\",\"name\":\"KOMID\",\"name\":\"Acme\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let got = json_lines(&out);
+    assert_eq!(got[0]["id"], "m");
+    assert!(got[0].get("hits").is_none(), "{}", got[0]);
+    let why = got[0]["error"].as_str().unwrap_or_default();
+    assert!(why.contains("duplicate field `name`"), "{why}");
+
+    let out = embargo(
+        &["classify", "--rules", MINI, "--jsonl"],
+        "{\"description\":\"Rolex watch\",\"description\":\"tea\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 1: duplicate field `description`"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = embargo(
+        &["compare", "--jsonl"],
+        "{\"a\":\"KOMID\",\"b\":\"KOMID\",\"b\":\"Acme\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("duplicate field `b`"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = embargo(
+        &["screen", "--rules", MINI, "-"],
+        "{\"id\":\"s\",\"route\":{\"destination\":\"KP\",\"destination\":\"CN\"}}\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("duplicate field `destination`"),
+        "{}",
+        stderr(&out)
+    );
+}

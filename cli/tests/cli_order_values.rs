@@ -171,3 +171,123 @@ fn an_identifier_needs_its_type_and_a_value_as_the_service_says() {
         ],
     );
 }
+
+#[test]
+fn a_party_name_with_nothing_to_screen_rejects_the_order_as_a_blank_one_does() {
+    // Before, `...` and `Co., Ltd.` were screened as no name at all and cleared.
+    let orders = concat!(
+        r#"{"id":"P1","parties":[{"name":"..."}]}"#,
+        "\n",
+        r#"{"id":"P2","parties":[{"name":"Co., Ltd.","country":"CN"}]}"#,
+        "\n",
+        r#"{"id":"P3","parties":[{"name":""}]}"#,
+        "\n",
+        r#"{"id":"P4","parties":[{"name":"3M Co., Ltd."}]}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI], orders);
+    rejected(
+        &out,
+        &["P4"],
+        &[
+            "line 1 (order P1): parties[0].name: `...` has nothing to screen",
+            "line 2 (order P2): parties[0].name: `Co., Ltd.` has nothing to screen",
+            "line 3 (order P3): nothing to screen",
+        ],
+    );
+    // CSV rows are refused alike.
+    let dir = temp_dir("nothing-name");
+    let csv = dir.join("orders.csv");
+    std::fs::write(
+        &csv,
+        "id,buyer_name,buyer_country\nC1,\"Co., Ltd.\",CN\nC2,Acme Bakery,CN\n",
+    )
+    .unwrap();
+    let out = embargo(&["screen", "--rules", MINI, &arg(&csv)], "");
+    rejected(
+        &out,
+        &["C2"],
+        &["line 2 (order C1): parties[0].name: `Co., Ltd.` has nothing"],
+    );
+}
+
+#[test]
+fn a_currency_that_is_none_is_refused_and_one_without_a_rate_meets_the_value_test() {
+    let dir = temp_dir("currencies");
+    let rules = dir.join("drones.emb");
+    std::fs::write(
+        &rules,
+        concat!(
+            "category drones {\n  title \"Consumer drones\"\n  basis \"Internal policy\"\n",
+            "  terms \"quadcopter\"\n  hs 8806\n}\n",
+            "rule drones_over {\n  basis \"Internal policy\"\n",
+            "  when goods in drones and value > USD 1000\n  then review \"Drone export\"\n}\n",
+        ),
+    )
+    .unwrap();
+    let line = |id: &str, value: u32, currency: &str| {
+        format!(
+            r#"{{"id":"{id}","goods":[{{"description":"DJI quadcopter","hs":"8806.22","value":{value},"currency":"{currency}"}}]}}"#
+        ) + "\n"
+    };
+    let orders = [
+        line("D-USD", 5000, "USD"),
+        line("D-usd", 5000, "usd"),
+        line("D-USX", 5000, "USX"),
+        line("D-BRL", 5000, "BRL"),
+        line("D-small", 50, "USD"),
+    ]
+    .concat();
+    let out = embargo(&["screen", "--add-rules", &arg(&rules)], &orders);
+    rejected(
+        &out,
+        &["D-USD", "D-usd", "D-BRL", "D-small"],
+        &["line 3 (order D-USX): goods[0].currency: `USX` is not an ISO 4217 currency code"],
+    );
+    let got = json_lines(&out);
+    let decisions: Vec<&str> = got
+        .iter()
+        .map(|d| d["decision"].as_str().unwrap())
+        .collect();
+    // Before, BRL (no rate in the shipped rates) made `value > USD 1000` false: clear.
+    assert_eq!(decisions, ["review", "review", "review", "clear"]);
+    let hits = got[2]["hits"].as_array().unwrap();
+    let value = hits
+        .iter()
+        .find(|h| h["kind"] == "value")
+        .unwrap_or_else(|| panic!("no value hit in {hits:?}"));
+    assert_eq!(value["rule"], "drones_over");
+    assert_eq!(value["no_rate"], "BRL");
+    assert_eq!(value["field"], "goods[0].currency");
+
+    // classify refuses the same code, as an argument and on a line.
+    let out = embargo(
+        &[
+            "classify",
+            "--hs",
+            "5701.10",
+            "--value",
+            "400",
+            "--currency",
+            "USX",
+            "hand knotted carpet",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--currency `USX` is not an ISO 4217"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = embargo(
+        &["classify", "--jsonl"],
+        "{\"id\":\"c\",\"description\":\"carpet\",\"value\":1,\"currency\":\"USX\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("\"currency\": `USX` is not"),
+        "{}",
+        text(&out.stderr)
+    );
+}

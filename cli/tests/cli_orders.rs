@@ -450,3 +450,47 @@ fn lists_of_one_party_or_goods_group_must_agree_in_length() {
     }
     assert!(errors.contains("\"line\":4"), "{errors}");
 }
+
+#[test]
+fn an_order_id_is_echoed_as_written_or_refused_with_its_field() {
+    let orders = concat!(
+        r#"{"id":12345678901234567890,"parties":[{"name":"KOMID"}]}"#,
+        "\n",
+        r#"{"id":12345678901234567891,"parties":[{"name":"Tumen River Bakery"}]}"#,
+        "\n",
+        r#"{"id":-42,"route":{"destination":"CN"}}"#,
+        "\n",
+        r#"{"id":1.5,"route":{"destination":"CN"}}"#,
+        "\n",
+        r#"{"id":true,"route":{"destination":"CN"}}"#,
+        "\n",
+        r#"{"id":1e3,"route":{"destination":"CN"}}"#,
+        "\n",
+        r#"{"id":123456789012345678901234,"route":{"destination":"CN"}}"#,
+        "\n",
+    );
+    let out = embargo(&["screen", "--rules", MINI, "-"], orders);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let got = json_lines(&out);
+    let pairs: Vec<(&str, &str)> = got
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["decision"].as_str().unwrap()))
+        .collect();
+    // Two ids a float would round to one keep their last digit, and their decisions.
+    assert_eq!(
+        pairs,
+        [
+            ("12345678901234567890", "block"),
+            ("12345678901234567891", "clear"),
+            ("-42", "clear")
+        ]
+    );
+    let err = text(&out.stderr);
+    for line in 4..=7 {
+        assert!(
+            err.lines().any(|l| l.starts_with(&format!("line {line}"))
+                && l.contains("invalid order: id: must be a non-blank string or a whole number")),
+            "{err}"
+        );
+    }
+}

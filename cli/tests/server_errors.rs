@@ -451,3 +451,156 @@ fn the_http_parsers_own_refusals_are_json_errors_too() {
     );
     assert_eq!(server.get("/healthz").status, 200);
 }
+
+#[test]
+fn a_key_given_twice_is_refused_on_every_endpoint_naming_it() {
+    let dir = TempDir::new("dupkey");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    // Each body keeps its listed party, its DPRK destination or its name only in the
+    // first of two equal keys: read last-wins, every one would clear.
+    let cases = [
+        (
+            "/v1/screen",
+            r#"{"id":"x","parties":[{"name":"KOMID"}],"parties":[{"name":"Acme Ltd"}]}"#,
+            "duplicate field `parties`",
+        ),
+        (
+            "/v1/screen",
+            r#"{"id":"x","parties":[{"name":"KOMID","name":"Acme Ltd"}]}"#,
+            "parties[0]: duplicate field `name`",
+        ),
+        (
+            "/v1/screen",
+            r#"{"id":"x","route":{"destination":"KP","destination":"CN"}}"#,
+            "route: duplicate field `destination`",
+        ),
+        (
+            "/v1/screen",
+            r#"{"orders":[{"id":"a","parties":[{"name":"KOMID"}]}],"orders":[]}"#,
+            "duplicate field `orders`",
+        ),
+        (
+            "/v1/match",
+            r#"{"name":"KOMID","name":"Acme"}"#,
+            "duplicate field `name`",
+        ),
+        (
+            "/v1/classify",
+            r#"{"description":"Rolex watch","description":"tea"}"#,
+            "duplicate field `description`",
+        ),
+        (
+            "/v1/compare",
+            r#"{"a":"KOMID","b":"KOMID","b":"Acme"}"#,
+            "duplicate field `b`",
+        ),
+        (
+            "/v1/rescreen",
+            r#"{"items":[{"order":{"id":"a","route":{"origin":"KP","origin":"CN"}}}]}"#,
+            "items[0].order.route: duplicate field `origin`",
+        ),
+    ];
+    for (path, body, want) in cases {
+        assert_json_error(&server.post(path, body), 422, want);
+    }
+    // The same keys once each are accepted.
+    let r = server.post("/v1/screen", r#"{"id":"x","parties":[{"name":"KOMID"}]}"#);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["decision"], "block");
+}
+
+#[test]
+fn an_order_id_is_echoed_as_written_or_refused_with_its_field() {
+    let dir = TempDir::new("ids");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let body = r#"{"orders":[{"id":12345678901234567890,"parties":[{"name":"KOMID"}]},{"id":12345678901234567891,"route":{"destination":"CN"}}]}"#;
+    let r = server.post("/v1/screen", body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let d = r.json()["decisions"].clone();
+    assert_eq!(d[0]["id"], "12345678901234567890");
+    assert_eq!(d[0]["decision"], "block");
+    assert_eq!(d[1]["id"], "12345678901234567891");
+    for id in ["1.5", "true", "1e3", "123456789012345678901234"] {
+        let body = format!(r#"{{"id":{id},"route":{{"destination":"CN"}}}}"#);
+        assert_json_error(&server.post("/v1/screen", &body), 422, "id");
+    }
+    let r = server.post("/v1/screen", r#"{"id":1e3,"route":{"destination":"CN"}}"#);
+    assert!(r.text().contains("fraction or exponent"), "{}", r.text());
+}
+
+#[test]
+fn a_party_name_with_nothing_to_screen_is_refused_as_a_blank_one_is() {
+    let dir = TempDir::new("nothing-name");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    for name in ["...", "Co., Ltd.", " - "] {
+        let body = format!(r#"{{"id":"x","parties":[{{"name":"{name}","country":"CN"}}]}}"#);
+        assert_json_error(&server.post("/v1/screen", &body), 422, "parties[0].name: ");
+        assert!(
+            server
+                .post("/v1/screen", &body)
+                .text()
+                .contains("nothing to screen"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn an_entity_id_with_slashes_is_found_without_encoding() {
+    let dir = TempDir::new("slash-id");
+    let rules = dir.write(
+        "rules.emb",
+        &format!(
+            "{RULES}\nlist eu {{ title \"EU\" as_of \"2026-02-27\" }}\nentity eu:32017R1509/XIII.B/25 {{\n  kind organization\n  name \"ZEPHYR QUILLON HOLDINGS\"\n  country KP\n}}\n"
+        ),
+    );
+    let server = Server::with_rules(&rules, &[]);
+    for path in [
+        "/v1/entities/eu:32017R1509/XIII.B/25",
+        "/v1/entities/eu:32017R1509%2FXIII.B%2F25",
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert_eq!(r.json()["id"], "eu:32017R1509/XIII.B/25");
+        assert_eq!(r.json()["list"], "eu");
+    }
+    assert_json_error(
+        &server.get("/v1/entities/eu:32017R1509/nothing"),
+        404,
+        "no entity",
+    );
+    let r = server.get("/v1/entities/un:KPe.001");
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[test]
+fn a_currency_that_is_no_iso_code_is_refused_with_its_field() {
+    let dir = TempDir::new("currency");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let r = server.post(
+        "/v1/screen",
+        r#"{"id":"x","goods":[{"description":"Rolex watch","value":1,"currency":"USX"}]}"#,
+    );
+    assert_json_error(
+        &r,
+        422,
+        "goods[0].currency: `USX` is not an ISO 4217 currency code",
+    );
+    assert_json_error(
+        &server.post(
+            "/v1/classify",
+            r#"{"description":"Lexus","currency":"USX","value":1}"#,
+        ),
+        422,
+        "`USX` is not an ISO 4217",
+    );
+    let r = server.post(
+        "/v1/classify",
+        r#"{"description":"Rolex watch","currency":"eur","value":1}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}

@@ -81,8 +81,13 @@ pub struct Facts {
     pub vessel: Vec<EntityEvidence>,
     /// Per goods line (by position): the categories it fell in.
     pub goods: Vec<Vec<CategoryEvidence>>,
-    /// The order's total declared value in USD, when every valued line converts.
+    /// The order's total declared value in USD, of the lines that convert.
     pub total_usd: Option<f64>,
+    /// The first goods line whose value is in a currency the rules have no rate for
+    /// (by position), and that currency. Its value is unknown, and a value test takes
+    /// it as met, as a category's threshold takes an unknown value as above it: a rule
+    /// gated on value then fires rather than clears on a value no one could compare.
+    pub no_rate: Option<(usize, String)>,
     /// The order's fields as place tests read them; `None` until a rule needs them.
     pub places: Option<PlaceFacts>,
 }
@@ -189,10 +194,13 @@ pub enum Evidence {
     },
     /// The order's value compared as the rule asks.
     Value {
-        /// Always `goods`.
+        /// `goods`, or `goods[K].currency` when that line's currency has no rate.
         field: String,
-        /// The total in USD.
+        /// The total in USD (of the lines that convert, when one does not).
         usd: f64,
+        /// The currency without a rate, when the test was taken as met for it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_rate: Option<String>,
     },
     /// A `not` condition held: the thing it excludes is absent.
     Absent {
@@ -510,6 +518,13 @@ fn eval(
             (!ev.is_empty()).then_some(ev)
         }
         Cond::Value { op, usd } => {
+            if let Some((k, currency)) = &facts.no_rate {
+                return Ok(Some(vec![Evidence::Value {
+                    field: format!("goods[{k}].currency"),
+                    usd: facts.total_usd.unwrap_or(0.0),
+                    no_rate: Some(currency.clone()),
+                }]));
+            }
             let Some(total) = facts.total_usd else {
                 return Ok(None);
             };
@@ -523,6 +538,7 @@ fn eval(
                 vec![Evidence::Value {
                     field: "goods".to_string(),
                     usd: total,
+                    no_rate: None,
                 }]
             })
         }
@@ -780,6 +796,13 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
         assert!(fired(&facts).is_empty(), "EUR 100 = USD 120");
         let facts = Facts {
             total_usd: Some(120.0),
+            ..Facts::default()
+        };
+        assert_eq!(fired(&facts), [("big".to_string(), Decision::Review)]);
+        // A line in a currency without a rate: its value is unknown, the test is met.
+        let facts = Facts {
+            total_usd: Some(10.0),
+            no_rate: Some((1, "BRL".to_string())),
             ..Facts::default()
         };
         assert_eq!(fired(&facts), [("big".to_string(), Decision::Review)]);

@@ -65,7 +65,7 @@ mod tests {
     fn every_field_path_the_evaluator_writes_reads_back() {
         let order = Order::from_json(
             r#"{"id":"PO-1",
-                "parties":[{"name":"A"},{"name":"Korea Kwangson","country":"KP","address":"Pyongyang"}],
+                "parties":[{"name":"Acme"},{"name":"Korea Kwangson","country":"KP","address":"Pyongyang"}],
                 "goods":[{"description":"coal"},{"description":"Lexus LX570"}],
                 "route":{"origin":"CN","destination":"Nampo","via":["Dalian","Dandong"],"vessel":"CHON MA SAN","imo":"IMO 8660313"}}"#,
         )

@@ -76,10 +76,16 @@ impl Api {
     }
 
     /// Parses a request body for the route `path`: 400 when it is not JSON, 422 when
-    /// the document's schema refuses it (naming the field).
+    /// it repeats a key in an object or the document's schema refuses it (naming the
+    /// field).
     pub fn parse(&self, path: &str, bytes: &[u8]) -> Result<Value, ApiError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            ApiError::bad_request(format!("invalid JSON: {}", embargo::json_message(&e)))
+        let value: Value = embargo::json::from_slice(bytes).map_err(|e| {
+            let why = embargo::json_message(&e);
+            if e.is_data() {
+                ApiError::invalid(why)
+            } else {
+                ApiError::bad_request(format!("invalid JSON: {why}"))
+            }
         })?;
         self.check(path, &value)?;
         Ok(value)

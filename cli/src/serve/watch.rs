@@ -111,11 +111,7 @@ fn items(st: &AppState, bytes: &[u8]) -> Result<Vec<Item>, ApiError> {
         } else {
             String::new()
         };
-        let order: Order = serde_json::from_value(order_value)
-            .map_err(|e| ApiError::invalid(format!("items[{k}].order: {e}")))?;
-        order
-            .validate()
-            .map_err(|e| ApiError::invalid(format!("items[{k}].order: {e}")))?;
+        let order = super::routes::order_of(order_value, &format!("items[{k}].order: "))?;
         let previous = match item.get("previous") {
             None | Some(Value::Null) => None,
             Some(p) => {

@@ -14,9 +14,15 @@ pub fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The binary under test: this build's, or the one `EMBARGO_SERVE_BIN` names (to see
+/// these tests fail on another build, as `support/server.rs` allows).
+pub fn binary() -> String {
+    std::env::var("EMBARGO_SERVE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_embargo").into())
+}
+
 /// Runs `embargo ARGS` with `stdin` as its standard input.
 pub fn embargo(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
+    let mut child = Command::new(binary())
         .current_dir(root())
         .args(args)
         .stdin(Stdio::piped())

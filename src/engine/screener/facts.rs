@@ -107,7 +107,7 @@ impl Screener {
             }
         }
         let mut total = Some(0.0);
-        for g in &order.goods {
+        for (k, g) in order.goods.iter().enumerate() {
             let matches = self.classifier().classify(g);
             facts.goods.push(
                 matches
@@ -126,10 +126,16 @@ impl Screener {
             );
             if let Some(v) = g.value {
                 let cur = g.currency.as_deref().unwrap_or("USD");
-                total = match (total, inner.ruleset.to_usd(v, cur)) {
-                    (Some(t), Some(u)) => Some(t + u),
-                    _ => None,
-                };
+                match inner.ruleset.to_usd(v, cur) {
+                    Some(u) => total = total.map(|t| t + u),
+                    // A real currency the rules have no rate for: the value is unknown,
+                    // and the value tests take it as met (see `Facts::no_rate`).
+                    None => {
+                        facts
+                            .no_rate
+                            .get_or_insert_with(|| (k, cur.trim().to_ascii_uppercase()));
+                    }
+                }
             }
         }
         facts.total_usd = total;
