@@ -60,6 +60,11 @@ impl OrderIds {
         None
     }
 
+    /// Where `id` was first met, if it was.
+    pub fn get(&self, id: &str) -> Option<u64> {
+        self.first.get(id).copied()
+    }
+
     /// `Err` with the message for a duplicate when `id` was met before `at`.
     pub fn check(&mut self, at: u64, id: &str) -> Result<(), String> {
         match self.first(at, id) {

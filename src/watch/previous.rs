@@ -380,6 +380,11 @@ impl PreviousDecisions {
         }
     }
 
+    /// Each id with the line of its decision, in no particular order.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.by_id.iter().map(|(id, d)| (id.as_str(), d.line))
+    }
+
     /// The decision written for order `id`.
     pub fn get(&self, id: &str) -> Option<&PreviousDecision> {
         self.by_id.get(id)

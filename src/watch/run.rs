@@ -190,7 +190,7 @@ impl Rescreen {
         summary.write(outcomes, out, on_reject)?;
         // Decisions beyond the last order are read too: an unreadable one is still
         // reported, as when they are all read into a map.
-        source.read_rest()?;
+        source.read_rest(&ids)?;
         summary.elapsed = started.elapsed();
         Ok((summary, source.rejected))
     }
@@ -515,12 +515,29 @@ impl<'a> Source<'a> {
         Ok(())
     }
 
-    /// Reads the decisions after the last order's, reporting unreadable ones.
-    fn read_rest(&mut self) -> std::io::Result<()> {
+    /// Reads the decisions after the last order's, reporting unreadable ones and
+    /// those for an order of the input (`ids`): read in step, its order was compared
+    /// with its first decision, and which of the two is right is not known.
+    fn read_rest(&mut self, ids: &OrderIds) -> std::io::Result<()> {
         if let Some(s) = self.stream.as_mut() {
             let mut rest = PreviousDecisions::default();
             rest.file_chunk(&s.ahead, &mut self.rejected);
             rest.read_on(s.reader, &mut s.number, &mut self.rejected)?;
+            let mut again: Vec<Rejected> = rest
+                .lines()
+                .filter_map(|(id, line)| {
+                    let order = ids.get(id)?;
+                    Some(Rejected {
+                        line,
+                        id: Some(id.to_string()),
+                        error: format!(
+                            "order {id} already has a decision, the one its order (line {order} of the orders) was compared with; which one is right is not known: screen the order again"
+                        ),
+                    })
+                })
+                .collect();
+            again.sort_by_key(|r| r.line);
+            self.rejected.extend(again);
         }
         Ok(())
     }
