@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 #[path = "support/cli.rs"]
+#[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
 use cli::{arg, embargo, json_lines, stderr, temp_dir, text, MINI};
 
@@ -125,7 +126,10 @@ fn decisions_carry_the_fingerprint_of_the_order_as_read() {
         r#"{ "parties": [ {"country": "KP", "name": "KOMID", "address": null} ], "id": "PO-5" }"#,
     );
     assert_ne!(respaced, ORDERS);
-    for (text, same) in [(respaced, [true; 5]), (edited(), [false, true, false, false, true])] {
+    for (text, same) in [
+        (respaced, [true; 5]),
+        (edited(), [false, true, false, false, true]),
+    ] {
         let file = dir.join("other.jsonl");
         std::fs::write(&file, text).expect("write");
         let again = embargo(&["screen", "--rules", MINI, &arg(&file)], "");
@@ -177,7 +181,11 @@ fn rescreen_screens_again_an_order_edited_under_its_id() {
     let out = rescreen(&before, &orders);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
-    assert!(stderr(&out).contains("screened 0 again"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("screened 0 again"),
+        "{}",
+        stderr(&out)
+    );
 
     // The same orders as CSV, against decisions made from CSV: the same answer.
     let csv = |jsonl: &str| -> String {
@@ -187,7 +195,10 @@ fn rescreen_screens_again_an_order_edited_under_its_id() {
             let party = |k: usize, f: &str| o["parties"][k][f].as_str().unwrap_or("").to_string();
             let route = |f: &str| o["route"][f].as_str().unwrap_or("").to_string();
             let via = o["route"]["via"][0].as_str().unwrap_or("").to_string();
-            let goods = o["goods"][0]["description"].as_str().unwrap_or("").to_string();
+            let goods = o["goods"][0]["description"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
             out.push_str(&format!(
                 "{},{},{},{},{},{},{},{},{}\n",
                 o["id"].as_str().unwrap_or(""),
@@ -258,7 +269,11 @@ fn decisions_without_a_fingerprint_screen_every_order_again() {
     let out = rescreen(&old_before, &orders);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
-    assert!(stderr(&out).contains("screened 5 again"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("screened 5 again"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// `orders` with PO-2 again on a third line, with another party.
@@ -378,7 +393,8 @@ fn rescreen_rejects_a_duplicate_order_and_screens_again_an_id_with_two_decisions
         let out = rescreen(&twice, orders);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(
-            stderr(&out).contains("line 3 (order PO-2): order PO-2 already has a decision (line 2)"),
+            stderr(&out)
+                .contains("line 3 (order PO-2): order PO-2 already has a decision (line 2)"),
             "{}",
             stderr(&out)
         );

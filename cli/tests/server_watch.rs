@@ -171,9 +171,9 @@ fn rescreen_screens_again_an_order_edited_under_its_id() {
     let r = server.post("/v1/screen", &json!({"orders": orders()}).to_string());
     assert_eq!(r.status, 200, "{}", r.text());
     let first = r.json()["decisions"].as_array().unwrap().clone();
-    assert!(first
-        .iter()
-        .all(|d| d["order_hash"].as_str().is_some_and(|h| h.starts_with("sha256:"))));
+    assert!(first.iter().all(|d| d["order_hash"]
+        .as_str()
+        .is_some_and(|h| h.starts_with("sha256:"))));
 
     // P-1 now goes to a listed buyer, under the same id; the rules are the same.
     let mut edited = orders();

@@ -634,6 +634,41 @@ mod tests {
     }
 
     #[test]
+    fn decisions_carry_the_order_hash_and_a_repeated_id_fails_the_call() {
+        let rules = "set countries dprk = KP\nrule to_dprk { when destination in dprk then block \"DPRK\" }\n";
+        let screener = Screener::new(
+            crate::Ruleset::from_text("r.emb", rules).expect("rules"),
+            crate::ScreenOptions::default(),
+        );
+        let orders = [
+            order(r#"{"id": "A", "route": {"destination": "KP"}}"#),
+            order(r#"{"id": "B", "route": {"destination": "CN"}}"#),
+        ];
+        let batch = orders_batch(&orders).expect("batch");
+        let decisions = screen_batches(&screener, &[batch.clone()]).expect("screened");
+        let column = decisions[0]
+            .column_by_name("order_hash")
+            .expect("an order_hash column");
+        let hashes = arrow_array::cast::AsArray::as_string::<i32>(column.as_ref());
+        for (row, o) in orders.iter().enumerate() {
+            assert_eq!(
+                hashes.value(row),
+                crate::order_hash::OrderHash::of(o).to_string()
+            );
+        }
+        // `A` again, in a second batch: row 3 across the batches.
+        let again = orders_batch(&[order(r#"{"id": "A", "route": {"destination": "CN"}}"#)])
+            .expect("batch");
+        match screen_batches(&screener, &[batch, again]) {
+            Err(BatchError::Row(r)) => {
+                assert_eq!((r.line, r.id.as_deref()), (3, Some("A")));
+                assert_eq!(r.error, "duplicate order id `A`, first on row 1");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn typed_and_text_columns_and_rejections() {
         let schema = Arc::new(Schema::new(vec![
             Field::new("id", DataType::Int64, false),
