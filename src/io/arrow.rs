@@ -645,7 +645,7 @@ mod tests {
             order(r#"{"id": "B", "route": {"destination": "CN"}}"#),
         ];
         let batch = orders_batch(&orders).expect("batch");
-        let decisions = screen_batches(&screener, &[batch.clone()]).expect("screened");
+        let decisions = screen_batches(&screener, std::slice::from_ref(&batch)).expect("screened");
         let column = decisions[0]
             .column_by_name("order_hash")
             .expect("an order_hash column");

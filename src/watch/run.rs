@@ -288,7 +288,7 @@ impl Rescreen {
         lines: &[(u64, &[u8])],
         memo: &RunMemo,
         previous: &dyn Fn(usize, &str) -> Option<&'p PreviousDecision>,
-    ) -> Vec<(Option<String>, Step)> {
+    ) -> Vec<Selected> {
         let mut settled = Vec::with_capacity(lines.len());
         let mut orders = Vec::with_capacity(lines.len());
         for (i, (line, bytes)) in lines.iter().enumerate() {
@@ -356,11 +356,7 @@ impl Rescreen {
 
     /// Searches, once each and in parallel, the names of `steps` that `memo` did not
     /// know, files the answers in `memo`, and settles those steps.
-    fn search_new_names(
-        &self,
-        steps: Vec<(Option<String>, Step)>,
-        memo: &mut RunMemo,
-    ) -> Vec<(Option<String>, Step)> {
+    fn search_new_names(&self, steps: Vec<Selected>, memo: &mut RunMemo) -> Vec<Selected> {
         let mut todo: Vec<&NewName> = Vec::new();
         let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
         for (_, step) in &steps {
@@ -552,9 +548,9 @@ impl Rescreen {
         decisions: Option<&Chunk>,
         old: &Arc<str>,
         memo: &RunMemo,
-    ) -> Option<Vec<(Option<String>, Step)>> {
+    ) -> Option<Vec<Selected>> {
         let decisions = decisions?;
-        let batches: Option<Vec<Vec<(Option<String>, Step)>>> = chunk
+        let batches: Option<Vec<Vec<Selected>>> = chunk
             .lines
             .par_chunks(BATCH)
             .enumerate()
@@ -626,6 +622,9 @@ impl Held {
         self.orders.clear();
     }
 }
+
+/// A line's order id (`None` when it could not be read) and what became of it.
+type Selected = (Option<String>, Step);
 
 /// What became of a line once read for selection.
 enum Step {
