@@ -2,8 +2,13 @@
 //!
 //! Records are read in chunks; each chunk is screened across the rayon thread pool and
 //! written out in input order before the next chunk is read, so memory holds at most
-//! one chunk whatever the file's size. Every record ends up either written or
-//! rejected, and the [`Summary`] says how many of each.
+//! one chunk (and the ids met, see [`OrderIds`]) whatever the file's size. Every record
+//! ends up either written or rejected, and the [`Summary`] says how many of each.
+//!
+//! An order whose id an earlier record of the same input already had is rejected
+//! (`duplicate order id `PO-7`, first on line 3`): a decision names its order by id
+//! only, so two decisions with one id could not be told apart by whoever acts on them
+//! or by a re-screen comparing with them.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,9 +17,83 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::io::{Record, Rejected};
+use rustc_hash::FxHashMap;
+
+use crate::io::{OrderReader, Record, Rejected};
 use crate::order::Order;
 use crate::rules::Decision;
+
+/// The order ids of one input met so far, each with where it was first met: a second
+/// order with one of them is a duplicate. Every reader of a batch of orders (`screen`,
+/// `rescreen`, the service, Arrow batches) asks it, so a duplicate is refused alike.
+///
+/// # Examples
+///
+/// ```
+/// use embargo::batch::OrderIds;
+/// let mut ids = OrderIds::new("line");
+/// assert!(ids.check(3, "PO-7").is_ok());
+/// assert!(ids.check(4, "PO-8").is_ok());
+/// assert_eq!(ids.check(9, "PO-7").unwrap_err(), "duplicate order id `PO-7`, first on line 3");
+/// ```
+#[derive(Debug, Clone)]
+pub struct OrderIds {
+    first: FxHashMap<Box<str>, u64>,
+    unit: &'static str,
+}
+
+impl OrderIds {
+    /// No id met yet; positions are told as `unit` (`line`, `row`).
+    pub fn new(unit: &'static str) -> OrderIds {
+        OrderIds {
+            first: FxHashMap::default(),
+            unit,
+        }
+    }
+
+    /// Where `id` was first met, when before; else `id` is taken as met at `at`.
+    pub fn first(&mut self, at: u64, id: &str) -> Option<u64> {
+        if let Some(&first) = self.first.get(id) {
+            return Some(first);
+        }
+        self.first.insert(Box::from(id), at);
+        None
+    }
+
+    /// Where `id` was first met, if it was.
+    pub fn get(&self, id: &str) -> Option<u64> {
+        self.first.get(id).copied()
+    }
+
+    /// `Err` with the message for a duplicate when `id` was met before `at`.
+    pub fn check(&mut self, at: u64, id: &str) -> Result<(), String> {
+        match self.first(at, id) {
+            None => Ok(()),
+            Some(first) => Err(duplicate_message(id, &format!("on {} {first}", self.unit))),
+        }
+    }
+
+    /// The record, or its rejection when its order's id is a duplicate.
+    pub fn record(&mut self, record: Record) -> Record {
+        match record {
+            Ok((at, order)) => match self.check(at, &order.id) {
+                Ok(()) => Ok((at, order)),
+                Err(error) => Err(Rejected {
+                    line: at,
+                    id: Some(order.id),
+                    error,
+                }),
+            },
+            rejected => rejected,
+        }
+    }
+}
+
+/// What is said of an order whose id was met before, `first` saying where (`on line
+/// 3`, `at orders[0]`).
+pub fn duplicate_message(id: &str, first: &str) -> String {
+    format!("duplicate order id `{id}`, first {first}")
+}
 
 /// Counts at the end of a batch.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -97,15 +176,14 @@ impl Sink<String> for Lines<'_> {
 ///
 /// I/O errors of the input or output stop the batch (they are not a record's fault);
 /// rejected records are reported on `sinks.errors` and on stderr via `on_reject`.
-pub fn run<I, F>(
-    records: I,
+pub fn run<F>(
+    records: &mut dyn OrderReader,
     chunk_size: usize,
     screen: F,
     sinks: Sinks<'_>,
     on_reject: &dyn Fn(&Rejected),
 ) -> std::io::Result<Summary>
 where
-    I: Iterator<Item = std::io::Result<Record>>,
     F: Fn(&Order) -> (Decision, String) + Sync,
 {
     let Sinks {
@@ -122,9 +200,10 @@ where
 }
 
 /// [`run`], putting what `screen` makes of each order (a JSON line, a decision for a
-/// Parquet file) into `out`, chunk by chunk.
-pub fn run_into<I, F, T>(
-    records: I,
+/// Parquet file) into `out`, chunk by chunk. An order whose id an earlier record had
+/// is rejected ([`OrderIds`]).
+pub fn run_into<F, T>(
+    records: &mut dyn OrderReader,
     chunk_size: usize,
     screen: F,
     out: &mut dyn Sink<T>,
@@ -133,20 +212,20 @@ pub fn run_into<I, F, T>(
     on_reject: &dyn Fn(&Rejected),
 ) -> std::io::Result<Summary>
 where
-    I: Iterator<Item = std::io::Result<Record>>,
     F: Fn(&Order) -> (Decision, T) + Sync,
     T: Send,
 {
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size);
+    let mut ids = OrderIds::new(records.unit());
     let mut records = records.peekable();
     let mut done = 0u64;
     while records.peek().is_some() {
         chunk.clear();
         while chunk.len() < chunk_size.max(1) {
             match records.next() {
-                Some(r) => chunk.push(r?),
+                Some(r) => chunk.push(ids.record(r?)),
                 None => break,
             }
         }
@@ -214,7 +293,7 @@ mod tests {
         let mut out = Vec::new();
         let mut errs = Vec::new();
         let summary = run(
-            JsonlOrders::new(input.as_bytes()),
+            &mut JsonlOrders::new(input.as_bytes()),
             64,
             |o| {
                 let d = if o.id.ends_with('3') {

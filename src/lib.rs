@@ -110,6 +110,7 @@ mod lookup;
 pub mod matching;
 mod normalize;
 pub mod order;
+pub mod order_hash;
 pub mod order_values;
 mod places;
 pub mod refdata;

@@ -133,16 +133,41 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         .collect();
     assert_eq!(touched.len(), 100);
     let after = Screener::new(new, ScreenOptions::default());
-    let (text, orders) = order_book(2_000, 11, &touched);
+    let (_, orders) = order_book(2_000, 11, &touched);
+    // Since the previous screen, the user edited some orders under their ids: a party
+    // became a listed one (the decision changes whatever the lists did) or a goods
+    // line's quantity changed (it may not). The file is written anew: the orders not
+    // edited read as the same orders (the same `order_hash`) whatever the JSON text.
+    let mut edited_ids = Vec::new();
+    let now_orders: Vec<Order> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut o = o.clone();
+            if i % 150 == 5 && !o.parties.is_empty() {
+                o.parties[0].name = Some("KOMID".to_string());
+                edited_ids.push(o.id.clone());
+            } else if i % 150 == 77 && !o.goods.is_empty() {
+                o.goods[0].quantity = Some(o.goods[0].quantity.unwrap_or(0.0) + 1.0);
+                edited_ids.push(o.id.clone());
+            }
+            o
+        })
+        .collect();
+    assert!(edited_ids.len() >= 20, "{}", edited_ids.len());
+    let text: String = now_orders
+        .iter()
+        .map(|o| serde_json::to_string(o).expect("json") + "\n")
+        .collect();
 
     let mut previous = PreviousDecisions::default();
     let mut expected = BTreeMap::new();
     let mut decisions = String::new();
-    for o in &orders {
+    for (o, edited) in orders.iter().zip(&now_orders) {
         let was = before.screen(o);
         decisions.push_str(&serde_json::to_string(&was).expect("json"));
         decisions.push('\n');
-        let now = after.screen(o);
+        let now = after.screen(edited);
         if was.decision != now.decision || hit_set(&was) != hit_set(&now) {
             expected.insert(o.id.clone(), serde_json::to_value(&now).expect("json"));
         }
@@ -221,11 +246,18 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
             prev["decision"].is_string() && prev["ruleset"] == old.hash(),
             "{prev}"
         );
+        let list_changes = changes
+            .as_array()
+            .is_some_and(|c| !c.is_empty() && c.iter().all(|c| c["entity"].is_string()));
+        let order_changed = changes[0]["text"]
+            == "the order changed since its previous decision (another order_hash)";
         assert!(
-            changes
-                .as_array()
-                .is_some_and(|c| !c.is_empty() && c.iter().all(|c| c["entity"].is_string())),
-            "{id}: a list change must explain it: {changes}"
+            if edited_ids.contains(&id) {
+                order_changed
+            } else {
+                list_changes
+            },
+            "{id}: a list change or the edit must explain it: {changes}"
         );
         explained.insert(id.clone(), changes);
         written.insert(id, v);
@@ -248,6 +280,20 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         summary.rescreened.contains_key(&Reason::NameMatchesChange)
             && summary.rescreened.contains_key(&Reason::CitesChangedEntity),
         "{summary}"
+    );
+    assert_eq!(
+        summary.rescreened.get(&Reason::OrderChanged).copied(),
+        Some(edited_ids.len() as u64),
+        "{summary}"
+    );
+    let edits_written = edited_ids
+        .iter()
+        .filter(|id| written.contains_key(*id))
+        .count();
+    assert!(
+        edits_written >= 10 && edits_written < edited_ids.len(),
+        "some edits change the decision and some do not: {edits_written} of {}",
+        edited_ids.len()
     );
 
     // A new designation is explained as such.

@@ -257,8 +257,9 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             (summary, rejected)
         }
         Format::Csv => {
-            let orders = CsvOrders::new(input).map_err(Failure)?;
-            let summary = rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?;
+            let mut orders = CsvOrders::new(input).map_err(Failure)?;
+            let summary =
+                rescreen.run_records(&mut orders, &previous, chunk, &mut out, &on_reject)?;
             (summary, previous_rejected)
         }
         Format::Parquet => {
@@ -270,8 +271,9 @@ pub fn run(ctx: &Context, args: &RescreenArgs) -> Result<Exit, Failure> {
             })?;
             drop(input);
             let rows = chunk.clamp(1, 8192);
-            let orders = ParquetOrders::open(path, &[], rows).map_err(Failure)?;
-            let summary = rescreen.run_records(orders, &previous, chunk, &mut out, &on_reject)?;
+            let mut orders = ParquetOrders::open(path, &[], rows).map_err(Failure)?;
+            let summary =
+                rescreen.run_records(&mut orders, &previous, chunk, &mut out, &on_reject)?;
             (summary, previous_rejected)
         }
     };

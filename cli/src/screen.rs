@@ -242,7 +242,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
                 (decision.decision, line)
             };
             let summary = batch::run(
-                &mut records,
+                &mut *records,
                 ctx.settings.batch.chunk_size,
                 screen,
                 Sinks {
@@ -261,7 +261,7 @@ pub fn run(ctx: &Context, args: &ScreenArgs) -> Result<Exit, Failure> {
                 (decision.decision, decision)
             };
             let summary = batch::run_into(
-                &mut records,
+                &mut *records,
                 ctx.settings.batch.chunk_size,
                 screen,
                 &mut sink,

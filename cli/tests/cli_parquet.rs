@@ -132,6 +132,7 @@ fn rebuilt(batch: &RecordBatch, row: usize) -> Value {
         "decision": text("decision"),
         "hits": parsed("hits"),
         "ruleset": text("ruleset"),
+        "order_hash": text("order_hash"),
         "engine": text("engine"),
         "settings": parsed("settings"),
         "lists": parsed("lists"),

@@ -162,3 +162,87 @@ fn rescreen_refuses_what_it_cannot_read_with_the_item_named() {
     let r = server.post("/v1/rescreen", "{\"items\": [");
     assert_json_error(&r, 400, "JSON");
 }
+
+#[test]
+fn rescreen_screens_again_an_order_edited_under_its_id() {
+    let dir = TempDir::new("rescreen-edited");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let r = server.post("/v1/screen", &json!({"orders": orders()}).to_string());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let first = r.json()["decisions"].as_array().unwrap().clone();
+    assert!(first.iter().all(|d| d["order_hash"]
+        .as_str()
+        .is_some_and(|h| h.starts_with("sha256:"))));
+
+    // P-1 now goes to a listed buyer, under the same id; the rules are the same.
+    let mut edited = orders();
+    edited[2]["parties"] = json!([{"role": "buyer", "name": "KOMID"}]);
+    let items: Vec<Value> = edited
+        .iter()
+        .zip(&first)
+        .map(|(o, d)| json!({"order": o, "previous": d}))
+        .collect();
+    let r = server.post("/v1/rescreen", &json!({ "items": items }).to_string());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let a = r.json();
+    assert_eq!(a["rescreened"], 1, "{a}");
+    let changed = a["decisions"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{a}");
+    assert_eq!(changed[0]["id"], "P-1");
+    assert_eq!(changed[0]["decision"], "block");
+    assert_eq!(
+        changed[0]["changes"][0]["text"],
+        "the order changed since its previous decision (another order_hash)"
+    );
+    let full = server.post("/v1/screen", &edited[2].to_string()).json();
+    assert_eq!(changed[0]["hits"], full["hits"]);
+    assert_eq!(changed[0]["order_hash"], full["order_hash"]);
+
+    // Decisions without a fingerprint (an older version's): every order again.
+    let items: Vec<Value> = orders()
+        .iter()
+        .zip(&first)
+        .map(|(o, d)| {
+            let mut d = d.clone();
+            d.as_object_mut().unwrap().remove("order_hash");
+            json!({"order": o, "previous": d})
+        })
+        .collect();
+    let r = server.post("/v1/rescreen", &json!({ "items": items }).to_string());
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["rescreened"], 3);
+    assert_eq!(r.json()["decisions"], json!([]));
+}
+
+#[test]
+fn a_batch_with_one_id_twice_is_refused_naming_both() {
+    let dir = TempDir::new("duplicate-ids");
+    let rules = dir.write("rules.emb", RULES);
+    let server = Server::with_rules(&rules, &[]);
+    let twice = json!({"orders": [
+        {"id": "A", "route": {"destination": "CN"}},
+        {"id": "B", "route": {"destination": "CN"}},
+        {"id": "A", "parties": [{"name": "KOMID"}]},
+    ]});
+    let r = server.post("/v1/screen", &twice.to_string());
+    assert_json_error(
+        &r,
+        422,
+        "orders[2]: duplicate order id `A`, first at orders[0]",
+    );
+    let items = json!({"items": [
+        {"order": {"id": "A", "route": {"destination": "CN"}}},
+        {"order": {"id": "A", "parties": [{"name": "KOMID"}]}},
+    ]});
+    let r = server.post("/v1/rescreen", &items.to_string());
+    assert_json_error(
+        &r,
+        422,
+        "items[1].order: duplicate order id `A`, first at items[0]",
+    );
+    let bad_hash = json!({"items": [{"order": {"id": "A", "route": {"destination": "CN"}},
+        "previous": {"decision": "clear", "ruleset": "x", "order_hash": "sha256:abc"}}]});
+    let r = server.post("/v1/rescreen", &bad_hash.to_string());
+    assert_json_error(&r, 422, "items[0].previous");
+}

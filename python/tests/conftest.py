@@ -76,6 +76,7 @@ def decision_of_row(table, i: int) -> dict:
         "decision": row["decision"],
         "hits": json.loads(row["hits"]),
         "ruleset": row["ruleset"],
+        "order_hash": row["order_hash"],
         "engine": row["engine"],
         "settings": json.loads(row["settings"]),
         "lists": json.loads(row["lists"]),

@@ -22,7 +22,8 @@ def test_screen_gives_the_decision_line(screener):
     assert d["ruleset"].startswith("sha256:")
     assert {h["rule"] for h in d["hits"]}
     assert all("basis" in h for h in d["hits"])
-    assert set(d) >= {"id", "decision", "hits", "ruleset", "engine", "settings", "lists"}
+    assert set(d) >= {"id", "decision", "hits", "ruleset", "order_hash", "engine", "settings", "lists"}
+    assert d["order_hash"].startswith("sha256:") and len(d["order_hash"]) == 71
 
 
 def test_screen_equals_the_command_on_the_example_orders(screener, cli):

@@ -715,6 +715,7 @@ impl Screener {
             hits,
             allowed,
             ruleset: inner.ruleset.hash().to_string(),
+            order_hash: crate::order_hash::OrderHash::of(order),
             engine: inner.engine.clone(),
             settings: inner.settings.clone(),
             lists: inner.lists.clone(),

@@ -228,8 +228,9 @@ impl std::error::Error for BatchError {}
 
 /// Screens every row of `batches` in parallel on rayon's current pool, and returns
 /// one batch of decisions per batch of orders, rows in the same order. All or nothing:
-/// the first row that cannot be read (numbered from 1 across the batches) fails the
-/// call, as a screening that skipped an order would look complete.
+/// the first row that cannot be read (numbered from 1 across the batches), or whose
+/// order id an earlier row had, fails the call, as a screening that skipped an order
+/// would look complete.
 ///
 /// # Examples
 ///
@@ -268,11 +269,11 @@ pub fn screen_batches(
         starts.push(rows);
         rows += b.num_rows() as u64;
     }
-    batches
+    let decided: Vec<Vec<OrderDecision>> = batches
         .par_iter()
-        .zip(starts)
+        .zip(starts.par_iter())
         .map(|(batch, start)| {
-            let decisions: Vec<OrderDecision> = (0..batch.num_rows())
+            (0..batch.num_rows())
                 .into_par_iter()
                 .map(|row| {
                     layout
@@ -280,9 +281,26 @@ pub fn screen_batches(
                         .map(|(_, order)| screener.screen(&order))
                 })
                 .collect::<Result<_, Rejected>>()
-                .map_err(BatchError::Row)?;
+                .map_err(BatchError::Row)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut ids = crate::batch::OrderIds::new("row");
+    for (decisions, start) in decided.iter().zip(&starts) {
+        for (row, d) in (start + 1..).zip(decisions) {
+            ids.check(row, &d.id).map_err(|error| {
+                BatchError::Row(Rejected {
+                    line: row,
+                    id: Some(d.id.clone()),
+                    error,
+                })
+            })?;
+        }
+    }
+    decided
+        .par_iter()
+        .map(|decisions| {
             let mut builder = DecisionBuilder::with_capacity(decisions.len());
-            for d in &decisions {
+            for d in decisions {
                 builder.push(d);
             }
             builder
@@ -304,6 +322,7 @@ pub fn screen_batches(
 /// | `categories` | list of text | the goods categories hit, once each |
 /// | `top_score` | float | the highest name score among the entity hits (null without one) |
 /// | `ruleset` | text | the ruleset's hash |
+/// | `order_hash` | text | the order's fingerprint ([`crate::order_hash`]) |
 /// | `hits` | text | the decision's `hits`, as JSON |
 /// | `allowed` | text | the hits an allowance suppressed, as JSON (null when none) |
 /// | `engine` | text | the engine and its version |
@@ -321,6 +340,7 @@ pub fn decision_schema() -> SchemaRef {
         list("categories"),
         Field::new("top_score", DataType::Float64, true),
         text("ruleset", false),
+        text("order_hash", false),
         text("hits", false),
         text("allowed", true),
         text("engine", false),
@@ -339,6 +359,7 @@ pub struct DecisionBuilder {
     categories: ListBuilder<StringBuilder>,
     top_score: Float64Builder,
     ruleset: StringBuilder,
+    order_hash: StringBuilder,
     hits: StringBuilder,
     allowed: StringBuilder,
     engine: StringBuilder,
@@ -379,6 +400,7 @@ impl DecisionBuilder {
             categories: list(),
             top_score: Float64Builder::with_capacity(rows),
             ruleset: text(),
+            order_hash: text(),
             hits: text(),
             allowed: text(),
             engine: text(),
@@ -433,6 +455,7 @@ impl DecisionBuilder {
                 .reduce(f64::max),
         );
         self.ruleset.append_value(&d.ruleset);
+        self.order_hash.append_value(d.order_hash.to_string());
         self.hits.append_value(json(&d.hits));
         self.allowed
             .append_option((!d.allowed.is_empty()).then(|| json(&d.allowed)));
@@ -454,6 +477,7 @@ impl DecisionBuilder {
             Arc::new(self.categories.finish()),
             Arc::new(self.top_score.finish()),
             Arc::new(self.ruleset.finish()),
+            Arc::new(self.order_hash.finish()),
             Arc::new(self.hits.finish()),
             Arc::new(self.allowed.finish()),
             Arc::new(self.engine.finish()),
@@ -606,6 +630,41 @@ mod tests {
             let (n, got) = layout.order(&batch, row, row as u64 + 1).expect("read");
             assert_eq!(n, row as u64 + 1);
             assert_eq!(&got, want);
+        }
+    }
+
+    #[test]
+    fn decisions_carry_the_order_hash_and_a_repeated_id_fails_the_call() {
+        let rules = "set countries dprk = KP\nrule to_dprk { when destination in dprk then block \"DPRK\" }\n";
+        let screener = Screener::new(
+            crate::Ruleset::from_text("r.emb", rules).expect("rules"),
+            crate::ScreenOptions::default(),
+        );
+        let orders = [
+            order(r#"{"id": "A", "route": {"destination": "KP"}}"#),
+            order(r#"{"id": "B", "route": {"destination": "CN"}}"#),
+        ];
+        let batch = orders_batch(&orders).expect("batch");
+        let decisions = screen_batches(&screener, std::slice::from_ref(&batch)).expect("screened");
+        let column = decisions[0]
+            .column_by_name("order_hash")
+            .expect("an order_hash column");
+        let hashes = arrow_array::cast::AsArray::as_string::<i32>(column.as_ref());
+        for (row, o) in orders.iter().enumerate() {
+            assert_eq!(
+                hashes.value(row),
+                crate::order_hash::OrderHash::of(o).to_string()
+            );
+        }
+        // `A` again, in a second batch: row 3 across the batches.
+        let again = orders_batch(&[order(r#"{"id": "A", "route": {"destination": "CN"}}"#)])
+            .expect("batch");
+        match screen_batches(&screener, &[batch, again]) {
+            Err(BatchError::Row(r)) => {
+                assert_eq!((r.line, r.id.as_deref()), (3, Some("A")));
+                assert_eq!(r.error, "duplicate order id `A`, first on row 1");
+            }
+            other => panic!("{other:?}"),
         }
     }
 

@@ -29,6 +29,11 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub trait OrderReader: Iterator<Item = Result<Record, std::io::Error>> {
     /// Physical lines read so far (blank ones included).
     fn lines_read(&self) -> u64;
+
+    /// What a record's number counts: `line` (of a text file) or `row`.
+    fn unit(&self) -> &'static str {
+        "line"
+    }
 }
 
 /// The formats of order files.

@@ -69,6 +69,10 @@ impl OrderReader for ParquetOrders {
     fn lines_read(&self) -> u64 {
         self.rows
     }
+
+    fn unit(&self) -> &'static str {
+        "row"
+    }
 }
 
 impl Iterator for ParquetOrders {

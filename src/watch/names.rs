@@ -7,15 +7,20 @@ use serde::Deserialize;
 use smallvec::SmallVec;
 
 use crate::order::Order;
+use crate::order_hash::OrderHash;
 
 /// What a re-screen needs of an order to tell whether it can change: its id, its
-/// parties' names and countries, and the vessel. Texts are borrowed from the JSON line
-/// (or the order) where they can be.
+/// fingerprint, its parties' names and countries, and the vessel. Texts are borrowed
+/// from the JSON line (or the order) where they can be.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct OrderNames<'a> {
     /// The order's id.
     #[serde(borrow, deserialize_with = "super::text::text")]
     pub id: Cow<'a, str>,
+    /// The order's fingerprint ([`crate::order_hash`]); `None` when only the names
+    /// were read (then the order counts as changed: its decision may be another's).
+    #[serde(skip)]
+    pub hash: Option<OrderHash>,
     /// Each party's name and country (orders name a few: kept inline, no allocation).
     #[serde(default, borrow, deserialize_with = "null_default")]
     pub parties: SmallVec<[PartyNames<'a>; 4]>,
@@ -112,10 +117,23 @@ impl<'a> OrderNames<'a> {
 }
 
 impl<'a> From<&'a Order> for OrderNames<'a> {
+    /// The names of `o`, with its fingerprint.
     fn from(o: &'a Order) -> Self {
+        OrderNames {
+            hash: Some(OrderHash::of(o)),
+            ..OrderNames::unhashed(o)
+        }
+    }
+}
+
+impl<'a> OrderNames<'a> {
+    /// The names of `o`, without its fingerprint (for a selection that has already
+    /// compared it).
+    pub(super) fn unhashed(o: &'a Order) -> Self {
         let text = |t: &'a Option<String>| t.as_deref().map(Cow::Borrowed);
         OrderNames {
             id: Cow::Borrowed(&o.id),
+            hash: None,
             parties: o
                 .parties
                 .iter()

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::text::Chunk;
 
 use crate::io::Rejected;
+use crate::order_hash::OrderHash;
 use crate::rules::Decision;
 
 /// What a decision hit: a listed entity or a goods category, by id. Decisions compare
@@ -53,6 +54,9 @@ pub struct PreviousDecision {
     pub decision: Decision,
     /// The hash of the ruleset that made it (shared by every decision it made).
     pub ruleset: Arc<str>,
+    /// The fingerprint of the order it was made for; `None` for a decision written by
+    /// a version of embargo before fingerprints (its order counts as changed).
+    pub order_hash: Option<OrderHash>,
     /// The entities and categories it hit.
     pub hits: HitSet,
     /// Entity hits an allowance suppressed: allowances expire, so these orders may
@@ -83,15 +87,19 @@ impl PreviousDecision {
             #[serde(borrow)]
             ruleset: Cow<'a, str>,
             #[serde(default, borrow)]
+            order_hash: Option<Cow<'a, str>>,
+            #[serde(default, borrow)]
             hits: Option<Vec<LineHit<'a>>>,
             #[serde(default, borrow)]
             allowed: Option<Vec<LineHit<'a>>>,
         }
         let l: NoId = serde_json::from_slice(text).map_err(|e| format!("not a decision: {e}"))?;
         let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|e| e.to_string())?;
+        let order_hash = order_hash_of(l.order_hash.as_deref()).map_err(str::to_string)?;
         Ok(PreviousDecision {
             decision: l.decision,
             ruleset: Arc::from(&*l.ruleset),
+            order_hash,
             hits,
             allowed,
             linked,
@@ -115,6 +123,9 @@ impl PreviousDecision {
 #[derive(Debug, Clone, Default)]
 pub struct PreviousDecisions {
     by_id: rustc_hash::FxHashMap<String, PreviousDecision>,
+    /// Ids with more than one decision, and the line of the first: which one to
+    /// compare with is not known, so their orders have none.
+    ambiguous: rustc_hash::FxHashMap<String, u64>,
     /// Each distinct ruleset hash, with how many decisions it made.
     rulesets: Vec<(Arc<str>, u64)>,
 }
@@ -127,9 +138,22 @@ struct Line<'a> {
     #[serde(borrow)]
     ruleset: Cow<'a, str>,
     #[serde(default, borrow)]
+    order_hash: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
     hits: Option<Vec<LineHit<'a>>>,
     #[serde(default, borrow)]
     allowed: Option<Vec<LineHit<'a>>>,
+}
+
+/// A decision's `order_hash`: absent (an older version wrote it), or `sha256:` and 64
+/// hex digits; anything else is no decision embargo wrote.
+fn order_hash_of(text: Option<&str>) -> Result<Option<OrderHash>, &'static str> {
+    match text {
+        None => Ok(None),
+        Some(t) => OrderHash::parse(t)
+            .map(Some)
+            .ok_or("order_hash is not sha256: and 64 hex digits"),
+    }
 }
 
 #[derive(Deserialize)]
@@ -148,6 +172,7 @@ struct LineHit<'a> {
 struct Parsed<'a> {
     id: Cow<'a, str>,
     ruleset: Cow<'a, str>,
+    order_hash: Option<OrderHash>,
     decision: Decision,
     hits: HitSet,
     allowed: Vec<String>,
@@ -203,6 +228,7 @@ pub(crate) fn read_line<'a>(
         PreviousDecision {
             decision: p.decision,
             ruleset,
+            order_hash: p.order_hash,
             hits: p.hits,
             allowed: p.allowed,
             linked: p.linked,
@@ -218,14 +244,17 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
         id: None,
         error: format!("not a decision: {e}"),
     })?;
-    let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|error| Rejected {
+    let rejected = |error: &str| Rejected {
         line,
         id: Some(l.id.to_string()),
         error: error.to_string(),
-    })?;
+    };
+    let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(rejected)?;
+    let order_hash = order_hash_of(l.order_hash.as_deref()).map_err(rejected)?;
     Ok(Parsed {
         id: l.id,
         ruleset: l.ruleset,
+        order_hash,
         decision: l.decision,
         hits,
         allowed,
@@ -236,7 +265,8 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
 impl PreviousDecisions {
     /// Reads decisions (JSON lines, as `screen` writes them). A line that is no
     /// decision, or repeats an id already read, is returned as rejected with its line
-    /// number; every other line is kept.
+    /// number; every other line is kept, but an id with two decisions has none (which
+    /// one its order was screened to is not known: the order is screened again).
     ///
     /// # Examples
     ///
@@ -247,8 +277,9 @@ impl PreviousDecisions {
     /// {"id":"PO-2","decision":"clear","hits":[],"ruleset":"sha256:ab"}
     /// "#;
     /// let (previous, rejected) = PreviousDecisions::read(text.as_bytes())?;
-    /// assert_eq!(previous.len(), 2);
+    /// assert_eq!(previous.len(), 1);
     /// assert_eq!(previous.get("PO-1").map(|d| d.decision), Some(embargo::Decision::Block));
+    /// assert!(previous.get("PO-2").is_none());
     /// assert_eq!(rejected[0].line, 3);
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -278,8 +309,8 @@ impl PreviousDecisions {
         }
     }
 
-    /// Adds the decisions of a chunk of lines: parsed in parallel, filed in order (the
-    /// first of two equal ids wins).
+    /// Adds the decisions of a chunk of lines: parsed in parallel, filed in order (an
+    /// id met twice keeps neither).
     pub(crate) fn file_chunk(&mut self, chunk: &Chunk, rejected: &mut Vec<Rejected>) {
         let parsed: Vec<Result<Parsed, Rejected>> = chunk
             .lines
@@ -293,6 +324,7 @@ impl PreviousDecisions {
                 let decision = PreviousDecision {
                     decision: p.decision,
                     ruleset: self.intern(&p.ruleset),
+                    order_hash: p.order_hash,
                     hits: p.hits,
                     allowed: p.allowed,
                     linked: p.linked,
@@ -306,14 +338,20 @@ impl PreviousDecisions {
         }
     }
 
-    /// Adds one decision; an id already present is refused, naming both lines.
+    /// Adds one decision. An id already present is refused, naming both lines, and
+    /// the decision filed for it goes too: which one its order was screened to is not
+    /// known, so its order has no previous decision (and is screened again).
     pub fn insert(&mut self, id: String, decision: PreviousDecision) -> Result<(), Rejected> {
-        if let Some(first) = self.by_id.get(&id) {
+        let first = match self.by_id.remove(&id) {
+            Some(first) => Some(first.line),
+            None => self.ambiguous.get(&id).copied(),
+        };
+        if let Some(first) = first {
+            self.ambiguous.insert(id.clone(), first);
             return Err(Rejected {
                 line: decision.line,
                 error: format!(
-                    "order {id} already has a decision (line {}); which one to compare with is not known",
-                    first.line
+                    "order {id} already has a decision (line {first}); which one to compare with is not known, so neither is: the order is screened again"
                 ),
                 id: Some(id),
             });
@@ -340,6 +378,11 @@ impl PreviousDecisions {
                 h
             }
         }
+    }
+
+    /// Each id with the line of its decision, in no particular order.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.by_id.iter().map(|(id, d)| (id.as_str(), d.line))
     }
 
     /// The decision written for order `id`.

@@ -26,7 +26,9 @@
 //! - the vessel's IMO number is one of those entities' IMO numbers;
 //! - its previous decision cites such an entity, or an allowance (which may have
 //!   expired since);
-//! - or it has no previous decision, or one made with another ruleset than the old one.
+//! - or it has no previous decision, or one made with another ruleset than the old one,
+//!   or one made for another order under the same id (its `order_hash`, see
+//!   [`crate::order_hash`], is another, or it has none).
 //!
 //! Every other order would be screened to the same decision: a name's score against a
 //! listed name depends on the two names only (word weights come from a fixed table, not
@@ -65,6 +67,12 @@ pub enum Reason {
     NoPrevious,
     /// Its decision was made with another ruleset than the old one compared against.
     OtherRuleset,
+    /// The order differs from the one its previous decision was made for (edited
+    /// under the same id): its `order_hash` is another.
+    OrderChanged,
+    /// Its previous decision has no `order_hash` (an older version of embargo wrote
+    /// it), so whether the order is the same is not known.
+    NoOrderHash,
     /// Its previous decision cites an entity that changed or went.
     CitesChangedEntity,
     /// Its previous decision cites an entry linked (as one real party) to an entity
@@ -82,10 +90,12 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in a fixed order.
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 10] = [
         Reason::RulesChanged,
         Reason::NoPrevious,
         Reason::OtherRuleset,
+        Reason::OrderChanged,
+        Reason::NoOrderHash,
         Reason::CitesChangedEntity,
         Reason::CitesLinkedChange,
         Reason::Allowance,
@@ -99,6 +109,10 @@ impl Reason {
             Reason::RulesChanged => "decision logic changed",
             Reason::NoPrevious => "no previous decision",
             Reason::OtherRuleset => "previous decision made with another ruleset",
+            Reason::OrderChanged => "the order changed since its previous decision",
+            Reason::NoOrderHash => {
+                "previous decision has no order_hash (written by an older version)"
+            }
             Reason::CitesChangedEntity => "previous decision cites a changed entity",
             Reason::CitesLinkedChange => {
                 "previous decision cites an entry linked to a changed entity"
@@ -536,6 +550,14 @@ impl Rescreen {
         if *previous.ruleset != self.diff.old_ruleset {
             return Some(Some(Reason::OtherRuleset));
         }
+        // An order edited under its id is another order: whatever the lists did, its
+        // decision is to be made again. Without a fingerprint to compare (an order read
+        // for its names only, a decision of an older version), it may be another too.
+        match (previous.order_hash, order.hash) {
+            (None, _) => return Some(Some(Reason::NoOrderHash)),
+            (Some(before), Some(now)) if before == now => {}
+            _ => return Some(Some(Reason::OrderChanged)),
+        }
         if !previous.allowed.is_empty() {
             return Some(Some(Reason::Allowance));
         }
@@ -616,6 +638,13 @@ impl Rescreen {
                 "the previous decision was made with ruleset {}, not the one compared against ({})",
                 p.ruleset, self.diff.old_ruleset
             ))),
+            Some(p) if p.order_hash.is_none() => changes.push(Because::text(
+                "the previous decision has no order_hash (an older version wrote it): the order may have changed since"
+                    .to_string(),
+            )),
+            Some(p) if p.order_hash != Some(decision.order_hash) => changes.push(Because::text(
+                "the order changed since its previous decision (another order_hash)".to_string(),
+            )),
             Some(_) => {}
         }
         changes.extend(self.diff.logic.iter().map(|l| Because::text(l.describe())));
@@ -685,6 +714,7 @@ pub fn previous_of(decision: &OrderDecision) -> PreviousDecision {
     PreviousDecision {
         decision: decision.decision,
         ruleset: decision.ruleset.as_str().into(),
+        order_hash: Some(decision.order_hash),
         hits: hit_set(decision),
         allowed: decision
             .allowed

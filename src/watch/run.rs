@@ -1,6 +1,10 @@
 //! Re-screening whole files: orders read in chunks and selected in parallel, the
 //! selected ones held and screened again together, the changed decisions written in
 //! input order, with a summary of why orders were screened again.
+//!
+//! Every order is read in full, since its fingerprint ([`crate::order_hash`]) is
+//! compared with its previous decision's; an order whose id an earlier order of the
+//! input had is rejected as `screen` rejects it ([`crate::batch::OrderIds`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -16,16 +20,17 @@ use super::answers::Answers;
 use super::previous::{self, PreviousDecision, PreviousDecisions};
 use super::rescreen::{OrderNames, Reason, Rescreen, Rescreened};
 use super::text::Chunk;
-use crate::io::{Record, Rejected};
+use crate::batch::OrderIds;
+use crate::io::{OrderReader, Rejected};
 use crate::order::Order;
 use crate::rules::Decision;
 
 impl Rescreen {
     /// Re-screens a file of JSON order lines against `previous`, in parallel, writing
     /// the decisions that changed to `out` in input order. Orders are read in chunks of
-    /// `chunk_size` lines; an order is parsed in full only when it must be screened
-    /// again. A line that cannot be read is reported to `on_reject` with its line
-    /// number and counted; I/O errors stop the run.
+    /// `chunk_size` lines. A line that cannot be read, or whose order id an earlier
+    /// line had, is reported to `on_reject` with its line number and counted; I/O
+    /// errors stop the run.
     pub fn run_jsonl(
         &self,
         input: impl BufRead + Send,
@@ -93,6 +98,7 @@ impl Rescreen {
         // The answer for each distinct name met so far: read by all threads at once
         // while a chunk is selected, written between chunks, so it takes no lock.
         let mut memo = RunMemo::default();
+        let mut ids = OrderIds::new("line");
         let mut input = input;
         ahead.read(&mut input, &mut number, chunk_size)?;
         source.read_ahead(ahead.lines.len())?;
@@ -135,7 +141,7 @@ impl Rescreen {
                             steps
                                 .into_iter()
                                 .zip(found)
-                                .map(|(step, f)| step.with_previous(f.get().cloned()))
+                                .map(|((id, step), f)| (id, step.with_previous(f.get().cloned())))
                                 .collect::<Vec<_>>()
                         })
                         .collect()
@@ -143,21 +149,38 @@ impl Rescreen {
             };
             let steps = self.search_new_names(steps, &mut memo);
             let mut done = Vec::new();
-            for (step, (line, range)) in steps.into_iter().zip(&chunk.lines) {
+            for ((id, step), (line, range)) in steps.into_iter().zip(&chunk.lines) {
+                // An order kept as it was has a previous decision for the same content,
+                // so it was valid then and took its id; one to screen again takes its id
+                // only once it reads as valid, as `screen` has it.
+                let duplicate = |ids: &mut OrderIds, id: String| {
+                    ids.check(*line, &id).err().map(|error| Rejected {
+                        line: *line,
+                        id: Some(id),
+                        error,
+                    })
+                };
                 match step {
-                    Step::Done(o) => done.push(o),
-                    Step::Again(why, before) => held.push(
-                        *line,
-                        chunk.buf.get(range.clone()).unwrap_or_default(),
-                        why,
-                        before,
-                    ),
+                    Step::Done(o) => match id.and_then(|id| duplicate(&mut ids, id)) {
+                        Some(r) => done.push(Outcome::Rejected(r)),
+                        None => done.push(o),
+                    },
+                    Step::Again(why, before) => {
+                        let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
+                        match full_order(*line, bytes) {
+                            Err(r) => done.push(Outcome::Rejected(r)),
+                            Ok(order) => match duplicate(&mut ids, order.id.clone()) {
+                                Some(r) => done.push(Outcome::Rejected(r)),
+                                None => held.push(bytes.len(), order, why, before),
+                            },
+                        }
+                    }
                     // `search_new_names` left none.
                     Step::Names(..) => done.push(Outcome::Same(None)),
                 }
             }
             summary.write(done, out, on_reject)?;
-            if held.lines.len() >= HELD_ORDERS || held.buf.len() >= HELD_BYTES {
+            if held.orders.len() >= HELD_ORDERS || held.bytes >= HELD_BYTES {
                 let outcomes = self.screen_held(&held);
                 summary.write(outcomes, out, on_reject)?;
                 held.clear();
@@ -167,29 +190,23 @@ impl Rescreen {
         summary.write(outcomes, out, on_reject)?;
         // Decisions beyond the last order are read too: an unreadable one is still
         // reported, as when they are all read into a map.
-        source.read_rest()?;
+        source.read_rest(&ids)?;
         summary.elapsed = started.elapsed();
         Ok((summary, source.rejected))
     }
 
     /// Screens the held orders again, in parallel, in input order.
     fn screen_held(&self, held: &Held) -> Vec<Outcome> {
-        held.lines
+        held.orders
             .par_iter()
-            .map(|(line, range, why, before)| {
-                let bytes = held.buf.get(range.clone()).unwrap_or_default();
-                match full_order(*line, bytes) {
-                    Err(r) => Outcome::Rejected(r),
-                    Ok(order) => Outcome::of(*why, self.compare(&order, before.as_ref())),
-                }
-            })
+            .map(|(order, why, before)| Outcome::of(*why, self.compare(order, before.as_ref())))
             .collect()
     }
 
-    /// Like [`Rescreen::run_jsonl`], for orders read by another reader (CSV).
+    /// Like [`Rescreen::run_jsonl`], for orders read by another reader (CSV, Parquet).
     pub fn run_records(
         &self,
-        records: impl Iterator<Item = std::io::Result<Record>>,
+        records: &mut dyn OrderReader,
         previous: &PreviousDecisions,
         chunk_size: usize,
         out: &mut dyn Write,
@@ -197,12 +214,13 @@ impl Rescreen {
     ) -> std::io::Result<Summary> {
         let started = Instant::now();
         let mut summary = Summary::default();
+        let mut ids = OrderIds::new(records.unit());
         let mut records = records.peekable();
-        let mut chunk: Vec<Record> = Vec::with_capacity(chunk_size.max(1));
+        let mut chunk: Vec<crate::io::Record> = Vec::with_capacity(chunk_size.max(1));
         while records.peek().is_some() {
             chunk.clear();
             for r in records.by_ref() {
-                chunk.push(r?);
+                chunk.push(ids.record(r?));
                 if chunk.len() >= chunk_size.max(1) {
                     break;
                 }
@@ -230,33 +248,28 @@ impl Rescreen {
 
     /// Reads the order on a line for selection: settled by its record (or rejected),
     /// or left with the names to look up, with its previous decision as `previous`
-    /// finds it by the order's id.
-    fn read_for_selection<'a, 'p>(
+    /// finds it by the order's id. The order is read in full, for its fingerprint,
+    /// but checked only when it is screened again: one kept as it was has the
+    /// fingerprint of an order that was screened, so it was valid then.
+    fn read_for_selection<'p>(
         &self,
         line: u64,
-        bytes: &'a [u8],
+        bytes: &[u8],
         previous: &dyn Fn(&str) -> Option<&'p PreviousDecision>,
-    ) -> ReadLine<'a> {
-        let names = match OrderNames::from_json(bytes) {
-            Ok(n) => n,
+    ) -> ReadLine {
+        let order: Order = match serde_json::from_slice(bytes) {
+            Ok(o) => o,
             // The full reader says what is wrong in its own words.
-            Err(_) => {
-                return ReadLine::Settled(Step::Done(match full_order(line, bytes) {
-                    Err(r) => Outcome::Rejected(r),
-                    Ok(order) => {
-                        let before = previous(&order.id);
-                        match self.select(&OrderNames::from(&order), before) {
-                            None => Outcome::Same(None),
-                            Some(why) => Outcome::of(why, self.compare(&order, before)),
-                        }
-                    }
-                }))
-            }
+            Err(_) => match full_order(line, bytes) {
+                Ok(o) => o,
+                Err(r) => return ReadLine::Settled(None, Step::Done(Outcome::Rejected(r))),
+            },
         };
-        match self.select_by_record(&names, previous(&names.id)) {
-            Some(None) => ReadLine::Settled(Step::Done(Outcome::Same(None))),
-            Some(Some(why)) => ReadLine::Settled(Step::Again(why, None)),
-            None => ReadLine::Names(names),
+        let decided = self.select_by_record(&OrderNames::from(&order), previous(&order.id));
+        match decided {
+            Some(None) => ReadLine::Settled(Some(order.id), Step::Done(Outcome::Same(None))),
+            Some(Some(why)) => ReadLine::Settled(Some(order.id), Step::Again(why, None)),
+            None => ReadLine::Names(order),
         }
     }
 
@@ -275,26 +288,24 @@ impl Rescreen {
         lines: &[(u64, &[u8])],
         memo: &RunMemo,
         previous: &dyn Fn(usize, &str) -> Option<&'p PreviousDecision>,
-    ) -> Vec<Step> {
+    ) -> Vec<Selected> {
         let mut settled = Vec::with_capacity(lines.len());
         let mut orders = Vec::with_capacity(lines.len());
         for (i, (line, bytes)) in lines.iter().enumerate() {
             match self.read_for_selection(*line, bytes, &|id| previous(i, id)) {
-                ReadLine::Settled(step) => {
-                    settled.push(Some(step));
-                    orders.push(None);
-                }
+                ReadLine::Settled(id, step) => settled.push(Some((id, step))),
                 ReadLine::Names(order) => {
                     settled.push(None);
-                    orders.push(Some(order));
+                    orders.push(order);
                 }
             }
         }
+        let named: Vec<OrderNames> = orders.iter().map(OrderNames::unhashed).collect();
         // Every name to look up, its key's bytes in `keys`, and each line's names.
         let mut keys = Vec::new();
         let mut names = Vec::new();
-        let mut of_line = Vec::with_capacity(orders.len());
-        for order in orders.iter().flatten() {
+        let mut of_line = Vec::with_capacity(named.len());
+        for order in &named {
             let first = names.len();
             for n in order.names() {
                 let start = keys.len();
@@ -308,16 +319,18 @@ impl Rescreen {
             .map(|(_, k)| memo.found.get(keys.get(k.clone()).unwrap_or_default()))
             .collect();
         let mut of_line = of_line.into_iter();
+        let mut ids = orders.iter().map(|o| o.id.clone());
         settled
             .into_iter()
             .map(|s| {
-                if let Some(step) = s {
-                    return step;
+                if let Some(settled) = s {
+                    return settled;
                 }
+                let id = ids.next();
                 let at = of_line.next().unwrap_or_default();
                 let answers = answers.get(at.clone()).unwrap_or_default();
                 if answers.contains(&Some(true)) {
-                    return Step::Again(Reason::NameMatchesChange, None);
+                    return (id, Step::Again(Reason::NameMatchesChange, None));
                 }
                 let unknown: Vec<NewName> = names
                     .get(at)
@@ -333,9 +346,9 @@ impl Rescreen {
                     })
                     .collect();
                 if unknown.is_empty() {
-                    Step::Done(Outcome::Same(None))
+                    (id, Step::Done(Outcome::Same(None)))
                 } else {
-                    Step::Names(unknown, None)
+                    (id, Step::Names(unknown, None))
                 }
             })
             .collect()
@@ -343,10 +356,10 @@ impl Rescreen {
 
     /// Searches, once each and in parallel, the names of `steps` that `memo` did not
     /// know, files the answers in `memo`, and settles those steps.
-    fn search_new_names(&self, steps: Vec<Step>, memo: &mut RunMemo) -> Vec<Step> {
+    fn search_new_names(&self, steps: Vec<Selected>, memo: &mut RunMemo) -> Vec<Selected> {
         let mut todo: Vec<&NewName> = Vec::new();
         let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
-        for step in &steps {
+        for (_, step) in &steps {
             if let Step::Names(names, _) = step {
                 for n in names {
                     if seen.insert(&n.key) {
@@ -373,15 +386,15 @@ impl Rescreen {
         drop(seen);
         steps
             .into_iter()
-            .map(|step| match step {
+            .map(|(id, step)| match step {
                 Step::Names(names, before) => {
                     if names.iter().any(|n| memo.found.get(&n.key) == Some(true)) {
-                        Step::Again(Reason::NameMatchesChange, before)
+                        (id, Step::Again(Reason::NameMatchesChange, before))
                     } else {
-                        Step::Done(Outcome::Same(None))
+                        (id, Step::Done(Outcome::Same(None)))
                     }
                 }
-                other => other,
+                other => (id, other),
             })
             .collect()
     }
@@ -498,12 +511,29 @@ impl<'a> Source<'a> {
         Ok(())
     }
 
-    /// Reads the decisions after the last order's, reporting unreadable ones.
-    fn read_rest(&mut self) -> std::io::Result<()> {
+    /// Reads the decisions after the last order's, reporting unreadable ones and
+    /// those for an order of the input (`ids`): read in step, its order was compared
+    /// with its first decision, and which of the two is right is not known.
+    fn read_rest(&mut self, ids: &OrderIds) -> std::io::Result<()> {
         if let Some(s) = self.stream.as_mut() {
             let mut rest = PreviousDecisions::default();
             rest.file_chunk(&s.ahead, &mut self.rejected);
             rest.read_on(s.reader, &mut s.number, &mut self.rejected)?;
+            let mut again: Vec<Rejected> = rest
+                .lines()
+                .filter_map(|(id, line)| {
+                    let order = ids.get(id)?;
+                    Some(Rejected {
+                        line,
+                        id: Some(id.to_string()),
+                        error: format!(
+                            "order {id} already has a decision, the one its order (line {order} of the orders) was compared with; which one is right is not known: screen the order again"
+                        ),
+                    })
+                })
+                .collect();
+            again.sort_by_key(|r| r.line);
+            self.rejected.extend(again);
         }
         Ok(())
     }
@@ -518,9 +548,9 @@ impl Rescreen {
         decisions: Option<&Chunk>,
         old: &Arc<str>,
         memo: &RunMemo,
-    ) -> Option<Vec<Step>> {
+    ) -> Option<Vec<Selected>> {
         let decisions = decisions?;
-        let batches: Option<Vec<Vec<Step>>> = chunk
+        let batches: Option<Vec<Vec<Selected>>> = chunk
             .lines
             .par_chunks(BATCH)
             .enumerate()
@@ -550,7 +580,7 @@ impl Rescreen {
                     steps
                         .into_iter()
                         .zip(before)
-                        .map(|(step, (_, decision))| step.with_previous(Some(decision)))
+                        .map(|((id, step), (_, decision))| (id, step.with_previous(Some(decision))))
                         .collect(),
                 )
             })
@@ -563,41 +593,38 @@ impl Rescreen {
 const BATCH: usize = 64;
 
 /// An order read for selection.
-enum ReadLine<'a> {
-    /// Settled by its record, or rejected.
-    Settled(Step),
+enum ReadLine {
+    /// Settled by its record (with its id), or rejected (with none).
+    Settled(Option<String>, Step),
     /// Settled by what its names match.
-    Names(OrderNames<'a>),
+    Names(Order),
 }
 
 /// Orders held for screening again: at most this many, or this many bytes of lines.
 const HELD_ORDERS: usize = 50_000;
 const HELD_BYTES: usize = 64 << 20;
 
-/// Lines of orders to screen again, with why.
+/// Orders to screen again, with why, and the bytes of their lines.
 #[derive(Default)]
 struct Held {
-    buf: Vec<u8>,
-    lines: Vec<(
-        u64,
-        std::ops::Range<usize>,
-        Reason,
-        Option<PreviousDecision>,
-    )>,
+    bytes: usize,
+    orders: Vec<(Order, Reason, Option<PreviousDecision>)>,
 }
 
 impl Held {
-    fn push(&mut self, line: u64, bytes: &[u8], why: Reason, before: Option<PreviousDecision>) {
-        let start = self.buf.len();
-        self.buf.extend_from_slice(bytes);
-        self.lines.push((line, start..self.buf.len(), why, before));
+    fn push(&mut self, bytes: usize, order: Order, why: Reason, before: Option<PreviousDecision>) {
+        self.bytes += bytes;
+        self.orders.push((order, why, before));
     }
 
     fn clear(&mut self) {
-        self.buf.clear();
-        self.lines.clear();
+        self.bytes = 0;
+        self.orders.clear();
     }
 }
+
+/// A line's order id (`None` when it could not be read) and what became of it.
+type Selected = (Option<String>, Step);
 
 /// What became of a line once read for selection.
 enum Step {

@@ -146,6 +146,8 @@ fn screen_body(
 ) -> Result<Vec<u8>, ApiError> {
     let (batch, items) = orders_of(st.api.parse("/v1/screen", bytes)?);
     let mut orders = Vec::with_capacity(items.len());
+    // Two orders with one id would get two decisions no one could tell apart.
+    let mut ids = embargo::batch::OrderIds::new("order");
     for (k, v) in items.into_iter().enumerate() {
         let at = if batch {
             format!("orders[{k}]: ")
@@ -157,7 +159,15 @@ fn screen_body(
         } else {
             String::new()
         };
-        orders.push((digest, order_of(v, &at)?));
+        let order = order_of(v, &at)?;
+        if let Some(first) = ids.first(k as u64, &order.id) {
+            let first = format!("at orders[{first}]");
+            return Err(ApiError::invalid(format!(
+                "{at}{}",
+                embargo::batch::duplicate_message(&order.id, &first)
+            )));
+        }
+        orders.push((digest, order));
     }
     let screener = st.screener();
     let mut decisions = Vec::with_capacity(orders.len());

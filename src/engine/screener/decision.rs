@@ -89,6 +89,9 @@ pub struct OrderDecision {
     pub allowed: Vec<Allowed>,
     /// The ruleset's content hash.
     pub ruleset: String,
+    /// The fingerprint of the order decided ([`crate::order_hash`]): a re-screen
+    /// compares it to tell an order edited under the same id.
+    pub order_hash: crate::order_hash::OrderHash,
     /// The engine and its version.
     pub engine: String,
     /// The settings that can change a decision.
