@@ -57,6 +57,36 @@ fn letter_bit(c: char) -> u32 {
     }
 }
 
+/// The most words a text read as an abbreviated country name may have: party names
+/// and addresses are read as place fields too, and a long one is no country name.
+const MAX_WORDS: usize = 8;
+
+/// Every word of [`NAMES`], sorted: a text with a word no name has, or begins when it
+/// is shortened, is no country name, which rules out almost every party name and
+/// address at the cost of a look-up per word, before any name is read.
+static VOCABULARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = NAMES
+        .iter()
+        .flat_map(|n| n.words.iter().map(String::as_str))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+});
+
+/// Whether some name has `word` (or, for a shortened word, a word it begins).
+fn in_vocabulary(word: &Word) -> bool {
+    let words = &*VOCABULARY;
+    match word {
+        Word::Whole(w) => words.binary_search(&w.as_str()).is_ok(),
+        Word::Shortened(w) => {
+            let at = words.partition_point(|v| *v < w.as_str());
+            words.get(at).is_some_and(|v| v.starts_with(w.as_str()))
+        }
+        Word::Initials(_) => true,
+    }
+}
+
 /// The names abbreviations are read against: every country's names of two words or
 /// more that fold to Latin letters.
 static NAMES: LazyLock<Vec<Name>> = LazyLock::new(|| {
@@ -204,6 +234,9 @@ fn left_out(text: &[Word], name: &[String]) -> Option<usize> {
 /// it reads as with the fewest words left out.
 pub(super) fn country_code(text: &str) -> Option<&'static str> {
     let words = words(text)?;
+    if words.len() > MAX_WORDS || !words.iter().all(in_vocabulary) {
+        return None;
+    }
     let needed = words
         .iter()
         .flat_map(|w| match w {
@@ -257,6 +290,8 @@ mod tests {
         assert_eq!(country_code("Korea Democratic Republic"), None);
         // Says too little to pick one country.
         for s in [
+            "Acme Trading Co., Ltd.",
+            "No. 5 Zhongshan Rd., Dalian",
             "Dem. Rep.",
             "Rep.",
             "Korea.",
