@@ -108,7 +108,8 @@ impl CategoryMatch {
 ///
 /// A category matches a line when it has one strong piece of evidence or two weak
 /// ones (a weak term and a weak code, or two different weak terms), no exclusion code,
-/// no exclusion term unless the line has a strong term and a code of the category,
+/// no exclusion term unless the line has a strong term and a strong code of the
+/// category,
 /// and, with a threshold, the value of one item above it or not stated.
 ///
 /// # Examples

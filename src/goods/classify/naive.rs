@@ -111,7 +111,7 @@ impl Naive {
             };
             let matched =
                 s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
-            // An exclusion term yields to a strong term with a code of the category.
+            // An exclusion term yields to a strong term with a strong code of the category.
             let vetoed = s.excluded_hs || (s.excluded_term && !(s.strong_term && s.coded));
             if vetoed || !matched {
                 continue;
@@ -226,10 +226,7 @@ fn record(
             }
         }
         Role::Weak => match kind {
-            EvidenceKind::Hs => {
-                st.weak_hs = true;
-                st.coded = true;
-            }
+            EvidenceKind::Hs => st.weak_hs = true,
             EvidenceKind::Term => st.weak_term = true,
         },
     }

@@ -22,7 +22,7 @@ pub(super) struct Tally {
     strong: u64,
     /// Of the categories with strong evidence, those with a strong term.
     strong_term: u64,
-    /// The categories a code prefix of the line is a code of (strong or weak).
+    /// The categories a code prefix of the line is a strong code of.
     coded: u64,
     weak_term: u64,
     weak_hs: u64,
@@ -49,7 +49,7 @@ impl Tally {
     pub(super) fn add_code(&mut self, e: &Effect) {
         self.weak_hs |= e.weak;
         self.strong |= e.strong;
-        self.coded |= e.strong | e.weak;
+        self.coded |= e.strong;
         self.excluded_hs |= e.exclude;
     }
 
@@ -57,7 +57,8 @@ impl Tally {
     /// are found among their evidence.
     ///
     /// An exclusion term vetoes a category unless the line proves it twice over: a
-    /// strong term of the category and a code of it. One incidental word (`Lexus LX570,
+    /// strong term of the category and a strong code of it (a weak code such as 7117,
+    /// imitation jewellery, or 8708, car parts, proves nothing). One incidental word (`Lexus LX570,
     /// spare tyre included`, 8703.24) must not clear what the brand and the code say;
     /// a line with less (`Rolex toy watch`, no code) stays vetoed. An exclusion code
     /// always vetoes.

@@ -158,7 +158,7 @@ impl Compiler<'_> {
     /// read as the classifier reads them (`tablet` and `Tablets`, `phone case` and
     /// `case`, `notebook` and `notebook*`): the exclusion is found wherever the term
     /// is, and vetoes the line, so the term can make the category match only with a
-    /// code of it on the line (a strong term) or never (a weak one).
+    /// strong code of it on the line (a strong term) or never (a weak one).
     /// `patterns` are the category's terms as the classifier reads them, `excluded`
     /// its compiled exclusions.
     fn terms_excluded(
@@ -179,7 +179,7 @@ impl Compiler<'_> {
                 Diagnostic::warning(
                     t.span,
                     format!(
-                        "term `{}` of category `{}` holds its exclusion `{}`, which vetoes every line the term is found in unless the line also has a code of the category: the term alone can never match",
+                        "term `{}` of category `{}` holds its exclusion `{}`, which vetoes every line the term is found in unless the line also has a strong code of the category: the term alone can never match",
                         t.value, c.name.name, x.value
                     ),
                 )
