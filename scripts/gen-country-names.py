@@ -8,7 +8,15 @@ Sources (PyPI packages, pinned so that a run gives the same table):
   city names of time zones (the only city names CLDR carries) in every locale;
 - countrynames (OpenSanctions, MIT): country names and spellings as trade and
   sanctions data write them, demonyms among them ("North Korean");
-- countryinfo (MIT): the English demonym of each country.
+- countryinfo (MIT): the English demonym of each country;
+- pycountry (LGPL, its data from Debian's iso-codes): the ISO 3166-1 short and
+  official names, and their translations in every iso-codes catalog (the official
+  names as customs papers write them: 朝鲜民主主义人民共和国, Demokratische
+  Volksrepublik Korea);
+- Unicode's Unihan database (Debian's unicode-data): each name in Chinese characters
+  is also kept wholly simplified and wholly traditional (kSimplifiedVariant,
+  kTraditionalVariant), as papers of the other script write it: 朝鲜 gives 朝鮮, the
+  Japanese 北朝鮮 gives 北朝鲜. A character with more than one variant is left as it is.
 
 A name that two countries claim is left out (CLDR is trusted over the others: a name
 CLDR gives one country is kept for it). So are names that say only "Korea": which
@@ -20,10 +28,13 @@ SUPPLEMENT holds the few names no permissive kept source carries that the projec
 needs; each says why.
 
 Usage:
+  apt-get install unicode-data
   python3 -m venv /tmp/cldr && /tmp/cldr/bin/pip install babel==2.18.0 \\
-      countrynames==1.17.0 countryinfo==1.0.1
+      countrynames==1.17.0 countryinfo==1.0.1 pycountry==26.2.16
   /tmp/cldr/bin/python scripts/gen-country-names.py
 """
+import bz2
+import gettext
 import glob
 import json
 import os
@@ -32,9 +43,11 @@ import unicodedata
 import babel
 import countryinfo
 import countrynames
+import pycountry
 from babel import Locale, localedata
 from countrynames.data import DATA as COUNTRYNAMES
 
+UNIHAN = "/usr/share/unicode/Unihan_Variants.txt.bz2"
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA_DIR = os.path.join(HERE, "..", "src", "data")
 
@@ -109,6 +122,59 @@ def other_sources(codes):
     return by_code
 
 
+def iso_code_names(codes):
+    """The ISO 3166-1 short and official names of each country as iso-codes writes
+    them, and their translations in every language it has a catalog for. Its common
+    names are left to CLDR, which has them all: one translation of them in iso-codes
+    (Assamese "North Korea") names the other Korea."""
+    by_code = {c: set() for c in codes}
+    folder = pycountry.LOCALES_DIR
+    languages = sorted(d for d in os.listdir(folder)
+                       if os.path.exists(os.path.join(folder, d, "LC_MESSAGES", "iso3166-1.mo")))
+    catalogs = [gettext.translation("iso3166-1", folder, languages=[lang]) for lang in languages]
+    for country in pycountry.countries:
+        code = country.alpha_2
+        if code not in by_code:
+            continue
+        for field in ("name", "official_name"):
+            name = getattr(country, field, None)
+            if not name:
+                continue
+            by_code[code].add(name)
+            for catalog in catalogs:
+                by_code[code].add(catalog.gettext(name))
+    return by_code
+
+
+def han_variants():
+    """Character -> its one simplified and its one traditional form (Unihan), for the
+    characters that have exactly one of either."""
+    simplified, traditional = {}, {}
+    with bz2.open(UNIHAN, "rt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or parts[1] not in ("kSimplifiedVariant", "kTraditionalVariant"):
+                continue
+            forms = [chr(int(v[2:], 16)) for v in parts[2].split()]
+            table = simplified if parts[1] == "kSimplifiedVariant" else traditional
+            table[chr(int(parts[0][2:], 16))] = forms
+    return simplified, traditional
+
+
+def with_han_variants(by_code, variants):
+    """Adds to each name written in Chinese characters its wholly simplified and wholly
+    traditional forms, where every character has one such form at most."""
+    for names in by_code.values():
+        for name in list(names):
+            if not any(unicodedata.name(c, "").startswith("CJK UNIFIED") for c in name):
+                continue
+            for table in variants:
+                forms = [table.get(c, [c]) for c in name]
+                if all(len(f) == 1 for f in forms):
+                    names.add("".join(f[0] for f in forms))
+    return by_code
+
+
 def claims(by_code):
     owners = {}
     for code, names in by_code.items():
@@ -118,8 +184,12 @@ def claims(by_code):
 
 
 def country_table(codes):
-    cldr = cldr_territories(codes)
+    variants = han_variants()
+    cldr = with_han_variants(cldr_territories(codes), variants)
     other = other_sources(codes)
+    for code, names in iso_code_names(codes).items():
+        other[code].update(names)
+    other = with_han_variants(other, variants)
     cldr_owners = claims(cldr)
     other_owners = claims(other)
     table = {c: {} for c in codes}
@@ -177,7 +247,8 @@ def main():
     table = country_table(codes)
     with open(os.path.join(DATA_DIR, "country-names.tsv"), "w", encoding="utf-8") as f:
         f.write("# ISO 3166-1 alpha-2 code, then the country's names in every CLDR locale "
-                f"(babel {babel.__version__}), countrynames and countryinfo demonyms. "
+                f"(babel {babel.__version__}), countrynames, countryinfo demonyms and iso-codes "
+                f"(pycountry {pycountry.__version__}), with Unihan's simplified and traditional forms. "
                 "Generated by scripts/gen-country-names.py\n")
         for code in sorted(table):
             names = sorted(table[code].values())

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use crate::text::fold::fold as name_key;
 
+mod abbreviated;
+
 static COUNTRIES_TSV: &str = include_str!("data/countries.tsv");
 static CURRENCIES_TXT: &str = include_str!("data/currencies.txt");
 static LANGUAGES_TXT: &str = include_str!("data/languages.txt");
@@ -136,14 +138,17 @@ static HS_CODES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// The ISO 3166-1 alpha-2 code for a code or a country name, as lists and invoices
 /// write them: `KP`, `kp`, `North Korea`, `Korea, North`, `DPRK`,
-/// `Korea, Democratic People's Republic of` all give `KP`. A bare `Korea` gives `None`:
-/// it does not say which Korea.
+/// `Korea, Democratic People's Republic of` all give `KP`, and so do names written
+/// with abbreviations (`Dem. People's Rep. of Korea`, `Korea, Dem. Rep.`, `DPR of
+/// Korea`), read against the full names. A bare `Korea` gives `None`: it does not say
+/// which Korea.
 ///
 /// # Examples
 /// ```
 /// use embargo::reference::country_code;
 /// assert_eq!(country_code("Korea, North"), Some("KP"));
 /// assert_eq!(country_code("Korea (Republic of)"), Some("KR"));
+/// assert_eq!(country_code("Korea, Dem. Rep."), Some("KP"));
 /// assert_eq!(country_code("Korea"), None);
 /// ```
 pub fn country_code(text: &str) -> Option<&'static str> {
@@ -163,6 +168,7 @@ pub fn country_code(text: &str) -> Option<&'static str> {
         .get(&key)
         .or_else(|| WORLD.by_name.get(&key))
         .copied()
+        .or_else(|| abbreviated::country_code(t))
 }
 
 /// Whether `text` names a Korea without saying which (`Korea`, `Corée`, `Корея`): no
@@ -381,6 +387,13 @@ mod tests {
             "Corea del Norte",
             "北朝鮮",
             "조선민주주의인민공화국",
+            // Official names (iso-codes), and Chinese names in the other script.
+            "朝鲜民主主义人民共和国",
+            "朝鮮民主主義人民共和國",
+            "Demokratische Volksrepublik Korea",
+            "République démocratique populaire de Corée",
+            "北朝鲜",
+            "朝鮮",
         ] {
             assert_eq!(country_code(s), Some("KP"), "{s}");
         }

@@ -341,6 +341,67 @@ fn the_dprk_in_other_languages_and_by_name_is_a_hit() {
     assert_eq!(decision("N3"), "clear", "朝鲜族 is China's Korean minority");
 }
 
+/// The DPRK's official names in Chinese (either script), the Chinese names in the
+/// script other than the one a source gives, and the short forms of trade statistics
+/// with their abbreviations, in route fields and addresses: each was read as a place
+/// screened as written, and a Rolex for the DPRK cleared.
+#[test]
+fn the_dprk_by_official_name_and_abbreviated_is_a_hit() {
+    let rolex = |id: &str, field: &str, value: &str| {
+        let (route, party) = match field {
+            "address" => (
+                String::new(),
+                format!(",\"parties\":[{{\"role\":\"consignee\",\"name\":\"Acme Trading\",\"address\":\"{value}\"}}]"),
+            ),
+            _ => (format!(",\"route\":{{\"{field}\":\"{value}\"}}"), String::new()),
+        };
+        format!(
+            "{{\"id\":\"{id}\",\"goods\":[{{\"description\":\"Rolex Submariner wristwatch\",\"hs\":\"9101.11\"}}]{route}{party}}}\n"
+        )
+    };
+    let dprk = [
+        ("destination", "朝鲜民主主义人民共和国"),
+        ("destination", "朝鮮民主主義人民共和國"),
+        ("destination", "北朝鲜"),
+        ("destination", "朝鮮"),
+        ("destination", "Demokratische Volksrepublik Korea"),
+        ("destination", "Dem. People's Rep. of Korea"),
+        ("destination", "Korea, Dem. Rep."),
+        ("destination", "DPR of Korea"),
+        ("destination", "D.P.R. of Korea"),
+        ("address", "朝鲜民主主义人民共和国平壤市"),
+        ("address", "朝鮮民主主義人民共和國 咸鏡北道"),
+        ("address", "北朝鲜 咸镜北道"),
+    ];
+    let korea = [
+        ("destination", "Korea, Rep."),
+        ("destination", "Rep. of Korea"),
+        ("address", "朝鮮族自治州"),
+    ];
+    let mut orders = String::new();
+    for (k, (field, value)) in dprk.iter().enumerate() {
+        orders.push_str(&rolex(&format!("K{k}"), field, value));
+    }
+    for (k, (field, value)) in korea.iter().enumerate() {
+        orders.push_str(&rolex(&format!("S{k}"), field, value));
+    }
+    let out = embargo(&["screen"], &orders);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = json_lines(&out);
+    let decision = |id: &str| {
+        got.iter()
+            .find(|d| d["id"] == id)
+            .map(|d| d["decision"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    for (k, (field, value)) in dprk.iter().enumerate() {
+        assert_eq!(decision(&format!("K{k}")), "block", "{field} {value}");
+    }
+    for (k, (field, value)) in korea.iter().enumerate() {
+        assert_eq!(decision(&format!("S{k}")), "clear", "{field} {value}");
+    }
+}
+
 /// Writes `body` as `name` in a fresh folder and screens it with the embedded rules,
 /// decisions and rejections to files: (exit code, decisions, rejections, stderr).
 fn screen_csv_file(name: &str, body: &str) -> (Option<i32>, String, String, String) {

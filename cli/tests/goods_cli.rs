@@ -97,3 +97,31 @@ fn single_description_with_flags() {
         (Some("hs"), Some("9101"))
     );
 }
+
+/// One incidental word on a line that a brand or model and the tariff code both place
+/// ("spare tyre included", "in carrying case", "with battery") named an exclusion of
+/// the category and cleared a luxury car or watch sent through a DPRK transshipment
+/// hub; the luxury review stands now, and a line proved no better stays vetoed.
+#[test]
+fn an_incidental_exclusion_word_does_not_clear_a_proven_luxury_line() {
+    let orders = include_str!("../../tests/fixtures/orders/incidental-exclusion-words.jsonl");
+    let out = cli::embargo(&["screen"], orders);
+    assert_eq!(out.status.code(), Some(0), "{}", cli::text(&out.stderr));
+    let got = cli::json_lines(&out);
+    assert_eq!(got.len(), orders.lines().count());
+    for d in &got {
+        assert_eq!(d["decision"], "review", "{}", d["id"]);
+    }
+    // A weak term and a code of the category, with an exclusion, stay clear.
+    let weak = concat!(
+        r#"{"id":"toy","goods":[{"description":"toy car, die cast","hs":"8703.24"}],"#,
+        r#""route":{"destination":"CN","via":["Dandong"]}}"#,
+        "\n"
+    );
+    let out = cli::embargo(&["screen"], weak);
+    let got = cli::json_lines(&out);
+    assert_eq!(
+        got.first().map(|d| d["decision"].clone()),
+        Some("clear".into())
+    );
+}

@@ -107,8 +107,10 @@ impl CategoryMatch {
 /// (or one the caller passes to [`Classifier::classify_with`]).
 ///
 /// A category matches a line when it has one strong piece of evidence or two weak
-/// ones (a weak term and a weak code, or two different weak terms), no exclusion term
-/// or code, and, with a threshold, the value of one item above it or not stated.
+/// ones (a weak term and a weak code, or two different weak terms), no exclusion code,
+/// no exclusion term unless the line has a strong term and a strong code of the
+/// category,
+/// and, with a threshold, the value of one item above it or not stated.
 ///
 /// # Examples
 ///
@@ -138,9 +140,12 @@ impl CategoryMatch {
 /// assert_eq!(hits[0].evidence()[0].text(), "ROLEX");
 /// assert_eq!((hits[0].evidence()[0].start, hits[0].evidence()[0].end), (3, 8));
 ///
-/// // A weak term alone is not enough; an exclusion vetoes.
+/// // A weak term alone is not enough; an exclusion vetoes, unless a strong term and
+/// // a code of the category say otherwise.
 /// assert!(classifier.classify(&GoodsLine::new("watch straps")).is_empty());
 /// assert!(classifier.classify(&GoodsLine::new("Rolex toy watch")).is_empty());
+/// let boxed = GoodsLine::new("Rolex Daytona, toy for the kids in the box").with_hs("9101.21");
+/// assert_eq!(classifier.classify(&boxed).len(), 1);
 /// // Codes match by prefix, with or without dots.
 /// assert_eq!(classifier.classify(&GoodsLine::new("see invoice").with_hs("9101.21")).len(), 1);
 /// # Ok::<(), embargo::Error>(())

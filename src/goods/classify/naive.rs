@@ -111,7 +111,9 @@ impl Naive {
             };
             let matched =
                 s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
-            if s.excluded || !matched {
+            // An exclusion term yields to a strong term with a strong code of the category.
+            let vetoed = s.excluded_hs || (s.excluded_term && !(s.strong_term && s.coded));
+            if vetoed || !matched {
                 continue;
             }
             let Some(cat) = inner.categories.get(ci as usize) else {
@@ -186,8 +188,11 @@ impl Naive {
 /// What a line's finds say of one category.
 #[derive(Debug, Clone, Copy, Default)]
 struct CatState {
-    excluded: bool,
+    excluded_term: bool,
+    excluded_hs: bool,
     strong: bool,
+    strong_term: bool,
+    coded: bool,
     weak_term: bool,
     weak_hs: bool,
 }
@@ -207,10 +212,19 @@ fn record(
     };
     match u.role {
         Role::Exclude => {
-            st.excluded = true;
+            match kind {
+                EvidenceKind::Hs => st.excluded_hs = true,
+                EvidenceKind::Term => st.excluded_term = true,
+            }
             return;
         }
-        Role::Strong => st.strong = true,
+        Role::Strong => {
+            st.strong = true;
+            match kind {
+                EvidenceKind::Hs => st.coded = true,
+                EvidenceKind::Term => st.strong_term = true,
+            }
+        }
         Role::Weak => match kind {
             EvidenceKind::Hs => st.weak_hs = true,
             EvidenceKind::Term => st.weak_term = true,

@@ -20,9 +20,17 @@ pub(super) struct Effect {
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Tally {
     strong: u64,
+    /// Of the categories with strong evidence, those with a strong term.
+    strong_term: u64,
+    /// The categories a code prefix of the line is a strong code of.
+    coded: u64,
     weak_term: u64,
     weak_hs: u64,
-    excluded: u64,
+    /// Vetoed by an exclusion term, unless the line proves the category (see
+    /// [`Tally::decide`]).
+    excluded_term: u64,
+    /// Vetoed by an exclusion code: the trader's code says it is other goods.
+    excluded_hs: u64,
     /// A weak term found after another: the category may have two different weak
     /// terms, which its evidence then decides (the same term twice, or two that
     /// overlap, count once).
@@ -34,20 +42,31 @@ impl Tally {
         self.weak_again |= self.weak_term & e.weak;
         self.weak_term |= e.weak;
         self.strong |= e.strong;
-        self.excluded |= e.exclude;
+        self.strong_term |= e.strong;
+        self.excluded_term |= e.exclude;
     }
 
     pub(super) fn add_code(&mut self, e: &Effect) {
         self.weak_hs |= e.weak;
         self.strong |= e.strong;
-        self.excluded |= e.exclude;
+        self.coded |= e.strong;
+        self.excluded_hs |= e.exclude;
     }
 
     /// The categories matched for sure, and those matched if two different weak terms
     /// are found among their evidence.
+    ///
+    /// An exclusion term vetoes a category unless the line proves it twice over: a
+    /// strong term of the category and a strong code of it (a weak code such as 7117,
+    /// imitation jewellery, or 8708, car parts, proves nothing). One incidental word (`Lexus LX570,
+    /// spare tyre included`, 8703.24) must not clear what the brand and the code say;
+    /// a line with less (`Rolex toy watch`, no code) stays vetoed. An exclusion code
+    /// always vetoes.
     fn decide(&self) -> (u64, u64) {
-        let sure = (self.strong | self.weak_term & self.weak_hs) & !self.excluded;
-        let if_two = self.weak_again & !self.excluded & !sure;
+        let proven = self.strong_term & self.coded;
+        let vetoed = self.excluded_hs | self.excluded_term & !proven;
+        let sure = (self.strong | self.weak_term & self.weak_hs) & !vetoed;
+        let if_two = self.weak_again & !vetoed & !sure;
         (sure, if_two)
     }
 }

@@ -192,6 +192,25 @@ fn exclusions_veto() {
     assert!(desc(&c, "Maybach toy car").is_empty());
     let snow = GoodsLine::new("Maybach").with_hs("8703.10");
     assert!(ids(&c, &snow).is_empty(), "excluded code");
+    // A weak term and a code, or a strong term without one, stay vetoed.
+    let weak = GoodsLine::new("toy car").with_hs("8703.24");
+    assert!(ids(&c, &weak).is_empty(), "weak term and code");
+    let plated = GoodsLine::new("gold plated necklace").with_hs("7113.19");
+    assert!(ids(&c, &plated).is_empty(), "weak terms and code");
+}
+
+#[test]
+fn an_exclusion_term_yields_to_a_strong_term_with_a_code() {
+    let c = fixture();
+    let line = GoodsLine::new("Maybach S680, toy car for the kids included").with_hs("8703.24");
+    assert_eq!(ids(&c, &line), ["vehicles"]);
+    let line = GoodsLine::new("imitation leather box, gold necklace").with_hs("7113.19");
+    assert_eq!(ids(&c, &line), ["jewellery"]);
+    // The code of another category, or an exclusion code, does not prove it.
+    let other = GoodsLine::new("Maybach toy").with_hs("7113.19");
+    assert!(!ids(&c, &other).contains(&"vehicles".to_string()));
+    let snow = GoodsLine::new("Maybach toy").with_hs("8703.10");
+    assert!(ids(&c, &snow).is_empty(), "excluded code");
 }
 
 #[test]

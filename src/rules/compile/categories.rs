@@ -160,7 +160,8 @@ impl Compiler<'_> {
     /// Warns of a term of category `c` that holds one of its exclusions once both are
     /// read as the classifier reads them (`tablet` and `Tablets`, `phone case` and
     /// `case`, `notebook` and `notebook*`): the exclusion is found wherever the term
-    /// is, and vetoes the line, so the term can never make the category match.
+    /// is, and vetoes the line, so the term can make the category match only with a
+    /// strong code of it on the line (a strong term) or never (a weak one).
     /// `patterns` are the category's terms as the classifier reads them, `excluded`
     /// its compiled exclusions.
     fn terms_excluded(
@@ -181,7 +182,7 @@ impl Compiler<'_> {
                 Diagnostic::warning(
                     t.span,
                     format!(
-                        "term `{}` of category `{}` holds its exclusion `{}`, which vetoes every line the term is found in: the term can never match",
+                        "term `{}` of category `{}` holds its exclusion `{}`, which vetoes every line the term is found in unless the line also has a strong code of the category: the term alone can never match",
                         t.value, c.name.name, x.value
                     ),
                 )
