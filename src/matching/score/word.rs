@@ -325,9 +325,11 @@ fn voiced(word: &str) -> bool {
 }
 
 /// Whether two words of two syllables or more, with the same first letter, have the
-/// same consonants as [`abjad_fold`] reads them (three at least). A first vowel alone
-/// may differ: it is an alif in the script, written with whichever vowel a spelling
-/// hears (`Ahmad` / `Ehmad`, `Anwar` / `Enwar`).
+/// same consonants as [`abjad_fold`] reads them (two at least: `As'ad` / `As'ed`,
+/// `Adel` / `Adal`, `Libi` / `Lebi`, whose later vowels romanizations write as they
+/// hear them). With three or more, a first vowel alone may also differ: it is an alif
+/// in the script, written with whichever vowel a spelling hears (`Ahmad` / `Ehmad`,
+/// `Anwar` / `Enwar`); two consonants are too few to say that much (`Edam` / `Odam`).
 fn same_consonants(a: &str, b: &str) -> bool {
     let (fa, fb) = (abjad_fold(a), abjad_fold(b));
     let (ca, cb) = (consonants(&fa), consonants(&fb));
@@ -341,10 +343,11 @@ fn same_consonants(a: &str, b: &str) -> bool {
         }
         n
     };
-    ca.len() >= 3
+    ca.len() >= 2
         && ca == cb
         && match (fa.chars().next(), fb.chars().next()) {
             (Some(x), Some(y)) if x == y => true,
+            _ if ca.len() < 3 => false,
             // Only the first vowel differs (`Ahmad` / `Ehmad`), not more (`Anderson`
             // / `Indersen`).
             (Some(x), Some(y)) => {
