@@ -348,3 +348,25 @@ fn symmetric_without_kind() {
         assert!((x - y).abs() < 1e-9, "{a} / {b}: {x} {y}");
     }
 }
+
+#[test]
+fn slavic_names_in_other_lists_spellings_are_one_name() {
+    let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+    for (a, b) in [
+        ("alyeksandrovich", "aleksandrovich"),
+        ("vladimirovitj", "vladimirovich"),
+        ("michaylovich", "mikhaylovich"),
+        ("zakarija", "zakariya"),
+        ("jurij", "yuri"),
+        ("gennadj", "gennady"),
+        ("kalachnik", "kalashnik"),
+    ] {
+        let s = sim(a, b);
+        assert!(s >= ABJAD_SIM, "{a} / {b}: {s}");
+    }
+    // Another letter is still a typo, and one-syllable words keep their own rules.
+    for (a, b) in [("vladimirovics", "vladimirovich"), ("jong", "yong")] {
+        let s = sim(a, b);
+        assert!(s < ABJAD_SIM, "{a} / {b}: {s}");
+    }
+}

@@ -211,7 +211,8 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // Vowels written differently around the same consonants are one name's
         // romanizations (`Mohamed` / `Muhammad`, `Ahmad` / `Ahmed`, `Salim` / `Salem`),
         // as Arabic script writes it: as close as a word and its script spelling.
-        let one_name = same_consonants(at, bt) || first_vowel_only(at, bt);
+        let one_name =
+            same_consonants(at, bt) || first_vowel_only(at, bt) || slavic_spellings(at, bt);
         let s = if one_name {
             s.max(ABJAD_SIM)
         } else if common_syllables(at, ak, bt, bk) {
@@ -357,6 +358,76 @@ fn same_consonants(a: &str, b: &str) -> bool {
         }
         && syllables(&fa) >= 2
         && syllables(&fb) >= 2
+}
+
+/// Whether two words of two syllables or more are one name in the spellings that
+/// Slavic names take in English, German, French and Scandinavian lists: `j` for `y`
+/// (`Jurij` / `Yuri`, `Zakarija`), `w` for `v`, `ff` for a final `v`, `ch`, `tch`,
+/// `tsch`, `tj`, `sh`, `sch`, `zh`, `zj`, `kh` for one hissing or rough sound
+/// (`Vladimirovitj`, `Michaylovich`, `Kalachnik`), `ye` or `ie` for `e` after a consonant
+/// (`Alyeksandrovich`, `Olyeg`), and a final `ij`, `iy`, `yy`, `ii` or `y` for `i`.
+/// Only pairs within the edit budget are asked, so whole other names stay apart.
+fn slavic_spellings(a: &str, b: &str) -> bool {
+    let syllables = |w: &str| {
+        let mut n = 0;
+        let mut prev = false;
+        for c in w.bytes() {
+            let v = is_vowel_byte(c);
+            n += usize::from(v && !prev);
+            prev = v;
+        }
+        n
+    };
+    syllables(a) >= 2 && syllables(b) >= 2 && slavic_fold(a) == slavic_fold(b)
+}
+
+/// A word with the letters of [`slavic_spellings`] folded to one form each (`c` for
+/// the hissing and rough sounds, upper case so that no written `c` meets them).
+fn slavic_fold(word: &str) -> String {
+    let mut w = word.to_string();
+    for (from, to) in [
+        ("tsch", "C"),
+        ("tch", "C"),
+        ("sch", "C"),
+        ("tj", "C"),
+        ("zh", "C"),
+        ("zj", "C"),
+        ("kh", "C"),
+        ("ch", "C"),
+        ("sh", "C"),
+        ("w", "v"),
+        ("j", "y"),
+        ("ff", "v"),
+        ("ks", "x"),
+    ] {
+        if w.contains(from) {
+            w = w.replace(from, to);
+        }
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(w.len());
+    let b = w.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        let after_consonant = out.last().is_some_and(|&p| !is_vowel_byte(p));
+        if matches!(c, b'y' | b'i') && matches!(next, Some(b'e' | b'o')) && after_consonant {
+            i += 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    for end in [&b"iy"[..], b"yy", b"ii", b"yi"] {
+        if out.ends_with(end) {
+            out.truncate(out.len() - 1);
+            break;
+        }
+    }
+    if out.len() > 1 && out.last() == Some(&b'y') {
+        out.pop();
+        out.push(b'i');
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Whether two words of three letters or more differ only in their first letter, `a`,
