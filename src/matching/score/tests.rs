@@ -370,3 +370,17 @@ fn slavic_names_in_other_lists_spellings_are_one_name() {
         assert!(s < ABJAD_SIM, "{a} / {b}: {s}");
     }
 }
+
+#[test]
+fn a_syllable_no_listed_name_uses_a_letter_from_one_is_that_syllable_mistyped() {
+    let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+    for (a, b) in [("sirk", "sik"), ("tonh", "tong"), ("bomg", "bong")] {
+        let s = sim(a, b);
+        assert!(s >= SYLLABLE_MISTYPED_SIM, "{a} / {b}: {s}");
+    }
+    // Two syllables that names use stay as they were, and so do longer words.
+    for (a, b) in [("hyon", "hyok"), ("sik", "sok")] {
+        let s = sim(a, b);
+        assert!(s < SYLLABLE_MISTYPED_SIM, "{a} / {b}: {s}");
+    }
+}

@@ -227,6 +227,8 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // letters make sequences no word has (runs are compared within the run budget).
         let s = if max_budget > RUN_BUDGET && mistyped(a, bt) {
             s.max(MISTYPED_SIM)
+        } else if max_budget > RUN_BUDGET && syllable_mistyped(a, bt) {
+            s.max(SYLLABLE_MISTYPED_SIM)
         } else {
             s
         };
@@ -319,6 +321,49 @@ fn mistyped(a: &WordForms, bt: &str) -> bool {
         && a.text_osa.within(bt.as_bytes(), 1) == Some(1)
         && *a.unheard.get_or_init(|| unheard(a.text)) != unheard(bt)
 }
+
+/// The words of one syllable that listed names use (`scripts/gen-syllable-words.py`,
+/// from the OFAC SDN list, public domain data).
+const SYLLABLE_WORDS: &str = include_str!("../syllable_words.txt");
+
+/// The similarity at least of a word of one syllable that no listed name uses, a letter
+/// away from one that listed names use ([`syllable_mistyped`]): below [`MISTYPED_SIM`],
+/// since a syllable the lists lack may still be a real one (`Soo`).
+pub(crate) const SYLLABLE_MISTYPED_SIM: f32 = 0.8;
+
+/// Whether two words of one syllable (one group of vowels, at most six letters, three
+/// letters at least) differ by one letter and exactly one of them is a syllable that
+/// listed names use: the other is that syllable mistyped (`Sirk` / `Sik`, `Tonh` /
+/// `Tong`, `Hrok` / `Hyok`), not another syllable, which a name would have used. Both
+/// voiced, so that letters (acronyms) keep their own rule.
+fn syllable_mistyped(a: &WordForms, bt: &str) -> bool {
+    static KNOWN: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    let shape = |w: &str| {
+        (3..=SYLLABLE_WORD_MAX_LEN).contains(&w.len())
+            && w.as_bytes()
+                .iter()
+                .enumerate()
+                .filter(|&(i, c)| {
+                    is_vowel_byte(*c)
+                        && (i == 0 || !w.as_bytes().get(i - 1).is_some_and(|p| is_vowel_byte(*p)))
+                })
+                .count()
+                == 1
+    };
+    if !shape(a.text) || !shape(bt) || a.text_osa.within(bt.as_bytes(), 1) != Some(1) {
+        return false;
+    }
+    let known = KNOWN.get_or_init(|| {
+        SYLLABLE_WORDS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    known.contains(a.text) != known.contains(bt)
+}
+
+/// Letters at most of a word of one syllable in [`SYLLABLE_WORDS`].
+const SYLLABLE_WORD_MAX_LEN: usize = 6;
 
 /// Whether a word has a vowel (`y` counts): one that has none is read letter by letter.
 fn voiced(word: &str) -> bool {
