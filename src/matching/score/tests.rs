@@ -257,8 +257,18 @@ fn vowels_around_the_same_consonants_are_one_arabic_name() {
         let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
         assert!(s >= ABJAD_SIM, "{a} / {b}: {s}");
     }
-    // Not another letter first, nor `o` (`Olya` / `Ilya`), nor a later vowel.
-    for (a, b) in [("edam", "odam"), ("olya", "ilya"), ("adam", "adem")] {
+    // A later vowel of a word of two syllables and two consonants (round 8).
+    for (a, b) in [
+        ("ased", "asad"),
+        ("adal", "adel"),
+        ("lebi", "libi"),
+        ("adem", "adam"),
+    ] {
+        let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
+        assert!(s >= ABJAD_SIM, "{a} / {b}: {s}");
+    }
+    // Not another letter first, nor `o` (`Olya` / `Ilya`), nor another consonant.
+    for (a, b) in [("edam", "odam"), ("olya", "ilya"), ("adam", "adan")] {
         let (s, _) = word_sim(a, &phonetic_key(a), b, &phonetic_key(b));
         assert!(s < ABJAD_SIM, "{a} / {b}: {s}");
     }
@@ -336,5 +346,41 @@ fn symmetric_without_kind() {
         let x = compare(a, b, None);
         let y = compare(b, a, None);
         assert!((x - y).abs() < 1e-9, "{a} / {b}: {x} {y}");
+    }
+}
+
+#[test]
+fn slavic_names_in_other_lists_spellings_are_one_name() {
+    let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+    for (a, b) in [
+        ("alyeksandrovich", "aleksandrovich"),
+        ("vladimirovitj", "vladimirovich"),
+        ("michaylovich", "mikhaylovich"),
+        ("zakarija", "zakariya"),
+        ("yurij", "yuri"),
+        ("gennadj", "gennady"),
+        ("kalachnik", "kalashnik"),
+    ] {
+        let s = sim(a, b);
+        assert!(s >= ABJAD_SIM, "{a} / {b}: {s}");
+    }
+    // Another first vowel is no Slavic spelling (`Olya` / `Ilya`), nor another letter.
+    for (a, b) in [("olya", "ilya"), ("adam", "adan")] {
+        let s = sim(a, b);
+        assert!(s < ABJAD_SIM, "{a} / {b}: {s}");
+    }
+}
+
+#[test]
+fn a_syllable_no_listed_name_uses_a_letter_from_one_is_that_syllable_mistyped() {
+    let sim = |a: &str, b: &str| word_sim(a, &phonetic_key(a), b, &phonetic_key(b)).0;
+    for (a, b) in [("sirk", "sik"), ("tonh", "tong"), ("bomg", "bong")] {
+        let s = sim(a, b);
+        assert!(s >= SYLLABLE_MISTYPED_SIM, "{a} / {b}: {s}");
+    }
+    // Two syllables that names use stay as they were, and so do longer words.
+    for (a, b) in [("hyon", "hyok"), ("sik", "sok")] {
+        let s = sim(a, b);
+        assert!(s < SYLLABLE_MISTYPED_SIM, "{a} / {b}: {s}");
     }
 }

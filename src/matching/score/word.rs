@@ -211,7 +211,8 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // Vowels written differently around the same consonants are one name's
         // romanizations (`Mohamed` / `Muhammad`, `Ahmad` / `Ahmed`, `Salim` / `Salem`),
         // as Arabic script writes it: as close as a word and its script spelling.
-        let one_name = same_consonants(at, bt) || first_vowel_only(at, bt);
+        let one_name =
+            same_consonants(at, bt) || first_vowel_only(at, bt) || slavic_spellings(at, bt);
         let s = if one_name {
             s.max(ABJAD_SIM)
         } else if common_syllables(at, ak, bt, bk) {
@@ -226,6 +227,8 @@ pub(crate) fn word_sim_to(a: &WordForms, bt: &str, bk: &str, max_budget: usize) 
         // letters make sequences no word has (runs are compared within the run budget).
         let s = if max_budget > RUN_BUDGET && mistyped(a, bt) {
             s.max(MISTYPED_SIM)
+        } else if max_budget > RUN_BUDGET && syllable_mistyped(a, bt) {
+            s.max(SYLLABLE_MISTYPED_SIM)
         } else {
             s
         };
@@ -319,15 +322,60 @@ fn mistyped(a: &WordForms, bt: &str) -> bool {
         && *a.unheard.get_or_init(|| unheard(a.text)) != unheard(bt)
 }
 
+/// The words of one syllable that listed names use (`scripts/gen-syllable-words.py`,
+/// from the OFAC SDN list, public domain data).
+const SYLLABLE_WORDS: &str = include_str!("../syllable_words.txt");
+
+/// The similarity at least of a word of one syllable that no listed name uses, a letter
+/// away from one that listed names use ([`syllable_mistyped`]): below [`MISTYPED_SIM`],
+/// since a syllable the lists lack may still be a real one (`Soo`).
+pub(crate) const SYLLABLE_MISTYPED_SIM: f32 = 0.8;
+
+/// Whether two words of one syllable (one group of vowels, at most six letters, three
+/// letters at least) differ by one letter and exactly one of them is a syllable that
+/// listed names use: the other is that syllable mistyped (`Sirk` / `Sik`, `Tonh` /
+/// `Tong`, `Hrok` / `Hyok`), not another syllable, which a name would have used. Both
+/// voiced, so that letters (acronyms) keep their own rule.
+fn syllable_mistyped(a: &WordForms, bt: &str) -> bool {
+    static KNOWN: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    let shape = |w: &str| {
+        (3..=SYLLABLE_WORD_MAX_LEN).contains(&w.len())
+            && w.as_bytes()
+                .iter()
+                .enumerate()
+                .filter(|&(i, c)| {
+                    is_vowel_byte(*c)
+                        && (i == 0 || !w.as_bytes().get(i - 1).is_some_and(|p| is_vowel_byte(*p)))
+                })
+                .count()
+                == 1
+    };
+    if !shape(a.text) || !shape(bt) || a.text_osa.within(bt.as_bytes(), 1) != Some(1) {
+        return false;
+    }
+    let known = KNOWN.get_or_init(|| {
+        SYLLABLE_WORDS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    known.contains(a.text) != known.contains(bt)
+}
+
+/// Letters at most of a word of one syllable in [`SYLLABLE_WORDS`].
+const SYLLABLE_WORD_MAX_LEN: usize = 6;
+
 /// Whether a word has a vowel (`y` counts): one that has none is read letter by letter.
 fn voiced(word: &str) -> bool {
     word.bytes().any(is_vowel_byte)
 }
 
 /// Whether two words of two syllables or more, with the same first letter, have the
-/// same consonants as [`abjad_fold`] reads them (three at least). A first vowel alone
-/// may differ: it is an alif in the script, written with whichever vowel a spelling
-/// hears (`Ahmad` / `Ehmad`, `Anwar` / `Enwar`).
+/// same consonants as [`abjad_fold`] reads them (two at least: `As'ad` / `As'ed`,
+/// `Adel` / `Adal`, `Libi` / `Lebi`, whose later vowels romanizations write as they
+/// hear them). With three or more, a first vowel alone may also differ: it is an alif
+/// in the script, written with whichever vowel a spelling hears (`Ahmad` / `Ehmad`,
+/// `Anwar` / `Enwar`); two consonants are too few to say that much (`Edam` / `Odam`).
 fn same_consonants(a: &str, b: &str) -> bool {
     let (fa, fb) = (abjad_fold(a), abjad_fold(b));
     let (ca, cb) = (consonants(&fa), consonants(&fb));
@@ -341,10 +389,11 @@ fn same_consonants(a: &str, b: &str) -> bool {
         }
         n
     };
-    ca.len() >= 3
+    ca.len() >= 2
         && ca == cb
         && match (fa.chars().next(), fb.chars().next()) {
             (Some(x), Some(y)) if x == y => true,
+            _ if ca.len() < 3 => false,
             // Only the first vowel differs (`Ahmad` / `Ehmad`), not more (`Anderson`
             // / `Indersen`).
             (Some(x), Some(y)) => {
@@ -354,6 +403,76 @@ fn same_consonants(a: &str, b: &str) -> bool {
         }
         && syllables(&fa) >= 2
         && syllables(&fb) >= 2
+}
+
+/// Whether two words of two syllables or more are one name in the spellings that
+/// Slavic names take in English, German, French and Scandinavian lists: `j` for `y`
+/// (`Jurij` / `Yuri`, `Zakarija`), `w` for `v`, `ff` for a final `v`, `ch`, `tch`,
+/// `tsch`, `tj`, `sh`, `sch`, `zh`, `zj`, `kh` for one hissing or rough sound
+/// (`Vladimirovitj`, `Michaylovich`, `Kalachnik`), `ye` or `ie` for `e` after a consonant
+/// (`Alyeksandrovich`, `Olyeg`), and a final `ij`, `iy`, `yy`, `ii` or `y` for `i`.
+/// Only pairs within the edit budget are asked, so whole other names stay apart.
+fn slavic_spellings(a: &str, b: &str) -> bool {
+    let syllables = |w: &str| {
+        let mut n = 0;
+        let mut prev = false;
+        for c in w.bytes() {
+            let v = is_vowel_byte(c);
+            n += usize::from(v && !prev);
+            prev = v;
+        }
+        n
+    };
+    syllables(a) >= 2 && syllables(b) >= 2 && slavic_fold(a) == slavic_fold(b)
+}
+
+/// A word with the letters of [`slavic_spellings`] folded to one form each (`c` for
+/// the hissing and rough sounds, upper case so that no written `c` meets them).
+fn slavic_fold(word: &str) -> String {
+    let mut w = word.to_string();
+    for (from, to) in [
+        ("tsch", "C"),
+        ("tch", "C"),
+        ("sch", "C"),
+        ("tj", "C"),
+        ("zh", "C"),
+        ("zj", "C"),
+        ("kh", "C"),
+        ("ch", "C"),
+        ("sh", "C"),
+        ("w", "v"),
+        ("j", "y"),
+        ("ff", "v"),
+        ("ks", "x"),
+    ] {
+        if w.contains(from) {
+            w = w.replace(from, to);
+        }
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(w.len());
+    let b = w.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        let after_consonant = out.last().is_some_and(|&p| !is_vowel_byte(p));
+        if matches!(c, b'y' | b'i') && matches!(next, Some(b'e' | b'o')) && after_consonant {
+            i += 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    for end in [&b"iy"[..], b"yy", b"ii", b"yi"] {
+        if out.ends_with(end) {
+            out.truncate(out.len() - 1);
+            break;
+        }
+    }
+    if out.len() > 1 && out.last() == Some(&b'y') {
+        out.pop();
+        out.push(b'i');
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Whether two words of three letters or more differ only in their first letter, `a`,
