@@ -37,10 +37,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
                 Ok(Text(Cow::Owned(v.to_string())))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(match i64::try_from(v) {
-                    Ok(i) => i.to_string(),
-                    Err(_) => (v as f64).to_string(),
-                })))
+                Ok(Text(Cow::Owned(v.to_string())))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text<'de>, E> {
                 Ok(Text(Cow::Owned(v.to_string())))
