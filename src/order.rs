@@ -573,11 +573,9 @@ pub(crate) fn de_opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f6
         Some(Scalar::UInt(u)) => Ok(Some(u as f64)),
         Some(Scalar::Float(f)) => Ok(Some(f)),
         Some(Scalar::Text(t)) if t.trim().is_empty() => Ok(None),
-        Some(Scalar::Text(t)) => parse_number(&t)
-            .map(Some)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!("`{t}` is not a number: {NUMBER_FORM}"))
-            }),
+        Some(Scalar::Text(t)) => parse_number(&t).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{t}` is not a number: {NUMBER_FORM}"))
+        }),
         Some(Scalar::Bool(b)) => Err(serde::de::Error::custom(format!("`{b}` is not a number"))),
     }
 }
@@ -636,7 +634,17 @@ mod tests {
         ] {
             assert_eq!(parse_number(text), Some(want), "{text}");
         }
-        for text in ["2.500,00", "1,5", "1,00", "12,34,567", ",500", "1,000,00", "1.000,5", "USD 10", ""] {
+        for text in [
+            "2.500,00",
+            "1,5",
+            "1,00",
+            "12,34,567",
+            ",500",
+            "1,000,00",
+            "1.000,5",
+            "USD 10",
+            "",
+        ] {
             assert_eq!(parse_number(text), None, "{text}");
         }
     }

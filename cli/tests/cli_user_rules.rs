@@ -85,16 +85,25 @@ rule internal_refused_party {
         "no loaded entity passes `list(internal) program(DPRK)`, so this name test can never hold",
     );
     assert!(err.contains("internal.emb:17:29"), "{err}");
-    let out = embargo(&["screen", "--add-rules", &file], "{\"id\":\"A1\",\"parties\":[{\"name\":\"Golden Phoenix Trading FZE\"}]}\n");
+    let out = embargo(
+        &["screen", "--add-rules", &file],
+        "{\"id\":\"A1\",\"parties\":[{\"name\":\"Golden Phoenix Trading FZE\"}]}\n",
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     // The same rule with the program the entity carries loads and blocks.
     let fixed = rules_file(
         "facets-ok",
         "internal.emb",
-        &format!("{INTERNAL_LIST}{}", rule.replace("program(DPRK)", "program(OWN)")),
+        &format!(
+            "{INTERNAL_LIST}{}",
+            rule.replace("program(DPRK)", "program(OWN)")
+        ),
     );
-    let out = embargo(&["screen", "--add-rules", &fixed], "{\"id\":\"A1\",\"parties\":[{\"name\":\"Golden Phoenix Trading FZE\"}]}\n");
+    let out = embargo(
+        &["screen", "--add-rules", &fixed],
+        "{\"id\":\"A1\",\"parties\":[{\"name\":\"Golden Phoenix Trading FZE\"}]}\n",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json_lines(&out)[0]["decision"], "block");
 }
@@ -111,8 +120,14 @@ fn an_eu_list_without_its_dprk_regime_cannot_stand_in_for_the_shipped_one() {
     let out = embargo(&["import", "eu", &arg(&fixture), "-o", &imported], "");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let written = std::fs::read_to_string(&imported).expect("imported list");
-    assert!(written.contains("program EU-ZWE"), "FSF codes as the journal writes them");
-    let err = check_refuses(&imported, "no loaded entity passes `list(eu) program(EU-PRK)`");
+    assert!(
+        written.contains("program EU-ZWE"),
+        "FSF codes as the journal writes them"
+    );
+    let err = check_refuses(
+        &imported,
+        "no loaded entity passes `list(eu) program(EU-PRK)`",
+    );
     assert!(err.contains("decisions.emb"), "{err}");
     let out = embargo(
         &["screen", "--add-rules", &imported],
@@ -146,11 +161,21 @@ entity eu:own-1 {
         err.contains("eu.emb:1:6: warning: list `eu` replaces the shipped list `eu` ("),
         "{err}"
     );
-    assert!(err.contains("the shipped entries are not screened"), "{err}");
+    assert!(
+        err.contains("the shipped entries are not screened"),
+        "{err}"
+    );
     // Commands that screen say that the rules have warnings.
-    let out = embargo(&["screen", "--add-rules", &file], "{\"id\":\"X\",\"parties\":[{\"name\":\"Acme\"}]}\n");
+    let out = embargo(
+        &["screen", "--add-rules", &file],
+        "{\"id\":\"X\",\"parties\":[{\"name\":\"Acme\"}]}\n",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("note: the rules have"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: the rules have"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -185,10 +210,19 @@ fn a_list_dated_after_today_is_called_stale() {
     let out = embargo(&["check", "--add-rules", &file], "");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("list `internal` is dated 2099-01-01, after today"), "{err}");
-    let out = embargo(&["screen", "--add-rules", &file], "{\"id\":\"X\",\"parties\":[{\"name\":\"Acme\"}]}\n");
+    assert!(
+        err.contains("list `internal` is dated 2099-01-01, after today"),
+        "{err}"
+    );
+    let out = embargo(
+        &["screen", "--add-rules", &file],
+        "{\"id\":\"X\",\"parties\":[{\"name\":\"Acme\"}]}\n",
+    );
     let err = stderr(&out);
-    assert!(err.contains("warning: list `internal` is dated 2099-01-01, after today"), "{err}");
+    assert!(
+        err.contains("warning: list `internal` is dated 2099-01-01, after today"),
+        "{err}"
+    );
     let decision = &json_lines(&out)[0];
     let internal = decision["lists"]
         .as_array()
@@ -203,7 +237,11 @@ fn rules_files_with_an_upper_case_extension_are_read() {
     std::fs::write(dir.join("INTERNAL.EMB"), INTERNAL_LIST).expect("write");
     let out = embargo(&["check", "--add-rules", &arg(&dir)], "");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(text(&out.stdout).contains("list internal as of 2026-12-01: 1 entities"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("list internal as of 2026-12-01: 1 entities"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -216,8 +254,14 @@ fn a_category_no_rule_reaches_is_warned_with_its_misspelt_tag() {
     let out = embargo(&["check", "--add-rules", &file], "");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("drones.emb:1:10: warning: no rule reaches category `drones`"), "{err}");
-    assert!(err.contains("its tag `luxry`: did you mean `luxury`?"), "{err}");
+    assert!(
+        err.contains("drones.emb:1:10: warning: no rule reaches category `drones`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("its tag `luxry`: did you mean `luxury`?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -227,7 +271,11 @@ fn a_server_limit_of_zero_is_refused() {
     std::fs::write(&config, "[server]\nmax_body_bytes = 0\n").expect("write");
     let out = embargo(&["--config", &arg(&config), "check"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("server.max_body_bytes must be at least 1"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("server.max_body_bytes must be at least 1"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Decisions of `orders` (CSV) and the rejected lines' messages.
@@ -266,7 +314,10 @@ fn an_imo_number_failing_its_check_digit_is_rejected() {
     );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("line 1 (order V1): route.imo: `8987334` fails the IMO check digit"), "{err}");
+    assert!(
+        err.contains("line 1 (order V1): route.imo: `8987334` fails the IMO check digit"),
+        "{err}"
+    );
     let decisions = json_lines(&out);
     assert_eq!(decisions.len(), 1);
     assert_eq!(decisions[0]["id"], "V2");

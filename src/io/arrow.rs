@@ -703,7 +703,8 @@ mod tests {
         let bad = layout.order(&batch, 1, 2).expect_err("row 2");
         assert_eq!((bad.line, bad.id.as_deref()), (2, Some("8")));
         assert!(
-            bad.error.starts_with("goods[0].value `ten` is not a number: "),
+            bad.error
+                .starts_with("goods[0].value `ten` is not a number: "),
             "{}",
             bad.error
         );

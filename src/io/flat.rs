@@ -25,7 +25,9 @@
 use std::collections::BTreeMap;
 
 use super::{Record, Rejected};
-use crate::order::{parse_number, split_list, NUMBER_FORM, GoodsLine, Order, Party, PartyIdentifier};
+use crate::order::{
+    parse_number, split_list, GoodsLine, Order, Party, PartyIdentifier, NUMBER_FORM,
+};
 
 /// Roles that name a party column (`buyer_name`).
 pub(crate) const ROLES: &[&str] = &[
@@ -561,11 +563,11 @@ impl Row<'_> {
                 match v {
                     None => Ok(None),
                     Some(Kept::Number(n)) => Ok(Some(n)),
-                    Some(Kept::Text(t)) => parse_number(&t)
-                        .map(Some)
-                        .ok_or_else(|| {
-                            reject(format!("goods[{k}].{field} `{t}` is not a number: {NUMBER_FORM}"))
-                        }),
+                    Some(Kept::Text(t)) => parse_number(&t).map(Some).ok_or_else(|| {
+                        reject(format!(
+                            "goods[{k}].{field} `{t}` is not a number: {NUMBER_FORM}"
+                        ))
+                    }),
                 }
             };
             let quantity = number("quantity", quantity)?;
@@ -725,7 +727,8 @@ mod tests {
         )
         .expect_err("rejected");
         assert!(
-            bad.error.starts_with("goods[1].value `ten` is not a number: "),
+            bad.error
+                .starts_with("goods[1].value `ten` is not a number: "),
             "{}",
             bad.error
         );

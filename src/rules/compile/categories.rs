@@ -199,7 +199,11 @@ impl Compiler<'_> {
     /// one `classify` alone reports (the shipped `import-cap` ones); but one whose tag
     /// is a letter off a tag that rules do reach (`tags luxry`) was meant for them, and
     /// would otherwise stay out of every rule unseen.
-    pub(super) fn categories_no_rule_reaches(&mut self, items: &[ast::Item], data: &ir::RulesetData) {
+    pub(super) fn categories_no_rule_reaches(
+        &mut self,
+        items: &[ast::Item],
+        data: &ir::RulesetData,
+    ) {
         if data.rules.is_empty() {
             return;
         }
@@ -215,7 +219,9 @@ impl Compiler<'_> {
             .flat_map(|(c, _)| c.tags.iter().map(String::as_str))
             .collect();
         for item in items {
-            let ast::Item::Category(c) = item else { continue };
+            let ast::Item::Category(c) = item else {
+                continue;
+            };
             let Some(k) = data.categories.iter().position(|x| x.id == c.name.name) else {
                 continue;
             };
@@ -232,7 +238,10 @@ impl Compiler<'_> {
             self.diags.push(
                 Diagnostic::warning(
                     c.name.span,
-                    format!("no rule reaches category `{}`: it decides nothing", c.name.name),
+                    format!(
+                        "no rule reaches category `{}`: it decides nothing",
+                        c.name.name
+                    ),
                 )
                 .with_hint(hint),
             );

@@ -217,18 +217,31 @@ impl Compiler<'_> {
             }
         };
         facet("list", f.lists.iter().map(|l| l.name.clone()).collect());
-        facet("program", f.programs.iter().map(|p| p.value.clone()).collect());
-        facet("country", f.countries.iter().map(|c| c.value.clone()).collect());
+        facet(
+            "program",
+            f.programs.iter().map(|p| p.value.clone()).collect(),
+        );
+        facet(
+            "country",
+            f.countries.iter().map(|c| c.value.clone()).collect(),
+        );
         facet("kind", f.kinds.iter().map(|k| k.name.clone()).collect());
-        facet("entity", f.entities.iter().map(ToString::to_string).collect());
-        facet("remark", f.remarks.iter().map(|r| format!("{:?}", r.value)).collect());
+        facet(
+            "entity",
+            f.entities.iter().map(ToString::to_string).collect(),
+        );
+        facet(
+            "remark",
+            f.remarks.iter().map(|r| format!("{:?}", r.value)).collect(),
+        );
         let message = format!(
             "no loaded entity passes `{}`, so this name test can never hold",
             facets.join(" ")
         );
         let hint = "an entity must pass every facet: check each value against what the lists hold (`embargo show ID` prints an entity's programs, countries and kind)";
         if f.lists.is_empty() {
-            self.diags.push(Diagnostic::warning(span, message).with_hint(hint));
+            self.diags
+                .push(Diagnostic::warning(span, message).with_hint(hint));
         } else {
             self.error_hint(span, message, Some(hint.to_string()));
         }
@@ -389,12 +402,18 @@ impl Compiler<'_> {
             self.error_hint(
                 a.name.span,
                 format!("allowance `{}` names no `entity`", a.name.name),
-                Some("name the listed entity the party was cleared of: `entity un:KPe.001`".to_string()),
+                Some(
+                    "name the listed entity the party was cleared of: `entity un:KPe.001`"
+                        .to_string(),
+                ),
             );
         }
         match &a.party {
             Some(p) if p.value.trim().is_empty() => {
-                self.error(p.span, format!("allowance `{}` has a blank party `name`", a.name.name));
+                self.error(
+                    p.span,
+                    format!("allowance `{}` has a blank party `name`", a.name.name),
+                );
             }
             Some(_) => {}
             None => self.error_hint(
