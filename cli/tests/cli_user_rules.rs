@@ -84,7 +84,7 @@ rule internal_refused_party {
         &file,
         "no loaded entity passes `list(internal) program(DPRK)`, so this name test can never hold",
     );
-    assert!(err.contains("internal.emb:17:29"), "{err}");
+    assert!(err.contains("internal.emb:16:27"), "{err}");
     let out = embargo(
         &["screen", "--add-rules", &file],
         "{\"id\":\"A1\",\"parties\":[{\"name\":\"Golden Phoenix Trading FZE\"}]}\n",

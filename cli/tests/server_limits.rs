@@ -36,8 +36,11 @@ fn start(dir: &TempDir, settings: &str, audit: Option<&str>, setup: Option<&str>
 
 /// A batch of `n` orders, each with two names to search and a goods line.
 fn batch(n: usize) -> String {
-    let order = r#"{"id":"b","parties":[{"name":"Korea Mining Development Trading Corp"},{"name":"Acme Tools International Trading"}],"goods":[{"description":"Rolex watch and patek philippe"}]}"#;
-    format!(r#"{{"orders":[{}]}}"#, vec![order; n].join(","))
+    // Each its own id: a batch with one id twice is refused before any screening.
+    let orders: Vec<String> = (0..n)
+        .map(|k| format!(r#"{{"id":"b{k}","parties":[{{"name":"Korea Mining Development Trading Corp"}},{{"name":"Acme Tools International Trading"}}],"goods":[{{"description":"Rolex watch and patek philippe"}}]}}"#))
+        .collect();
+    format!(r#"{{"orders":[{}]}}"#, orders.join(","))
 }
 
 /// Waits until `series` is exactly `value` (a level that falls back), with a guard.

@@ -186,6 +186,7 @@ fn punctuation(c: char) -> Option<char> {
 /// (`v.v.` → `v`, `v`); elsewhere they form one word (`u.s.a.` → `usa`).
 pub fn tokenize(folded: &str, person: bool) -> Vec<String> {
     let mut out = Vec::new();
+    let folded = trade_prefix_dropped(folded);
     let pieces = folded.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '\''));
     for piece in pieces {
         let piece: String = piece.chars().filter(|&c| c != '\'').collect();
@@ -216,6 +217,23 @@ pub fn tokenize(folded: &str, person: bool) -> Vec<String> {
         }
     }
     out
+}
+
+/// A name without the prefix that addresses a firm (`M/s`, messieurs) or says what a
+/// ship is (`M/V`, `M.V.` motor vessel, `M/T` tanker, `M/Y` yacht): written with a
+/// slash or dots they would read as two initials of the name, which the listed name
+/// lacks (`M/V RYO MYONG` scored 0.67 against the vessel RYO MYONG, `MV RYO MYONG` 1.0).
+fn trade_prefix_dropped(folded: &str) -> &str {
+    const PREFIXES: [&str; 7] = ["m/s", "m/v", "m/t", "m/y", "m.s.", "m.v.", "m.t."];
+    let text = folded.trim_start();
+    for prefix in PREFIXES {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            if rest.starts_with(' ') && !rest.trim().is_empty() {
+                return rest;
+            }
+        }
+    }
+    folded
 }
 
 /// Puts a space between letters and digits (`jin2` → `jin 2`, `p533` → `p 533`), so
@@ -272,6 +290,7 @@ const STOPWORDS: &[&str] = &[
     "und",
     "al",
     "mr",
+    "messrs",
     "mrs",
     "ms",
     "miss",
@@ -532,6 +551,27 @@ pub fn phonetic_key(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_firm_or_ship_prefix_is_no_part_of_the_name() {
+        let words = |n: &str, kind| -> Vec<String> {
+            normalize(n, Some(kind))
+                .into_iter()
+                .filter(|t| t.class == TokenClass::Word)
+                .map(|t| t.text)
+                .collect()
+        };
+        for n in ["M/V RYO MYONG", "M.V. Ryo Myong", "m/t RYO MYONG"] {
+            assert_eq!(words(n, EntityKind::Vessel), ["ryo", "myong"], "{n}");
+        }
+        let komid = words("KOMID", EntityKind::Organization);
+        for n in ["M/s KOMID", "Messrs. KOMID", "Messrs KOMID"] {
+            assert_eq!(words(n, EntityKind::Organization), komid, "{n}");
+        }
+        // Only as a prefix, and never the whole name.
+        assert_eq!(trade_prefix_dropped("m/s"), "m/s");
+        assert_eq!(trade_prefix_dropped("am/s trading"), "am/s trading");
+    }
 
     #[test]
     fn north_korea_has_one_name() {
