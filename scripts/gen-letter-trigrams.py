@@ -10,21 +10,16 @@ word, it is that word mistyped (src/matching/score/word.rs, `unheard`).
 
 Usage: scripts/gen-letter-trigrams.py [SDN.csv ALT.csv] > src/matching/letter_trigrams.txt
 """
-import csv
 import sys
 
-from sdn_words import ALT_CSV, SDN_CSV, words
+from sdn_words import ALT_CSV, SDN_CSV, vocabulary
 
 sdn_path = sys.argv[1] if len(sys.argv) > 1 else SDN_CSV
 alt_path = sys.argv[2] if len(sys.argv) > 2 else ALT_CSV
 MIN_WORDS = 3
 
 
-vocab = set()
-for path, col in ((sdn_path, 1), (alt_path, 3)):
-    for row in csv.reader(open(path, encoding="utf-8", errors="replace")):
-        if len(row) > col:
-            vocab |= words(row[col])
+vocab = vocabulary(sdn_path, alt_path)
 count = {}
 for w in vocab:
     padded = f" {w} "

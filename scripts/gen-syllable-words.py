@@ -11,21 +11,16 @@ rather than another syllable (`sirk` / `sik`, `tonh` / `tong`; src/matching/scor
 
 Usage: scripts/gen-syllable-words.py [SDN.csv ALT.csv] > src/matching/syllable_words.txt
 """
-import csv
 import re
 import sys
 
-from sdn_words import ALT_CSV, SDN_CSV, words
+from sdn_words import ALT_CSV, SDN_CSV, vocabulary
 
 sdn_path = sys.argv[1] if len(sys.argv) > 1 else SDN_CSV
 alt_path = sys.argv[2] if len(sys.argv) > 2 else ALT_CSV
 MAX_LETTERS = 6
 
-vocab = set()
-for path, col in ((sdn_path, 1), (alt_path, 3)):
-    for row in csv.reader(open(path, encoding="utf-8", errors="replace")):
-        if len(row) > col:
-            vocab |= words(row[col])
+vocab = vocabulary(sdn_path, alt_path)
 kept = sorted(w for w in vocab
               if len(w) <= MAX_LETTERS and len(re.findall(r"[aeiouy]+", w)) == 1)
 print("# Words of one syllable (one group of vowels, y counting, at most "
