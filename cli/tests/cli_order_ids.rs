@@ -9,21 +9,13 @@ use serde_json::Value;
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, json_lines, stderr, temp_dir, text, MINI};
-
-const ORDERS: &str = r#"{"id":"PO-1","parties":[{"name":"Huaxin Trading Co Ltd","country":"KP"},{"name":"Sunrise Logistics","country":"SG"}]}
-{"id":"PO-2","parties":[{"name":"Korea Kwangson Banking Corp","country":"KP"}]}
-{"id":"PO-3","parties":[{"name":"Evergreen Textile Co","country":"CN"}],"goods":[{"description":"cotton T-shirts"}]}
-{"id":"PO-4","route":{"vessel":"CHON MA SAN","imo":"IMO 8660313"}}
-{"id":"PO-5","parties":[{"name":"KOMID","country":"KP"}]}
-"#;
+use cli::{arg, embargo, json_lines, stderr, temp_dir, text, BOOK, MINI};
 
 /// The orders after the user's edits, under the same ids: PO-3's buyer is now a listed
 /// bank (a full screen blocks it), PO-1's second party has a longer name and PO-4 goes
 /// through Busan (neither changes a decision).
 fn edited() -> String {
-    ORDERS
-        .replace("Evergreen Textile Co", "Korea Kwangson Banking Corp")
+    BOOK.replace("Evergreen Textile Co", "Korea Kwangson Banking Corp")
         .replace("Sunrise Logistics\"", "Sunrise Logistics Pte Ltd\"")
         .replace(
             "\"route\":{\"vessel\"",
@@ -103,7 +95,7 @@ fn decision_of(line: &Value) -> Value {
 fn decisions_carry_the_fingerprint_of_the_order_as_read() {
     let dir = temp_dir("order-hash");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let before = dir.join("before.jsonl");
     screen(&orders, &before);
     let lines: Vec<Value> = std::fs::read_to_string(&before)
@@ -121,11 +113,11 @@ fn decisions_carry_the_fingerprint_of_the_order_as_read() {
         .all(|h| h.len() == 71 && h.starts_with("sha256:")));
     // The same orders written otherwise (keys reordered, blank space, a number as
     // text) hash alike; the edited ones do not.
-    let respaced = ORDERS.replace(
+    let respaced = BOOK.replace(
         r#"{"id":"PO-5","parties":[{"name":"KOMID","country":"KP"}]}"#,
         r#"{ "parties": [ {"country": "KP", "name": "KOMID", "address": null} ], "id": "PO-5" }"#,
     );
-    assert_ne!(respaced, ORDERS);
+    assert_ne!(respaced, BOOK);
     for (text, same) in [
         (respaced, [true; 5]),
         (edited(), [false, true, false, false, true]),
@@ -146,7 +138,7 @@ fn decisions_carry_the_fingerprint_of_the_order_as_read() {
 fn rescreen_screens_again_an_order_edited_under_its_id() {
     let dir = temp_dir("order-edited");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let before = dir.join("before.jsonl");
     screen(&orders, &before);
     let edited_orders = dir.join("edited.jsonl");
@@ -215,7 +207,7 @@ fn rescreen_screens_again_an_order_edited_under_its_id() {
         out
     };
     let (orders_csv, edited_csv) = (dir.join("orders.csv"), dir.join("edited.csv"));
-    std::fs::write(&orders_csv, csv(ORDERS)).expect("write");
+    std::fs::write(&orders_csv, csv(BOOK)).expect("write");
     std::fs::write(&edited_csv, csv(&edited())).expect("write");
     let before_csv = dir.join("before-csv.jsonl");
     screen(&orders_csv, &before_csv);
@@ -234,7 +226,7 @@ fn rescreen_screens_again_an_order_edited_under_its_id() {
 fn decisions_without_a_fingerprint_screen_every_order_again() {
     let dir = temp_dir("order-hash-old");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let before = dir.join("before.jsonl");
     screen(&orders, &before);
     // Decisions as a version before fingerprints wrote them.
@@ -290,7 +282,7 @@ fn with_duplicate(orders: &str) -> String {
 fn a_second_order_with_one_id_is_rejected_by_line() {
     let dir = temp_dir("order-duplicate");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, with_duplicate(ORDERS)).expect("write");
+    std::fs::write(&orders, with_duplicate(BOOK)).expect("write");
     let errors = dir.join("errors.jsonl");
     let out = embargo(
         &[
@@ -356,13 +348,13 @@ fn a_second_order_with_one_id_is_rejected_by_line() {
 fn rescreen_rejects_a_duplicate_order_and_screens_again_an_id_with_two_decisions() {
     let dir = temp_dir("rescreen-duplicate");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let before = dir.join("before.jsonl");
     screen(&orders, &before);
 
     // A second order with one id: rejected as `screen` rejects it, and the others kept.
     let doubled = dir.join("doubled.jsonl");
-    std::fs::write(&doubled, with_duplicate(ORDERS)).expect("write");
+    std::fs::write(&doubled, with_duplicate(BOOK)).expect("write");
     let out = rescreen(&before, &doubled);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "{}", text(&out.stdout));

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, ids, json_lines, temp_dir, text, MINI};
+use cli::{arg, decision_of, embargo, ids, json_lines, temp_dir, text, MINI};
 
 #[test]
 fn unknown_fields_at_any_level_reject_the_order() {
@@ -319,12 +319,7 @@ fn the_dprk_in_other_languages_and_by_name_is_a_hit() {
     let out = embargo(&["screen"], &orders);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let got = json_lines(&out);
-    let decision = |id: &str| {
-        got.iter()
-            .find(|d| d["id"] == id)
-            .map(|d| d["decision"].as_str().unwrap_or("").to_string())
-            .unwrap_or_default()
-    };
+    let decision = |id: &str| decision_of(&got, id);
     for (k, written) in dprk.iter().enumerate() {
         assert_eq!(decision(&format!("K{k}")), "block", "{written}");
     }
@@ -388,12 +383,7 @@ fn the_dprk_by_official_name_and_abbreviated_is_a_hit() {
     let out = embargo(&["screen"], &orders);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let got = json_lines(&out);
-    let decision = |id: &str| {
-        got.iter()
-            .find(|d| d["id"] == id)
-            .map(|d| d["decision"].as_str().unwrap_or("").to_string())
-            .unwrap_or_default()
-    };
+    let decision = |id: &str| decision_of(&got, id);
     for (k, (field, value)) in dprk.iter().enumerate() {
         assert_eq!(decision(&format!("K{k}")), "block", "{field} {value}");
     }

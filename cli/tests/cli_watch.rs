@@ -8,7 +8,7 @@ use serde_json::Value;
 #[path = "support/cli.rs"]
 #[allow(dead_code)] // The shared helpers also serve tests of other files.
 mod cli;
-use cli::{arg, embargo, json_lines, root, stderr, temp_dir, MINI};
+use cli::{arg, embargo, json_lines, root, stderr, temp_dir, BOOK, MINI};
 
 /// Imports an excerpt of a real OFAC sdn.csv into a rules file.
 fn import(csv: &str, as_of: &str, out: &Path) {
@@ -167,13 +167,6 @@ fn mini_copy(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     dir.to_path_buf()
 }
 
-const ORDERS: &str = r#"{"id":"PO-1","parties":[{"name":"Huaxin Trading Co Ltd","country":"KP"},{"name":"Sunrise Logistics","country":"SG"}]}
-{"id":"PO-2","parties":[{"name":"Korea Kwangson Banking Corp","country":"KP"}]}
-{"id":"PO-3","parties":[{"name":"Evergreen Textile Co","country":"CN"}],"goods":[{"description":"cotton T-shirts"}]}
-{"id":"PO-4","route":{"vessel":"CHON MA SAN","imo":"IMO 8660313"}}
-{"id":"PO-5","parties":[{"name":"KOMID","country":"KP"}]}
-"#;
-
 #[test]
 fn rescreen_writes_only_the_decisions_a_list_update_changed() {
     let dir = temp_dir("rescreen");
@@ -188,7 +181,7 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
         format!("{t}\nentity un:KPe.999 {{\n  kind organization\n  name \"HUAXIN TRADING COMPANY LIMITED\"\n  country KP\n  program \"UN 1718\"\n}}\n")
     });
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let before = dir.join("before.jsonl");
     let o = embargo(
         &[
@@ -319,7 +312,7 @@ fn rescreen_writes_only_the_decisions_a_list_update_changed() {
 fn rescreen_finds_the_old_rules_by_hash_when_they_are_the_new_ones() {
     let dir = temp_dir("rescreen-same");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let before = dir.join("before.jsonl");
     let o = embargo(
         &[
@@ -357,7 +350,7 @@ fn rescreen_finds_the_old_rules_by_hash_when_they_are_the_new_ones() {
 fn rescreen_with_added_rules_compares_with_the_built_in_or_the_added_ones() {
     let dir = temp_dir("rescreen-added");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("write");
+    std::fs::write(&orders, BOOK).expect("write");
     let list = |name: &str| {
         format!(
             "list internal {{ title \"Refused\" as_of \"2026-12-05\" }}\n\
@@ -459,7 +452,7 @@ fn show_prints_a_listed_entity() {
 fn report_counts_every_decision_and_names_lines_it_cannot_read() {
     let dir = temp_dir("report");
     let decisions = dir.join("decisions.jsonl");
-    let o = embargo(&["screen", "--rules", MINI, "-o", &arg(&decisions)], ORDERS);
+    let o = embargo(&["screen", "--rules", MINI, "-o", &arg(&decisions)], BOOK);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = dir.join("report.html");
     let report: [&str; 6] = [

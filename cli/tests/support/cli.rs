@@ -8,6 +8,15 @@ use serde_json::Value;
 /// The rules fixture the CLI tests screen against: two lists, three real entities.
 pub const MINI: &str = "tests/fixtures/rules/valid/dprk-mini";
 
+/// A small order book screened against [`MINI`] by the re-screening tests: two listed
+/// parties, a listed vessel, two parties that are not listed.
+pub const BOOK: &str = r#"{"id":"PO-1","parties":[{"name":"Huaxin Trading Co Ltd","country":"KP"},{"name":"Sunrise Logistics","country":"SG"}]}
+{"id":"PO-2","parties":[{"name":"Korea Kwangson Banking Corp","country":"KP"}]}
+{"id":"PO-3","parties":[{"name":"Evergreen Textile Co","country":"CN"}],"goods":[{"description":"cotton T-shirts"}]}
+{"id":"PO-4","route":{"vessel":"CHON MA SAN","imo":"IMO 8660313"}}
+{"id":"PO-5","parties":[{"name":"KOMID","country":"KP"}]}
+"#;
+
 /// The workspace root: fixtures, examples and rules are named relative to it, and the
 /// binary runs there as a user in a clone of the repository would.
 pub fn root() -> std::path::PathBuf {
@@ -86,4 +95,15 @@ pub fn stderr(out: &Output) -> String {
 /// A path as a command-line argument (test paths are UTF-8).
 pub fn arg(path: &std::path::Path) -> String {
     path.to_str().expect("utf-8 path").to_string()
+}
+
+/// The decision (`block`, `review`, `clear`) of order `id` among `decisions`, or an
+/// empty text when none has that id.
+pub fn decision_of(decisions: &[Value], id: &str) -> String {
+    decisions
+        .iter()
+        .find(|d| d["id"] == id)
+        .and_then(|d| d["decision"].as_str())
+        .unwrap_or_default()
+        .to_string()
 }
