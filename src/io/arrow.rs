@@ -620,7 +620,7 @@ mod tests {
             order(
                 r#"{"id": "A", "parties": [{"role": "buyer", "name": "Kim; Chol", "dob": "1961", "identifiers": [{"type": "passport", "value": "PD:1"}]}, {"name": "Acme", "country": "CN"}],
                       "goods": [{"description": "cognac", "value": 1250.5, "quantity": 3, "currency": "EUR"}, {"hs": "8703.24"}],
-                      "route": {"origin": "AE", "via": ["Dalian", "Nampo"], "imo": "9312345"}}"#,
+                      "route": {"origin": "AE", "via": ["Dalian", "Nampo"], "imo": "9312341"}}"#,
             ),
             order(r#"{"id": "B", "route": {"destination": "KP"}}"#),
         ];
@@ -635,7 +635,7 @@ mod tests {
 
     #[test]
     fn decisions_carry_the_order_hash_and_a_repeated_id_fails_the_call() {
-        let rules = "set countries dprk = KP\nrule to_dprk { when destination in dprk then block \"DPRK\" }\n";
+        let rules = "set countries dprk = KP\nrule to_dprk { basis \"UNSCR 1718 (2006)\" when destination in dprk then block \"DPRK\" }\n";
         let screener = Screener::new(
             crate::Ruleset::from_text("r.emb", rules).expect("rules"),
             crate::ScreenOptions::default(),
