@@ -160,8 +160,8 @@ mod tests {
             assert_ne!(hash(&base.replacen(from, to, 1)), h, "{from} -> {to}");
         }
         // A field moved to another party is another order.
-        let two = r#"{"id":"A","parties":[{"name":"X"},{"name":"Y","dob":"1970"}]}"#;
-        let moved = r#"{"id":"A","parties":[{"name":"X","dob":"1970"},{"name":"Y"}]}"#;
+        let two = r#"{"id":"A","parties":[{"name":"Xu Li"},{"name":"Yang Bo","dob":"1970"}]}"#;
+        let moved = r#"{"id":"A","parties":[{"name":"Xu Li","dob":"1970"},{"name":"Yang Bo"}]}"#;
         assert_ne!(hash(two), hash(moved));
     }
 
