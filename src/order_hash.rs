@@ -52,9 +52,9 @@ impl OrderHash {
     /// ```
     /// use embargo::order_hash::OrderHash;
     /// use embargo::Order;
-    /// let a = Order::from_json(r#"{"id": "PO-7", "parties": [{"name": "Acme"}], "goods": [{"value": "1,250.00"}]}"#)?;
-    /// let b = Order::from_json(r#"{"goods": [{"value": 1250}], "id": "PO-7", "parties": [{"name": "Acme"}]}"#)?;
-    /// let c = Order::from_json(r#"{"id": "PO-7", "parties": [{"name": "Acme Bank"}], "goods": [{"value": 1250}]}"#)?;
+    /// let a = Order::from_json(r#"{"id": "PO-7", "parties": [{"name": "Acme"}], "goods": [{"description": "cars", "value": "1,250.00"}]}"#)?;
+    /// let b = Order::from_json(r#"{"goods": [{"value": 1250, "description": "cars"}], "id": "PO-7", "parties": [{"name": "Acme"}]}"#)?;
+    /// let c = Order::from_json(r#"{"id": "PO-7", "parties": [{"name": "Acme Bank"}], "goods": [{"description": "cars", "value": 1250}]}"#)?;
     /// assert_eq!(OrderHash::of(&a), OrderHash::of(&b));
     /// assert_ne!(OrderHash::of(&a), OrderHash::of(&c));
     /// assert!(OrderHash::of(&a).to_string().starts_with("sha256:"));
