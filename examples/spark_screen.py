@@ -25,8 +25,8 @@ from pathlib import Path
 DECISIONS = (
     "id string, decision string, rule string, rules array<string>, "
     "entities array<string>, categories array<string>, top_score double, "
-    "ruleset string, hits string, allowed string, engine string, settings string, "
-    "lists string"
+    "ruleset string, order_hash string, hits string, allowed string, engine string, "
+    "settings string, lists string"
 )
 
 # Settings for a local JVM this script starts itself (see main); not applied under
