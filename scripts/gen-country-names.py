@@ -111,15 +111,45 @@ def other_sources(codes):
     for code, names in COUNTRYNAMES.items():
         if code in by_code:
             by_code[code].update(names)
+    own, _ = demonyms(codes)
+    for code, demonym in own.items():
+        by_code[code].add(demonym)
+    return by_code
+
+
+# A demonym several countries share goes to the one whose people it names far more
+# often: at least this many times the population of every other claimant.
+DEMONYM_POPULATION_RATIO = 10
+
+
+def demonyms(codes):
+    """Code -> its English demonym (countryinfo); and key -> the one country given a
+    demonym others share. countryinfo gives a dependency its
+    sovereign's ("Chinese" for Hong Kong and Macau, "French" for Réunion), and a
+    party's nationality "Chinese" means China. A key stays shared (and is left out)
+    unless one claimant's population is DEMONYM_POPULATION_RATIO times every other's;
+    "Congolese" so means the DR Congo (69 million against 4.6), whose sanctions
+    programmes then look at a party of either Congo, where the other reading would
+    let one pass."""
     folder = os.path.join(os.path.dirname(countryinfo.__file__), "data")
+    own, population, claimants = {}, {}, {}
     for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         with open(path, encoding="utf-8") as f:
             d = json.load(f)
         code = (d.get("ISO") or {}).get("alpha2")
         demonym = d.get("demonym")
-        if code in by_code and demonym:
-            by_code[code].add(demonym)
-    return by_code
+        if code in codes and demonym:
+            own[code] = demonym
+            population[code] = d.get("population") or 0
+            claimants.setdefault(key(demonym), []).append(code)
+    dominant = {}
+    for k, group in claimants.items():
+        if len(group) < 2:
+            continue
+        first, *rest = sorted(group, key=lambda c: -population[c])
+        if all(population[first] >= DEMONYM_POPULATION_RATIO * population[c] for c in rest):
+            dominant[k] = first
+    return own, dominant
 
 
 def iso_code_names(codes):
@@ -204,6 +234,12 @@ def country_table(codes):
     for code in sorted(codes):
         for name in sorted(cldr[code]):
             keep(code, name, cldr_owners)
+    # A shared demonym given to one country (see `demonyms`), unless CLDR names
+    # another country so.
+    _, dominant = demonyms(codes)
+    for k, code in sorted(dominant.items()):
+        if cldr_owners.get(k, {code}) == {code} and k not in BARE_KOREA:
+            table[code].setdefault(k, next(n for n in other[code] if key(n) == k))
     for code in sorted(codes):
         for name in sorted(other[code]):
             k = key(name)

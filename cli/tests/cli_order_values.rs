@@ -291,3 +291,59 @@ fn a_currency_that_is_none_is_refused_and_one_without_a_rate_meets_the_value_tes
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_common_demonym_reads_as_its_country() {
+    // A new user's trial: "Chinese", "American", "French" and "Indian" were refused as
+    // no country, as the countries of their dependencies share them; the most common
+    // nationalities of the counterparties screened rejected whole orders.
+    let dir = temp_dir("demonyms");
+    let rules = dir.join("places.emb");
+    std::fs::write(
+        &rules,
+        concat!(
+            "set countries watched = CN, US, FR, IN\n",
+            "rule watched_country {\n  basis \"Internal policy\"\n",
+            "  when party in watched\n  then review \"A party in a watched country\"\n}\n",
+        ),
+    )
+    .unwrap();
+    let line = |id: &str, country: &str| {
+        format!(
+            r#"{{"id":"{id}","parties":[{{"name":"Sunrise Logistics","country":"{country}","nationality":"{country}"}}]}}"#
+        ) + "\n"
+    };
+    let orders = [
+        line("Chinese", "Chinese"),
+        line("American", "American"),
+        line("French", "French"),
+        line("Indian", "Indian"),
+        line("Norwegian", "Norwegian"),
+    ]
+    .concat();
+    let out = embargo(
+        &["screen", "--rules", MINI, "--rules", &arg(&rules)],
+        &orders,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let decisions: Vec<(String, String)> = json_lines(&out)
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().into(),
+                d["decision"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Chinese", "review"),
+        ("American", "review"),
+        ("French", "review"),
+        ("Indian", "review"),
+        ("Norwegian", "clear"),
+    ];
+    assert_eq!(
+        decisions,
+        expected.map(|(i, d)| (i.to_string(), d.to_string()))
+    );
+}
