@@ -60,6 +60,10 @@ pub struct DisposeArgs {
     /// Only for a party in this country.
     #[arg(long, value_name = "CC")]
     country: Option<String>,
+    /// Also clear hits that made the order `block` (refused without it: a block says
+    /// the party is the listed one, which a reviewer must have disproved).
+    #[arg(long)]
+    clear_block: bool,
     /// The allow file to append to (created when missing); `-`, the default, prints.
     #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
     output: PathBuf,
@@ -150,6 +154,7 @@ pub fn run(ctx: &Context, args: &DisposeArgs) -> Result<Exit, Failure> {
         on,
         expires: Some(until),
         country: args.country.clone(),
+        blocks: args.clear_block,
     };
     let mut found = match (&args.decisions, &args.order) {
         (Some(path), Some(order)) => {

@@ -371,3 +371,67 @@ fn a_cleared_name_echo_is_reported_when_its_rule_no_longer_fires() {
         allowed[0]
     );
 }
+
+#[test]
+fn a_block_is_cleared_only_when_asked_for_as_such() {
+    // A new user's trial: `dispose` cleared an exact match on a DPRK-designated bank,
+    // which had blocked the order, as readily as a review, and later orders naming it
+    // cleared.
+    let dir = temp_dir("block");
+    let rules = dir.join("rules.emb");
+    std::fs::write(&rules, RULES.replace("then review", "then block")).expect("rules");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, ORDERS).expect("orders");
+    let decisions = dir.join("decisions.jsonl");
+    let screened = embargo(
+        &[
+            "screen",
+            "--rules",
+            &arg(&rules),
+            &arg(&orders),
+            "-o",
+            &arg(&decisions),
+        ],
+        "",
+    );
+    assert_eq!(screened.status.code(), Some(0), "{}", stderr(&screened));
+    let allow = dir.join("dispositions.emb");
+    let dispose = |extra: &[&str]| {
+        let mut args = vec![
+            "dispose".to_string(),
+            "--rules".into(),
+            arg(&rules),
+            "--decisions".into(),
+            arg(&decisions),
+            "--order".into(),
+            "PO-1".into(),
+            "--reason".into(),
+            "a Seoul firm".into(),
+            "--by".into(),
+            "j.doe".into(),
+            "-o".into(),
+            arg(&allow),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        embargo(&args, "")
+    };
+    let refused = dispose(&[]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("blocks the order (rule listed, score")
+            && message.contains("needs `--clear-block`"),
+        "{message}"
+    );
+    assert!(!allow.exists(), "nothing written");
+    let before = std::fs::read_to_string(&decisions).expect("decisions");
+    assert!(
+        before.starts_with(r#"{"id":"PO-1","decision":"block""#),
+        "{before}"
+    );
+
+    let cleared = dispose(&["--clear-block"]);
+    assert_eq!(cleared.status.code(), Some(0), "{}", stderr(&cleared));
+    assert_eq!(screen_with(&rules, &allow, &orders)[0]["decision"], "clear");
+}

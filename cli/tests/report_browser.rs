@@ -189,6 +189,13 @@ fn the_report_renders_counts_filters_and_highlights_in_chromium() {
     assert_eq!(seen["exportDisabled"], true);
     assert_eq!(seen["disposeForm"], 1, "{seen}");
     assert_eq!(seen["refused"], "Give a reason and your name.");
+    // The first order is blocked: its blocking hit is not ticked for clearing at first.
+    assert!(
+        seen["ticked"]
+            .as_array()
+            .is_some_and(|t| t.contains(&serde_json::Value::Bool(false))),
+        "{seen}"
+    );
     assert!(
         seen["recorded"]
             .as_str()

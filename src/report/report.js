@@ -307,8 +307,12 @@
     var box = el("div", { "class": "dispose" }, [el("h4", { text: "Clear as a false positive" })]);
     var checks = hits.map(function (h, k) {
       var c = el("input", { type: "checkbox", id: "d-hit-" + k });
-      c.checked = true;
-      box.appendChild(el("label", { "class": "dispose-hit" }, [c, " " + h.input + " is not " + h.name + " (" + [h.entity].concat(h.also || []).join(", ") + ")"]));
+      // A block says the party is the listed one: its box is ticked by hand, once that
+      // is disproved, as `embargo dispose` asks for `--clear-block`.
+      var blocks = h.decision === "block";
+      c.checked = !blocks;
+      var label = " " + h.input + " is not " + h.name + " (" + [h.entity].concat(h.also || []).join(", ") + ")";
+      box.appendChild(el("label", { "class": "dispose-hit" }, [c, label, blocks ? el("strong", { text: " blocks the order: tick only once it is shown not to be the listed party" }) : null]));
       return c;
     });
     var reason = el("input", { id: "d-reason", type: "text", placeholder: "false positive: different date of birth", size: "48" });

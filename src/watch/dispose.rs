@@ -48,6 +48,10 @@ pub struct Clearance {
     pub expires: Option<String>,
     /// Only for a party in this country.
     pub country: Option<String>,
+    /// Whether a hit that made the order `block` may be cleared. A block is a rule's
+    /// finding that the party is the listed one; clearing it is a different act from
+    /// clearing a review, and must be asked for as such.
+    pub blocks: bool,
 }
 
 /// Keeps ASCII letters, digits, `_` and `-` of `s`, every other run of characters
@@ -192,6 +196,14 @@ pub fn from_decision(
                 "the hit of {id} matched an identifier, which no allowance clears"
             ));
             continue;
+        }
+        if h.get("decision").and_then(Value::as_str) == Some("block") && !clearance.blocks {
+            let rule = h.get("rule").and_then(Value::as_str).unwrap_or("?");
+            let score = h.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+            return Err(format!(
+                "the hit of {id} blocks the order (rule {rule}, score {score:.2}): clearing a block \
+                 needs `--clear-block`, once it is confirmed the party is not the listed one"
+            ));
         }
         let Some(party) = h.get("input").and_then(Value::as_str) else {
             return Err(format!(

@@ -65,6 +65,8 @@ try {
   if (out.disposeForm) {
     await page.click("#d-record");
     out.refused = await page.textContent("#d-note");
+    out.ticked = await page.$$eval("#detail .dispose input[type=checkbox]", (cs) => cs.map((c) => c.checked));
+    for (const box of await page.locator("#detail .dispose input[type=checkbox]").all()) { await box.check(); }
     await page.fill("#d-reason", "false positive: different date of birth \"1961\"");
     await page.fill("#d-by", "r.browser");
     await page.fill("#d-until", "2099-12-31");
