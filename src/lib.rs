@@ -116,6 +116,7 @@ mod places;
 pub mod refdata;
 pub mod reference;
 pub mod report;
+pub mod roles;
 pub mod rules;
 mod text;
 pub mod vocab;

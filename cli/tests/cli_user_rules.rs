@@ -323,3 +323,72 @@ fn an_imo_number_failing_its_check_digit_is_rejected() {
     assert_eq!(decisions[0]["id"], "V2");
     assert_eq!(decisions[0]["decision"], "block");
 }
+
+#[test]
+fn a_role_is_read_however_the_order_spells_it() {
+    // A user trial: `end user`, `End-User`, `Notify party` never met the shipped
+    // transshipment rule's `role(consignee, buyer, notify, end_user)`: the order of a
+    // Rolex to a Dandong end user cleared, as `end_user` did not.
+    let orders: String = [
+        "end_user",
+        "end user",
+        "End-User",
+        "Notify party",
+        "ultimate consignee",
+        "guarantor",
+    ]
+    .iter()
+    .map(|role| {
+        format!(
+            r#"{{"id":"{role}","parties":[{{"role":"{role}","name":"Acme Ltd","address":"Dandong, China"}}],"goods":[{{"description":"Rolex Daytona wristwatch","hs":"9101.11","value":20000,"currency":"USD"}}]}}"#
+        ) + "\n"
+    })
+    .collect();
+    let out = embargo(&["screen"], &orders);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let decided: Vec<(String, String)> = json_lines(&out)
+        .iter()
+        .map(|d| {
+            let rules: Vec<&str> = d["hits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|h| h["rule"].as_str())
+                .collect();
+            let hub = rules.contains(&"luxury_goods_via_transshipment_hub");
+            (d["id"].as_str().unwrap_or("").to_string(), hub.to_string())
+        })
+        .collect();
+    let expected = [
+        ("end_user", "true"),
+        ("end user", "true"),
+        ("End-User", "true"),
+        ("Notify party", "true"),
+        ("ultimate consignee", "true"),
+        ("guarantor", "false"),
+    ];
+    assert_eq!(
+        decided,
+        expected.map(|(r, h)| (r.to_string(), h.to_string()))
+    );
+
+    // A role no order may carry is warned of in the rules, with its spelling's hint.
+    let file = rules_file(
+        "role-typo",
+        "roles.emb",
+        r#"set countries hubs = CN
+rule hub_buyer {
+  basis "Company policy 7"
+  when party role(buyr) in hubs
+  then review "A buyer in a hub"
+}
+"#,
+    );
+    let out = embargo(&["check", "--add-rules", &file], "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("roles.emb:4:19: warning: `buyr` is not a role embargo knows")
+            && err.contains("did you mean `buyer`?"),
+        "{err}"
+    );
+}

@@ -150,7 +150,7 @@ impl PlaceField {
 /// Facts about one party.
 #[derive(Debug, Clone, Default)]
 pub struct PartyFacts {
-    /// Role, lowercase.
+    /// Role, as [`crate::roles::role_key`] spells it.
     pub role: Option<String>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,

@@ -66,7 +66,7 @@ impl Screener {
         let mut facts = Facts::default();
         for (k, p) in order.parties.iter().enumerate() {
             let mut pf = PartyFacts {
-                role: p.role.as_ref().map(|r| r.trim().to_lowercase()),
+                role: p.role.as_deref().map(crate::roles::role_key),
                 hits: Vec::new(),
                 deeper: None,
             };

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{Compiler, Names};
 use crate::reference;
+use crate::roles::{role_key, KNOWN};
 use crate::rules::ast::{self, CategoryRef, Expr, PlaceRef, SetKind, Test, Text};
 use crate::rules::diagnostic::{did_you_mean, Diagnostic};
 use crate::rules::ir::{self, EntityKind, RulesetData};
@@ -288,6 +289,31 @@ impl Compiler<'_> {
         }
     }
 
+    /// A test's roles as orders' roles are compared ([`role_key`]); one embargo does
+    /// not know is warned of, as no order may ever carry it (`role(buyr)`).
+    fn roles(&mut self, roles: &[Text]) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in roles {
+            let key = role_key(&r.value);
+            if !KNOWN.contains(&key.as_str()) {
+                let d = Diagnostic::warning(
+                    r.span,
+                    format!(
+                        "`{}` is not a role embargo knows: orders may not use it",
+                        r.value
+                    ),
+                );
+                self.diags
+                    .push(match did_you_mean(&key, KNOWN.iter().copied()) {
+                        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                        None => d.with_hint(format!("known roles: {}", KNOWN.join(", "))),
+                    });
+            }
+            out.push(key);
+        }
+        out
+    }
+
     pub(super) fn test(
         &mut self,
         t: &Test,
@@ -295,23 +321,22 @@ impl Compiler<'_> {
         data: &RulesetData,
         cats: &HashMap<&str, usize>,
     ) -> ir::Cond {
-        let roles = |r: &[Text]| r.iter().map(|t| t.value.to_lowercase()).collect::<Vec<_>>();
         match t {
             Test::PartyMatches {
                 roles: r,
                 filter,
                 min_score,
             } => ir::Cond::PartyMatches {
-                roles: roles(r),
+                roles: self.roles(r),
                 filter: self.filter(filter, names, data),
                 min_score: self.score(min_score),
             },
             Test::PartyIn { roles: r, places } => ir::Cond::PartyIn {
-                roles: roles(r),
+                roles: self.roles(r),
                 places: self.places(places, names, data),
             },
             Test::PartyNameIn { roles: r, places } => ir::Cond::PartyNameIn {
-                roles: roles(r),
+                roles: self.roles(r),
                 places: self.places(places, names, data),
             },
             Test::VesselMatches { filter, min_score } => ir::Cond::VesselMatches {
