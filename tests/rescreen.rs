@@ -133,7 +133,46 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         .collect();
     assert_eq!(touched.len(), 100);
     let after = Screener::new(new, ScreenOptions::default());
-    let (_, orders) = order_book(2_000, 11, &touched);
+    let (_, mut orders) = order_book(2_000, 11, &touched);
+    // Some previous decisions were made under other settings than the re-screen's (a
+    // user's embargo.toml): a higher threshold, or only the UN list enabled. Those are
+    // not what the old rules give under today's settings, whatever the update did:
+    // `Tangun Trading Corporation` is held for review under 0.95 and blocked under the
+    // default; `CHON Chi Bu` is clear on the UN list alone and blocked on the EU's.
+    let strict = Screener::new(
+        old.clone(),
+        ScreenOptions {
+            threshold: 0.95,
+            ..ScreenOptions::default()
+        },
+    );
+    let un_only = Screener::new(
+        old.clone(),
+        ScreenOptions {
+            lists: vec!["un".to_string()],
+            ..ScreenOptions::default()
+        },
+    );
+    for (id, name) in [
+        ("PO-S1", "Tangun Trading Corporation"),
+        ("PO-S2", "CHON Chi Bu"),
+    ] {
+        orders.push(
+            Order::from_json(
+                &serde_json::json!({"id": id, "parties": [{"name": name}]}).to_string(),
+            )
+            .expect("an order"),
+        );
+    }
+    let made_with = |i: usize, o: &Order| -> (&Screener, Option<Reason>) {
+        if o.id == "PO-S1" || i % 150 == 30 {
+            (&strict, Some(Reason::SettingsChanged))
+        } else if o.id == "PO-S2" || i % 150 == 100 {
+            (&un_only, Some(Reason::ListsChanged))
+        } else {
+            (before, None)
+        }
+    };
     // Since the previous screen, the user edited some orders under their ids: a party
     // became a listed one (the decision changes whatever the lists did) or a goods
     // line's quantity changed (it may not). The file is written anew: the orders not
@@ -163,8 +202,13 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
     let mut previous = PreviousDecisions::default();
     let mut expected = BTreeMap::new();
     let mut decisions = String::new();
-    for (o, edited) in orders.iter().zip(&now_orders) {
-        let was = before.screen(o);
+    let mut other_settings: BTreeMap<String, Reason> = BTreeMap::new();
+    for (i, (o, edited)) in orders.iter().zip(&now_orders).enumerate() {
+        let (screener, why) = made_with(i, o);
+        if let Some(why) = why {
+            other_settings.insert(o.id.clone(), why);
+        }
+        let was = screener.screen(o);
         decisions.push_str(&serde_json::to_string(&was).expect("json"));
         decisions.push('\n');
         let now = after.screen(edited);
@@ -251,13 +295,20 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
             .is_some_and(|c| !c.is_empty() && c.iter().all(|c| c["entity"].is_string()));
         let order_changed = changes[0]["text"]
             == "the order changed since its previous decision (another order_hash)";
+        let settings_text = match other_settings.get(&id) {
+            Some(Reason::SettingsChanged) => "the previous decision was made under other settings (threshold 0.95, limit 10; now threshold 0.8, limit 10)",
+            Some(_) => "the previous decision screened other lists (un; now eu, ofac-cons, ofac-sdn, un)",
+            None => "",
+        };
         assert!(
             if edited_ids.contains(&id) {
                 order_changed
+            } else if other_settings.contains_key(&id) {
+                changes[0]["text"] == settings_text
             } else {
                 list_changes
             },
-            "{id}: a list change or the edit must explain it: {changes}"
+            "{id}: a list change, the edit or the settings must explain it: {changes}"
         );
         explained.insert(id.clone(), changes);
         written.insert(id, v);
@@ -286,6 +337,23 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         Some(edited_ids.len() as u64),
         "{summary}"
     );
+    for why in [Reason::SettingsChanged, Reason::ListsChanged] {
+        let made = other_settings.values().filter(|r| **r == why).count() as u64;
+        assert!(made >= 10, "{made}");
+        assert_eq!(
+            summary.rescreened.get(&why).copied(),
+            Some(made),
+            "{summary}"
+        );
+    }
+    // The trial's two orders: a full screen blocks both, so the re-screen writes both.
+    for id in ["PO-S1", "PO-S2"] {
+        assert_eq!(
+            written.get(id).map(|d| d["decision"].clone()),
+            Some(serde_json::json!("block")),
+            "{id}"
+        );
+    }
     let edits_written = edited_ids
         .iter()
         .filter(|id| written.contains_key(*id))

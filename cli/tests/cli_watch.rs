@@ -346,6 +346,90 @@ fn rescreen_finds_the_old_rules_by_hash_when_they_are_the_new_ones() {
     );
 }
 
+/// Decisions made under other settings than the re-screen's are not kept on the
+/// grounds that the rules did not change: a new user screened under a stricter
+/// threshold, or with the UN list alone, then re-screened under the defaults and was
+/// told nothing changed where a full screen blocks.
+#[test]
+fn rescreen_screens_again_the_decisions_made_under_other_settings() {
+    let dir = temp_dir("rescreen-settings");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(
+        &orders,
+        r#"{"id":"T1","parties":[{"name":"Tangun Trading Corporation"}]}
+{"id":"T2","parties":[{"name":"CHON Chi Bu"}]}
+{"id":"T3","parties":[{"name":"Ningbo Sunrise Textile Co., Ltd."}]}
+"#,
+    )
+    .expect("write");
+    for (name, settings, changed, why, text) in [
+        (
+            "strict",
+            "[matching]\nthreshold = 0.95\n",
+            "T1",
+            "because previous decision made under other matching settings",
+            "the previous decision was made under other settings (threshold 0.95, limit 10; now threshold 0.8, limit 10)",
+        ),
+        (
+            "un-only",
+            "[lists]\nenabled = [\"un\"]\n",
+            "T2",
+            "because previous decision screened other lists",
+            "the previous decision screened other lists (un; now eu, ofac-cons, ofac-sdn, un)",
+        ),
+    ] {
+        let config = dir.join(format!("{name}.toml"));
+        std::fs::write(&config, settings).expect("write");
+        let before = dir.join(format!("{name}.jsonl"));
+        let o = embargo(
+            &[
+                "--config",
+                &arg(&config),
+                "screen",
+                &arg(&orders),
+                "-o",
+                &arg(&before),
+            ],
+            "",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let full = json_lines(&embargo(&["screen", &arg(&orders)], ""));
+        let out = embargo(&["rescreen", "--previous", &arg(&before), &arg(&orders)], "");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let written = json_lines(&out);
+        // Exactly the decisions that differ between the two full screens.
+        let was = json_lines(&embargo(&["--config", &arg(&config), "screen", &arg(&orders)], ""));
+        let key = |d: &Value| {
+            let mut hits: Vec<String> = d["hits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|h| format!("{}{}", h["entity"], h["category"]))
+                .collect();
+            hits.sort();
+            (d["decision"].to_string(), hits)
+        };
+        let differ: Vec<&Value> = full
+            .iter()
+            .zip(&was)
+            .filter(|(n, w)| key(n) != key(w))
+            .map(|(n, _)| &n["id"])
+            .collect();
+        let ids: Vec<&Value> = written.iter().map(|d| &d["id"]).collect();
+        assert_eq!(ids, differ, "{name}");
+        let now = full.iter().find(|d| d["id"] == changed).expect("screened");
+        assert_eq!(now["decision"], "block", "{name}");
+        let mine = written.iter().find(|d| d["id"] == changed).expect("written");
+        assert_eq!(mine["decision"], "block", "{name}");
+        assert_eq!(mine["changes"][0]["text"], text, "{name}");
+        assert!(
+            stderr(&out).contains(&format!("3 {why}")),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+}
+
 #[test]
 fn rescreen_with_added_rules_compares_with_the_built_in_or_the_added_ones() {
     let dir = temp_dir("rescreen-added");

@@ -21,7 +21,7 @@ mod run;
 mod text;
 
 pub use diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange, FieldDelta, LogicChange};
-pub use previous::{hit_set, HitSet, PreviousDecision, PreviousDecisions};
+pub use previous::{hit_set, HitSet, PreviousDecision, PreviousDecisions, ScreenedWith};
 pub use rescreen::{
     previous_of, previous_ruleset, Because, OrderNames, PreviousSummary, Reason, Rescreen,
     Rescreened,

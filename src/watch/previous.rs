@@ -65,8 +65,99 @@ pub struct PreviousDecision {
     /// The entries linked to the entities it hit (their `also`: one real party on
     /// several lists), as the lists were then.
     pub linked: Vec<String>,
+    /// The settings it was made under, as it records them (`settings` and the names
+    /// in `lists`); `None` when it records none, so they are not known. Shared by the
+    /// decisions made alike.
+    pub screened_with: Option<Arc<ScreenedWith>>,
     /// The line it was read from.
     pub line: u64,
+}
+
+/// What a decision records of the settings it was made under, which can change it:
+/// the matching settings and which lists were screened. A decision made under other
+/// settings than a re-screen's is not the one the old rules give under the re-screen's
+/// settings, so it cannot be kept on the grounds that the lists did not change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenedWith {
+    /// `settings.threshold`.
+    pub threshold: f64,
+    /// `settings.limit`, as the number written (a decision from elsewhere may hold
+    /// any number: one that is no limit equals none).
+    pub limit: f64,
+    /// The names of the lists screened (its `lists`), sorted.
+    pub lists: Vec<String>,
+}
+
+impl ScreenedWith {
+    /// Whether the matching settings (threshold and limit) are the same; the lists are
+    /// compared apart, to say which of the two differs.
+    pub fn same_matching(&self, other: &ScreenedWith) -> bool {
+        self.threshold.to_bits() == other.threshold.to_bits()
+            && self.limit.to_bits() == other.limit.to_bits()
+    }
+
+    /// The matching settings in words: `threshold 0.95, limit 10`.
+    pub fn matching_text(&self) -> String {
+        format!("threshold {}, limit {}", self.threshold, self.limit)
+    }
+
+    /// The lists in words: `eu, un`, or `none`.
+    pub fn lists_text(&self) -> String {
+        if self.lists.is_empty() {
+            "none".to_string()
+        } else {
+            self.lists.join(", ")
+        }
+    }
+
+    /// Read from a decision line's `settings` and `lists`; `None` unless it has both.
+    fn of(
+        settings: Option<LineSettings>,
+        lists: Option<Vec<LineList<'_>>>,
+    ) -> Option<ScreenedWith> {
+        let (settings, lists) = (settings?, lists?);
+        let mut lists: Vec<String> = lists.into_iter().map(|l| l.name.into_owned()).collect();
+        lists.sort_unstable();
+        Some(ScreenedWith {
+            threshold: settings.threshold,
+            limit: settings.limit,
+            lists,
+        })
+    }
+
+    /// Whether it is what a line's `settings` and `lists` record, without building
+    /// one: most lines of a file record the same.
+    fn is(&self, settings: Option<&LineSettings>, lists: Option<&[LineList<'_>]>) -> bool {
+        let (Some(settings), Some(lists)) = (settings, lists) else {
+            return false;
+        };
+        settings.threshold.to_bits() == self.threshold.to_bits()
+            && settings.limit.to_bits() == self.limit.to_bits()
+            && lists.len() == self.lists.len()
+            && lists.iter().enumerate().all(|(k, l)| {
+                self.lists
+                    .binary_search_by(|n| n.as_str().cmp(&l.name))
+                    .is_ok()
+                    && lists
+                        .get(..k)
+                        .is_some_and(|b| b.iter().all(|o| o.name != l.name))
+            })
+    }
+}
+
+/// A decision's `settings`, the part that can change it.
+#[derive(Deserialize, Clone, Copy)]
+struct LineSettings {
+    threshold: f64,
+    limit: f64,
+}
+
+/// An entry of a decision's `lists`: only its name is compared (its `as_of` is the
+/// ruleset's, which the ruleset hash names).
+#[derive(Deserialize)]
+struct LineList<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
 }
 
 impl PreviousDecision {
@@ -92,6 +183,10 @@ impl PreviousDecision {
             hits: Option<Vec<LineHit<'a>>>,
             #[serde(default, borrow)]
             allowed: Option<Vec<LineHit<'a>>>,
+            #[serde(default)]
+            settings: Option<LineSettings>,
+            #[serde(default, borrow)]
+            lists: Option<Vec<LineList<'a>>>,
         }
         let l: NoId = serde_json::from_slice(text).map_err(|e| format!("not a decision: {e}"))?;
         let (hits, allowed, linked) = hits_of(l.hits, l.allowed).map_err(|e| e.to_string())?;
@@ -103,6 +198,7 @@ impl PreviousDecision {
             hits,
             allowed,
             linked,
+            screened_with: ScreenedWith::of(l.settings, l.lists).map(Arc::new),
             line: 0,
         })
     }
@@ -128,6 +224,8 @@ pub struct PreviousDecisions {
     ambiguous: rustc_hash::FxHashMap<String, u64>,
     /// Each distinct ruleset hash, with how many decisions it made.
     rulesets: Vec<(Arc<str>, u64)>,
+    /// Each distinct record of settings, kept once.
+    screened: Vec<Arc<ScreenedWith>>,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +241,10 @@ struct Line<'a> {
     hits: Option<Vec<LineHit<'a>>>,
     #[serde(default, borrow)]
     allowed: Option<Vec<LineHit<'a>>>,
+    #[serde(default)]
+    settings: Option<LineSettings>,
+    #[serde(default, borrow)]
+    lists: Option<Vec<LineList<'a>>>,
 }
 
 /// A decision's `order_hash`: absent (an older version wrote it), or `sha256:` and 64
@@ -177,6 +279,29 @@ struct Parsed<'a> {
     hits: HitSet,
     allowed: Vec<String>,
     linked: Vec<String>,
+    settings: Option<LineSettings>,
+    lists: Option<Vec<LineList<'a>>>,
+}
+
+impl Parsed<'_> {
+    /// Its record of settings: one of `known` when the same, else a new one.
+    fn screened_with(&self, known: &[Arc<ScreenedWith>]) -> Option<Arc<ScreenedWith>> {
+        let (settings, lists) = (self.settings.as_ref(), self.lists.as_deref());
+        match known.iter().find(|k| k.is(settings, lists)) {
+            Some(k) => Some(Arc::clone(k)),
+            None => {
+                let settings = settings.copied();
+                let lists = lists.map(|l| {
+                    l.iter()
+                        .map(|l| LineList {
+                            name: Cow::Borrowed(&*l.name),
+                        })
+                        .collect()
+                });
+                ScreenedWith::of(settings, lists).map(Arc::new)
+            }
+        }
+    }
 }
 
 /// The entities and categories of a decision's hits, and the entities of its
@@ -210,19 +335,27 @@ fn hits_of(
     Ok((set, allowed, linked))
 }
 
+/// What most decisions of a file share, kept once: the ruleset hash and the record
+/// of settings a re-screen compares with.
+pub(crate) struct Shared {
+    pub(crate) ruleset: Arc<str>,
+    pub(crate) screened_with: Arc<ScreenedWith>,
+}
+
 /// Reads one decision line on its own: the order's id and its decision, the ruleset
-/// hash shared with `shared` when it is the same.
+/// hash and the record of settings shared with `shared` when they are the same.
 pub(crate) fn read_line<'a>(
     line: u64,
     text: &'a [u8],
-    shared: &Arc<str>,
+    shared: &Shared,
 ) -> Result<(Cow<'a, str>, PreviousDecision), Rejected> {
     let p = parse_line(line, text)?;
-    let ruleset = if *p.ruleset == **shared {
-        Arc::clone(shared)
+    let ruleset = if *p.ruleset == *shared.ruleset {
+        Arc::clone(&shared.ruleset)
     } else {
         Arc::from(&*p.ruleset)
     };
+    let screened_with = p.screened_with(std::slice::from_ref(&shared.screened_with));
     Ok((
         p.id,
         PreviousDecision {
@@ -232,6 +365,7 @@ pub(crate) fn read_line<'a>(
             hits: p.hits,
             allowed: p.allowed,
             linked: p.linked,
+            screened_with,
             line,
         },
     ))
@@ -259,6 +393,8 @@ fn parse_line(line: u64, text: &[u8]) -> Result<Parsed<'_>, Rejected> {
         hits,
         allowed,
         linked,
+        settings: l.settings,
+        lists: l.lists,
     })
 }
 
@@ -321,6 +457,13 @@ impl PreviousDecisions {
             .collect();
         for (p, (line, _)) in parsed.into_iter().zip(&chunk.lines) {
             let filed = p.and_then(|p| {
+                let screened_with = p.screened_with(&self.screened);
+                // A few kept (a file holds one or two); the rest are each their own.
+                if let Some(s) = screened_with.as_ref().filter(|_| self.screened.len() < 8) {
+                    if !self.screened.iter().any(|k| Arc::ptr_eq(k, s)) {
+                        self.screened.push(Arc::clone(s));
+                    }
+                }
                 let decision = PreviousDecision {
                     decision: p.decision,
                     ruleset: self.intern(&p.ruleset),
@@ -328,6 +471,7 @@ impl PreviousDecisions {
                     hits: p.hits,
                     allowed: p.allowed,
                     linked: p.linked,
+                    screened_with,
                     line: *line,
                 };
                 self.insert(p.id.into_owned(), decision)

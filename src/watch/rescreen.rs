@@ -50,7 +50,7 @@ use super::accept;
 use super::diff::{diff, ChangeKind, Diff, DiffOptions, EntityChange};
 use super::names::NameKey;
 pub use super::names::{OrderNames, PartyNames, VesselNames};
-use super::previous::{hit_set, PreviousDecision, PreviousDecisions};
+use super::previous::{hit_set, PreviousDecision, PreviousDecisions, ScreenedWith};
 use crate::engine::{OrderDecision, Screener};
 use crate::matching::{NameQuery, SearchOptions};
 use crate::order::Order;
@@ -67,6 +67,11 @@ pub enum Reason {
     NoPrevious,
     /// Its decision was made with another ruleset than the old one compared against.
     OtherRuleset,
+    /// Its decision was made under other matching settings (`threshold`, `limit`)
+    /// than the re-screen's, or records none.
+    SettingsChanged,
+    /// Its decision screened other lists than the re-screen's settings enable.
+    ListsChanged,
     /// The order differs from the one its previous decision was made for (edited
     /// under the same id): its `order_hash` is another.
     OrderChanged,
@@ -90,10 +95,12 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in a fixed order.
-    pub const ALL: [Reason; 10] = [
+    pub const ALL: [Reason; 12] = [
         Reason::RulesChanged,
         Reason::NoPrevious,
         Reason::OtherRuleset,
+        Reason::SettingsChanged,
+        Reason::ListsChanged,
         Reason::OrderChanged,
         Reason::NoOrderHash,
         Reason::CitesChangedEntity,
@@ -109,6 +116,8 @@ impl Reason {
             Reason::RulesChanged => "decision logic changed",
             Reason::NoPrevious => "no previous decision",
             Reason::OtherRuleset => "previous decision made with another ruleset",
+            Reason::SettingsChanged => "previous decision made under other matching settings",
+            Reason::ListsChanged => "previous decision screened other lists",
             Reason::OrderChanged => "the order changed since its previous decision",
             Reason::NoOrderHash => {
                 "previous decision has no order_hash (written by an older version)"
@@ -279,6 +288,9 @@ pub struct Rescreen {
     imo: HashSet<String>,
     /// The lowest score any rule of either ruleset accepts.
     floor: f64,
+    /// What a decision of the old ruleset made under this re-screen's settings
+    /// records of them: a previous decision recording anything else is screened again.
+    screened_with: std::sync::Arc<ScreenedWith>,
     memo: NameMemo,
 }
 
@@ -405,6 +417,7 @@ impl Rescreen {
             options.explain = false;
             Screener::new(Ruleset::from_data(data), options)
         });
+        let screened_with = std::sync::Arc::new(screened_with(old, screener.options()));
         Rescreen {
             screener,
             diff,
@@ -416,6 +429,7 @@ impl Rescreen {
             twin,
             imo,
             floor,
+            screened_with,
             memo: NameMemo::new(),
         }
     }
@@ -428,6 +442,28 @@ impl Rescreen {
     /// The screener of the new ruleset.
     pub fn screener(&self) -> &Screener {
         &self.screener
+    }
+
+    /// What the old ruleset's decisions under this re-screen's settings record of them.
+    pub fn screened_with(&self) -> &std::sync::Arc<ScreenedWith> {
+        &self.screened_with
+    }
+
+    /// Whether `previous` was made under other settings than this re-screen's, and
+    /// which: the matching settings (or none recorded), or the lists screened.
+    fn other_settings(&self, previous: &PreviousDecision) -> Option<Reason> {
+        let Some(was) = previous.screened_with.as_ref() else {
+            return Some(Reason::SettingsChanged);
+        };
+        if std::sync::Arc::ptr_eq(was, &self.screened_with) {
+            None
+        } else if !was.same_matching(&self.screened_with) {
+            Some(Reason::SettingsChanged)
+        } else if was.lists != self.screened_with.lists {
+            Some(Reason::ListsChanged)
+        } else {
+            None
+        }
     }
 
     /// Whether the entities a name matches can differ between the old and the new
@@ -550,6 +586,11 @@ impl Rescreen {
         if *previous.ruleset != self.diff.old_ruleset {
             return Some(Some(Reason::OtherRuleset));
         }
+        // Made under other settings, the decision is not what the old rules give under
+        // these, so no list change can tell whether it stands.
+        if let Some(why) = self.other_settings(previous) {
+            return Some(Some(why));
+        }
         // An order edited under its id is another order: whatever the lists did, its
         // decision is to be made again. Without a fingerprint to compare (an order read
         // for its names only, a decision of an older version), it may be another too.
@@ -638,6 +679,25 @@ impl Rescreen {
                 "the previous decision was made with ruleset {}, not the one compared against ({})",
                 p.ruleset, self.diff.old_ruleset
             ))),
+            Some(p) if self.other_settings(p).is_some() => {
+                let now = &self.screened_with;
+                changes.push(Because::text(match p.screened_with.as_deref() {
+                    None => format!(
+                        "the previous decision records no settings (threshold, limit, lists): they may have been other than these ({})",
+                        now.matching_text()
+                    ),
+                    Some(was) if !was.same_matching(now) => format!(
+                        "the previous decision was made under other settings ({}; now {})",
+                        was.matching_text(),
+                        now.matching_text()
+                    ),
+                    Some(was) => format!(
+                        "the previous decision screened other lists ({}; now {})",
+                        was.lists_text(),
+                        now.lists_text()
+                    ),
+                }));
+            }
             Some(p) if p.order_hash.is_none() => changes.push(Because::text(
                 "the previous decision has no order_hash (an older version wrote it): the order may have changed since"
                     .to_string(),
@@ -731,7 +791,34 @@ pub fn previous_of(decision: &OrderDecision) -> PreviousDecision {
             .flatten()
             .cloned()
             .collect(),
+        screened_with: Some(std::sync::Arc::new(ScreenedWith {
+            threshold: decision.settings.threshold,
+            limit: decision.settings.limit as f64,
+            lists: {
+                let mut l: Vec<String> = decision.lists.iter().map(|l| l.name.clone()).collect();
+                l.sort_unstable();
+                l
+            },
+        })),
         line: 0,
+    }
+}
+
+/// What a decision of `old` made under `options` records of its settings: the
+/// screener writes the threshold, the limit and the lists it screens, those of the
+/// ruleset that the settings enable (all when they name none).
+fn screened_with(old: &Ruleset, options: &crate::engine::ScreenOptions) -> ScreenedWith {
+    let mut lists: Vec<String> = old
+        .lists()
+        .iter()
+        .filter(|l| options.lists.is_empty() || options.lists.contains(&l.name))
+        .map(|l| l.name.clone())
+        .collect();
+    lists.sort_unstable();
+    ScreenedWith {
+        threshold: options.threshold,
+        limit: options.limit as f64,
+        lists,
     }
 }
 

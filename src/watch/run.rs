@@ -90,7 +90,10 @@ impl Rescreen {
         let started = Instant::now();
         let mut summary = Summary::default();
         let (mut chunk, mut ahead, mut number) = (Chunk::default(), Chunk::default(), 0u64);
-        let old: Arc<str> = Arc::from(self.diff().old_ruleset.as_str());
+        let old = previous::Shared {
+            ruleset: Arc::from(self.diff().old_ruleset.as_str()),
+            screened_with: Arc::clone(self.screened_with()),
+        };
         // Orders to screen again, held until there are enough to share out: selecting
         // searches the small index of changed names, screening the full one, and each
         // thread keeps the similar words of the index it searched last.
@@ -546,7 +549,7 @@ impl Rescreen {
         &self,
         chunk: &Chunk,
         decisions: Option<&Chunk>,
-        old: &Arc<str>,
+        old: &previous::Shared,
         memo: &RunMemo,
     ) -> Option<Vec<Selected>> {
         let decisions = decisions?;
