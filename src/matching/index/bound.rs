@@ -200,7 +200,7 @@ impl NameIndex {
             if m > 0.0 {
                 s_q += t.weight * m;
             } else {
-                u_q += t.unaligned_weight();
+                u_q += t.least_unaligned_weight();
             }
         }
         let bound_q = share(s_q, u_q, max_q);

@@ -293,7 +293,7 @@ pub(super) fn essential_tokens(
         if get(&low, k) > 0.0 {
             s += t.weight * get(&low, k);
         } else {
-            u += t.unaligned_weight();
+            u += t.least_unaligned_weight();
         }
     }
     let mut order: Vec<(f32, usize)> = q
@@ -311,7 +311,7 @@ pub(super) fn essential_tokens(
         let (s2, u2) = if l > 0.0 {
             (s - t.weight * l + sw, u)
         } else {
-            (s + sw, u - t.unaligned_weight())
+            (s + sw, u - t.least_unaligned_weight())
         };
         let bound = 0.5 * (f64::from(s2 / (u2 + s2).max(f32::MIN_POSITIVE)) + 1.0);
         // Margin for rounding: a pruned name must be clearly below.

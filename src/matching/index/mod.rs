@@ -69,14 +69,15 @@ pub const NAMED_COUNTRY_DIFFERS_FACTOR: f64 = 0.8;
 /// word up. Word ids stay below it (checked when an index is read).
 const GIVEN_NAME_BIT: u32 = 1 << 31;
 
-/// A word of `name_tok_ids`: its id, and what it weighs unaligned (the weight `w`
-/// stored with it, less for a given name; see `Tok::unaligned_weight`).
+/// A word of `name_tok_ids`: its id, and the least it may weigh unaligned (the weight
+/// `w` stored with it, less for a given name, which weighs least beside an aligned
+/// patronymic; see `Tok::least_unaligned_weight`).
 #[inline]
 fn name_word(tagged: u32, w: f32) -> (u32, f32) {
     if tagged & GIVEN_NAME_BIT != 0 {
         (
             tagged & !GIVEN_NAME_BIT,
-            w.min(score::GIVEN_NAME_OPEN_WEIGHT),
+            w.min(score::GIVEN_NAME_BESIDE_PATRONYMIC_WEIGHT),
         )
     } else {
         (tagged, w)

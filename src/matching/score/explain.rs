@@ -90,17 +90,18 @@ pub(crate) fn explain<C: CandToks + ?Sized>(q: &Prepared, c: &C, o: &Outcome) ->
             basis: p.basis,
         });
     }
+    let patronymic = patronymic_aligned(q, c, &o.pairs);
     let unmatched_query = q
         .toks
         .iter()
         .enumerate()
         .filter(|(i, _)| qm & (1u64 << i) == 0)
-        .map(|(_, t)| (t.text.to_string(), f64::from(t.unaligned_weight())))
+        .map(|(_, t)| (t.text.to_string(), f64::from(t.open_weight(patronymic))))
         .collect();
     let unmatched_candidate = (0..c.len())
         .filter(|j| cm & (1u64 << j) == 0)
         .filter_map(|j| c.tok(j))
-        .map(|t| (t.text.to_string(), f64::from(t.unaligned_weight())))
+        .map(|t| (t.text.to_string(), f64::from(t.open_weight(patronymic))))
         .collect();
     Explanation {
         score: o.score,

@@ -67,14 +67,25 @@ impl Tok {
     /// What the token weighs when it aligns with nothing: an initial stands for a
     /// given name the other name lacks (`RI M. SOK` / `RI SOK`) and weighs as a short
     /// word, not as the initial it aligns as; a given name left out is the usual
-    /// partial name and weighs at most [`GIVEN_NAME_OPEN_WEIGHT`]. Never more than
-    /// the token weighs aligned, but for initials (which retrieval counts as aligned).
-    pub(crate) fn unaligned_weight(&self) -> f32 {
+    /// partial name and weighs at most [`GIVEN_NAME_OPEN_WEIGHT`], or
+    /// [`GIVEN_NAME_BESIDE_PATRONYMIC_WEIGHT`] when a patronymic of the pair aligned
+    /// (`patronymic_aligned`). Never more than the token weighs aligned, but for
+    /// initials (which retrieval counts as aligned).
+    pub(crate) fn open_weight(&self, patronymic_aligned: bool) -> f32 {
         match self.class {
             TokenClass::Initial => UNALIGNED_INITIAL_WEIGHT,
+            _ if self.given && patronymic_aligned => {
+                self.weight.min(GIVEN_NAME_BESIDE_PATRONYMIC_WEIGHT)
+            }
             _ if self.given => self.weight.min(GIVEN_NAME_OPEN_WEIGHT),
             _ => self.weight,
         }
+    }
+
+    /// The least the token may weigh unaligned, whatever aligns: what retrieval's
+    /// bounds count, so that no score exceeds them.
+    pub(crate) fn least_unaligned_weight(&self) -> f32 {
+        self.open_weight(true)
     }
 }
 
@@ -349,6 +360,20 @@ impl CandToks for [Tok] {
     }
 }
 
+/// Whether an aligned pair holds a patronymic on either side ([`is_patronymic`]).
+pub(crate) fn patronymic_aligned<C: CandToks + ?Sized>(
+    q: &Prepared,
+    c: &C,
+    pairs: &[Pair],
+) -> bool {
+    pairs.iter().any(|p| {
+        q.toks
+            .get(p.q.range())
+            .is_some_and(|s| s.iter().any(|t| is_patronymic(&t.text)))
+            || run_toks(c, p.c).any(|t| is_patronymic(&t.text))
+    })
+}
+
 /// Scores query `q` against a candidate. `c_legal` and `c_kind` describe the candidate.
 pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
     q: &Prepared,
@@ -459,7 +484,8 @@ pub(crate) fn score<C: CandToks + ?Sized, S: Sims>(
         identical = false;
     }
     // Tokens left unaligned weigh as such (initials more, given names less).
-    let open = |t: &Tok| t.unaligned_weight() - t.weight;
+    let patronymic = patronymic_aligned(q, c, &pairs);
+    let open = |t: &Tok| t.open_weight(patronymic) - t.weight;
     wq += (0..nq)
         .filter(|&j| qmask & (1u64 << j) == 0)
         .filter_map(|j| q.toks.get(j))

@@ -198,6 +198,40 @@ fn a_given_name_left_out_costs_less_than_another_word() {
 }
 
 #[test]
+fn a_given_name_left_out_beside_an_aligned_patronymic_costs_little() {
+    // Surname and patronymic found: the given name was left out (0.83 before, when it
+    // weighed 0.5 unaligned, as beside a surname alone).
+    let whole = compare_explained(
+        "SHIPULIN Vladimirovich",
+        "SHIPULIN, Anton Vladimirovich",
+        p(),
+    );
+    assert!(whole.score >= 0.9, "{whole}");
+    assert!(
+        whole
+            .to_string()
+            .contains("listed anton unmatched (weight 0.10)"),
+        "{whole}"
+    );
+    // Either side alike.
+    let screened = compare(
+        "SHIPULIN, Anton Vladimirovich",
+        "SHIPULIN Vladimirovich",
+        p(),
+    );
+    assert!((screened - whole.score).abs() < 1e-9, "{screened}");
+    // Another father's name is no patronymic aligned: the given name counts as before.
+    let other = compare_explained("SHIPULIN Petrovich", "SHIPULIN, Anton Vladimirovich", p());
+    assert!(other.score < 0.8, "{other}");
+    // Without a patronymic, a given name left out weighs 0.5 as before.
+    let surname_only = compare_explained("SHIPULIN Vladimirovich", "SHIPULIN, Anton", p());
+    assert!(
+        !surname_only.to_string().contains("(weight 0.10)"),
+        "{surname_only}"
+    );
+}
+
+#[test]
 fn two_common_syllables_a_typo_apart_are_as_often_two_names() {
     // `Min` / `Jin`, `Cheng` / `Chen`: both used by many listed names (0.865 and
     // 0.836 when graded as any typo).

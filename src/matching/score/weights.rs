@@ -132,6 +132,21 @@ pub(crate) const GIVEN_NAMES: &str = include_str!("../given_names.txt");
 /// left out, not a word that contradicts.
 pub(crate) const GIVEN_NAME_OPEN_WEIGHT: f32 = 0.5;
 
+/// The most a given name that aligns with nothing weighs when a patronymic aligned
+/// (`SHIPULIN Vladimirovich` / `SHIPULIN, Anton Vladimirovich`): a Slavic name with its
+/// surname and its father's name is whole but for the given name left out, which says
+/// little against it.
+pub(crate) const GIVEN_NAME_BESIDE_PATRONYMIC_WEIGHT: f32 = 0.1;
+
+/// Whether a word is a Slavic patronymic, by its ending (`Vladimirovich`,
+/// `Nikolayevna`, `Mykhaylovych`, `Ilyinichna`, the French and German `-ovitch`).
+pub(crate) fn is_patronymic(text: &str) -> bool {
+    text.len() >= 6
+        && ["vich", "vych", "vitch", "vna", "ichna"]
+            .iter()
+            .any(|end| text.ends_with(end))
+}
+
 /// Words that make a name an organization's: a company is never the vessel or the
 /// person of the same name ("Sunrise Trading" is not the vessel SUNRISE).
 pub(crate) const ORG_WORDS: &[&str] = &[
