@@ -41,11 +41,19 @@ const ORDERS: &str = r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Kumryong
 {"id":"PO-2","parties":[{"role":"buyer","name":"Sunrise Logistics","country":"KR"}]}
 "#;
 
-/// The rules, orders and their first decisions in a fresh folder.
+/// The rules, orders and their first decisions (reviews) in a fresh folder.
 fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let (dir, rules, orders, decisions) = setup_with(name, RULES);
+    let first = std::fs::read_to_string(&decisions).expect("decisions");
+    assert!(first.contains(r#""decision":"review""#), "{first}");
+    (dir, rules, orders, decisions)
+}
+
+/// `rules`, the orders and their first decisions in a fresh folder.
+fn setup_with(name: &str, rules_text: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     let dir = temp_dir(name);
     let rules = dir.join("rules.emb");
-    std::fs::write(&rules, RULES).expect("rules");
+    std::fs::write(&rules, rules_text).expect("rules");
     let orders = dir.join("orders.jsonl");
     std::fs::write(&orders, ORDERS).expect("orders");
     let decisions = dir.join("decisions.jsonl");
@@ -61,8 +69,6 @@ fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let first = std::fs::read_to_string(&decisions).expect("decisions");
-    assert!(first.contains(r#""decision":"review""#), "{first}");
     (dir, rules, orders, decisions)
 }
 
@@ -377,24 +383,8 @@ fn a_block_is_cleared_only_when_asked_for_as_such() {
     // A new user's trial: `dispose` cleared an exact match on a DPRK-designated bank,
     // which had blocked the order, as readily as a review, and later orders naming it
     // cleared.
-    let dir = temp_dir("block");
-    let rules = dir.join("rules.emb");
-    std::fs::write(&rules, RULES.replace("then review", "then block")).expect("rules");
-    let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("orders");
-    let decisions = dir.join("decisions.jsonl");
-    let screened = embargo(
-        &[
-            "screen",
-            "--rules",
-            &arg(&rules),
-            &arg(&orders),
-            "-o",
-            &arg(&decisions),
-        ],
-        "",
-    );
-    assert_eq!(screened.status.code(), Some(0), "{}", stderr(&screened));
+    let (dir, rules, orders, decisions) =
+        setup_with("block", &RULES.replace("then review", "then block"));
     let allow = dir.join("dispositions.emb");
     let dispose = |extra: &[&str]| {
         let mut args = vec![
