@@ -62,6 +62,35 @@ fn csv_cut_mid_row_is_truncated() {
 }
 
 #[test]
+fn csv_cut_between_rows_is_truncated() {
+    // A user trial: the first 5,000 lines of a 14,965-row sdn.csv imported cleanly, and
+    // the entity count written with them made `check` vouch for the cut list. Only
+    // OFAC's end-of-file mark tells a whole file from one cut after a row.
+    let dir = scratch("csv-cut-rows");
+    let sdn = read("ofac-sdn-2021-07/sdn.csv");
+    assert_eq!(
+        sdn.last(),
+        Some(&0x1a),
+        "the fixture ends as OFAC's files do"
+    );
+    let text = String::from_utf8(sdn.clone()).expect("ascii");
+    let rows: Vec<&str> = text.split_inclusive("\r\n").collect();
+    let cut = rows[..rows.len() / 2].concat();
+    let path = write(&dir, "sdn.csv", cut.as_bytes());
+    for opts in [dated(), skipping()] {
+        let err = import(Format::OfacSdn, std::slice::from_ref(&path), &opts)
+            .expect_err("a file cut between rows must not import");
+        assert!(err.is_truncated(), "{err}");
+        assert!(err.to_string().contains("end-of-file mark (0x1A)"), "{err}");
+    }
+    // The whole file, and the same rows with the mark, import.
+    let whole = write(&dir, "sdn.csv", &sdn);
+    import(Format::OfacSdn, std::slice::from_ref(&whole), &dated()).expect("whole file");
+    let marked = write(&dir, "sdn.csv", format!("{cut}\u{1a}").as_bytes());
+    import(Format::OfacSdn, std::slice::from_ref(&marked), &dated()).expect("marked rows");
+}
+
+#[test]
 fn xml_cut_mid_element_is_truncated() {
     let dir = scratch("xml-cut");
     let xml = read("un-consolidated-2026-02-27.xml");

@@ -26,7 +26,8 @@ pub struct ImportArgs {
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
     /// Skip malformed records (each reported with its line) instead of failing;
-    /// exit 2 when any was skipped. A truncated file fails either way.
+    /// exit 2 when any was skipped. A truncated file fails either way (an OFAC CSV
+    /// without the end-of-file mark OFAC ends it with counts as cut).
     #[arg(long)]
     skip_bad: bool,
     /// The list's as-of date (YYYY-MM-DD), overriding the date in the file; required

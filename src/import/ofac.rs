@@ -117,7 +117,7 @@ pub(crate) fn import(
 
     // Remarks must be whole before they are taken apart, so comments come first.
     for (_, path) in roles.iter().filter(|(r, _)| *r == Role::Comments) {
-        read_secondary(path, 2, ctx, &index, |row, i| {
+        read_secondary(Role::Comments, path, 2, ctx, &index, |row, i| {
             let text = row.fields.get(1).map(String::as_str).unwrap_or("");
             if let Some(p) = pending.get_mut(i) {
                 p.remarks.push_str(text);
@@ -150,12 +150,12 @@ pub(crate) fn import(
 
     for (role, path) in &roles {
         match role {
-            Role::Aliases => read_secondary(path, 4, ctx, &index, |row, i| {
+            Role::Aliases => read_secondary(Role::Aliases, path, 4, ctx, &index, |row, i| {
                 pending
                     .get_mut(i)
                     .is_some_and(|p| add_alias(&mut p.entity, row))
             })?,
-            Role::Addresses => read_secondary(path, 5, ctx, &index, |row, i| {
+            Role::Addresses => read_secondary(Role::Addresses, path, 5, ctx, &index, |row, i| {
                 pending
                     .get_mut(i)
                     .is_some_and(|p| add_address(&mut p.entity, row))
@@ -250,13 +250,16 @@ fn read_primary(
             line: row.line,
         });
     }
+    csv.require_end_mark()?;
     ctx.file_read(path, csv.records);
     Ok(())
 }
 
-/// Reads an alias, address or comments file, handing each row that names a known
-/// entity to `apply` with the entity's index.
+/// Reads an alias, address or comments file (its `role`), handing each row that names
+/// a known entity to `apply` with the entity's index. Alias and address files must end
+/// with OFAC's end-of-file mark; comments files come without one.
 fn read_secondary(
+    role: Role,
     path: &Path,
     min_fields: usize,
     ctx: &mut Ctx<'_>,
@@ -277,6 +280,9 @@ fn read_secondary(
             }
             None => ctx.stats.unmatched += 1,
         }
+    }
+    if role != Role::Comments {
+        csv.require_end_mark()?;
     }
     ctx.file_read(csv.path(), csv.records);
     Ok(())

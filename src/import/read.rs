@@ -66,6 +66,10 @@ pub(crate) struct Tail<R> {
     /// Double quotes seen, modulo 2: CSV quotes come in pairs (`""` escapes included),
     /// so an odd count at the end means the file stops inside a quoted field.
     odd_quotes: bool,
+    /// Whether the last byte read that is not white space is the DOS end-of-file
+    /// marker: a file cut between two rows ends in a whole row, and only this mark
+    /// tells it from a complete one.
+    marked: bool,
 }
 
 impl<R: Read> Tail<R> {
@@ -74,6 +78,7 @@ impl<R: Read> Tail<R> {
             inner,
             last: None,
             odd_quotes: false,
+            marked: false,
         }
     }
 }
@@ -89,6 +94,9 @@ impl<R: Read> Read for Tail<R> {
             }
             if let Some(&b) = chunk.iter().rev().find(|&&b| b != DOS_EOF) {
                 self.last = Some(b);
+            }
+            if let Some(&b) = chunk.iter().rev().find(|b| !b.is_ascii_whitespace()) {
+                self.marked = b == DOS_EOF;
             }
         }
         Ok(n)
@@ -191,6 +199,22 @@ impl CsvFile {
             self.records += 1;
             return Ok(Some(Row { line, fields }));
         }
+    }
+
+    /// After the last record: fails unless the file ended with the DOS end-of-file
+    /// marker, as OFAC ends its `sdn`, `alt`, `add` and `cons_*` files. Without it a
+    /// file cut between two rows reads as whole (the count written for it then vouches
+    /// for a list missing every entry after the cut).
+    pub fn require_end_mark(&self) -> Result<(), ImportError> {
+        if self.rdr.get_ref().marked {
+            return Ok(());
+        }
+        Err(ImportError::truncated(
+            &self.path,
+            Some(self.rdr.position().line()),
+            "the file does not end with the end-of-file mark (0x1A) OFAC ends its list files with: \
+             it may be cut off between two rows; download it again",
+        ))
     }
 
     fn check_end(&self) -> Result<(), ImportError> {
