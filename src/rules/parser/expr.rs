@@ -196,6 +196,7 @@ pub(super) fn entity_filter(i: In) -> PResult<EntityFilter> {
     let mut filter = EntityFilter::default();
     let mut i = i;
     let mut seen = 0;
+    let mut given: Vec<&str> = Vec::new();
     loop {
         let word_here = peek_ident(i);
         let Some(w) = word_here.filter(|w| FACETS.contains(w)) else {
@@ -219,6 +220,18 @@ pub(super) fn entity_filter(i: In) -> PResult<EntityFilter> {
         let Some(r) = keyword(i, w) else {
             return Ok((i, filter));
         };
+        // Facets of one kind given twice would read as alternatives while facets read
+        // as all holding: `list(a) list(b)` looks like "on both" and meant "on either".
+        if given.contains(&w) {
+            return Err(Fail {
+                span: here(&skip_ws(i)),
+                message: format!("`{w}(..)` is given twice in one filter"),
+                hint: Some(format!(
+                    "give its values in one: `{w}(a, b)` holds for any of them; different facets must all hold"
+                )),
+            });
+        }
+        given.push(w);
         let ctx = format!("after `{w}`");
         i = match w {
             "list" => {
