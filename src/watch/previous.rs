@@ -111,12 +111,9 @@ impl ScreenedWith {
     }
 
     /// Read from a decision line's `settings` and `lists`; `None` unless it has both.
-    fn of(
-        settings: Option<LineSettings>,
-        lists: Option<Vec<LineList<'_>>>,
-    ) -> Option<ScreenedWith> {
+    fn of(settings: Option<&LineSettings>, lists: Option<&[LineList<'_>]>) -> Option<ScreenedWith> {
         let (settings, lists) = (settings?, lists?);
-        let mut lists: Vec<String> = lists.into_iter().map(|l| l.name.into_owned()).collect();
+        let mut lists: Vec<String> = lists.iter().map(|l| l.name.to_string()).collect();
         lists.sort_unstable();
         Some(ScreenedWith {
             threshold: settings.threshold,
@@ -146,7 +143,7 @@ impl ScreenedWith {
 }
 
 /// A decision's `settings`, the part that can change it.
-#[derive(Deserialize, Clone, Copy)]
+#[derive(Deserialize)]
 struct LineSettings {
     threshold: f64,
     limit: f64,
@@ -198,7 +195,7 @@ impl PreviousDecision {
             hits,
             allowed,
             linked,
-            screened_with: ScreenedWith::of(l.settings, l.lists).map(Arc::new),
+            screened_with: ScreenedWith::of(l.settings.as_ref(), l.lists.as_deref()).map(Arc::new),
             line: 0,
         })
     }
@@ -289,17 +286,7 @@ impl Parsed<'_> {
         let (settings, lists) = (self.settings.as_ref(), self.lists.as_deref());
         match known.iter().find(|k| k.is(settings, lists)) {
             Some(k) => Some(Arc::clone(k)),
-            None => {
-                let settings = settings.copied();
-                let lists = lists.map(|l| {
-                    l.iter()
-                        .map(|l| LineList {
-                            name: Cow::Borrowed(&*l.name),
-                        })
-                        .collect()
-                });
-                ScreenedWith::of(settings, lists).map(Arc::new)
-            }
+            None => ScreenedWith::of(settings, lists).map(Arc::new),
         }
     }
 }
