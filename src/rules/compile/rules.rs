@@ -211,33 +211,9 @@ impl Compiler<'_> {
         let Some(span) = spans.chain(f.remarks.iter().map(|r| r.span)).next() else {
             return;
         };
-        let mut facets = Vec::new();
-        let mut facet = |name: &str, values: Vec<String>| {
-            if !values.is_empty() {
-                facets.push(format!("{name}({})", values.join(", ")));
-            }
-        };
-        facet("list", f.lists.iter().map(|l| l.name.clone()).collect());
-        facet(
-            "program",
-            f.programs.iter().map(|p| p.value.clone()).collect(),
-        );
-        facet(
-            "country",
-            f.countries.iter().map(|c| c.value.clone()).collect(),
-        );
-        facet("kind", f.kinds.iter().map(|k| k.name.clone()).collect());
-        facet(
-            "entity",
-            f.entities.iter().map(ToString::to_string).collect(),
-        );
-        facet(
-            "remark",
-            f.remarks.iter().map(|r| format!("{:?}", r.value)).collect(),
-        );
         let message = format!(
             "no loaded entity passes `{}`, so this name test can never hold",
-            facets.join(" ")
+            crate::rules::print::filter(f)
         );
         let hint = "an entity must pass every facet: check each value against what the lists hold (`embargo show ID` prints an entity's programs, countries and kind)";
         if f.lists.is_empty() {

@@ -39,7 +39,8 @@ fn roles(r: &[Text]) -> String {
     }
 }
 
-fn filter(f: &EntityFilter) -> String {
+/// A name test's filter as the rules language writes it (`list(un) program("UN 1718")`).
+pub fn filter(f: &EntityFilter) -> String {
     let mut parts = Vec::new();
     if !f.lists.is_empty() {
         parts.push(format!("list({})", idents(&f.lists)));

@@ -18,7 +18,7 @@ use crate::text::script::is_spaceless;
 mod expr;
 mod notes;
 
-pub use expr::{expr, layout};
+pub use expr::{expr, filter, layout};
 use notes::{end_of_line, own_line, Notes, Place};
 
 /// Widest line the printer aims for, in columns (a CJK character takes two): longer
