@@ -39,7 +39,16 @@ use crate::rules::Decision;
 #[derive(Debug, Clone)]
 pub struct OrderIds {
     first: FxHashMap<Box<str>, u64>,
-    unit: &'static str,
+    place: Place,
+}
+
+/// How a position is told in the message of a duplicate.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// A line or row of a file: `first on line 3`.
+    Unit(&'static str),
+    /// An index into an array of a request body: `first at orders[0]`.
+    Index(&'static str),
 }
 
 impl OrderIds {
@@ -47,7 +56,22 @@ impl OrderIds {
     pub fn new(unit: &'static str) -> OrderIds {
         OrderIds {
             first: FxHashMap::default(),
-            unit,
+            place: Place::Unit(unit),
+        }
+    }
+
+    /// No id met yet; positions are indexes into the request's array `array`
+    /// (`first at orders[0]`).
+    ///
+    /// ```
+    /// let mut ids = embargo::batch::OrderIds::in_array("orders");
+    /// assert!(ids.check(0, "PO-7").is_ok());
+    /// assert_eq!(ids.check(2, "PO-7").unwrap_err(), "duplicate order id `PO-7`, first at orders[0]");
+    /// ```
+    pub fn in_array(array: &'static str) -> OrderIds {
+        OrderIds {
+            first: FxHashMap::default(),
+            place: Place::Index(array),
         }
     }
 
@@ -69,7 +93,13 @@ impl OrderIds {
     pub fn check(&mut self, at: u64, id: &str) -> Result<(), String> {
         match self.first(at, id) {
             None => Ok(()),
-            Some(first) => Err(duplicate_message(id, &format!("on {} {first}", self.unit))),
+            Some(first) => Err(duplicate_message(
+                id,
+                &match self.place {
+                    Place::Unit(unit) => format!("on {unit} {first}"),
+                    Place::Index(array) => format!("at {array}[{first}]"),
+                },
+            )),
         }
     }
 
@@ -91,7 +121,7 @@ impl OrderIds {
 
 /// What is said of an order whose id was met before, `first` saying where (`on line
 /// 3`, `at orders[0]`).
-pub fn duplicate_message(id: &str, first: &str) -> String {
+fn duplicate_message(id: &str, first: &str) -> String {
     format!("duplicate order id `{id}`, first {first}")
 }
 

@@ -147,7 +147,7 @@ fn screen_body(
     let (batch, items) = orders_of(st.api.parse("/v1/screen", bytes)?);
     let mut orders = Vec::with_capacity(items.len());
     // Two orders with one id would get two decisions no one could tell apart.
-    let mut ids = embargo::batch::OrderIds::new("order");
+    let mut ids = embargo::batch::OrderIds::in_array("orders");
     for (k, v) in items.into_iter().enumerate() {
         let at = if batch {
             format!("orders[{k}]: ")
@@ -160,13 +160,8 @@ fn screen_body(
             String::new()
         };
         let order = order_of(v, &at)?;
-        if let Some(first) = ids.first(k as u64, &order.id) {
-            let first = format!("at orders[{first}]");
-            return Err(ApiError::invalid(format!(
-                "{at}{}",
-                embargo::batch::duplicate_message(&order.id, &first)
-            )));
-        }
+        ids.check(k as u64, &order.id)
+            .map_err(|e| ApiError::invalid(format!("{at}{e}")))?;
         orders.push((digest, order));
     }
     let screener = st.screener();

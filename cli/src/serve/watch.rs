@@ -105,7 +105,7 @@ fn items(st: &AppState, bytes: &[u8]) -> Result<Vec<Item>, ApiError> {
     };
     let mut out = Vec::with_capacity(list.len());
     // Two orders with one id: which previous decision is whose is not known.
-    let mut ids = embargo::batch::OrderIds::new("item");
+    let mut ids = embargo::batch::OrderIds::in_array("items");
     for (k, mut item) in list.into_iter().enumerate() {
         let order_value = item.get_mut("order").map(Value::take).unwrap_or_default();
         let digest = if st.audit.is_some() {
@@ -114,13 +114,8 @@ fn items(st: &AppState, bytes: &[u8]) -> Result<Vec<Item>, ApiError> {
             String::new()
         };
         let order = super::routes::order_of(order_value, &format!("items[{k}].order: "))?;
-        if let Some(first) = ids.first(k as u64, &order.id) {
-            let first = format!("at items[{first}]");
-            return Err(ApiError::invalid(format!(
-                "items[{k}].order: {}",
-                embargo::batch::duplicate_message(&order.id, &first)
-            )));
-        }
+        ids.check(k as u64, &order.id)
+            .map_err(|e| ApiError::invalid(format!("items[{k}].order: {e}")))?;
         let previous = match item.get("previous") {
             None | Some(Value::Null) => None,
             Some(p) => {
