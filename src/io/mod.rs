@@ -167,14 +167,7 @@ impl<R: BufRead> Iterator for JsonlOrders<R> {
 /// an order with nothing to screen are rejected like malformed JSON.
 pub fn parse_order_json(line: u64, text: &str) -> Record {
     match serde_json::from_str::<Order>(text) {
-        Ok(order) => match order.validate() {
-            Ok(()) => Ok((line, order)),
-            Err(error) => Err(Rejected {
-                line,
-                id: Some(order.id),
-                error,
-            }),
-        },
+        Ok(order) => validated(line, order),
         Err(e) => Err(Rejected {
             line,
             id: id_of(text),
@@ -182,6 +175,19 @@ pub fn parse_order_json(line: u64, text: &str) -> Record {
                 "invalid order: {}",
                 crate::order::explain_json_error(text, e)
             ),
+        }),
+    }
+}
+
+/// `order`, read from `line`, once [`Order::validate`] passes it; else rejected with
+/// its id.
+pub(crate) fn validated(line: u64, order: Order) -> Record {
+    match order.validate() {
+        Ok(()) => Ok((line, order)),
+        Err(error) => Err(Rejected {
+            line,
+            id: Some(order.id),
+            error,
         }),
     }
 }

@@ -144,7 +144,9 @@ impl Rescreen {
                             steps
                                 .into_iter()
                                 .zip(found)
-                                .map(|((id, step), f)| (id, step.with_previous(f.get().cloned())))
+                                .map(|((order, step), f)| {
+                                    (order, step.with_previous(f.get().cloned()))
+                                })
                                 .collect::<Vec<_>>()
                         })
                         .collect()
@@ -152,7 +154,7 @@ impl Rescreen {
             };
             let steps = self.search_new_names(steps, &mut memo);
             let mut done = Vec::new();
-            for ((id, step), (line, range)) in steps.into_iter().zip(&chunk.lines) {
+            for ((order, step), (line, range)) in steps.into_iter().zip(&chunk.lines) {
                 // An order kept as it was has a previous decision for the same content,
                 // so it was valid then and took its id; one to screen again takes its id
                 // only once it reads as valid, as `screen` has it.
@@ -164,13 +166,18 @@ impl Rescreen {
                     })
                 };
                 match step {
-                    Step::Done(o) => match id.and_then(|id| duplicate(&mut ids, id)) {
+                    Step::Done(o) => match order.and_then(|o| duplicate(&mut ids, o.id)) {
                         Some(r) => done.push(Outcome::Rejected(r)),
                         None => done.push(o),
                     },
                     Step::Again(why, before) => {
+                        // Read for selection already; only its values are left to check.
                         let bytes = chunk.buf.get(range.clone()).unwrap_or_default();
-                        match full_order(*line, bytes) {
+                        let order = match order {
+                            Some(order) => crate::io::validated(*line, order).map(|(_, o)| o),
+                            None => full_order(*line, bytes),
+                        };
+                        match order {
                             Err(r) => done.push(Outcome::Rejected(r)),
                             Ok(order) => match duplicate(&mut ids, order.id.clone()) {
                                 Some(r) => done.push(Outcome::Rejected(r)),
@@ -270,8 +277,8 @@ impl Rescreen {
         };
         let decided = self.select_by_record(&OrderNames::from(&order), previous(&order.id));
         match decided {
-            Some(None) => ReadLine::Settled(Some(order.id), Step::Done(Outcome::Same(None))),
-            Some(Some(why)) => ReadLine::Settled(Some(order.id), Step::Again(why, None)),
+            Some(None) => ReadLine::Settled(Some(order), Step::Done(Outcome::Same(None))),
+            Some(Some(why)) => ReadLine::Settled(Some(order), Step::Again(why, None)),
             None => ReadLine::Names(order),
         }
     }
@@ -296,18 +303,38 @@ impl Rescreen {
         let mut orders = Vec::with_capacity(lines.len());
         for (i, (line, bytes)) in lines.iter().enumerate() {
             match self.read_for_selection(*line, bytes, &|id| previous(i, id)) {
-                ReadLine::Settled(id, step) => settled.push(Some((id, step))),
+                ReadLine::Settled(order, step) => settled.push(Some((order, step))),
                 ReadLine::Names(order) => {
                     settled.push(None);
                     orders.push(order);
                 }
             }
         }
+        let named_steps = self.steps_by_names(&orders, memo);
+        let mut orders = orders.into_iter();
+        let mut named_steps = named_steps.into_iter();
+        settled
+            .into_iter()
+            .map(|s| {
+                s.unwrap_or_else(|| {
+                    let step = named_steps.next();
+                    (
+                        orders.next(),
+                        step.unwrap_or(Step::Done(Outcome::Same(None))),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// What the names of `orders` settle, by what `memo` knows of them: screened again
+    /// when one matches a change, kept when none can, else the names left to search.
+    fn steps_by_names(&self, orders: &[Order], memo: &RunMemo) -> Vec<Step> {
         let named: Vec<OrderNames> = orders.iter().map(OrderNames::unhashed).collect();
-        // Every name to look up, its key's bytes in `keys`, and each line's names.
+        // Every name to look up, its key's bytes in `keys`, and each order's names.
         let mut keys = Vec::new();
         let mut names = Vec::new();
-        let mut of_line = Vec::with_capacity(named.len());
+        let mut of_order = Vec::with_capacity(named.len());
         for order in &named {
             let first = names.len();
             for n in order.names() {
@@ -315,25 +342,18 @@ impl Rescreen {
                 n.append_key(&mut keys);
                 names.push((n, start..keys.len()));
             }
-            of_line.push(first..names.len());
+            of_order.push(first..names.len());
         }
         let answers: Vec<Option<bool>> = names
             .iter()
             .map(|(_, k)| memo.found.get(keys.get(k.clone()).unwrap_or_default()))
             .collect();
-        let mut of_line = of_line.into_iter();
-        let mut ids = orders.iter().map(|o| o.id.clone());
-        settled
+        of_order
             .into_iter()
-            .map(|s| {
-                if let Some(settled) = s {
-                    return settled;
-                }
-                let id = ids.next();
-                let at = of_line.next().unwrap_or_default();
+            .map(|at| {
                 let answers = answers.get(at.clone()).unwrap_or_default();
                 if answers.contains(&Some(true)) {
-                    return (id, Step::Again(Reason::NameMatchesChange, None));
+                    return Step::Again(Reason::NameMatchesChange, None);
                 }
                 let unknown: Vec<NewName> = names
                     .get(at)
@@ -349,9 +369,9 @@ impl Rescreen {
                     })
                     .collect();
                 if unknown.is_empty() {
-                    (id, Step::Done(Outcome::Same(None)))
+                    Step::Done(Outcome::Same(None))
                 } else {
-                    (id, Step::Names(unknown, None))
+                    Step::Names(unknown, None)
                 }
             })
             .collect()
@@ -389,15 +409,15 @@ impl Rescreen {
         drop(seen);
         steps
             .into_iter()
-            .map(|(id, step)| match step {
+            .map(|(order, step)| match step {
                 Step::Names(names, before) => {
                     if names.iter().any(|n| memo.found.get(&n.key) == Some(true)) {
-                        (id, Step::Again(Reason::NameMatchesChange, before))
+                        (order, Step::Again(Reason::NameMatchesChange, before))
                     } else {
-                        (id, Step::Done(Outcome::Same(None)))
+                        (order, Step::Done(Outcome::Same(None)))
                     }
                 }
-                other => (id, other),
+                other => (order, other),
             })
             .collect()
     }
@@ -583,7 +603,9 @@ impl Rescreen {
                     steps
                         .into_iter()
                         .zip(before)
-                        .map(|((id, step), (_, decision))| (id, step.with_previous(Some(decision))))
+                        .map(|((order, step), (_, decision))| {
+                            (order, step.with_previous(Some(decision)))
+                        })
                         .collect(),
                 )
             })
@@ -597,8 +619,8 @@ const BATCH: usize = 64;
 
 /// An order read for selection.
 enum ReadLine {
-    /// Settled by its record (with its id), or rejected (with none).
-    Settled(Option<String>, Step),
+    /// Settled by its record (with the order), or rejected (with none).
+    Settled(Option<Order>, Step),
     /// Settled by what its names match.
     Names(Order),
 }
@@ -626,8 +648,8 @@ impl Held {
     }
 }
 
-/// A line's order id (`None` when it could not be read) and what became of it.
-type Selected = (Option<String>, Step);
+/// A line's order (`None` when it could not be read) and what became of it.
+type Selected = (Option<Order>, Step);
 
 /// What became of a line once read for selection.
 enum Step {
