@@ -217,7 +217,7 @@ fn country_hint(text: &str) -> String {
     } else {
         did_you_mean(
             t,
-            reference::country_codes().flat_map(|c| reference::country_names(c).iter().copied()),
+            reference::country_codes().flat_map(reference::country_names),
         )
     };
     best.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))

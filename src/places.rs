@@ -100,11 +100,11 @@ impl PlaceMatcher {
         let mut labels = Vec::new();
         let mut bounds = Vec::new();
         for code in &set.countries {
-            for name in reference::country_names(code) {
-                let p = pattern(name);
+            for name in reference::keyed_country_names(code) {
+                let p = name.key.to_string();
                 // Counted before folding, which splits a Hangul syllable into letters.
                 bounds.push(match spaceless_script(&p) {
-                    true if name.trim().chars().count() <= 3 => Bound::Spaceless,
+                    true if name.name.trim().chars().count() <= 3 => Bound::Spaceless,
                     true => Bound::None,
                     false => Bound::Word,
                 });
@@ -114,15 +114,14 @@ impl PlaceMatcher {
         }
         // The set's own names first, so that each keeps its label; then the other
         // names of the cities among them.
-        let own = set.places.iter().map(|p| (p.as_str(), p));
+        let own = set.places.iter().map(|p| (pattern(p), p));
         let others = set.places.iter().flat_map(|place| {
-            reference::city_names(place)
+            reference::city_name_keys(place)
                 .iter()
-                .map(move |name| (*name, place))
+                .map(move |key| (key.to_string(), place))
         });
         let mut seen = std::collections::HashSet::new();
-        for (name, place) in own.chain(others) {
-            let p = pattern(name);
+        for (p, place) in own.chain(others) {
             if !seen.insert(p.clone()) {
                 continue;
             }

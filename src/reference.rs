@@ -22,15 +22,44 @@ static COUNTRY_NAMES_TSV: &str = include_str!("data/country-names.tsv");
 static CITY_NAMES_TSV: &str = include_str!("data/city-names.tsv");
 static BARE_KOREA_TXT: &str = include_str!("data/bare-korea.txt");
 
+// The same tables folded, field for field (`build.rs`): a name's key is read, not
+// computed, at start.
+static COUNTRIES_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/countries.tsv.keys"));
+static COUNTRY_NAMES_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/country-names.tsv.keys"));
+static CITY_NAMES_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/city-names.tsv.keys"));
+
+/// A name of a reference table and its key: the name folded as [`name_key`] folds it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Keyed {
+    pub name: &'static str,
+    pub key: &'static str,
+}
+
+/// The lines of a table that are not comments, each as its fields with their keys.
+fn keyed_lines(
+    table: &'static str,
+    keys: &'static str,
+) -> impl Iterator<Item = impl Iterator<Item = Keyed>> {
+    table
+        .lines()
+        .zip(keys.lines())
+        .filter(|(line, _)| !line.starts_with('#'))
+        .map(|(line, keys)| {
+            line.split('\t')
+                .zip(keys.split('\t'))
+                .map(|(name, key)| Keyed { name, key })
+        })
+}
+
 struct Countries {
     /// Every valid code, as listed.
     codes: Vec<&'static str>,
     /// The same, for look-up.
     by_code: HashSet<&'static str>,
     /// Code -> every name of it.
-    all_names: HashMap<&'static str, Vec<&'static str>>,
+    all_names: HashMap<&'static str, Vec<Keyed>>,
     /// Normalized name -> code.
-    by_name: HashMap<String, &'static str>,
+    by_name: HashMap<&'static str, &'static str>,
     /// Code -> its first (ISO short) name.
     names: HashMap<&'static str, &'static str>,
 }
@@ -39,18 +68,17 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
     let mut codes = Vec::new();
     let mut by_name = HashMap::new();
     let mut names = HashMap::new();
-    let mut all_names: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-    for line in COUNTRIES_TSV.lines().filter(|l| !l.starts_with('#')) {
-        let mut fields = line.split('\t');
-        let Some(code) = fields.next().filter(|c| c.len() == 2) else {
+    let mut all_names: HashMap<&'static str, Vec<Keyed>> = HashMap::new();
+    for mut fields in keyed_lines(COUNTRIES_TSV, COUNTRIES_KEYS) {
+        let Some(code) = fields.next().map(|f| f.name).filter(|c| c.len() == 2) else {
             continue;
         };
         codes.push(code);
         for (k, name) in fields.enumerate() {
             if k == 0 {
-                names.insert(code, name);
+                names.insert(code, name.name);
             }
-            by_name.insert(name_key(name), code);
+            by_name.insert(name.key, code);
             all_names.entry(code).or_default().push(name);
         }
     }
@@ -68,9 +96,9 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
 /// this one (some 40,000 names) is paid only by a run that needs it.
 struct WorldNames {
     /// Normalized name -> code, for names the ISO table does not have.
-    by_name: HashMap<String, &'static str>,
+    by_name: HashMap<&'static str, &'static str>,
     /// Code -> every name of it, the ISO table's first.
-    all_names: HashMap<&'static str, Vec<&'static str>>,
+    all_names: HashMap<&'static str, Vec<Keyed>>,
 }
 
 static WORLD: LazyLock<WorldNames> = LazyLock::new(|| {
@@ -79,17 +107,15 @@ static WORLD: LazyLock<WorldNames> = LazyLock::new(|| {
     let mut all_names = iso.all_names.clone();
     // Where a name of another language reads like a name of the ISO table (a list
     // spelling), the ISO table's country keeps it.
-    for line in COUNTRY_NAMES_TSV.lines().filter(|l| !l.starts_with('#')) {
-        let mut fields = line.split('\t');
-        let Some(code) = fields.next().and_then(|c| by_code_of(&iso.codes, c)) else {
+    for mut fields in keyed_lines(COUNTRY_NAMES_TSV, COUNTRY_NAMES_KEYS) {
+        let Some(code) = fields.next().and_then(|c| by_code_of(&iso.codes, c.name)) else {
             continue;
         };
         for name in fields {
-            let k = name_key(name);
-            if iso.by_name.contains_key(&k) || by_name.contains_key(&k) {
+            if iso.by_name.contains_key(name.key) || by_name.contains_key(name.key) {
                 continue;
             }
-            by_name.insert(k, code);
+            by_name.insert(name.key, code);
             all_names.entry(code).or_default().push(name);
         }
     }
@@ -101,18 +127,32 @@ fn by_code_of(codes: &[&'static str], code: &str) -> Option<&'static str> {
     codes.iter().copied().find(|c| *c == code)
 }
 
-/// City names in every CLDR locale: each name's key -> the names of its city.
-static CITIES: LazyLock<HashMap<String, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut by_key: HashMap<String, Vec<&'static str>> = HashMap::new();
-    for line in CITY_NAMES_TSV.lines().filter(|l| !l.starts_with('#')) {
-        let names: Vec<&'static str> = line.split('\t').skip(1).collect();
-        for name in &names {
-            by_key
-                .entry(name_key(name))
-                .or_insert_with(|| names.clone());
+/// City names in every CLDR locale, one city per line of the table.
+struct Cities {
+    /// Each name's key -> the first city that has it.
+    by_key: HashMap<&'static str, usize>,
+    /// Each city's names.
+    names: Vec<Vec<&'static str>>,
+    /// Each city's names' keys.
+    keys: Vec<Vec<&'static str>>,
+}
+
+static CITIES: LazyLock<Cities> = LazyLock::new(|| {
+    let mut cities = Cities {
+        by_key: HashMap::new(),
+        names: Vec::new(),
+        keys: Vec::new(),
+    };
+    for fields in keyed_lines(CITY_NAMES_TSV, CITY_NAMES_KEYS) {
+        let city = cities.names.len();
+        let (names, keys): (Vec<_>, Vec<_>) = fields.skip(1).map(|f| (f.name, f.key)).unzip();
+        for key in &keys {
+            cities.by_key.entry(*key).or_insert(city);
         }
+        cities.names.push(names);
+        cities.keys.push(keys);
     }
-    by_key
+    cities
 });
 
 static CURRENCIES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
@@ -165,8 +205,8 @@ pub fn country_code(text: &str) -> Option<&'static str> {
     let key = name_key(t);
     COUNTRIES
         .by_name
-        .get(&key)
-        .or_else(|| WORLD.by_name.get(&key))
+        .get(key.as_str())
+        .or_else(|| WORLD.by_name.get(key.as_str()))
         .copied()
         .or_else(|| abbreviated::country_code(t))
 }
@@ -196,7 +236,12 @@ pub fn country_name(code: &str) -> Option<&'static str> {
 
 /// Every name known for a country code: ISO names and list spellings first, then its
 /// names in every language and its demonyms.
-pub fn country_names(code: &str) -> &'static [&'static str] {
+pub fn country_names(code: &str) -> impl Iterator<Item = &'static str> {
+    keyed_country_names(code).iter().map(|n| n.name)
+}
+
+/// [`country_names`] with their keys.
+pub(crate) fn keyed_country_names(code: &str) -> &'static [Keyed] {
     WORLD.all_names.get(code).map_or(&[], Vec::as_slice)
 }
 
@@ -211,11 +256,24 @@ pub fn country_names(code: &str) -> &'static [&'static str] {
 /// assert!(embargo::reference::city_names("Nampo").is_empty());
 /// ```
 pub fn city_names(place: &str) -> &'static [&'static str] {
-    CITIES.get(&name_key(place)).map_or(&[], Vec::as_slice)
+    city(place)
+        .and_then(|c| CITIES.names.get(c))
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The keys of [`city_names`].
+pub(crate) fn city_name_keys(place: &str) -> &'static [&'static str] {
+    city(place)
+        .and_then(|c| CITIES.keys.get(c))
+        .map_or(&[], Vec::as_slice)
+}
+
+fn city(place: &str) -> Option<usize> {
+    CITIES.by_key.get(name_key(place).as_str()).copied()
 }
 
 /// Builds now the tables of country names in every language and of city names (some
-/// 65,000 names, each folded), which are otherwise built when a place test or a country
+/// 65,000 names), which are otherwise built when a place test or a country
 /// name in words first needs them. A command that screens a few orders can build them
 /// on a spare thread while its rules load, instead of after.
 pub fn warm() {
@@ -348,6 +406,26 @@ pub fn is_date(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keys_written_when_building_are_the_fold_of_each_name() {
+        for (table, keys) in [
+            (COUNTRIES_TSV, COUNTRIES_KEYS),
+            (COUNTRY_NAMES_TSV, COUNTRY_NAMES_KEYS),
+            (CITY_NAMES_TSV, CITY_NAMES_KEYS),
+        ] {
+            assert_eq!(table.lines().count(), keys.lines().count());
+            for (line, keys) in table.lines().zip(keys.lines()) {
+                if line.starts_with('#') {
+                    continue;
+                }
+                assert_eq!(line.split('\t').count(), keys.split('\t').count(), "{line}");
+                for (name, key) in line.split('\t').zip(keys.split('\t')) {
+                    assert_eq!(key, name_key(name), "{name}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn list_spellings_of_the_koreas() {

@@ -95,7 +95,7 @@ static NAMES: LazyLock<Vec<Name>> = LazyLock::new(|| {
     codes.sort_unstable();
     for code in codes {
         for name in WORLD.all_names.get(code).map_or(&[][..], Vec::as_slice) {
-            let key = name_key(name);
+            let key = name.key;
             if !key.is_ascii() || !key.contains(' ') {
                 continue;
             }
