@@ -234,3 +234,25 @@ fn shipped_rules_decide_the_labelled_orders() {
     // Every decision says which lists it used.
     assert!(got[0]["lists"].as_array().is_some_and(|l| l.len() >= 4));
 }
+
+#[test]
+fn a_dprk_port_is_found_in_each_spelling_the_shipped_places_give() {
+    // Bills of lading write Rajin as the North (라진) or South (나진) spells it, in
+    // Chinese, or in Russian from the Russian Far East.
+    let places = ["Najin", "나진", "罗津", "Раджин", "Нампхо", "Синыйджу, КНДР"];
+    let orders: String = places
+        .iter()
+        .enumerate()
+        .map(|(i, place)| {
+            format!(
+                r#"{{"id":"P{i}","parties":[{{"role":"buyer","name":"Acme Trading"}}],"goods":[{{"description":"Rolex wristwatch","hs":"9101.11","value":12000,"currency":"USD"}}],"route":{{"origin":"CN","destination":"{place}"}}}}"#
+            ) + "\n"
+        })
+        .collect();
+    let out = embargo(&["screen"], &orders);
+    let got = decisions(&out);
+    assert_eq!(got.len(), places.len(), "{}", cli::stderr(&out));
+    for (d, place) in got.iter().zip(places) {
+        assert_eq!(d["decision"], "block", "{place}: {d}");
+    }
+}
