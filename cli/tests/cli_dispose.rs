@@ -425,3 +425,112 @@ fn a_block_is_cleared_only_when_asked_for_as_such() {
     assert_eq!(cleared.status.code(), Some(0), "{}", stderr(&cleared));
     assert_eq!(screen_with(&rules, &allow, &orders)[0]["decision"], "clear");
 }
+
+/// Two listed people of one name, told apart by their dates of birth (as the UN and EU
+/// lists designate two `KIM Yong Chol`s).
+const NAMESAKES: &str = r#"
+list un { title "UN" as_of "2026-02-27" }
+list eu { title "EU" as_of "2026-02-27" }
+entity un:KPi.024 {
+  kind person
+  name "KIM YONG CHOL"
+  nationality KP
+  program "UN 1718"
+  born "1962-02-18"
+  identifier passport "472310168"
+}
+entity eu:XV.A/7 {
+  kind person
+  name "KIM YONG CHOL"
+  nationality KP
+  program EU-PRK
+  born "1946"
+}
+rule listed {
+  basis "UNSCR 1718 (2006)"
+  when party matches list(un, eu) score >= 0.7
+  then review "A party resembles a listed one"
+}
+"#;
+
+#[test]
+fn clearing_a_namesake_does_not_clear_the_listed_person() {
+    // A trial: clearing a Seoul buyer named Kim Yong Chol wrote an allowance that
+    // later cleared the listed Kim Yong Chol himself, screened with his listed date of
+    // birth and passport: the two designations were linked as one party (same name,
+    // both DPRK) although their dates of birth differ, and an allowance of the name
+    // covered a party whose own data matched the listing.
+    let dir = temp_dir("namesakes");
+    let rules = dir.join("rules.emb");
+    std::fs::write(&rules, NAMESAKES).expect("rules");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(
+        &orders,
+        r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Kim Yong Chol","country":"KR"}]}
+"#,
+    )
+    .expect("orders");
+    let decisions = dir.join("decisions.jsonl");
+    let out = embargo(
+        &[
+            "screen",
+            "--rules",
+            &arg(&rules),
+            &arg(&orders),
+            "-o",
+            &arg(&decisions),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first: Value = serde_json::from_str(
+        std::fs::read_to_string(&decisions)
+            .expect("decisions")
+            .lines()
+            .next()
+            .expect("a decision"),
+    )
+    .expect("json");
+    let hits = first["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 2, "two people, two hits: {first}");
+    assert!(hits.iter().all(|h| h.get("also").is_none()), "{first}");
+
+    let allow = dir.join("dispositions.emb");
+    let out = embargo(
+        &[
+            "dispose",
+            "--rules",
+            &arg(&rules),
+            "--decisions",
+            &arg(&decisions),
+            "--order",
+            "PO-1",
+            "--reason",
+            "a Seoul steel buyer",
+            "--by",
+            "j.doe",
+            "-o",
+            &arg(&allow),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(screen_with(&rules, &allow, &orders)[0]["decision"], "clear");
+
+    let listed = dir.join("listed.jsonl");
+    std::fs::write(
+        &listed,
+        r#"{"id":"PO-2","parties":[{"role":"buyer","name":"Kim Yong Chol","country":"KR","dob":"1962-02-18","identifiers":[{"type":"passport","value":"472310168"}]}]}
+"#,
+    )
+    .expect("orders");
+    let got = &screen_with(&rules, &allow, &listed)[0];
+    assert_eq!(got["decision"], "review", "{got}");
+    let hit = &got["hits"][0];
+    assert_eq!(hit["entity"], "un:KPi.024", "{got}");
+    let note = hit["allowance"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("does not apply") && note.contains("passport number matches"),
+        "{got}"
+    );
+}

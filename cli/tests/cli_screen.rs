@@ -239,7 +239,14 @@ fn shipped_rules_decide_the_labelled_orders() {
 fn a_dprk_port_is_found_in_each_spelling_the_shipped_places_give() {
     // Bills of lading write Rajin as the North (라진) or South (나진) spells it, in
     // Chinese, or in Russian from the Russian Far East.
-    let places = ["Najin", "나진", "罗津", "Раджин", "Нампхо", "Синыйджу, КНДР"];
+    let places = [
+        "Najin",
+        "나진",
+        "罗津",
+        "Раджин",
+        "Нампхо",
+        "Синыйджу, КНДР",
+    ];
     let orders: String = places
         .iter()
         .enumerate()

@@ -145,8 +145,12 @@ impl Links {
 }
 
 /// Whether two entries with a name in common are one party: a country or nationality,
-/// a date of birth, or a DPRK designation in common.
+/// a date of birth, or a DPRK designation in common, and no dates of birth that tell
+/// two people apart (the lists designate several `KIM Yong Chol`s).
 fn corroborated(x: &Entity, y: &Entity) -> bool {
+    if born_apart(x, y) {
+        return false;
+    }
     let places = |e: &Entity| {
         e.countries
             .iter()
@@ -164,6 +168,20 @@ fn corroborated(x: &Entity, y: &Entity) -> bool {
     places(x).iter().any(|c| py.contains(c))
         || x.born.iter().any(|b| y.born.contains(b))
         || (dprk(x) && dprk(y))
+}
+
+/// Whether both entries give a date of birth and none of one's is within a year of
+/// one of the other's: two people.
+fn born_apart(x: &Entity, y: &Entity) -> bool {
+    let years = |e: &Entity| e.born.iter().filter_map(|b| year_of(b)).collect::<Vec<_>>();
+    let (a, b) = (years(x), years(y));
+    !a.is_empty() && !b.is_empty() && !a.iter().any(|p| b.iter().any(|q| same_year(*p, *q)))
+}
+
+/// Two years of birth that may be one person's: lists and orders differ by a year
+/// where one counts from a lunar calendar or an approximate date.
+fn same_year(a: i32, b: i32) -> bool {
+    (a - b).abs() <= 1
 }
 
 /// An identifier's letters and digits, upper case.
@@ -208,7 +226,7 @@ pub fn party_evidence(party: &Party, entity: &Entity) -> Vec<(String, f64)> {
     if let Some(year) = party.dob.as_deref().and_then(year_of) {
         let years: Vec<i32> = entity.born.iter().filter_map(|b| year_of(b)).collect();
         if !years.is_empty() {
-            if years.iter().any(|y| (y - year).abs() <= 1) {
+            if years.iter().any(|y| same_year(*y, year)) {
                 out.push((format!("date of birth {year} agrees"), DOB_AGREES));
             } else {
                 out.push((format!("date of birth {year} differs"), DOB_DIFFERS));
@@ -229,6 +247,13 @@ pub fn party_evidence(party: &Party, entity: &Entity) -> Vec<(String, f64)> {
         }
     }
     out
+}
+
+/// Whether a factor of [`party_evidence`] names the party as the listed one beyond
+/// its name: an identifier or a date of birth that agrees. An allowance clears a name
+/// (a look-alike); it does not cover a party such evidence points at.
+pub fn corroborates(factor: f64) -> bool {
+    factor >= DOB_AGREES
 }
 
 /// An identifier both give: the same party, whatever the spelling of the name.

@@ -577,11 +577,16 @@ impl Screener {
             // against the listed entity.
             let mut score = h.score;
             let mut explanation = std::borrow::Cow::Borrowed(&h.explanation);
+            // What of it points at the listed party beyond the name.
+            let mut corroboration = None;
             if let Some(e) = inner.ruleset.entities().get(h.entity as usize) {
                 let evidence = super::links::party_evidence(p, e);
                 if !evidence.is_empty() {
                     let x = explanation.to_mut();
                     for (why, factor) in evidence {
+                        if super::links::corroborates(factor) && corroboration.is_none() {
+                            corroboration = Some(why.clone());
+                        }
                         score *= factor;
                         x.adjustments.push((why, factor));
                     }
@@ -609,7 +614,7 @@ impl Screener {
             let why = inner.options.explain.then(|| explanation.to_string());
             let ev = self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
             match self.allowance(ev.entity, name, p.country.as_deref(), day) {
-                Some((allow, true)) => {
+                Some((allow, true)) if corroboration.is_none() => {
                     cleared.push(group);
                     if let Some(a) = allowed.as_deref_mut() {
                         let field = format!("parties[{k}].name");
@@ -629,14 +634,21 @@ impl Screener {
                         }
                     }
                 }
-                Some((allow, false)) => {
+                Some((allow, live)) => {
                     let mut ev = ev;
-                    ev.allowance = Some(format!(
-                        "allowance {} expired on {} ({}): the hit stands",
-                        allow.id,
-                        allow.expires.as_deref().unwrap_or_default(),
-                        allow.cleared()
-                    ));
+                    ev.allowance = Some(match (live, &corroboration) {
+                        (true, Some(why)) => format!(
+                            "allowance {} does not apply, as the party's {why} ({}): the hit stands",
+                            allow.id,
+                            allow.cleared()
+                        ),
+                        _ => format!(
+                            "allowance {} expired on {} ({}): the hit stands",
+                            allow.id,
+                            allow.expires.as_deref().unwrap_or_default(),
+                            allow.cleared()
+                        ),
+                    });
                     hits.push(ev);
                 }
                 None => hits.push(ev),
