@@ -89,6 +89,31 @@ fn pattern(name: &str) -> String {
         .join(" ")
 }
 
+/// Words that make the name before them a street's, a road's, a bridge's or a city
+/// quarter's: `Nampo-dong` is a quarter of Busan, `Wonsan-ro` a road in Seoul, `南浦大桥`
+/// a bridge in Shanghai, `元山路` a road in Shenzhen, none of them the DPRK's cities.
+/// Korean road names end in 로 (ro), 대로 (daero) or 길 (gil) and quarters in 동 (dong)
+/// since the Road Name Address Act; Chinese streets in 路 (lu) or 街 (jie). Cities are
+/// followed by their own words (`시`, `市`, `-si`), which this leaves alone.
+const STREET_WORDS: &[&str] = &["dong", "ro", "daero", "gil", "lu", "jie"];
+const STREET_SUFFIXES: &[&str] = &[
+    "동", "로", "대로", "길", "路", "街", "大桥", "大橋", "桥", "橋",
+];
+
+/// Whether the folded text right after a place name makes it part of a street's name.
+fn names_a_street(rest: &str) -> bool {
+    match rest.strip_prefix(' ') {
+        Some(words) => {
+            let next = words.split(' ').next().unwrap_or_default();
+            STREET_WORDS.contains(&next)
+        }
+        // Folded as the text is: a Hangul syllable becomes its letters.
+        None => STREET_SUFFIXES
+            .iter()
+            .any(|s| rest.starts_with(fold(s).0.as_str())),
+    }
+}
+
 fn spaceless_script(s: &str) -> bool {
     s.chars().any(is_spaceless)
 }
@@ -197,6 +222,9 @@ impl PlaceMatcher {
             let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());
             let after = folded.get(m.end()..).and_then(|s| s.chars().next());
             if before.is_some_and(apart) || after.is_some_and(apart) {
+                continue;
+            }
+            if names_a_street(folded.get(m.end()..).unwrap_or_default()) {
                 continue;
             }
             let start = map.get(m.start()).copied().unwrap_or(0);
@@ -311,6 +339,33 @@ mod tests {
             "대한민국 서울특별시",
         ] {
             assert_eq!(dprk.find_in(address), None, "{address}");
+        }
+    }
+
+    #[test]
+    fn a_place_name_within_a_street_name_is_not_the_place() {
+        let dprk = set(
+            &["KP"],
+            &["Nampo", "남포", "南浦", "Wonsan", "元山", "원산"],
+        );
+        for address in [
+            "Lotte Department Store, Nampo-dong, Jung-gu, Busan",
+            "12 Wonsan-ro, Yongsan-gu, Seoul",
+            "부산 중구 남포동",
+            "서울 원산로 5",
+            "上海市南浦大桥路1号",
+            "深圳市元山路8号",
+        ] {
+            assert_eq!(dprk.find_in(address), None, "{address}");
+        }
+        for address in [
+            "Nampo, DPRK",
+            "Port of Nampo",
+            "남포시 항구구역",
+            "南浦市",
+            "Wonsan-si",
+        ] {
+            assert!(dprk.find_in(address).is_some(), "{address}");
         }
     }
 

@@ -263,3 +263,31 @@ fn a_dprk_port_is_found_in_each_spelling_the_shipped_places_give() {
         assert_eq!(d["decision"], "block", "{place}: {d}");
     }
 }
+
+#[test]
+fn a_dprk_city_name_within_a_street_name_abroad_is_not_the_dprk() {
+    // A trial: a Rolex for a department store in Busan's Nampo-dong quarter was blocked
+    // as luxury goods to the DPRK (Nampo is the DPRK's port), as were Seoul's Wonsan-ro
+    // and Shanghai's 南浦大桥路.
+    let addresses = [
+        "Lotte Department Store, Nampo-dong, Jung-gu, Busan",
+        "부산 중구 남포동 2가",
+        "12 Wonsan-ro, Yongsan-gu, Seoul",
+        "上海市浦东新区南浦大桥路88号",
+    ];
+    let orders: String = addresses
+        .iter()
+        .enumerate()
+        .map(|(i, address)| {
+            format!(
+                r#"{{"id":"S{i}","parties":[{{"role":"buyer","name":"Lotte Shopping","country":"KR","address":"{address}"}}],"goods":[{{"description":"Rolex wristwatch","hs":"9101.11","value":12000,"currency":"USD"}}],"route":{{"origin":"CH","destination":"KR"}}}}"#
+            ) + "\n"
+        })
+        .collect();
+    let out = embargo(&["screen"], &orders);
+    let got = decisions(&out);
+    assert_eq!(got.len(), addresses.len(), "{}", cli::stderr(&out));
+    for (d, address) in got.iter().zip(addresses) {
+        assert_ne!(d["decision"], "block", "{address}: {d}");
+    }
+}
