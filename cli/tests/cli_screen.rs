@@ -291,3 +291,31 @@ fn a_dprk_city_name_within_a_street_name_abroad_is_not_the_dprk() {
         assert_ne!(d["decision"], "block", "{address}: {d}");
     }
 }
+
+#[test]
+fn luxury_goods_for_a_party_only_in_korea_are_held_whatever_its_role() {
+    // A trial: an end user or notify party written only as "Korea" cleared, while a
+    // consignee so written was held.
+    let roles = ["consignee", "end_user", "notify", "End user"];
+    let orders: String = roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            format!(
+                r#"{{"id":"K{i}","parties":[{{"role":"buyer","name":"Nanjing Trading Co","country":"CN"}},{{"role":"{role}","name":"Kim Trading","country":"Korea"}}],"goods":[{{"description":"Lexus LX570 SUV","hs":"8703.24","value":98000,"currency":"USD"}}],"route":{{"origin":"AE","destination":"CN"}}}}"#
+            ) + "\n"
+        })
+        .collect();
+    let out = embargo(&["screen"], &orders);
+    let got = decisions(&out);
+    assert_eq!(got.len(), roles.len(), "{}", cli::stderr(&out));
+    for (d, role) in got.iter().zip(roles) {
+        assert_eq!(d["decision"], "review", "{role}: {d}");
+        assert!(
+            d["hits"].as_array().is_some_and(|h| h
+                .iter()
+                .any(|h| h["rule"] == "luxury_goods_to_ambiguous_korea")),
+            "{role}: {d}"
+        );
+    }
+}
