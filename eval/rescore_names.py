@@ -103,6 +103,7 @@ def word_list(name):
 
 
 GIVEN = word_list("given_names.txt")
+SYLLABLES = word_list("syllable_words.txt")
 
 
 def words_of(name):
@@ -139,6 +140,12 @@ def patronymic(w):
 
 def one_syllable(w):
     return len(w) <= 6 and " " not in w and len(re.findall(r"[aeiouy]+", w)) == 1
+
+
+def known_syllables(p):
+    """Two one-syllable words that listed names both use (`syllable_words.txt`): two
+    syllables, as the Korean and Chinese names of the lists write them."""
+    return one_syllable(p[0]) and one_syllable(p[1]) and p[0] in SYLLABLES and p[1] in SYLLABLES
 
 
 # Candidates measured in round 5 (docs/MATCHING.md); add new ones here.
@@ -193,6 +200,19 @@ CANDIDATES = {
         unaligned=lambda side, t, w: min(w, 0.1) if side == "listed" and t in GIVEN else w),
     "a listed one-syllable word unaligned x0.5 (a Korean given-name syllable left out)": dict(
         unaligned=lambda side, t, w: w * 0.5 if side == "listed" and one_syllable(t) else w),
+    # Round 10 (docs/MATCHING.md): two syllables that names use, a typo apart, as a
+    # conflict rather than part of an agreement.
+    "known syllables a typo apart below 0.65 x0.5": dict(sim=lambda p: p[2] * (
+        0.5 if known_syllables(p) and "edit" in p[3] and p[2] < 0.65 else 1)),
+    "known syllables a typo apart below 0.65 x0": dict(sim=lambda p: p[2] * (
+        0 if known_syllables(p) and "edit" in p[3] and p[2] < 0.65 else 1)),
+    "known syllables a typo apart below 0.75 x0.5": dict(sim=lambda p: p[2] * (
+        0.5 if known_syllables(p) and "edit" in p[3] and p[2] < 0.75 else 1)),
+    "known syllables a typo apart x0.7": dict(sim=lambda p: p[2] * (
+        0.7 if known_syllables(p) and "edit" in p[3] else 1)),
+    "known syllables a typo apart or of the same consonants, below 0.65, x0.5": dict(
+        sim=lambda p: p[2] * (0.5 if known_syllables(p) and p[2] < 0.65
+                              and ("edit" in p[3] or p[3] == "same consonants") else 1)),
 }
 
 
