@@ -377,9 +377,10 @@ fn voiced(word: &str) -> bool {
 /// in the script, written with whichever vowel a spelling hears (`Ahmad` / `Ehmad`,
 /// `Anwar` / `Enwar`); two consonants are too few to say that much (`Edam` / `Odam`).
 /// Two consonants are also too few for the fold to join letters written differently
-/// (`q` / `c` / `k` / `g` / `kh`, `z` / `s` / `th`): with their vowels folded too, a short word would
-/// meet any other of the same shape (`Acme` / `AQMI`, `Kane` / `Ghana`); only the
-/// vowels, glides and digraphs may differ then (`Charia` / `Sharia`, `Tuah` / `Tuwah`).
+/// (`q` / `c` / `k` / `g` / `kh`, `z` / `s` / `th`): with its vowels folded too, a
+/// short word would meet any other of its shape (`Acme` / `AQMI`, `Kane` / `Ghana`);
+/// only vowels, glides and digraphs may differ then (`Charia` / `Sharia`, `Tuah` /
+/// `Tuwah`).
 fn same_consonants(a: &str, b: &str) -> bool {
     let (fa, fb) = (abjad_fold(a), abjad_fold(b));
     let (ca, cb) = (consonants(&fa), consonants(&fb));
