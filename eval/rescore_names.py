@@ -103,6 +103,7 @@ def word_list(name):
 
 
 GIVEN = word_list("given_names.txt")
+SYLLABLES = word_list("syllable_words.txt")
 
 
 def words_of(name):
@@ -139,6 +140,29 @@ def patronymic(w):
 
 def one_syllable(w):
     return len(w) <= 6 and " " not in w and len(re.findall(r"[aeiouy]+", w)) == 1
+
+
+def written_consonants(w):
+    """A word's consonants as written: digraphs and doubled letters once, vowels and
+    glides (`w`, `y`) left out, as `score::word`'s `Fold::KeepLetters` reads them."""
+    digraphs = {"kh": "K", "gh": "K", "sh": "x", "ch": "x", "th": "T", "dj": "j", "dh": "d", "ph": "f"}
+    out, k = [], 0
+    while k < len(w):
+        two = w[k:k + 2]
+        if two in digraphs:
+            letter, k = digraphs[two], k + 2
+        else:
+            letter = "s" if w[k] == "c" and w[k + 1:k + 2] in ("e", "i", "y") else w[k]
+            k += 1
+        if letter not in "aeiouyw" and (not out or out[-1] != letter):
+            out.append(letter)
+    return "".join(out)
+
+
+def known_syllables(p):
+    """Two one-syllable words that listed names both use (`syllable_words.txt`): two
+    syllables, as the Korean and Chinese names of the lists write them."""
+    return one_syllable(p[0]) and one_syllable(p[1]) and p[0] in SYLLABLES and p[1] in SYLLABLES
 
 
 # Candidates measured in round 5 (docs/MATCHING.md); add new ones here.
@@ -193,6 +217,28 @@ CANDIDATES = {
         unaligned=lambda side, t, w: min(w, 0.1) if side == "listed" and t in GIVEN else w),
     "a listed one-syllable word unaligned x0.5 (a Korean given-name syllable left out)": dict(
         unaligned=lambda side, t, w: w * 0.5 if side == "listed" and one_syllable(t) else w),
+    # Round 10 (docs/MATCHING.md): two syllables that names use, a typo apart, as a
+    # conflict rather than part of an agreement.
+    "known syllables a typo apart below 0.65 x0.5": dict(sim=lambda p: p[2] * (
+        0.5 if known_syllables(p) and "edit" in p[3] and p[2] < 0.65 else 1)),
+    "known syllables a typo apart below 0.65 x0": dict(sim=lambda p: p[2] * (
+        0 if known_syllables(p) and "edit" in p[3] and p[2] < 0.65 else 1)),
+    "known syllables a typo apart below 0.75 x0.5": dict(sim=lambda p: p[2] * (
+        0.5 if known_syllables(p) and "edit" in p[3] and p[2] < 0.75 else 1)),
+    "known syllables a typo apart x0.7": dict(sim=lambda p: p[2] * (
+        0.7 if known_syllables(p) and "edit" in p[3] else 1)),
+    "known syllables a typo apart or of the same consonants, below 0.65, x0.5": dict(
+        sim=lambda p: p[2] * (0.5 if known_syllables(p) and p[2] < 0.65
+                              and ("edit" in p[3] or p[3] == "same consonants") else 1)),
+    # Round 10: the phonetic key's consonants (`same consonants`, 0.7 and 0.5) join
+    # letters written differently (`Acme` / `AQIM`, `Jon` / `Jang`, `Fuad` / `Aboud`).
+    "same consonants (key), written differently: x0": dict(sim=lambda p: 0 if (
+        p[3] == "same consonants" and " " not in p[0] + p[1]
+        and written_consonants(p[0]) != written_consonants(p[1])) else p[2]),
+    "the same, two written consonants or fewer: x0": dict(sim=lambda p: 0 if (
+        p[3] == "same consonants" and " " not in p[0] + p[1]
+        and written_consonants(p[0]) != written_consonants(p[1])
+        and max(len(written_consonants(p[0])), len(written_consonants(p[1]))) <= 2) else p[2]),
 }
 
 

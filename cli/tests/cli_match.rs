@@ -243,3 +243,24 @@ fn match_default_rules_find_transliterated_and_reordered_names() {
         ids(2)
     );
 }
+
+#[test]
+fn a_short_company_name_meets_no_alias_of_its_consonants_alone() {
+    // `Acme` and the UN alias `AQMI` (Al-Qaida au Maghreb islamique) share two
+    // consonants only once `c` and `q` are folded, and their vowels differ: no two
+    // spellings of one name (0.81 before, a hit at the default threshold).
+    let out = embargo(&["match", "--jsonl"], "{\"id\":\"a\",\"name\":\"Acme\"}\n");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    assert_eq!(
+        got[0]["hits"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        got[0]
+    );
+}

@@ -376,9 +376,18 @@ fn voiced(word: &str) -> bool {
 /// hear them). With three or more, a first vowel alone may also differ: it is an alif
 /// in the script, written with whichever vowel a spelling hears (`Ahmad` / `Ehmad`,
 /// `Anwar` / `Enwar`); two consonants are too few to say that much (`Edam` / `Odam`).
+/// Two consonants are also too few for the fold to join letters written differently
+/// (`q` / `c` / `k` / `g` / `kh`, `z` / `s` / `th`): with its vowels folded too, a
+/// short word would meet any other of its shape (`Acme` / `AQMI`, `Kane` / `Ghana`);
+/// only vowels, glides and digraphs may differ then (`Charia` / `Sharia`, `Tuah` /
+/// `Tuwah`).
 fn same_consonants(a: &str, b: &str) -> bool {
     let (fa, fb) = (abjad_fold(a), abjad_fold(b));
     let (ca, cb) = (consonants(&fa), consonants(&fb));
+    let written_alike = || {
+        consonants(&fold_letters(a, Fold::KeepLetters))
+            == consonants(&fold_letters(b, Fold::KeepLetters))
+    };
     let syllables = |f: &str| {
         let mut n = 0;
         let mut prev = false;
@@ -391,6 +400,7 @@ fn same_consonants(a: &str, b: &str) -> bool {
     };
     ca.len() >= 2
         && ca == cb
+        && (ca.len() >= 3 || written_alike())
         && match (fa.chars().next(), fb.chars().next()) {
             (Some(x), Some(y)) if x == y => true,
             _ if ca.len() < 3 => false,
@@ -630,8 +640,8 @@ pub(crate) fn stem(word: &str) -> Option<&str> {
 /// order, both read by [`abjad_fold`]. `None` unless exactly one side is such a word.
 pub(crate) fn abjad_sim(a: &str, a_abjad: bool, b: &str, b_abjad: bool) -> Option<(f32, Basis)> {
     let (script, latin) = match (a_abjad, b_abjad) {
-        (true, false) => (abjad_fold(a), fold_letters(b, true)),
-        (false, true) => (abjad_fold(b), fold_letters(a, true)),
+        (true, false) => (abjad_fold(a), fold_letters(b, Fold::KeepE)),
+        (false, true) => (abjad_fold(b), fold_letters(a, Fold::KeepE)),
         _ => return None,
     };
     let skel = consonants(&script);
@@ -684,18 +694,33 @@ pub(crate) const ABJAD_SIM: f32 = 0.85;
 /// `dj`), the letters lists write for one sound as one (`q`/`k`/`c`, `th`/`s`/`z`,
 /// `e`/`i`, `o`/`u`, `y`/`i`, `w`/`u`), doubled letters once.
 pub(crate) fn abjad_fold(word: &str) -> String {
-    fold_letters(word, false)
+    fold_letters(word, Fold::Abjad)
 }
 
-/// [`abjad_fold`], with `e` kept apart from `i` when `keep_e` (a Latin spelling's `e`
-/// may stand for the script's `a` as well as its `i`).
-fn fold_letters(word: &str, keep_e: bool) -> String {
+/// What [`fold_letters`] keeps apart that [`abjad_fold`] joins.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    /// Nothing: [`abjad_fold`].
+    Abjad,
+    /// `e` apart from `i` (a Latin spelling's `e` may stand for the script's `a` as
+    /// well as its `i`).
+    KeepE,
+    /// The letters lists write for one sound (`c`, `q`, `k`, `g`, `kh`, `gh`; `z`,
+    /// `s`, `th`): the consonants as written, digraphs and doubled letters read once.
+    KeepLetters,
+}
+
+/// [`abjad_fold`], keeping apart what `fold` says.
+fn fold_letters(word: &str, fold: Fold) -> String {
     let b = word.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut k = 0;
     while let Some(&c) = b.get(k) {
         let next = b.get(k + 1).copied();
         let (letter, used) = match (c, next) {
+            // Upper case: no written letter meets them.
+            (b'k' | b'g', Some(b'h')) if fold == Fold::KeepLetters => (b'K', 2),
+            (b't', Some(b'h')) if fold == Fold::KeepLetters => (b'T', 2),
             (b'k', Some(b'h')) | (b'g', Some(b'h')) => (b'k', 2),
             (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'x', 2),
             // `th` is Arabic ث, written `s` in Persian and Urdu names (Usman, Saqib).
@@ -705,8 +730,9 @@ fn fold_letters(word: &str, keep_e: bool) -> String {
             (b'c', Some(b'e' | b'i' | b'y')) => (b's', 1),
             (b'd', Some(b'h')) => (b'd', 2),
             (b'p', Some(b'h')) => (b'f', 2),
+            (b'q' | b'c' | b'g' | b'z', _) if fold == Fold::KeepLetters => (c, 1),
             (b'q' | b'c' | b'g', _) => (b'k', 1),
-            (b'e', _) if keep_e => (b'e', 1),
+            (b'e', _) if fold == Fold::KeepE => (b'e', 1),
             (b'e' | b'y', _) => (b'i', 1),
             (b'o' | b'w', _) => (b'u', 1),
             (b'z', _) => (b's', 1),
