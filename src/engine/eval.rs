@@ -48,6 +48,36 @@ pub struct EntityEvidence {
     /// An allowance that covered this hit until it expired, and says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowance: Option<String>,
+    /// The part of the field that matched, when it was screened as a name of its own
+    /// (`Korea Kwangson Banking Corp` of `Korea Kwangson Banking Corp c/o Acme`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<NamePart>,
+}
+
+/// A part of a name field screened as a name of its own: a party a wrapper (`c/o`,
+/// `o/b/o`) joins to another, or a vessel's name before a remark in parentheses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamePart {
+    /// The part as the field writes it.
+    pub text: String,
+    /// Its start in the field, in characters.
+    pub start: usize,
+    /// Its end (exclusive), in characters.
+    pub end: usize,
+}
+
+impl NamePart {
+    /// What the explanation of a hit on this part says first.
+    pub(crate) fn note(&self, apart_from: &str) -> String {
+        let by = match apart_from {
+            "(remark)" => "the name before a remark in parentheses".to_string(),
+            w => format!("a party the field joins to another with `{w}`"),
+        };
+        format!(
+            "part \"{}\" (characters {}..{}) screened alone: {by}",
+            self.text, self.start, self.end
+        )
+    }
 }
 
 impl EntityEvidence {
@@ -625,6 +655,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
             also: Vec::new(),
             linked: Vec::new(),
             allowance: None,
+            part: None,
         }
     }
 
