@@ -182,6 +182,9 @@ impl PlaceField {
 pub struct PartyFacts {
     /// Role, as [`crate::roles::role_key`] spells it.
     pub role: Option<String>,
+    /// Its nationality when it names a country: the country (ISO 3166-1 alpha-2) and
+    /// the field as written.
+    pub nationality: Option<(String, String)>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,
     /// Entities the name matched below the score `hits` were searched to (see
@@ -426,6 +429,26 @@ fn eval(
                 .collect();
             (!ev.is_empty()).then_some(ev)
         }
+        Cond::PartyNationalityIn { roles, countries } => {
+            let ev: Vec<Evidence> = facts
+                .parties
+                .iter()
+                .enumerate()
+                .filter(|(_, party)| roles_ok(roles, party.role.as_ref()))
+                .filter_map(|(k, party)| {
+                    let (code, written) = party.nationality.as_ref()?;
+                    countries.contains(code).then(|| Evidence::Route {
+                        field: format!("parties[{k}].nationality"),
+                        place: code.clone(),
+                        // The whole field names the country.
+                        text: written.clone(),
+                        start: 0,
+                        end: written.chars().count(),
+                    })
+                })
+                .collect();
+            (!ev.is_empty()).then_some(ev)
+        }
         Cond::PartyIn { roles, .. } => {
             let matcher = places.matchers.get(*cursor);
             *cursor += 1;
@@ -585,6 +608,7 @@ fn describe(cond: &Cond) -> String {
         Cond::VesselMatches { .. } => "no vessel matching the excluded entities".to_string(),
         Cond::PartyIn { .. } => "no party in the excluded places".to_string(),
         Cond::PartyNameIn { .. } => "no party named for the excluded places".to_string(),
+        Cond::PartyNationalityIn { .. } => "no party of the excluded nationalities".to_string(),
         Cond::GoodsIn(_) => "no goods in the excluded categories".to_string(),
         Cond::RouteIn { leg, .. } => {
             format!("route {leg:?} not in the excluded places").to_lowercase()

@@ -34,6 +34,7 @@ impl PlaceFields {
                 Cond::PartyNameIn { .. } => fields.party_name = true,
                 Cond::RouteIn { .. } => fields.route = true,
                 Cond::PartyMatches { .. }
+                | Cond::PartyNationalityIn { .. }
                 | Cond::VesselMatches { .. }
                 | Cond::GoodsIn(_)
                 | Cond::Value { .. } => {}
@@ -67,6 +68,10 @@ impl Screener {
         for (k, p) in order.parties.iter().enumerate() {
             let mut pf = PartyFacts {
                 role: p.role.as_deref().map(crate::roles::role_key),
+                nationality: p.nationality.as_deref().and_then(|n| {
+                    let code = crate::reference::country_code(n)?;
+                    Some((code.to_string(), n.to_string()))
+                }),
                 hits: Vec::new(),
                 deeper: None,
             };
