@@ -132,8 +132,24 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         )
         .collect();
     assert_eq!(touched.len(), 100);
+    // Orders whose party name joins two parties (`A c/o B`), screened whole and each
+    // party alone: a re-screen must give what a full screen gives for them too. (The
+    // whole name searched among the changed names already selects these; selection
+    // searches the parts as well, as the screener does.)
+    const PARTNER: &str = "Zhejiang Ningbo Sunrise Textile Garment Import Export Holding \
+                           Group Company Limited Hangzhou Xiaoshan Warehouse Logistics";
+    let wrapped: Vec<String> = touched
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(k, n)| match k % 2 {
+            0 => format!("{PARTNER} c/o {n}"),
+            _ => format!("{n} o/b/o {PARTNER}"),
+        })
+        .collect();
+    let names: Vec<String> = touched.iter().chain(&wrapped).cloned().collect();
     let after = Screener::new(new, ScreenOptions::default());
-    let (_, mut orders) = order_book(2_000, 11, &touched);
+    let (_, mut orders) = order_book(2_000, 11, &names);
     // Some previous decisions were made under other settings than the re-screen's (a
     // user's embargo.toml): a higher threshold, or only the UN list enabled. Those are
     // not what the old rules give under today's settings, whatever the update did:
@@ -224,6 +240,16 @@ fn rescreening_writes_exactly_the_decisions_a_full_screen_changes() {
         expected.len() >= 50 && generated_changed >= 1,
         "the update should change decisions: {} in all, {generated_changed} of generated orders",
         expected.len()
+    );
+
+    let wrapped_changed = expected
+        .keys()
+        .filter_map(|id| id.strip_prefix("PO-T")?.parse::<usize>().ok())
+        .filter(|&k| k >= touched.len())
+        .count();
+    assert!(
+        wrapped_changed >= 1,
+        "the update should change decisions of wrapped names"
     );
 
     let rescreen = Rescreen::new(old, after.clone());

@@ -433,6 +433,8 @@ fn test_kind() -> impl Strategy<Value = Test> {
         }),
         (roles(), place_ref()).prop_map(|(roles, places)| Test::PartyIn { roles, places }),
         (roles(), place_ref()).prop_map(|(roles, places)| Test::PartyNameIn { roles, places }),
+        (roles(), place_ref())
+            .prop_map(|(roles, places)| Test::PartyNationalityIn { roles, places }),
         (filter(), prop::option::of(number()))
             .prop_map(|(filter, min_score)| Test::VesselMatches { filter, min_score }),
         category_ref().prop_map(Test::GoodsIn),

@@ -48,6 +48,36 @@ pub struct EntityEvidence {
     /// An allowance that covered this hit until it expired, and says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowance: Option<String>,
+    /// The part of the field that matched, when it was screened as a name of its own
+    /// (`Korea Kwangson Banking Corp` of `Korea Kwangson Banking Corp c/o Acme`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<NamePart>,
+}
+
+/// A part of a name field screened as a name of its own: a party a wrapper (`c/o`,
+/// `o/b/o`) joins to another, or a vessel's name before a remark in parentheses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamePart {
+    /// The part as the field writes it.
+    pub text: String,
+    /// Its start in the field, in characters.
+    pub start: usize,
+    /// Its end (exclusive), in characters.
+    pub end: usize,
+}
+
+impl NamePart {
+    /// What the explanation of a hit on this part says first.
+    pub(crate) fn note(&self, apart_from: &str) -> String {
+        let by = match apart_from {
+            "(remark)" => "the name before a remark in parentheses".to_string(),
+            w => format!("a party the field joins to another with `{w}`"),
+        };
+        format!(
+            "part \"{}\" (characters {}..{}) screened alone: {by}",
+            self.text, self.start, self.end
+        )
+    }
 }
 
 impl EntityEvidence {
@@ -152,6 +182,9 @@ impl PlaceField {
 pub struct PartyFacts {
     /// Role, as [`crate::roles::role_key`] spells it.
     pub role: Option<String>,
+    /// Its nationality when it names a country: the country (ISO 3166-1 alpha-2) and
+    /// the field as written.
+    pub nationality: Option<(String, String)>,
     /// Entities the name matched, by descending score.
     pub hits: Vec<EntityEvidence>,
     /// Entities the name matched below the score `hits` were searched to (see
@@ -396,6 +429,26 @@ fn eval(
                 .collect();
             (!ev.is_empty()).then_some(ev)
         }
+        Cond::PartyNationalityIn { roles, countries } => {
+            let ev: Vec<Evidence> = facts
+                .parties
+                .iter()
+                .enumerate()
+                .filter(|(_, party)| roles_ok(roles, party.role.as_ref()))
+                .filter_map(|(k, party)| {
+                    let (code, written) = party.nationality.as_ref()?;
+                    countries.contains(code).then(|| Evidence::Route {
+                        field: format!("parties[{k}].nationality"),
+                        place: code.clone(),
+                        // The whole field names the country.
+                        text: written.clone(),
+                        start: 0,
+                        end: written.chars().count(),
+                    })
+                })
+                .collect();
+            (!ev.is_empty()).then_some(ev)
+        }
         Cond::PartyIn { roles, .. } => {
             let matcher = places.matchers.get(*cursor);
             *cursor += 1;
@@ -555,6 +608,7 @@ fn describe(cond: &Cond) -> String {
         Cond::VesselMatches { .. } => "no vessel matching the excluded entities".to_string(),
         Cond::PartyIn { .. } => "no party in the excluded places".to_string(),
         Cond::PartyNameIn { .. } => "no party named for the excluded places".to_string(),
+        Cond::PartyNationalityIn { .. } => "no party of the excluded nationalities".to_string(),
         Cond::GoodsIn(_) => "no goods in the excluded categories".to_string(),
         Cond::RouteIn { leg, .. } => {
             format!("route {leg:?} not in the excluded places").to_lowercase()
@@ -625,6 +679,7 @@ rule echo { basis "b" when party in hubs and party matches country(KP) score >= 
             also: Vec::new(),
             linked: Vec::new(),
             allowance: None,
+            part: None,
         }
     }
 

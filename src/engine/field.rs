@@ -19,7 +19,7 @@ pub(crate) fn text_of<'a>(order: &'a Order, evidence: &Evidence) -> Option<&'a s
     field_text(order, field)
 }
 
-/// The text at `path` in `order`: `parties[K].name|country|address`, `goods[K]` (its
+/// The text at `path` in `order`: `parties[K].name|country|address|nationality`, `goods[K]` (its
 /// description), `route.origin|destination|vessel|imo`, `route.via[K]`.
 pub(crate) fn field_text<'a>(order: &'a Order, path: &str) -> Option<&'a str> {
     if let Some(rest) = path.strip_prefix("parties[") {
@@ -29,6 +29,7 @@ pub(crate) fn field_text<'a>(order: &'a Order, path: &str) -> Option<&'a str> {
             "name" => party.name.as_deref(),
             "country" => party.country.as_deref(),
             "address" => party.address.as_deref(),
+            "nationality" => party.nationality.as_deref(),
             _ => None,
         };
     }

@@ -437,6 +437,7 @@ impl Screener {
             also,
             linked,
             allowance: None,
+            part: None,
         }
     }
 
@@ -541,120 +542,170 @@ impl Screener {
         let Some(name) = p.name.as_deref().filter(|n| !n.trim().is_empty()) else {
             return Vec::new();
         };
-        let mut q = NameQuery::new(name);
-        q.country = p
+        let country = p
             .country
             .as_deref()
             .and_then(reference::country_code)
             .map(str::to_string);
-        let found =
-            inner
-                .name_cache
-                .get_or_search(
-                    name,
-                    q.country.as_deref(),
-                    opts.threshold,
-                    || match echo_below {
-                        None => inner.names.search(&q, &opts),
-                        Some(_) => {
-                            inner
-                                .names
-                                .search_sharing_word(&q, &opts, DISTINCTIVE_WEIGHT as f32)
-                        }
-                    },
-                );
+        // A field joining parties (`A c/o B`) is screened whole and part by part: either
+        // may be the listed one, and the other's words would dilute it.
+        let parts = crate::text::party_name::joined_parties(name);
+        let queries = std::iter::once((name, None)).chain(parts.iter().map(|part| {
+            let evidence = super::eval::NamePart {
+                text: part.text.to_string(),
+                start: part.start,
+                end: part.end,
+            };
+            (part.text, Some((evidence, part.apart_from)))
+        }));
         let mut hits: Vec<EntityEvidence> = Vec::new();
         // Groups of entries an allowance cleared: one record per party, as for hits.
         let mut cleared: Vec<usize> = Vec::new();
-        for h in found.iter() {
-            if let Some(below) = echo_below {
-                // Hits from `below` up are the eager search's.
-                if h.score >= below || !shares_distinctive_word(&h.explanation) {
-                    continue;
-                }
-            }
-            // The party's own date of birth, nationality and identifiers, for or
-            // against the listed entity.
-            let mut score = h.score;
-            let mut explanation = std::borrow::Cow::Borrowed(&h.explanation);
-            // What of it points at the listed party beyond the name.
-            let mut corroboration = None;
-            if let Some(e) = inner.ruleset.entities().get(h.entity as usize) {
-                let evidence = super::links::party_evidence(p, e);
-                if !evidence.is_empty() {
-                    let x = explanation.to_mut();
-                    for (why, factor) in evidence {
-                        if super::links::corroborates(factor) && corroboration.is_none() {
-                            corroboration = Some(why.clone());
-                        }
-                        score *= factor;
-                        x.adjustments.push((why, factor));
-                    }
-                    score = score.clamp(0.0, 1.0);
-                    x.score = score;
-                }
-            }
-            // One hit per party: its best entry, the others listed with it.
-            let group = inner.links.group(h.entity as usize);
-            if cleared.contains(&group) {
-                continue;
-            }
-            if let Some(prev) = hits
-                .iter_mut()
-                .find(|x| inner.links.group(x.entity) == group)
-            {
-                if prev.score >= score {
-                    continue;
-                }
-                *prev =
-                    self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", None);
-                prev.explanation = inner.options.explain.then(|| explanation.to_string());
-                continue;
-            }
-            let why = inner.options.explain.then(|| explanation.to_string());
-            let ev = self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
-            match self.allowance(ev.entity, name, p.country.as_deref(), day) {
-                Some((allow, true)) if corroboration.is_none() => {
-                    cleared.push(group);
-                    if let Some(a) = allowed.as_deref_mut() {
-                        let field = format!("parties[{k}].name");
-                        // A party met by both searches is cleared once.
-                        let known = a.iter().any(|x| {
-                            x.allow == allow.id
-                                && x.field == field
-                                && inner.links.group(x.hit.entity) == group
-                        });
-                        if !known {
-                            a.push(Allowed {
-                                allow: allow.id.clone(),
-                                field,
-                                cleared: allow.cleared(),
-                                hit: ev,
-                            });
-                        }
-                    }
-                }
-                Some((allow, live)) => {
-                    let mut ev = ev;
-                    ev.allowance = Some(match (live, &corroboration) {
-                        (true, Some(why)) => format!(
-                            "allowance {} does not apply, as the party's {why} ({}): the hit stands",
-                            allow.id,
-                            allow.cleared()
-                        ),
-                        _ => format!(
-                            "allowance {} expired on {} ({}): the hit stands",
-                            allow.id,
-                            allow.expires.as_deref().unwrap_or_default(),
-                            allow.cleared()
-                        ),
-                    });
-                    hits.push(ev);
-                }
-                None => hits.push(ev),
+        for (text, part) in queries {
+            let mut q = NameQuery::new(text);
+            q.country.clone_from(&country);
+            let found =
+                inner
+                    .name_cache
+                    .get_or_search(
+                        text,
+                        q.country.as_deref(),
+                        opts.threshold,
+                        || match echo_below {
+                            None => inner.names.search(&q, &opts),
+                            Some(_) => inner.names.search_sharing_word(
+                                &q,
+                                &opts,
+                                DISTINCTIVE_WEIGHT as f32,
+                            ),
+                        },
+                    );
+            for h in found.iter() {
+                self.add_party_hit(
+                    (k, p, name),
+                    h,
+                    part.as_ref(),
+                    echo_below,
+                    (&mut hits, &mut cleared),
+                    allowed.as_deref_mut(),
+                    day,
+                );
             }
         }
         hits
+    }
+
+    /// Adds name hit `h` of party `k` (`p`, whose field is `name`), found on `part` of
+    /// the field when not on all of it, to `hits`: its evidence weighed in, one hit per
+    /// real party (the best), or to `allowed` when an allowance clears it (its group
+    /// then recorded in `cleared`).
+    #[allow(clippy::too_many_arguments)]
+    fn add_party_hit(
+        &self,
+        (k, p, name): (usize, &crate::order::Party, &str),
+        h: &crate::matching::NameHit,
+        part: Option<&(super::eval::NamePart, &str)>,
+        echo_below: Option<f64>,
+        (hits, cleared): (&mut Vec<EntityEvidence>, &mut Vec<usize>),
+        allowed: Option<&mut Vec<Allowed>>,
+        day: Option<&str>,
+    ) {
+        let inner = &self.inner;
+        if let Some(below) = echo_below {
+            // Hits from `below` up are the eager search's.
+            if h.score >= below || !shares_distinctive_word(&h.explanation) {
+                return;
+            }
+        }
+        // The party's own date of birth, nationality and identifiers, for or against the
+        // listed entity.
+        let mut score = h.score;
+        let mut explanation = std::borrow::Cow::Borrowed(&h.explanation);
+        // What of it points at the listed party beyond the name.
+        let mut corroboration = None;
+        if let Some(e) = inner.ruleset.entities().get(h.entity as usize) {
+            let evidence = super::links::party_evidence(p, e);
+            if !evidence.is_empty() {
+                let x = explanation.to_mut();
+                for (why, factor) in evidence {
+                    if super::links::corroborates(factor) && corroboration.is_none() {
+                        corroboration = Some(why.clone());
+                    }
+                    score *= factor;
+                    x.adjustments.push((why, factor));
+                }
+                score = score.clamp(0.0, 1.0);
+                x.score = score;
+            }
+        }
+        let why = || {
+            inner.options.explain.then(|| match part {
+                Some((part, apart_from)) => format!("{}; {explanation}", part.note(apart_from)),
+                None => explanation.to_string(),
+            })
+        };
+        let evidence = |why: Option<String>| {
+            let mut ev =
+                self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
+            ev.part = part.map(|(part, _)| part.clone());
+            ev
+        };
+        // One hit per party: its best entry, the others listed with it.
+        let group = inner.links.group(h.entity as usize);
+        if cleared.contains(&group) {
+            return;
+        }
+        if let Some(prev) = hits
+            .iter_mut()
+            .find(|x| inner.links.group(x.entity) == group)
+        {
+            if prev.score < score {
+                *prev = evidence(why());
+            }
+            return;
+        }
+        let ev = evidence(why());
+        // An allowance names the party as its field writes it, whole.
+        match self.allowance(ev.entity, name, p.country.as_deref(), day) {
+            Some((allow, true)) if corroboration.is_none() => {
+                cleared.push(group);
+                if let Some(a) = allowed {
+                    let field = format!("parties[{k}].name");
+                    // A party met by both searches is cleared once.
+                    let known = a.iter().any(|x| {
+                        x.allow == allow.id
+                            && x.field == field
+                            && inner.links.group(x.hit.entity) == group
+                    });
+                    if !known {
+                        a.push(Allowed {
+                            allow: allow.id.clone(),
+                            field,
+                            cleared: allow.cleared(),
+                            hit: ev,
+                        });
+                    }
+                }
+            }
+            Some((allow, live)) => {
+                let mut ev = ev;
+                ev.allowance = Some(match (live, &corroboration) {
+                    (true, Some(why)) => format!(
+                        "allowance {} does not apply, as the party's {why} ({}): the hit stands",
+                        allow.id,
+                        allow.cleared()
+                    ),
+                    _ => format!(
+                        "allowance {} expired on {} ({}): the hit stands",
+                        allow.id,
+                        allow.expires.as_deref().unwrap_or_default(),
+                        allow.cleared()
+                    ),
+                });
+                hits.push(ev);
+            }
+            None => hits.push(ev),
+        }
     }
 
     /// Screens one order.

@@ -223,11 +223,14 @@ pub fn tokenize(folded: &str, person: bool) -> Vec<String> {
 /// ship is (`M/V`, `M.V.` motor vessel, `M/T` tanker, `M/Y` yacht): written with a
 /// slash or dots they would read as two initials of the name, which the listed name
 /// lacks (`M/V RYO MYONG` scored 0.67 against the vessel RYO MYONG, `MV RYO MYONG` 1.0).
+/// The table holds each prefix once, without a closing dot; dots after it (`M/S.`,
+/// `M.V.`) belong to it, as they do to the `Mr.` and `Messrs.` of the stopwords.
 fn trade_prefix_dropped(folded: &str) -> &str {
-    const PREFIXES: [&str; 7] = ["m/s", "m/v", "m/t", "m/y", "m.s.", "m.v.", "m.t."];
+    const PREFIXES: [&str; 8] = ["m/s", "m/v", "m/t", "m/y", "m.s", "m.v", "m.t", "m.y"];
     let text = folded.trim_start();
     for prefix in PREFIXES {
         if let Some(rest) = text.strip_prefix(prefix) {
+            let rest = rest.trim_start_matches('.');
             if rest.starts_with(' ') && !rest.trim().is_empty() {
                 return rest;
             }
@@ -561,11 +564,23 @@ mod tests {
                 .map(|t| t.text)
                 .collect()
         };
-        for n in ["M/V RYO MYONG", "M.V. Ryo Myong", "m/t RYO MYONG"] {
+        for n in [
+            "M/V RYO MYONG",
+            "M.V. Ryo Myong",
+            "M/V. Ryo Myong",
+            "m/t RYO MYONG",
+        ] {
             assert_eq!(words(n, EntityKind::Vessel), ["ryo", "myong"], "{n}");
         }
         let komid = words("KOMID", EntityKind::Organization);
-        for n in ["M/s KOMID", "Messrs. KOMID", "Messrs KOMID"] {
+        for n in [
+            "M/s KOMID",
+            "M/S. KOMID",
+            "M/s.. KOMID",
+            "M.S. KOMID",
+            "Messrs. KOMID",
+            "Messrs KOMID",
+        ] {
             assert_eq!(words(n, EntityKind::Organization), komid, "{n}");
         }
         // Only as a prefix, and never the whole name.

@@ -422,6 +422,14 @@ pub enum Test {
         /// The places.
         places: PlaceRef,
     },
+    /// `party [role(..)] nationality in PLACES`: a party's nationality is a country of
+    /// the set (a national of the DPRK abroad).
+    PartyNationalityIn {
+        /// Only parties with these roles (empty: any role).
+        roles: Vec<Text>,
+        /// The countries.
+        places: PlaceRef,
+    },
     /// `vessel matches FILTER [score >= N]`: the route's vessel (IMO or name).
     VesselMatches {
         /// Which entities count.

@@ -451,6 +451,13 @@ pub enum Cond {
         /// The places.
         places: PlaceSet,
     },
+    /// A party's nationality is one of the countries (ISO 3166-1 alpha-2 codes).
+    PartyNationalityIn {
+        /// Roles (lowercase); empty for any.
+        roles: Vec<String>,
+        /// The countries.
+        countries: Vec<String>,
+    },
     /// The route's vessel matches a watchlist entity.
     VesselMatches {
         /// Which entities count.

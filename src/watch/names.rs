@@ -91,19 +91,32 @@ impl NameKey<'_> {
 
 impl<'a> OrderNames<'a> {
     /// The names selection searches: each party's (with its country), then the
-    /// vessel's; blank ones are left out (they match nothing).
+    /// vessel's, each followed by the parts the screener also screens alone (the
+    /// parties a wrapper joins, `A c/o B`; a vessel's name before a remark in
+    /// parentheses); blank ones are left out (they match nothing).
     pub(super) fn names(&self) -> impl Iterator<Item = NameKey<'_>> {
-        let parties = self.parties.iter().filter_map(|p| {
-            Some(NameKey {
-                name: p.name.as_deref()?,
-                country: p.country.as_deref(),
+        use crate::text::party_name::{joined_parties, vessel_without_remark};
+        let parties = self.parties.iter().flat_map(|p| {
+            let name = p.name.as_deref().unwrap_or("");
+            let country = p.country.as_deref();
+            let key = move |name| NameKey {
+                name,
+                country,
                 vessel: false,
-            })
+            };
+            std::iter::once(key(name)).chain(
+                joined_parties(name)
+                    .into_iter()
+                    .map(move |part| key(part.text)),
+            )
         });
-        let vessel = self.route.vessel.as_deref().map(|name| NameKey {
-            name,
-            country: None,
-            vessel: true,
+        let vessel = self.route.vessel.as_deref().into_iter().flat_map(|name| {
+            let key = |name| NameKey {
+                name,
+                country: None,
+                vessel: true,
+            };
+            std::iter::once(key(name)).chain(vessel_without_remark(name).map(|b| key(b.text)))
         });
         parties.chain(vessel).filter(|n| !n.name.trim().is_empty())
     }

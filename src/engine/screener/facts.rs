@@ -34,6 +34,7 @@ impl PlaceFields {
                 Cond::PartyNameIn { .. } => fields.party_name = true,
                 Cond::RouteIn { .. } => fields.route = true,
                 Cond::PartyMatches { .. }
+                | Cond::PartyNationalityIn { .. }
                 | Cond::VesselMatches { .. }
                 | Cond::GoodsIn(_)
                 | Cond::Value { .. } => {}
@@ -67,6 +68,10 @@ impl Screener {
         for (k, p) in order.parties.iter().enumerate() {
             let mut pf = PartyFacts {
                 role: p.role.as_deref().map(crate::roles::role_key),
+                nationality: p.nationality.as_deref().and_then(|n| {
+                    let code = crate::reference::country_code(n)?;
+                    Some((code.to_string(), n.to_string()))
+                }),
                 hits: Vec::new(),
                 deeper: None,
             };
@@ -92,16 +97,44 @@ impl Screener {
                     .as_deref()
                     .filter(|v| !v.trim().is_empty())
                 {
-                    let q = NameQuery::new(vessel).kind(EntityKind::Vessel);
-                    for h in inner.names.search(&q, &opts) {
-                        let why = inner.options.explain.then(|| h.explanation.to_string());
-                        facts.vessel.push(self.entity_evidence(
-                            h.entity as usize,
-                            h.name,
-                            h.score,
-                            "name",
-                            why,
-                        ));
+                    // A remark in parentheses after the name (`(flag KP)`) is no part
+                    // of it: the name is screened as written and without the remark.
+                    let bare = crate::text::party_name::vessel_without_remark(vessel);
+                    let queries = std::iter::once((vessel, None)).chain(bare.map(|b| {
+                        let part = eval::NamePart {
+                            text: b.text.to_string(),
+                            start: b.start,
+                            end: b.end,
+                        };
+                        (b.text, Some((part, b.apart_from)))
+                    }));
+                    for (text, part) in queries {
+                        let q = NameQuery::new(text).kind(EntityKind::Vessel);
+                        for h in inner.names.search(&q, &opts) {
+                            if facts
+                                .vessel
+                                .iter()
+                                .any(|v| v.entity == h.entity as usize && v.score >= h.score)
+                            {
+                                continue;
+                            }
+                            facts.vessel.retain(|v| v.entity != h.entity as usize);
+                            let why = inner.options.explain.then(|| match &part {
+                                Some((p, apart_from)) => {
+                                    format!("{}; {}", p.note(apart_from), h.explanation)
+                                }
+                                None => h.explanation.to_string(),
+                            });
+                            let mut ev = self.entity_evidence(
+                                h.entity as usize,
+                                h.name,
+                                h.score,
+                                "name",
+                                why,
+                            );
+                            ev.part = part.as_ref().map(|(p, _)| p.clone());
+                            facts.vessel.push(ev);
+                        }
                     }
                 }
             }

@@ -265,6 +265,26 @@ impl Compiler<'_> {
         }
     }
 
+    /// The countries of a `party nationality in` test. A nationality is a country, so
+    /// places (cities, ports) there could never match: a set or list of them is an
+    /// error, not a test that silently never holds.
+    fn nationalities(&mut self, p: &PlaceRef, names: &Names, data: &RulesetData) -> Vec<String> {
+        let set = self.places(p, names, data);
+        if !set.places.is_empty() {
+            let (span, what) = match p {
+                PlaceRef::Set(name) => (name.span, format!("`{}` holds places", name.name)),
+                PlaceRef::Places(_, span) => (*span, "`places(...)` names places".to_string()),
+                PlaceRef::Countries(_, span) => (*span, "the set holds places".to_string()),
+            };
+            self.error_hint(
+                span,
+                format!("a nationality is a country, and {what}: `party nationality in` could never match them"),
+                Some("use a set of countries or `countries(...)`".to_string()),
+            );
+        }
+        set.countries
+    }
+
     /// A test's roles as orders' roles are compared ([`role_key`]); one embargo does
     /// not know is warned of, as no order may ever carry it (`role(buyr)`).
     fn roles(&mut self, roles: &[Text]) -> Vec<String> {
@@ -314,6 +334,10 @@ impl Compiler<'_> {
             Test::PartyNameIn { roles: r, places } => ir::Cond::PartyNameIn {
                 roles: self.roles(r),
                 places: self.places(places, names, data),
+            },
+            Test::PartyNationalityIn { roles: r, places } => ir::Cond::PartyNationalityIn {
+                roles: self.roles(r),
+                countries: self.nationalities(places, names, data),
             },
             Test::VesselMatches { filter, min_score } => ir::Cond::VesselMatches {
                 filter: self.filter(filter, names, data),

@@ -111,10 +111,16 @@ pub(super) fn test(i: In) -> PResult<Expr> {
                 };
                 let (r, places) = place_ref(r)?;
                 (r, Test::PartyNameIn { roles, places })
+            } else if let Some(r) = keyword(i, "nationality") {
+                let Some(r) = keyword(r, "in") else {
+                    return expected(&skip_ws(r), "`in` after `party nationality`");
+                };
+                let (r, places) = place_ref(r)?;
+                (r, Test::PartyNationalityIn { roles, places })
             } else {
                 return expected(
                     &skip_ws(i),
-                    "`matches`, `in`, `name in` or `role(...)` after `party`",
+                    "`matches`, `in`, `name in`, `nationality in` or `role(...)` after `party`",
                 );
             }
         }

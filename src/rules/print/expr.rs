@@ -103,6 +103,10 @@ fn test(t: &Test) -> String {
             roles: r,
             places: p,
         } => format!("party{} name in {}", roles(r), places(p)),
+        Test::PartyNationalityIn {
+            roles: r,
+            places: p,
+        } => format!("party{} nationality in {}", roles(r), places(p)),
         Test::VesselMatches {
             filter: f,
             min_score,
