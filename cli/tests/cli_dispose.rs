@@ -51,11 +51,20 @@ fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
 
 /// `rules`, the orders and their first decisions in a fresh folder.
 fn setup_with(name: &str, rules_text: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    setup_orders(name, rules_text, ORDERS)
+}
+
+/// `rules`, `orders` and their first decisions in a fresh folder.
+fn setup_orders(
+    name: &str,
+    rules_text: &str,
+    orders_text: &str,
+) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     let dir = temp_dir(name);
     let rules = dir.join("rules.emb");
     std::fs::write(&rules, rules_text).expect("rules");
     let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, ORDERS).expect("orders");
+    std::fs::write(&orders, orders_text).expect("orders");
     let decisions = dir.join("decisions.jsonl");
     let out = embargo(
         &[
@@ -460,29 +469,12 @@ fn clearing_a_namesake_does_not_clear_the_listed_person() {
     // birth and passport: the two designations were linked as one party (same name,
     // both DPRK) although their dates of birth differ, and an allowance of the name
     // covered a party whose own data matched the listing.
-    let dir = temp_dir("namesakes");
-    let rules = dir.join("rules.emb");
-    std::fs::write(&rules, NAMESAKES).expect("rules");
-    let orders = dir.join("orders.jsonl");
-    std::fs::write(
-        &orders,
+    let (dir, rules, orders, decisions) = setup_orders(
+        "namesakes",
+        NAMESAKES,
         r#"{"id":"PO-1","parties":[{"role":"buyer","name":"Kim Yong Chol","country":"KR"}]}
 "#,
-    )
-    .expect("orders");
-    let decisions = dir.join("decisions.jsonl");
-    let out = embargo(
-        &[
-            "screen",
-            "--rules",
-            &arg(&rules),
-            &arg(&orders),
-            "-o",
-            &arg(&decisions),
-        ],
-        "",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let first: Value = serde_json::from_str(
         std::fs::read_to_string(&decisions)
             .expect("decisions")

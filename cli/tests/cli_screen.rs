@@ -235,6 +235,20 @@ fn shipped_rules_decide_the_labelled_orders() {
     assert!(got[0]["lists"].as_array().is_some_and(|l| l.len() >= 4));
 }
 
+/// Screens with the default rules one order per item, written by `order` from the
+/// item's index and text; the decisions, one per item.
+fn screen_each(items: &[&str], order: impl Fn(usize, &str) -> String) -> Vec<Value> {
+    let orders: String = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| order(i, item) + "\n")
+        .collect();
+    let out = embargo(&["screen"], &orders);
+    let got = decisions(&out);
+    assert_eq!(got.len(), items.len(), "{}", cli::stderr(&out));
+    got
+}
+
 #[test]
 fn a_dprk_port_is_found_in_each_spelling_the_shipped_places_give() {
     // Bills of lading write Rajin as the North (라진) or South (나진) spells it, in
@@ -247,18 +261,11 @@ fn a_dprk_port_is_found_in_each_spelling_the_shipped_places_give() {
         "Нампхо",
         "Синыйджу, КНДР",
     ];
-    let orders: String = places
-        .iter()
-        .enumerate()
-        .map(|(i, place)| {
-            format!(
-                r#"{{"id":"P{i}","parties":[{{"role":"buyer","name":"Acme Trading"}}],"goods":[{{"description":"Rolex wristwatch","hs":"9101.11","value":12000,"currency":"USD"}}],"route":{{"origin":"CN","destination":"{place}"}}}}"#
-            ) + "\n"
-        })
-        .collect();
-    let out = embargo(&["screen"], &orders);
-    let got = decisions(&out);
-    assert_eq!(got.len(), places.len(), "{}", cli::stderr(&out));
+    let got = screen_each(&places, |i, place| {
+        format!(
+            r#"{{"id":"P{i}","parties":[{{"role":"buyer","name":"Acme Trading"}}],"goods":[{{"description":"Rolex wristwatch","hs":"9101.11","value":12000,"currency":"USD"}}],"route":{{"origin":"CN","destination":"{place}"}}}}"#
+        )
+    });
     for (d, place) in got.iter().zip(places) {
         assert_eq!(d["decision"], "block", "{place}: {d}");
     }
@@ -275,18 +282,11 @@ fn a_dprk_city_name_within_a_street_name_abroad_is_not_the_dprk() {
         "12 Wonsan-ro, Yongsan-gu, Seoul",
         "上海市浦东新区南浦大桥路88号",
     ];
-    let orders: String = addresses
-        .iter()
-        .enumerate()
-        .map(|(i, address)| {
-            format!(
-                r#"{{"id":"S{i}","parties":[{{"role":"buyer","name":"Lotte Shopping","country":"KR","address":"{address}"}}],"goods":[{{"description":"Rolex wristwatch","hs":"9101.11","value":12000,"currency":"USD"}}],"route":{{"origin":"CH","destination":"KR"}}}}"#
-            ) + "\n"
-        })
-        .collect();
-    let out = embargo(&["screen"], &orders);
-    let got = decisions(&out);
-    assert_eq!(got.len(), addresses.len(), "{}", cli::stderr(&out));
+    let got = screen_each(&addresses, |i, address| {
+        format!(
+            r#"{{"id":"S{i}","parties":[{{"role":"buyer","name":"Lotte Shopping","country":"KR","address":"{address}"}}],"goods":[{{"description":"Rolex wristwatch","hs":"9101.11","value":12000,"currency":"USD"}}],"route":{{"origin":"CH","destination":"KR"}}}}"#
+        )
+    });
     for (d, address) in got.iter().zip(addresses) {
         assert_ne!(d["decision"], "block", "{address}: {d}");
     }
@@ -297,18 +297,11 @@ fn luxury_goods_for_a_party_only_in_korea_are_held_whatever_its_role() {
     // A trial: an end user or notify party written only as "Korea" cleared, while a
     // consignee so written was held.
     let roles = ["consignee", "end_user", "notify", "End user"];
-    let orders: String = roles
-        .iter()
-        .enumerate()
-        .map(|(i, role)| {
-            format!(
-                r#"{{"id":"K{i}","parties":[{{"role":"buyer","name":"Nanjing Trading Co","country":"CN"}},{{"role":"{role}","name":"Kim Trading","country":"Korea"}}],"goods":[{{"description":"Lexus LX570 SUV","hs":"8703.24","value":98000,"currency":"USD"}}],"route":{{"origin":"AE","destination":"CN"}}}}"#
-            ) + "\n"
-        })
-        .collect();
-    let out = embargo(&["screen"], &orders);
-    let got = decisions(&out);
-    assert_eq!(got.len(), roles.len(), "{}", cli::stderr(&out));
+    let got = screen_each(&roles, |i, role| {
+        format!(
+            r#"{{"id":"K{i}","parties":[{{"role":"buyer","name":"Nanjing Trading Co","country":"CN"}},{{"role":"{role}","name":"Kim Trading","country":"Korea"}}],"goods":[{{"description":"Lexus LX570 SUV","hs":"8703.24","value":98000,"currency":"USD"}}],"route":{{"origin":"AE","destination":"CN"}}}}"#
+        )
+    });
     for (d, role) in got.iter().zip(roles) {
         assert_eq!(d["decision"], "review", "{role}: {d}");
         assert!(
