@@ -103,8 +103,32 @@ pub(super) fn own_line(out: &mut String, indent: &str, c: &Comment) {
     }
 }
 
-/// Writes `c` at the end of the last line of `out` (which ends with a line break).
+/// Writes `c` at the end of the last line of `out` (which ends with a line break), or,
+/// when a comment already ends that line (two comments written on two lines that print
+/// as one, as `entity # a` then `un:X { # b`), on a line of its own after it: a second
+/// `#` on the line would read back as part of the first comment.
 pub(super) fn end_of_line(out: &mut String, c: &Comment) {
+    let line_start = out.trim_end_matches('\n').rfind('\n').map_or(0, |k| k + 1);
+    let line = out.get(line_start..).unwrap_or_default();
+    if let Some(at) = comment_at(line) {
+        let mut indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        // After a block's opening line, the comment is the block's, indented as its
+        // properties are.
+        if line
+            .get(..at)
+            .is_some_and(|code| code.trim_end().ends_with('{'))
+        {
+            indent.push_str("  ");
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&indent);
+        out.push('#');
+        out.push_str(&c.text);
+        out.push('\n');
+        return;
+    }
     if out.ends_with('\n') {
         out.pop();
     }
@@ -113,10 +137,37 @@ pub(super) fn end_of_line(out: &mut String, c: &Comment) {
     out.push('\n');
 }
 
+/// Where a printed line's comment starts: its first `#` outside quoted strings.
+fn comment_at(line: &str) -> Option<usize> {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (k, ch) in line.char_indices() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '#' if !quoted => return Some(k),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rules::span::FileId;
+
+    #[test]
+    fn a_second_comment_for_one_line_goes_on_its_own_line() {
+        let mut out = String::from("entity un:X {\n");
+        end_of_line(&mut out, &comment(0, true));
+        end_of_line(&mut out, &comment(1, true));
+        assert_eq!(out, "entity un:X {  #\n  #\n");
+        let mut out = String::from("  remark \"#not a comment\"\n");
+        end_of_line(&mut out, &comment(0, true));
+        assert_eq!(out, "  remark \"#not a comment\"  #\n");
+    }
 
     fn comment(at: usize, trailing: bool) -> Comment {
         Comment {
