@@ -64,17 +64,33 @@ pub struct NamePart {
     pub start: usize,
     /// Its end (exclusive), in characters.
     pub end: usize,
+    /// What set it apart (see [`crate::text::party_name::NamePart`]), for the
+    /// explanation only.
+    #[serde(skip)]
+    pub apart_from: &'static str,
+}
+
+impl From<&crate::text::party_name::NamePart<'_>> for NamePart {
+    fn from(part: &crate::text::party_name::NamePart<'_>) -> NamePart {
+        NamePart {
+            text: part.text.to_string(),
+            start: part.start,
+            end: part.end,
+            apart_from: part.apart_from,
+        }
+    }
 }
 
 impl NamePart {
-    /// What the explanation of a hit on this part says first.
-    pub(crate) fn note(&self, apart_from: &str) -> String {
-        let by = match apart_from {
+    /// The explanation of a hit on this part: which part, why it was screened alone,
+    /// then `explanation`.
+    pub(crate) fn explain(&self, explanation: impl std::fmt::Display) -> String {
+        let by = match self.apart_from {
             "(remark)" => "the name before a remark in parentheses".to_string(),
             w => format!("a party the field joins to another with `{w}`"),
         };
         format!(
-            "part \"{}\" (characters {}..{}) screened alone: {by}",
+            "part \"{}\" (characters {}..{}) screened alone: {by}; {explanation}",
             self.text, self.start, self.end
         )
     }

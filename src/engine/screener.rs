@@ -550,14 +550,11 @@ impl Screener {
         // A field joining parties (`A c/o B`) is screened whole and part by part: either
         // may be the listed one, and the other's words would dilute it.
         let parts = crate::text::party_name::joined_parties(name);
-        let queries = std::iter::once((name, None)).chain(parts.iter().map(|part| {
-            let evidence = super::eval::NamePart {
-                text: part.text.to_string(),
-                start: part.start,
-                end: part.end,
-            };
-            (part.text, Some((evidence, part.apart_from)))
-        }));
+        let queries = std::iter::once((name, None)).chain(
+            parts
+                .iter()
+                .map(|part| (part.text, Some(super::eval::NamePart::from(part)))),
+        );
         let mut hits: Vec<EntityEvidence> = Vec::new();
         // Groups of entries an allowance cleared: one record per party, as for hits.
         let mut cleared: Vec<usize> = Vec::new();
@@ -604,7 +601,7 @@ impl Screener {
         &self,
         (k, p, name): (usize, &crate::order::Party, &str),
         h: &crate::matching::NameHit,
-        part: Option<&(super::eval::NamePart, &str)>,
+        part: Option<&super::eval::NamePart>,
         echo_below: Option<f64>,
         (hits, cleared): (&mut Vec<EntityEvidence>, &mut Vec<usize>),
         allowed: Option<&mut Vec<Allowed>>,
@@ -640,14 +637,14 @@ impl Screener {
         }
         let why = || {
             inner.options.explain.then(|| match part {
-                Some((part, apart_from)) => format!("{}; {explanation}", part.note(apart_from)),
+                Some(part) => part.explain(&explanation),
                 None => explanation.to_string(),
             })
         };
         let evidence = |why: Option<String>| {
             let mut ev =
                 self.entity_evidence(h.entity as usize, h.name.clone(), score, "name", why);
-            ev.part = part.map(|(part, _)| part.clone());
+            ev.part = part.cloned();
             ev
         };
         // One hit per party: its best entry, the others listed with it.

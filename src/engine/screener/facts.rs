@@ -100,14 +100,8 @@ impl Screener {
                     // A remark in parentheses after the name (`(flag KP)`) is no part
                     // of it: the name is screened as written and without the remark.
                     let bare = crate::text::party_name::vessel_without_remark(vessel);
-                    let queries = std::iter::once((vessel, None)).chain(bare.map(|b| {
-                        let part = eval::NamePart {
-                            text: b.text.to_string(),
-                            start: b.start,
-                            end: b.end,
-                        };
-                        (b.text, Some((part, b.apart_from)))
-                    }));
+                    let queries = std::iter::once((vessel, None))
+                        .chain(bare.map(|b| (b.text, Some(eval::NamePart::from(&b)))));
                     for (text, part) in queries {
                         let q = NameQuery::new(text).kind(EntityKind::Vessel);
                         for h in inner.names.search(&q, &opts) {
@@ -120,9 +114,7 @@ impl Screener {
                             }
                             facts.vessel.retain(|v| v.entity != h.entity as usize);
                             let why = inner.options.explain.then(|| match &part {
-                                Some((p, apart_from)) => {
-                                    format!("{}; {}", p.note(apart_from), h.explanation)
-                                }
+                                Some(p) => p.explain(&h.explanation),
                                 None => h.explanation.to_string(),
                             });
                             let mut ev = self.entity_evidence(
@@ -132,7 +124,7 @@ impl Screener {
                                 "name",
                                 why,
                             );
-                            ev.part = part.as_ref().map(|(p, _)| p.clone());
+                            ev.part = part.clone();
                             facts.vessel.push(ev);
                         }
                     }
