@@ -111,6 +111,15 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<Exit, Failure> {
             format!(", written to {}", args.output.display())
         }
     );
+    if let Some(note) = report.other_rules_note() {
+        eprintln!("note: {note}");
+    }
+    if !report.stale_lists.is_empty() {
+        eprintln!(
+            "note: decisions made with stale lists: {}",
+            report.stale_list_text()
+        );
+    }
     if report.rejected.is_empty() {
         Ok(Exit::Ok)
     } else {

@@ -570,3 +570,69 @@ fn report_counts_every_decision_and_names_lines_it_cannot_read() {
     let out = embargo(&["report", &arg(&decisions), "-o", &arg(&decisions)], "");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Decisions made with other rules than the report reads (here an added designation
+/// the report's rules lack) and with stale lists: the page and stderr say so, and name
+/// the entity whose details cannot be shown.
+#[test]
+fn report_says_when_decisions_were_made_with_other_rules_or_stale_lists() {
+    let dir = temp_dir("report-other-rules");
+    let rules = mini_copy(&dir.join("rules"), |t| {
+        format!("{t}\nentity un:KPe.999 {{\n  kind organization\n  name \"HUAXIN TRADING COMPANY LIMITED\"\n  country KP\n  program \"UN 1718\"\n}}\n")
+    });
+    let config = dir.join("embargo.toml");
+    std::fs::write(&config, "[lists]\nmax_age_days = 30\n").expect("write");
+    let decisions = dir.join("decisions.jsonl");
+    let o = embargo(
+        &[
+            "--config",
+            &arg(&config),
+            "screen",
+            "--rules",
+            &arg(&rules),
+            "-o",
+            &arg(&decisions),
+        ],
+        BOOK,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = dir.join("report.html");
+    let report = |rules: &str| {
+        embargo(
+            &[
+                "report",
+                "--rules",
+                rules,
+                &arg(&decisions),
+                "-o",
+                &arg(&html),
+            ],
+            "",
+        )
+    };
+    let out = report(MINI);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("5 decision(s) were made with another ruleset")
+            && err.contains("1 entity they cite is not in it")
+            && err.contains("un:KPe.999"),
+        "{err}"
+    );
+    assert!(err.contains("stale lists: ofac-sdn 2025-12-24"), "{err}");
+    let page = std::fs::read_to_string(&html).expect("written");
+    assert!(page.contains("id=\"other-rules\""), "the page says it too");
+    assert!(page.contains("id=\"stale-lists\""));
+    assert!(page.contains("ofac-sdn 2025-12-24 (stale, "));
+    // With the rules they were made with, no note of other rules.
+    let out = report(&arg(&rules));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("another ruleset"),
+        "{}",
+        stderr(&out)
+    );
+    let page = std::fs::read_to_string(&html).expect("written");
+    assert!(!page.contains("id=\"other-rules\""));
+    assert!(page.contains("(the rules this page read)"));
+}

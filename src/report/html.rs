@@ -210,16 +210,43 @@ pub(crate) fn render(r: &Report) -> String {
         );
     }
 
+    if let Some(note) = r.other_rules_note() {
+        let _ = write!(
+            notes,
+            "<div class=\"warning\" id=\"other-rules\">{}</div>",
+            esc(&note)
+        );
+    }
+    if !r.stale_lists.is_empty() {
+        let _ = write!(
+            notes,
+            "<div class=\"warning\" id=\"stale-lists\">Some decisions were made with lists older than the screening's limit (marked stale): {}. Screen again with current lists.</div>",
+            esc(&r.stale_list_text())
+        );
+    }
+
     let mut provenance = String::new();
     for (h, n) in &r.rulesets {
         let _ = write!(
             provenance,
-            "<li>ruleset <code>{}</code>: {} decisions</li>",
+            "<li>ruleset <code>{}</code>: {} decisions{}</li>",
             esc(h),
-            thousands(*n)
+            thousands(*n),
+            if r.loaded_ruleset.as_deref() == Some(h.as_str()) {
+                " (the rules this page read)"
+            } else {
+                ""
+            }
         );
     }
-    let versions: Vec<String> = r.list_versions.keys().map(|v| esc(v)).collect();
+    let versions: Vec<String> = r
+        .list_versions
+        .keys()
+        .map(|v| match r.stale_lists.get(v) {
+            Some(age) => format!("{} (stale, {age} days old)", esc(v)),
+            None => esc(v),
+        })
+        .collect();
     if !versions.is_empty() {
         let _ = write!(provenance, "<li>lists: {}</li>", versions.join(", "));
     }

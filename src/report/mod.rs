@@ -155,8 +155,17 @@ pub struct Report {
     pub rejected: Vec<Rejected>,
     /// The ruleset hashes the decisions name, with counts.
     pub rulesets: BTreeMap<String, u64>,
+    /// The hash of the ruleset the report read rule titles and entity details from,
+    /// when it had one: decisions made with another may cite entities it lacks.
+    pub loaded_ruleset: Option<String>,
+    /// Entities the worklist's evidence cites that the loaded ruleset does not hold
+    /// (their details cannot be shown), sorted.
+    pub unknown_entities: Vec<String>,
     /// List versions the decisions name (`ofac-sdn 2024-05-03`), with counts.
     pub list_versions: BTreeMap<String, u64>,
+    /// Those of [`Report::list_versions`] a decision marked stale (older than the
+    /// screening's limit when it was made), with the largest age in days it gave.
+    pub stale_lists: BTreeMap<String, u64>,
     /// Rules that fired, most orders first.
     pub rules: Vec<RuleInfo>,
     /// Orders with an entity hit on each list.
@@ -187,6 +196,7 @@ pub struct ReportBuilder<'a> {
     rejected: Vec<Rejected>,
     rulesets: BTreeMap<String, u64>,
     list_versions: BTreeMap<String, u64>,
+    stale_lists: BTreeMap<String, u64>,
     rule_index: HashMap<String, usize>,
     rules: Vec<RuleInfo>,
     lists: BTreeMap<String, u64>,
@@ -220,6 +230,7 @@ impl<'a> ReportBuilder<'a> {
             rejected: Vec::new(),
             rulesets: BTreeMap::new(),
             list_versions: BTreeMap::new(),
+            stale_lists: BTreeMap::new(),
             rule_index: HashMap::new(),
             rules: Vec::new(),
             lists: BTreeMap::new(),
@@ -303,7 +314,13 @@ impl<'a> ReportBuilder<'a> {
                 l.get("name").and_then(Value::as_str),
                 l.get("as_of").and_then(Value::as_str),
             ) {
-                *self.list_versions.entry(format!("{n} {d}")).or_default() += 1;
+                let version = format!("{n} {d}");
+                if l.get("stale").and_then(Value::as_bool) == Some(true) {
+                    let age = l.get("age_days").and_then(Value::as_u64).unwrap_or(0);
+                    let oldest = self.stale_lists.entry(version.clone()).or_default();
+                    *oldest = (*oldest).max(age);
+                }
+                *self.list_versions.entry(version).or_default() += 1;
             }
         }
         let day = ["screened_at", "time"]
@@ -493,6 +510,7 @@ impl<'a> ReportBuilder<'a> {
             rejected,
             rulesets,
             list_versions,
+            stale_lists,
             mut rules,
             lists,
             countries,
@@ -504,13 +522,19 @@ impl<'a> ReportBuilder<'a> {
             ..
         } = self;
         let mut entities = BTreeMap::new();
+        let mut unknown_entities = std::collections::BTreeSet::new();
         if let Some(rs) = ruleset {
             for d in &details {
                 for h in d.hits.iter().chain(&d.allowed) {
                     if let Some(e) = h.get("entity").and_then(Value::as_str) {
                         if !entities.contains_key(e) {
-                            if let Some(details) = EntityDetails::of(rs, e) {
-                                entities.insert(e.to_string(), details);
+                            match EntityDetails::of(rs, e) {
+                                Some(details) => {
+                                    entities.insert(e.to_string(), details);
+                                }
+                                None => {
+                                    unknown_entities.insert(e.to_string());
+                                }
                             }
                         }
                     }
@@ -575,7 +599,10 @@ impl<'a> ReportBuilder<'a> {
             counts,
             rejected,
             rulesets,
+            loaded_ruleset: ruleset.map(|rs| rs.hash().to_string()),
+            unknown_entities: unknown_entities.into_iter().collect(),
             list_versions,
+            stale_lists,
             rules,
             lists,
             countries,
@@ -594,6 +621,69 @@ impl Report {
     /// The page: one self-contained HTML document.
     pub fn to_html(&self) -> String {
         html::render(self)
+    }
+
+    /// A note when some decisions were made with other rules than the ones the
+    /// report read, and what that leaves out: the details of entities those rules
+    /// held and these do not.
+    pub fn other_rules_note(&self) -> Option<String> {
+        let loaded = self.loaded_ruleset.as_deref()?;
+        let other: u64 = self
+            .rulesets
+            .iter()
+            .filter(|(h, _)| h.as_str() != loaded)
+            .map(|(_, n)| n)
+            .sum();
+        if other == 0 && self.unknown_entities.is_empty() {
+            return None;
+        }
+        let mut note = format!(
+            "{other} decision(s) were made with another ruleset than the one this report read ({loaded})"
+        );
+        if !self.unknown_entities.is_empty() {
+            let shown: Vec<&str> = self
+                .unknown_entities
+                .iter()
+                .take(5)
+                .map(String::as_str)
+                .collect();
+            note.push_str(&format!(
+                "; {} entit{} they cite {} not in it, so {} details are not shown ({}{})",
+                self.unknown_entities.len(),
+                if self.unknown_entities.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                },
+                if self.unknown_entities.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                if self.unknown_entities.len() == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
+                shown.join(", "),
+                if self.unknown_entities.len() > shown.len() {
+                    ", ..."
+                } else {
+                    ""
+                }
+            ));
+        }
+        note.push_str(": give the rules they were made with (--rules or --add-rules)");
+        Some(note)
+    }
+
+    /// The stale list versions, with their age: `ofac-sdn 2024-05-03 (948 days)`.
+    pub fn stale_list_text(&self) -> String {
+        self.stale_lists
+            .iter()
+            .map(|(v, age)| format!("{v} ({age} days)"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
