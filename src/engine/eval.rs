@@ -345,7 +345,7 @@ pub fn evaluate(
 }
 
 fn roles_ok(roles: &[String], role: Option<&String>) -> bool {
-    roles.is_empty() || role.is_some_and(|r| roles.iter().any(|x| x == r))
+    crate::roles::is_tested(roles, role.map(String::as_str))
 }
 
 /// Counts the place sets under `cond`, to keep the matcher cursor in step when a
