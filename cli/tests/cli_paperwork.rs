@@ -190,3 +190,57 @@ fn a_dprk_city_on_a_party_s_name_line_or_a_dprk_embassy_in_chinese_or_korean_blo
         assert_eq!(decision, "clear", "{id}: {rules:?}");
     }
 }
+
+#[test]
+fn a_file_of_the_user_s_adds_a_hub_to_the_shipped_set() {
+    let dir = cli::temp_dir("hubs");
+    let hubs = dir.join("hubs.emb");
+    std::fs::write(
+        &hubs,
+        "set places dprk_transshipment_hubs += \"Dalian\", \"CNDLC\"\n",
+    )
+    .expect("write hubs");
+    let buyer =
+        r#"{"role":"buyer","name":"Jiangsu Overseas Group Co","country":"CN","address":"Nanjing"}"#;
+    let order = lexus_with(
+        "D1",
+        buyer,
+        r#"{"origin":"AE","destination":"CN","via":["CNDLC"]}"#,
+    );
+    assert_eq!(screen(std::slice::from_ref(&order))[0].1, "clear");
+    let out = embargo(
+        &["screen", "--add-rules", &cli::arg(&hubs), "-"],
+        &(order + "\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = json_lines(&out);
+    assert_eq!(got[0]["decision"], "review");
+    let places: Vec<&Value> = got[0]["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|h| h["kind"] == "route")
+        .map(|h| &h["place"])
+        .collect();
+    assert_eq!(places, [&Value::from("CNDLC")], "{got:?}");
+    // Adding to a set that is not there, or of another kind, is refused where written.
+    let bad = dir.join("bad.emb");
+    std::fs::write(
+        &bad,
+        "set places dprk_hubs += \"Dalian\"\nset countries dprk_transshipment_hubs += CN\n",
+    )
+    .expect("write bad");
+    let out = embargo(&["check", "--add-rules", &cli::arg(&bad)], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.emb:1:12: error: no set `dprk_hubs` to add to"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "bad.emb:2:15: error: set `dprk_transshipment_hubs` holds places, not countries"
+        ),
+        "{err}"
+    );
+}
