@@ -10,9 +10,17 @@
 //! other such characters: `朝鲜` in `朝鲜族` (the Korean minority of China) or `조선`
 //! in `조선소` (a shipyard) does not name the DPRK.
 //!
+//! A short country name does name the DPRK when a word for a state body follows it
+//! (`朝鲜驻华大使馆`, the DPRK's embassy in China; `북한대사관`).
+//!
 //! A country is known by its names in every language (see [`crate::reference`]), and
 //! a place that is a city CLDR knows by its name in every language too: a set holding
 //! `Pyongyang` finds `Pjöngjang` and `Phenjan`.
+//!
+//! A route field written as a UN/LOCODE (`KPNAM`, `KP NAM`: two letters of an ISO
+//! country code, then three of a place) is in that country by the code's construction,
+//! and its hit says it was read so. There is no table of the codes' places here: a
+//! set names a hub's code as one of its places (`CNDDG` for Dandong).
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -32,6 +40,8 @@ pub struct PlaceHit {
     pub start: usize,
     /// End (exclusive), in characters.
     pub end: usize,
+    /// How the text was read when not as a name: `UN/LOCODE`.
+    pub reading: Option<&'static str>,
 }
 
 /// A field's text as place tests read it: the country it names, if it names one, and
@@ -40,6 +50,8 @@ pub struct PlaceHit {
 #[derive(Debug, Clone, Default)]
 pub struct FieldReading {
     code: Option<&'static str>,
+    /// The country of a field written as a UN/LOCODE.
+    locode: Option<&'static str>,
     folded: String,
     map: Vec<usize>,
 }
@@ -53,9 +65,55 @@ impl FieldReading {
         } else {
             reference::country_code(trimmed)
         };
+        let locode = match code {
+            None => locode_country(trimmed),
+            Some(_) => None,
+        };
         let (folded, map) = fold(text);
-        FieldReading { code, folded, map }
+        FieldReading {
+            code,
+            locode,
+            folded,
+            map,
+        }
     }
+}
+
+/// The country of `text` read as a UN/LOCODE: two capital letters that are an ISO
+/// country code, an optional space, and three capital letters or digits 2 to 9 for the
+/// place, as the code list writes them (`KPNAM`, `KP NAM`). Capitals only, and not a
+/// city's name (`PARIS`, `DELHI` begin with country codes too): a word in capitals
+/// that is neither is read as a code, and its hit says so.
+fn locode_country(text: &str) -> Option<&'static str> {
+    let b = text.as_bytes();
+    let place = match b.len() {
+        5 => &b[2..],
+        6 if b[2] == b' ' => &b[3..],
+        _ => return None,
+    };
+    let country_letters = b[..2].iter().all(u8::is_ascii_uppercase);
+    let place_letters = place
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || (b'2'..=b'9').contains(c));
+    if !country_letters || !place_letters || !reference::city_names(text).is_empty() {
+        return None;
+    }
+    reference::country_code(text.get(..2)?)
+}
+
+/// Where a party is, when its name line says it after the name: the text after the
+/// name's first comma or line break (`Mr. Pak, Sinuiju`; `NOTIFY: KIM MYONG HO, NAMPO`),
+/// as bills of lading write a party in one block, and where it starts (in
+/// characters). Place tests read it as they read an address.
+pub fn location_in_name(name: &str) -> Option<(usize, &str)> {
+    let (at, sep) = name
+        .char_indices()
+        .find(|(_, c)| matches!(c, ',' | '，' | '\n'))?;
+    let rest = name.get(at + sep.len_utf8()..)?;
+    if rest.trim().is_empty() {
+        return None;
+    }
+    Some((name[..at].chars().count() + 1, rest))
 }
 
 /// A compiled place set: its countries (with all their names) and places.
@@ -99,6 +157,45 @@ const STREET_WORDS: &[&str] = &["dong", "ro", "daero", "gil", "lu", "jie"];
 const STREET_SUFFIXES: &[&str] = &[
     "동", "로", "대로", "길", "路", "街", "大桥", "大橋", "桥", "橋",
 ];
+
+/// Words for a state body abroad that may follow a short Chinese or Korean country
+/// name with no space (`朝鲜驻华大使馆`: the DPRK stationed-in-China embassy; `북한대사관`,
+/// the North Korean embassy), or that may precede it (`驻朝鲜`, stationed in the DPRK):
+/// there the name stands for the state, as `朝鲜族` (an ethnic group) does not.
+const BODY_WORDS: &[&str] = &[
+    "驻",
+    "駐",
+    "大使馆",
+    "大使館",
+    "使馆",
+    "使館",
+    "领事馆",
+    "領事館",
+    "总领事馆",
+    "總領事館",
+    "代表处",
+    "代表處",
+    "代表团",
+    "代表團",
+    "政府",
+    "대사관",
+    "영사관",
+    "총영사관",
+    "대표부",
+    "무역대표부",
+    "정부",
+];
+const BODY_BEFORE: &[&str] = &["驻", "駐"];
+
+/// Whether folded `rest` begins with one of `words` (folded as the text is).
+fn begins_with_any(rest: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| rest.starts_with(fold(w).0.as_str()))
+}
+
+/// Whether folded `before` ends with one of `words`.
+fn ends_with_any(before: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| before.ends_with(fold(w).0.as_str()))
+}
 
 /// Whether the folded text right after a place name makes it part of a street's name.
 fn names_a_street(rest: &str) -> bool {
@@ -196,6 +293,21 @@ impl PlaceMatcher {
                 text: trimmed.to_string(),
                 start: 0,
                 end: trimmed.chars().count(),
+                reading: None,
+            });
+        }
+        if let Some(code) = reading
+            .locode
+            .filter(|c| self.countries.iter().any(|x| x == c))
+        {
+            // The code's country letters are the evidence.
+            let start = text.chars().take_while(|c| c.is_whitespace()).count();
+            return Some(PlaceHit {
+                place: code.to_string(),
+                text: trimmed.chars().take(2).collect(),
+                start,
+                end: start + 2,
+                reading: Some("UN/LOCODE"),
             });
         }
         // A field such as "Nampo, DPRK" or "Port of Nampo" still names the place.
@@ -214,17 +326,20 @@ impl PlaceMatcher {
         let (folded, map) = (&reading.folded, &reading.map);
         for m in searcher.find_iter(folded.as_str()) {
             let k = m.pattern().as_usize();
-            let apart: fn(char) -> bool = match self.bounds.get(k).copied().unwrap_or(Bound::Word) {
+            let bound = self.bounds.get(k).copied().unwrap_or(Bound::Word);
+            let apart: fn(char) -> bool = match bound {
                 Bound::Word => char::is_alphanumeric,
                 Bound::Spaceless => is_spaceless,
                 Bound::None => |_| false,
             };
-            let before = folded.get(..m.start()).and_then(|s| s.chars().next_back());
-            let after = folded.get(m.end()..).and_then(|s| s.chars().next());
-            if before.is_some_and(apart) || after.is_some_and(apart) {
-                continue;
-            }
-            if names_a_street(folded.get(m.end()..).unwrap_or_default()) {
+            let head = folded.get(..m.start()).unwrap_or_default();
+            let rest = folded.get(m.end()..).unwrap_or_default();
+            let short_name = bound == Bound::Spaceless;
+            let joined_before = head.chars().next_back().is_some_and(apart)
+                && !(short_name && ends_with_any(head, BODY_BEFORE));
+            let joined_after = rest.chars().next().is_some_and(apart)
+                && !(short_name && begins_with_any(rest, BODY_WORDS));
+            if joined_before || joined_after || names_a_street(rest) {
                 continue;
             }
             let start = map.get(m.start()).copied().unwrap_or(0);
@@ -235,6 +350,7 @@ impl PlaceMatcher {
                 text: matched,
                 start,
                 end,
+                reading: None,
             });
         }
         None
@@ -366,6 +482,63 @@ mod tests {
             "Wonsan-si",
         ] {
             assert!(dprk.find_in(address).is_some(), "{address}");
+        }
+    }
+
+    #[test]
+    fn the_location_after_a_name() {
+        assert_eq!(location_in_name("Mr. Pak, Sinuiju"), Some((8, " Sinuiju")));
+        assert_eq!(
+            location_in_name("Pak Chol\nSinuiju City"),
+            Some((9, "Sinuiju City"))
+        );
+        assert_eq!(location_in_name("朝鲜，平壤"), Some((3, "平壤")));
+        assert_eq!(location_in_name("Korea Kwangson Banking Corp."), None);
+        assert_eq!(location_in_name("Acme Ltd,"), None);
+    }
+
+    #[test]
+    fn a_un_locode_is_in_its_country() {
+        let dprk = set(&["KP"], &["Nampo"]);
+        for field in ["KPNAM", "KP NAM", " KPRJN", "KPCHO"] {
+            let hit = dprk.matches_field(field).expect(field);
+            assert_eq!((hit.place.as_str(), hit.text.as_str()), ("KP", "KP"));
+            assert_eq!(hit.reading, Some("UN/LOCODE"));
+        }
+        // Not codes: lower case, a country code that is none, a city's name; and a
+        // set's place written in capitals is still that place.
+        for field in ["kpnam", "Kpnam", "ZZNAM", "KPNAMP", "CNDDG"] {
+            assert_eq!(dprk.matches_field(field), None, "{field}");
+        }
+        assert_eq!(
+            dprk.matches_field("NAMPO").map(|h| h.place),
+            Some("Nampo".into())
+        );
+        let france = set(&["FR"], &[]);
+        assert!(france.matches_field("FRPAR").is_some());
+        assert_eq!(set(&["PA"], &[]).matches_field("PARIS"), None);
+        let hubs = set(&[], &["Dandong", "CNDDG"]);
+        assert!(hubs.matches_field("CNDDG").is_some());
+    }
+
+    #[test]
+    fn a_short_country_name_before_a_state_body_names_the_state() {
+        let dprk = set(&["KP"], &[]);
+        for name in [
+            "朝鲜驻华大使馆",
+            "주중 북한대사관",
+            "중국 주재 북한대사관",
+            "中国驻朝鲜大使馆",
+            "北朝鮮大使館",
+        ] {
+            assert!(dprk.find_in(name).is_some(), "{name}");
+        }
+        for name in [
+            "吉林省延边朝鲜族自治州",
+            "울산 현대중공업 조선소",
+            "南朝鲜政府",
+        ] {
+            assert_eq!(dprk.find_in(name), None, "{name}");
         }
     }
 

@@ -356,12 +356,14 @@ fn set() -> impl Strategy<Value = Item> {
             Just(SetKind::Categories)
         ],
         ident(),
+        any::<bool>(),
         words(4),
     )
-        .prop_map(|(kind, name, items)| {
+        .prop_map(|(kind, name, extends, items)| {
             Item::Set(SetDecl {
                 kind,
                 name,
+                extends,
                 items,
                 span: sp(),
             })

@@ -336,6 +336,7 @@ fn a_role_is_read_however_the_order_spells_it() {
         "Notify party",
         "ultimate consignee",
         "guarantor",
+        "advising bank",
     ]
     .iter()
     .map(|role| {
@@ -365,7 +366,10 @@ fn a_role_is_read_however_the_order_spells_it() {
         ("End-User", "true"),
         ("Notify party", "true"),
         ("ultimate consignee", "true"),
-        ("guarantor", "false"),
+        // A role embargo does not know may be the receiving party's.
+        ("guarantor", "true"),
+        // A known role that does not receive the goods is not tested.
+        ("advising bank", "false"),
     ];
     assert_eq!(
         decided,

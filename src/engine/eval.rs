@@ -161,6 +161,10 @@ pub struct PartyPlaces {
     pub address: Option<PlaceField>,
     /// Its name, for tests of what it names (`party name in ...`).
     pub name: Option<PlaceField>,
+    /// The place part of its name, when the name line also holds where the party is
+    /// (`Mr. Pak, Sinuiju`, as bills of lading write a notify party): read as its
+    /// address is, with where it starts in the name (in characters).
+    pub name_location: Option<(usize, PlaceField)>,
 }
 
 /// A field of the order as written and as place tests read it. Several rules test the
@@ -240,6 +244,10 @@ pub enum Evidence {
         start: usize,
         /// End (exclusive), in characters.
         end: usize,
+        /// How the text was read when not as a name: `UN/LOCODE` (the code's country
+        /// letters are the text).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reading: Option<&'static str>,
     },
     /// The order's value compared as the rule asks.
     Value {
@@ -327,6 +335,21 @@ enum Missing {
 /// A walk's answer: `Some(evidence)` when the condition holds.
 type Walk = Result<Option<Vec<Evidence>>, Missing>;
 
+impl Evidence {
+    /// A place test's hit in `field`, its span moved by `offset` characters (where the
+    /// text read starts within the field).
+    fn place(field: String, hit: PlaceHit, offset: usize) -> Evidence {
+        Evidence::Route {
+            field,
+            place: hit.place,
+            text: hit.text,
+            start: hit.start + offset,
+            end: hit.end + offset,
+            reading: hit.reading,
+        }
+    }
+}
+
 /// Evaluates `cond` over `facts`.
 pub fn evaluate(
     cond: &Cond,
@@ -345,7 +368,7 @@ pub fn evaluate(
 }
 
 fn roles_ok(roles: &[String], role: Option<&String>) -> bool {
-    roles.is_empty() || role.is_some_and(|r| roles.iter().any(|x| x == r))
+    crate::roles::is_tested(roles, role.map(String::as_str))
 }
 
 /// Counts the place sets under `cond`, to keep the matcher cursor in step when a
@@ -460,6 +483,7 @@ fn eval(
                         text: written.clone(),
                         start: 0,
                         end: written.chars().count(),
+                        reading: None,
                     })
                 })
                 .collect();
@@ -482,23 +506,21 @@ fn eval(
                     .as_ref()
                     .and_then(|c| {
                         c.is_in(matcher)
-                            .map(|h| (format!("parties[{k}].country"), h))
+                            .map(|h| Evidence::place(format!("parties[{k}].country"), h, 0))
                     })
                     .or_else(|| {
                         p.address.as_ref().and_then(|a| {
                             a.names_place_of(matcher)
-                                .map(|h| (format!("parties[{k}].address"), h))
+                                .map(|h| Evidence::place(format!("parties[{k}].address"), h, 0))
+                        })
+                    })
+                    .or_else(|| {
+                        p.name_location.as_ref().and_then(|(offset, l)| {
+                            l.names_place_of(matcher)
+                                .map(|h| Evidence::place(format!("parties[{k}].name"), h, *offset))
                         })
                     });
-                if let Some((field, h)) = found {
-                    ev.push(Evidence::Route {
-                        field,
-                        place: h.place,
-                        text: h.text,
-                        start: h.start,
-                        end: h.end,
-                    });
-                }
+                ev.extend(found);
             }
             (!ev.is_empty()).then_some(ev)
         }
@@ -517,13 +539,7 @@ fn eval(
                 .filter(|(_, (party, _))| roles_ok(roles, party.role.as_ref()))
                 .filter_map(|(k, (_, p))| {
                     let h = p.name.as_ref()?.names_place_of(matcher)?;
-                    Some(Evidence::Route {
-                        field: format!("parties[{k}].name"),
-                        place: h.place,
-                        text: h.text,
-                        start: h.start,
-                        end: h.end,
-                    })
+                    Some(Evidence::place(format!("parties[{k}].name"), h, 0))
                 })
                 .collect();
             (!ev.is_empty()).then_some(ev)
@@ -561,13 +577,7 @@ fn eval(
             let ev: Vec<Evidence> = fields
                 .into_iter()
                 .filter_map(|(field, place)| {
-                    place.is_in(matcher).map(|h| Evidence::Route {
-                        field,
-                        place: h.place,
-                        text: h.text,
-                        start: h.start,
-                        end: h.end,
-                    })
+                    place.is_in(matcher).map(|h| Evidence::place(field, h, 0))
                 })
                 .collect();
             (!ev.is_empty()).then_some(ev)

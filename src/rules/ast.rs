@@ -322,13 +322,16 @@ pub enum SetKind {
     Categories,
 }
 
-/// `set KIND NAME = item, item, ...`
+/// `set KIND NAME = item, item, ...`, or `set KIND NAME += item, ...` to add members
+/// to a set declared elsewhere (a shipped set, from a file given with `--add-rules`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetDecl {
     /// What the set holds.
     pub kind: SetKind,
     /// Its name.
     pub name: Ident,
+    /// Whether it adds to a set of that name declared elsewhere (`+=`).
+    pub extends: bool,
     /// The members as written.
     pub items: Vec<Text>,
     /// Where it stands.

@@ -75,9 +75,19 @@ pub fn compile(
             }
         }
     }
+    let others = c.extend_sets(others);
     let data = c.run(&others, entities, hash);
     let ok = !c.diags.iter().any(Diagnostic::is_error);
     (ok.then(|| Ruleset::from_data(data)), c.diags)
+}
+
+/// The word a set declaration uses for `kind`.
+fn set_kind(kind: ast::SetKind) -> &'static str {
+    match kind {
+        ast::SetKind::Countries => "countries",
+        ast::SetKind::Places => "places",
+        ast::SetKind::Categories => "categories",
+    }
 }
 
 struct Compiler<'o> {
@@ -129,6 +139,45 @@ impl Compiler<'_> {
         );
     }
 
+    /// Adds the members of each `set NAME += ...` to the set of that name declared with
+    /// `=` (a shipped set, extended from a file given with `--add-rules`), so that the
+    /// passes after see one set. Adding to no set, or to a set of another kind, is an
+    /// error: the members would otherwise be screened nowhere.
+    fn extend_sets(&mut self, items: Vec<Item>) -> Vec<Item> {
+        let (extensions, mut items): (Vec<Item>, Vec<Item>) = items
+            .into_iter()
+            .partition(|i| matches!(i, Item::Set(s) if s.extends));
+        for ext in extensions {
+            let Item::Set(ext) = ext else { continue };
+            let base = items.iter_mut().find_map(|i| match i {
+                Item::Set(s) if s.name.name == ext.name.name => Some(s),
+                _ => None,
+            });
+            match base {
+                Some(base) if base.kind == ext.kind => base.items.extend(ext.items),
+                Some(base) => self.error(
+                    ext.name.span,
+                    format!(
+                        "set `{}` holds {}, not {}",
+                        ext.name.name,
+                        set_kind(base.kind),
+                        set_kind(ext.kind)
+                    ),
+                ),
+                None => self.error_hint(
+                    ext.name.span,
+                    format!("no set `{}` to add to", ext.name.name),
+                    Some(
+                        "`+=` adds to a set declared in another loaded file (such as the shipped \
+                         `dprk_transshipment_hubs`); declare a new set with `=`"
+                            .to_string(),
+                    ),
+                ),
+            }
+        }
+        items
+    }
+
     fn run(&mut self, items: &[Item], entities: Vec<ast::Entity>, hash: String) -> RulesetData {
         let mut names = Names::default();
         for e in &entities {
@@ -177,7 +226,16 @@ impl Compiler<'_> {
                     if names.sets.contains_key(s.name.name.as_str())
                         || names.categories.contains_key(s.name.name.as_str())
                     {
-                        self.duplicate("set", &s.name.name, s.name.span, s.name.span);
+                        self.error_hint(
+                            s.name.span,
+                            format!("duplicate set `{}`", s.name.name),
+                            Some(format!(
+                                "set names must be unique across all loaded files; to add \
+                                 members to the other one, write `set {} {} += ...`",
+                                set_kind(s.kind),
+                                s.name.name
+                            )),
+                        );
                     } else {
                         names.sets.insert(&s.name.name, s);
                     }

@@ -15,7 +15,8 @@ use crate::rules::ir::{Cond, EntityKind, Rule};
 /// Which fields of an order the ruleset's place tests read; the others are not read.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct PlaceFields {
-    /// Parties' countries and addresses (`party in ...`).
+    /// Parties' countries and addresses, and the place part of a name line (`party in
+    /// ...`).
     party_location: bool,
     /// Parties' names (`party name in ...`).
     party_name: bool,
@@ -179,6 +180,12 @@ impl Screener {
                     country: read(p.country.as_ref(), fields.party_location),
                     address: read(p.address.as_ref(), fields.party_location),
                     name: read(p.name.as_ref(), fields.party_name),
+                    name_location: p
+                        .name
+                        .as_deref()
+                        .filter(|_| fields.party_location)
+                        .and_then(crate::places::location_in_name)
+                        .map(|(at, text)| (at, PlaceField::new(text))),
                 })
                 .collect(),
             origin: read(route.origin.as_ref(), fields.route),

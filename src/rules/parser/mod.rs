@@ -328,7 +328,13 @@ impl Parser {
                     }
                 };
                 let (j, name) = ident(j, "the set's name")?;
-                let (j, _) = expect_punct(j, "=", "after the set's name")?;
+                let (j, extends) = match punct(j, "+=") {
+                    Some(rest) => (rest, true),
+                    None => (
+                        expect_punct(j, "=", "(or `+=`) after the set's name")?.0,
+                        false,
+                    ),
+                };
                 let (rest, items) = comma_list(j, |k| word(k, "a set member"))?;
                 let span = span_of(file, start, offset(&rest));
                 return Ok((
@@ -336,6 +342,7 @@ impl Parser {
                     Some(Item::Set(SetDecl {
                         kind,
                         name,
+                        extends,
                         items,
                         span,
                     })),

@@ -145,7 +145,8 @@ fn print_item_with(out: &mut String, item: &Item, comments: &[&Comment]) {
                 SetKind::Places => "places",
                 SetKind::Categories => "categories",
             };
-            let head = format!("set {kind} {} = ", s.name.name);
+            let op = if s.extends { "+=" } else { "=" };
+            let head = format!("set {kind} {} {op} ", s.name.name);
             // Place names read better quoted alike; codes and ids read better bare.
             let items = match s.kind {
                 SetKind::Places => string_list(&s.items),
