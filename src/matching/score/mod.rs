@@ -247,7 +247,26 @@ pub(crate) fn screened_readings(
         return out;
     }
     let unit = |w: &str| BRANCH_WORDS.contains(&w);
-    if let Some(text) = normalize::readings::without_qualifier(name, is_place, unit) {
+    // The word just before a closing branch or office is where it is when it is a city
+    // the reference tables know (`Shanghai`, `Vladivostok`) or a word of listed
+    // addresses (`Dandong`, `Shenyang`: cities where designated parties have branches
+    // name parties too, so they are no place words), unless it says what the party is
+    // (`... Bank Head Office`).
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let units = words.iter().rev().take_while(|w| unit(w)).count();
+    let unit_place = (units > 0)
+        .then(|| words.len().checked_sub(units + 1))
+        .flatten()
+        .and_then(|k| words.get(k))
+        .filter(|w| {
+            !is_generic(w) && (is_address_word(w) || !crate::reference::city_names(w).is_empty())
+        });
+    let place = |w: &str| is_place(w) || unit_place.is_some_and(|p| p == w);
+    if let Some(text) = normalize::readings::without_qualifier(name, place, unit) {
         if !out.iter().any(|r| r.text == text) {
             out.insert(
                 1.min(out.len()),
@@ -267,6 +286,7 @@ const BRANCH_WORDS: &[&str] = &[
     "branch",
     "office",
     "representative",
+    "rep",
     "liaison",
     "headquarters",
     "head",

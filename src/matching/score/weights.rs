@@ -122,6 +122,10 @@ pub(crate) const PLACE_WORDS: &str = include_str!("../place_words.txt");
 
 pub(crate) const PLACE_WEIGHT: f32 = 0.2;
 
+/// The other words of listed addresses (`scripts/gen-place-words.py`): places that
+/// also name parties (`Dandong`), and words of streets and buildings.
+const ADDRESS_WORDS: &str = include_str!("../address_words.txt");
+
 /// Words that listed people use as given names (generated from OFAC SDN's `SURNAME,
 /// Given` names by `scripts/gen-given-names.py`): a name is often written without one
 /// of its given names (`AL-DUWAIK Ahmad` for `AL-DUWAIK, Aiman Ahmad`), so such a word
@@ -212,6 +216,7 @@ pub(crate) struct Weights {
     by_key: FxHashMap<String, f32>,
     generic: FxHashMap<&'static str, ()>,
     places: FxHashMap<&'static str, ()>,
+    address: FxHashMap<&'static str, ()>,
     given: FxHashMap<&'static str, ()>,
 }
 
@@ -246,6 +251,7 @@ pub(crate) fn weights() -> &'static Weights {
             by_key,
             generic: GENERIC_WORDS.iter().map(|w| (*w, ())).collect(),
             places: word_lines(PLACE_WORDS),
+            address: word_lines(ADDRESS_WORDS),
             given: word_lines(GIVEN_NAMES),
         }
     })
@@ -308,6 +314,12 @@ pub(crate) fn is_generic(text: &str) -> bool {
 /// (`PLACE_WORDS`).
 pub(crate) fn is_place(text: &str) -> bool {
     weights().places.contains_key(text)
+}
+
+/// Whether `text` (a folded word) is a word of listed addresses that is no place word
+/// ([`is_place`]): a city that also names parties (`dandong`), or a street's word.
+pub(crate) fn is_address_word(text: &str) -> bool {
+    weights().address.contains_key(text)
 }
 
 /// Whether `text` (a folded word) is used by listed people as a given name
