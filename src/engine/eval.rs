@@ -18,6 +18,7 @@
 
 use serde::Serialize;
 
+use crate::goods::stated::Direction;
 use crate::places::{FieldReading, PlaceHit, PlaceMatcher};
 use crate::rules::ir::{self, Cond, Decision, RouteLeg};
 
@@ -150,6 +151,23 @@ pub struct PlaceFacts {
     pub destination: Option<PlaceField>,
     /// The route's transit places.
     pub via: Vec<PlaceField>,
+    /// Origins and destinations the goods lines' descriptions state (`origin: Rason`,
+    /// `final destination Pyongyang`): an origin or destination test reads them as
+    /// the route's own.
+    pub stated: Vec<StatedField>,
+}
+
+/// An origin or destination a goods line's description states, read for place tests.
+#[derive(Debug, Clone)]
+pub struct StatedField {
+    /// The goods line (by position).
+    pub line: usize,
+    /// Origin or destination.
+    pub direction: Direction,
+    /// Character offset of the stated words in the description.
+    pub start: usize,
+    /// The stated words, read.
+    pub field: PlaceField,
 }
 
 /// The fields of one party that place tests read.
@@ -550,6 +568,23 @@ fn eval(
                         .map(|d| ("route.destination".to_string(), d)),
                 );
             }
+            // What a description states of its goods' origin or destination: its
+            // hit is placed in the description.
+            let stated = read.stated.iter().filter(|s| match s.direction {
+                Direction::Origin => matches!(leg, RouteLeg::Origin | RouteLeg::Any),
+                Direction::Destination => matches!(leg, RouteLeg::Destination | RouteLeg::Any),
+            });
+            let mut ev: Vec<Evidence> = stated
+                .filter_map(|s| {
+                    s.field.is_in(matcher).map(|h| Evidence::Route {
+                        field: format!("goods[{}]", s.line),
+                        place: h.place,
+                        text: h.text,
+                        start: s.start + h.start,
+                        end: s.start + h.end,
+                    })
+                })
+                .collect();
             if matches!(leg, RouteLeg::Via | RouteLeg::Any) {
                 fields.extend(
                     read.via
@@ -558,18 +593,17 @@ fn eval(
                         .map(|(k, v)| (format!("route.via[{k}]"), v)),
                 );
             }
-            let ev: Vec<Evidence> = fields
-                .into_iter()
-                .filter_map(|(field, place)| {
-                    place.is_in(matcher).map(|h| Evidence::Route {
-                        field,
-                        place: h.place,
-                        text: h.text,
-                        start: h.start,
-                        end: h.end,
-                    })
+            let route_ev = fields.into_iter().filter_map(|(field, place)| {
+                place.is_in(matcher).map(|h| Evidence::Route {
+                    field,
+                    place: h.place,
+                    text: h.text,
+                    start: h.start,
+                    end: h.end,
                 })
-                .collect();
+            });
+            // The route's fields first, as before a description was read.
+            ev.splice(0..0, route_ev);
             (!ev.is_empty()).then_some(ev)
         }
         Cond::GoodsIn(categories) => {
