@@ -145,8 +145,25 @@ const DESTINATION_CUES: &[&str] = &[
 /// Words that end a stated place in Latin or Cyrillic text: what follows them is
 /// another part of the phrase (`Rason via Dalian`, `Germany for export`).
 const STOP_WORDS: &[&str] = &[
-    "via", "for", "to", "from", "by", "with", "and", "through", "transit", "then", "через",
-    "для", "и", "über", "und", "nach", "par", "pour", "et",
+    "via",
+    "for",
+    "to",
+    "from",
+    "by",
+    "with",
+    "and",
+    "through",
+    "transit",
+    "then",
+    "через",
+    "для",
+    "и",
+    "über",
+    "und",
+    "nach",
+    "par",
+    "pour",
+    "et",
 ];
 
 /// Characters that end a phrase.
@@ -314,7 +331,9 @@ fn phrase_after(folded: &str, at: usize) -> Option<(usize, usize)> {
         words += 1;
         end = we;
     }
-    let trimmed = folded.get(start..end)?.trim_end_matches(['.', ' ', '!', '?']);
+    let trimmed = folded
+        .get(start..end)?
+        .trim_end_matches(['.', ' ', '!', '?']);
     (!trimmed.is_empty()).then_some((start, start + trimmed.len()))
 }
 
@@ -384,7 +403,10 @@ mod tests {
             ("Herrenanzüge, Ursprung Nordkorea", &[(O, "Nordkorea")]),
             ("冻鱿鱼 产地:罗先", &[(O, "罗先")]),
             ("冻鱿鱼 原产地：朝鲜，20吨", &[(O, "朝鲜")]),
-            ("Lexus LX570 SUV, final destination Pyongyang", &[(D, "Pyongyang")]),
+            (
+                "Lexus LX570 SUV, final destination Pyongyang",
+                &[(D, "Pyongyang")],
+            ),
             ("雷克萨斯LX570 最终目的地:平壤", &[(D, "平壤")]),
             ("Lexus LX570 SUV for re-export to DPRK", &[(D, "DPRK")]),
             ("coal, origin Nampo via Dalian", &[(O, "Nampo")]),

@@ -258,8 +258,7 @@ impl Inner {
                 };
                 for spec in &t.patterns {
                     for v in super::spelling::variants(spec, t.strength == Strength::Strong) {
-                        if by_text.contains_key(&v)
-                            || NAME_WORDS.iter().any(|&(w, _)| w == v.text)
+                        if by_text.contains_key(&v) || NAME_WORDS.iter().any(|&(w, _)| w == v.text)
                         {
                             continue;
                         }

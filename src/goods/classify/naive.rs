@@ -114,7 +114,8 @@ impl Naive {
             // An exclusion term yields to a strong term with a strong code of the category;
             // an exclusion code to a strong term with no exclusion term.
             let named = s.strong_term && !s.excluded_term;
-            let vetoed = (s.excluded_hs && !named) || (s.excluded_term && !(s.strong_term && s.coded));
+            let vetoed =
+                (s.excluded_hs && !named) || (s.excluded_term && !(s.strong_term && s.coded));
             if vetoed || !matched {
                 continue;
             }

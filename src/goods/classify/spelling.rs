@@ -22,7 +22,11 @@ const MIN_DROP: usize = 7;
 /// ASCII letters, digits and spaces.
 pub(super) fn variants(spec: &TermPattern, strong: bool) -> Vec<TermPattern> {
     let text = spec.text.as_str();
-    if spec.prefix || !text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ') {
+    if spec.prefix
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ')
+    {
         return Vec::new();
     }
     let mut out: Vec<String> = Vec::new();
@@ -89,7 +93,10 @@ mod tests {
 
     fn of(text: &str, strong: bool) -> Vec<String> {
         let spec = TermPattern::of(text).expect("a term");
-        variants(&spec, strong).into_iter().map(|p| p.text).collect()
+        variants(&spec, strong)
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
     }
 
     #[test]
