@@ -322,13 +322,11 @@ fn phrase_after(folded: &str, at: usize) -> Option<(usize, usize)> {
         .map_or(rest.len(), |(i, _)| i);
     let start = at + skip;
     let mut end = start;
-    let mut words = 0;
-    for (ws, we) in WordsFrom::new(folded, start) {
+    for (ws, we) in WordsFrom::new(folded, start).take(MAX_WORDS) {
         let text = folded.get(ws..we).unwrap_or_default();
-        if STOP_WORDS.contains(&text) || words == MAX_WORDS {
+        if STOP_WORDS.contains(&text) {
             break;
         }
-        words += 1;
         end = we;
     }
     let trimmed = folded
