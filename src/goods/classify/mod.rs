@@ -134,6 +134,7 @@ impl CategoryMatch {
 ///   terms weak "watch"
 ///   hs 9101
 ///   exclude "toy"
+///   exclude hs 9503
 /// }
 /// rule luxury_watches {
 ///   basis "EU Reg. 2017/1509, Art. 10"
