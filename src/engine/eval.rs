@@ -18,6 +18,7 @@
 
 use serde::Serialize;
 
+use crate::goods::stated::Direction;
 use crate::places::{FieldReading, PlaceHit, PlaceMatcher};
 use crate::rules::ir::{self, Cond, Decision, RouteLeg};
 
@@ -150,6 +151,23 @@ pub struct PlaceFacts {
     pub destination: Option<PlaceField>,
     /// The route's transit places.
     pub via: Vec<PlaceField>,
+    /// Origins and destinations the goods lines' descriptions state (`origin: Rason`,
+    /// `final destination Pyongyang`): an origin or destination test reads them as
+    /// the route's own.
+    pub stated: Vec<StatedField>,
+}
+
+/// An origin or destination a goods line's description states, read for place tests.
+#[derive(Debug, Clone)]
+pub struct StatedField {
+    /// The goods line (by position).
+    pub line: usize,
+    /// Origin or destination.
+    pub direction: Direction,
+    /// Character offset of the stated words in the description.
+    pub start: usize,
+    /// The stated words, read.
+    pub field: PlaceField,
 }
 
 /// The fields of one party that place tests read.
@@ -574,12 +592,29 @@ fn eval(
                         .map(|(k, v)| (format!("route.via[{k}]"), v)),
                 );
             }
-            let ev: Vec<Evidence> = fields
+            let mut ev: Vec<Evidence> = fields
                 .into_iter()
                 .filter_map(|(field, place)| {
                     place.is_in(matcher).map(|h| Evidence::place(field, h, 0))
                 })
                 .collect();
+            // What a description states of its goods' origin or destination, after
+            // the route's own fields: its hit is placed in the description.
+            ev.extend(
+                read.stated
+                    .iter()
+                    .filter(|s| match s.direction {
+                        Direction::Origin => matches!(leg, RouteLeg::Origin | RouteLeg::Any),
+                        Direction::Destination => {
+                            matches!(leg, RouteLeg::Destination | RouteLeg::Any)
+                        }
+                    })
+                    .filter_map(|s| {
+                        s.field
+                            .is_in(matcher)
+                            .map(|h| Evidence::place(format!("goods[{}]", s.line), h, s.start))
+                    }),
+            );
             (!ev.is_empty()).then_some(ev)
         }
         Cond::GoodsIn(categories) => {

@@ -6,8 +6,9 @@
 use super::{imo_digits, Allowed, Depth, Screener};
 use crate::engine::eval::{
     self, CategoryEvidence, CompiledPlaces, Defaults, Evidence, Facts, Outcome, PartyFacts,
-    PartyPlaces, PlaceFacts, PlaceField,
+    PartyPlaces, PlaceFacts, PlaceField, StatedField,
 };
+use crate::goods::stated::stated_places;
 use crate::matching::{NameQuery, SearchOptions};
 use crate::order::Order;
 use crate::rules::ir::{Cond, EntityKind, Rule};
@@ -45,6 +46,25 @@ impl PlaceFields {
         rules.iter().for_each(|r| walk(&r.when, &mut fields));
         fields
     }
+}
+
+/// The origins and destinations the goods lines of `order` state, read.
+fn stated(order: &Order) -> Vec<StatedField> {
+    let mut out = Vec::new();
+    for (line, g) in order.goods.iter().enumerate() {
+        let text = g.text();
+        for s in stated_places(text) {
+            if let Some(words) = text.get(s.bytes.clone()) {
+                out.push(StatedField {
+                    line,
+                    direction: s.direction,
+                    start: s.start,
+                    field: PlaceField::new(words),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// `text` read for place tests when `wanted`.
@@ -192,6 +212,11 @@ impl Screener {
             destination: read(route.destination.as_ref(), fields.route),
             via: if fields.route {
                 route.via.iter().map(|v| PlaceField::new(v)).collect()
+            } else {
+                Vec::new()
+            },
+            stated: if fields.route {
+                stated(order)
             } else {
                 Vec::new()
             },

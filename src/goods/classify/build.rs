@@ -247,6 +247,33 @@ impl Inner {
             }
         }
 
+        // The spellings hand-typed invoices write for the terms, once every term and
+        // exclusion is known: a variant that is one of them is not made.
+        for (ci, cat) in categories.iter().enumerate() {
+            for (ti, t) in cat.terms.iter().enumerate() {
+                let use_ = Use {
+                    category: ci as u32,
+                    term: ti as u32,
+                    role: t.strength.into(),
+                };
+                for spec in &t.patterns {
+                    for v in super::spelling::variants(spec, t.strength == Strength::Strong) {
+                        if by_text.contains_key(&v) || NAME_WORDS.iter().any(|&(w, _)| w == v.text)
+                        {
+                            continue;
+                        }
+                        let id = patterns.len();
+                        patterns.push(Pattern {
+                            spec: v.clone(),
+                            uses: vec![use_],
+                            name_word: None,
+                        });
+                        by_text.insert(v, id);
+                    }
+                }
+            }
+        }
+
         for &(word, side) in NAME_WORDS {
             let spec = TermPattern {
                 text: word.into(),

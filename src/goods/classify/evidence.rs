@@ -20,6 +20,8 @@ pub(super) struct Hit {
     pub(super) category: u32,
     pub(super) term: u32,
     pub(super) strong: bool,
+    /// An exclusion code of the category, found on a line its strong term matched.
+    pub(super) mismatch: bool,
     pub(super) kind: EvidenceKind,
     /// For a term, the range the matcher reported: bytes in the normalized text, or
     /// characters of the description when it was read as written; for a code, the
@@ -28,13 +30,23 @@ pub(super) struct Hit {
     pub(super) end: usize,
 }
 
+/// A piece of evidence placed in what the trader wrote, before its text is copied.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    kind: EvidenceKind,
+    start: usize,
+    end: usize,
+    strong: bool,
+    mismatch: bool,
+}
+
 /// What the evidence of a matched category is placed with.
 #[derive(Debug, Default)]
 pub(super) struct Placing {
     /// The evidence of one matched category, before it is placed.
     pub(super) hits: Vec<Hit>,
     /// Evidence of one category, placed but not yet copied: kind, span, strength.
-    placed: Vec<(EvidenceKind, usize, usize, bool)>,
+    placed: Vec<Placed>,
     /// The line's normalized text with its map, built only for a line whose term
     /// evidence the words cannot place; `mapped_ready` says whether it is this line's.
     mapped: Normalized,
@@ -84,15 +96,27 @@ impl Placing {
                 }
             };
             if let Some((start, end)) = span {
-                placed.push((h.kind, start, end, h.strong));
+                placed.push(Placed {
+                    kind: h.kind,
+                    start,
+                    end,
+                    strong: h.strong,
+                    mismatch: h.mismatch,
+                });
             }
         }
         // Strong first among evidence at one place, which is reported once: two terms
         // of a category can be one normalized text (`steel pipe`, `steel pipes`).
-        placed.sort_by_key(|&(kind, start, end, strong)| {
-            (kind == EvidenceKind::Hs, start, end, !strong)
+        placed.sort_by_key(|p| {
+            (
+                p.kind == EvidenceKind::Hs,
+                p.start,
+                p.end,
+                p.mismatch,
+                !p.strong,
+            )
         });
-        placed.dedup_by_key(|&mut (kind, start, end, _)| (kind, start, end));
+        placed.dedup_by_key(|p| (p.kind, p.start, p.end));
     }
 
     /// Copies the evidence [`Placing::place`] placed into `evidence`, with its text as
@@ -105,11 +129,21 @@ impl Placing {
         evidence: &mut SmallVec<[Evidence; 2]>,
     ) {
         let placed = &self.placed;
-        for &(kind, start, end, strong) in placed {
+        for &Placed {
+            kind,
+            start,
+            end,
+            strong,
+            mismatch,
+        } in placed
+        {
             // `Rolls-Royce Cullinan` says it all; `Cullinan` inside it adds nothing.
             let inside = kind == EvidenceKind::Term
-                && placed.iter().any(|&(k, s, t, _)| {
-                    k == EvidenceKind::Term && s <= start && end <= t && (s, t) != (start, end)
+                && placed.iter().any(|p| {
+                    p.kind == EvidenceKind::Term
+                        && p.start <= start
+                        && end <= p.end
+                        && (p.start, p.end) != (start, end)
                 });
             if inside {
                 continue;
@@ -131,6 +165,7 @@ impl Placing {
                 } else {
                     Strength::Weak
                 },
+                mismatch,
             });
         }
     }
@@ -139,7 +174,8 @@ impl Placing {
 impl Inner {
     /// The evidence of category `ci` on a line, into `hits`: the first place each of
     /// its terms was found (`found` in order), then each of its code prefixes found, in
-    /// order of length. Exclusions are not evidence.
+    /// order of length. Exclusion terms are not evidence; an exclusion code is, marked
+    /// a mismatch, as on a matched category it can only be one its strong term outweighed.
     #[inline]
     pub(super) fn hits_of(
         &self,
@@ -150,7 +186,8 @@ impl Inner {
     ) {
         hits.clear();
         let mut add = |u: &Use, kind, start, end| {
-            if u.category != ci || u.role == Role::Exclude {
+            let mismatch = u.role == Role::Exclude;
+            if u.category != ci || mismatch && kind == EvidenceKind::Term {
                 return;
             }
             if hits.iter().any(|h| h.kind == kind && h.term == u.term) {
@@ -160,6 +197,7 @@ impl Inner {
                 category: ci,
                 term: u.term,
                 strong: u.role == Role::Strong,
+                mismatch,
                 kind,
                 start,
                 end,
@@ -186,8 +224,13 @@ impl Inner {
                 add(u, EvidenceKind::Term, f.start as usize, f.end as usize);
             }
         }
+        let concerns_code = |effects: &[Effect]| {
+            effects
+                .get(word)
+                .is_some_and(|e| (e.strong | e.weak | e.exclude) & bit != 0)
+        };
         for &(n, code) in codes {
-            if !concerns(self.code_effects(code)) {
+            if !concerns_code(self.code_effects(code)) {
                 continue;
             }
             for u in self.code_uses(code) {

@@ -30,6 +30,7 @@ mod evidence;
 mod find;
 #[cfg(test)]
 mod naive;
+mod spelling;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -65,6 +66,11 @@ pub struct Evidence {
     /// Whether the term or code was strong or weak in the category.
     #[serde(skip)]
     pub strength: Strength,
+    /// A code the category excludes, on a line whose strong term matched it anyway:
+    /// the description and the declared code disagree (a `Lexus LX570 SUV` under
+    /// 9503, toys), which a reviewer should see as a possible relabelling.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mismatch: bool,
 }
 
 /// A category the line falls in.
@@ -107,9 +113,10 @@ impl CategoryMatch {
 /// (or one the caller passes to [`Classifier::classify_with`]).
 ///
 /// A category matches a line when it has one strong piece of evidence or two weak
-/// ones (a weak term and a weak code, or two different weak terms), no exclusion code,
-/// no exclusion term unless the line has a strong term and a strong code of the
-/// category,
+/// ones (a weak term and a weak code, or two different weak terms), no exclusion code
+/// unless the line has a strong term of the category (the code is then evidence
+/// marked [`Evidence::mismatch`]), no exclusion term unless the line has a strong term
+/// and a strong code of the category,
 /// and, with a threshold, the value of one item above it or not stated.
 ///
 /// # Examples
@@ -127,6 +134,7 @@ impl CategoryMatch {
 ///   terms weak "watch"
 ///   hs 9101
 ///   exclude "toy"
+///   exclude hs 9503
 /// }
 /// rule luxury_watches {
 ///   basis "EU Reg. 2017/1509, Art. 10"
@@ -146,6 +154,9 @@ impl CategoryMatch {
 /// assert!(classifier.classify(&GoodsLine::new("Rolex toy watch")).is_empty());
 /// let boxed = GoodsLine::new("Rolex Daytona, toy for the kids in the box").with_hs("9101.21");
 /// assert_eq!(classifier.classify(&boxed).len(), 1);
+/// // An excluded code does not outweigh a strong term: the code is marked a mismatch.
+/// let relabelled = classifier.classify(&GoodsLine::new("Rolex Daytona").with_hs("9503.00"));
+/// assert!(relabelled[0].evidence()[1].mismatch);
 /// // Codes match by prefix, with or without dots.
 /// assert_eq!(classifier.classify(&GoodsLine::new("see invoice").with_hs("9101.21")).len(), 1);
 /// # Ok::<(), embargo::Error>(())

@@ -111,8 +111,11 @@ impl Naive {
             };
             let matched =
                 s.strong || (s.weak_term && s.weak_hs) || (s.weak_term && two_weak_terms(hits, ci));
-            // An exclusion term yields to a strong term with a strong code of the category.
-            let vetoed = s.excluded_hs || (s.excluded_term && !(s.strong_term && s.coded));
+            // An exclusion term yields to a strong term with a strong code of the category;
+            // an exclusion code to a strong term with no exclusion term.
+            let named = s.strong_term && !s.excluded_term;
+            let vetoed =
+                (s.excluded_hs && !named) || (s.excluded_term && !(s.strong_term && s.coded));
             if vetoed || !matched {
                 continue;
             }
@@ -150,6 +153,7 @@ impl Naive {
                         } else {
                             Strength::Weak
                         },
+                        mismatch: h.mismatch,
                     });
                 }
             }
@@ -158,6 +162,7 @@ impl Naive {
                     e.kind == EvidenceKind::Hs,
                     e.start,
                     e.end,
+                    e.mismatch,
                     e.strength == Strength::Weak,
                 )
             });
@@ -211,13 +216,14 @@ fn record(
         return;
     };
     match u.role {
-        Role::Exclude => {
-            match kind {
-                EvidenceKind::Hs => st.excluded_hs = true,
-                EvidenceKind::Term => st.excluded_term = true,
+        // An exclusion code is evidence too: of a mismatch, should the category match.
+        Role::Exclude => match kind {
+            EvidenceKind::Hs => st.excluded_hs = true,
+            EvidenceKind::Term => {
+                st.excluded_term = true;
+                return;
             }
-            return;
-        }
+        },
         Role::Strong => {
             st.strong = true;
             match kind {
@@ -238,6 +244,7 @@ fn record(
             category: u.category,
             term: u.term,
             strong: u.role == Role::Strong,
+            mismatch: u.role == Role::Exclude,
             kind,
             start,
             end,

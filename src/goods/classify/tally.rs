@@ -60,11 +60,18 @@ impl Tally {
     /// strong term of the category and a strong code of it (a weak code such as 7117,
     /// imitation jewellery, or 8708, car parts, proves nothing). One incidental word (`Lexus LX570,
     /// spare tyre included`, 8703.24) must not clear what the brand and the code say;
-    /// a line with less (`Rolex toy watch`, no code) stays vetoed. An exclusion code
-    /// always vetoes.
+    /// a line with less (`Rolex toy watch`, no code) stays vetoed.
+    ///
+    /// An exclusion code vetoes weak evidence, not a strong term: a line that names a
+    /// brand or model of the category (`Lexus LX570 SUV`) under a heading it excludes
+    /// (9503, toys) says two contradicting things, and the text is what a relabelling
+    /// leaves alone. It matches, and its evidence marks the code as a mismatch. With an
+    /// exclusion term as well (`Lexus LX570 toy car`, 9503) the code and the words
+    /// agree, and it stays vetoed.
     fn decide(&self) -> (u64, u64) {
         let proven = self.strong_term & self.coded;
-        let vetoed = self.excluded_hs | self.excluded_term & !proven;
+        let named = self.strong_term & !self.excluded_term;
+        let vetoed = self.excluded_hs & !named | self.excluded_term & !proven;
         let sure = (self.strong | self.weak_term & self.weak_hs) & !vetoed;
         let if_two = self.weak_again & !vetoed & !sure;
         (sure, if_two)

@@ -190,8 +190,26 @@ fn exclusions_veto() {
     assert!(desc(&c, "imitation jewellery").is_empty());
     assert!(desc(&c, "1:18 die-cast model Maybach").is_empty());
     assert!(desc(&c, "Maybach toy car").is_empty());
+    // An excluded code vetoes weak evidence, and a strong term with an exclusion
+    // term; a strong term alone outweighs it, and the code is marked a mismatch.
+    let weak_code = GoodsLine::new("Rolls Royce car").with_hs("8703.10");
+    assert!(ids(&c, &weak_code).is_empty(), "excluded code, weak terms");
+    let toy_code = GoodsLine::new("Maybach toy").with_hs("8703.10");
+    assert!(ids(&c, &toy_code).is_empty(), "excluded code and term");
     let snow = GoodsLine::new("Maybach").with_hs("8703.10");
-    assert!(ids(&c, &snow).is_empty(), "excluded code");
+    let relabelled = c.classify(&snow);
+    assert_eq!(
+        ids(&c, &snow),
+        ["vehicles"],
+        "strong term over excluded code"
+    );
+    let codes: Vec<(&str, bool)> = relabelled[0]
+        .evidence()
+        .iter()
+        .filter(|e| e.kind == EvidenceKind::Hs)
+        .map(|e| (e.text(), e.mismatch))
+        .collect();
+    assert_eq!(codes, [("8703", false), ("8703.10", true)]);
     // A weak term and a code, or a strong term without one, stay vetoed.
     let weak = GoodsLine::new("toy car").with_hs("8703.24");
     assert!(ids(&c, &weak).is_empty(), "weak term and code");
