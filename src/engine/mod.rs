@@ -6,6 +6,7 @@
 
 mod cache;
 pub(crate) mod eval;
+mod evidence;
 pub(crate) mod field;
 pub mod links;
 pub mod screener;
