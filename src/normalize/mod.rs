@@ -239,6 +239,13 @@ fn trade_prefix_dropped(folded: &str) -> &str {
     folded
 }
 
+/// The words a ship's name may begin with to say what it is, written as one word
+/// (motor vessel, motor tanker, steamship, motor ship, motor yacht, fishing vessel):
+/// a vessel's `MV GREENLIGHT` is the listed GREENLIGHT (`MV` unmatched sank it to 0.73,
+/// below the vessel rule). No listed vessel's name begins with one; other kinds of
+/// name keep them (`MV Trading`).
+const SHIP_PREFIXES: [&str; 6] = ["mv", "mt", "ss", "ms", "my", "fv"];
+
 /// Puts a space between letters and digits (`jin2` → `jin 2`, `p533` → `p 533`), so
 /// that vessel numbers stand apart however they are written.
 fn split_digits(piece: &str) -> String {
@@ -392,7 +399,11 @@ pub fn is_stopword(word: &str) -> bool {
 /// whether legal forms apply (never to personal names).
 pub fn normalize(name: &str, kind: Option<EntityKind>) -> Vec<Token> {
     let person = kind == Some(EntityKind::Person);
-    let raw = contract_dprk(tokenize(&fold(name), person));
+    let mut raw = contract_dprk(tokenize(&fold(name), person));
+    if kind == Some(EntityKind::Vessel) && raw.len() > 1 && SHIP_PREFIXES.contains(&raw[0].as_str())
+    {
+        raw.remove(0);
+    }
     let mut classes: Vec<Option<String>> = vec![None; raw.len()];
     if !person {
         legal::mark_legal_forms(&raw, &mut classes);
@@ -569,9 +580,19 @@ mod tests {
             "M.V. Ryo Myong",
             "M/V. Ryo Myong",
             "m/t RYO MYONG",
+            "MV Ryo Myong",
+            "MT RYO MYONG",
+            "SS Ryo Myong",
         ] {
             assert_eq!(words(n, EntityKind::Vessel), ["ryo", "myong"], "{n}");
         }
+        // Written as one word, only for a vessel, and never the whole name.
+        assert_eq!(words("MV Greenlight", EntityKind::Vessel), ["greenlight"]);
+        assert_eq!(words("MV", EntityKind::Vessel), ["mv"]);
+        assert_eq!(
+            words("MV Trading", EntityKind::Organization),
+            ["mv", "trading"]
+        );
         let komid = words("KOMID", EntityKind::Organization);
         for n in [
             "M/s KOMID",
