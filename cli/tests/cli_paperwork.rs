@@ -244,3 +244,79 @@ fn a_file_of_the_user_s_adds_a_hub_to_the_shipped_set() {
         "{err}"
     );
 }
+
+/// A designated vessel whose name the paperwork prefixes with what the ship is, in one
+/// word (`MV`, `MT`, `SS`), as bills of lading write it: `MV Greenlight` (an EU name of
+/// CHONG BONG, IMO 8909575) scored 0.73 and cleared, below the vessel rule.
+#[test]
+fn a_designated_vessel_is_found_behind_a_ship_prefix() {
+    let coils = |id: &str, vessel: &str| {
+        format!(
+            r#"{{"id":"{id}","parties":[{{"role":"buyer","name":"Ningbo Haitong Trading","country":"CN","address":"Ningbo"}}],"goods":[{{"description":"hot-rolled steel coils","hs":"7208.38","value":250000,"currency":"USD"}}],"route":{{"origin":"CN","destination":"CN","vessel":"{vessel}"}}}}"#
+        )
+    };
+    let orders: Vec<String> = [
+        "MV Greenlight",
+        "MT Greenlight",
+        "SS GREENLIGHT",
+        "Greenlight",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(k, v)| coils(&format!("V{k}"), v))
+    .collect();
+    for (id, decision, rules, _) in screen(&orders) {
+        assert_eq!(decision, "block", "{id}");
+        assert!(
+            rules.iter().any(|r| r == "dprk_designated_vessel"),
+            "{id}: {rules:?}"
+        );
+    }
+}
+
+/// An end user's address in the DPRK's own romanization (`Phyongyang`, `Songrim`) or
+/// naming only a DPRK province cleared ten Lexus; South Korean and Chinese addresses
+/// that share a word with the Korean names of provinces stay clear.
+#[test]
+fn a_dprk_address_in_the_dprk_s_own_romanization_or_by_province_blocks() {
+    let buyer =
+        r#"{"role":"buyer","name":"Jiangsu Overseas Group Co","country":"CN","address":"Nanjing"}"#;
+    let route = r#"{"origin":"AE","destination":"CN","via":["Ningbo"]}"#;
+    let order = |id: &str, address: &str| {
+        let party =
+            format!(r#"{{"role":"end user","name":"Hanbit Trading","address":"{address}"}}"#);
+        lexus_with(id, buyer, route).replacen(
+            r#"{"role":"seller","name":"Emirates Luxury Motors LLC","country":"AE","address":"Dubai"}"#,
+            &party,
+            1,
+        )
+    };
+    let dprk = [
+        "Central District, Phyongyang",
+        "Songrim City",
+        "Sinuiju, North Pyongan Province",
+        "Hyesan, Ryanggang Province",
+        "South Hamgyong Province",
+    ];
+    let elsewhere = [
+        "Hwanghae-ro 12, Incheon, Korea, Republic of",
+        "평안빌딩, 서울 종로구",
+        "Chuncheon, Gangwon-do",
+    ];
+    let orders: Vec<String> = dprk
+        .iter()
+        .chain(&elsewhere)
+        .enumerate()
+        .map(|(k, a)| order(&format!("A{k}"), a))
+        .collect();
+    for (k, (id, decision, rules, _)) in screen(&orders).into_iter().enumerate() {
+        if k < dprk.len() {
+            assert_eq!(decision, "block", "{id} {}: {rules:?}", dprk[k]);
+        } else {
+            assert!(
+                !rules.contains(&"luxury_goods_to_dprk".to_string()),
+                "{id}: {rules:?}"
+            );
+        }
+    }
+}
