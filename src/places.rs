@@ -151,11 +151,15 @@ fn pattern(name: &str) -> String {
 /// quarter's: `Nampo-dong` is a quarter of Busan, `Wonsan-ro` a road in Seoul, `南浦大桥`
 /// a bridge in Shanghai, `元山路` a road in Shenzhen, none of them the DPRK's cities.
 /// Korean road names end in 로 (ro), 대로 (daero) or 길 (gil) and quarters in 동 (dong)
-/// since the Road Name Address Act; Chinese streets in 路 (lu) or 街 (jie). Cities are
-/// followed by their own words (`시`, `市`, `-si`), which this leaves alone.
-const STREET_WORDS: &[&str] = &["dong", "ro", "daero", "gil", "lu", "jie"];
+/// since the Road Name Address Act; Chinese streets in 路 (lu) or 街 (jie). A South
+/// Korean town or township is `-eup` or `-myeon` in the Revised Romanization
+/// (`Namyang-eup`, Hwaseong), where the DPRK writes its towns `-up` or `-ŭp`; the DPRK
+/// has had no 면 (township) since 1952, while 읍 is both countries' word and is left
+/// alone. Cities are followed by their own words (`시`, `市`, `-si`), which this also
+/// leaves alone.
+const STREET_WORDS: &[&str] = &["dong", "ro", "daero", "gil", "eup", "myeon", "lu", "jie"];
 const STREET_SUFFIXES: &[&str] = &[
-    "동", "로", "대로", "길", "路", "街", "大桥", "大橋", "桥", "橋",
+    "동", "로", "대로", "길", "면", "路", "街", "大桥", "大橋", "桥", "橋",
 ];
 
 /// Words for a state body abroad that may follow a short Chinese or Korean country
@@ -462,13 +466,15 @@ mod tests {
     fn a_place_name_within_a_street_name_is_not_the_place() {
         let dprk = set(
             &["KP"],
-            &["Nampo", "남포", "南浦", "Wonsan", "元山", "원산"],
+            &["Nampo", "남포", "南浦", "Wonsan", "元山", "원산", "Namyang"],
         );
         for address in [
             "Lotte Department Store, Nampo-dong, Jung-gu, Busan",
             "12 Wonsan-ro, Yongsan-gu, Seoul",
             "부산 중구 남포동",
             "서울 원산로 5",
+            "Namyang-eup, Hwaseong-si, Gyeonggi-do",
+            "Wonsan-myeon",
             "上海市南浦大桥路1号",
             "深圳市元山路8号",
         ] {
@@ -480,6 +486,7 @@ mod tests {
             "남포시 항구구역",
             "南浦市",
             "Wonsan-si",
+            "Namyang-up, Onsong County",
         ] {
             assert!(dprk.find_in(address).is_some(), "{address}");
         }

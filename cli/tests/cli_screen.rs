@@ -274,13 +274,15 @@ fn a_dprk_port_is_found_in_each_spelling_the_shipped_places_give() {
 #[test]
 fn a_dprk_city_name_within_a_street_name_abroad_is_not_the_dprk() {
     // A trial: a Rolex for a department store in Busan's Nampo-dong quarter was blocked
-    // as luxury goods to the DPRK (Nampo is the DPRK's port), as were Seoul's Wonsan-ro
-    // and Shanghai's 南浦大桥路.
+    // as luxury goods to the DPRK (Nampo is the DPRK's port), as were Seoul's Wonsan-ro,
+    // Shanghai's 南浦大桥路 and Hwaseong's Namyang-eup.
     let addresses = [
         "Lotte Department Store, Nampo-dong, Jung-gu, Busan",
         "부산 중구 남포동 2가",
         "12 Wonsan-ro, Yongsan-gu, Seoul",
         "上海市浦东新区南浦大桥路88号",
+        // Hyundai's research centre in Hwaseong: a South Korean town's name.
+        "Namyang-eup, Hwaseong-si, Gyeonggi-do",
     ];
     let got = screen_each(&addresses, |i, address| {
         format!(
