@@ -191,14 +191,34 @@ const BODY_WORDS: &[&str] = &[
 ];
 const BODY_BEFORE: &[&str] = &["驻", "駐"];
 
-/// Whether folded `rest` begins with one of `words` (folded as the text is).
-fn begins_with_any(rest: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| rest.starts_with(fold(w).0.as_str()))
+/// The word lists that guard a place name, folded as the text they meet is (a Hangul
+/// syllable becomes its letters), once rather than at every match.
+struct Guards {
+    street_suffixes: Vec<String>,
+    body_words: Vec<String>,
+    body_before: Vec<String>,
 }
 
-/// Whether folded `before` ends with one of `words`.
-fn ends_with_any(before: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| before.ends_with(fold(w).0.as_str()))
+fn guards() -> &'static Guards {
+    static GUARDS: std::sync::OnceLock<Guards> = std::sync::OnceLock::new();
+    GUARDS.get_or_init(|| {
+        let folded = |words: &[&str]| words.iter().map(|w| fold(w).0).collect();
+        Guards {
+            street_suffixes: folded(STREET_SUFFIXES),
+            body_words: folded(BODY_WORDS),
+            body_before: folded(BODY_BEFORE),
+        }
+    })
+}
+
+/// Whether folded `rest` begins with one of the folded `words`.
+fn begins_with_any(rest: &str, words: &[String]) -> bool {
+    words.iter().any(|w| rest.starts_with(w.as_str()))
+}
+
+/// Whether folded `before` ends with one of the folded `words`.
+fn ends_with_any(before: &str, words: &[String]) -> bool {
+    words.iter().any(|w| before.ends_with(w.as_str()))
 }
 
 /// Whether the folded text right after a place name makes it part of a street's name.
@@ -208,10 +228,7 @@ fn names_a_street(rest: &str) -> bool {
             let next = words.split(' ').next().unwrap_or_default();
             STREET_WORDS.contains(&next)
         }
-        // Folded as the text is: a Hangul syllable becomes its letters.
-        None => STREET_SUFFIXES
-            .iter()
-            .any(|s| rest.starts_with(fold(s).0.as_str())),
+        None => begins_with_any(rest, &guards().street_suffixes),
     }
 }
 
@@ -340,9 +357,9 @@ impl PlaceMatcher {
             let rest = folded.get(m.end()..).unwrap_or_default();
             let short_name = bound == Bound::Spaceless;
             let joined_before = head.chars().next_back().is_some_and(apart)
-                && !(short_name && ends_with_any(head, BODY_BEFORE));
+                && !(short_name && ends_with_any(head, &guards().body_before));
             let joined_after = rest.chars().next().is_some_and(apart)
-                && !(short_name && begins_with_any(rest, BODY_WORDS));
+                && !(short_name && begins_with_any(rest, &guards().body_words));
             if joined_before || joined_after || names_a_street(rest) {
                 continue;
             }
